@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "rivulet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rivulet", targets: ["rivulet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries from Debian, wrapped as system libraries.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+
+        // Values, types, columnar batches and errors shared by every layer.
+        .target(name: "RivuletCore", swiftSettings: strictSettings),
+        // Lexer, parser, AST and canonical printing. Knows no catalog.
+        .target(name: "RivuletSQL", dependencies: ["RivuletCore"], swiftSettings: strictSettings),
+        // Catalog protocol, binder, logical and streaming plans.
+        .target(name: "RivuletPlanner", dependencies: ["RivuletSQL", "RivuletCore"], swiftSettings: strictSettings),
+        // Operators, expression evaluation, watermarks, the pipeline driver.
+        .target(
+            name: "RivuletRuntime",
+            dependencies: [
+                "RivuletPlanner", "RivuletCore",
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Sources and sinks: files, generators, SQLite.
+        .target(
+            name: "RivuletConnectors",
+            dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "rivulet",
+            dependencies: [
+                "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
+        .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "RivuletCore"]),
+    ]
+)

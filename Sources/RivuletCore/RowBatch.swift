@@ -1,0 +1,44 @@
+/// A columnar micro-batch: the unit rows move in between operators.
+public struct RowBatch: Sendable {
+    public var columns: [Column]
+    public var count: Int
+    /// The change each row carries; nil means every row is an insert (an append-only batch).
+    public var kinds: [RowKind]?
+
+    public init(columns: [Column], count: Int, kinds: [RowKind]? = nil) {
+        self.columns = columns
+        self.count = count
+        self.kinds = kinds
+    }
+
+    /// An empty batch with columns laid out for `types`.
+    public init(types: [SQLType], capacity: Int = 0) {
+        columns = types.map { Column(kind: $0.physical, capacity: capacity) }
+        count = 0
+        kinds = nil
+    }
+
+    @inline(__always)
+    public func kind(_ row: Int) -> RowKind { kinds?[row] ?? .insert }
+
+    /// The rows at `indices`, in that order.
+    public func gather(_ indices: [Int]) -> RowBatch {
+        RowBatch(columns: columns.map { $0.gather(indices) }, count: indices.count, kinds: kinds.map { k in indices.map { k[$0] } })
+    }
+
+    /// Appends one row given as values (a slow path for tests, literals and small outputs).
+    public mutating func appendRow(_ values: [Value], kind: RowKind = .insert) {
+        precondition(values.count == columns.count, "row width \(values.count) does not match \(columns.count) columns")
+        for (i, value) in values.enumerated() { columns[i].append(value) }
+        if kinds != nil || kind != .insert {
+            if kinds == nil { kinds = Array(repeating: .insert, count: count) }
+            kinds!.append(kind)
+        }
+        count += 1
+    }
+
+    /// Row `row` as values, given the column types.
+    public func row(_ row: Int, types: [SQLType]) -> [Value] {
+        columns.indices.map { columns[$0].value(at: row, type: types[$0]) }
+    }
+}

@@ -1,0 +1,51 @@
+/// A null bitmap: bit `i` set means row `i` holds a value. Columns without nulls carry none.
+public struct Validity: Sendable, Hashable {
+    public private(set) var words: [UInt64]
+    public private(set) var count: Int
+
+    /// `count` rows, all valid.
+    public init(allValid count: Int) {
+        self.count = count
+        words = Array(repeating: ~0, count: (count + 63) / 64)
+    }
+
+    public init() {
+        count = 0
+        words = []
+    }
+
+    @inline(__always)
+    public func isValid(_ index: Int) -> Bool {
+        words[index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+
+    @inline(__always)
+    public mutating func set(_ index: Int, valid: Bool) {
+        if valid {
+            words[index >> 6] |= 1 << UInt64(index & 63)
+        } else {
+            words[index >> 6] &= ~(1 << UInt64(index & 63))
+        }
+    }
+
+    @inline(__always)
+    public mutating func append(_ valid: Bool) {
+        if count & 63 == 0 { words.append(0) }
+        if valid { words[count >> 6] |= 1 << UInt64(count & 63) }
+        count += 1
+    }
+
+    public mutating func reserveCapacity(_ rows: Int) {
+        words.reserveCapacity((rows + 63) / 64)
+    }
+
+    public var nullCount: Int {
+        var valid = 0
+        for (i, word) in words.enumerated() {
+            let bits = min(64, count - i * 64)
+            let mask: UInt64 = bits == 64 ? ~0 : (1 << UInt64(bits)) - 1
+            valid += (word & mask).nonzeroBitCount
+        }
+        return count - valid
+    }
+}

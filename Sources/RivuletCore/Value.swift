@@ -1,0 +1,77 @@
+/// One SQL value, boxed. Used for literals, keys in state, and slow paths; hot loops read
+/// `Column` buffers directly instead.
+public enum Value: Hashable, Sendable, CustomStringConvertible {
+    case null
+    case boolean(Bool)
+    /// INT and BIGINT.
+    case int(Int64)
+    case double(Double)
+    /// DECIMAL: `unscaled / 10^scale`.
+    case decimal(unscaled: Int64, scale: Int)
+    case string(String)
+    /// Milliseconds since the epoch.
+    case timestamp(Int64)
+    /// Days since the epoch.
+    case date(Int64)
+    /// Day-time interval in milliseconds.
+    case interval(milliseconds: Int64)
+    /// Year-month interval in months.
+    case intervalMonths(Int64)
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// The value in canonical text form, as sinks and result sets show it
+    /// (timestamps `YYYY-MM-DD HH:MM:SS.mmm`, decimals without exponent). NULL prints as "NULL".
+    public var description: String {
+        switch self {
+        case .null: return "NULL"
+        case .boolean(let b): return b ? "TRUE" : "FALSE"
+        case .int(let i): return String(i)
+        case .double(let d): return DoubleFormat.text(d)
+        case .decimal(let unscaled, let scale): return DecimalFormat.text(unscaled: unscaled, scale: scale)
+        case .string(let s): return s
+        case .timestamp(let ms): return TimeFormat.timestampText(ms)
+        case .date(let days): return TimeFormat.dateText(days)
+        case .interval(let ms): return "INTERVAL '\(DecimalFormat.text(unscaled: ms, scale: 3))' SECOND"
+        case .intervalMonths(let months): return "INTERVAL '\(months)' MONTH"
+        }
+    }
+}
+
+extension Column {
+    /// Row `row` boxed as a `Value` of `type`.
+    public func value(at row: Int, type: SQLType) -> Value {
+        if isNull(row) { return .null }
+        switch type {
+        case .boolean: return .boolean(ints[row] != 0)
+        case .integer, .bigint: return .int(ints[row])
+        case .double: return .double(doubles[row])
+        case .decimal(_, let scale): return .decimal(unscaled: ints[row], scale: scale)
+        case .varchar: return .string(strings[row])
+        case .timestamp: return .timestamp(ints[row])
+        case .date: return .date(ints[row])
+        case .intervalDayTime: return .interval(milliseconds: ints[row])
+        case .intervalYearMonth: return .intervalMonths(ints[row])
+        case .null: return .null
+        }
+    }
+
+    /// Appends a boxed value; its case must match this column's kind (or be NULL).
+    public mutating func append(_ value: Value) {
+        switch value {
+        case .null:
+            appendNull()
+            return
+        case .boolean(let b): ints.append(b ? 1 : 0)
+        case .int(let i), .timestamp(let i), .date(let i), .interval(let i), .intervalMonths(let i):
+            if kind == .double { doubles.append(Double(i)) } else { ints.append(i) }
+        case .decimal(let unscaled, _): ints.append(unscaled)
+        case .double(let d): doubles.append(d)
+        case .string(let s): strings.append(s)
+        }
+        if validity != nil { validity!.append(true) }
+    }
+}

@@ -1,0 +1,49 @@
+public import RivuletCore
+
+/// One aggregate in a GROUP BY: `kind(argument) FILTER (WHERE filter)`.
+public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable {
+        case countStar
+        case count
+        case sum
+        case avg
+        case min
+        case max
+        /// An approximate quantile, `APPROX_PERCENTILE(x, q)` / `PERCENTILE_APPROX`; q in [0, 1].
+        case approxQuantile(Double)
+    }
+
+    public var kind: Kind
+    /// The argument over input columns; nil for `COUNT(*)`.
+    public var argument: BoundExpr?
+    public var distinct: Bool
+    /// Rows for which this is not TRUE are left out of this aggregate only.
+    public var filter: BoundExpr?
+    /// The result type (Flink's rules: SUM of BIGINT is BIGINT, AVG of BIGINT is BIGINT truncated
+    /// toward zero, AVG of DOUBLE is DOUBLE, COUNT is BIGINT NOT NULL).
+    public var type: SQLType
+
+    public init(kind: Kind, argument: BoundExpr?, distinct: Bool = false, filter: BoundExpr? = nil, type: SQLType) {
+        self.kind = kind
+        self.argument = argument
+        self.distinct = distinct
+        self.filter = filter
+        self.type = type
+    }
+
+    public var description: String {
+        let name: String
+        switch kind {
+        case .countStar: name = "COUNT"
+        case .count: name = "COUNT"
+        case .sum: name = "SUM"
+        case .avg: name = "AVG"
+        case .min: name = "MIN"
+        case .max: name = "MAX"
+        case .approxQuantile(let q): name = "APPROX_PERCENTILE[\(q)]"
+        }
+        var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*") + ")"
+        if let filter { text += " FILTER (WHERE \(filter))" }
+        return text
+    }
+}

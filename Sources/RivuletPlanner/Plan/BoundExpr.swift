@@ -1,0 +1,92 @@
+public import RivuletCore
+
+/// A resolved, typed scalar expression over the columns of one input, by index.
+///
+/// The binder produces these with every implicit cast made explicit, so the runtime can
+/// compile each node into a typed kernel without looking anything up per row:
+/// arithmetic and comparison arguments share one type, and `type` is the result type.
+public indirect enum BoundExpr: Hashable, Sendable, CustomStringConvertible {
+    case column(Int, SQLType)
+    case literal(Value, SQLType)
+    case cast(BoundExpr, to: SQLType)
+    case call(ScalarFunction, [BoundExpr], SQLType)
+
+    public var type: SQLType {
+        switch self {
+        case .column(_, let type), .literal(_, let type), .call(_, _, let type): return type
+        case .cast(_, let type): return type
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .column(let index, _): return "$\(index)"
+        case .literal(let value, let type):
+            if case .string(let s) = value { return "'\(s)'" }
+            return value.isNull ? "NULL:\(type)" : value.description
+        case .cast(let inner, let type): return "CAST(\(inner) AS \(type))"
+        case .call(let function, let args, _): return "\(function)(\(args.map(\.description).joined(separator: ", ")))"
+        }
+    }
+
+    /// Column indices this expression reads.
+    public var referencedColumns: Set<Int> {
+        switch self {
+        case .column(let index, _): return [index]
+        case .literal: return []
+        case .cast(let inner, _): return inner.referencedColumns
+        case .call(_, let args, _): return args.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
+        }
+    }
+
+    /// The same expression with column references renumbered.
+    public func remapColumns(_ map: (Int) -> Int) -> BoundExpr {
+        switch self {
+        case .column(let index, let type): return .column(map(index), type)
+        case .literal: return self
+        case .cast(let inner, let type): return .cast(inner.remapColumns(map), to: type)
+        case .call(let function, let args, let type): return .call(function, args.map { $0.remapColumns(map) }, type)
+        }
+    }
+}
+
+/// Every scalar operator and function, with the argument shapes the binder guarantees.
+public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible {
+    // Arithmetic: both arguments of the result type (DECIMAL: same kind, scales may differ;
+    // the result type carries the result scale). `divide` on integers truncates toward zero.
+    case add, subtract, multiply, divide, modulo, negate
+    // Comparison: both arguments of one type. Result BOOLEAN, NULL if either is NULL.
+    case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+    // Three-valued logic.
+    case and, or, not
+    case isNull, isNotNull, isTrue, isFalse
+    /// `[value, pattern]` or `[value, pattern, escape]`, VARCHAR.
+    case like
+    /// `[value, item1, item2, ...]`, all one type.
+    case inList
+    /// `[cond1, result1, cond2, result2, ..., else]`: the else is always present (NULL literal if omitted).
+    case caseWhen
+    case coalesce, nullIf
+    // Strings.
+    case upper, lower, concat, charLength, trim, ltrim, rtrim
+    /// `[string, start]` or `[string, start, length]`, 1-based like SQL.
+    case substring
+    /// `[string, separator, index]`, 0-based index.
+    case splitIndex
+    case replace, position
+    // Math.
+    case abs, round, floor, ceil, power, sqrt, ln, exp
+    // Time. `extract` takes `[field literal (VARCHAR: YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, MILLISECOND, DOW, DOY, WEEK, QUARTER, EPOCH), value]`.
+    case extract
+    /// `[timestamp, format]` with Java-style patterns (yyyy-MM-dd HH:mm:ss).
+    case dateFormat
+    /// `[string]` or `[string, format]`.
+    case toTimestamp
+    case currentTimestamp
+    /// `[timestamp, interval]`: timestamp + interval (day-time ms or months).
+    case timestampAddInterval
+    /// `[timestamp, unit literal, amount]`... reserved for TIMESTAMPADD.
+    case timestampDiff
+
+    public var description: String { rawValue }
+}

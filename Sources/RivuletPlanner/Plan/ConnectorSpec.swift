@@ -1,0 +1,59 @@
+public import RivuletCore
+
+/// A source or sink as declared in `CREATE ... WITH (...)`: the connector name and its options,
+/// keys lower-cased with quotes removed (`'connector' = 'filesystem'` → `connector: filesystem`).
+public struct ConnectorSpec: Hashable, Sendable, CustomStringConvertible {
+    /// `file`, `filesystem`, `datagen`, `nexmark`, `blackhole`, `sqlite`, `kafka`, ... or
+    /// `embedded` for streams without a connector.
+    public var connector: String
+    public var options: [String: String]
+
+    public init(connector: String, options: [String: String]) {
+        self.connector = connector
+        self.options = options
+    }
+
+    public subscript(key: String) -> String? { options[key.lowercased()] }
+
+    public var description: String {
+        let rest = options.keys.sorted().filter { $0 != "connector" }.map { "\($0)=\(options[$0]!)" }
+        return ([connector] + rest).joined(separator: ", ")
+    }
+}
+
+/// `WATERMARK FOR column AS column - INTERVAL delay`.
+public struct WatermarkSpec: Hashable, Sendable {
+    public var column: Int
+    public var delayMillis: Int64
+
+    public init(column: Int, delayMillis: Int64) {
+        self.column = column
+        self.delayMillis = delayMillis
+    }
+}
+
+/// What the planner knows of a declared stream or table.
+public struct Relation: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// Append-only, event-time stamped.
+        case stream
+        /// Keyed changelog / materialized view.
+        case table
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var schema: Schema
+    public var connector: ConnectorSpec
+    public var watermark: WatermarkSpec?
+    public var primaryKey: [Int]
+
+    public init(name: String, kind: Kind, schema: Schema, connector: ConnectorSpec, watermark: WatermarkSpec? = nil, primaryKey: [Int] = []) {
+        self.name = name
+        self.kind = kind
+        self.schema = schema
+        self.connector = connector
+        self.watermark = watermark
+        self.primaryKey = primaryKey
+    }
+}

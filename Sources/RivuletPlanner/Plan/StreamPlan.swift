@@ -1,0 +1,143 @@
+public import RivuletCore
+
+/// An incremental physical plan: a tree of streaming operators from sources up to one output.
+///
+/// Each node states its output `schema` and whether it emits only inserts (`appendOnly`) or a
+/// changelog with retractions; the runtime instantiates one operator per node.
+public indirect enum StreamPlan: Sendable {
+    case scan(Scan)
+    case filter(Filter)
+    case project(Project)
+    case windowAggregate(WindowAggregate)
+    case groupAggregate(GroupAggregate)
+
+    /// Reads a declared source; assigns watermarks when the relation declares one.
+    public struct Scan: Sendable {
+        public var relation: Relation
+        /// The relation's columns this scan produces, in order (projection push-down).
+        public var columns: [Int]
+        public var schema: Schema
+        /// The watermark over the *output* columns, if any.
+        public var watermark: WatermarkSpec?
+
+        public init(relation: Relation, columns: [Int], watermark: WatermarkSpec?) {
+            self.relation = relation
+            self.columns = columns
+            self.schema = Schema(columns.map { relation.schema[$0] })
+            self.watermark = watermark
+        }
+    }
+
+    public struct Filter: Sendable {
+        public var input: StreamPlan
+        public var predicate: BoundExpr
+
+        public init(input: StreamPlan, predicate: BoundExpr) {
+            self.input = input
+            self.predicate = predicate
+        }
+    }
+
+    public struct Project: Sendable {
+        public var input: StreamPlan
+        public var expressions: [BoundExpr]
+        public var schema: Schema
+        /// The output column carrying event time, if one passes through unchanged.
+        public var timeColumn: Int?
+
+        public init(input: StreamPlan, expressions: [BoundExpr], schema: Schema, timeColumn: Int? = nil) {
+            self.input = input
+            self.expressions = expressions
+            self.schema = schema
+            self.timeColumn = timeColumn
+        }
+    }
+
+    /// GROUP BY keys plus an event-time window. Output columns: the key columns, then
+    /// `window_start`, `window_end`, then one column per aggregate.
+    public struct WindowAggregate: Sendable {
+        public enum Emit: Hashable, Sendable {
+            /// One row per window when the watermark passes its end (+ grace).
+            case final
+            /// Every change as it happens, as a changelog (`EMIT CHANGES`).
+            case changes
+        }
+
+        public var input: StreamPlan
+        public var window: WindowSpec
+        public var keys: [Int]
+        public var aggregates: [AggregateCall]
+        public var emit: Emit
+        public var schema: Schema
+
+        public init(input: StreamPlan, window: WindowSpec, keys: [Int], aggregates: [AggregateCall], emit: Emit, schema: Schema) {
+            self.input = input
+            self.window = window
+            self.keys = keys
+            self.aggregates = aggregates
+            self.emit = emit
+            self.schema = schema
+        }
+    }
+
+    /// A non-windowed GROUP BY: a changelog keyed by the group keys. Output columns: the key
+    /// columns, then one column per aggregate. Accepts a changelog input (retractions).
+    public struct GroupAggregate: Sendable {
+        public var input: StreamPlan
+        public var keys: [Int]
+        public var aggregates: [AggregateCall]
+        public var schema: Schema
+
+        public init(input: StreamPlan, keys: [Int], aggregates: [AggregateCall], schema: Schema) {
+            self.input = input
+            self.keys = keys
+            self.aggregates = aggregates
+            self.schema = schema
+        }
+    }
+
+    public var schema: Schema {
+        switch self {
+        case .scan(let node): return node.schema
+        case .filter(let node): return node.input.schema
+        case .project(let node): return node.schema
+        case .windowAggregate(let node): return node.schema
+        case .groupAggregate(let node): return node.schema
+        }
+    }
+
+    /// Whether the output holds only inserts.
+    public var appendOnly: Bool {
+        switch self {
+        case .scan(let node): return node.relation.kind == .stream || node.relation.primaryKey.isEmpty
+        case .filter(let node): return node.input.appendOnly
+        case .project(let node): return node.input.appendOnly
+        case .windowAggregate(let node): return node.emit == .final && node.input.appendOnly
+        case .groupAggregate: return false
+        }
+    }
+
+    public var inputs: [StreamPlan] {
+        switch self {
+        case .scan: return []
+        case .filter(let node): return [node.input]
+        case .project(let node): return [node.input]
+        case .windowAggregate(let node): return [node.input]
+        case .groupAggregate(let node): return [node.input]
+        }
+    }
+}
+
+/// A persistent query: a plan whose output goes into a sink relation.
+public struct StreamQuery: Sendable {
+    public var plan: StreamPlan
+    public var sink: Relation
+    /// The SQL text of the statement, for SHOW QUERIES and persistence.
+    public var sql: String
+
+    public init(plan: StreamPlan, sink: Relation, sql: String) {
+        self.plan = plan
+        self.sink = sink
+        self.sql = sql
+    }
+}

@@ -1,0 +1,46 @@
+/// An event-time window assignment. All durations are milliseconds.
+public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable {
+        /// `[floor((ts - offset) / size) * size + offset, + size)`.
+        case tumble(size: Int64, offset: Int64)
+        /// `size / slide` windows per row, each `[start, start + size)` with start a multiple of `slide`.
+        case hop(size: Int64, slide: Int64, offset: Int64)
+        /// Windows `[start, start + step * k)` for k = 1 ... size/step within each `size` period.
+        case cumulate(step: Int64, size: Int64, offset: Int64)
+        /// Rows of one key within `gap` of each other share a window.
+        case session(gap: Int64)
+    }
+
+    /// Whose semantics a window follows where the two dialects differ.
+    public enum Dialect: Hashable, Sendable {
+        /// Session end = last row + gap (exclusive); a final row per window only.
+        case flink
+        /// Session end = last row's time (inclusive); one grace period default.
+        case ksql
+    }
+
+    public var kind: Kind
+    /// The input column holding the event time.
+    public var timeColumn: Int
+    /// How long after `end` a window still accepts rows.
+    public var grace: Int64
+    public var dialect: Dialect
+
+    public init(kind: Kind, timeColumn: Int, grace: Int64 = 0, dialect: Dialect = .flink) {
+        self.kind = kind
+        self.timeColumn = timeColumn
+        self.grace = grace
+        self.dialect = dialect
+    }
+
+    public var description: String {
+        let text: String
+        switch kind {
+        case .tumble(let size, let offset): text = "TUMBLE(size=\(size)ms\(offset != 0 ? ", offset=\(offset)ms" : ""))"
+        case .hop(let size, let slide, _): text = "HOP(size=\(size)ms, slide=\(slide)ms)"
+        case .cumulate(let step, let size, _): text = "CUMULATE(step=\(step)ms, size=\(size)ms)"
+        case .session(let gap): text = "SESSION(gap=\(gap)ms)"
+        }
+        return text + " on $\(timeColumn)" + (grace > 0 ? " grace=\(grace)ms" : "")
+    }
+}

@@ -1,0 +1,51 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// Reads a source as columnar batches.
+///
+/// Contract: `nextBatch` returns at most `maxRows` rows with the columns the scan asked for, in
+/// that order, typed as the relation declares. It returns `nil` once a bounded source is
+/// exhausted, and an empty batch when an unbounded source has nothing right now. Records that
+/// do not parse are reported to the context's `BadRecordLog` and skipped, never thrown.
+/// Thrown errors are fatal for the query (a missing file, a closed connection).
+public protocol SourceReader: AnyObject {
+    func nextBatch(maxRows: Int) throws -> RowBatch?
+}
+
+/// Writes a query's output.
+///
+/// Contract: `write` receives batches whose columns match the sink relation's schema, with
+/// `kinds` set when the input is a changelog (an upsert sink applies `+I`/`+U` as upserts by
+/// primary key and `-D` as deletes, and may ignore `-U`; an append-only sink refuses
+/// retractions at plan time). `flush` makes everything written so far durable; `close` flushes
+/// and releases resources.
+public protocol SinkWriter: AnyObject {
+    func write(_ batch: RowBatch) throws
+    func flush() throws
+    func close() throws
+}
+
+/// What connectors may use while opening a source or sink.
+public struct ConnectorContext: Sendable {
+    /// Where relative paths in connector options are resolved.
+    public var workingDirectory: String
+    /// The query's data directory (checkpoints, embedded streams).
+    public var dataDirectory: String
+    public var badRecords: BadRecordLog
+
+    public init(workingDirectory: String, dataDirectory: String, badRecords: BadRecordLog) {
+        self.workingDirectory = workingDirectory
+        self.dataDirectory = dataDirectory
+        self.badRecords = badRecords
+    }
+}
+
+/// Opens sources and sinks of one or more connector names.
+public protocol ConnectorFactory: Sendable {
+    /// The `connector` option values this factory handles, lower-case.
+    var names: [String] { get }
+    /// Checks options at CREATE time, so a typo is an error then and not when the query starts.
+    func validate(_ relation: Relation, asSink: Bool) throws(SQLError)
+    func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader
+    func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter
+}
