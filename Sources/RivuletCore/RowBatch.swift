@@ -4,11 +4,16 @@ public struct RowBatch: Sendable {
     public var count: Int
     /// The change each row carries; nil means every row is an insert (an append-only batch).
     public var kinds: [RowKind]?
+    /// For each row, the source's watermark just before that row arrived (epoch ms), set by the
+    /// watermark assigner. Operators decide lateness per row from it, so which rows are late
+    /// depends only on input order, never on how rows were cut into batches.
+    public var arrivalWatermarks: [Int64]?
 
-    public init(columns: [Column], count: Int, kinds: [RowKind]? = nil) {
+    public init(columns: [Column], count: Int, kinds: [RowKind]? = nil, arrivalWatermarks: [Int64]? = nil) {
         self.columns = columns
         self.count = count
         self.kinds = kinds
+        self.arrivalWatermarks = arrivalWatermarks
     }
 
     /// An empty batch with columns laid out for `types`.
@@ -16,6 +21,7 @@ public struct RowBatch: Sendable {
         columns = types.map { Column(kind: $0.physical, capacity: capacity) }
         count = 0
         kinds = nil
+        arrivalWatermarks = nil
     }
 
     @inline(__always)
@@ -23,7 +29,10 @@ public struct RowBatch: Sendable {
 
     /// The rows at `indices`, in that order.
     public func gather(_ indices: [Int]) -> RowBatch {
-        RowBatch(columns: columns.map { $0.gather(indices) }, count: indices.count, kinds: kinds.map { k in indices.map { k[$0] } })
+        RowBatch(
+            columns: columns.map { $0.gather(indices) }, count: indices.count,
+            kinds: kinds.map { k in indices.map { k[$0] } },
+            arrivalWatermarks: arrivalWatermarks.map { w in indices.map { w[$0] } })
     }
 
     /// Appends one row given as values (a slow path for tests, literals and small outputs).

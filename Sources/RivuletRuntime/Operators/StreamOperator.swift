@@ -1,0 +1,50 @@
+public import RivuletCore
+
+/// Event time in epoch milliseconds. `Watermark.end` (Int64.max) means no more input will come.
+public enum Watermark {
+    public static let end = Int64.max
+    public static let none = Int64.min
+}
+
+/// Where an operator puts what it emits.
+public struct Collector {
+    public private(set) var batches: [RowBatch] = []
+
+    public init() {}
+
+    public mutating func emit(_ batch: RowBatch) {
+        if batch.count > 0 { batches.append(batch) }
+    }
+
+    public mutating func drain() -> [RowBatch] {
+        defer { batches.removeAll(keepingCapacity: true) }
+        return batches
+    }
+}
+
+/// One incremental operator of a running query.
+///
+/// Operators are synchronous, non-Sendable classes owned and driven by one task: no locks and
+/// no actor hops per batch. `process` consumes a batch arriving on input `port` (0 for
+/// single-input operators) and emits any output to `output`. `watermarkAdvanced` reports that
+/// no row with event time ≤ `watermark` will arrive on `port` any more; the operator emits what
+/// that completes (closed windows) and returns its own output watermark, or nil if unchanged.
+public protocol StreamOperator: AnyObject {
+    func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws
+    func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64?
+    /// One line for EXPLAIN: what this operator computes, its key and state.
+    func describe() -> String
+    /// Rows (or keys/windows) currently held in state, for metrics; 0 for stateless operators.
+    var stateSize: Int { get }
+    /// Rows dropped because they arrived after their window closed.
+    var lateRows: Int { get }
+}
+
+extension StreamOperator {
+    public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
+        watermark
+    }
+
+    public var stateSize: Int { 0 }
+    public var lateRows: Int { 0 }
+}
