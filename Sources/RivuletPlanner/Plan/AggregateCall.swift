@@ -14,10 +14,12 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var kind: Kind
-    /// The argument over input columns; nil for `COUNT(*)`.
+    /// The argument; nil for `COUNT(*)`. The planner guarantees a plain `.column` reference
+    /// (it computes argument expressions in a projection below the aggregate).
     public var argument: BoundExpr?
     public var distinct: Bool
-    /// Rows for which this is not TRUE are left out of this aggregate only.
+    /// Rows for which this is not TRUE are left out of this aggregate only. Like `argument`,
+    /// always a plain `.column` reference to a BOOLEAN column when present.
     public var filter: BoundExpr?
     /// The result type (Flink's rules: SUM of BIGINT is BIGINT, AVG of BIGINT is BIGINT truncated
     /// toward zero, AVG of DOUBLE is DOUBLE, COUNT is BIGINT NOT NULL).
