@@ -1,0 +1,74 @@
+public import RivuletCore
+
+/// `name([DISTINCT] args)` or `name(*)`, optionally followed by `FILTER (WHERE cond)` and `OVER (...)`.
+public struct FunctionCall: Hashable, Sendable {
+    public var name: ObjectName
+    public var distinct: Bool
+    public var arguments: [Expr]
+    /// `COUNT(*)`: the argument list is a lone `*` (and `arguments` is empty).
+    public var isStar: Bool
+    /// `FILTER (WHERE cond)` after an aggregate.
+    public var filter: Expr?
+    /// `OVER (PARTITION BY ... ORDER BY ... [frame])`
+    public var over: WindowSpecification?
+    @IgnoredSpan public var span: SourceSpan
+
+    public init(
+        name: ObjectName, distinct: Bool = false, arguments: [Expr] = [], isStar: Bool = false, filter: Expr? = nil,
+        over: WindowSpecification? = nil, span: SourceSpan = .unknown
+    ) {
+        self.name = name
+        self.distinct = distinct
+        self.arguments = arguments
+        self.isStar = isStar
+        self.filter = filter
+        self.over = over
+        self.span = span
+    }
+
+    /// The function name upper-cased, for matching against built-ins (`count` → `COUNT`).
+    public var upperName: String { name.name.value.uppercased() }
+}
+
+/// `OVER (PARTITION BY a ORDER BY b DESC [ROWS|RANGE BETWEEN ... AND ...])`
+public struct WindowSpecification: Hashable, Sendable {
+    public var partitionBy: [Expr]
+    public var orderBy: [OrderByItem]
+    public var frame: WindowFrame?
+    @IgnoredSpan public var span: SourceSpan
+
+    public init(partitionBy: [Expr] = [], orderBy: [OrderByItem] = [], frame: WindowFrame? = nil, span: SourceSpan = .unknown) {
+        self.partitionBy = partitionBy
+        self.orderBy = orderBy
+        self.frame = frame
+        self.span = span
+    }
+}
+
+/// `ROWS|RANGE BETWEEN start AND end`, or `ROWS|RANGE start` (end = current row).
+public struct WindowFrame: Hashable, Sendable {
+    public enum Units: String, Hashable, Sendable {
+        case rows = "ROWS"
+        case range = "RANGE"
+    }
+
+    public var units: Units
+    public var start: FrameBound
+    /// `nil` for the single-bound form.
+    public var end: FrameBound?
+
+    public init(units: Units, start: FrameBound, end: FrameBound? = nil) {
+        self.units = units
+        self.start = start
+        self.end = end
+    }
+}
+
+/// One end of a window frame.
+public enum FrameBound: Hashable, Sendable {
+    case unboundedPreceding
+    case preceding(Expr)
+    case currentRow
+    case following(Expr)
+    case unboundedFollowing
+}
