@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+public import RivuletCore
+import RivuletPlanner
+public import RivuletRuntime
+
+/// Appends rows as CSV or JSON lines to a part file (`part-<uuid>-0.csv`) in the `path`
+/// directory, as Flink's filesystem sink does. The file is created with the first row, so an
+/// empty result leaves an empty directory. Writes are buffered; `flush` writes and syncs.
+///
+/// The sink is append-only: a changelog row (`-U`, `+U`, `-D`) is an error.
+public final class FileSinkWriter: SinkWriter {
+    private enum Encoder {
+        case csv(CSVEncoder)
+        case json(JSONLinesEncoder)
+    }
+
+    private let relationName: String
+    private let directory: String
+    public let partFile: String
+    private let format: FileFormat
+    private let names: [String]
+    private var encoder: Encoder
+    private var buffer: [UInt8] = []
+    private var fd: Int32 = -1
+    public private(set) var rowsWritten = 0
+
+    static let flushThreshold = 1 << 20
+
+    init(relation: Relation, format: FileFormat, context: ConnectorContext) throws {
+        relationName = relation.name
+        self.format = format
+        directory = FileList.resolve(format.path, against: context.workingDirectory)
+        names = relation.schema.names
+        let types = relation.schema.types
+        switch format.kind {
+        case .csv:
+            encoder = .csv(CSVEncoder(types: types, options: format.csv))
+            partFile = (directory as NSString).appendingPathComponent("part-\(UUID().uuidString.lowercased())-0.csv")
+        case .json:
+            encoder = .json(JSONLinesEncoder(types: types, names: relation.schema.names))
+            partFile = (directory as NSString).appendingPathComponent("part-\(UUID().uuidString.lowercased())-0.json")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw SQLError(
+                .ioError, "sink path '\(directory)' is a file, but the filesystem sink writes part files into a directory")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SQLError(.ioError, "cannot create sink directory '\(directory)': \(error.localizedDescription)")
+        }
+        buffer.reserveCapacity(Self.flushThreshold + (64 << 10))
+    }
+
+    deinit {
+        try? close()
+    }
+
+    public func write(_ batch: RowBatch) throws {
+        if let kinds = batch.kinds, let change = kinds.first(where: { $0 != .insert }) {
+            throw SQLError(
+                .featureNotSupported,
+                "sink '\(relationName)' (filesystem) is append-only and cannot apply changelog row \(change)",
+                hint: "write a changelog into an upsert sink such as 'sqlite' with a PRIMARY KEY")
+        }
+        guard batch.count > 0 else { return }
+        if fd < 0 { try openPart() }
+        switch encoder {
+        case .csv(var csv):
+            csv.encode(batch, into: &buffer)
+            encoder = .csv(csv)
+        case .json(var json):
+            json.encode(batch, into: &buffer)
+            encoder = .json(json)
+        }
+        rowsWritten += batch.count
+        if buffer.count >= Self.flushThreshold { try writeBuffer() }
+    }
+
+    public func flush() throws {
+        try writeBuffer()
+        if fd >= 0 { _ = fsync(fd) }
+    }
+
+    public func close() throws {
+        try flush()
+        if fd >= 0 { _ = Glibc.close(fd) }
+        fd = -1
+    }
+
+    private func openPart() throws {
+        fd = open(partFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else {
+            throw SQLError(.ioError, "cannot create '\(partFile)': \(String(cString: strerror(errno)))")
+        }
+        if format.csv.header, format.kind == .csv {
+            var header = ValueText.joinedHeader(names, delimiter: format.csv.delimiter)
+            header.append(10)
+            buffer.insert(contentsOf: header, at: 0)
+        }
+    }
+
+    private func writeBuffer() throws {
+        guard fd >= 0, !buffer.isEmpty else { return }
+        var written = 0
+        try buffer.withUnsafeBufferPointer { all in
+            while written < all.count {
+                let n = Glibc.write(fd, all.baseAddress! + written, all.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw SQLError(.ioError, "cannot write '\(partFile)': \(String(cString: strerror(errno)))")
+                }
+                written += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,1 +1,0 @@
-// Sources and sinks: files, generators, SQLite.
