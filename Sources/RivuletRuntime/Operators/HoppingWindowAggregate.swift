@@ -1,0 +1,39 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// GROUP BY keys over hopping (`HOP`: size / slide windows per row) or cumulating (`CUMULATE`:
+/// windows `[periodStart, periodStart + k·step)` growing within each period) windows.
+///
+/// A row joins each of its windows that is still open at its arrival watermark and is dropped
+/// only from the closed ones; it counts as late only if it joins none. Emission is as in
+/// `TumblingWindowAggregate`: one final row per (key, window), or a changelog per input row.
+public final class HoppingWindowAggregate: StreamOperator {
+    private let plan: StreamPlan.WindowAggregate
+    private let engine: AlignedWindowAggregator
+
+    public init(_ plan: StreamPlan.WindowAggregate) throws(SQLError) {
+        guard let assignment = WindowAssignment(plan.window.kind) else {
+            throw SQLError.internal("HoppingWindowAggregate needs a HOP or CUMULATE window, got \(plan.window)")
+        }
+        self.plan = plan
+        engine = try AlignedWindowAggregator(plan, assignment: assignment)
+    }
+
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        try engine.process(batch, into: &output)
+    }
+
+    public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
+        engine.watermarkAdvanced(to: watermark, into: &output)
+        return watermark
+    }
+
+    public var stateSize: Int { engine.stateSize }
+    public var lateRows: Int { engine.lateRows }
+
+    public func describe() -> String {
+        let name: String
+        if case .cumulate = plan.window.kind { name = "CumulatingWindowAggregate" } else { name = "HoppingWindowAggregate" }
+        return WindowAggregateDescription.text(name, plan)
+    }
+}

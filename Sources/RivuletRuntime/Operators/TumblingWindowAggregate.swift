@@ -1,0 +1,44 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// GROUP BY keys over tumbling windows `[start, start + size)`: with `EMIT FINAL` semantics one
+/// insert-only row per (key, window) once the watermark passes end − 1 + grace; with
+/// `EMIT CHANGES` a `+I` / `-U` / `+U` changelog row after every input row. Late rows are
+/// dropped and counted in `lateRows`. Output: key columns, window_start, window_end, aggregates.
+public final class TumblingWindowAggregate: StreamOperator {
+    private let plan: StreamPlan.WindowAggregate
+    private let engine: AlignedWindowAggregator
+
+    public init(_ plan: StreamPlan.WindowAggregate) throws(SQLError) {
+        guard case .tumble(let size, let offset) = plan.window.kind else {
+            throw SQLError.internal("TumblingWindowAggregate needs a TUMBLE window, got \(plan.window)")
+        }
+        self.plan = plan
+        engine = try AlignedWindowAggregator(plan, assignment: .tumble(size: size, offset: offset))
+    }
+
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        try engine.process(batch, into: &output)
+    }
+
+    public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
+        engine.watermarkAdvanced(to: watermark, into: &output)
+        return watermark
+    }
+
+    public var stateSize: Int { engine.stateSize }
+    public var lateRows: Int { engine.lateRows }
+
+    public func describe() -> String { WindowAggregateDescription.text("TumblingWindowAggregate", plan) }
+}
+
+/// The EXPLAIN line shared by the window aggregates.
+enum WindowAggregateDescription {
+    static func text(_ name: String, _ plan: StreamPlan.WindowAggregate) -> String {
+        let keys = plan.keys.isEmpty ? "" : " keys=[" + plan.keys.map { "$\($0)" }.joined(separator: ", ") + "]"
+        let aggregates = plan.aggregates.map(\.description).joined(separator: ", ")
+        let emit = plan.emit == .final ? "final" : "changes"
+        let dialect = plan.window.dialect == .ksql ? " dialect=ksql" : ""
+        return "\(name): \(plan.window)\(keys) aggregates=[\(aggregates)] emit=\(emit)\(dialect)"
+    }
+}

@@ -1,0 +1,63 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// Assigns event-time watermarks to a source's rows: the watermark is the largest event time
+/// seen so far minus the declared delay (Flink's bounded out-of-orderness).
+///
+/// Each output batch carries `arrivalWatermarks`, the watermark in force just before each row,
+/// so downstream operators decide lateness per row, independent of batch boundaries. Rows whose
+/// time column is NULL are bad records: counted, logged when a log is given, and dropped.
+public final class WatermarkAssigner: StreamOperator {
+    public let spec: WatermarkSpec
+    private let sourceName: String
+    private let badRecordLog: BadRecordLog?
+    private var maxEventTime = Watermark.none
+    /// The watermark after every row processed so far.
+    public private(set) var watermark = Watermark.none
+    /// Rows dropped because their event time was NULL.
+    public private(set) var badRecords = 0
+
+    public init(spec: WatermarkSpec, sourceName: String = "", badRecordLog: BadRecordLog? = nil) {
+        self.spec = spec
+        self.sourceName = sourceName
+        self.badRecordLog = badRecordLog
+    }
+
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        let times = batch.columns[spec.column]
+        var arrival = [Int64]()
+        arrival.reserveCapacity(batch.count)
+        var kept: [Int]? = nil
+        for row in 0..<batch.count {
+            if times.isNull(row) {
+                if kept == nil { kept = Array(0..<row) }
+                badRecords += 1
+                badRecordLog?.record(.init(
+                    source: sourceName, position: "row \(row) of batch", rawText: "",
+                    reason: "NULL event time in column $\(spec.column)"))
+                continue
+            }
+            kept?.append(row)
+            arrival.append(watermark)
+            let ts = times.ints[row]
+            if ts > maxEventTime {
+                maxEventTime = ts
+                let (next, overflow) = ts.subtractingReportingOverflow(spec.delayMillis)
+                watermark = max(watermark, overflow ? Watermark.none : next)
+            }
+        }
+        var result = kept.map { batch.gather($0) } ?? batch
+        result.arrivalWatermarks = arrival
+        output.emit(result)
+    }
+
+    /// Only the end of input moves the watermark from outside (to `Watermark.end`).
+    public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
+        if watermark > self.watermark { self.watermark = watermark }
+        return self.watermark
+    }
+
+    public func describe() -> String {
+        "WatermarkAssigner: watermark=$\(spec.column) - \(spec.delayMillis)ms"
+    }
+}

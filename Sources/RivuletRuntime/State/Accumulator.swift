@@ -1,0 +1,116 @@
+import RivuletCore
+import RivuletPlanner
+
+/// The state of one aggregate function across every group slot of an operator, kept in flat
+/// typed arrays indexed by slot so one batch updates them in one tight loop.
+///
+/// Contract: `grow(to:)` runs before any slot below the new count is used, and a slot is
+/// `reset` before it is reused. `accumulate` adds row `rows[i]` of `batch` into slot `slots[i]`
+/// with multiplicity `signs[i]` (+1 or −1; all +1 when nil), skipping rows whose FILTER column is
+/// not TRUE and NULL arguments. `merge` folds slot `source` into `target` (sessions, slices).
+/// `appendResult` appends the slot's current value, typed `resultType`, to `column`.
+protocol Accumulator: AnyObject {
+    var resultType: SQLType { get }
+    func grow(to slotCount: Int)
+    func reset(_ slot: Int)
+    func accumulate(_ batch: RowBatch, rows: [Int32], slots: [Int32], signs: [Int8]?)
+    func merge(from source: Int, into target: Int)
+    func appendResult(_ slot: Int, into column: inout Column)
+}
+
+/// Builds the accumulator for one `AggregateCall` over an input schema.
+enum AccumulatorFactory {
+    /// - Parameter retractable: whether input rows may be retracted (MIN/MAX then keep every
+    ///   value with its count instead of only the current extreme).
+    static func make(_ call: AggregateCall, input: Schema, retractable: Bool) throws(SQLError) -> any Accumulator {
+        let argument = try columnIndex(call.argument, input: input, what: "argument")
+        let filter = try columnIndex(call.filter, input: input, what: "FILTER")
+        let argType = argument.map { input[$0].type } ?? .bigint
+        if call.kind == .countStar {
+            return CountAccumulator(argument: nil, filter: filter)
+        }
+        guard let argument else {
+            throw SQLError.internal("\(call) needs an argument")
+        }
+        if call.distinct, call.kind != .min, call.kind != .max {
+            guard call.kind == .count else {
+                throw SQLError.unsupported("\(call): DISTINCT is supported for COUNT, MIN and MAX only")
+            }
+            switch argType.physical {
+            case .bool, .int64:
+                return DistinctCountAccumulator<Int64>(argument: argument, filter: filter) { $0.ints[$1] }
+            case .double:
+                return DistinctCountAccumulator<UInt64>(argument: argument, filter: filter) { column, row in
+                    let d = column.doubles[row]
+                    return d == 0 ? 0 : d.bitPattern  // -0.0 and 0.0 are one value
+                }
+            case .bytes:
+                return DistinctCountAccumulator<ByteString>(argument: argument, filter: filter) {
+                    ByteString(bytes: $0.bytes(at: $1))
+                }
+            }
+        }
+        switch call.kind {
+        case .countStar, .count:
+            return CountAccumulator(argument: argument, filter: filter)
+        case .sum, .avg:
+            let isAverage = call.kind == .avg
+            switch argType.physical {
+            case .double:
+                return DoubleSumAccumulator(argument: argument, filter: filter, average: isAverage, resultType: call.type)
+            case .int64, .bool:
+                return IntegerSumAccumulator(
+                    argument: argument, filter: filter, average: isAverage,
+                    argumentScale: argType.decimalScale, resultType: call.type)
+            case .bytes:
+                throw SQLError(.datatypeMismatch, "\(call): cannot sum \(argType)")
+            }
+        case .min, .max:
+            let isMax = call.kind == .max
+            if retractable {
+                return try makeRetractableExtreme(argument: argument, filter: filter, isMax: isMax, type: argType)
+            }
+            switch argType.physical {
+            case .int64, .bool:
+                return IntegerExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
+            case .double:
+                return DoubleExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
+            case .bytes:
+                return BytesExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
+            }
+        case .approxQuantile(let q):
+            guard argType.isNumeric || argType.isTimestamp else {
+                throw SQLError(.datatypeMismatch, "\(call): quantile of \(argType) is not supported")
+            }
+            guard q >= 0, q <= 1 else {
+                throw SQLError(.invalidParameterValue, "\(call): the quantile must be between 0 and 1")
+            }
+            return QuantileAccumulator(argument: argument, filter: filter, quantile: q, argumentType: argType, resultType: call.type)
+        }
+    }
+
+    private static func makeRetractableExtreme(argument: Int, filter: Int?, isMax: Bool, type: SQLType) throws(SQLError) -> any Accumulator {
+        switch type.physical {
+        case .int64, .bool:
+            return RetractableExtremeAccumulator<Int64>(
+                argument: argument, filter: filter, isMax: isMax, resultType: type,
+                read: { $0.ints[$1] }, write: { $1.appendInt($0) })
+        case .double:
+            return RetractableExtremeAccumulator<Double>(
+                argument: argument, filter: filter, isMax: isMax, resultType: type,
+                read: { $0.doubles[$1] }, write: { $1.appendDouble($0) })
+        case .bytes:
+            return RetractableExtremeAccumulator<ByteString>(
+                argument: argument, filter: filter, isMax: isMax, resultType: type,
+                read: { ByteString(bytes: $0.bytes(at: $1)) }, write: { $1.appendBytes($0.bytes) })
+        }
+    }
+
+    private static func columnIndex(_ expr: BoundExpr?, input: Schema, what: String) throws(SQLError) -> Int? {
+        guard let expr else { return nil }
+        guard case .column(let index, _) = expr, index >= 0, index < input.count else {
+            throw SQLError.internal("aggregate \(what) must be a column reference, got \(expr)")
+        }
+        return index
+    }
+}

@@ -1,0 +1,32 @@
+import RivuletCore
+
+/// Accumulates an operator's output rows column by column, with a row kind per row when the
+/// output is a changelog, and hands them on as one batch.
+struct ChangelogBuilder {
+    let types: [SQLType]
+    let isChangelog: Bool
+    var columns: [Column]
+    private var kinds: [RowKind] = []
+    private(set) var count = 0
+
+    init(types: [SQLType], isChangelog: Bool) {
+        self.types = types
+        self.isChangelog = isChangelog
+        columns = types.map { Column(kind: $0.physical) }
+    }
+
+    /// Call after appending one value to every column.
+    @inline(__always)
+    mutating func finishRow(_ kind: RowKind) {
+        count += 1
+        if isChangelog { kinds.append(kind) }
+    }
+
+    mutating func flush(into output: inout Collector) {
+        guard count > 0 else { return }
+        output.emit(RowBatch(columns: columns, count: count, kinds: isChangelog ? kinds : nil))
+        columns = types.map { Column(kind: $0.physical) }
+        kinds.removeAll(keepingCapacity: true)
+        count = 0
+    }
+}

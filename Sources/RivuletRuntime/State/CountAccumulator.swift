@@ -1,0 +1,37 @@
+import RivuletCore
+
+/// COUNT(*) (no argument) or COUNT(x): the rows, or the non-NULL values, that pass the FILTER.
+final class CountAccumulator: Accumulator {
+    private let argument: Int?
+    private let filter: Int?
+    private var counts: [Int64] = []
+
+    init(argument: Int?, filter: Int?) {
+        self.argument = argument
+        self.filter = filter
+    }
+
+    var resultType: SQLType { .bigint }
+
+    func grow(to slotCount: Int) {
+        if counts.count < slotCount { counts.append(contentsOf: repeatElement(0, count: slotCount - counts.count)) }
+    }
+
+    func reset(_ slot: Int) { counts[slot] = 0 }
+
+    func accumulate(_ batch: RowBatch, rows: [Int32], slots: [Int32], signs: [Int8]?) {
+        let rowFilter = RowFilter(batch, filter)
+        let argColumn = argument.map { batch.columns[$0] }
+        let skipsNulls = argColumn?.validity != nil
+        for i in rows.indices {
+            let row = Int(rows[i])
+            if !rowFilter.passes(row) { continue }
+            if skipsNulls, argColumn!.isNull(row) { continue }
+            counts[Int(slots[i])] &+= Int64(signs?[i] ?? 1)
+        }
+    }
+
+    func merge(from source: Int, into target: Int) { counts[target] &+= counts[source] }
+
+    func appendResult(_ slot: Int, into column: inout Column) { column.appendInt(counts[slot]) }
+}

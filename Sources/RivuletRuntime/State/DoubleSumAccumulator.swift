@@ -1,0 +1,62 @@
+import RivuletCore
+
+/// SUM or AVG over DOUBLE input: a running sum and count of non-NULL inputs per slot.
+final class DoubleSumAccumulator: Accumulator {
+    private let argument: Int
+    private let filter: Int?
+    private let average: Bool
+    let resultType: SQLType
+    private var sums: [Double] = []
+    private var counts: [Int64] = []
+
+    init(argument: Int, filter: Int?, average: Bool, resultType: SQLType) {
+        self.argument = argument
+        self.filter = filter
+        self.average = average
+        self.resultType = resultType
+    }
+
+    func grow(to slotCount: Int) {
+        guard sums.count < slotCount else { return }
+        sums.append(contentsOf: repeatElement(0, count: slotCount - sums.count))
+        counts.append(contentsOf: repeatElement(0, count: slotCount - counts.count))
+    }
+
+    func reset(_ slot: Int) {
+        sums[slot] = 0
+        counts[slot] = 0
+    }
+
+    func accumulate(_ batch: RowBatch, rows: [Int32], slots: [Int32], signs: [Int8]?) {
+        let rowFilter = RowFilter(batch, filter)
+        let column = batch.columns[argument]
+        let hasNulls = column.validity != nil
+        for i in rows.indices {
+            let row = Int(rows[i])
+            if !rowFilter.passes(row) { continue }
+            if hasNulls, column.isNull(row) { continue }
+            let slot = Int(slots[i])
+            if let signs, signs[i] < 0 {
+                sums[slot] -= column.doubles[row]
+                counts[slot] -= 1
+            } else {
+                sums[slot] += column.doubles[row]
+                counts[slot] += 1
+            }
+        }
+    }
+
+    func merge(from source: Int, into target: Int) {
+        sums[target] += sums[source]
+        counts[target] += counts[source]
+    }
+
+    func appendResult(_ slot: Int, into column: inout Column) {
+        let count = counts[slot]
+        guard count > 0 else {
+            column.appendNull()
+            return
+        }
+        column.appendDouble(average ? sums[slot] / Double(count) : sums[slot])
+    }
+}

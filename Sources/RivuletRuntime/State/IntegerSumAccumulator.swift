@@ -1,0 +1,89 @@
+import RivuletCore
+
+/// SUM or AVG over integer-kind input (INT, BIGINT, DECIMAL unscaled): an Int64 sum and a
+/// count of non-NULL inputs per slot. SUM is NULL with no input. AVG of integers truncates
+/// toward zero (Flink); AVG of DECIMAL rounds half away from zero at the result scale.
+final class IntegerSumAccumulator: Accumulator {
+    private let argument: Int
+    private let filter: Int?
+    private let average: Bool
+    private let argumentScale: Int
+    let resultType: SQLType
+    private var sums: [Int64] = []
+    private var counts: [Int64] = []
+
+    init(argument: Int, filter: Int?, average: Bool, argumentScale: Int, resultType: SQLType) {
+        self.argument = argument
+        self.filter = filter
+        self.average = average
+        self.argumentScale = argumentScale
+        self.resultType = resultType
+    }
+
+    func grow(to slotCount: Int) {
+        guard sums.count < slotCount else { return }
+        sums.append(contentsOf: repeatElement(0, count: slotCount - sums.count))
+        counts.append(contentsOf: repeatElement(0, count: slotCount - counts.count))
+    }
+
+    func reset(_ slot: Int) {
+        sums[slot] = 0
+        counts[slot] = 0
+    }
+
+    func accumulate(_ batch: RowBatch, rows: [Int32], slots: [Int32], signs: [Int8]?) {
+        let rowFilter = RowFilter(batch, filter)
+        let column = batch.columns[argument]
+        let hasNulls = column.validity != nil
+        for i in rows.indices {
+            let row = Int(rows[i])
+            if !rowFilter.passes(row) { continue }
+            if hasNulls, column.isNull(row) { continue }
+            let slot = Int(slots[i])
+            if let signs, signs[i] < 0 {
+                sums[slot] &-= column.ints[row]
+                counts[slot] &-= 1
+            } else {
+                sums[slot] &+= column.ints[row]
+                counts[slot] &+= 1
+            }
+        }
+    }
+
+    func merge(from source: Int, into target: Int) {
+        sums[target] &+= sums[source]
+        counts[target] &+= counts[source]
+    }
+
+    func appendResult(_ slot: Int, into column: inout Column) {
+        let count = counts[slot]
+        guard count > 0 else {
+            column.appendNull()
+            return
+        }
+        let sum = sums[slot]
+        if case .double = resultType {
+            let value = Double(sum) / pow10(argumentScale)
+            column.appendDouble(average ? value / Double(count) : value)
+            return
+        }
+        let shift = max(0, resultType.decimalScale - argumentScale)
+        let scaled = sum &* DecimalFormat.powersOfTen[min(shift, 18)]
+        guard average else {
+            column.appendInt(scaled)
+            return
+        }
+        if resultType.isInteger {
+            column.appendInt(scaled / count)  // Swift division truncates toward zero, as Flink's AVG does
+            return
+        }
+        let quotient = scaled / count
+        let remainder = scaled % count
+        let roundsAway = remainder.magnitude * 2 >= count.magnitude
+        column.appendInt(roundsAway ? quotient + (scaled < 0 ? -1 : 1) : quotient)
+    }
+
+    private func pow10(_ scale: Int) -> Double {
+        Double(DecimalFormat.powersOfTen[min(scale, 18)])
+    }
+}

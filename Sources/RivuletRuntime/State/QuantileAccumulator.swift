@@ -1,0 +1,56 @@
+import RivuletCore
+
+/// An approximate quantile (`APPROX_PERCENTILE(x, q)`) per slot, from a `QuantileSketch`
+/// (exact for groups with at most 256 distinct values; see the sketch for the error bound).
+/// The result is converted to `resultType`: DOUBLE as is, integer kinds rounded.
+final class QuantileAccumulator: Accumulator {
+    private let argument: Int
+    private let filter: Int?
+    private let quantile: Double
+    private let argumentScale: Double
+    private let isDoubleInput: Bool
+    let resultType: SQLType
+    private var sketches: [QuantileSketch] = []
+
+    init(argument: Int, filter: Int?, quantile: Double, argumentType: SQLType, resultType: SQLType) {
+        self.argument = argument
+        self.filter = filter
+        self.quantile = quantile
+        self.isDoubleInput = argumentType.physical == .double
+        self.argumentScale = Double(DecimalFormat.powersOfTen[min(argumentType.decimalScale, 18)])
+        self.resultType = resultType
+    }
+
+    func grow(to slotCount: Int) {
+        if sketches.count < slotCount { sketches.append(contentsOf: repeatElement(QuantileSketch(), count: slotCount - sketches.count)) }
+    }
+
+    func reset(_ slot: Int) { sketches[slot] = QuantileSketch() }
+
+    func accumulate(_ batch: RowBatch, rows: [Int32], slots: [Int32], signs: [Int8]?) {
+        let rowFilter = RowFilter(batch, filter)
+        let column = batch.columns[argument]
+        for i in rows.indices {
+            let row = Int(rows[i])
+            if !rowFilter.passes(row) || column.isNull(row) { continue }
+            let value = isDoubleInput ? column.doubles[row] : Double(column.ints[row]) / argumentScale
+            sketches[Int(slots[i])].add(value, weight: Int(signs?[i] ?? 1))
+        }
+    }
+
+    func merge(from source: Int, into target: Int) { sketches[target].formUnion(sketches[source]) }
+
+    func appendResult(_ slot: Int, into column: inout Column) {
+        guard let value = sketches[slot].quantile(quantile) else {
+            column.appendNull()
+            return
+        }
+        switch resultType.physical {
+        case .double: column.appendDouble(value)
+        case .int64, .bool:
+            let scaled = (value * Double(DecimalFormat.powersOfTen[min(resultType.decimalScale, 18)])).rounded()
+            column.appendInt(Int64(exactly: scaled) ?? (scaled < 0 ? .min : .max))
+        case .bytes: column.appendNull()
+        }
+    }
+}
