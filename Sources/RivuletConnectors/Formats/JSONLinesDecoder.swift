@@ -209,7 +209,7 @@ final class JSONLinesDecoder {
     }
 
     private func literal(_ word: StaticString, _ text: UnsafeBufferPointer<UInt8>, at i: inout Int) -> Bool {
-        let count = word.utf8CodeUnitsCount
+        let count = word.utf8CodeUnitCount
         guard i + count <= text.count else { return false }
         let bytes = UnsafeBufferPointer(start: word.utf8Start, count: count)
         for j in 0..<count where text[i + j] != bytes[j] { return false }
