@@ -1,0 +1,121 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// A non-windowed GROUP BY over a stream or a changelog, producing a changelog keyed by the
+/// group keys. Output: the key columns, then one column per aggregate.
+///
+/// Rows add to (`+I`, `+U`) or retract from (`-U`, `-D`) their key's accumulators. MIN/MAX keep
+/// every value with its count and COUNT(DISTINCT) every value's count, so retracting the current
+/// extreme or the last copy of a value is exact. Emission is coalesced per input batch: each key
+/// the batch touched emits once, in order of first touch — `+I` when it appears, `-U` (its row
+/// before the batch) then `+U` (after) when it changes, `-D` when its row count drops to zero.
+/// The final state is the same as with per-row emission; only intermediate updates within one
+/// batch are folded together.
+public final class GroupAggregate: StreamOperator {
+    private let plan: StreamPlan.GroupAggregate
+    private let keys: GroupKeyTable
+    private let slots: AggregateSlots
+    private var output: ChangelogBuilder
+    private var before: ChangelogBuilder
+    /// Input rows per key id (inserts minus retractions); the key's row exists while positive.
+    private var rowCounts: [Int64] = []
+    private var touchedMark: [Bool] = []
+
+    private var keyIds: [Int32] = []
+    private var rows: [Int32] = []
+    private var signs: [Int8] = []
+    private var touched: [Int32] = []
+    private var beforeRow: [Int] = []
+
+    public init(_ plan: StreamPlan.GroupAggregate) throws(SQLError) {
+        let input = plan.input.schema
+        self.plan = plan
+        keys = GroupKeyTable(keyColumns: plan.keys, keyTypes: plan.keys.map { input[$0].type })
+        slots = try AggregateSlots(plan.aggregates, input: input, retractable: !plan.input.appendOnly)
+        output = ChangelogBuilder(types: plan.schema.types, isChangelog: true)
+        before = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
+    }
+
+    public var stateSize: Int { keys.keyColumns.isEmpty ? (rowCounts.first ?? 0 > 0 ? 1 : 0) : keys.liveCount }
+
+    public func process(_ batch: RowBatch, port: Int, into collector: inout Collector) throws {
+        guard batch.count > 0 else { return }
+        if let kinds = batch.kinds, kinds.contains(where: { !$0.isAccumulate }), plan.input.appendOnly {
+            throw SQLError.internal("GroupAggregate planned for an append-only input received retractions")
+        }
+        keys.intern(batch, into: &keyIds)
+        let capacity = keys.idCapacity
+        slots.reserveDense(capacity)
+        if rowCounts.count < capacity {
+            rowCounts.append(contentsOf: repeatElement(0, count: capacity - rowCounts.count))
+            touchedMark.append(contentsOf: repeatElement(false, count: capacity - touchedMark.count))
+        }
+
+        // The rows of the keys this batch touches, as they were before it.
+        touched.removeAll(keepingCapacity: true)
+        beforeRow.removeAll(keepingCapacity: true)
+        for key in keyIds where !touchedMark[Int(key)] {
+            touchedMark[Int(key)] = true
+            touched.append(key)
+            if rowCounts[Int(key)] > 0 {
+                beforeRow.append(before.count)
+                appendRow(key, into: &before, kind: .insert)
+            } else {
+                beforeRow.append(-1)
+            }
+        }
+
+        rows.removeAll(keepingCapacity: true)
+        rows.append(contentsOf: (0..<Int32(batch.count)))
+        var anyRetraction = false
+        if let kinds = batch.kinds {
+            signs.removeAll(keepingCapacity: true)
+            for (row, kind) in kinds.enumerated() {
+                let sign: Int8 = kind.isAccumulate ? 1 : -1
+                signs.append(sign)
+                rowCounts[Int(keyIds[row])] += Int64(sign)
+                if sign < 0 { anyRetraction = true }
+            }
+        } else {
+            for key in keyIds { rowCounts[Int(key)] += 1 }
+        }
+        slots.accumulate(batch, rows: rows, slots: keyIds, signs: anyRetraction ? signs : nil)
+
+        for (i, key) in touched.enumerated() {
+            touchedMark[Int(key)] = false
+            let existed = beforeRow[i] >= 0
+            let exists = rowCounts[Int(key)] > 0
+            if existed {
+                copyBeforeRow(beforeRow[i], kind: exists ? .updateBefore : .delete)
+            } else if exists {
+                keys.retain(key)
+            }
+            if exists {
+                appendRow(key, into: &output, kind: existed ? .updateAfter : .insert)
+            } else {
+                if existed { keys.release(key) }
+                rowCounts[Int(key)] = 0
+                slots.clear(key)
+            }
+        }
+        before = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
+        keys.sweep()
+        output.flush(into: &collector)
+    }
+
+    public func describe() -> String {
+        let keyText = plan.keys.isEmpty ? "" : " keys=[" + plan.keys.map { "$\($0)" }.joined(separator: ", ") + "]"
+        return "GroupAggregate:\(keyText) aggregates=[\(plan.aggregates.map(\.description).joined(separator: ", "))]"
+    }
+
+    private func appendRow(_ key: Int32, into builder: inout ChangelogBuilder, kind: RowKind) {
+        keys.appendKey(key, into: &builder.columns, at: 0)
+        slots.appendResults(key, into: &builder.columns, at: keys.keyColumns.count)
+        builder.finishRow(kind)
+    }
+
+    private func copyBeforeRow(_ row: Int, kind: RowKind) {
+        for i in output.columns.indices { output.columns[i].append(from: before.columns[i], row: row) }
+        output.finishRow(kind)
+    }
+}
