@@ -44,10 +44,16 @@ let package = Package(
             dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"],
             swiftSettings: strictSettings
         ),
+        // Statement execution: the catalog, embedded streams, queries run to completion.
+        .target(
+            name: "RivuletEngine",
+            dependencies: ["RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "rivulet",
             dependencies: [
-                "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
+                "RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

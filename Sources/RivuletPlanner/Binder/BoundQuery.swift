@@ -1,0 +1,20 @@
+public import RivuletCore
+
+/// A query ready to run: its plan and how a caller presents its result.
+public struct BoundQuery: Sendable {
+    public struct SortKey: Sendable, Hashable {
+        public var column: Int
+        public var ascending: Bool
+        public var nullsFirst: Bool
+    }
+
+    public var plan: StreamPlan
+    /// `EMIT CHANGES`: a push query that streams every change.
+    public var emitChanges: Bool
+    /// `LIMIT n`: stop after n rows.
+    public var limit: Int?
+    /// `ORDER BY`: applied to the final result of a bounded run.
+    public var orderBy: [SortKey]
+
+    public var schema: Schema { plan.schema }
+}

@@ -1,0 +1,260 @@
+public import RivuletCore
+import RivuletSQL
+
+/// Turns syntax expressions into typed `BoundExpr`s, making every implicit cast explicit.
+struct ExpressionBinder {
+    /// Resolves a column reference in the current scope.
+    var resolveColumn: (ColumnReference) throws(SQLError) -> BoundExpr
+    /// Consulted first for every node: a replacement (a group key or aggregate already computed
+    /// below), or nil to bind the node normally.
+    var substitute: ((Expr) throws(SQLError) -> BoundExpr?)? = nil
+    /// What to call the place aggregates are not allowed in, for the error message.
+    var clause = "this clause"
+
+    func bind(_ expr: Expr) throws(SQLError) -> BoundExpr {
+        if let substitute, let replacement = try substitute(expr) { return replacement }
+        switch expr {
+        case .column(let reference):
+            return try resolveColumn(reference)
+        case .literal(let literal):
+            return try LiteralBinder.bind(literal)
+        case .parameter(let parameter):
+            throw SQLError.unsupported("parameters are not supported here", at: parameter.span)
+        case .unary(let unary):
+            return try bindUnary(unary)
+        case .binary(let binary):
+            return try bindBinary(binary)
+        case .isNull(let isNull):
+            return .call(isNull.negated ? .isNotNull : .isNull, [try bind(isNull.expr)], .boolean)
+        case .like(let like):
+            var args = [try coerce(try bind(like.expr), to: .varchar, at: like.expr.span),
+                        try coerce(try bind(like.pattern), to: .varchar, at: like.pattern.span)]
+            if let escape = like.escape { args.append(try coerce(try bind(escape), to: .varchar, at: escape.span)) }
+            let call = BoundExpr.call(.like, args, .boolean)
+            return like.negated ? .call(.not, [call], .boolean) : call
+        case .inList(let inList):
+            let value = try bind(inList.expr)
+            var items: [BoundExpr] = []
+            for item in inList.list { items.append(try bind(item)) }
+            let type = try commonType(of: [value] + items, at: inList.span, what: "IN list")
+            var args = [try cast(value, to: type)]
+            for item in items { args.append(try cast(item, to: type)) }
+            let call = BoundExpr.call(.inList, args, .boolean)
+            return inList.negated ? .call(.not, [call], .boolean) : call
+        case .between(let between):
+            let value = try bind(between.expr)
+            let low = try bind(between.low)
+            let high = try bind(between.high)
+            let type = try commonType(of: [value, low, high], at: between.span, what: "BETWEEN")
+            let v = try cast(value, to: type)
+            let range = BoundExpr.call(.and, [
+                .call(.greaterOrEqual, [v, try cast(low, to: type)], .boolean),
+                .call(.lessOrEqual, [v, try cast(high, to: type)], .boolean),
+            ], .boolean)
+            return between.negated ? .call(.not, [range], .boolean) : range
+        case .function(let call):
+            return try FunctionBinder.bind(call, clause: clause, binder: self)
+        case .caseWhen(let caseWhen):
+            return try bindCase(caseWhen)
+        case .cast(let cast):
+            let inner = try bind(cast.expr)
+            return inner.type == cast.type ? inner : .cast(inner, to: cast.type)
+        case .extract(let extract):
+            let value = try bind(extract.expr)
+            guard value.type.isTimestamp || value.type == .date || value.type == .null else {
+                throw SQLError(.datatypeMismatch, "EXTRACT needs a TIMESTAMP or DATE, not \(value.type)", at: extract.expr.span)
+            }
+            return .call(.extract, [.literal(.string(extract.field.rawValue), .varchar), value], .bigint)
+        case .substring(let substring):
+            var args = [try coerce(try bind(substring.expr), to: .varchar, at: substring.expr.span),
+                        try integerArgument(substring.start)]
+            if let length = substring.length { args.append(try integerArgument(length)) }
+            return .call(.substring, args, .varchar)
+        case .trim(let trim):
+            let function: ScalarFunction
+            switch trim.side {
+            case .leading: function = .ltrim
+            case .trailing: function = .rtrim
+            case .both, nil: function = .trim
+            }
+            var args = [try coerce(try bind(trim.expr), to: .varchar, at: trim.expr.span)]
+            if let characters = trim.characters {
+                args.append(try coerce(try bind(characters), to: .varchar, at: characters.span))
+            }
+            return .call(function, args, .varchar)
+        case .currentDateTime(let current):
+            switch current.kind {
+            case .currentTimestamp, .localTimestamp: return .call(.currentTimestamp, [], .timestamp3)
+            case .currentDate: return .cast(.call(.currentTimestamp, [], .timestamp3), to: .date)
+            case .currentTime, .localTime: throw SQLError.unsupported("TIME values are not supported", at: current.span)
+            }
+        case .inSubquery(let node):
+            throw SQLError.unsupported("IN (SELECT ...) subqueries are not supported yet", at: node.span)
+        case .scalarSubquery(let node):
+            throw SQLError.unsupported("scalar subqueries are not supported yet", at: node.span)
+        case .exists(let node):
+            throw SQLError.unsupported("EXISTS subqueries are not supported yet", at: node.span)
+        }
+    }
+
+    // MARK: Operators
+
+    private func bindUnary(_ unary: UnaryExpression) throws(SQLError) -> BoundExpr {
+        switch unary.op {
+        case .plus:
+            return try bind(unary.operand)
+        case .not:
+            return .call(.not, [try coerce(try bind(unary.operand), to: .boolean, at: unary.operand.span)], .boolean)
+        case .minus:
+            let operand = try bind(unary.operand)
+            switch operand {
+            case .literal(.int(let v), let type): return .literal(.int(-v), type)
+            case .literal(.double(let v), let type): return .literal(.double(-v), type)
+            case .literal(.decimal(let v, let s), let type): return .literal(.decimal(unscaled: -v, scale: s), type)
+            case .literal(.interval(let v), let type): return .literal(.interval(milliseconds: -v), type)
+            default: break
+            }
+            guard operand.type.isNumeric || operand.type == .intervalDayTime || operand.type == .null else {
+                throw SQLError(.datatypeMismatch, "cannot negate a value of type \(operand.type)", at: unary.span)
+            }
+            return .call(.negate, [operand], operand.type)
+        }
+    }
+
+    private func bindBinary(_ binary: BinaryExpression) throws(SQLError) -> BoundExpr {
+        let left = try bind(binary.left)
+        let right = try bind(binary.right)
+        switch binary.op {
+        case .and, .or:
+            let args = [try coerce(left, to: .boolean, at: binary.left.span), try coerce(right, to: .boolean, at: binary.right.span)]
+            return .call(binary.op == .and ? .and : .or, args, .boolean)
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            guard let type = TypeCoercion.commonType(left.type, right.type) else {
+                throw SQLError(.datatypeMismatch, "cannot compare \(left.type) with \(right.type)", at: binary.span)
+            }
+            let function: ScalarFunction = switch binary.op {
+            case .equal: .equal
+            case .notEqual: .notEqual
+            case .less: .less
+            case .lessOrEqual: .lessOrEqual
+            case .greater: .greater
+            default: .greaterOrEqual
+            }
+            return .call(function, [try cast(left, to: type), try cast(right, to: type)], .boolean)
+        case .concat:
+            return .call(.concat, [try coerce(left, to: .varchar, at: binary.left.span, lenient: true),
+                                   try coerce(right, to: .varchar, at: binary.right.span, lenient: true)], .varchar)
+        case .plus, .minus, .multiply, .divide, .modulo:
+            return try arithmetic(binary.op, left, right, at: binary.span)
+        }
+    }
+
+    func arithmetic(_ op: BinaryOperator, _ left: BoundExpr, _ right: BoundExpr, at span: SourceSpan) throws(SQLError) -> BoundExpr {
+        // Time arithmetic: timestamp ± interval.
+        if (left.type.isTimestamp || left.type == .date), right.type == .intervalDayTime || right.type == .intervalYearMonth,
+           op == .plus || op == .minus {
+            let amount = op == .minus ? BoundExpr.call(.negate, [right], right.type) : right
+            let base = left.type == .date ? BoundExpr.cast(left, to: .timestamp3) : left
+            return .call(.timestampAddInterval, [base, amount], base.type)
+        }
+        if left.type == .intervalDayTime, right.type.isTimestamp, op == .plus {
+            return .call(.timestampAddInterval, [right, left], right.type)
+        }
+        guard (left.type.isNumeric || left.type == .null), (right.type.isNumeric || right.type == .null) else {
+            throw SQLError(.datatypeMismatch, "operator \(op.rawValue) cannot be applied to \(left.type) and \(right.type)", at: span)
+        }
+        let function: ScalarFunction = switch op {
+        case .plus: .add
+        case .minus: .subtract
+        case .multiply: .multiply
+        case .divide: .divide
+        default: .modulo
+        }
+        guard var type = TypeCoercion.commonType(left.type, right.type) else {
+            throw SQLError(.datatypeMismatch, "operator \(op.rawValue) cannot be applied to \(left.type) and \(right.type)", at: span)
+        }
+        if type == .null { type = .integer }
+        if case .decimal = type {
+            // Decimal operands keep their own scales; the result type carries the result scale.
+            let l = left.type.isInteger || left.type == .null ? BoundExpr.cast(left, to: .decimal(precision: 18, scale: 0)) : left
+            let r = right.type.isInteger || right.type == .null ? BoundExpr.cast(right, to: .decimal(precision: 18, scale: 0)) : right
+            let (s1, s2) = (l.type.decimalScale, r.type.decimalScale)
+            let scale: Int = switch function {
+            case .multiply: min(18, s1 + s2)
+            case .divide: min(18, max(6, s1))
+            default: max(s1, s2)
+            }
+            return .call(function, [l, r], .decimal(precision: 18, scale: scale))
+        }
+        if function == .modulo, !type.isInteger, type != .double {
+            throw SQLError(.datatypeMismatch, "operator % needs integers, not \(left.type) and \(right.type)", at: span)
+        }
+        return .call(function, [try cast(left, to: type), try cast(right, to: type)], type)
+    }
+
+    private func bindCase(_ caseWhen: CaseExpression) throws(SQLError) -> BoundExpr {
+        let operand = try caseWhen.operand.map { (e: Expr) throws(SQLError) in try bind(e) }
+        var conditions: [BoundExpr] = []
+        var results: [BoundExpr] = []
+        for branch in caseWhen.branches {
+            let condition = try bind(branch.condition)
+            if let operand {
+                guard let type = TypeCoercion.commonType(operand.type, condition.type) else {
+                    throw SQLError(.datatypeMismatch, "cannot compare \(operand.type) with \(condition.type)", at: branch.condition.span)
+                }
+                conditions.append(.call(.equal, [try cast(operand, to: type), try cast(condition, to: type)], .boolean))
+            } else {
+                conditions.append(try coerce(condition, to: .boolean, at: branch.condition.span))
+            }
+            results.append(try bind(branch.result))
+        }
+        let elseResult = try caseWhen.elseResult.map { (e: Expr) throws(SQLError) in try bind(e) } ?? .literal(.null, .null)
+        let type = try commonType(of: results + [elseResult], at: caseWhen.span, what: "CASE results")
+        var args: [BoundExpr] = []
+        for (condition, result) in zip(conditions, results) {
+            args.append(condition)
+            args.append(try cast(result, to: type))
+        }
+        args.append(try cast(elseResult, to: type))
+        return .call(.caseWhen, args, type)
+    }
+
+    // MARK: Coercion helpers
+
+    func integerArgument(_ expr: Expr) throws(SQLError) -> BoundExpr {
+        let bound = try bind(expr)
+        guard bound.type.isInteger || bound.type == .null else {
+            throw SQLError(.datatypeMismatch, "expected an integer, found \(bound.type)", at: expr.span)
+        }
+        return try cast(bound, to: .bigint)
+    }
+
+    /// The common type of several values (NULLs adapt), or a type-mismatch error.
+    func commonType(of values: [BoundExpr], at span: SourceSpan, what: String) throws(SQLError) -> SQLType {
+        var type = SQLType.null
+        for value in values {
+            guard let next = TypeCoercion.commonType(type, value.type) else {
+                throw SQLError(.datatypeMismatch, "\(what) mixes \(type) and \(value.type)", at: span)
+            }
+            type = next
+        }
+        return type
+    }
+
+    /// `value` converted to `type` by an implicit cast (no-op when already of that type).
+    func cast(_ value: BoundExpr, to type: SQLType) throws(SQLError) -> BoundExpr {
+        if value.type == type || type == .null { return value }
+        if case .literal(.null, _) = value { return .literal(.null, type) }
+        // Same physical layout and meaning: no conversion needed at run time.
+        if value.type.isInteger && type.isInteger { return .cast(value, to: type) }
+        return .cast(value, to: type)
+    }
+
+    /// Requires `value` to be of `type` (NULL adapts); with `lenient`, anything casts.
+    func coerce(_ value: BoundExpr, to type: SQLType, at span: SourceSpan, lenient: Bool = false) throws(SQLError) -> BoundExpr {
+        if value.type == type { return value }
+        if value.type == .null { return .literal(.null, type) }
+        if lenient { return .cast(value, to: type) }
+        throw SQLError(.datatypeMismatch, "expected \(type), found \(value.type)", at: span)
+    }
+}

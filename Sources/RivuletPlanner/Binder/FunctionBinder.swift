@@ -1,0 +1,159 @@
+public import RivuletCore
+import RivuletSQL
+
+/// Binds scalar function calls by name; aggregates reaching here are misplaced.
+enum FunctionBinder {
+    static let aggregateNames: Set<String> = [
+        "COUNT", "SUM", "AVG", "MIN", "MAX", "APPROX_PERCENTILE", "PERCENTILE_APPROX", "APPROX_QUANTILE",
+    ]
+    static let groupWindowNames: Set<String> = [
+        "TUMBLE", "HOP", "SESSION", "CUMULATE",
+        "TUMBLE_START", "TUMBLE_END", "TUMBLE_ROWTIME", "HOP_START", "HOP_END", "HOP_ROWTIME",
+        "SESSION_START", "SESSION_END", "SESSION_ROWTIME",
+    ]
+    static let scalarNames: [String] = [
+        "UPPER", "UCASE", "LOWER", "LCASE", "CONCAT", "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH", "SPLIT_INDEX",
+        "REPLACE", "ABS", "ROUND", "FLOOR", "CEIL", "CEILING", "MOD", "POWER", "SQRT", "LN", "EXP", "DATE_FORMAT",
+        "TO_TIMESTAMP", "COALESCE", "IFNULL", "NULLIF", "LTRIM", "RTRIM", "TRIM",
+    ]
+
+    static func isAggregate(_ call: FunctionCall) -> Bool {
+        call.over == nil && aggregateNames.contains(call.upperName)
+    }
+
+    static func bind(_ call: FunctionCall, clause: String, binder: ExpressionBinder) throws(SQLError) -> BoundExpr {
+        let name = call.upperName
+        if call.over != nil {
+            throw SQLError.unsupported("\(name)() OVER (...) is only supported as a Top-N filter", at: call.span)
+        }
+        if aggregateNames.contains(name) {
+            throw SQLError(.groupingError, "aggregate function \(name) is not allowed in \(clause)", at: call.span)
+        }
+        if groupWindowNames.contains(name) {
+            throw SQLError(.groupingError, "\(name) is only allowed in GROUP BY and in the SELECT list of a grouped query",
+                           at: call.span)
+        }
+        var args: [BoundExpr] = []
+        for argument in call.arguments { args.append(try binder.bind(argument)) }
+        func arity(_ counts: ClosedRange<Int>) throws(SQLError) {
+            guard counts.contains(args.count) else {
+                let wanted = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
+                throw SQLError(.undefinedFunction, "\(name) takes \(wanted) argument\(counts.upperBound == 1 ? "" : "s"), not \(args.count)",
+                               at: call.span)
+            }
+        }
+        func string(_ i: Int) throws(SQLError) -> BoundExpr {
+            try binder.coerce(args[i], to: .varchar, at: call.arguments[i].span, lenient: !args[i].type.isTimestamp)
+        }
+        func integer(_ i: Int) throws(SQLError) -> BoundExpr {
+            guard args[i].type.isInteger || args[i].type == .null else {
+                throw SQLError(.datatypeMismatch, "\(name) expects an integer, found \(args[i].type)", at: call.arguments[i].span)
+            }
+            return try binder.cast(args[i], to: .bigint)
+        }
+        func numeric(_ i: Int) throws(SQLError) -> BoundExpr {
+            guard args[i].type.isNumeric || args[i].type == .null else {
+                throw SQLError(.datatypeMismatch, "\(name) expects a number, found \(args[i].type)", at: call.arguments[i].span)
+            }
+            return args[i].type == .null ? .literal(.null, .double) : args[i]
+        }
+        func double(_ i: Int) throws(SQLError) -> BoundExpr { try binder.cast(try numeric(i), to: .double) }
+
+        switch name {
+        case "UPPER", "UCASE":
+            try arity(1...1)
+            return .call(.upper, [try string(0)], .varchar)
+        case "LOWER", "LCASE":
+            try arity(1...1)
+            return .call(.lower, [try string(0)], .varchar)
+        case "CONCAT":
+            try arity(1...Int.max)
+            var strings: [BoundExpr] = []
+            for i in args.indices { strings.append(try string(i)) }
+            return .call(.concat, strings, .varchar)
+        case "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH":
+            try arity(1...1)
+            return .call(.charLength, [try string(0)], .integer)
+        case "LTRIM", "RTRIM", "TRIM":
+            try arity(1...2)
+            var strings = [try string(0)]
+            if args.count == 2 { strings.append(try string(1)) }
+            return .call(name == "LTRIM" ? .ltrim : name == "RTRIM" ? .rtrim : .trim, strings, .varchar)
+        case "SPLIT_INDEX":
+            try arity(3...3)
+            return .call(.splitIndex, [try string(0), try string(1), try integer(2)], .varchar)
+        case "REPLACE":
+            try arity(3...3)
+            return .call(.replace, [try string(0), try string(1), try string(2)], .varchar)
+        case "ABS":
+            try arity(1...1)
+            let value = try numeric(0)
+            return .call(.abs, [value], value.type)
+        case "ROUND":
+            try arity(1...2)
+            let value = try numeric(0)
+            if args.count == 2 {
+                let digits = try integer(1)
+                var type = value.type
+                if case .decimal(let p, _) = type, case .literal(.int(let d), _) = digits.unwrappedCast {
+                    type = .decimal(precision: p, scale: max(0, min(18, Int(d))))
+                }
+                return .call(.round, [value, digits], type)
+            }
+            var type = value.type
+            if case .decimal(let p, _) = type { type = .decimal(precision: p, scale: 0) }
+            return .call(.round, [value], type)
+        case "FLOOR", "CEIL", "CEILING":
+            try arity(1...1)
+            let value = try numeric(0)
+            var type = value.type
+            if case .decimal(let p, _) = type { type = .decimal(precision: p, scale: 0) }
+            return .call(name == "FLOOR" ? .floor : .ceil, [value], type)
+        case "MOD":
+            try arity(2...2)
+            return try binder.arithmetic(.modulo, try numeric(0), try numeric(1), at: call.span)
+        case "POWER":
+            try arity(2...2)
+            return .call(.power, [try double(0), try double(1)], .double)
+        case "SQRT", "LN", "EXP":
+            try arity(1...1)
+            let function: ScalarFunction = name == "SQRT" ? .sqrt : name == "LN" ? .ln : .exp
+            return .call(function, [try double(0)], .double)
+        case "DATE_FORMAT":
+            try arity(2...2)
+            var value = args[0]
+            if value.type == .varchar { value = .cast(value, to: .timestamp3) }
+            guard value.type.isTimestamp || value.type == .date || value.type == .null else {
+                throw SQLError(.datatypeMismatch, "DATE_FORMAT expects a TIMESTAMP, found \(value.type)", at: call.arguments[0].span)
+            }
+            return .call(.dateFormat, [value, try string(1)], .varchar)
+        case "TO_TIMESTAMP":
+            try arity(1...2)
+            var strings = [try string(0)]
+            if args.count == 2 { strings.append(try string(1)) }
+            return .call(.toTimestamp, strings, .timestamp3)
+        case "COALESCE", "IFNULL":
+            try arity(name == "IFNULL" ? 2...2 : 1...Int.max)
+            let type = try binder.commonType(of: args, at: call.span, what: name)
+            var cast: [BoundExpr] = []
+            for arg in args { cast.append(try binder.cast(arg, to: type)) }
+            return .call(.coalesce, cast, type)
+        case "NULLIF":
+            try arity(2...2)
+            let type = try binder.commonType(of: args, at: call.span, what: name)
+            return .call(.nullIf, [try binder.cast(args[0], to: type), try binder.cast(args[1], to: type)], type)
+        default:
+            let suggestion = closestName(to: name, among: scalarNames + Array(aggregateNames))
+            throw SQLError(.undefinedFunction, "unknown function \(name)", at: call.name.span,
+                           hint: suggestion.map { "did you mean \($0)?" })
+        }
+    }
+}
+
+extension BoundExpr {
+    /// The expression with implicit casts peeled off (to read a constant argument).
+    var unwrappedCast: BoundExpr {
+        if case .cast(let inner, _) = self { return inner.unwrappedCast }
+        return self
+    }
+}

@@ -1,0 +1,207 @@
+public import RivuletCore
+public import RivuletSQL
+
+/// Binds a query against the catalog and plans it as an incremental `StreamPlan`.
+///
+/// Projections are pushed into scans (only the columns a query reads are decoded), filters sit
+/// directly on their input, and aggregate arguments are computed in a projection below the
+/// aggregate so operators only ever see column references.
+public struct QueryBinder {
+    let catalog: any Catalog
+    /// Common table expressions in scope, by lower-cased name.
+    var commonTables: [String: Query] = [:]
+
+    public init(catalog: any Catalog) {
+        self.catalog = catalog
+    }
+
+    /// The relation an item of FROM reads, with the columns visible from it.
+    struct Input {
+        var plan: StreamPlan
+        var scope: Scope
+        /// A window table function's window, whose `window_start`/`window_end`/`window_time`
+        /// are the three virtual columns after the input's own.
+        var window: WindowSource?
+    }
+
+    public func bind(_ query: Query) throws(SQLError) -> BoundQuery {
+        var binder = self
+        for cte in query.with { binder.commonTables[cte.name.value.lowercased()] = cte.query }
+        guard case .select(let select) = query.body else {
+            if case .query(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil {
+                return try binder.bind(inner)
+            }
+            throw SQLError.unsupported("UNION, INTERSECT and EXCEPT are not supported yet", at: query.body.span)
+        }
+        let (plan, items) = try binder.bindSelect(select, emit: query.emit)
+        var limit: Int?
+        if let limitExpr = query.limit {
+            guard case .literal(let literal) = limitExpr, case .number(let text) = literal.value, let n = Int(text), n >= 0 else {
+                throw SQLError(.syntaxError, "LIMIT takes a non-negative integer", at: limitExpr.span)
+            }
+            limit = n
+        }
+        var orderBy: [BoundQuery.SortKey] = []
+        for item in query.orderBy {
+            orderBy.append(BoundQuery.SortKey(
+                column: try sortColumn(item.expr, items: items, schema: plan.schema),
+                ascending: item.ascending ?? true, nullsFirst: item.nullsFirst ?? !(item.ascending ?? true)))
+        }
+        return BoundQuery(plan: plan, emitChanges: query.emit == .changes, limit: limit, orderBy: orderBy)
+    }
+
+    /// ORDER BY refers to an output column by name, position, or the same expression.
+    private func sortColumn(_ expr: Expr, items: [Expr?], schema: Schema) throws(SQLError) -> Int {
+        if case .literal(let literal) = expr, case .number(let text) = literal.value, let position = Int(text) {
+            guard position >= 1, position <= schema.count else {
+                throw SQLError(.undefinedColumn, "ORDER BY position \(position) is not in the select list", at: expr.span)
+            }
+            return position - 1
+        }
+        if let index = items.firstIndex(where: { $0 == expr }) { return index }
+        if case .column(let reference) = expr, reference.qualifier.isEmpty, let index = schema.firstIndex(of: reference.name.value) {
+            return index
+        }
+        throw SQLError(.undefinedColumn, "ORDER BY must name a column of the result", at: expr.span)
+    }
+
+    // MARK: SELECT
+
+    /// The plan of one SELECT, and the expression of each output column (nil for `*` columns).
+    func bindSelect(_ select: Select, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        guard let first = select.from.first else {
+            throw SQLError.unsupported("SELECT without FROM is not supported; select from a stream or table", at: select.span)
+        }
+        if select.from.count > 1 {
+            throw SQLError.unsupported("joins are not supported yet", at: select.from[1].span)
+        }
+        var input = try bindTableReference(first)
+        if let whereClause = select.whereClause {
+            let predicate = try scalarBinder(for: input.scope, clause: "WHERE").bind(whereClause)
+            guard predicate.type == .boolean || predicate.type == .null else {
+                throw SQLError(.datatypeMismatch, "WHERE needs a BOOLEAN condition, found \(predicate.type)", at: whereClause.span)
+            }
+            input.plan = .filter(.init(input: input.plan, predicate: predicate))
+        }
+        let aggregates = collectAggregates(select)
+        let isGrouped = !select.groupBy.isEmpty || !aggregates.isEmpty || select.window != nil
+        if isGrouped {
+            return try bindAggregate(select, input: input, aggregates: aggregates, emit: emit)
+        }
+        return try bindProjection(select, input: input)
+    }
+
+    private func bindProjection(_ select: Select, input: Input) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        let binder = scalarBinder(for: input.scope, clause: "SELECT")
+        var expressions: [BoundExpr] = []
+        var fields: [Field] = []
+        var items: [Expr?] = []
+        var timeColumn: Int?
+        for item in select.items {
+            switch item {
+            case .wildcard(let wildcard):
+                let qualifier = wildcard.qualifier?.name.value.lowercased()
+                var matched = false
+                for (index, column) in input.scope.columns.enumerated() where index < input.plan.schema.count {
+                    if let qualifier, !column.qualifiers.contains(qualifier) { continue }
+                    matched = true
+                    if column.isEventTime, timeColumn == nil { timeColumn = expressions.count }
+                    expressions.append(.column(index, column.type))
+                    fields.append(Field(column.name, column.type))
+                    items.append(nil)
+                }
+                if !matched, let qualifier {
+                    throw SQLError(.undefinedTable, "unknown table or alias '\(qualifier)'", at: wildcard.span)
+                }
+            case .expression(let selected):
+                let bound = try binder.bind(selected.expr)
+                if case .column(let index, _) = bound, input.scope.columns[index].isEventTime, timeColumn == nil {
+                    timeColumn = expressions.count
+                }
+                expressions.append(bound)
+                fields.append(Field(outputName(of: selected, position: fields.count), bound.type == .null ? .varchar : bound.type))
+                items.append(selected.expr)
+            }
+        }
+        if input.window != nil, expressions.contains(where: { $0.referencedColumns.contains { $0 >= input.plan.schema.count } }) {
+            throw SQLError.unsupported("window_start / window_end outside of a GROUP BY are not supported yet", at: select.span)
+        }
+        var plan = StreamPlan.project(.init(input: input.plan, expressions: expressions, schema: Schema(fields), timeColumn: timeColumn))
+        if select.distinct {
+            let keys = Array(0..<fields.count)
+            plan = .groupAggregate(.init(input: plan, keys: keys, aggregates: [], schema: Schema(fields)))
+        }
+        return (plan, items)
+    }
+
+    /// The output column name: the alias, a column's own name, or Flink's `EXPR$n`.
+    func outputName(of selected: SelectExpression, position: Int) -> String {
+        if let alias = selected.alias { return alias.value }
+        if case .column(let reference) = selected.expr { return reference.name.value }
+        return "EXPR$\(position)"
+    }
+
+    func scalarBinder(for scope: Scope, clause: String) -> ExpressionBinder {
+        ExpressionBinder(
+            resolveColumn: { (reference: ColumnReference) throws(SQLError) -> BoundExpr in
+                let index = try scope.resolve(reference)
+                return .column(index, scope.columns[index].type)
+            },
+            clause: clause)
+    }
+
+    // MARK: FROM
+
+    func bindTableReference(_ reference: TableReference) throws(SQLError) -> Input {
+        switch reference {
+        case .named(let named):
+            if named.systemTimeAsOf != nil {
+                throw SQLError.unsupported("FOR SYSTEM_TIME AS OF is only supported in a temporal join", at: named.span)
+            }
+            return try bindNamed(named.name, alias: named.alias)
+        case .derived(let derived):
+            let bound = try bind(derived.query)
+            let qualifier = derived.alias?.value
+            return Input(plan: bound.plan, scope: Scope(schema: bound.plan.schema, qualifier: qualifier,
+                                                        eventTimeColumn: bound.plan.eventTimeColumn), window: nil)
+        case .windowFunction(let function):
+            return try bindWindowFunction(function)
+        case .join(let join):
+            throw SQLError.unsupported("joins are not supported yet", at: join.span)
+        }
+    }
+
+    func bindNamed(_ name: ObjectName, alias: Identifier?) throws(SQLError) -> Input {
+        let key = name.name.value.lowercased()
+        var qualifiers: Set<String> = [key]
+        if let alias { qualifiers.insert(alias.value.lowercased()) }
+        if let query = commonTables[key] ?? catalog.view(named: key) {
+            var inner = self
+            inner.commonTables.removeValue(forKey: key)
+            let bound = try inner.bind(query)
+            var scope = Scope(schema: bound.plan.schema, qualifier: nil, eventTimeColumn: bound.plan.eventTimeColumn)
+            for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }
+            return Input(plan: bound.plan, scope: scope, window: nil)
+        }
+        guard let relation = catalog.relation(named: key) else {
+            throw SQLError(.undefinedTable, "unknown stream or table '\(name.name.value)'", at: name.span,
+                           hint: closestName(to: name.name.value, among: catalog.relationNames).map { "did you mean '\($0)'?" })
+        }
+        let scan = StreamPlan.Scan(relation: relation, columns: Array(relation.schema.fields.indices), watermark: relation.watermark)
+        var scope = Scope(schema: relation.schema, qualifier: nil, eventTimeColumn: relation.watermark?.column)
+        for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }
+        return Input(plan: .scan(scan), scope: scope, window: nil)
+    }
+}
+
+extension StreamPlan {
+    /// The output column that carries event time (with a watermark upstream), if any.
+    public var eventTimeColumn: Int? {
+        switch self {
+        case .scan(let node): return node.watermark?.column
+        case .filter(let node): return node.input.eventTimeColumn
+        case .project(let node): return node.timeColumn
+        case .windowAggregate, .groupAggregate: return nil
+        }
+    }
+}

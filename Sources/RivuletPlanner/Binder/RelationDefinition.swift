@@ -1,0 +1,82 @@
+public import RivuletCore
+public import RivuletSQL
+
+/// Turns `CREATE STREAM|TABLE` into the catalog's `Relation`.
+public enum RelationDefinition {
+    public static func relation(from create: CreateRelation) throws(SQLError) -> Relation {
+        var fields: [Field] = []
+        var seen: Set<String> = []
+        for column in create.columns {
+            guard seen.insert(column.name.value.lowercased()).inserted else {
+                throw SQLError(.duplicateObject, "column '\(column.name.value)' is declared twice", at: column.span)
+            }
+            fields.append(Field(column.name.value, column.type, nullable: !column.notNull))
+        }
+        let schema = Schema(fields)
+        func index(of identifier: Identifier, role: String) throws(SQLError) -> Int {
+            guard let index = schema.firstIndex(of: identifier.value) else {
+                throw SQLError(.undefinedColumn, "\(role) column '\(identifier.value)' is not declared", at: identifier.span,
+                               hint: closestName(to: identifier.value, among: schema.names).map { "did you mean '\($0)'?" })
+            }
+            return index
+        }
+
+        var primaryKey: [Int] = []
+        for column in create.primaryKeyColumns { primaryKey.append(try index(of: column, role: "primary key")) }
+
+        var options: [String: String] = [:]
+        for option in create.options { options[option.key.lowercased()] = option.value.text }
+        let connectorName: String
+        if let connector = options["connector"] {
+            connectorName = connector.lowercased()
+        } else if options["kafka_topic"] != nil {
+            connectorName = "kafka"
+        } else {
+            connectorName = "embedded"
+        }
+
+        var watermark: WatermarkSpec?
+        if let definition = create.watermark {
+            let column = try index(of: definition.column, role: "watermark")
+            guard schema[column].type.isTimestamp else {
+                throw SQLError(.datatypeMismatch, "the watermark column '\(definition.column.value)' must be a TIMESTAMP, not \(schema[column].type)",
+                               at: definition.column.span)
+            }
+            watermark = WatermarkSpec(column: column, delayMillis: try delay(of: definition, column: schema[column].name))
+        } else if let timestamp = create.option("timestamp") {
+            let identifier = Identifier(timestamp.text, span: create.span)
+            let column = try index(of: identifier, role: "TIMESTAMP")
+            guard schema[column].type.isTimestamp || schema[column].type == .bigint else {
+                throw SQLError(.datatypeMismatch, "the TIMESTAMP column '\(timestamp.text)' must be a TIMESTAMP or BIGINT", at: create.span)
+            }
+            watermark = WatermarkSpec(column: column, delayMillis: 0)
+        }
+
+        let kind: Relation.Kind
+        switch create.kind {
+        case .table where !primaryKey.isEmpty: kind = .table
+        case .table, .stream: kind = .stream
+        case .view: throw SQLError.unsupported("use CREATE VIEW ... AS SELECT to define a view", at: create.span)
+        }
+        return Relation(
+            name: create.name.name.value, kind: kind, schema: schema,
+            connector: ConnectorSpec(connector: connectorName, options: options),
+            watermark: watermark, primaryKey: primaryKey)
+    }
+
+    /// The delay of `WATERMARK FOR ts AS ts - INTERVAL ...` (or `AS ts`: none).
+    private static func delay(of definition: WatermarkDefinition, column: String) throws(SQLError) -> Int64 {
+        func isColumn(_ expr: Expr) -> Bool {
+            if case .column(let reference) = expr { return reference.name.value.lowercased() == column.lowercased() }
+            return false
+        }
+        if isColumn(definition.expression) { return 0 }
+        if case .binary(let binary) = definition.expression, binary.op == .minus, isColumn(binary.left),
+           case .literal(let literal) = binary.right, case .interval(let interval) = literal.value,
+           let ms = interval.milliseconds, ms >= 0 {
+            return ms
+        }
+        throw SQLError.unsupported(
+            "a watermark must be written as '\(column)' or '\(column) - INTERVAL ...'", at: definition.expression.span)
+    }
+}

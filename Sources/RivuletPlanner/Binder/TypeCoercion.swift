@@ -1,0 +1,36 @@
+public import RivuletCore
+
+/// Flink SQL's implicit conversions, as far as Rivulet's types go.
+enum TypeCoercion {
+    /// The type two operands of arithmetic or comparison are converted to, or nil if none.
+    static func commonType(_ a: SQLType, _ b: SQLType) -> SQLType? {
+        if a == b { return a }
+        switch (a, b) {
+        case (.null, let other), (let other, .null): return other
+        case (.integer, .bigint), (.bigint, .integer): return .bigint
+        case (.double, _) where b.isNumeric, (_, .double) where a.isNumeric: return .double
+        case (.decimal(let p1, let s1), .decimal(let p2, let s2)):
+            let scale = max(s1, s2)
+            return .decimal(precision: min(18, max(p1 - s1, p2 - s2) + scale), scale: scale)
+        case (.decimal(let p, let s), let other) where other.isInteger, (let other, .decimal(let p, let s)) where other.isInteger:
+            return .decimal(precision: min(18, max(p, 19 - s)), scale: s)
+        case (.timestamp(let p1), .timestamp(let p2)): return .timestamp(precision: max(p1, p2))
+        case (.timestamp, .date), (.date, .timestamp): return .timestamp3
+        case (.timestamp, .varchar), (.varchar, .timestamp): return a.isTimestamp ? a : b
+        case (.date, .varchar), (.varchar, .date): return .date
+        default: return nil
+        }
+    }
+
+    /// Whether a value of `from` may be stored into a column of `to` without an explicit CAST
+    /// (INSERT targets, VALUES rows).
+    static func isAssignable(_ from: SQLType, to: SQLType) -> Bool {
+        if from == to || from == .null { return true }
+        if from.isNumeric && to.isNumeric { return true }
+        switch (from, to) {
+        case (.timestamp, .timestamp), (.date, .timestamp), (.timestamp, .date): return true
+        case (.varchar, .timestamp), (.varchar, .date): return true
+        default: return false
+        }
+    }
+}
