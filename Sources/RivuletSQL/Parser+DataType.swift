@@ -1,0 +1,73 @@
+import RivuletCore
+
+/// Data types of both dialects, mapped onto `SQLType`:
+/// `VARCHAR(n)`/`STRING`/`CHAR(n)`/`TEXT` → varchar, `INT`/`INTEGER`/`SMALLINT`/`TINYINT` → integer,
+/// `BIGINT`, `DOUBLE [PRECISION]`/`FLOAT`/`REAL` → double, `DECIMAL(p, s)` (default 10, 0),
+/// `TIMESTAMP(p)` (default 3; `WITHOUT TIME ZONE` allowed), `TIMESTAMP_LTZ(p)` and
+/// `TIMESTAMP(p) WITH LOCAL TIME ZONE` → timestamp, `DATE`, `BOOLEAN`.
+extension Parser {
+    mutating func parseDataType() throws(SQLError) -> SQLType {
+        let token = current
+        let typeNames = "a data type (BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL, VARCHAR, TIMESTAMP or DATE)"
+        guard let word = word() else { throw expected(typeNames) }
+        advance()
+        switch word {
+        case "BOOLEAN", "BOOL":
+            return .boolean
+        case "INT", "INTEGER", "SMALLINT", "TINYINT":
+            return .integer
+        case "BIGINT":
+            return .bigint
+        case "DOUBLE":
+            _ = consumeWord("PRECISION")
+            return .double
+        case "FLOAT", "REAL":
+            return .double
+        case "DECIMAL", "DEC", "NUMERIC":
+            var precision = 10, scale = 0
+            if consumeSymbol(.leftParen) {
+                precision = try parseTypeLength("precision")
+                if consumeSymbol(.comma) { scale = try parseTypeLength("scale") }
+                try expectSymbol(.rightParen, "after DECIMAL precision")
+            }
+            if scale > precision {
+                throw SQLError.syntax("DECIMAL scale \(scale) exceeds precision \(precision)", at: span(from: token.span.start))
+            }
+            return .decimal(precision: precision, scale: scale)
+        case "VARCHAR", "CHAR", "CHARACTER", "STRING", "TEXT":
+            if word == "CHARACTER" { _ = consumeWord("VARYING") }
+            if word != "STRING", consumeSymbol(.leftParen) {
+                _ = try parseTypeLength("length")
+                try expectSymbol(.rightParen, "after \(word) length")
+            }
+            return .varchar
+        case "TIMESTAMP", "TIMESTAMP_LTZ":
+            var precision = 3
+            if consumeSymbol(.leftParen) {
+                precision = try parseTypeLength("precision")
+                try expectSymbol(.rightParen, "after \(word) precision")
+            }
+            if word == "TIMESTAMP" {
+                if consumeWords("WITHOUT", "TIME", "ZONE") || consumeWords("WITH", "LOCAL", "TIME", "ZONE") {}
+            }
+            if precision > 9 {
+                throw SQLError.syntax("TIMESTAMP precision must be between 0 and 9", at: span(from: token.span.start))
+            }
+            return .timestamp(precision: precision)
+        case "DATE":
+            return .date
+        case "ARRAY", "MAP", "ROW", "MULTISET", "STRUCT", "BYTES", "VARBINARY", "BINARY", "TIME", "INTERVAL":
+            throw SQLError.unsupported("data type \(word) is not supported", at: token.span)
+        default:
+            throw expected(typeNames, at: token)
+        }
+    }
+
+    private mutating func parseTypeLength(_ what: String) throws(SQLError) -> Int {
+        guard case .number(let digits) = current.kind, let value = Int(digits), value >= 0, value < 1_000_000 else {
+            throw expected("a \(what)", "in data type")
+        }
+        advance()
+        return value
+    }
+}

@@ -1,0 +1,186 @@
+import RivuletCore
+
+/// Queries: `WITH`, `SELECT`, set operations, `ORDER BY`, `LIMIT`, `EMIT`.
+extension Parser {
+    /// `[WITH ...] body [ORDER BY ...] [EMIT CHANGES|FINAL] [LIMIT n]` (EMIT and LIMIT in either order).
+    mutating func parseQuery() throws(SQLError) -> Query {
+        try enter()
+        defer { leave() }
+        let start = current.span.start
+        var ctes: [CommonTableExpression] = []
+        if consumeWord("WITH") {
+            ctes = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseCommonTableExpression() }
+        }
+        let body = try parseSetExpr()
+        var query = Query(with: ctes, body: body)
+        if consumeWords("ORDER", "BY") {
+            query.orderBy = try parseOrderByItems()
+        }
+        for _ in 0..<2 {
+            if query.emit == nil, consumeWord("EMIT") {
+                if consumeWord("CHANGES") { query.emit = .changes }
+                else if consumeWord("FINAL") { query.emit = .final }
+                else { throw expected("CHANGES or FINAL", "after EMIT") }
+            }
+            if query.limit == nil, consumeWord("LIMIT") {
+                query.limit = try parseExpr()
+            }
+        }
+        query.span = span(from: start)
+        return query
+    }
+
+    private mutating func parseCommonTableExpression() throws(SQLError) -> CommonTableExpression {
+        let start = current.span.start
+        let name = try parseIdentifier("a name for the WITH query")
+        var columns: [Identifier] = []
+        if isSymbol(.leftParen) {
+            columns = try parseParenthesizedIdentifiers("a column name", "after WITH query name")
+        }
+        try expectWord("AS", "after WITH query name")
+        try expectSymbol(.leftParen, "after AS")
+        let query = try parseQuery()
+        try expectSymbol(.rightParen, "after WITH query")
+        return CommonTableExpression(name: name, columns: columns, query: query, span: span(from: start))
+    }
+
+    /// `term (UNION|INTERSECT|EXCEPT [ALL|DISTINCT] term)*`, left-associative.
+    private mutating func parseSetExpr() throws(SQLError) -> SetExpr {
+        var left = try parseSetTerm()
+        while let op = word().flatMap(SetOperation.Operator.init(rawValue:)) {
+            advance()
+            let all = consumeWord("ALL")
+            if !all { _ = consumeWord("DISTINCT") }
+            let right = try parseSetTerm()
+            left = .setOperation(SetOperation(left: left, op: op, all: all, right: right, span: left.span.union(right.span)))
+        }
+        return left
+    }
+
+    private mutating func parseSetTerm() throws(SQLError) -> SetExpr {
+        if isWord("SELECT") {
+            return .select(try parseSelect())
+        }
+        if isSymbol(.leftParen) {
+            let start = current.span.start
+            advance()
+            var inner = try parseQuery()
+            try expectSymbol(.rightParen, "after query")
+            inner.span = span(from: start)
+            return .query(inner)
+        }
+        throw expected("SELECT")
+    }
+
+    /// `SELECT [DISTINCT] items [FROM ...] [WINDOW ...] [WHERE ...] [GROUP BY ...] [HAVING ...] [PARTITION BY ...]`
+    mutating func parseSelect() throws(SQLError) -> Select {
+        let start = current.span.start
+        try expectWord("SELECT")
+        var select = Select(items: [])
+        if consumeWord("DISTINCT") {
+            select.distinct = true
+        } else {
+            _ = consumeWord("ALL")
+        }
+        select.items = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseSelectItem() }
+        if consumeWord("FROM") {
+            select.from = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseTableReference() }
+        }
+        try parseKsqlWindowIfPresent(into: &select)
+        if consumeWord("WHERE") {
+            select.whereClause = try parseExpr()
+        }
+        try parseKsqlWindowIfPresent(into: &select)
+        if consumeWords("GROUP", "BY") {
+            select.groupBy = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
+        }
+        try parseKsqlWindowIfPresent(into: &select)
+        if consumeWord("HAVING") {
+            select.having = try parseExpr()
+        }
+        if consumeWords("PARTITION", "BY") {
+            select.partitionBy = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
+        }
+        select.span = span(from: start)
+        return select
+    }
+
+    private mutating func parseKsqlWindowIfPresent(into select: inout Select) throws(SQLError) {
+        guard isWord("WINDOW") else { return }
+        if select.window != nil {
+            throw SQLError.syntax("a query can have only one WINDOW clause", at: current.span)
+        }
+        select.window = try parseKsqlWindow()
+    }
+
+    /// `*`, `t.*`, or `expr [[AS] alias]`
+    private mutating func parseSelectItem() throws(SQLError) -> SelectItem {
+        let start = current.span.start
+        if isSymbol(.star) {
+            advance()
+            return .wildcard(Wildcard(span: span(from: start)))
+        }
+        if let qualifier = try parseQualifiedWildcardPrefix() {
+            return .wildcard(Wildcard(qualifier: qualifier, span: span(from: start)))
+        }
+        if atEnd || isSymbol(.comma) || isWord("FROM") {
+            throw expected("a select item", "after SELECT")
+        }
+        let expr = try parseExpr()
+        let alias = try parseAlias(clauseKeywords: Parser.selectFollowers)
+        return .expression(SelectExpression(expr: expr, alias: alias, span: span(from: start)))
+    }
+
+    /// `t.*` / `db.t.*`: consumes the qualifier and `.*` when they are next; nil (nothing consumed) otherwise.
+    private mutating func parseQualifiedWildcardPrefix() throws(SQLError) -> ObjectName? {
+        var i = 0
+        while true {
+            switch peek(i).kind {
+            case .word, .quotedIdentifier: break
+            default: return nil
+            }
+            guard isSymbol(.period, at: i + 1) else { return nil }
+            if isSymbol(.star, at: i + 2) { break }
+            i += 2
+        }
+        var parts: [Identifier] = []
+        for _ in 0...(i / 2) {
+            parts.append(try parseIdentifierAfterPeriod("a table name"))
+            advance()  // the period
+        }
+        advance()  // the star
+        return ObjectName(parts)
+    }
+
+    /// Words that may follow a select item; an implicit alias resembling one of them is taken
+    /// for a misspelling (`SELECT a FORM t`).
+    static let selectFollowers = ["FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "EMIT", "UNION"]
+    static let tableFollowers = [
+        "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "EMIT", "JOIN", "LEFT", "RIGHT", "FULL", "INNER",
+        "CROSS", "ON", "WITHIN", "UNION", "PARTITION",
+    ]
+
+    /// `AS name`, or a bare name, or nothing.
+    mutating func parseAlias(clauseKeywords: [String]) throws(SQLError) -> Identifier? {
+        if consumeWord("AS") {
+            return try parseIdentifier("an alias", "after AS")
+        }
+        guard atIdentifier else { return nil }
+        if case .word(let word) = current.kind, let keyword = Keywords.suggestion(for: word, among: clauseKeywords) {
+            // A bare alias that looks like a misspelt keyword and is followed by more text is
+            // almost certainly the keyword: report it rather than a confusing error later.
+            switch peek().kind {
+            case .word(let next) where !Keywords.reserved.contains(next):
+                var error = expected(keyword)
+                error.hint = "did you mean \(keyword)?"
+                throw error
+            case .quotedIdentifier, .number, .string:
+                var error = expected(keyword)
+                error.hint = "did you mean \(keyword)?"
+                throw error
+            default: break
+            }
+        }
+        return try parseIdentifier("an alias")
+    }
+}

@@ -1,0 +1,215 @@
+import RivuletCore
+
+/// Statement dispatch and the short statements: `INSERT`, `SHOW`, `DESCRIBE`, `EXPLAIN`,
+/// `TERMINATE`, `DROP`, `SET`, `RESET`.
+extension Parser {
+    static let statementKeywords = [
+        "SELECT", "WITH", "CREATE", "INSERT", "SHOW", "LIST", "DESCRIBE", "EXPLAIN", "TERMINATE", "DROP", "SET", "RESET",
+    ]
+
+    mutating func parseStatement() throws(SQLError) -> Statement {
+        if isSymbol(.leftParen) || isWord("SELECT") || isWord("WITH") {
+            return .query(try parseQuery())
+        }
+        switch word() {
+        case "CREATE": return try parseCreate()
+        case "INSERT": return try parseInsert()
+        case "SHOW", "LIST": return try parseShow()
+        case "DESCRIBE", "DESC": return try parseDescribe()
+        case "EXPLAIN": return try parseExplain()
+        case "TERMINATE": return try parseTerminate()
+        case "DROP": return try parseDrop()
+        case "SET": return try parseSet()
+        case "RESET": return try parseReset()
+        default:
+            var error = expected("a statement")
+            if case .word(let w) = current.kind, let keyword = Keywords.suggestion(for: w, among: Parser.statementKeywords) {
+                error.hint = "did you mean \(keyword)?"
+            } else {
+                error.hint = "statements start with SELECT, CREATE, INSERT, SHOW, DESCRIBE, EXPLAIN, TERMINATE, DROP or SET"
+            }
+            throw error
+        }
+    }
+
+    /// `INSERT INTO name [(cols)] (query | VALUES (...), ...)`
+    private mutating func parseInsert() throws(SQLError) -> Statement {
+        let start = current.span.start
+        advance()
+        try expectWord("INTO", "after INSERT")
+        let target = try parseObjectName("a table or stream name", "after INSERT INTO")
+        var columns: [Identifier] = []
+        if isSymbol(.leftParen), !startsQuery() {
+            columns = try parseParenthesizedIdentifiers("a column name", "after INSERT INTO \(target.name.value)")
+        }
+        if consumeWord("VALUES") {
+            let rows = try parseCommaSeparated { (p: inout Parser) throws(SQLError) -> [Expr] in
+                try p.expectSymbol(.leftParen, "before a row of VALUES")
+                let row = try p.parseCommaSeparated { (q: inout Parser) throws(SQLError) in try q.parseExpr() }
+                try p.expectSymbol(.rightParen, "after a row of VALUES")
+                return row
+            }
+            return .insertValues(InsertValues(target: target, columns: columns, rows: rows, span: span(from: start)))
+        }
+        guard startsQuery() else { throw expected("SELECT or VALUES", "after INSERT INTO \(target.name.value)") }
+        let query = try parseQuery()
+        return .insertSelect(InsertSelect(target: target, columns: columns, query: query, span: span(from: start)))
+    }
+
+    /// `SHOW|LIST STREAMS|TABLES|QUERIES|VIEWS|FUNCTIONS|TOPICS [EXTENDED]`
+    private mutating func parseShow() throws(SQLError) -> Statement {
+        let start = current.span.start
+        let verb = advance().text.uppercased()
+        guard let kind = word().flatMap(Show.Kind.init(rawValue:)) else {
+            throw expected("STREAMS, TABLES, QUERIES, VIEWS, FUNCTIONS or TOPICS", "after \(verb)")
+        }
+        advance()
+        let extended = consumeWord("EXTENDED")
+        return .show(Show(kind: kind, extended: extended, span: span(from: start)))
+    }
+
+    /// `DESCRIBE [EXTENDED] [STREAM|TABLE] name [EXTENDED]`
+    private mutating func parseDescribe() throws(SQLError) -> Statement {
+        let start = current.span.start
+        advance()
+        var extended = consumeWord("EXTENDED")
+        var kind: RelationKind?
+        if isWord("STREAM") || isWord("TABLE"), peek().kind != .endOfInput, !isSymbol(.semicolon, at: 1) {
+            kind = advance().kind == .word("STREAM") ? .stream : .table
+        }
+        let name = try parseObjectName("a stream or table name", "after DESCRIBE")
+        if consumeWord("EXTENDED") { extended = true }
+        return .describe(Describe(name: name, kind: kind, extended: extended, span: span(from: start)))
+    }
+
+    /// `EXPLAIN [PLAN FOR] statement` or `EXPLAIN query_id`
+    private mutating func parseExplain() throws(SQLError) -> Statement {
+        let start = current.span.start
+        advance()
+        if consumeWords("PLAN", "FOR") {
+            let inner = try parseStatement()
+            return .explain(Explain(target: .statement(inner), span: span(from: start)))
+        }
+        if let id = parseQueryIdIfPresent() {
+            return .explain(Explain(target: .queryId(id), span: span(from: start)))
+        }
+        if atEnd { throw expected("a statement or query id", "after EXPLAIN") }
+        let inner = try parseStatement()
+        return .explain(Explain(target: .statement(inner), span: span(from: start)))
+    }
+
+    /// A query id: a name that does not start a statement, a number, or a quoted string.
+    private mutating func parseQueryIdIfPresent() -> String? {
+        let token = current
+        switch token.kind {
+        case .string(let text), .quotedIdentifier(let text), .number(let text):
+            advance()
+            return text
+        case .word(let w) where !Parser.statementKeywords.contains(w) && w != "DESC" && !Keywords.reserved.contains(w):
+            advance()
+            return token.text
+        default:
+            return nil
+        }
+    }
+
+    /// `TERMINATE query_id` or `TERMINATE ALL`
+    private mutating func parseTerminate() throws(SQLError) -> Statement {
+        let start = current.span.start
+        advance()
+        if consumeWord("ALL") {
+            return .terminate(Terminate(queryId: nil, span: span(from: start)))
+        }
+        guard let id = parseQueryIdIfPresent() else { throw expected("a query id or ALL", "after TERMINATE") }
+        return .terminate(Terminate(queryId: id, span: span(from: start)))
+    }
+
+    /// `DROP STREAM|TABLE|VIEW [IF EXISTS] name [DELETE TOPIC]`
+    private mutating func parseDrop() throws(SQLError) -> Statement {
+        let start = current.span.start
+        advance()
+        _ = consumeWord("TEMPORARY")
+        let kind: RelationKind
+        switch word() {
+        case "STREAM": kind = .stream
+        case "TABLE": kind = .table
+        case "VIEW": kind = .view
+        default: throw expected("STREAM, TABLE or VIEW", "after DROP")
+        }
+        advance()
+        let ifExists = consumeWords("IF", "EXISTS")
+        let name = try parseObjectName("a name", "after DROP")
+        let deleteTopic = consumeWords("DELETE", "TOPIC")
+        return .drop(DropRelation(kind: kind, ifExists: ifExists, name: name, deleteTopic: deleteTopic, span: span(from: start)))
+    }
+
+    /// `SET 'key' = 'value'` or `SET key.part = value`
+    private mutating func parseSet() throws(SQLError) -> Statement {
+        let start = current.span.start
+        advance()
+        let key = try parseOptionKey("after SET")
+        try expectSymbol(.equal, "after SET \(key)")
+        let value = try parseOptionValue("after '='")
+        return .set(SetOption(key: key, value: value.text, span: span(from: start)))
+    }
+
+    /// `RESET 'key'` or `RESET`
+    private mutating func parseReset() throws(SQLError) -> Statement {
+        let start = current.span.start
+        advance()
+        if atEnd || isSymbol(.semicolon) {
+            return .reset(ResetOption(key: nil, span: span(from: start)))
+        }
+        let key = try parseOptionKey("after RESET")
+        return .reset(ResetOption(key: key, span: span(from: start)))
+    }
+
+    /// A `'quoted.key'` or a dotted/hyphenated bare key like `auto.offset.reset`.
+    mutating func parseOptionKey(_ context: String) throws(SQLError) -> String {
+        if case .string(let text) = current.kind {
+            advance()
+            return text
+        }
+        guard case .word = current.kind else { throw expected("an option name", context) }
+        var key = advance().text
+        while isSymbol(.period) || isSymbol(.minus) {
+            key += advance().text
+            switch current.kind {
+            case .word, .number: key += advance().text
+            default: throw expected("an option name", "after '\(key)'")
+            }
+        }
+        return key
+    }
+
+    /// A string, a (signed) number, TRUE/FALSE, or a bare word.
+    mutating func parseOptionValue(_ context: String) throws(SQLError) -> OptionValue {
+        let token = current
+        switch token.kind {
+        case .string(let text):
+            advance()
+            return .string(text)
+        case .number(let digits):
+            advance()
+            return .number(digits)
+        case .symbol(.minus):
+            if case .number(let digits) = peek().kind {
+                advance()
+                advance()
+                return .number("-" + digits)
+            }
+        case .word("TRUE"):
+            advance()
+            return .boolean(true)
+        case .word("FALSE"):
+            advance()
+            return .boolean(false)
+        case .word:
+            advance()
+            return .identifier(token.text)
+        default:
+            break
+        }
+        throw expected("an option value (a string, number or TRUE/FALSE)", context)
+    }
+}

@@ -1,0 +1,162 @@
+import RivuletCore
+
+/// `FROM` items: named tables, subqueries, window table functions and joins.
+extension Parser {
+    /// `primary (join)*`
+    mutating func parseTableReference() throws(SQLError) -> TableReference {
+        try enter()
+        defer { leave() }
+        var left = try parseTablePrimary()
+        while let kind = try parseJoinKind() {
+            let right = try parseTablePrimary()
+            var within: JoinWithin?
+            if isWord("WITHIN") { within = try parseJoinWithin() }
+            var condition: Expr?
+            if kind != .cross {
+                try expectWord("ON", "after joined table")
+                condition = try parseExpr()
+                if within == nil, isWord("WITHIN") { within = try parseJoinWithin() }
+            }
+            let span = left.span.union(SourceSpan(start: right.span.start, end: previousEnd))
+            left = .join(Join(left: left, kind: kind, right: right, condition: condition, within: within, span: span))
+        }
+        return left
+    }
+
+    /// Consumes `[INNER|LEFT [OUTER]|RIGHT [OUTER]|FULL [OUTER]|CROSS] JOIN`.
+    private mutating func parseJoinKind() throws(SQLError) -> Join.Kind? {
+        let kind: Join.Kind
+        switch word() {
+        case "JOIN": advance(); return .inner
+        case "INNER": kind = .inner
+        case "LEFT": kind = .left
+        case "RIGHT": kind = .right
+        case "FULL": kind = .full
+        case "CROSS": kind = .cross
+        default: return nil
+        }
+        let keyword = advance().text.uppercased()
+        if kind == .left || kind == .right || kind == .full { _ = consumeWord("OUTER") }
+        try expectWord("JOIN", "after \(keyword)")
+        return kind
+    }
+
+    private mutating func parseTablePrimary() throws(SQLError) -> TableReference {
+        let start = current.span.start
+        if isSymbol(.leftParen) {
+            guard startsQuery(at: 1) else { throw expected("a subquery", "after '('", at: peek()) }
+            advance()
+            let query = try parseQuery()
+            try expectSymbol(.rightParen, "after subquery")
+            let alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
+            return .derived(DerivedTable(query: query, alias: alias, span: span(from: start)))
+        }
+        if isWord("TABLE"), isSymbol(.leftParen, at: 1) {
+            var function = try parseWindowTableFunction()
+            function.alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
+            function.span = span(from: start)
+            return .windowFunction(function)
+        }
+        if atEnd || !atIdentifier {
+            throw expected("a table name or subquery")
+        }
+        let name = try parseObjectName("a table name")
+        var table = NamedTable(name: name)
+        if consumeWord("FOR") {
+            try expectWord("SYSTEM_TIME", "after FOR")
+            try expectWord("AS", "after FOR SYSTEM_TIME")
+            try expectWord("OF", "after FOR SYSTEM_TIME AS")
+            table.systemTimeAsOf = try parseExpr()
+        }
+        table.alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
+        table.span = span(from: start)
+        return .named(table)
+    }
+
+    /// `TABLE(TUMBLE|HOP|CUMULATE|SESSION(args))` with positional or `NAME => value` arguments.
+    private mutating func parseWindowTableFunction() throws(SQLError) -> WindowTableFunction {
+        let start = current.span.start
+        advance()  // TABLE
+        try expectSymbol(.leftParen)
+        let nameToken = current
+        guard let kind = word().flatMap(WindowTableFunction.Kind.init(rawValue:)) else {
+            throw expected("TUMBLE, HOP, CUMULATE or SESSION", "in TABLE(...)")
+        }
+        advance()
+        try expectSymbol(.leftParen, "after \(kind.rawValue)")
+
+        var table: ObjectName?
+        var partitionBy: [Expr] = []
+        var timeColumn: Identifier?
+        var durations: [Expr] = []
+        var named: [String: Expr] = [:]
+        var index = 0
+        repeat {
+            var argumentName: String?
+            if case .word(let w) = current.kind, isSymbol(.arrow, at: 1) {
+                argumentName = w
+                advance()
+                advance()
+            }
+            if consumeWord("TABLE") {
+                table = try parseObjectName("a table name", "after TABLE")
+                if consumeWords("PARTITION", "BY") {
+                    // One key, or several in parentheses: `PARTITION BY (a, b)`.
+                    if consumeSymbol(.leftParen) {
+                        partitionBy = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
+                        try expectSymbol(.rightParen, "after PARTITION BY keys")
+                    } else {
+                        partitionBy = [try parseExpr()]
+                    }
+                }
+            } else if isWord("DESCRIPTOR") {
+                advance()
+                try expectSymbol(.leftParen, "after DESCRIPTOR")
+                timeColumn = try parseIdentifier("a time column", "in DESCRIPTOR")
+                try expectSymbol(.rightParen, "after DESCRIPTOR column")
+            } else {
+                if table == nil { throw expected("TABLE", "as the first argument of \(kind.rawValue)") }
+                if timeColumn == nil { throw expected("DESCRIPTOR(column)", "after the table of \(kind.rawValue)") }
+                let value = try parseExpr()
+                if let argumentName {
+                    named[argumentName] = value
+                } else {
+                    durations.append(value)
+                }
+            }
+            index += 1
+        } while consumeSymbol(.comma)
+        try expectSymbol(.rightParen, "after \(kind.rawValue) arguments")
+        try expectSymbol(.rightParen, "to close TABLE(...)")
+
+        guard let table else { throw SQLError.syntax("\(kind.rawValue) needs a TABLE argument", at: nameToken.span) }
+        guard let timeColumn else {
+            throw SQLError.syntax("\(kind.rawValue) needs a DESCRIPTOR(time column) argument", at: nameToken.span)
+        }
+        var function = WindowTableFunction(kind: kind, table: table, partitionBy: partitionBy, timeColumn: timeColumn)
+        // Positional order per function, then named arguments by their Flink names.
+        let positional: [String]
+        switch kind {
+        case .tumble: positional = ["SIZE", "OFFSET"]
+        case .hop: positional = ["SLIDE", "SIZE", "OFFSET"]
+        case .cumulate: positional = ["STEP", "SIZE", "OFFSET"]
+        case .session: positional = ["GAP"]
+        }
+        if durations.count > positional.count {
+            throw SQLError.syntax("too many arguments for \(kind.rawValue)", at: span(from: start))
+        }
+        for (name, value) in zip(positional, durations) { named[name] = value }
+        for name in named.keys where !positional.contains(name) {
+            throw SQLError.syntax("\(kind.rawValue) has no argument named \(name)", at: span(from: start))
+        }
+        function.size = named["SIZE"]
+        function.slide = named["SLIDE"]
+        function.step = named["STEP"]
+        function.gap = named["GAP"]
+        function.offset = named["OFFSET"]
+        for required in positional where required != "OFFSET" && named[required] == nil {
+            throw SQLError.syntax("\(kind.rawValue) needs a \(required.lowercased()) argument", at: span(from: start))
+        }
+        return function
+    }
+}

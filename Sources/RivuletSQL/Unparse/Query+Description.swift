@@ -1,0 +1,141 @@
+/// Canonical SQL for queries and `FROM` items.
+extension Query: CustomStringConvertible {
+    public var description: String {
+        var text = ""
+        if !with.isEmpty { text += "WITH \(SQLFormatting.list(with)) " }
+        text += body.description
+        if !orderBy.isEmpty { text += " ORDER BY \(SQLFormatting.list(orderBy))" }
+        if let emit { text += emit == .changes ? " EMIT CHANGES" : " EMIT FINAL" }
+        if let limit { text += " LIMIT \(limit)" }
+        return text
+    }
+}
+
+extension CommonTableExpression: CustomStringConvertible {
+    public var description: String {
+        let columnText = columns.isEmpty ? "" : " (\(SQLFormatting.identifiers(columns)))"
+        return "\(name)\(columnText) AS (\(query))"
+    }
+}
+
+extension SetExpr: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .select(let s): return s.description
+        case .query(let q): return "(\(q))"
+        case .setOperation(let op):
+            var right = op.right.description
+            if case .setOperation = op.right { right = "(\(right))" }
+            return "\(op.left) \(op.op.rawValue)\(op.all ? " ALL" : "") \(right)"
+        }
+    }
+}
+
+extension Select: CustomStringConvertible {
+    public var description: String {
+        var text = "SELECT "
+        if distinct { text += "DISTINCT " }
+        text += SQLFormatting.list(items)
+        if !from.isEmpty { text += " FROM \(SQLFormatting.list(from))" }
+        if let window { text += " \(window)" }
+        if let whereClause { text += " WHERE \(whereClause)" }
+        if !groupBy.isEmpty { text += " GROUP BY \(SQLFormatting.list(groupBy))" }
+        if let having { text += " HAVING \(having)" }
+        if !partitionBy.isEmpty { text += " PARTITION BY \(SQLFormatting.list(partitionBy))" }
+        return text
+    }
+}
+
+extension SelectItem: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .wildcard(let w):
+            guard let qualifier = w.qualifier else { return "*" }
+            return "\(qualifier).*"
+        case .expression(let e):
+            guard let alias = e.alias else { return e.expr.description }
+            return "\(e.expr) AS \(alias)"
+        }
+    }
+}
+
+extension TableReference: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .named(let t):
+            var text = t.name.description
+            if let asOf = t.systemTimeAsOf { text += " FOR SYSTEM_TIME AS OF \(asOf)" }
+            if let alias = t.alias { text += " AS \(alias)" }
+            return text
+        case .derived(let t):
+            return "(\(t.query))" + (t.alias.map { " AS \($0)" } ?? "")
+        case .windowFunction(let f):
+            return f.description
+        case .join(let j):
+            return j.description
+        }
+    }
+}
+
+extension Join: CustomStringConvertible {
+    public var description: String {
+        let keyword: String
+        switch kind {
+        case .inner: keyword = "JOIN"
+        case .left: keyword = "LEFT JOIN"
+        case .right: keyword = "RIGHT JOIN"
+        case .full: keyword = "FULL JOIN"
+        case .cross: keyword = "CROSS JOIN"
+        }
+        var text = "\(left) \(keyword) \(right)"
+        if let within { text += " \(within)" }
+        if let condition { text += " ON \(condition)" }
+        return text
+    }
+}
+
+extension WindowTableFunction: CustomStringConvertible {
+    public var description: String {
+        var table = "TABLE \(self.table)"
+        if partitionBy.count == 1 {
+            table += " PARTITION BY \(partitionBy[0])"
+        } else if partitionBy.count > 1 {
+            table += " PARTITION BY (\(SQLFormatting.list(partitionBy)))"
+        }
+        var arguments = [table, "DESCRIPTOR(\(timeColumn))"]
+        let durations: [Expr?]
+        switch kind {
+        case .tumble: durations = [size, offset]
+        case .hop: durations = [slide, size, offset]
+        case .cumulate: durations = [step, size, offset]
+        case .session: durations = [gap]
+        }
+        arguments += durations.compactMap { $0?.description }
+        let call = "TABLE(\(kind.rawValue)(\(arguments.joined(separator: ", "))))"
+        return call + (alias.map { " AS \($0)" } ?? "")
+    }
+}
+
+extension KsqlWindow: CustomStringConvertible {
+    public var description: String {
+        var items = [kind == .session ? size.description : "SIZE \(size)"]
+        if let advance { items.append("ADVANCE BY \(advance)") }
+        if let retention { items.append("RETENTION \(retention)") }
+        if let grace { items.append("GRACE PERIOD \(grace)") }
+        return "WINDOW \(kind.rawValue) (\(items.joined(separator: ", ")))"
+    }
+}
+
+extension JoinWithin: CustomStringConvertible {
+    public var description: String {
+        var text = after.map { "WITHIN (\(before), \($0))" } ?? "WITHIN \(before)"
+        if let grace { text += " GRACE PERIOD \(grace)" }
+        return text
+    }
+}
+
+extension DurationLiteral: CustomStringConvertible {
+    public var description: String {
+        "\(value) \(unit.rawValue)\(value == 1 ? "" : "S")"
+    }
+}
