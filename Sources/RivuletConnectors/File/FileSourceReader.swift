@@ -189,9 +189,7 @@ public final class FileSourceReader: SourceReader {
 
     private func discoverFiles() {
         guard let interval = format.monitorIntervalMillis else { return }
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let millis = UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
+        let millis = SystemClock.monotonicNanos() / 1_000_000
         guard millis &- lastPoll >= UInt64(interval) || lastPoll == 0 else { return }
         lastPoll = millis
         guard let listed = try? FileList.files(at: root) else { return }
