@@ -14,6 +14,14 @@ public struct Validity: Sendable, Hashable {
         words = []
     }
 
+    /// A bitmap over prepared words (bit `i` of word `i / 64` is row `i`), for kernels that
+    /// combine null masks a word at a time. Bits at or past `count` are ignored.
+    public init(words: [UInt64], count: Int) {
+        precondition(words.count == (count + 63) / 64, "validity needs \((count + 63) / 64) words for \(count) rows")
+        self.words = words
+        self.count = count
+    }
+
     @inline(__always)
     public func isValid(_ index: Int) -> Bool {
         words[index >> 6] & (1 << UInt64(index & 63)) != 0

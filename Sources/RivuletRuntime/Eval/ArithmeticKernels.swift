@@ -1,0 +1,383 @@
+import RivuletCore
+import RivuletPlanner
+
+/// `+ - * / %` and unary minus over BIGINT/INT, DECIMAL, DOUBLE and intervals.
+///
+/// Integer and DECIMAL overflow is a `numericValueOutOfRange` error, never a trap. Division
+/// (and MOD) by zero yields NULL rather than an error: in a streaming query one bad row must not
+/// stop the whole query. DOUBLE follows IEEE 754 (x / 0 is ±Infinity or NaN).
+enum ArithmeticKernels {
+    static func compile(_ function: ScalarFunction, _ args: [CompiledNode], type: SQLType) throws(SQLError) -> CompiledNode {
+        if function == .negate {
+            guard args.count == 1 else { throw arity(function, args.count) }
+            return try negate(args[0], type: type)
+        }
+        guard args.count == 2 else { throw arity(function, args.count) }
+        var l = args[0], r = args[1]
+        if function == .add || function == .subtract {
+            if isDateTime(l.type), isInterval(r.type) {
+                return try TimeFunctions.addInterval(l, r, subtract: function == .subtract, type: type)
+            }
+            if function == .add, isInterval(l.type), isDateTime(r.type) {
+                return try TimeFunctions.addInterval(r, l, subtract: false, type: type)
+            }
+        }
+        if type == .double {
+            l = try coerce(l, to: .double)
+            r = try coerce(r, to: .double)
+            return double(function, l, r)
+        }
+        if case .decimal = type {
+            l = try coerceToDecimal(l, resultType: type)
+            r = try coerceToDecimal(r, resultType: type)
+            return try decimal(function, l, r, type: type)
+        }
+        guard type.physical == .int64 else {
+            throw SQLError(.datatypeMismatch, "cannot apply \(symbol(function)) to \(l.type) and \(r.type)")
+        }
+        if !isIntLike(l.type) { l = try CastKernels.compile(l, to: type) }
+        if !isIntLike(r.type) { r = try CastKernels.compile(r, to: type) }
+        return try integer(function, l, r, type: type)
+    }
+
+    // MARK: Integers
+
+    static func integer(_ function: ScalarFunction, _ l: CompiledNode, _ r: CompiledNode, type: SQLType) throws(SQLError) -> CompiledNode {
+        switch function {
+        case .add: return intKernel(IntAdd.self, l, r, type: type)
+        case .subtract: return intKernel(IntSubtract.self, l, r, type: type)
+        case .multiply: return intKernel(IntMultiply.self, l, r, type: type)
+        case .divide: return intKernel(IntDivide.self, l, r, type: type)
+        case .modulo: return intKernel(IntModulo.self, l, r, type: type)
+        default: throw SQLError.internal("\(function) is not arithmetic")
+        }
+    }
+
+    static func intKernel<Op: IntArithmetic>(_ op: Op.Type, _ l: CompiledNode, _ r: CompiledNode, type: SQLType) -> CompiledNode {
+        let (lo, hi) = range(of: type)
+        return CompiledNode(type: type, children: [l, r], mayThrow: true) { input throws(SQLError) in
+            let (a, va) = try l.ints(input)
+            let (b, vb) = try r.ints(input)
+            let n = input.count
+            let out = dispatch(IntArithmeticLoop<Op>(count: n, lo: lo, hi: hi), a, b)
+            var validity = Validity.and(va, vb)
+            if out.zeroDivisor {
+                var zeros: [Int] = []
+                for i in 0..<n where b[i] == 0 { zeros.append(i) }
+                validity = Validity.clearing(zeros, in: validity, count: n)
+            }
+            if out.outOfRange {
+                for i in 0..<n where validity?.isValid(i) ?? true {
+                    let (value, overflow) = Op.apply(a[i], b[i])
+                    if overflow || value < lo || value > hi {
+                        throw SQLError(.numericValueOutOfRange, "\(type) out of range: \(a[i]) \(Op.symbol) \(b[i])")
+                    }
+                }
+            }
+            return Column(ints: out.values, kind: .int64, validity: validity)
+        }
+    }
+
+    static func range(of type: SQLType) -> (Int64, Int64) {
+        type == .integer ? (Int64(Int32.min), Int64(Int32.max)) : (Int64.min, Int64.max)
+    }
+
+    // MARK: Doubles
+
+    static func double(_ function: ScalarFunction, _ l: CompiledNode, _ r: CompiledNode) -> CompiledNode {
+        switch function {
+        case .add: return doubleKernel(DoubleAdd.self, l, r)
+        case .subtract: return doubleKernel(DoubleSubtract.self, l, r)
+        case .multiply: return doubleKernel(DoubleMultiply.self, l, r)
+        case .divide: return doubleKernel(DoubleDivide.self, l, r)
+        default: return doubleKernel(DoubleModulo.self, l, r)
+        }
+    }
+
+    static func doubleKernel<Op: DoubleArithmetic>(_ op: Op.Type, _ l: CompiledNode, _ r: CompiledNode) -> CompiledNode {
+        CompiledNode(type: .double, children: [l, r]) { input throws(SQLError) in
+            let (a, va) = try l.doubles(input)
+            let (b, vb) = try r.doubles(input)
+            let values = dispatch(DoubleArithmeticLoop<Op>(count: input.count), a, b)
+            return Column(doubles: values, validity: Validity.and(va, vb))
+        }
+    }
+
+    // MARK: Decimals
+
+    static func decimal(_ function: ScalarFunction, _ l: CompiledNode, _ r: CompiledNode, type: SQLType) throws(SQLError) -> CompiledNode {
+        let s1 = l.type.decimalScale, s2 = r.type.decimalScale, s = type.decimalScale
+        if s1 == s, s2 == s {
+            switch function {
+            case .add, .subtract, .modulo: return try integer(function, l, r, type: type)
+            default: break
+            }
+        }
+        let op: DecimalOp
+        switch function {
+        case .add: op = .add
+        case .subtract: op = .subtract
+        case .multiply: op = .multiply
+        case .divide: op = .divide
+        case .modulo: op = .modulo
+        default: throw SQLError.internal("\(function) is not arithmetic")
+        }
+        return CompiledNode(type: type, children: [l, r], mayThrow: true) { input throws(SQLError) in
+            let (a, va) = try l.ints(input)
+            let (b, vb) = try r.ints(input)
+            let n = input.count
+            var validity = Validity.and(va, vb)
+            var zeros: [Int] = []
+            var failed: Int?
+            let values = [Int64](unsafeUninitializedCapacity: n) { out, initialized in
+                for i in 0..<n {
+                    out[i] = 0
+                    if failed != nil || !(validity?.isValid(i) ?? true) { continue }
+                    switch op.apply(a[i], b[i], s1, s2, s) {
+                    case .value(let v): out[i] = v
+                    case .divisionByZero: zeros.append(i)
+                    case .overflow: failed = i
+                    }
+                }
+                initialized = n
+            }
+            if let failed {
+                let x = DecimalFormat.text(unscaled: a[failed], scale: s1)
+                let y = DecimalFormat.text(unscaled: b[failed], scale: s2)
+                throw SQLError(.numericValueOutOfRange, "\(type) out of range: \(x) \(symbol(function)) \(y)")
+            }
+            if !zeros.isEmpty { validity = Validity.clearing(zeros, in: validity, count: n) }
+            return Column(ints: values, kind: .int64, validity: validity)
+        }
+    }
+
+    // MARK: Unary minus
+
+    static func negate(_ x: CompiledNode, type: SQLType) throws(SQLError) -> CompiledNode {
+        if x.type.physical == .double {
+            return CompiledNode(type: .double, children: [x]) { input throws(SQLError) in
+                let column = try x.run(input)
+                return Column(doubles: column.doubles.map { -$0 }, validity: column.validity)
+            }
+        }
+        let zero = CompiledNode.literal(.int(0), x.type.physical == .int64 ? x.type : type)
+        return intKernel(IntSubtract.self, zero, x, type: type)
+    }
+
+    // MARK: Helpers
+
+    static func coerce(_ node: CompiledNode, to type: SQLType) throws(SQLError) -> CompiledNode {
+        node.type == type ? node : try CastKernels.compile(node, to: type)
+    }
+
+    static func coerceToDecimal(_ node: CompiledNode, resultType: SQLType) throws(SQLError) -> CompiledNode {
+        switch node.type {
+        case .decimal: return node
+        case .integer, .bigint: return try CastKernels.compile(node, to: .decimal(precision: 19, scale: 0))
+        default: return try CastKernels.compile(node, to: resultType)
+        }
+    }
+
+    static func isIntLike(_ type: SQLType) -> Bool {
+        switch type {
+        case .integer, .bigint, .intervalDayTime, .intervalYearMonth, .timestamp, .date: return true
+        default: return false
+        }
+    }
+
+    static func isDateTime(_ type: SQLType) -> Bool { type.isTimestamp || type == .date }
+
+    static func isInterval(_ type: SQLType) -> Bool { type == .intervalDayTime || type == .intervalYearMonth }
+
+    static func symbol(_ function: ScalarFunction) -> String {
+        switch function {
+        case .add: return "+"
+        case .subtract: return "-"
+        case .multiply: return "*"
+        case .divide: return "/"
+        case .modulo: return "%"
+        default: return function.rawValue
+        }
+    }
+
+    static func arity(_ function: ScalarFunction, _ count: Int) -> SQLError {
+        SQLError.internal("\(function) called with \(count) arguments")
+    }
+}
+
+// MARK: - Operations
+
+protocol IntArithmetic: SendableMetatype {
+    static var symbol: String { get }
+    /// Whether a zero right operand makes the row NULL (division and MOD).
+    static var nullOnZeroDivisor: Bool { get }
+    static func apply(_ a: Int64, _ b: Int64) -> (partialValue: Int64, overflow: Bool)
+}
+
+enum IntAdd: IntArithmetic {
+    static let symbol = "+"
+    static let nullOnZeroDivisor = false
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> (partialValue: Int64, overflow: Bool) {
+        a.addingReportingOverflow(b)
+    }
+}
+
+enum IntSubtract: IntArithmetic {
+    static let symbol = "-"
+    static let nullOnZeroDivisor = false
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> (partialValue: Int64, overflow: Bool) {
+        a.subtractingReportingOverflow(b)
+    }
+}
+
+enum IntMultiply: IntArithmetic {
+    static let symbol = "*"
+    static let nullOnZeroDivisor = false
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> (partialValue: Int64, overflow: Bool) {
+        a.multipliedReportingOverflow(by: b)
+    }
+}
+
+/// Truncates toward zero; `Int64.min / -1` overflows.
+enum IntDivide: IntArithmetic {
+    static let symbol = "/"
+    static let nullOnZeroDivisor = true
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> (partialValue: Int64, overflow: Bool) {
+        b == 0 ? (0, false) : a.dividedReportingOverflow(by: b)
+    }
+}
+
+/// The remainder takes the sign of the dividend; `x % -1` is 0 even for `Int64.min`.
+enum IntModulo: IntArithmetic {
+    static let symbol = "%"
+    static let nullOnZeroDivisor = true
+    @inline(__always) static func apply(_ a: Int64, _ b: Int64) -> (partialValue: Int64, overflow: Bool) {
+        b == 0 || b == -1 ? (0, false) : (a % b, false)
+    }
+}
+
+struct IntArithmeticLoop<Op: IntArithmetic>: IntBinaryLoop {
+    let count: Int
+    let lo: Int64
+    let hi: Int64
+
+    func run<A: IntSource, B: IntSource>(_ a: A, _ b: B) -> (values: [Int64], outOfRange: Bool, zeroDivisor: Bool) {
+        var outOfRange = false
+        var zeroDivisor = false
+        let values = [Int64](unsafeUninitializedCapacity: count) { out, initialized in
+            for i in 0..<count {
+                let y = b[i]
+                if Op.nullOnZeroDivisor, y == 0 {
+                    zeroDivisor = true
+                    out[i] = 0
+                    continue
+                }
+                let (value, overflow) = Op.apply(a[i], y)
+                if overflow || value < lo || value > hi { outOfRange = true }
+                out[i] = value
+            }
+            initialized = count
+        }
+        return (values, outOfRange, zeroDivisor)
+    }
+}
+
+protocol DoubleArithmetic: SendableMetatype {
+    static func apply(_ a: Double, _ b: Double) -> Double
+}
+
+enum DoubleAdd: DoubleArithmetic {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a + b }
+}
+
+enum DoubleSubtract: DoubleArithmetic {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a - b }
+}
+
+enum DoubleMultiply: DoubleArithmetic {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a * b }
+}
+
+enum DoubleDivide: DoubleArithmetic {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a / b }
+}
+
+enum DoubleModulo: DoubleArithmetic {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Double { a.truncatingRemainder(dividingBy: b) }
+}
+
+struct DoubleArithmeticLoop<Op: DoubleArithmetic>: DoubleBinaryLoop {
+    let count: Int
+
+    func run<A: DoubleSource, B: DoubleSource>(_ a: A, _ b: B) -> [Double] {
+        [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            for i in 0..<count { out[i] = Op.apply(a[i], b[i]) }
+            initialized = count
+        }
+    }
+}
+
+/// DECIMAL arithmetic on unscaled values with the argument and result scales.
+enum DecimalOp {
+    case add, subtract, multiply, divide, modulo
+
+    enum Outcome {
+        case value(Int64)
+        case divisionByZero
+        case overflow
+    }
+
+    func apply(_ x: Int64, _ y: Int64, _ s1: Int, _ s2: Int, _ s: Int) -> Outcome {
+        switch self {
+        case .add, .subtract, .modulo:
+            let common = max(s1, s2)
+            guard let a = DecimalMath.rescale(x, from: s1, to: common),
+                let b = DecimalMath.rescale(y, from: s2, to: common)
+            else { return .overflow }
+            let raw: Int64
+            switch self {
+            case .add:
+                let (v, o) = a.addingReportingOverflow(b)
+                if o { return .overflow }
+                raw = v
+            case .subtract:
+                let (v, o) = a.subtractingReportingOverflow(b)
+                if o { return .overflow }
+                raw = v
+            default:
+                if b == 0 { return .divisionByZero }
+                raw = b == -1 ? 0 : a % b
+            }
+            return DecimalMath.rescale(raw, from: common, to: s).map(Outcome.value) ?? .overflow
+        case .multiply:
+            return Self.rescale(Int128(x) * Int128(y), from: s1 + s2, to: s)
+        case .divide:
+            if y == 0 { return .divisionByZero }
+            // x/10^s1 ÷ y/10^s2 at scale s = x·10^(s - s1 + s2) / y.
+            let exponent = s - s1 + s2
+            guard let p = DecimalMath.power128(abs(exponent)) else { return .overflow }
+            var numerator = Int128(x), denominator = Int128(y)
+            if exponent >= 0 {
+                let (v, o) = numerator.multipliedReportingOverflow(by: p)
+                if o { return .overflow }
+                numerator = v
+            } else {
+                let (v, o) = denominator.multipliedReportingOverflow(by: p)
+                if o { return .overflow }
+                denominator = v
+            }
+            return DecimalMath.divideRounding(numerator, by: denominator).map(Outcome.value) ?? .overflow
+        }
+    }
+
+    static func rescale(_ value: Int128, from: Int, to: Int) -> Outcome {
+        if to >= from {
+            guard let p = DecimalMath.power128(to - from) else { return .overflow }
+            let (v, o) = value.multipliedReportingOverflow(by: p)
+            if o { return .overflow }
+            return Int64(exactly: v).map(Outcome.value) ?? .overflow
+        }
+        guard let p = DecimalMath.power128(from - to) else { return .value(0) }
+        return DecimalMath.divideRounding(value, by: p).map(Outcome.value) ?? .overflow
+    }
+}

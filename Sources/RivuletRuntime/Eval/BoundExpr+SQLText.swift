@@ -1,0 +1,58 @@
+public import RivuletPlanner
+
+extension BoundExpr {
+    /// The expression as SQL-like text for EXPLAIN: `MOD($0, 123) = 0`, `$1 LIKE 'a%'`.
+    public var sqlText: String { text(parentPrecedence: 0) }
+
+    private func text(parentPrecedence: Int) -> String {
+        switch self {
+        case .column, .literal: return description
+        case .cast(let inner, let type): return "CAST(\(inner.sqlText) AS \(type))"
+        case .call(let function, let args, _):
+            if let (symbol, precedence) = Self.infix[function], args.count == 2 {
+                let body = "\(args[0].text(parentPrecedence: precedence)) \(symbol) \(args[1].text(parentPrecedence: precedence + 1))"
+                return precedence < parentPrecedence ? "(\(body))" : body
+            }
+            let a = args.map(\.sqlText)
+            switch function {
+            case .and, .or:
+                let precedence = function == .and ? 2 : 1
+                let body = args.map { $0.text(parentPrecedence: precedence + 1) }.joined(separator: function == .and ? " AND " : " OR ")
+                return precedence < parentPrecedence ? "(\(body))" : body
+            case .not: return "NOT \(args[0].text(parentPrecedence: 9))"
+            case .negate: return "-\(args[0].text(parentPrecedence: 9))"
+            case .isNull: return "\(args[0].text(parentPrecedence: 9)) IS NULL"
+            case .isNotNull: return "\(args[0].text(parentPrecedence: 9)) IS NOT NULL"
+            case .isTrue: return "\(args[0].text(parentPrecedence: 9)) IS TRUE"
+            case .isFalse: return "\(args[0].text(parentPrecedence: 9)) IS FALSE"
+            case .like:
+                let escape = a.count > 2 ? " ESCAPE \(a[2])" : ""
+                return "\(args[0].text(parentPrecedence: 9)) LIKE \(a[1])\(escape)"
+            case .inList: return "\(args[0].text(parentPrecedence: 9)) IN (\(a.dropFirst().joined(separator: ", ")))"
+            case .caseWhen:
+                var text = "CASE"
+                for k in stride(from: 0, to: a.count - 1, by: 2) { text += " WHEN \(a[k]) THEN \(a[k + 1])" }
+                return text + " ELSE \(a[a.count - 1]) END"
+            case .extract:
+                if case .literal(let field, _) = args[0], args.count == 2 {
+                    return "EXTRACT(\(field) FROM \(a[1]))"
+                }
+                return "EXTRACT(\(a.joined(separator: ", ")))"
+            case .currentTimestamp: return "CURRENT_TIMESTAMP"
+            default: return "\(Self.names[function] ?? function.rawValue.uppercased())(\(a.joined(separator: ", ")))"
+            }
+        }
+    }
+
+    private static let infix: [ScalarFunction: (String, Int)] = [
+        .equal: ("=", 4), .notEqual: ("<>", 4), .less: ("<", 4), .lessOrEqual: ("<=", 4),
+        .greater: (">", 4), .greaterOrEqual: (">=", 4),
+        .add: ("+", 5), .subtract: ("-", 5), .multiply: ("*", 6), .divide: ("/", 6),
+    ]
+
+    private static let names: [ScalarFunction: String] = [
+        .modulo: "MOD", .charLength: "CHAR_LENGTH", .splitIndex: "SPLIT_INDEX", .nullIf: "NULLIF",
+        .dateFormat: "DATE_FORMAT", .toTimestamp: "TO_TIMESTAMP", .timestampAddInterval: "TIMESTAMPADD",
+        .timestampDiff: "TIMESTAMPDIFF",
+    ]
+}

@@ -1,0 +1,110 @@
+import RivuletCore
+import RivuletPlanner
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// ABS, ROUND (half away from zero, optional digits), FLOOR, CEIL, POWER, SQRT, LN, EXP.
+/// MOD is `ScalarFunction.modulo`, in `ArithmeticKernels`. DOUBLE results follow IEEE 754
+/// (SQRT(-1) is NaN, LN(0) is -Infinity).
+enum MathFunctions {
+    static func compile(_ function: ScalarFunction, _ args: [CompiledNode], type: SQLType) throws(SQLError) -> CompiledNode {
+        guard let x = args.first else { throw ArithmeticKernels.arity(function, 0) }
+        switch function {
+        case .abs:
+            if x.type.physical == .double { return unary(x) { Swift.abs($0) } }
+            let (lo, hi) = ArithmeticKernels.range(of: x.type)
+            return CompiledNode(type: x.type, children: [x], mayThrow: true) { input throws(SQLError) in
+                let column = try x.run(input)
+                var failed: Int64?
+                let values = column.ints.enumerated().map { i, v -> Int64 in
+                    if v < 0 {
+                        if v == Int64.min || -v > hi || -v < lo {
+                            if !column.isNull(i) { failed = v }
+                            return 0
+                        }
+                        return -v
+                    }
+                    return v
+                }
+                if let failed { throw SQLError(.numericValueOutOfRange, "\(x.type) out of range: ABS(\(failed))") }
+                return Column(ints: values, kind: .int64, validity: column.validity)
+            }
+        case .round:
+            guard args.count <= 2 else { throw ArithmeticKernels.arity(function, args.count) }
+            let digits = args.count == 2 ? try CastKernels.compile(args[1], to: .bigint) : CompiledNode.literal(.int(0), .bigint)
+            return try round(x, digits, type: type)
+        case .floor, .ceil:
+            let up = function == .ceil
+            switch x.type {
+            case .double: return unary(x) { up ? $0.rounded(.up) : $0.rounded(.down) }
+            case .decimal(_, let scale):
+                let divisor = DecimalMath.power(scale)
+                let node = CastKernels.ints(x, .decimal(precision: 18, scale: 0)) { v in
+                    let q = floorDivide(v, divisor)
+                    return up && q * divisor != v ? q + 1 : q
+                }
+                return try TypeCoercion.coerce(node, to: type)
+            default: return x
+            }
+        case .power:
+            guard args.count == 2 else { throw ArithmeticKernels.arity(function, args.count) }
+            let base = try ArithmeticKernels.coerce(args[0], to: .double)
+            let exponent = try ArithmeticKernels.coerce(args[1], to: .double)
+            return CompiledNode(type: .double, children: [base, exponent]) { input throws(SQLError) in
+                let (a, va) = try base.doubles(input)
+                let (b, vb) = try exponent.doubles(input)
+                return Column(doubles: (0..<input.count).map { pow(a[$0], b[$0]) }, validity: Validity.and(va, vb))
+            }
+        case .sqrt, .ln, .exp:
+            let arg = try ArithmeticKernels.coerce(x, to: .double)
+            switch function {
+            case .sqrt: return unary(arg) { $0.squareRoot() }
+            case .ln: return unary(arg) { log($0) }
+            default: return unary(arg) { exp($0) }
+            }
+        default:
+            throw SQLError.internal("\(function) is not a math function")
+        }
+    }
+
+    /// ROUND(x, d): to d digits after the point (d < 0 rounds to tens, hundreds, ...).
+    static func round(_ x: CompiledNode, _ digits: CompiledNode, type: SQLType) throws(SQLError) -> CompiledNode {
+        if x.type == .double {
+            return CompiledNode(type: .double, children: [x, digits]) { input throws(SQLError) in
+                let values = try x.run(input), d = try digits.run(input)
+                let out = (0..<input.count).map { i -> Double in
+                    let factor = pow(10, Double(d.ints[i]))
+                    let scaled = (values.doubles[i] * factor).rounded(.toNearestOrAwayFromZero) / factor
+                    return scaled.isFinite ? scaled : values.doubles[i]
+                }
+                return Column(doubles: out, validity: Validity.and(values.validity, d.validity))
+            }
+        }
+        let scale = x.type.decimalScale
+        let node = CompiledNode(type: x.type, children: [x, digits], mayThrow: true) { input throws(SQLError) in
+            let values = try x.run(input), d = try digits.run(input)
+            let out = (0..<input.count).map { i -> Int64 in
+                let drop = scale - Int(clamping: d.ints[i])
+                guard drop > 0 else { return values.ints[i] }
+                guard drop <= 18 else { return 0 }
+                let p = DecimalMath.power(drop)
+                let (r, o) = DecimalMath.divideRounding(values.ints[i], by: p).multipliedReportingOverflow(by: p)
+                return o ? values.ints[i] : r
+            }
+            return Column(ints: out, kind: .int64, validity: Validity.and(values.validity, d.validity))
+        }
+        return try TypeCoercion.coerce(node, to: type)
+    }
+
+    /// A DOUBLE result from one DOUBLE argument.
+    @inline(__always)
+    static func unary(_ x: CompiledNode, _ f: @escaping @Sendable (Double) -> Double) -> CompiledNode {
+        CompiledNode(type: .double, children: [x]) { input throws(SQLError) in
+            let column = try x.run(input)
+            return Column(doubles: column.doubles.map(f), validity: column.validity)
+        }
+    }
+}

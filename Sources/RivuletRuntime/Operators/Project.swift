@@ -1,0 +1,22 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// Computes one output column per expression, keeping each row's kind and arrival watermark.
+/// Plain column references pass their column through without copying.
+public final class Project: StreamOperator {
+    public let expressions: [CompiledExpression]
+
+    public init(expressions: [BoundExpr]) throws(SQLError) {
+        self.expressions = try expressions.map { e throws(SQLError) in try ExpressionCompiler.compile(e) }
+    }
+
+    /// The output column types, in order.
+    public var types: [SQLType] { expressions.map(\.type) }
+
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        let columns = try expressions.map { e throws(SQLError) in try e.evaluate(batch) }
+        output.emit(RowBatch(columns: columns, count: batch.count, kinds: batch.kinds, arrivalWatermarks: batch.arrivalWatermarks))
+    }
+
+    public func describe() -> String { "Project: " + expressions.map(\.expression.sqlText).joined(separator: ", ") }
+}
