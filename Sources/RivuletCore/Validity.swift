@@ -39,7 +39,12 @@ public struct Validity: Sendable, Hashable {
     @inline(__always)
     public mutating func append(_ valid: Bool) {
         if count & 63 == 0 { words.append(0) }
-        if valid { words[count >> 6] |= 1 << UInt64(count & 63) }
+        // Clear as well as set: `init(allValid:)` fills whole words, past `count` too.
+        if valid {
+            words[count >> 6] |= 1 << UInt64(count & 63)
+        } else {
+            words[count >> 6] &= ~(1 << UInt64(count & 63))
+        }
         count += 1
     }
 
