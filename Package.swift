@@ -61,6 +61,11 @@ let package = Package(
 
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "RivuletCore"]),
+        .testTarget(
+            name: "ConformanceTests",
+            dependencies: ["RivuletEngine", "RivuletPlanner", "RivuletCore", "CSQLite"],
+            exclude: []
+        ),
         .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore"]),
     ]
 )

@@ -2,5 +2,8 @@ import ArgumentParser
 
 @main
 struct Rivulet: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "A streaming SQL server.")
+    static let configuration = CommandConfiguration(
+        commandName: "rivulet",
+        abstract: "A streaming SQL engine: continuous queries over streams, with event-time windows and upsert sinks.",
+        subcommands: [RunCommand.self, ServeCommand.self, ShellCommand.self])
 }

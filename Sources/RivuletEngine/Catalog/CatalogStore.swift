@@ -1,12 +1,31 @@
 public import RivuletCore
 public import RivuletPlanner
+public import RivuletSQL
 
-/// The streams and tables declared in a session, in declaration order.
+/// The streams, tables and views declared in a session, in declaration order.
 public final class CatalogStore: Catalog {
     private var relations: [String: Relation] = [:]
+    private var views: [String: (name: String, query: Query)] = [:]
     private var order: [String] = []
 
     public init() {}
+
+    public func view(named name: String) -> Query? {
+        views[name.lowercased()]?.query
+    }
+
+    public func addView(named name: String, query: Query, ifNotExists: Bool, at span: SourceSpan?) throws(SQLError) {
+        let key = name.lowercased()
+        if relations[key] != nil || views[key] != nil {
+            if ifNotExists { return }
+            throw SQLError(.duplicateTable, "'\(name)' already exists", at: span)
+        }
+        views[key] = (name, query)
+    }
+
+    public func removeView(_ name: String) -> Bool {
+        views.removeValue(forKey: name.lowercased()) != nil
+    }
 
     public func relation(named name: String) -> Relation? {
         relations[name.lowercased()]
@@ -21,6 +40,9 @@ public final class CatalogStore: Catalog {
     @discardableResult
     public func add(_ relation: Relation, ifNotExists: Bool = false, at span: SourceSpan? = nil) throws(SQLError) -> Bool {
         let key = relation.name.lowercased()
+        if views[key] != nil, !ifNotExists {
+            throw SQLError(.duplicateTable, "a view named '\(relation.name)' already exists", at: span)
+        }
         if let existing = relations[key] {
             if ifNotExists { return false }
             let kind = existing.kind == .stream ? "stream" : "table"

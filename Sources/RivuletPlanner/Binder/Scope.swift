@@ -51,7 +51,7 @@ struct Scope {
 }
 
 /// The candidate nearest to `name` by edit distance, if it is plausibly a typo.
-func closestName(to name: String, among candidates: [String]) -> String? {
+public func closestName(to name: String, among candidates: [String]) -> String? {
     let target = Array(name.lowercased())
     var best: (String, Int)?
     for candidate in candidates {

@@ -1,0 +1,81 @@
+import Foundation
+public import RivuletCore
+import RivuletPlanner
+import RivuletRuntime
+
+extension Engine {
+    /// Runs a query over everything its sources hold now, until they are exhausted and the final
+    /// watermark has closed every window, and returns what it measured (and, for a SELECT, its rows).
+    public func run(_ prepared: PreparedQuery) throws(SQLError) -> QueryReport {
+        let plan = PlanOptimizer.optimize(prepared.query.plan)
+        let id = "q\(reports.count + 1)"
+        let badBefore = badRecords.count
+        let started = Date()
+        let collector = prepared.sink == nil ? CollectingSink(types: plan.schema.types) : nil
+        var metrics: QueryMetrics
+        do {
+            let sink: any SinkWriter
+            if let relation = prepared.sink {
+                sink = try registry.factory(for: relation.connector).makeSink(relation, context: connectorContext)
+            } else {
+                sink = collector!
+            }
+            let context = connectorContext
+            let registry = self.registry
+            let pipeline = try QueryPipeline(
+                plan: plan,
+                openSource: { scan in try registry.factory(for: scan.relation.connector).makeSource(scan.relation, columns: scan.columns, context: context) },
+                sink: sink, batchSize: configuration.batchSize, badRecords: badRecords)
+            metrics = try pipeline.runToCompletion()
+        } catch let error as SQLError {
+            throw error
+        } catch {
+            throw SQLError(.ioError, "query failed: \(error)")
+        }
+        var result: ResultSet?
+        if let collector {
+            var set = ResultSet(schema: plan.schema, rows: collector.rows, kinds: collector.sawRetraction ? collector.kinds : nil)
+            if !prepared.query.orderBy.isEmpty {
+                set = set.materialized()
+                set.rows.sort { a, b in ResultOrdering.precedes(a, b, by: prepared.query.orderBy) }
+            }
+            if let limit = prepared.query.limit, set.rows.count > limit {
+                set.rows.removeLast(set.rows.count - limit)
+                if set.kinds != nil { set.kinds!.removeLast(set.kinds!.count - limit) }
+            }
+            result = set
+        }
+        let report = QueryReport(
+            id: id, sql: prepared.sql, rowsIn: metrics.rowsRead, rowsOut: metrics.rowsWritten, lateRows: metrics.lateRows,
+            badRecords: badRecords.count - badBefore, seconds: Date().timeIntervalSince(started), stateSize: metrics.stateSize,
+            result: result)
+        reports.append(report)
+        return report
+    }
+}
+
+/// ORDER BY over result values: NULLs placed as asked, then by value.
+enum ResultOrdering {
+    static func precedes(_ a: [Value], _ b: [Value], by keys: [BoundQuery.SortKey]) -> Bool {
+        for key in keys {
+            let x = a[key.column], y = b[key.column]
+            if x == y { continue }
+            if x.isNull { return key.nullsFirst }
+            if y.isNull { return !key.nullsFirst }
+            let less = compare(x, y)
+            return key.ascending ? less : !less
+        }
+        return false
+    }
+
+    private static func compare(_ x: Value, _ y: Value) -> Bool {
+        switch (x, y) {
+        case (.int(let a), .int(let b)), (.timestamp(let a), .timestamp(let b)), (.date(let a), .date(let b)): return a < b
+        case (.double(let a), .double(let b)): return a < b
+        case (.decimal(let a, _), .decimal(let b, _)): return a < b
+        case (.string(let a), .string(let b)): return Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))
+        case (.boolean(let a), .boolean(let b)): return !a && b
+        default: return x.description < y.description
+        }
+    }
+}

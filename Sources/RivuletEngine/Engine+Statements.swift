@@ -1,0 +1,124 @@
+import RivuletCore
+import RivuletPlanner
+import RivuletRuntime
+import RivuletSQL
+
+extension Engine {
+    /// `INSERT INTO target [(cols)] VALUES (...)`: evaluates the constant rows and appends them.
+    func insertValues(_ insert: InsertValues) throws(SQLError) -> StatementResult {
+        guard let target = catalog.relation(named: insert.target.name.value) else { throw unknownRelation(insert.target) }
+        let schema = target.schema
+        var targets: [Int] = []
+        if insert.columns.isEmpty {
+            targets = Array(schema.fields.indices)
+        } else {
+            for column in insert.columns {
+                guard let index = schema.firstIndex(of: column.value) else {
+                    throw SQLError(.undefinedColumn, "'\(target.name)' has no column '\(column.value)'", at: column.span)
+                }
+                targets.append(index)
+            }
+        }
+        let binder = ConstantBinder()
+        var batch = RowBatch(types: schema.types, capacity: insert.rows.count)
+        for row in insert.rows {
+            guard row.count == targets.count else {
+                let span = row.first.map { $0.span.union(row.last!.span) } ?? insert.span
+                throw SQLError(.syntaxError, "VALUES row has \(row.count) value\(row.count == 1 ? "" : "s") but \(targets.count) column\(targets.count == 1 ? " is" : "s are") expected",
+                               at: span)
+            }
+            var values = [Value](repeating: .null, count: schema.count)
+            for (expr, target) in zip(row, targets) {
+                values[target] = try binder.evaluate(expr, as: schema[target].type, column: schema[target].name)
+            }
+            for (index, field) in schema.fields.enumerated() where !field.nullable && values[index].isNull {
+                throw SQLError(SQLState("23502"), "column '\(field.name)' is NOT NULL", at: insert.span)
+            }
+            batch.appendRow(values)
+        }
+        if target.connector.connector == "embedded" {
+            embedded.append(batch, to: target.name)
+        } else {
+            do {
+                let sink = try registry.factory(for: target.connector).makeSink(target, context: connectorContext)
+                try sink.write(batch)
+                try sink.close()
+            } catch let error as SQLError {
+                throw error
+            } catch {
+                throw SQLError(.ioError, "writing to '\(target.name)' failed: \(error)")
+            }
+        }
+        return .completed("Inserted \(insert.rows.count) row\(insert.rows.count == 1 ? "" : "s") into \(target.name)")
+    }
+
+    func show(_ show: Show) throws(SQLError) -> ResultSet {
+        switch show.kind {
+        case .streams, .tables:
+            let wanted: Relation.Kind = show.kind == .streams ? .stream : .table
+            let schema = Schema([Field("name", .varchar), Field("connector", .varchar), Field("columns", .bigint)])
+            let rows = catalog.allRelations.filter { $0.kind == wanted }.map { relation -> [Value] in
+                [.string(relation.name), .string(relation.connector.connector), .int(Int64(relation.schema.count))]
+            }
+            return ResultSet(schema: schema, rows: rows)
+        case .queries:
+            let schema = Schema([
+                Field("id", .varchar), Field("state", .varchar), Field("rows_in", .bigint), Field("rows_out", .bigint),
+                Field("late_rows", .bigint), Field("bad_records", .bigint), Field("sql", .varchar),
+            ])
+            let rows = reports.map { report -> [Value] in
+                [.string(report.id), .string("FINISHED"), .int(Int64(report.rowsIn)), .int(Int64(report.rowsOut)),
+                 .int(Int64(report.lateRows)), .int(Int64(report.badRecords)), .string(report.sql)]
+            }
+            return ResultSet(schema: schema, rows: rows)
+        case .functions:
+            let names = (FunctionNames.scalar + FunctionNames.aggregate).sorted()
+            return ResultSet(schema: Schema([Field("function", .varchar)]), rows: names.map { [.string($0)] })
+        case .views, .topics:
+            throw SQLError.unsupported("SHOW \(show.kind.rawValue) is not supported", at: show.span)
+        }
+    }
+
+    func describe(_ describe: Describe) throws(SQLError) -> ResultSet {
+        guard let relation = catalog.relation(named: describe.name.name.value) else { throw unknownRelation(describe.name) }
+        let schema = Schema([
+            Field("column", .varchar), Field("type", .varchar), Field("nullable", .boolean), Field("key", .boolean),
+            Field("watermark", .varchar),
+        ])
+        var rows: [[Value]] = []
+        for (index, field) in relation.schema.fields.enumerated() {
+            var watermark = Value.null
+            if let spec = relation.watermark, spec.column == index {
+                watermark = .string(spec.delayMillis == 0 ? field.name : "\(field.name) - INTERVAL '\(DecimalFormat.text(unscaled: spec.delayMillis, scale: 3))' SECOND")
+            }
+            rows.append([.string(field.name), .string(field.type.description), .boolean(field.nullable),
+                         .boolean(relation.primaryKey.contains(index)), watermark])
+        }
+        if describe.extended {
+            rows.append([.string("(connector)"), .string(relation.connector.description), .null, .null, .null])
+            rows.append([.string("(bad records)"), .string(String(badRecords.count)), .null, .null, .null])
+        }
+        return ResultSet(schema: schema, rows: rows)
+    }
+
+    func explain(_ explain: Explain) throws(SQLError) -> ResultSet {
+        guard case .statement(let statement) = explain.target else {
+            throw SQLError(.undefinedObject, "no running query to explain; EXPLAIN a statement instead", at: explain.span)
+        }
+        let plan: StreamPlan
+        switch statement {
+        case .query(let query):
+            plan = try QueryBinder(catalog: catalog).bind(query).plan
+        case .insertSelect(let insert):
+            guard let target = catalog.relation(named: insert.target.name.value) else { throw unknownRelation(insert.target) }
+            let bound = try QueryBinder(catalog: catalog).bind(insert.query)
+            plan = try SinkMapping.plan(bound.plan, into: target, columns: insert.columns, at: insert.query.span)
+        case .createRelationAsSelect(let create):
+            plan = try QueryBinder(catalog: catalog).bind(create.query).plan
+        default:
+            throw SQLError.unsupported("EXPLAIN takes a query, INSERT ... SELECT or CREATE ... AS SELECT", at: explain.span)
+        }
+        let lines = PlanOptimizer.optimize(plan).explainLines()
+        return ResultSet(schema: Schema([Field("plan", .varchar)]), rows: lines.map { [.string($0)] })
+    }
+}

@@ -1,0 +1,122 @@
+public import RivuletCore
+public import RivuletPlanner
+public import RivuletRuntime
+public import RivuletSQL
+import RivuletConnectors
+
+/// Executes statements against one catalog: declares streams and tables, appends rows, plans
+/// queries and runs them. `rivulet run` and the conformance suite drive it directly.
+public final class Engine {
+    public let configuration: EngineConfiguration
+    public let catalog = CatalogStore()
+    public let embedded = EmbeddedStreamStore()
+    public let badRecords = BadRecordLog()
+    public private(set) var registry: ConnectorRegistry
+    /// Options set with `SET 'key' = 'value'`.
+    public private(set) var settings: [String: String] = [:]
+    /// Every query run so far, for SHOW QUERIES.
+    public internal(set) var reports: [QueryReport] = []
+
+    public init(configuration: EngineConfiguration, connectors: [any ConnectorFactory] = []) {
+        self.configuration = configuration
+        var registry = BuiltinConnectors.registry
+        registry.register(EmbeddedConnector(store: embedded))
+        for connector in connectors { registry.register(connector) }
+        self.registry = registry
+    }
+
+    var connectorContext: ConnectorContext {
+        ConnectorContext(workingDirectory: configuration.workingDirectory, dataDirectory: configuration.dataDirectory,
+                         badRecords: badRecords)
+    }
+
+    /// Parses and executes every statement of a script, in order.
+    public func execute(script: String) throws(SQLError) -> [StatementResult] {
+        var results: [StatementResult] = []
+        for statement in try parseScript(script) { results.append(try execute(statement)) }
+        return results
+    }
+
+    public func execute(_ parsed: ParsedStatement) throws(SQLError) -> StatementResult {
+        switch parsed.statement {
+        case .createRelation(let create):
+            let relation = try RelationDefinition.relation(from: create)
+            try registry.factory(for: relation.connector).validate(relation, asSink: false)
+            if create.orReplace { catalog.remove(relation.name) }
+            let added = try catalog.add(relation, ifNotExists: create.ifNotExists, at: create.name.span)
+            let noun = relation.kind == .stream ? "Stream" : "Table"
+            return .completed(added ? "\(noun) \(relation.name) created" : "\(noun) \(relation.name) already exists")
+        case .createView(let view):
+            try catalog.addView(named: view.name.name.value, query: view.query, ifNotExists: view.ifNotExists, at: view.name.span)
+            return .completed("View \(view.name.name.value) created")
+        case .createRelationAsSelect(let create):
+            return try createAsSelect(create, sql: parsed.text)
+        case .insertSelect(let insert):
+            guard let target = catalog.relation(named: insert.target.name.value) else {
+                throw unknownRelation(insert.target)
+            }
+            let bound = try QueryBinder(catalog: catalog).bind(insert.query)
+            let plan = try SinkMapping.plan(bound.plan, into: target, columns: insert.columns, at: insert.query.span)
+            var query = bound
+            query.plan = plan
+            return .persistentQuery(PreparedQuery(query: query, sink: target, sql: parsed.text))
+        case .insertValues(let insert):
+            return try insertValues(insert)
+        case .query(let query):
+            let bound = try QueryBinder(catalog: catalog).bind(query)
+            return .query(PreparedQuery(query: bound, sink: nil, sql: parsed.text))
+        case .show(let show):
+            return .rows(try self.show(show))
+        case .describe(let describe):
+            return .rows(try self.describe(describe))
+        case .explain(let explain):
+            return .rows(try self.explain(explain))
+        case .drop(let drop):
+            let name = drop.name.name.value
+            let removed = drop.kind == .view ? catalog.removeView(name) : catalog.remove(name)
+            if !removed && !drop.ifExists { throw unknownRelation(drop.name) }
+            embedded.drop(name)
+            return .completed(removed ? "Dropped \(name)" : "\(name) does not exist")
+        case .set(let option):
+            settings[option.key.lowercased()] = option.value
+            return .completed("SET \(option.key) = \(option.value)")
+        case .reset(let reset):
+            if let key = reset.key { settings.removeValue(forKey: key.lowercased()) } else { settings.removeAll() }
+            return .completed("RESET")
+        case .terminate(let terminate):
+            throw SQLError(.undefinedObject, "no running query \(terminate.queryId.map { "'\($0)'" } ?? "")to terminate: queries run to completion here",
+                           at: terminate.span)
+        }
+    }
+
+    func unknownRelation(_ name: ObjectName) -> SQLError {
+        let suggestion = closestName(to: name.name.value, among: catalog.relationNames)
+        return SQLError(.undefinedTable, "unknown stream or table '\(name.name.value)'", at: name.span,
+                        hint: suggestion.map { "did you mean '\($0)'?" })
+    }
+
+    private func createAsSelect(_ create: CreateRelationAsSelect, sql: String) throws(SQLError) -> StatementResult {
+        let name = create.name.name.value
+        if catalog.relation(named: name) != nil {
+            if create.ifNotExists { return .completed("\(name) already exists") }
+            throw SQLError(.duplicateTable, "'\(name)' already exists", at: create.name.span)
+        }
+        let bound = try QueryBinder(catalog: catalog).bind(create.query)
+        var options: [String: String] = [:]
+        for option in create.options { options[option.key.lowercased()] = option.value.text }
+        let connector = options["connector"]?.lowercased() ?? "embedded"
+        if connector == "embedded", !bound.plan.appendOnly {
+            throw SQLError.unsupported(
+                "CREATE ... AS SELECT of an updating query needs an upsert sink: declare the table with a PRIMARY KEY and a connector such as 'sqlite', then INSERT INTO it",
+                at: create.query.span)
+        }
+        var watermark: WatermarkSpec?
+        if let time = bound.plan.eventTimeColumn { watermark = WatermarkSpec(column: time, delayMillis: 0) }
+        let relation = Relation(
+            name: name, kind: create.kind == .table && !bound.plan.appendOnly ? .table : .stream, schema: bound.plan.schema,
+            connector: ConnectorSpec(connector: connector, options: options), watermark: watermark)
+        try registry.factory(for: relation.connector).validate(relation, asSink: true)
+        try catalog.add(relation, at: create.name.span)
+        return .persistentQuery(PreparedQuery(query: bound, sink: relation, sql: sql))
+    }
+}

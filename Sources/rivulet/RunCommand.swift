@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import RivuletCore
+import RivuletEngine
+import RivuletSQL
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a SQL script in-process until its bounded sources are exhausted.",
+        discussion: """
+            Statements run in order; the queries they define (INSERT INTO ... SELECT, CREATE ... AS SELECT, \
+            SELECT) then run in the order they were written, each until its sources are exhausted and the \
+            final watermark has closed every window. Relative paths in WITH options resolve against the \
+            script's folder. ${NAME} in the script is replaced by --define NAME=VALUE or the environment.
+            """)
+
+    @Argument(help: "The SQL script.")
+    var file: String
+
+    @Option(help: "Where checkpoints and embedded streams live (a fresh temporary folder by default).")
+    var dataDir: String?
+
+    @Flag(help: "Only parse and plan the script; report errors without running anything.")
+    var check = false
+
+    @Option(name: [.customShort("D"), .long], help: "Replace ${NAME} in the script with VALUE (NAME=VALUE).")
+    var define: [String] = []
+
+    @Option(help: "Rows per batch read from sources.")
+    var batchSize = 8192
+
+    func run() throws {
+        let url = URL(fileURLWithPath: file)
+        guard let raw = try? String(contentsOf: url, encoding: .utf8) else {
+            fail("cannot read \(file)")
+        }
+        let source = substitute(raw)
+        let directory = url.deletingLastPathComponent().path
+        let dataDirectory = dataDir ?? NSTemporaryDirectory() + "rivulet-run-\(ProcessInfo.processInfo.processIdentifier)"
+        let engine = Engine(configuration: EngineConfiguration(
+            workingDirectory: directory.isEmpty ? FileManager.default.currentDirectoryPath : directory,
+            dataDirectory: dataDirectory, batchSize: batchSize))
+
+        var queries: [PreparedQuery] = []
+        do {
+            for statement in try parseScript(source) {
+                switch try engine.execute(statement) {
+                case .completed(let message):
+                    if !check { note(message) }
+                case .rows(let result):
+                    if !check { print(TableRenderer.render(result)) }
+                case .query(let query), .persistentQuery(let query):
+                    queries.append(query)
+                }
+            }
+        } catch {
+            report(error, source: source)
+        }
+        if check {
+            note("\(file): OK (\(queries.count) quer\(queries.count == 1 ? "y" : "ies") planned)")
+            return
+        }
+        for query in queries {
+            do {
+                let report = try engine.run(query)
+                if let result = report.result {
+                    print(TableRenderer.render(result))
+                }
+                note(summary(report))
+            } catch {
+                report(error, source: source)
+            }
+        }
+    }
+
+    private func summary(_ report: QueryReport) -> String {
+        let sql = report.sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        let shortSQL = sql.count > 70 ? String(sql.prefix(67)) + "..." : sql
+        let rate = report.seconds > 0 ? Double(report.rowsIn) / report.seconds : 0
+        return "\(report.id): \(shortSQL)\n    rows in \(report.rowsIn), rows out \(report.rowsOut), late rows \(report.lateRows), "
+            + "bad records \(report.badRecords), \(String(format: "%.3f", report.seconds)) s (\(Int(rate)) rows/s)"
+    }
+
+    private func substitute(_ text: String) -> String {
+        var values = ProcessInfo.processInfo.environment
+        for definition in define {
+            let parts = definition.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
+        }
+        var result = text
+        for (name, value) in values where result.contains("${\(name)}") {
+            result = result.replacingOccurrences(of: "${\(name)}", with: value)
+        }
+        return result
+    }
+
+    private func report(_ error: any Error, source: String) -> Never {
+        if let error = error as? SQLError {
+            fail(error.rendered(source: source, fileName: file))
+        }
+        fail("\(error)")
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(1)
+    }
+
+    private func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
