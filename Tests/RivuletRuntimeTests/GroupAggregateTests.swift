@@ -7,10 +7,10 @@ import Testing
     static let fields = [Field("k", .varchar), Field("v", .bigint)]
     static let aggregates = [
         countStar,
-        AggregateCall(kind: .min, argument: col(1, .bigint), type: .bigint),
-        AggregateCall(kind: .max, argument: col(1, .bigint), type: .bigint),
-        AggregateCall(kind: .count, argument: col(1, .bigint), distinct: true, type: .bigint),
-        AggregateCall(kind: .sum, argument: col(1, .bigint), type: .bigint),
+        AggregateCall(kind: .min, argument: columnRef(1, .bigint), type: .bigint),
+        AggregateCall(kind: .max, argument: columnRef(1, .bigint), type: .bigint),
+        AggregateCall(kind: .count, argument: columnRef(1, .bigint), distinct: true, type: .bigint),
+        AggregateCall(kind: .sum, argument: columnRef(1, .bigint), type: .bigint),
     ]
 
     func run(_ changes: [(RowKind, String?, Int64?)], batchSize: Int) throws -> OperatorRun {

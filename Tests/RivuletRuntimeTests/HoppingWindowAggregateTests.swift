@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct HoppingWindowAggregateTests {
     static let fields = [Field("ts", .timestamp3), Field("v", .bigint)]
-    static let sumV = AggregateCall(kind: .sum, argument: col(1, .bigint), type: .bigint)
+    static let sumV = AggregateCall(kind: .sum, argument: columnRef(1, .bigint), type: .bigint)
 
     @Test(arguments: [1, 3, 100])
     func hopDropsARowOnlyFromItsClosedWindows(batchSize: Int) throws {

@@ -63,6 +63,6 @@ func windowPlan(
         keys: keys, aggregates: aggregates, emit: emit, schema: Schema(fields))
 }
 
-func col(_ index: Int, _ type: SQLType) -> BoundExpr { .column(index, type) }
+func columnRef(_ index: Int, _ type: SQLType) -> BoundExpr { .column(index, type) }
 
 let countStar = AggregateCall(kind: .countStar, argument: nil, type: .bigint)

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct SessionWindowAggregateTests {
     static let fields = [Field("k", .bigint), Field("ts", .timestamp3), Field("v", .bigint)]
-    static let sumV = AggregateCall(kind: .sum, argument: col(2, .bigint), type: .bigint)
+    static let sumV = AggregateCall(kind: .sum, argument: columnRef(2, .bigint), type: .bigint)
 
     func run(
         _ rows: [(Int64, Int64, Int64)], dialect: WindowSpec.Dialect = .flink, emit: StreamPlan.WindowAggregate.Emit = .final,

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct TumblingWindowAggregateTests {
     static let fields = [Field("k", .bigint), Field("ts", .timestamp3), Field("v", .bigint)]
-    static let sumV = AggregateCall(kind: .sum, argument: col(2, .bigint), type: .bigint)
+    static let sumV = AggregateCall(kind: .sum, argument: columnRef(2, .bigint), type: .bigint)
     static let outTypes: [SQLType] = [.bigint, .bigint, .bigint, .bigint, .bigint]
 
     // (key, ts, v); with a 2 ms delay rows 3 and 5 arrive after [0, 10) has closed.
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func nullKeysFormTheirOwnGroupAndAggregatesSkipNulls() throws {
-        let countV = AggregateCall(kind: .count, argument: col(2, .bigint), type: .bigint)
+        let countV = AggregateCall(kind: .count, argument: columnRef(2, .bigint), type: .bigint)
         let plan = windowPlan(
             input: scanPlan(Self.fields, timeColumn: 1), kind: .tumble(size: 10, offset: 0), timeColumn: 1,
             keys: [0], aggregates: [countStar, countV, Self.sumV])
@@ -116,18 +116,18 @@ import Testing
             Field("flag", .boolean), Field("price", .decimal(precision: 10, scale: 2)),
         ]
         let aggregates = [
-            AggregateCall(kind: .avg, argument: col(1, .bigint), type: .bigint),
-            AggregateCall(kind: .avg, argument: col(2, .double), type: .double),
-            AggregateCall(kind: .min, argument: col(3, .varchar), type: .varchar),
-            AggregateCall(kind: .max, argument: col(3, .varchar), type: .varchar),
-            AggregateCall(kind: .countStar, argument: nil, filter: col(4, .boolean), type: .bigint),
-            AggregateCall(kind: .sum, argument: col(1, .bigint), filter: col(4, .boolean), type: .bigint),
-            AggregateCall(kind: .approxQuantile(0.5), argument: col(1, .bigint), type: .double),
-            AggregateCall(kind: .count, argument: col(3, .varchar), distinct: true, type: .bigint),
-            AggregateCall(kind: .sum, argument: col(5, .decimal(precision: 10, scale: 2)), type: .decimal(precision: 38, scale: 2)),
-            AggregateCall(kind: .avg, argument: col(5, .decimal(precision: 10, scale: 2)), type: .decimal(precision: 38, scale: 6)),
-            AggregateCall(kind: .max, argument: col(2, .double), type: .double),
-            AggregateCall(kind: .min, argument: col(0, .timestamp3), type: .timestamp3),
+            AggregateCall(kind: .avg, argument: columnRef(1, .bigint), type: .bigint),
+            AggregateCall(kind: .avg, argument: columnRef(2, .double), type: .double),
+            AggregateCall(kind: .min, argument: columnRef(3, .varchar), type: .varchar),
+            AggregateCall(kind: .max, argument: columnRef(3, .varchar), type: .varchar),
+            AggregateCall(kind: .countStar, argument: nil, filter: columnRef(4, .boolean), type: .bigint),
+            AggregateCall(kind: .sum, argument: columnRef(1, .bigint), filter: columnRef(4, .boolean), type: .bigint),
+            AggregateCall(kind: .approxQuantile(0.5), argument: columnRef(1, .bigint), type: .double),
+            AggregateCall(kind: .count, argument: columnRef(3, .varchar), distinct: true, type: .bigint),
+            AggregateCall(kind: .sum, argument: columnRef(5, .decimal(precision: 10, scale: 2)), type: .decimal(precision: 38, scale: 2)),
+            AggregateCall(kind: .avg, argument: columnRef(5, .decimal(precision: 10, scale: 2)), type: .decimal(precision: 38, scale: 6)),
+            AggregateCall(kind: .max, argument: columnRef(2, .double), type: .double),
+            AggregateCall(kind: .min, argument: columnRef(0, .timestamp3), type: .timestamp3),
         ]
         let plan = windowPlan(
             input: scanPlan(fields, timeColumn: 0), kind: .tumble(size: 10, offset: 0), timeColumn: 0,

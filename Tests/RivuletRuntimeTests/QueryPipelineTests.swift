@@ -1,0 +1,87 @@
+import RivuletCore
+import RivuletPlanner
+import RivuletRuntime
+import Testing
+
+@Suite struct QueryPipelineTests {
+    static let fields = [Field("k", .bigint), Field("ts", .timestamp3), Field("v", .bigint)]
+
+    /// TUMBLE(10 ms) COUNT(*), SUM(v) per k over rows with v > 15, watermark ts − 2 ms.
+    static func plan() -> StreamPlan {
+        let scan = scanPlan(fields, timeColumn: 1, delay: 2)
+        let filter = StreamPlan.filter(.init(
+            input: scan,
+            predicate: .call(.greater, [columnRef(2, .bigint), .literal(.int(15), .bigint)], .boolean)))
+        let sum = AggregateCall(kind: .sum, argument: columnRef(2, .bigint), type: .bigint)
+        return .windowAggregate(windowPlan(
+            input: filter, kind: .tumble(size: 10, offset: 0), timeColumn: 1, keys: [0], aggregates: [countStar, sum]))
+    }
+
+    static let rows: [[Value]] = [
+        [.int(1), .timestamp(1), .int(10)],  // filtered out
+        [.int(1), .timestamp(3), .int(20)],
+        [.int(2), .timestamp(4), .int(30)],
+        [.int(1), .null, .int(99)],  // no event time: a bad record
+        [.int(1), .timestamp(15), .int(40)],
+        [.int(2), .timestamp(5), .int(50)],  // arrives at watermark 13: late
+        [.int(1), .timestamp(19), .int(60)],
+    ]
+
+    @Test(arguments: [1, 3, 8192])
+    func runsABoundedSourceToTheEndOfTime(batchSize: Int) throws {
+        let sink = MemorySink(types: [.bigint, .bigint, .bigint, .bigint, .bigint])
+        let pipeline = try QueryPipeline(
+            plan: Self.plan(), openSource: { _ in MemorySource(types: Self.fields.map(\.type), rows: Self.rows) },
+            sink: sink, batchSize: batchSize)
+        let metrics = try pipeline.runToCompletion()
+        #expect(sink.lines == ["+I 1,0,10,1,20", "+I 2,0,10,1,30", "+I 1,10,20,2,100"])
+        #expect(sink.flushed && sink.closed)
+        #expect(metrics.rowsRead == 7)
+        #expect(metrics.rowsWritten == 3)
+        #expect(metrics.lateRows == 1)
+        #expect(metrics.badRecords == 1)
+        #expect(metrics.stateSize == 0)
+        #expect(metrics.watermark == Watermark.end)
+        #expect(try pipeline.step() == false)
+    }
+
+    @Test func stepReportsProgressAndClosedWindowsIncrementally() throws {
+        let sink = MemorySink(types: [.bigint, .bigint, .bigint, .bigint, .bigint])
+        let pipeline = try QueryPipeline(
+            plan: Self.plan(), openSource: { _ in MemorySource(types: Self.fields.map(\.type), rows: Self.rows) },
+            sink: sink, batchSize: 5)
+        #expect(try pipeline.step())
+        // After rows 1-5 the watermark is 15 − 2 = 13, which closes [0, 10) but not [10, 20).
+        #expect(sink.lines == ["+I 1,0,10,1,20", "+I 2,0,10,1,30"])
+        #expect(pipeline.metrics.watermark == 13)
+        #expect(pipeline.metrics.stateSize == 1)
+        #expect(try pipeline.step())
+        #expect(try pipeline.step() == false)
+        #expect(sink.lines.count == 3)
+    }
+
+    @Test func explainListsTheOperatorTreeOutputFirst() throws {
+        let pipeline = try QueryPipeline(
+            plan: Self.plan(), openSource: { _ in MemorySource(types: Self.fields.map(\.type), rows: []) },
+            sink: MemorySink(types: []))
+        let lines = pipeline.explain()
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("01)TumblingWindowAggregate: TUMBLE(size=10ms) on $1 keys=[$0]"))
+        #expect(lines[1].hasPrefix("02)--Filter: "))
+        #expect(lines[2] == "03)----WatermarkAssigner: watermark=$1 - 2ms")
+        #expect(lines[3] == "04)------Scan: s [k, ts, v] connector=memory")
+    }
+
+    @Test func groupAggregateOverAStreamEmitsAChangelogToTheSink() throws {
+        let input = scanPlan(Self.fields, timeColumn: nil)
+        let schema = Schema([Self.fields[0], Field("n", .bigint)])
+        let plan = StreamPlan.groupAggregate(.init(input: input, keys: [0], aggregates: [countStar], schema: schema))
+        let sink = MemorySink(types: schema.types)
+        let rows: [[Value]] = [[.int(1), .timestamp(1), .int(0)], [.int(2), .timestamp(2), .int(0)], [.int(1), .timestamp(3), .int(0)]]
+        let metrics = try QueryPipeline(
+            plan: plan, openSource: { _ in MemorySource(types: Self.fields.map(\.type), rows: rows) }, sink: sink, batchSize: 2
+        ).runToCompletion()
+        #expect(sink.lines == ["+I 1,1", "+I 2,1", "-U 1,1", "+U 1,2"])
+        #expect(metrics.stateSize == 2)
+    }
+}
