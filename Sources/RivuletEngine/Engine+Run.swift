@@ -25,7 +25,7 @@ extension Engine {
             let pipeline = try QueryPipeline(
                 plan: plan,
                 openSource: { scan in try registry.factory(for: scan.relation.connector).makeSource(scan.relation, columns: scan.columns, context: context) },
-                sink: sink, batchSize: configuration.batchSize, badRecords: badRecords)
+                sink: sink, batchSize: configuration.batchSize, badRecordLog: badRecords)
             metrics = try pipeline.runToCompletion()
         } catch let error as SQLError {
             throw error

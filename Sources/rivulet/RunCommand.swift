@@ -49,7 +49,7 @@ struct RunCommand: ParsableCommand {
                 case .completed(let message):
                     if !check { note(message) }
                 case .rows(let result):
-                    if !check { print(TableRenderer.render(result)) }
+                    if !check { show(TableRenderer.render(result)) }
                 case .query(let query), .persistentQuery(let query):
                     queries.append(query)
                 }
@@ -65,7 +65,7 @@ struct RunCommand: ParsableCommand {
             do {
                 let report = try engine.run(query)
                 if let result = report.result {
-                    print(TableRenderer.render(result))
+                    show(TableRenderer.render(result))
                 }
                 note(summary(report))
             } catch {
@@ -105,6 +105,11 @@ struct RunCommand: ParsableCommand {
     private func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data((message + "\n").utf8))
         Foundation.exit(1)
+    }
+
+    /// Results go to standard output, unbuffered so they interleave with the notes in order.
+    private func show(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     private func note(_ message: String) {

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 import RivuletCore
 
 /// A connection to one SQLite database file, with errors as `SQLError`s naming the file.
@@ -8,6 +9,9 @@ final class SQLiteDatabase {
 
     init(path: String) throws(SQLError) {
         self.path = path
+        // A sink's database may live in a folder that does not exist yet, as Flink's file sinks do.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)

@@ -141,7 +141,8 @@ extension QueryBinder {
                 let name = reference.name.value.lowercased()
                 if reference.qualifier.isEmpty, windowColumns != nil, name == "windowstart" || name == "windowend",
                    input.scope.columns.firstIndex(where: { $0.name.lowercased() == name }) == nil {
-                    return try windowColumn(name == "windowstart" ? "start" : "end", at: reference.span)
+                    // ksqlDB exposes window bounds as BIGINT epoch milliseconds.
+                    return .cast(try windowColumn(name == "windowstart" ? "start" : "end", at: reference.span), to: .bigint)
                 }
                 let index = try input.scope.resolve(reference)
                 if index >= virtualBase {

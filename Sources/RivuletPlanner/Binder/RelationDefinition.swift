@@ -25,7 +25,10 @@ public enum RelationDefinition {
         for column in create.primaryKeyColumns { primaryKey.append(try index(of: column, role: "primary key")) }
 
         var options: [String: String] = [:]
-        for option in create.options { options[option.key.lowercased()] = option.value.text }
+        // ksqlDB's TIMESTAMP option declares event time; it is the engine's, not the connector's.
+        for option in create.options where option.key.lowercased() != "timestamp" {
+            options[option.key.lowercased()] = option.value.text
+        }
         let connectorName: String
         if let connector = options["connector"] {
             connectorName = connector.lowercased()
