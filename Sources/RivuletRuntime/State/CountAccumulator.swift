@@ -23,11 +23,14 @@ final class CountAccumulator: Accumulator {
         let rowFilter = RowFilter(batch, filter)
         let argColumn = argument.map { batch.columns[$0] }
         let skipsNulls = argColumn?.validity != nil
-        for i in rows.indices {
-            let row = Int(rows[i])
-            if !rowFilter.passes(row) { continue }
-            if skipsNulls, argColumn!.isNull(row) { continue }
-            counts[Int(slots[i])] &+= Int64(signs?[i] ?? 1)
+        // One exclusive access to the counts for the whole loop, not one per row.
+        counts.withUnsafeMutableBufferPointer { counts in
+            for i in rows.indices {
+                let row = Int(rows[i])
+                if !rowFilter.passes(row) { continue }
+                if skipsNulls, argColumn!.isNull(row) { continue }
+                counts[Int(slots[i])] &+= Int64(signs?[i] ?? 1)
+            }
         }
     }
 

@@ -31,17 +31,22 @@ final class DoubleSumAccumulator: Accumulator {
         let rowFilter = RowFilter(batch, filter)
         let column = batch.columns[argument]
         let hasNulls = column.validity != nil
-        for i in rows.indices {
-            let row = Int(rows[i])
-            if !rowFilter.passes(row) { continue }
-            if hasNulls, column.isNull(row) { continue }
-            let slot = Int(slots[i])
-            if let signs, signs[i] < 0 {
-                sums[slot] -= column.doubles[row]
-                counts[slot] -= 1
-            } else {
-                sums[slot] += column.doubles[row]
-                counts[slot] += 1
+        let values = column.doubles
+        sums.withUnsafeMutableBufferPointer { sums in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for i in rows.indices {
+                    let row = Int(rows[i])
+                    if !rowFilter.passes(row) { continue }
+                    if hasNulls, column.isNull(row) { continue }
+                    let slot = Int(slots[i])
+                    if let signs, signs[i] < 0 {
+                        sums[slot] -= values[row]
+                        counts[slot] -= 1
+                    } else {
+                        sums[slot] += values[row]
+                        counts[slot] += 1
+                    }
+                }
             }
         }
     }

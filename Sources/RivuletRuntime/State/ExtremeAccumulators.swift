@@ -29,11 +29,22 @@ final class IntegerExtremeAccumulator: Accumulator {
         let rowFilter = RowFilter(batch, filter)
         let column = batch.columns[argument]
         let hasNulls = column.validity != nil
-        for i in rows.indices {
-            let row = Int(rows[i])
-            if !rowFilter.passes(row) { continue }
-            if hasNulls, column.isNull(row) { continue }
-            update(Int(slots[i]), column.ints[row])
+        let input = column.ints
+        let isMax = isMax
+        values.withUnsafeMutableBufferPointer { values in
+            present.withUnsafeMutableBufferPointer { present in
+                for i in rows.indices {
+                    let row = Int(rows[i])
+                    if !rowFilter.passes(row) { continue }
+                    if hasNulls, column.isNull(row) { continue }
+                    let slot = Int(slots[i])
+                    let value = input[row]
+                    if !present[slot] || (isMax ? value > values[slot] : value < values[slot]) {
+                        values[slot] = value
+                        present[slot] = true
+                    }
+                }
+            }
         }
     }
 
@@ -82,11 +93,22 @@ final class DoubleExtremeAccumulator: Accumulator {
         let rowFilter = RowFilter(batch, filter)
         let column = batch.columns[argument]
         let hasNulls = column.validity != nil
-        for i in rows.indices {
-            let row = Int(rows[i])
-            if !rowFilter.passes(row) { continue }
-            if hasNulls, column.isNull(row) { continue }
-            update(Int(slots[i]), column.doubles[row])
+        let input = column.doubles
+        let isMax = isMax
+        values.withUnsafeMutableBufferPointer { values in
+            present.withUnsafeMutableBufferPointer { present in
+                for i in rows.indices {
+                    let row = Int(rows[i])
+                    if !rowFilter.passes(row) { continue }
+                    if hasNulls, column.isNull(row) { continue }
+                    let slot = Int(slots[i])
+                    let value = input[row]
+                    if !present[slot] || (isMax ? value > values[slot] : value < values[slot]) {
+                        values[slot] = value
+                        present[slot] = true
+                    }
+                }
+            }
         }
     }
 
