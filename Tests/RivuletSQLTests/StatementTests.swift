@@ -1,0 +1,49 @@
+import RivuletCore
+import RivuletSQL
+import Testing
+
+@Suite struct StatementTests {
+    @Test func show() throws {
+        #expect(try roundTrip("SHOW STREAMS") == .show(Show(kind: .streams)))
+        #expect(try roundTrip("show tables") == .show(Show(kind: .tables)))
+        #expect(try roundTrip("LIST QUERIES") == .show(Show(kind: .queries)))
+        #expect(try roundTrip("SHOW QUERIES EXTENDED") == .show(Show(kind: .queries, extended: true)))
+    }
+
+    @Test func describe() throws {
+        #expect(try roundTrip("DESCRIBE bids") == .describe(Describe(name: ObjectName("bids"))))
+        #expect(try roundTrip("DESCRIBE EXTENDED bids") == .describe(Describe(name: ObjectName("bids"), extended: true)))
+        #expect(try roundTrip("DESCRIBE bids EXTENDED") == .describe(Describe(name: ObjectName("bids"), extended: true)))
+        #expect(try roundTrip("DESCRIBE STREAM bids") == .describe(Describe(name: ObjectName("bids"), kind: .stream)))
+        #expect(try roundTrip("DESC TABLE t") == .describe(Describe(name: ObjectName("t"), kind: .table)))
+    }
+
+    @Test func explain() throws {
+        #expect(try roundTrip("EXPLAIN CSAS_OUT_0") == .explain(Explain(target: .queryId("CSAS_OUT_0"))))
+        #expect(try roundTrip("EXPLAIN 'query-1'") == .explain(Explain(target: .queryId("query-1"))))
+        guard case .explain(let explain) = try roundTrip("EXPLAIN SELECT a FROM t"), case .statement(.query) = explain.target else {
+            Issue.record("EXPLAIN of a query")
+            return
+        }
+        guard case .explain(let plan) = try roundTrip("EXPLAIN PLAN FOR INSERT INTO s SELECT * FROM t"),
+            case .statement(.insertSelect) = plan.target
+        else {
+            Issue.record("EXPLAIN PLAN FOR")
+            return
+        }
+    }
+
+    @Test func terminate() throws {
+        #expect(try roundTrip("TERMINATE CTAS_COUNTS_3") == .terminate(Terminate(queryId: "CTAS_COUNTS_3")))
+        #expect(try roundTrip("TERMINATE ALL") == .terminate(Terminate(queryId: nil)))
+        #expect(try roundTrip("TERMINATE 'ALL'") == .terminate(Terminate(queryId: "ALL")))
+    }
+
+    @Test func setAndReset() throws {
+        #expect(try roundTrip("SET 'auto.offset.reset' = 'earliest'") == .set(SetOption(key: "auto.offset.reset", value: "earliest")))
+        #expect(try roundTrip("SET table.exec.state.ttl = 1000") == .set(SetOption(key: "table.exec.state.ttl", value: "1000")))
+        #expect(try roundTrip("SET 'execution.runtime-mode' = 'streaming'").description == "SET 'execution.runtime-mode' = 'streaming'")
+        #expect(try roundTrip("RESET") == .reset(ResetOption(key: nil)))
+        #expect(try roundTrip("RESET 'a.b'") == .reset(ResetOption(key: "a.b")))
+    }
+}
