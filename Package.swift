@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries from Debian, wrapped as system libraries.
@@ -50,6 +51,16 @@ let package = Package(
             dependencies: ["RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore"],
             swiftSettings: strictSettings
         ),
+        // Postgres wire protocol server; serves `SQLSession`, never imports the engine.
+        .target(
+            name: "RivuletPGWire",
+            dependencies: [
+                "RivuletCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "rivulet",
             dependencies: [
@@ -66,6 +77,18 @@ let package = Package(
             dependencies: ["RivuletEngine", "RivuletPlanner", "RivuletCore", "CSQLite"],
             exclude: []
         ),
+        .testTarget(
+            name: "RivuletPGWireTests",
+            dependencies: [
+                "RivuletPGWire", "RivuletCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore"]),
+        .testTarget(
+            name: "RivuletConnectorsTests",
+            dependencies: ["RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"]),
     ]
 )
