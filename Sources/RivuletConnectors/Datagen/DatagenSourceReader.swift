@@ -31,8 +31,9 @@ public final class DatagenSourceReader: SourceReader {
             startNanos = start
             var due = Int64(Double(now - start) / 1e9 * rate) + 1 - position
             if due <= 0 {
-                let wait = UInt64(Double(position) / rate * 1e9) - (now - start)
-                SystemClock.sleep(nanoseconds: min(wait, 10_000_000))
+                let dueAt = UInt64(Double(position) / rate * 1e9)
+                let elapsed = now - start
+                SystemClock.sleep(nanoseconds: min(dueAt > elapsed ? dueAt - elapsed : 0, 10_000_000))
                 due = Int64(Double(SystemClock.monotonicNanos() - start) / 1e9 * rate) + 1 - position
             }
             count = min(count, max(due, 0))
