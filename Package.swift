@@ -71,11 +71,10 @@ let package = Package(
         ),
 
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
-        .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "RivuletCore"]),
+        .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "RivuletCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ConformanceTests",
-            dependencies: ["RivuletEngine", "RivuletPlanner", "RivuletCore", "CSQLite"],
-            exclude: []
+            dependencies: ["RivuletEngine", "RivuletPlanner", "RivuletCore", "CSQLite"]
         ),
         .testTarget(
             name: "RivuletPGWireTests",
@@ -87,8 +86,5 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore"]),
-        .testTarget(
-            name: "RivuletConnectorsTests",
-            dependencies: ["RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"]),
     ]
 )
