@@ -86,5 +86,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore"]),
+        .testTarget(
+            name: "RivuletConnectorsTests",
+            dependencies: ["RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"]),
     ]
 )
