@@ -40,5 +40,4 @@ HAVING AVG(temperature) > 80;
 SELECT sensor, window_start, window_end, ROUND(AVG(temperature), 1) AS avg_temperature
 FROM TABLE(HOP(TABLE readings, DESCRIPTOR(ts), INTERVAL '10' SECOND, INTERVAL '1' MINUTE))
 GROUP BY sensor, window_start, window_end
-HAVING AVG(temperature) > 80
-ORDER BY window_start;
+HAVING AVG(temperature) > 80;

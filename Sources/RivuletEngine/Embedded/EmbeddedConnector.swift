@@ -27,6 +27,8 @@ public struct EmbeddedConnector: ConnectorFactory {
         private let batches: [RowBatch]
         private let columns: [Int]
         private var next = 0
+        /// The first row of `batches[next]` not yet returned.
+        private var offset = 0
 
         init(batches: [RowBatch], columns: [Int]) {
             self.batches = batches
@@ -36,8 +38,20 @@ public struct EmbeddedConnector: ConnectorFactory {
         func nextBatch(maxRows: Int) throws -> RowBatch? {
             guard next < batches.count else { return nil }
             let batch = batches[next]
-            next += 1
-            return RowBatch(columns: columns.map { batch.columns[$0] }, count: batch.count)
+            let projected = RowBatch(columns: columns.map { batch.columns[$0] }, count: batch.count)
+            if offset == 0, batch.count <= maxRows {
+                next += 1
+                return projected
+            }
+            let end = min(batch.count, offset + maxRows)
+            let slice = projected.gather(Array(offset..<end))
+            if end == batch.count {
+                next += 1
+                offset = 0
+            } else {
+                offset = end
+            }
+            return slice
         }
     }
 

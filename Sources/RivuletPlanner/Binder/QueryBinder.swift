@@ -44,10 +44,22 @@ public struct QueryBinder {
         var orderBy: [BoundQuery.SortKey] = []
         for item in query.orderBy {
             orderBy.append(BoundQuery.SortKey(
-                column: try sortColumn(item.expr, items: items, schema: plan.schema),
+                column: try sortColumn(item, items: items, plan: plan),
                 ascending: item.ascending ?? true, nullsFirst: item.nullsFirst ?? !(item.ascending ?? true)))
         }
         return BoundQuery(plan: plan, emitChanges: query.emit == .changes, limit: limit, orderBy: orderBy)
+    }
+
+    /// ORDER BY may only sort by the event-time column, ascending: that order is what the
+    /// watermark yields; any other order of an unbounded stream could never be emitted.
+    private func sortColumn(_ item: OrderByItem, items: [Expr?], plan: StreamPlan) throws(SQLError) -> Int {
+        let column = try? sortColumn(item.expr, items: items, schema: plan.schema)
+        guard let column, column == plan.eventTimeColumn, item.ascending ?? true else {
+            throw SQLError(
+                .featureNotSupported, "ORDER BY on a stream is only supported by its event-time column, ascending", at: item.expr.span,
+                hint: "sort the rows in the client, or read the finished results from a sink")
+        }
+        return column
     }
 
     /// ORDER BY refers to an output column by name, position, or the same expression.
@@ -72,8 +84,9 @@ public struct QueryBinder {
         guard let first = select.from.first else {
             throw SQLError.unsupported("SELECT without FROM is not supported; select from a stream or table", at: select.span)
         }
-        if select.from.count > 1 {
-            throw SQLError.unsupported("joins are not supported yet", at: select.from[1].span)
+        if select.from.count > 1 || { if case .join = first { return true } else { return false } }() {
+            try checkNamesOfJoin(select)
+            throw SQLError.unsupported("joins are not supported yet", at: select.from.count > 1 ? select.from[1].span : first.span)
         }
         var input = try bindTableReference(first)
         if let whereClause = select.whereClause {
@@ -102,7 +115,7 @@ public struct QueryBinder {
             case .wildcard(let wildcard):
                 let qualifier = wildcard.qualifier?.name.value.lowercased()
                 var matched = false
-                for (index, column) in input.scope.columns.enumerated() where index < input.plan.schema.count {
+                for (index, column) in input.scope.columns.enumerated() {
                     if let qualifier, !column.qualifiers.contains(qualifier) { continue }
                     matched = true
                     if column.isEventTime, timeColumn == nil { timeColumn = expressions.count }
@@ -123,10 +136,15 @@ public struct QueryBinder {
                 items.append(selected.expr)
             }
         }
-        if input.window != nil, expressions.contains(where: { $0.referencedColumns.contains { $0 >= input.plan.schema.count } }) {
-            throw SQLError.unsupported("window_start / window_end outside of a GROUP BY are not supported yet", at: select.span)
+        var source = input.plan
+        if let window = input.window, expressions.contains(where: { $0.referencedColumns.contains { $0 >= input.plan.schema.count } }) {
+            // The window columns are read: materialize them, one row per window.
+            if case .session = window.kind {
+                throw SQLError.unsupported("SESSION windows can only be used with GROUP BY window_start, window_end", at: window.span)
+            }
+            source = .windowTable(.init(input: input.plan, window: WindowSpec(kind: window.kind, timeColumn: window.timeColumn)))
         }
-        var plan = StreamPlan.project(.init(input: input.plan, expressions: expressions, schema: Schema(fields), timeColumn: timeColumn))
+        var plan = StreamPlan.project(.init(input: source, expressions: expressions, schema: Schema(fields), timeColumn: timeColumn))
         if select.distinct {
             let keys = Array(0..<fields.count)
             plan = .groupAggregate(.init(input: plan, keys: keys, aggregates: [], schema: Schema(fields)))
@@ -171,6 +189,32 @@ public struct QueryBinder {
         }
     }
 
+    /// Resolves every column a join query names, so a misspelt or ambiguous name is reported
+    /// as such before the join itself is refused.
+    private func checkNamesOfJoin(_ select: Select) throws(SQLError) {
+        func scope(of reference: TableReference) throws(SQLError) -> Scope {
+            guard case .join(let join) = reference else { return try bindTableReference(reference).scope }
+            var combined = try scope(of: join.left)
+            combined.columns += try scope(of: join.right).columns
+            if let condition = join.condition { try check(condition, in: combined) }
+            return combined
+        }
+        func check(_ expr: Expr, in scope: Scope) throws(SQLError) {
+            if case .column(let reference) = expr {
+                _ = try scope.resolve(reference)
+                return
+            }
+            for child in expr.children { try check(child, in: scope) }
+        }
+        var combined = Scope(columns: [])
+        for reference in select.from { combined.columns += try scope(of: reference).columns }
+        var expressions: [Expr] = select.groupBy
+        for item in select.items { if case .expression(let selected) = item { expressions.append(selected.expr) } }
+        if let whereClause = select.whereClause { expressions.append(whereClause) }
+        if let having = select.having { expressions.append(having) }
+        for expr in expressions { try check(expr, in: combined) }
+    }
+
     func bindNamed(_ name: ObjectName, alias: Identifier?) throws(SQLError) -> Input {
         let key = name.name.value.lowercased()
         var qualifiers: Set<String> = [key]
@@ -201,6 +245,7 @@ extension StreamPlan {
         case .scan(let node): return node.watermark?.column
         case .filter(let node): return node.input.eventTimeColumn
         case .project(let node): return node.timeColumn
+        case .windowTable(let node): return node.input.eventTimeColumn
         case .windowAggregate, .groupAggregate: return nil
         }
     }

@@ -30,6 +30,8 @@ extension StreamPlan {
         case .project(let node):
             let items = zip(node.expressions, node.schema.fields).map { expr, field in "\(expr) AS \(field.name)" }
             return "Project: \(items.joined(separator: ", ")) \(output)"
+        case .windowTable(let node):
+            return "WindowTableFunction: \(node.window) \(output)"
         case .windowAggregate(let node):
             let name: String
             switch node.window.kind {

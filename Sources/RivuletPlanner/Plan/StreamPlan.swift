@@ -8,6 +8,7 @@ public indirect enum StreamPlan: Sendable {
     case scan(Scan)
     case filter(Filter)
     case project(Project)
+    case windowTable(WindowTable)
     case windowAggregate(WindowAggregate)
     case groupAggregate(GroupAggregate)
 
@@ -50,6 +51,23 @@ public indirect enum StreamPlan: Sendable {
             self.expressions = expressions
             self.schema = schema
             self.timeColumn = timeColumn
+        }
+    }
+
+    /// A window table function used without aggregation: each row, once per window it belongs
+    /// to, followed by `window_start`, `window_end` and `window_time` (= end − 1 ms).
+    /// Tumbling, hopping and cumulating windows only.
+    public struct WindowTable: Sendable {
+        public var input: StreamPlan
+        public var window: WindowSpec
+        public var schema: Schema
+
+        public init(input: StreamPlan, window: WindowSpec) {
+            self.input = input
+            self.window = window
+            schema = Schema(input.schema.fields + ["window_start", "window_end", "window_time"].map {
+                Field($0, .timestamp3, nullable: false)
+            })
         }
     }
 
@@ -101,6 +119,7 @@ public indirect enum StreamPlan: Sendable {
         case .scan(let node): return node.schema
         case .filter(let node): return node.input.schema
         case .project(let node): return node.schema
+        case .windowTable(let node): return node.schema
         case .windowAggregate(let node): return node.schema
         case .groupAggregate(let node): return node.schema
         }
@@ -112,6 +131,7 @@ public indirect enum StreamPlan: Sendable {
         case .scan(let node): return node.relation.kind == .stream || node.relation.primaryKey.isEmpty
         case .filter(let node): return node.input.appendOnly
         case .project(let node): return node.input.appendOnly
+        case .windowTable(let node): return node.input.appendOnly
         case .windowAggregate(let node): return node.emit == .final && node.input.appendOnly
         case .groupAggregate: return false
         }
@@ -122,6 +142,7 @@ public indirect enum StreamPlan: Sendable {
         case .scan: return []
         case .filter(let node): return [node.input]
         case .project(let node): return [node.input]
+        case .windowTable(let node): return [node.input]
         case .windowAggregate(let node): return [node.input]
         case .groupAggregate(let node): return [node.input]
         }

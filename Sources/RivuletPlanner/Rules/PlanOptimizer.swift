@@ -14,6 +14,9 @@ public enum PlanOptimizer {
             node.input = input
             node.expressions = node.expressions.map { $0.remapColumns { mapping[$0] ?? $0 } }
             return .project(node)
+        case .windowTable(var node):
+            node.input = optimize(node.input)
+            return .windowTable(node)
         case .windowAggregate(var node):
             node.input = optimize(node.input)
             return .windowAggregate(node)

@@ -6,17 +6,19 @@ public import RivuletPlanner
 ///
 /// Rows add to (`+I`, `+U`) or retract from (`-U`, `-D`) their key's accumulators. MIN/MAX keep
 /// every value with its count and COUNT(DISTINCT) every value's count, so retracting the current
-/// extreme or the last copy of a value is exact. Emission is coalesced per input batch: each key
-/// the batch touched emits once, in order of first touch — `+I` when it appears, `-U` (its row
-/// before the batch) then `+U` (after) when it changes, `-D` when its row count drops to zero.
-/// The final state is the same as with per-row emission; only intermediate updates within one
-/// batch are folded together.
+/// extreme or the last copy of a value is exact. The changelog is the one per-row processing
+/// gives, whatever the batch size: `+I` when a key appears, `-U` (its old row) then `+U` (the
+/// new one) when a row changes it, nothing when its result stays the same (as Flink), `-D` when
+/// its row count drops to zero. A batch is processed in runs of rows with distinct keys, within
+/// which folding the updates per key is exactly per-row emission.
 public final class GroupAggregate: StreamOperator {
     private let plan: StreamPlan.GroupAggregate
     private let keys: GroupKeyTable
     private let slots: AggregateSlots
     private var output: ChangelogBuilder
     private var before: ChangelogBuilder
+    /// One updated row, compared with its old row before it is emitted.
+    private var scratch: ChangelogBuilder
     /// Input rows per key id (inserts minus retractions); the key's row exists while positive.
     private var rowCounts: [Int64] = []
     private var touchedMark: [Bool] = []
@@ -34,6 +36,7 @@ public final class GroupAggregate: StreamOperator {
         slots = try AggregateSlots(plan.aggregates, input: input, retractable: !plan.input.appendOnly)
         output = ChangelogBuilder(types: plan.schema.types, isChangelog: true)
         before = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
+        scratch = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
     }
 
     public var stateSize: Int { keys.keyColumns.isEmpty ? (rowCounts.first ?? 0 > 0 ? 1 : 0) : keys.liveCount }
@@ -44,6 +47,28 @@ public final class GroupAggregate: StreamOperator {
             throw SQLError.internal("GroupAggregate planned for an append-only input received retractions")
         }
         keys.intern(batch, into: &keyIds)
+        // Cut the batch where a key repeats, so each run touches every key at most once.
+        var seen = Set<Int32>()
+        var cuts: [Int] = []
+        for (row, key) in keyIds.enumerated() where !seen.insert(key).inserted {
+            cuts.append(row)
+            seen = [key]
+        }
+        if cuts.isEmpty {
+            try processRun(batch, into: &collector)
+            return
+        }
+        var start = 0
+        for end in cuts + [batch.count] {
+            let run = batch.gather(Array(start..<end))
+            keys.intern(run, into: &keyIds)
+            try processRun(run, into: &collector)
+            start = end
+        }
+    }
+
+    /// One run of rows with distinct keys; `keyIds` holds their interned keys.
+    private func processRun(_ batch: RowBatch, into collector: inout Collector) throws {
         let capacity = keys.idCapacity
         slots.reserveDense(capacity)
         if rowCounts.count < capacity {
@@ -85,14 +110,20 @@ public final class GroupAggregate: StreamOperator {
             touchedMark[Int(key)] = false
             let existed = beforeRow[i] >= 0
             let exists = rowCounts[Int(key)] > 0
-            if existed {
-                copyBeforeRow(beforeRow[i], kind: exists ? .updateBefore : .delete)
+            if existed, exists {
+                scratch.clear()
+                appendRow(key, into: &scratch, kind: .insert)
+                if !scratch.rowEquals(0, before, beforeRow[i]) {
+                    copyBeforeRow(beforeRow[i], kind: .updateBefore)
+                    output.appendRow(0, of: scratch, kind: .updateAfter)
+                }
+            } else if existed {
+                copyBeforeRow(beforeRow[i], kind: .delete)
             } else if exists {
                 keys.retain(key)
+                appendRow(key, into: &output, kind: .insert)
             }
-            if exists {
-                appendRow(key, into: &output, kind: existed ? .updateAfter : .insert)
-            } else {
+            if !exists {
                 if existed { keys.release(key) }
                 rowCounts[Int(key)] = 0
                 slots.clear(key)

@@ -150,6 +150,9 @@ public final class QueryPipeline {
         case .project(let node):
             try recurse(node.input, depth + 1)
             op = try Project(expressions: node.expressions)
+        case .windowTable(let node):
+            try recurse(node.input, depth + 1)
+            op = try WindowTableFunction(node)
         case .windowAggregate(let node):
             try recurse(node.input, depth + 1)
             switch node.window.kind {

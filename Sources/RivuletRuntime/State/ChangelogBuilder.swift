@@ -29,4 +29,23 @@ struct ChangelogBuilder {
         kinds.removeAll(keepingCapacity: true)
         count = 0
     }
+
+    /// Whether row `row` equals row `otherRow` of `other`, value by value.
+    func rowEquals(_ row: Int, _ other: ChangelogBuilder, _ otherRow: Int) -> Bool {
+        columns.indices.allSatisfy { i in
+            columns[i].value(at: row, type: types[i]) == other.columns[i].value(at: otherRow, type: types[i])
+        }
+    }
+
+    /// Appends row `row` of `other` (same types).
+    mutating func appendRow(_ row: Int, of other: ChangelogBuilder, kind: RowKind) {
+        for i in columns.indices { columns[i].append(from: other.columns[i], row: row) }
+        finishRow(kind)
+    }
+
+    mutating func clear() {
+        columns = types.map { Column(kind: $0.physical) }
+        kinds.removeAll(keepingCapacity: true)
+        count = 0
+    }
 }

@@ -1,0 +1,42 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// `TABLE(TUMBLE|HOP|CUMULATE(...))` read without aggregation: every row once per window it
+/// belongs to, with `window_start`, `window_end` and `window_time` appended. Stateless; rows
+/// keep their kind and arrival watermark.
+public final class WindowTableFunction: StreamOperator {
+    private let plan: StreamPlan.WindowTable
+    private let assignment: WindowAssignment
+    private var windows: [WindowBounds] = []
+
+    public init(_ plan: StreamPlan.WindowTable) throws(SQLError) {
+        guard let assignment = WindowAssignment(plan.window.kind) else {
+            throw SQLError.unsupported("SESSION windows can only be used with GROUP BY window_start, window_end")
+        }
+        self.plan = plan
+        self.assignment = assignment
+    }
+
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        let time = batch.columns[plan.window.timeColumn]
+        var rows: [Int] = []
+        var starts: [Int64] = []
+        var ends: [Int64] = []
+        rows.reserveCapacity(batch.count)
+        for row in 0..<batch.count where !time.isNull(row) {
+            assignment.windows(containing: time.ints[row], into: &windows)
+            for window in windows {
+                rows.append(row)
+                starts.append(window.start)
+                ends.append(window.end)
+            }
+        }
+        var out = rows.count == batch.count ? batch : batch.gather(rows)
+        out.columns.append(Column(ints: starts))
+        out.columns.append(Column(ints: ends))
+        out.columns.append(Column(ints: ends.map { $0 - 1 }))
+        output.emit(out)
+    }
+
+    public func describe() -> String { "WindowTableFunction: \(plan.window)" }
+}
