@@ -1,0 +1,7 @@
+/// How clients prove who they are.
+public enum Authentication: Hashable, Sendable {
+    /// Anyone may connect as any user (Postgres' `trust`).
+    case trust
+    /// The client sends the user's password in clear text; `users` maps user names to passwords.
+    case cleartextPassword(users: [String: String])
+}

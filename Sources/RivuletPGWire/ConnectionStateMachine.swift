@@ -1,0 +1,437 @@
+public import RivuletCore
+
+/// The server side of one Postgres connection, as a pure value: every event goes in as a
+/// past-tense method call, and what the connection must do comes out as `Action`s, in order.
+/// It does no I/O; the connection handler performs the actions and reports back what happened
+/// (`sessionStarted`, `executionCompleted`, ...).
+///
+/// It covers encryption negotiation (always refused), startup and authentication, the simple
+/// query protocol (one ReadyForQuery per query string), the extended protocol (prepared
+/// statements and portals; after an error every message is skipped until Sync), cancellation
+/// requests and termination.
+public struct ConnectionStateMachine: Sendable {
+    public struct Configuration: Hashable, Sendable {
+        public var authentication: Authentication
+        /// Reported as `server_version`; clients read the leading number for feature checks.
+        public var serverVersion: String
+
+        public init(authentication: Authentication = .trust, serverVersion: String = "15.0 (Rivulet)") {
+            self.authentication = authentication
+            self.serverVersion = serverVersion
+        }
+    }
+
+    /// What the connection must do.
+    public enum Action: Hashable, Sendable {
+        /// Write a message (flushing is the handler's concern: at least before waiting for input).
+        case send(BackendMessage)
+        /// Create the engine session; report `sessionStarted(key:)` or `sessionFailed(_:)`.
+        case startSession(SessionStartup)
+        /// Run a query string through `SQLSession.execute`, writing each outcome's RowDescription,
+        /// DataRows and CommandComplete (or EmptyQueryResponse for no statement); report
+        /// `executionCompleted()` or `executionFailed(_:)`.
+        case executeQuery(String)
+        /// Describe a statement through `SQLSession.describe`; report `describeCompleted(_:)` or
+        /// `executionFailed(_:)`.
+        case describe(String)
+        /// Run or resume a portal: its DataRows (no RowDescription) then CommandComplete, stopping
+        /// after `maxRows` rows when it is positive; report `executionCompleted()`,
+        /// `portalSuspended()` or `executionFailed(_:)`.
+        case executePortal(PortalExecution)
+        /// Forget the running or suspended results of these portals.
+        case discardPortals([String])
+        /// Cancel the query of the connection holding this key (a CancelRequest).
+        case cancelQuery(BackendKey)
+        /// Close the connection (after writing what was sent before).
+        case closeConnection
+    }
+
+    /// A portal to run, as `Action.executePortal` carries it.
+    public struct PortalExecution: Hashable, Sendable {
+        public var portalName: String
+        /// The statement with its parameters spliced in.
+        public var sql: String
+        /// 0: all rows.
+        public var maxRows: Int
+        /// True when an earlier Execute stopped at its row limit: continue that result.
+        public var resumes: Bool
+    }
+
+    public enum State: Sendable {
+        case awaitingStartup
+        case authenticating(SessionStartup, expectedPassword: String?)
+        case startingSession(SessionStartup)
+        case ready(Session)
+        case executing(Session, Execution)
+        /// An extended-protocol message failed: ignore everything up to Sync.
+        case skippingToSync(Session)
+        case closed
+    }
+
+    /// What a running action will report back about.
+    public enum Execution: Sendable {
+        case simpleQuery
+        case describeStatement(parameterTypes: [PGType], substitution: ParameterSubstitution)
+        case describePortal(String)
+        case portal(String)
+    }
+
+    /// Prepared statements and portals of a started session.
+    public struct Session: Sendable {
+        var statements: [String: PreparedStatement] = [:]
+        var portals: [String: Portal] = [:]
+    }
+
+    struct PreparedStatement: Hashable, Sendable {
+        var query: String
+        var parameterTypes: [PGType]
+    }
+
+    struct Portal: Hashable, Sendable {
+        var substitution: ParameterSubstitution
+        var resultFormats: [FormatCode]
+        var suspended = false
+    }
+
+    public private(set) var state: State = .awaitingStartup
+    public let configuration: Configuration
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    // MARK: - Messages from the client
+
+    /// Dispatches a decoded client message to its event.
+    public mutating func received(_ message: FrontendMessage) -> [Action] {
+        switch message {
+        case .sslRequest, .gssEncryptionRequest: return encryptionRequestReceived()
+        case .startup(let startup): return startupReceived(startup)
+        case .cancel(let key): return cancelRequestReceived(key)
+        case .password(let bytes): return passwordReceived(bytes)
+        case .query(let sql): return queryReceived(sql)
+        case .parse(let parse): return parseReceived(parse)
+        case .bind(let bind): return bindReceived(bind)
+        case .describe(let target): return describeReceived(target)
+        case .execute(let execute): return executeReceived(execute)
+        case .close(let target): return closeReceived(target)
+        case .sync: return syncReceived()
+        case .flush: return []
+        case .terminate: return terminateReceived()
+        }
+    }
+
+    public mutating func encryptionRequestReceived() -> [Action] {
+        guard case .awaitingStartup = state else { return protocolViolation("unexpected encryption request") }
+        return [.send(.encryptionRefused)]
+    }
+
+    public mutating func startupReceived(_ startup: FrontendMessage.Startup) -> [Action] {
+        guard case .awaitingStartup = state else { return protocolViolation("unexpected startup message") }
+        guard let user = startup.user, !user.isEmpty else {
+            return fatal(.invalidAuthorization, "no PostgreSQL user name specified in startup packet")
+        }
+        let session = SessionStartup(user: user, database: startup.database ?? user, parameters: startup.parameters)
+        switch configuration.authentication {
+        case .trust:
+            state = .startingSession(session)
+            return [.startSession(session)]
+        case .cleartextPassword(let users):
+            state = .authenticating(session, expectedPassword: users[user])
+            return [.send(.authentication(.cleartextPassword))]
+        }
+    }
+
+    public mutating func cancelRequestReceived(_ key: BackendKey) -> [Action] {
+        guard case .awaitingStartup = state else { return protocolViolation("unexpected cancel request") }
+        state = .closed
+        return [.cancelQuery(key), .closeConnection]
+    }
+
+    public mutating func passwordReceived(_ bytes: [UInt8]) -> [Action] {
+        guard case .authenticating(let session, let expected) = state else {
+            return protocolViolation("unexpected password message")
+        }
+        guard bytes.last == 0 else { return protocolViolation("invalid password message") }
+        let password = String(decoding: bytes.dropLast(), as: UTF8.self)
+        guard let expected, Self.constantTimeEquals(Array(password.utf8), Array(expected.utf8)) else {
+            return fatal(.invalidPassword, "password authentication failed for user \"\(session.user)\"")
+        }
+        state = .startingSession(session)
+        return [.startSession(session)]
+    }
+
+    public mutating func queryReceived(_ sql: String) -> [Action] {
+        switch state {
+        case .ready(let session):
+            state = .executing(session, .simpleQuery)
+            return [.executeQuery(sql)]
+        case .skippingToSync:
+            return []
+        default:
+            return protocolViolation("unexpected Query message")
+        }
+    }
+
+    public mutating func parseReceived(_ parse: FrontendMessage.Parse) -> [Action] {
+        guard case .ready(var session) = state else { return skippedOrViolation("Parse") }
+        if !parse.statementName.isEmpty, session.statements[parse.statementName] != nil {
+            return extendedError(
+                session, .duplicatePreparedStatement, "prepared statement \"\(parse.statementName)\" already exists")
+        }
+        let count = max(parse.parameterTypes.count, ParameterSubstitution.parameterCount(in: parse.query))
+        guard count <= Int(Int16.max) else {
+            return extendedError(session, .protocolViolation, "too many parameters: \(count)")
+        }
+        var types = parse.parameterTypes
+        types += Array(repeating: .unspecified, count: count - types.count)
+        session.statements[parse.statementName] = PreparedStatement(query: parse.query, parameterTypes: types)
+        state = .ready(session)
+        return [.send(.parseComplete)]
+    }
+
+    public mutating func bindReceived(_ bind: FrontendMessage.Bind) -> [Action] {
+        guard case .ready(var session) = state else { return skippedOrViolation("Bind") }
+        guard let statement = session.statements[bind.statementName] else {
+            return extendedError(
+                session, .invalidSQLStatementName, "prepared statement \"\(bind.statementName)\" does not exist")
+        }
+        if !bind.portalName.isEmpty, session.portals[bind.portalName] != nil {
+            return extendedError(session, .duplicateCursor, "cursor \"\(bind.portalName)\" already exists")
+        }
+        guard bind.parameters.count == statement.parameterTypes.count else {
+            return extendedError(
+                session, .protocolViolation,
+                "bind message supplies \(bind.parameters.count) parameters, but prepared statement "
+                    + "\"\(bind.statementName)\" requires \(statement.parameterTypes.count)")
+        }
+        let formatCount = bind.parameterFormats.count
+        guard formatCount <= 1 || formatCount == bind.parameters.count else {
+            return extendedError(
+                session, .protocolViolation,
+                "bind message has \(formatCount) parameter formats but \(bind.parameters.count) parameters")
+        }
+        if bind.resultFormats.contains(.binary) {
+            return extendedError(session, .featureNotSupported, "binary result format is not supported")
+        }
+        var values: [String?] = []
+        for (index, bytes) in bind.parameters.enumerated() {
+            guard let bytes else {
+                values.append(nil)
+                continue
+            }
+            switch bind.parameterFormats.format(at: index) {
+            case .binary:
+                guard let text = BinaryParameter.text(of: bytes, type: statement.parameterTypes[index]) else {
+                    return extendedError(
+                        session, .featureNotSupported,
+                        "binary format is not supported for parameter $\(index + 1) of type \(statement.parameterTypes[index])")
+                }
+                values.append(text)
+            default:
+                values.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        let substitution = ParameterSubstitution(sql: statement.query, values: values, types: statement.parameterTypes)
+        session.portals[bind.portalName] = Portal(substitution: substitution, resultFormats: bind.resultFormats)
+        state = .ready(session)
+        return [.send(.bindComplete)]
+    }
+
+    public mutating func describeReceived(_ target: FrontendMessage.Target) -> [Action] {
+        guard case .ready(let session) = state else { return skippedOrViolation("Describe") }
+        switch target {
+        case .statement(let name):
+            guard let statement = session.statements[name] else {
+                return extendedError(session, .invalidSQLStatementName, "prepared statement \"\(name)\" does not exist")
+            }
+            // Parameters are unknown until Bind; NULLs stand in for them.
+            let substitution = ParameterSubstitution(sql: statement.query, values: [], types: statement.parameterTypes)
+            state = .executing(
+                session, .describeStatement(parameterTypes: statement.parameterTypes, substitution: substitution))
+            return [.describe(substitution.sql)]
+        case .portal(let name):
+            guard let portal = session.portals[name] else {
+                return extendedError(session, .invalidCursorName, "portal \"\(name)\" does not exist")
+            }
+            state = .executing(session, .describePortal(name))
+            return [.describe(portal.substitution.sql)]
+        }
+    }
+
+    public mutating func executeReceived(_ execute: FrontendMessage.Execute) -> [Action] {
+        guard case .ready(let session) = state else { return skippedOrViolation("Execute") }
+        guard let portal = session.portals[execute.portalName] else {
+            return extendedError(session, .invalidCursorName, "portal \"\(execute.portalName)\" does not exist")
+        }
+        state = .executing(session, .portal(execute.portalName))
+        return [
+            .executePortal(
+                PortalExecution(
+                    portalName: execute.portalName, sql: portal.substitution.sql, maxRows: max(0, Int(execute.maxRows)),
+                    resumes: portal.suspended))
+        ]
+    }
+
+    public mutating func closeReceived(_ target: FrontendMessage.Target) -> [Action] {
+        guard case .ready(var session) = state else { return skippedOrViolation("Close") }
+        switch target {
+        case .statement(let name):
+            session.statements[name] = nil
+            state = .ready(session)
+            return [.send(.closeComplete)]
+        case .portal(let name):
+            let existed = session.portals.removeValue(forKey: name) != nil
+            state = .ready(session)
+            return existed ? [.discardPortals([name]), .send(.closeComplete)] : [.send(.closeComplete)]
+        }
+    }
+
+    public mutating func syncReceived() -> [Action] {
+        switch state {
+        case .ready(var session), .skippingToSync(var session):
+            // Outside a transaction block, Sync ends the implicit transaction and its portals.
+            let portals = session.portals.keys.sorted()
+            session.portals = [:]
+            state = .ready(session)
+            return (portals.isEmpty ? [] : [.discardPortals(portals)]) + [.send(.readyForQuery(.idle))]
+        default:
+            return protocolViolation("unexpected Sync message")
+        }
+    }
+
+    public mutating func terminateReceived() -> [Action] {
+        state = .closed
+        return [.closeConnection]
+    }
+
+    /// The byte stream broke the protocol: tell the client and close.
+    public mutating func decodingFailed(_ error: FrontendMessageDecodingError) -> [Action] {
+        protocolViolation(error.message)
+    }
+
+    // MARK: - Reports from the handler
+
+    public mutating func sessionStarted(key: BackendKey) -> [Action] {
+        guard case .startingSession(let startup) = state else { return unexpectedReport("sessionStarted") }
+        state = .ready(Session())
+        let statuses: [(String, String)] = [
+            ("server_version", configuration.serverVersion),
+            ("server_encoding", "UTF8"),
+            ("client_encoding", "UTF8"),
+            ("DateStyle", "ISO, MDY"),
+            ("IntervalStyle", "postgres"),
+            ("integer_datetimes", "on"),
+            ("standard_conforming_strings", "on"),
+            ("TimeZone", "UTC"),
+            ("is_superuser", "off"),
+            ("session_authorization", startup.user),
+            ("application_name", startup.parameters["application_name"] ?? ""),
+        ]
+        return [.send(.authentication(.ok))]
+            + statuses.map { .send(.parameterStatus(name: $0.0, value: $0.1)) }
+            + [.send(.backendKeyData(key)), .send(.readyForQuery(.idle))]
+    }
+
+    public mutating func sessionFailed(_ error: SQLError) -> [Action] {
+        guard case .startingSession = state else { return unexpectedReport("sessionFailed") }
+        state = .closed
+        return [.send(.errorResponse(ErrorFields(error, severity: .fatal))), .closeConnection]
+    }
+
+    public mutating func describeCompleted(_ schema: Schema?) -> [Action] {
+        guard case .executing(let session, let execution) = state else { return unexpectedReport("describeCompleted") }
+        state = .ready(session)
+        let rows: BackendMessage
+        switch execution {
+        case .describeStatement(let types, _):
+            rows = schema.map { .rowDescription(ColumnDescription.describing($0)) } ?? .noData
+            return [.send(.parameterDescription(types)), .send(rows)]
+        case .describePortal(let name):
+            let formats = session.portals[name]?.resultFormats ?? []
+            rows = schema.map { .rowDescription(ColumnDescription.describing($0, formats: formats)) } ?? .noData
+            return [.send(rows)]
+        case .simpleQuery, .portal:
+            return unexpectedReport("describeCompleted")
+        }
+    }
+
+    /// A query string or a portal ran to its end.
+    public mutating func executionCompleted() -> [Action] {
+        guard case .executing(var session, let execution) = state else { return unexpectedReport("executionCompleted") }
+        switch execution {
+        case .simpleQuery:
+            // A simple Query also ends the implicit transaction, and the unnamed portal with it.
+            session.portals[""] = nil
+            state = .ready(session)
+            return [.send(.readyForQuery(.idle))]
+        case .portal(let name):
+            session.portals[name]?.suspended = false
+            state = .ready(session)
+            return []
+        case .describeStatement, .describePortal:
+            return unexpectedReport("executionCompleted")
+        }
+    }
+
+    /// A portal stopped at its row limit.
+    public mutating func portalSuspended() -> [Action] {
+        guard case .executing(var session, .portal(let name)) = state else { return unexpectedReport("portalSuspended") }
+        session.portals[name]?.suspended = true
+        state = .ready(session)
+        return [.send(.portalSuspended)]
+    }
+
+    /// The running query string, portal or describe failed. Positions in the error are
+    /// relative to the text the engine saw; they are mapped back to the client's text.
+    public mutating func executionFailed(_ error: SQLError) -> [Action] {
+        guard case .executing(let session, let execution) = state else { return unexpectedReport("executionFailed") }
+        switch execution {
+        case .simpleQuery:
+            state = .ready(session)
+            return [.send(.errorResponse(ErrorFields(error))), .send(.readyForQuery(.idle))]
+        case .describeStatement(_, let substitution):
+            return extendedError(session, substitution.mapped(error))
+        case .describePortal(let name), .portal(let name):
+            let mapped = session.portals[name]?.substitution.mapped(error) ?? error
+            return extendedError(session, mapped)
+        }
+    }
+
+    // MARK: - Errors
+
+    private mutating func extendedError(_ session: Session, _ state: SQLState, _ message: String) -> [Action] {
+        extendedError(session, SQLError(state, message))
+    }
+
+    private mutating func extendedError(_ session: Session, _ error: SQLError) -> [Action] {
+        state = .skippingToSync(session)
+        return [.send(.errorResponse(ErrorFields(error)))]
+    }
+
+    private mutating func skippedOrViolation(_ message: String) -> [Action] {
+        if case .skippingToSync = state { return [] }
+        return protocolViolation("unexpected \(message) message")
+    }
+
+    private mutating func protocolViolation(_ message: String) -> [Action] {
+        fatal(.protocolViolation, message)
+    }
+
+    private mutating func fatal(_ code: SQLState, _ message: String) -> [Action] {
+        state = .closed
+        return [.send(.errorResponse(ErrorFields(severity: .fatal, state: code, message: message))), .closeConnection]
+    }
+
+    /// A report that does not fit the state is a bug in the handler, not the client's fault.
+    private mutating func unexpectedReport(_ event: String) -> [Action] {
+        fatal(.internalError, "internal error: \(event) in state \(state)")
+    }
+
+    private static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
