@@ -2,8 +2,10 @@
 .PHONY: demo test build release
 
 demo: build
-	.build/debug/rivulet run sql-examples/pageviews_per_minute.sql --data-dir .build/demo-data
-	sqlite3 -header -column out/pageviews.db 'SELECT * FROM pageviews_per_minute ORDER BY window_start, page'
+	rm -rf sql-examples/out
+	.build/debug/rivulet run sql-examples/pageviews_per_minute.sql
+	sqlite3 -header -column sql-examples/out/pageviews.db \
+	    'SELECT * FROM pageviews_per_minute ORDER BY window_start, page'
 
 test:
 	bash .ci/run

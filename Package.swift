@@ -72,6 +72,7 @@ let package = Package(
 
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "RivuletCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["rivulet", "CSQLite"]),
         .testTarget(
             name: "ConformanceTests",
             dependencies: ["RivuletEngine", "RivuletPlanner", "RivuletCore", "CSQLite"]
