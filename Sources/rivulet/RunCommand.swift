@@ -61,6 +61,7 @@ struct RunCommand: ParsableCommand {
             note("\(file): OK (\(queries.count) quer\(queries.count == 1 ? "y" : "ies") planned)")
             return
         }
+        defer { keepBadRecords(engine, dataDirectory: dataDirectory) }
         for query in queries {
             do {
                 let report = try engine.run(query)
@@ -72,6 +73,26 @@ struct RunCommand: ParsableCommand {
                 report(error, source: source)
             }
         }
+    }
+
+    /// Writes every bad record to `bad-records.jsonl` in the data directory and shows the first few.
+    private func keepBadRecords(_ engine: Engine, dataDirectory: String) {
+        let entries = engine.badRecords.entries
+        guard !entries.isEmpty else { return }
+        let url = URL(fileURLWithPath: dataDirectory).appendingPathComponent("bad-records.jsonl")
+        try? FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let lines = entries.map { entry -> String in
+            let object = ["source": entry.source, "position": entry.position, "reason": entry.reason, "raw": entry.rawText]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        }
+        try? (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        var text = "\(engine.badRecords.count) bad record\(engine.badRecords.count == 1 ? "" : "s") skipped, kept in \(url.path)"
+        for entry in entries.prefix(5) {
+            text += "\n    \(entry.source) \(entry.position): \(entry.reason)"
+        }
+        if entries.count > 5 { text += "\n    ..." }
+        note(text)
     }
 
     private func summary(_ report: QueryReport) -> String {

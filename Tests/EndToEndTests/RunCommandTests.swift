@@ -67,10 +67,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         try "a,1.5,2024-01-01 00:00:00\nb,not-a-number,2024-01-01 00:00:01\nc,3.0,2024-01-01 00:00:02\n"
             .write(to: folder.appendingPathComponent("readings.csv"), atomically: true, encoding: .utf8)
-        let outcome = try RivuletProcess.run(["run", file.path])
+        let outcome = try RivuletProcess.run(["run", file.path, "--data-dir", folder.appendingPathComponent("data").path])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("(2 rows)"), "\(outcome.stdout)")
         #expect(outcome.stderr.contains("bad records 1"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("readings.csv:2"), "\(outcome.stderr)")
+        let log = try String(contentsOf: folder.appendingPathComponent("data/bad-records.jsonl"), encoding: .utf8)
+        #expect(log.contains("not-a-number"))
+        #expect(log.contains("readings.csv:2"))
     }
 
     @Test func aMissingFileIsAClearError() throws {

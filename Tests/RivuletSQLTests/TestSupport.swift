@@ -6,15 +6,26 @@ import Testing
 /// The fixture scripts next to this file.
 enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    /// Flink's reference scripts live with their expected rows in `conformance/flink/queries`.
+    static let flinkReference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("conformance/flink/queries")
+
+    static func url(_ relativePath: String) -> URL {
+        let prefix = "flink-reference"
+        if relativePath == prefix { return flinkReference }
+        if relativePath.hasPrefix(prefix + "/") {
+            return flinkReference.appendingPathComponent(String(relativePath.dropFirst(prefix.count + 1)))
+        }
+        return directory.appendingPathComponent(relativePath)
+    }
 
     static func text(_ relativePath: String) throws -> String {
-        try String(contentsOf: directory.appendingPathComponent(relativePath), encoding: .utf8)
+        try String(contentsOf: url(relativePath), encoding: .utf8)
     }
 
     /// The `.sql` files of a fixture folder, sorted by name.
     static func scripts(in folder: String) -> [String] {
-        let url = directory.appendingPathComponent(folder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url(folder).path)) ?? []
         return names.filter { $0.hasSuffix(".sql") }.sorted().map { "\(folder)/\($0)" }
     }
 }
