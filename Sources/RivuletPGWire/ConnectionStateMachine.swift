@@ -55,6 +55,13 @@ public struct ConnectionStateMachine: Sendable {
         public var maxRows: Int
         /// True when an earlier Execute stopped at its row limit: continue that result.
         public var resumes: Bool
+
+        public init(portalName: String, sql: String, maxRows: Int, resumes: Bool) {
+            self.portalName = portalName
+            self.sql = sql
+            self.maxRows = maxRows
+            self.resumes = resumes
+        }
     }
 
     public enum State: Sendable {

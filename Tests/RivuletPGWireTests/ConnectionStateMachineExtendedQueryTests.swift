@@ -1,0 +1,131 @@
+import RivuletCore
+import RivuletPGWire
+import Testing
+
+/// Protocol traces of the extended query protocol.
+struct ConnectionStateMachineExtendedQueryTests {
+    typealias Action = ConnectionStateMachine.Action
+    let schema = Schema([Field("id", .integer)])
+
+    @Test func unnamedStatementRoundTrip() {
+        var machine = ConnectionStateMachine.ready()
+        #expect(machine.received(.parse(.init(statementName: "", query: "SELECT * FROM t WHERE id = $1"))) == [.send(.parseComplete)])
+        #expect(
+            machine.received(.bind(.init(portalName: "", statementName: "", parameters: [Array("5".utf8)])))
+                == [.send(.bindComplete)])
+        #expect(machine.received(.describe(.portal(""))) == [.describe("SELECT * FROM t WHERE id = '5'")])
+        #expect(machine.describeCompleted(schema) == [.send(.rowDescription(ColumnDescription.describing(schema)))])
+        #expect(
+            machine.received(.execute(.init(portalName: "")))
+                == [
+                    .executePortal(
+                        .init(portalName: "", sql: "SELECT * FROM t WHERE id = '5'", maxRows: 0, resumes: false))
+                ])
+        #expect(machine.executionCompleted() == [])
+        #expect(machine.received(.sync) == [.discardPortals([""]), .readyForQuery])
+    }
+
+    @Test func typedParametersAreSplicedByType() {
+        var machine = ConnectionStateMachine.ready()
+        _ = machine.parseReceived(.init(statementName: "s", query: "SELECT $1, $2", parameterTypes: [.int8, .bool]))
+        _ = machine.bindReceived(
+            .init(portalName: "p", statementName: "s", parameters: [Array("-7".utf8), Array("t".utf8)]))
+        #expect(
+            machine.executeReceived(.init(portalName: "p"))
+                == [.executePortal(.init(portalName: "p", sql: "SELECT (-7), TRUE", maxRows: 0, resumes: false))])
+    }
+
+    @Test func binaryIntegerParameterIsDecoded() {
+        var machine = ConnectionStateMachine.ready()
+        _ = machine.parseReceived(.init(statementName: "", query: "SELECT $1", parameterTypes: [.int4]))
+        #expect(
+            machine.bindReceived(
+                .init(portalName: "", statementName: "", parameterFormats: [.binary], parameters: [[0xFF, 0xFF, 0xFF, 0xFE]]))
+                == [.send(.bindComplete)])
+        #expect(
+            machine.executeReceived(.init(portalName: ""))
+                == [.executePortal(.init(portalName: "", sql: "SELECT (-2)", maxRows: 0, resumes: false))])
+    }
+
+    @Test func describeStatementSendsParameterTypesThenRowsOrNoData() {
+        var machine = ConnectionStateMachine.ready()
+        _ = machine.parseReceived(.init(statementName: "s", query: "INSERT INTO t VALUES ($1)", parameterTypes: []))
+        #expect(machine.describeReceived(.statement("s")) == [.describe("INSERT INTO t VALUES (NULL)")])
+        #expect(machine.describeCompleted(nil) == [.send(.parameterDescription([.unspecified])), .send(.noData)])
+    }
+
+    @Test func rowLimitSuspendsAndResumesThePortal() {
+        var machine = ConnectionStateMachine.ready()
+        _ = machine.parseReceived(.init(statementName: "", query: "SELECT 1"))
+        _ = machine.bindReceived(.init(portalName: "c", statementName: ""))
+        #expect(
+            machine.executeReceived(.init(portalName: "c", maxRows: 2))
+                == [.executePortal(.init(portalName: "c", sql: "SELECT 1", maxRows: 2, resumes: false))])
+        #expect(machine.portalSuspended() == [.send(.portalSuspended)])
+        #expect(
+            machine.executeReceived(.init(portalName: "c", maxRows: 2))
+                == [.executePortal(.init(portalName: "c", sql: "SELECT 1", maxRows: 2, resumes: true))])
+        #expect(machine.executionCompleted() == [])
+    }
+
+    @Test func errorSkipsEverythingUntilSync() {
+        var machine = ConnectionStateMachine.ready()
+        #expect(
+            machine.received(.bind(.init(portalName: "", statementName: "nope")))
+                == [.error(.invalidSQLStatementName, "prepared statement \"nope\" does not exist")])
+        #expect(machine.received(.describe(.portal(""))) == [])
+        #expect(machine.received(.execute(.init(portalName: ""))) == [])
+        #expect(machine.received(.query("SELECT 1")) == [])
+        #expect(machine.received(.sync) == [.readyForQuery])
+        #expect(machine.received(.query("SELECT 1")) == [.executeQuery("SELECT 1")])
+    }
+
+    @Test func executionErrorPositionRefersToTheClientText() {
+        var machine = ConnectionStateMachine.ready()
+        _ = machine.parseReceived(.init(statementName: "", query: "SELECT $1 FORM t"))
+        _ = machine.bindReceived(.init(portalName: "", statementName: "", parameters: [Array("long value".utf8)]))
+        _ = machine.executeReceived(.init(portalName: ""))
+        // The engine saw "SELECT 'long value' FORM t" and points at offset 20.
+        let error = SQLError.expected("FROM", found: "FORM", at: SourceSpan(at: SourceLocation(line: 1, column: 21, offset: 20)))
+        #expect(machine.executionFailed(error) == [.error(.syntaxError, "expected FROM, found FORM", position: 11)])
+        #expect(machine.syncReceived() == [.discardPortals([""]), .readyForQuery])
+    }
+
+    @Test func parameterCountMustMatch() {
+        var machine = ConnectionStateMachine.ready()
+        _ = machine.parseReceived(.init(statementName: "", query: "SELECT $1, $2"))
+        #expect(
+            machine.bindReceived(.init(portalName: "", statementName: "", parameters: [nil]))
+                == [
+                    .error(
+                        .protocolViolation,
+                        "bind message supplies 1 parameters, but prepared statement \"\" requires 2")
+                ])
+    }
+
+    @Test func namedStatementsAreUniqueUntilClosed() {
+        var machine = ConnectionStateMachine.ready()
+        #expect(machine.parseReceived(.init(statementName: "s", query: "SELECT 1")) == [.send(.parseComplete)])
+        #expect(
+            machine.parseReceived(.init(statementName: "s", query: "SELECT 2"))
+                == [.error(.duplicatePreparedStatement, "prepared statement \"s\" already exists")])
+        _ = machine.syncReceived()
+        #expect(machine.closeReceived(.statement("s")) == [.send(.closeComplete)])
+        #expect(machine.parseReceived(.init(statementName: "s", query: "SELECT 2")) == [.send(.parseComplete)])
+    }
+
+    @Test func unknownPortalIsAnError() {
+        var machine = ConnectionStateMachine.ready()
+        #expect(
+            machine.executeReceived(.init(portalName: "x"))
+                == [.error(.invalidCursorName, "portal \"x\" does not exist")])
+    }
+
+    @Test func binaryResultsAreRefused() {
+        var machine = ConnectionStateMachine.ready()
+        _ = machine.parseReceived(.init(statementName: "", query: "SELECT 1"))
+        #expect(
+            machine.bindReceived(.init(portalName: "", statementName: "", resultFormats: [.binary]))
+                == [.error(.featureNotSupported, "binary result format is not supported")])
+    }
+}
