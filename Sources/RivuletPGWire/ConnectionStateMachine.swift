@@ -66,13 +66,24 @@ public struct ConnectionStateMachine: Sendable {
 
     public enum State: Sendable {
         case awaitingStartup
-        case authenticating(SessionStartup, expectedPassword: String?)
+        case authenticating(SessionStartup, PasswordExchange)
         case startingSession(SessionStartup)
         case ready(Session)
         case executing(Session, Execution)
         /// An extended-protocol message failed: ignore everything up to Sync.
         case skippingToSync(Session)
         case closed
+    }
+
+    /// Where a password or SCRAM exchange stands.
+    public struct PasswordExchange: Sendable {
+        enum Step: Sendable {
+            case cleartext(expected: String?)
+            case scramAwaitingClientFirst(SCRAMAuthenticator)
+            case scramAwaitingClientFinal(SCRAMAuthenticator)
+        }
+
+        var step: Step
     }
 
     /// What a running action will report back about.
@@ -102,9 +113,18 @@ public struct ConnectionStateMachine: Sendable {
 
     public private(set) var state: State = .awaitingStartup
     public let configuration: Configuration
+    private let randomBytes: @Sendable (Int) -> [UInt8]
 
-    public init(configuration: Configuration = Configuration()) {
+    /// - Parameter randomBytes: the source of SCRAM salts and nonces (tests pass a fixed one).
+    public init(
+        configuration: Configuration = Configuration(),
+        randomBytes: @escaping @Sendable (Int) -> [UInt8] = { count in
+            var generator = SystemRandomNumberGenerator()
+            return (0..<count).map { _ in generator.next() }
+        }
+    ) {
         self.configuration = configuration
+        self.randomBytes = randomBytes
     }
 
     // MARK: - Messages from the client
@@ -144,8 +164,12 @@ public struct ConnectionStateMachine: Sendable {
             state = .startingSession(session)
             return [.startSession(session)]
         case .cleartextPassword(let users):
-            state = .authenticating(session, expectedPassword: users[user])
+            state = .authenticating(session, PasswordExchange(step: .cleartext(expected: users[user])))
             return [.send(.authentication(.cleartextPassword))]
+        case .scramSHA256(let users):
+            let scram = SCRAMAuthenticator(password: users[user], randomBytes: randomBytes)
+            state = .authenticating(session, PasswordExchange(step: .scramAwaitingClientFirst(scram)))
+            return [.send(.authentication(.sasl(mechanisms: [SCRAMAuthenticator.mechanism])))]
         }
     }
 
@@ -155,17 +179,47 @@ public struct ConnectionStateMachine: Sendable {
         return [.cancelQuery(key), .closeConnection]
     }
 
+    /// A PasswordMessage, SASLInitialResponse or SASLResponse, depending on the exchange's step.
     public mutating func passwordReceived(_ bytes: [UInt8]) -> [Action] {
-        guard case .authenticating(let session, let expected) = state else {
+        guard case .authenticating(let session, let exchange) = state else {
             return protocolViolation("unexpected password message")
         }
-        guard bytes.last == 0 else { return protocolViolation("invalid password message") }
-        let password = String(decoding: bytes.dropLast(), as: UTF8.self)
-        guard let expected, Self.constantTimeEquals(Array(password.utf8), Array(expected.utf8)) else {
-            return fatal(.invalidPassword, "password authentication failed for user \"\(session.user)\"")
+        switch exchange.step {
+        case .cleartext(let expected):
+            guard bytes.last == 0 else { return protocolViolation("invalid password message") }
+            guard let expected, Self.constantTimeEquals(Array(bytes.dropLast()), Array(expected.utf8)) else {
+                return passwordRejected(session)
+            }
+            state = .startingSession(session)
+            return [.startSession(session)]
+        case .scramAwaitingClientFirst(var scram):
+            do {
+                let serverFirst = try scram.clientFirst(bytes)
+                state = .authenticating(session, PasswordExchange(step: .scramAwaitingClientFinal(scram)))
+                return [.send(.authentication(.saslContinue(serverFirst)))]
+            } catch {
+                return scramFailed(error, session)
+            }
+        case .scramAwaitingClientFinal(let scram):
+            do {
+                let serverFinal = try scram.clientFinal(bytes)
+                state = .startingSession(session)
+                return [.send(.authentication(.saslFinal(serverFinal))), .startSession(session)]
+            } catch {
+                return scramFailed(error, session)
+            }
         }
-        state = .startingSession(session)
-        return [.startSession(session)]
+    }
+
+    private mutating func scramFailed(_ failure: SCRAMAuthenticator.Failure, _ session: SessionStartup) -> [Action] {
+        switch failure {
+        case .malformed(let message): return protocolViolation(message)
+        case .rejected: return passwordRejected(session)
+        }
+    }
+
+    private mutating func passwordRejected(_ session: SessionStartup) -> [Action] {
+        fatal(.invalidPassword, "password authentication failed for user \"\(session.user)\"")
     }
 
     public mutating func queryReceived(_ sql: String) -> [Action] {

@@ -74,6 +74,17 @@ struct PsqlEndToEndTests {
         }
     }
 
+    @Test func scramPasswordIsChecked() async throws {
+        try await withTestServer(authentication: .scramSHA256(users: ["u": "s3cret"])) { port, _ in
+            let good = try await Psql.run(port: port, password: "s3cret", ["-c", "SELECT 1"])
+            #expect(good.status == 0, "\(good.stderr)")
+            #expect(good.stdout == "1\n")
+            let bad = try await Psql.run(port: port, password: "wrong", ["-c", "SELECT 1"])
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("password authentication failed for user \"u\""), "\(bad.stderr)")
+        }
+    }
+
     @Test func sessionRefusalReachesTheClient() async throws {
         let result = try await withTestServer { port, _ in
             try await Psql.run(port: port, database: "missing", ["-c", "SELECT 1"])

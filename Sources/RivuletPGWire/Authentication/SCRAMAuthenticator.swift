@@ -1,0 +1,109 @@
+/// The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as Postgres runs it: no channel
+/// binding, the user name taken from the startup message (the client's `n=` is ignored).
+///
+/// Two steps: `clientFirst` answers the SASLInitialResponse with the server-first-message,
+/// `clientFinal` checks the proof and returns the server-final-message.
+struct SCRAMAuthenticator: Sendable {
+    static let mechanism = "SCRAM-SHA-256"
+    static let iterations = 4096
+
+    enum Failure: Error, Equatable {
+        /// The client broke the SASL exchange.
+        case malformed(String)
+        /// Wrong password (or unknown user).
+        case rejected
+    }
+
+    private let saltedPassword: [UInt8]
+    private let salt: [UInt8]
+    private let serverNonce: String
+    private var clientFirstBare = ""
+    private var serverFirst = ""
+    private var gs2Header = ""
+    private var nonce = ""
+
+    /// - Parameters:
+    ///   - password: the user's password; nil for an unknown user, who then fails like a wrong password.
+    ///   - randomBytes: the source of salt and nonce.
+    init(password: String?, randomBytes: (Int) -> [UInt8]) {
+        // An unknown user gets a random password, so the exchange looks the same.
+        self.init(
+            password: password ?? Base64.encode(randomBytes(32)), salt: randomBytes(16),
+            serverNonce: Base64.encode(randomBytes(18)))
+    }
+
+    init(password: String, salt: [UInt8], serverNonce: String) {
+        self.salt = salt
+        self.serverNonce = serverNonce
+        saltedPassword = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: Self.iterations)
+    }
+
+    /// SASLInitialResponse body → server-first-message.
+    mutating func clientFirst(_ body: [UInt8]) throws(Failure) -> [UInt8] {
+        guard let nul = body.firstIndex(of: 0) else { throw .malformed("malformed SASLInitialResponse") }
+        let mechanism = String(decoding: body[..<nul], as: UTF8.self)
+        guard mechanism == Self.mechanism else {
+            throw .malformed("client selected an invalid SASL authentication mechanism")
+        }
+        let rest = body[(nul + 1)...]
+        guard rest.count >= 4 else { throw .malformed("malformed SASLInitialResponse") }
+        let length = rest.prefix(4).reduce(Int32(0)) { $0 << 8 | Int32($1) }
+        let data = rest.dropFirst(4)
+        guard Int(length) == data.count else { throw .malformed("malformed SASLInitialResponse") }
+        let message = String(decoding: data, as: UTF8.self)
+
+        // gs2-header: "n,," (no channel binding) or "y,," (client could bind, thinks we cannot).
+        let parts = message.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "n" || parts[0] == "y", parts[1].isEmpty else {
+            throw .malformed(
+                parts.first?.hasPrefix("p") == true
+                    ? "channel binding is not supported" : "malformed SCRAM message")
+        }
+        gs2Header = "\(parts[0]),,"
+        clientFirstBare = String(parts[2])
+        guard let clientNonce = Self.attribute("r", in: clientFirstBare), !clientNonce.isEmpty else {
+            throw .malformed("malformed SCRAM message: missing nonce")
+        }
+        nonce = clientNonce + serverNonce
+        serverFirst = "r=\(nonce),s=\(Base64.encode(salt)),i=\(Self.iterations)"
+        return Array(serverFirst.utf8)
+    }
+
+    /// SASLResponse body (client-final-message) → server-final-message, when the proof is right.
+    func clientFinal(_ body: [UInt8]) throws(Failure) -> [UInt8] {
+        let message = String(decoding: body, as: UTF8.self)
+        // The proof is the last attribute; the signed message is everything before it.
+        var parts = message.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let last = parts.popLast(), last.hasPrefix("p=") else {
+            throw .malformed("malformed SCRAM message: missing proof")
+        }
+        let withoutProof = parts.joined(separator: ",")
+        guard Self.attribute("c", in: withoutProof) == Base64.encode(Array(gs2Header.utf8)) else {
+            throw .malformed("unexpected SCRAM channel-binding attribute")
+        }
+        guard Self.attribute("r", in: withoutProof) == nonce else { throw .malformed("SCRAM nonce does not match") }
+        guard let proof = Base64.decode(String(last.dropFirst(2))), proof.count == SHA256.digestLength
+        else { throw .malformed("malformed SCRAM proof") }
+
+        let authMessage = Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8)
+        let clientKey = SHA256.hmac(key: saltedPassword, message: Array("Client Key".utf8))
+        let storedKey = SHA256.hash(clientKey)
+        let clientSignature = SHA256.hmac(key: storedKey, message: authMessage)
+        let recoveredKey = zip(proof, clientSignature).map { $0 ^ $1 }
+        var difference: UInt8 = 0
+        for (a, b) in zip(SHA256.hash(recoveredKey), storedKey) { difference |= a ^ b }
+        guard difference == 0 else { throw .rejected }
+
+        let serverKey = SHA256.hmac(key: saltedPassword, message: Array("Server Key".utf8))
+        let serverSignature = SHA256.hmac(key: serverKey, message: authMessage)
+        return Array("v=\(Base64.encode(serverSignature))".utf8)
+    }
+
+    /// The value of `name=` in a comma-separated SCRAM message.
+    private static func attribute(_ name: Character, in message: String) -> String? {
+        for part in message.split(separator: ",") where part.count >= 2 && part.first == name && part.dropFirst().first == "=" {
+            return String(part.dropFirst(2))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,88 @@
+@testable import RivuletPGWire
+import Testing
+
+/// SCRAM-SHA-256 and its primitives against published test vectors.
+struct SCRAMAuthenticatorTests {
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    @Test func sha256Vectors() {
+        #expect(Self.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Self.hex(SHA256.hash(Array(repeating: UInt8(ascii: "a"), count: 1000)))
+                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    @Test func hmacVector() {
+        // RFC 4231, test case 2.
+        #expect(
+            Self.hex(SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test func pbkdf2Vector() {
+        // RFC 7914, section 11.
+        #expect(
+            Self.hex(SHA256.pbkdf2(password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1, length: 64))
+                == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+                + "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")
+    }
+
+    @Test func base64RoundTrip() {
+        for length in 0..<8 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 200) }
+            #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+        }
+        #expect(Base64.encode(Array("n,,".utf8)) == "biws")
+        #expect(Base64.decode("bi=s") == nil)
+    }
+
+    /// RFC 7677's example exchange.
+    @Test func rfc7677Exchange() throws {
+        var scram = SCRAMAuthenticator(
+            password: "pencil", salt: try #require(Base64.decode("W22ZaJ0SNY7soEsUEjb6gQ==")),
+            serverNonce: "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0")
+        let clientFirst = Array("n,,n=user,r=rOprNGfwEbeRWgbNEkqO".utf8)
+        let initial = Array("SCRAM-SHA-256".utf8) + [0] + FrontendBytes.int32(Int32(clientFirst.count)) + clientFirst
+        let serverFirst = try scram.clientFirst(initial)
+        #expect(
+            String(decoding: serverFirst, as: UTF8.self)
+                == "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096")
+        let serverFinal = try scram.clientFinal(
+            Array(
+                "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
+                    .utf8))
+        #expect(String(decoding: serverFinal, as: UTF8.self) == "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
+    }
+
+    @Test func wrongProofIsRejected() throws {
+        var scram = SCRAMAuthenticator(
+            password: "not pencil", salt: try #require(Base64.decode("W22ZaJ0SNY7soEsUEjb6gQ==")),
+            serverNonce: "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0")
+        let clientFirst = Array("n,,n=user,r=rOprNGfwEbeRWgbNEkqO".utf8)
+        _ = try scram.clientFirst(Array("SCRAM-SHA-256".utf8) + [0] + FrontendBytes.int32(Int32(clientFirst.count)) + clientFirst)
+        #expect(throws: SCRAMAuthenticator.Failure.rejected) {
+            try scram.clientFinal(
+                Array(
+                    "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
+                        .utf8))
+        }
+    }
+
+    @Test func stateMachineRunsTheExchange() {
+        var machine = ConnectionStateMachine(
+            configuration: .init(authentication: .scramSHA256(users: ["u": "pw"])), randomBytes: { [UInt8](repeating: 1, count: $0) })
+        #expect(
+            machine.startupReceived(.init(parameters: ["user": "u"]))
+                == [.send(.authentication(.sasl(mechanisms: ["SCRAM-SHA-256"])))])
+        let clientFirst = Array("n,,n=,r=abc".utf8)
+        let actions = machine.passwordReceived(
+            Array("SCRAM-SHA-256".utf8) + [0] + FrontendBytes.int32(Int32(clientFirst.count)) + clientFirst)
+        #expect(
+            actions == [.send(.authentication(.saslContinue(Array("r=abcAQEBAQEBAQEBAQEBAQEBAQEB,s=AQEBAQEBAQEBAQEBAQEBAQ==,i=4096".utf8))))])
+        #expect(
+            machine.passwordReceived(Array("c=biws,r=abcAQEBAQEBAQEBAQEBAQEBAQEB,p=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".utf8))
+                == [.error(.invalidPassword, "password authentication failed for user \"u\"", severity: .fatal), .closeConnection])
+    }
+}
