@@ -105,6 +105,42 @@ public struct BackendMessageEncoder: Sendable {
         }
     }
 
+    /// DataRow with Bind's result formats: binary columns in Postgres binary format for their
+    /// `types`, the rest in text. A value that has no binary form for its column throws.
+    public mutating func encodeDataRow(_ values: [Value], types: [SQLType], formats: [FormatCode]) throws(SQLError) {
+        guard formats.contains(.binary) else {
+            encodeDataRow(values)
+            return
+        }
+        let start = buffer.writerIndex
+        var failure: SQLError?
+        framed(.dataRow) { buffer in
+            buffer.writeInteger(Int16(truncatingIfNeeded: values.count))
+            for (index, value) in values.enumerated() {
+                if value.isNull {
+                    buffer.writeInteger(Int32(-1))
+                    continue
+                }
+                let lengthIndex = buffer.writerIndex
+                buffer.writeInteger(Int32(0))
+                if formats.format(at: index) == .binary {
+                    let type = index < types.count ? types[index] : .varchar
+                    guard value.writePGBinary(as: type, into: &buffer) else {
+                        failure = SQLError(.featureNotSupported, "cannot send \(value) as binary \(type)")
+                        return
+                    }
+                } else {
+                    buffer.writeString(value.pgText ?? "")
+                }
+                buffer.setInteger(Int32(buffer.writerIndex - lengthIndex - 4), at: lengthIndex)
+            }
+        }
+        if let failure {
+            buffer.moveWriterIndex(to: start)
+            throw failure
+        }
+    }
+
     private mutating func framed(_ id: BackendMessage.ID, _ body: (inout ByteBuffer) -> Void) {
         buffer.writeInteger(id.rawValue)
         let lengthIndex = buffer.writerIndex

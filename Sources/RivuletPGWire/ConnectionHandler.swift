@@ -179,7 +179,7 @@ final class ConnectionHandler {
                 case .failed(let error):
                     throw error
                 case .rows(let source):
-                    cursors[name] = RowCursor(source)
+                    cursors[name] = RowCursor(source, formats: execution.resultFormats)
                 }
             }
             guard var cursor = cursors.removeValue(forKey: name) else {
@@ -212,7 +212,11 @@ final class ConnectionHandler {
                 continue
             }
             while let row = cursor.pending.first, limit == 0 || sent < limit {
-                encoder.encodeDataRow(row)
+                if cursor.formats.isEmpty {
+                    encoder.encodeDataRow(row)
+                } else {
+                    try encoder.encodeDataRow(row, types: cursor.types, formats: cursor.formats)
+                }
                 cursor.pending.removeFirst()
                 sent += 1
             }
@@ -250,10 +254,15 @@ struct RowCursor {
     var iterator: AsyncThrowingStream<[[Value]], any Error>.AsyncIterator
     var pending: ArraySlice<[Value]> = []
     let verb: String
+    let types: [SQLType]
+    /// Bind's result format codes (empty: all text).
+    let formats: [FormatCode]
 
-    init(_ source: RowSource) {
+    init(_ source: RowSource, formats: [FormatCode] = []) {
         self.iterator = source.batches.makeAsyncIterator()
         self.verb = source.verb
+        self.types = source.schema.types
+        self.formats = formats
     }
 
     func tag(rows: Int) -> String { "\(verb) \(rows)" }

@@ -55,12 +55,15 @@ public struct ConnectionStateMachine: Sendable {
         public var maxRows: Int
         /// True when an earlier Execute stopped at its row limit: continue that result.
         public var resumes: Bool
+        /// Bind's result format codes.
+        public var resultFormats: [FormatCode]
 
-        public init(portalName: String, sql: String, maxRows: Int, resumes: Bool) {
+        public init(portalName: String, sql: String, maxRows: Int, resumes: Bool, resultFormats: [FormatCode] = []) {
             self.portalName = portalName
             self.sql = sql
             self.maxRows = maxRows
             self.resumes = resumes
+            self.resultFormats = resultFormats
         }
     }
 
@@ -272,9 +275,6 @@ public struct ConnectionStateMachine: Sendable {
                 session, .protocolViolation,
                 "bind message has \(formatCount) parameter formats but \(bind.parameters.count) parameters")
         }
-        if bind.resultFormats.contains(.binary) {
-            return extendedError(session, .featureNotSupported, "binary result format is not supported")
-        }
         var values: [String?] = []
         for (index, bytes) in bind.parameters.enumerated() {
             guard let bytes else {
@@ -330,7 +330,7 @@ public struct ConnectionStateMachine: Sendable {
             .executePortal(
                 PortalExecution(
                     portalName: execute.portalName, sql: portal.substitution.sql, maxRows: max(0, Int(execute.maxRows)),
-                    resumes: portal.suspended))
+                    resumes: portal.suspended, resultFormats: portal.resultFormats))
         ]
     }
 

@@ -84,4 +84,34 @@ struct BackendMessageEncoderTests {
     func valuesInPostgresTextFormat(_ value: Value, _ text: String) {
         #expect(value.pgText == text)
     }
+
+    @Test func binaryDataRowUsesPostgresBinaryForms() throws {
+        var encoder = BackendMessageEncoder()
+        try encoder.encodeDataRow(
+            [.int(-2), .int(7), .boolean(true), .double(1.5), .timestamp(946_684_800_001), .date(10_958), .null, .string("x")],
+            types: [.integer, .bigint, .boolean, .double, .timestamp3, .date, .varchar, .varchar], formats: [.binary])
+        let field = { (bytes: [UInt8]) in B.int32(Int32(bytes.count)) + bytes }
+        let int64 = { (value: Int64) in withUnsafeBytes(of: value.bigEndian, Array.init) }
+        #expect(
+            Array(encoder.take().readableBytesView)
+                == B.typed(
+                    "D",
+                    B.int16(8) + field(B.int32(-2)) + field(int64(7)) + field([1])
+                        + field(int64(Int64(bitPattern: 1.5.bitPattern))) + field(int64(1000)) + field(B.int32(1))
+                        + B.int32(-1) + field(Array("x".utf8))))
+    }
+
+    @Test(arguments: [
+        (Int64(1_234_567), 2, [3, 1, 0, 2, 1, 2345, 6700]),  // 12345.67
+        (Int64(-5), 2, [1, -1, 0x4000, 2, 500]),  // -0.05
+        (Int64(0), 3, [0, 0, 0, 3]),
+        (Int64(100_000_000), 0, [1, 2, 0, 0, 1]),  // 1_0000_0000
+    ])
+    func numericBinaryForm(_ unscaled: Int64, _ scale: Int, _ words: [Int]) throws {
+        var encoder = BackendMessageEncoder()
+        try encoder.encodeDataRow(
+            [.decimal(unscaled: unscaled, scale: scale)], types: [.decimal(precision: 18, scale: scale)], formats: [.binary])
+        let body = words.flatMap { B.int16(Int16(truncatingIfNeeded: $0)) }
+        #expect(Array(encoder.take().readableBytesView) == B.typed("D", B.int16(1) + B.int32(Int32(body.count)) + body))
+    }
 }

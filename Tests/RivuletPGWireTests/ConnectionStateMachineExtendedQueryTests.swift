@@ -121,11 +121,16 @@ struct ConnectionStateMachineExtendedQueryTests {
                 == [.error(.invalidCursorName, "portal \"x\" does not exist")])
     }
 
-    @Test func binaryResultsAreRefused() {
+    @Test func binaryResultFormatsTravelWithThePortal() {
         var machine = ConnectionStateMachine.ready()
         _ = machine.parseReceived(.init(statementName: "", query: "SELECT 1"))
+        #expect(machine.bindReceived(.init(portalName: "", statementName: "", resultFormats: [.binary])) == [.send(.bindComplete)])
+        #expect(machine.describeReceived(.portal("")) == [.describe("SELECT 1")])
         #expect(
-            machine.bindReceived(.init(portalName: "", statementName: "", resultFormats: [.binary]))
-                == [.error(.featureNotSupported, "binary result format is not supported")])
+            machine.describeCompleted(schema)
+                == [.send(.rowDescription([ColumnDescription(name: "id", type: .int4, format: .binary)]))])
+        #expect(
+            machine.executeReceived(.init(portalName: ""))
+                == [.executePortal(.init(portalName: "", sql: "SELECT 1", maxRows: 0, resumes: false, resultFormats: [.binary]))])
     }
 }

@@ -76,4 +76,21 @@ struct RawProtocolEndToEndTests {
             await client.close()
         }
     }
+
+    @Test func binaryResultsOverTheWire() async throws {
+        try await withTestServer { port, _ in
+            let (client, _) = try await RawClient.started(port: port)
+            try await client.send(
+                B.typed("P", B.cString("") + B.cString("ROWS 1") + B.int16(0))
+                    + B.typed("B", B.cString("") + B.cString("") + B.int16(0) + B.int16(0) + B.int16(1) + B.int16(1))
+                    + B.typed("D", [UInt8(ascii: "P")] + B.cString(""))
+                    + B.typed("E", B.cString("") + B.int32(0))
+                    + B.typed("S", []))
+            let messages = try await client.untilReady()
+            #expect(messages.map(\.type) == ["1", "2", "T", "D", "C", "Z"])
+            // id INT 1 is the first field: length 4, then 00 00 00 01.
+            #expect(Array(messages[3].body.prefix(10)) == B.int16(8) + B.int32(4) + B.int32(1))
+            await client.close()
+        }
+    }
 }
