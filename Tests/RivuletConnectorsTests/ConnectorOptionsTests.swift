@@ -30,7 +30,14 @@ import Testing
 
     @Test func generatorsAreNotSinks() {
         #expect(validate("nexmark", ["kind": "bid"], asSink: true)?.message.contains("source only") == true)
-        #expect(validate("blackhole", [:], asSink: false)?.message.contains("only be a sink") == true)
+    }
+
+    @Test func blackholeIsDeclaredLikeAnyTableButCannotBeRead() {
+        #expect(validate("blackhole", [:], asSink: false) == nil)
+        let t = relation([Field("a", .bigint)], "blackhole", [:])
+        let context = ConnectorContext(workingDirectory: "/tmp", dataDirectory: "/tmp", badRecords: BadRecordLog())
+        let error = sqlError { _ = try BuiltinConnectors.registry.factory(for: t.connector).makeSource(t, columns: [0], context: context) }
+        #expect(error?.message.contains("only be a sink") == true)
     }
 
     @Test func unknownConnector() {

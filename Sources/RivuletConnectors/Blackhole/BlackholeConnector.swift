@@ -9,11 +9,10 @@ public struct BlackholeConnector: ConnectorFactory {
 
     public var names: [String] { ["blackhole"] }
 
-    public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {
-        guard asSink else {
-            throw SQLError(.featureNotSupported, "connector 'blackhole' can only be a sink; '\(relation.name)' is read from")
-        }
-    }
+    /// Accepts every declaration: CREATE TABLE validates with `asSink: false` before anyone knows
+    /// the table will be written to, which is how a blackhole table is always declared. Reading
+    /// one is refused when a query opens it.
+    public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {}
 
     public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {
         throw SQLError(.featureNotSupported, "connector 'blackhole' can only be a sink; '\(relation.name)' is read from")
