@@ -14,17 +14,15 @@ public import RivuletRuntime
 ///
 /// The sink is append-only: a changelog row (`-U`, `+U`, `-D`) is an error.
 public final class FileSinkWriter: SinkWriter {
-    private enum Encoder {
-        case csv(CSVEncoder)
-        case json(JSONLinesEncoder)
-    }
-
     private let relationName: String
     private let directory: String
     public let partFile: String
     private let format: FileFormat
     private let names: [String]
-    private var encoder: Encoder
+    // Two optionals rather than an enum, so encoding mutates the encoder's scratch buffers in
+    // place instead of copying them out of an enum payload for every batch.
+    private var csvEncoder: CSVEncoder?
+    private var jsonEncoder: JSONLinesEncoder?
     private var buffer: [UInt8] = []
     private var fd: Int32 = -1
     public private(set) var rowsWritten = 0
@@ -39,10 +37,10 @@ public final class FileSinkWriter: SinkWriter {
         let types = relation.schema.types
         switch format.kind {
         case .csv:
-            encoder = .csv(CSVEncoder(types: types, options: format.csv))
+            csvEncoder = CSVEncoder(types: types, options: format.csv)
             partFile = (directory as NSString).appendingPathComponent("part-\(UUID().uuidString.lowercased())-0.csv")
         case .json:
-            encoder = .json(JSONLinesEncoder(types: types, names: relation.schema.names))
+            jsonEncoder = JSONLinesEncoder(types: types, names: relation.schema.names)
             partFile = (directory as NSString).appendingPathComponent("part-\(UUID().uuidString.lowercased())-0.json")
         }
         var isDirectory: ObjCBool = false
@@ -71,13 +69,10 @@ public final class FileSinkWriter: SinkWriter {
         }
         guard batch.count > 0 else { return }
         if fd < 0 { try openPart() }
-        switch encoder {
-        case .csv(var csv):
-            csv.encode(batch, into: &buffer)
-            encoder = .csv(csv)
-        case .json(var json):
-            json.encode(batch, into: &buffer)
-            encoder = .json(json)
+        if csvEncoder != nil {
+            csvEncoder!.encode(batch, into: &buffer)
+        } else {
+            jsonEncoder!.encode(batch, into: &buffer)
         }
         rowsWritten += batch.count
         if buffer.count >= Self.flushThreshold { try writeBuffer() }

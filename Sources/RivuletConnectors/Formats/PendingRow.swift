@@ -103,7 +103,7 @@ struct PendingRow {
 
     /// Appends the row to `batch` (slots never set are NULL).
     @inline(__always)
-    func append(into batch: inout RowBatch) {
+    mutating func append(into batch: inout RowBatch) {
         for slot in 0..<kinds.count {
             if !isSet[slot] || isNull[slot] {
                 batch.columns[slot].appendNull()

@@ -69,14 +69,25 @@ struct ValueText {
             days -= 1
         }
         appendDate(days: days, to: &out)
-        out.append(UInt8(ascii: " "))
-        Self.appendPadded(rest / 3_600_000, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendPadded(rest / 60_000 % 60, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendPadded(rest / 1000 % 60, width: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        Self.appendPadded(rest % 1000, width: 3, to: &out)
+        // " HH:MM:SS.mmm" in one append.
+        let hours = UInt8(rest / 3_600_000), minutes = UInt8(rest / 60_000 % 60)
+        let seconds = UInt8(rest / 1000 % 60), millis = Int(rest % 1000)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 13) { t in
+            t[0] = 32
+            t[1] = 48 + hours / 10
+            t[2] = 48 + hours % 10
+            t[3] = 58
+            t[4] = 48 + minutes / 10
+            t[5] = 48 + minutes % 10
+            t[6] = 58
+            t[7] = 48 + seconds / 10
+            t[8] = 48 + seconds % 10
+            t[9] = 46
+            t[10] = 48 + UInt8(millis / 100)
+            t[11] = 48 + UInt8(millis / 10 % 10)
+            t[12] = 48 + UInt8(millis % 10)
+            out.append(contentsOf: UnsafeBufferPointer(t))
+        }
     }
 
     static func appendDecimal(_ unscaled: Int64, scale: Int, to out: inout [UInt8]) {
