@@ -69,7 +69,7 @@ final class NexmarkGenerator: @unchecked Sendable {
 
     @inline(__always)
     private static func price(_ rng: inout SplitMix64) -> Int64 {
-        Int64((pow(10.0, rng.nextUnit() * 6.0) * 100.0).rounded())
+        NexmarkPrice.price(unit: rng.nextUnit())
     }
 
     /// Ids of the newest person and auction created before event `i` (0-based, before adding
@@ -102,7 +102,29 @@ final class NexmarkGenerator: @unchecked Sendable {
         batch.count += count
     }
 
+    /// Bids are the bulk of every Nexmark stream, so they are generated a column at a time:
+    /// each requested field fills a local buffer that becomes the batch's column, and fields
+    /// nobody asked for are not computed (their random draws are still taken, so every row's
+    /// values stay the same whichever columns are read).
     private func generateBids(from start: Int64, count: Int, fields: [Int], into batch: inout RowBatch) {
+        var wanted = [Bool](repeating: false, count: 7)
+        for field in fields where field >= 0 && field < 7 { wanted[field] = true }
+        let wantAuction = wanted[0], wantBidder = wanted[1], wantPrice = wanted[2], wantChannel = wanted[3]
+        let wantURL = wanted[4], wantTime = wanted[5], wantExtra = wanted[6]
+        func ints(_ wanted: Bool) -> [Int64] {
+            var values: [Int64] = []
+            if wanted { values.reserveCapacity(count) }
+            return values
+        }
+        func texts(_ wanted: Bool, bytesPerRow: Int) -> ByteColumn {
+            var column = ByteColumn()
+            if wanted { column.reserveCapacity(rows: count, bytes: count * bytesPerRow) }
+            return column
+        }
+        var auctions = ints(wantAuction), bidders = ints(wantBidder), prices = ints(wantPrice), times = ints(wantTime)
+        var channels = texts(wantChannel, bytesPerRow: 12)
+        var urls = texts(wantURL, bytesPerRow: 72)
+        var extras = texts(wantExtra, bytesPerRow: 8)
         let seed = config.seed
         for k in start..<(start + Int64(count)) {
             let i = NexmarkKind.bid.eventIndex(k)
@@ -110,44 +132,60 @@ final class NexmarkGenerator: @unchecked Sendable {
             let time = eventTime(i, &rng)
             let (lastPerson, lastAuction) = Self.newest(before: i)
             let drawAuction = rng.next()
-            let auction: Int64
-            if drawAuction >> 63 == 0 {
-                auction = Self.firstId + (lastAuction / Self.hotRatio) * Self.hotRatio
-            } else {
-                let low = max(lastAuction - Self.inFlightAuctions, 0)
-                auction = Self.firstId + low + Int64((drawAuction & 0x7FFF_FFFF_FFFF_FFFF) % UInt64(lastAuction - low + 1 + Self.idLead))
+            if wantAuction {
+                let auction: Int64
+                if drawAuction >> 63 == 0 {
+                    auction = Self.firstId + (lastAuction / Self.hotRatio) * Self.hotRatio
+                } else {
+                    let low = max(lastAuction - Self.inFlightAuctions, 0)
+                    auction = Self.firstId + low + Int64((drawAuction & 0x7FFF_FFFF_FFFF_FFFF) % UInt64(lastAuction - low + 1 + Self.idLead))
+                }
+                auctions.append(auction)
             }
             let drawBidder = rng.next()
-            let bidder = drawBidder >> 62 != 0
-                ? Self.firstId + (lastPerson / Self.hotRatio) * Self.hotRatio
-                : Self.coldPerson(lastPerson, drawBidder & 0x3FFF_FFFF_FFFF_FFFF)
-            let price = Self.price(&rng)
+            if wantBidder {
+                bidders.append(drawBidder >> 62 != 0
+                    ? Self.firstId + (lastPerson / Self.hotRatio) * Self.hotRatio
+                    : Self.coldPerson(lastPerson, drawBidder & 0x3FFF_FFFF_FFFF_FFFF))
+            }
+            let drawPrice = rng.nextUnit()
+            if wantPrice { prices.append(NexmarkPrice.price(unit: drawPrice)) }
             let drawChannel = rng.next()
             let hotChannel = drawChannel >> 63 == 0
             let channel = Int((drawChannel & 0xFFFF_FFFF) % 10_000)
             let drawUrl = rng.next()
             let drawExtra = rng.next()
-            for (slot, field) in fields.enumerated() {
-                switch field {
-                case 0: batch.columns[slot].ints.append(auction)
-                case 1: batch.columns[slot].ints.append(bidder)
-                case 2: batch.columns[slot].ints.append(price)
-                case 3:
-                    batch.columns[slot].strings.append(hotChannel ? hotChannels[channel & 3] : channels[channel])
-                case 4:
-                    batch.columns[slot].strings.bytes.append(contentsOf: urlPrefix[0])
-                    batch.columns[slot].strings.bytes.append(contentsOf: words[Int(drawUrl & 4095)])
-                    batch.columns[slot].strings.bytes.append(UInt8(ascii: "/"))
-                    batch.columns[slot].strings.bytes.append(contentsOf: words[Int((drawUrl >> 12) & 4095)])
-                    batch.columns[slot].strings.bytes.append(contentsOf: urlPrefix[1])
-                    if !hotChannel {
-                        batch.columns[slot].strings.bytes.append(contentsOf: urlPrefix[2])
-                        ValueText.appendInt(Int64(channel), to: &batch.columns[slot].strings.bytes)
-                    }
-                    batch.columns[slot].strings.offsets.append(batch.columns[slot].strings.bytes.count)
-                case 5: batch.columns[slot].ints.append(time)
-                default: batch.columns[slot].strings.append(words[Int(drawExtra & 4095)])
+            if wantChannel { channels.append(hotChannel ? hotChannels[channel & 3] : self.channels[channel]) }
+            if wantURL {
+                urls.bytes.append(contentsOf: urlPrefix[0])
+                urls.bytes.append(contentsOf: words[Int(drawUrl & 4095)])
+                urls.bytes.append(UInt8(ascii: "/"))
+                urls.bytes.append(contentsOf: words[Int((drawUrl >> 12) & 4095)])
+                urls.bytes.append(contentsOf: urlPrefix[1])
+                if !hotChannel {
+                    urls.bytes.append(contentsOf: urlPrefix[2])
+                    ValueText.appendInt(Int64(channel), to: &urls.bytes)
                 }
+                urls.offsets.append(urls.bytes.count)
+            }
+            if wantTime { times.append(time) }
+            if wantExtra { extras.append(words[Int(drawExtra & 4095)]) }
+        }
+        for (slot, field) in fields.enumerated() {
+            let column: Column
+            switch field {
+            case 0: column = Column(ints: auctions)
+            case 1: column = Column(ints: bidders)
+            case 2: column = Column(ints: prices)
+            case 3: column = Column(strings: channels)
+            case 4: column = Column(strings: urls)
+            case 5: column = Column(ints: times)
+            default: column = Column(strings: extras)
+            }
+            if batch.count == 0 {
+                batch.columns[slot] = column
+            } else {
+                for row in 0..<count { batch.columns[slot].append(from: column, row: row) }
             }
         }
     }

@@ -25,10 +25,8 @@ public final class NexmarkSourceReader: SourceReader {
             guard position < total else { return nil }
             count = Int(min(Int64(maxRows), total - position))
         }
-        var batch = RowBatch(types: types, capacity: count)
-        for (slot, type) in types.enumerated() where type == .varchar {
-            batch.columns[slot].strings.bytes.reserveCapacity(count * 24)
-        }
+        // The generator fills (and sizes) the columns itself.
+        var batch = RowBatch(types: types)
         generator.generate(from: position, count: count, fields: fields, into: &batch)
         position += Int64(count)
         return batch
