@@ -10,13 +10,22 @@ import RivuletPlanner
 /// output and late counts are those of a watermark that advanced after every row, whatever the
 /// batch sizes. Open windows are kept in an array ordered by end, so firing takes from the front.
 final class AlignedWindowAggregator {
-    private final class Window {
+    /// One open window: the accumulator slot of each key that has rows in it.
+    private struct Window {
         let bounds: WindowBounds
-        var slotOfKey: [Int32: Int32] = [:]
+        /// Slot of each key id, dense over ids (-1: the key has no rows here). Key ids are
+        /// dense and few (the live keys), so an array lookup replaces hashing per row.
+        var slotOfKey: [Int32] = []
         var keyIds: [Int32] = []
         var slots: [Int32] = []
 
         init(_ bounds: WindowBounds) { self.bounds = bounds }
+
+        @inline(__always)
+        func slot(of key: Int32) -> Int32 {
+            let k = Int(key)
+            return k < slotOfKey.count ? slotOfKey[k] : -1
+        }
     }
 
     private let assignment: WindowAssignment
@@ -27,8 +36,8 @@ final class AlignedWindowAggregator {
     private let keys: GroupKeyTable
     private let slots: AggregateSlots
     private var output: ChangelogBuilder
+    /// Open windows, ordered by end (then start).
     private var windows: [Window] = []
-    private var lastWindow: Window?
     private var watermark = Watermark.none
     private(set) var lateRows = 0
 
@@ -68,37 +77,11 @@ final class AlignedWindowAggregator {
             throw SQLError.unsupported("window aggregation over an updating input is not supported")
         }
         keys.intern(batch, into: &keyIds)
-        let times = batch.columns[timeColumn]
-        let arrival = batch.arrivalWatermarks
-        var nextFire = nextFireWatermark
-        for row in 0..<batch.count {
-            let rowWatermark = arrival?[row] ?? watermark
-            if rowWatermark >= nextFire {
-                flushPending(batch)
-                fire(upTo: rowWatermark)
-                nextFire = nextFireWatermark
-            }
-            if times.isNull(row) {
-                lateRows += 1  // no event time: it can join no window
-                continue
-            }
-            assignment.windows(containing: times.ints[row], into: &rowWindows)
-            var joined = false
-            for bounds in rowWindows where bounds.end &- 1 &+ grace > rowWatermark {
-                let window = findOrCreate(bounds)
-                let (slot, isNew) = slotFor(window, key: keyIds[row])
-                joined = true
-                if emitChanges {
-                    emitChange(batch, row: row, window: window.bounds, key: keyIds[row], slot: slot, isNew: isNew)
-                } else {
-                    pendingRows.append(Int32(row))
-                    pendingSlots.append(slot)
-                }
-            }
-            if !joined { lateRows += 1 }
-            if joined, let first = windows.first { nextFire = min(nextFire, first.bounds.end &- 1 &+ grace) }
+        if emitChanges {
+            processChanges(batch)
+        } else {
+            processFinal(batch)
         }
-        flushPending(batch)
         keys.sweep()
         output.flush(into: &collector)
     }
@@ -116,11 +99,127 @@ final class AlignedWindowAggregator {
         return first.bounds.end &- 1 &+ grace
     }
 
-    private func flushPending(_ batch: RowBatch) {
-        guard !pendingRows.isEmpty else { return }
-        slots.accumulate(batch, rows: pendingRows, slots: pendingSlots)
-        pendingRows.removeAll(keepingCapacity: true)
-        pendingSlots.removeAll(keepingCapacity: true)
+    /// Final mode: rows only accumulate, so they are collected as (row, slot) pairs and
+    /// accumulated together, before each firing and at the end of the batch. The loop works on
+    /// locals (the open windows, the pending pairs), taken from and returned to the operator
+    /// around each firing.
+    private func processFinal(_ batch: RowBatch) {
+        let times = batch.columns[timeColumn]
+        let timeValidity = times.validity
+        let arrival = batch.arrivalWatermarks
+        let watermark = self.watermark
+        let grace = grace
+        let keyIds = keyIds
+        var open = windows
+        windows = []
+        var rows = pendingRows
+        var rowSlots = pendingSlots
+        pendingRows = []
+        pendingSlots = []
+        rows.reserveCapacity(batch.count)
+        rowSlots.reserveCapacity(batch.count)
+        var late = 0
+        var nextFire = open.first.map { $0.bounds.end &- 1 &+ grace } ?? .max
+        /// Index in `open` of the window the previous row joined first.
+        var hint = 0
+        var bounds = rowWindows
+        times.ints.withUnsafeBufferPointer { times in
+            for row in 0..<batch.count {
+                let rowWatermark = arrival?[row] ?? watermark
+                if rowWatermark >= nextFire {
+                    windows = open
+                    if !rows.isEmpty {
+                        slots.accumulate(batch, rows: rows, slots: rowSlots)
+                        rows.removeAll(keepingCapacity: true)
+                        rowSlots.removeAll(keepingCapacity: true)
+                    }
+                    fire(upTo: rowWatermark)
+                    open = windows
+                    windows = []
+                    nextFire = open.first.map { $0.bounds.end &- 1 &+ grace } ?? .max
+                    hint = 0
+                }
+                if let timeValidity, !timeValidity.isValid(row) {
+                    late += 1  // no event time: it can join no window
+                    continue
+                }
+                let key = keyIds[row]
+                if case .tumble(let size, let offset) = assignment {
+                    let start = WindowAssignment.floorDiv(times[row] &- offset, size) &* size &+ offset
+                    let window = WindowBounds(start: start, end: start &+ size)
+                    guard window.end &- 1 &+ grace > rowWatermark else {
+                        late += 1
+                        continue
+                    }
+                    if hint >= open.count || open[hint].bounds != window {
+                        hint = Self.findOrCreate(window, in: &open)
+                        nextFire = min(nextFire, open[0].bounds.end &- 1 &+ grace)
+                    }
+                    var slot = open[hint].slot(of: key)
+                    if slot < 0 { slot = newSlot(in: &open[hint], key: key) }
+                    rows.append(Int32(row))
+                    rowSlots.append(slot)
+                    continue
+                }
+                assignment.windows(containing: times[row], into: &bounds)
+                var joined = false
+                var index = hint
+                for window in bounds where window.end &- 1 &+ grace > rowWatermark {
+                    if index >= open.count || open[index].bounds != window {
+                        index = Self.findOrCreate(window, in: &open)
+                        nextFire = min(nextFire, open[0].bounds.end &- 1 &+ grace)
+                    }
+                    if !joined { hint = index }
+                    joined = true
+                    var slot = open[index].slot(of: key)
+                    if slot < 0 { slot = newSlot(in: &open[index], key: key) }
+                    rows.append(Int32(row))
+                    rowSlots.append(slot)
+                    index += 1
+                }
+                if !joined { late += 1 }
+            }
+        }
+        rowWindows = bounds
+        windows = open
+        lateRows += late
+        if !rows.isEmpty { slots.accumulate(batch, rows: rows, slots: rowSlots) }
+        rows.removeAll(keepingCapacity: true)
+        rowSlots.removeAll(keepingCapacity: true)
+        pendingRows = rows
+        pendingSlots = rowSlots
+    }
+
+    /// Changes mode: every row emits its window's new result at once, so rows are applied one
+    /// by one in input order.
+    private func processChanges(_ batch: RowBatch) {
+        let times = batch.columns[timeColumn]
+        let arrival = batch.arrivalWatermarks
+        var nextFire = nextFireWatermark
+        for row in 0..<batch.count {
+            let rowWatermark = arrival?[row] ?? watermark
+            if rowWatermark >= nextFire {
+                fire(upTo: rowWatermark)
+                nextFire = nextFireWatermark
+            }
+            if times.isNull(row) {
+                lateRows += 1  // no event time: it can join no window
+                continue
+            }
+            assignment.windows(containing: times.ints[row], into: &rowWindows)
+            var joined = false
+            for bounds in rowWindows where bounds.end &- 1 &+ grace > rowWatermark {
+                let index = Self.findOrCreate(bounds, in: &windows)
+                let key = keyIds[row]
+                var slot = windows[index].slot(of: key)
+                let isNew = slot < 0
+                if isNew { slot = newSlot(in: &windows[index], key: key) }
+                joined = true
+                emitChange(batch, row: row, window: bounds, key: key, slot: slot, isNew: isNew)
+            }
+            if !joined { lateRows += 1 }
+            if joined, let first = windows.first { nextFire = min(nextFire, first.bounds.end &- 1 &+ grace) }
+        }
     }
 
     private func emitChange(_ batch: RowBatch, row: Int, window: WindowBounds, key: Int32, slot: Int32, isNew: Bool) {
@@ -140,9 +239,9 @@ final class AlignedWindowAggregator {
         output.finishRow(kind)
     }
 
-    @inline(__always)
-    private func findOrCreate(_ bounds: WindowBounds) -> Window {
-        if let lastWindow, lastWindow.bounds == bounds { return lastWindow }
+    /// The index of the window with `bounds` in `windows` (ordered by end, then start),
+    /// inserting an empty one if there is none.
+    private static func findOrCreate(_ bounds: WindowBounds, in windows: inout [Window]) -> Int {
         var low = 0
         var high = windows.count
         while low < high {
@@ -150,30 +249,23 @@ final class AlignedWindowAggregator {
             let other = windows[mid].bounds
             if other.end < bounds.end || (other.end == bounds.end && other.start < bounds.start) { low = mid + 1 } else { high = mid }
         }
-        let window: Window
-        if low < windows.count, windows[low].bounds == bounds {
-            window = windows[low]
-        } else {
-            window = Window(bounds)
-            windows.insert(window, at: low)
-        }
-        lastWindow = window
-        return window
+        if low == windows.count || windows[low].bounds != bounds { windows.insert(Window(bounds), at: low) }
+        return low
     }
 
-    @inline(__always)
-    private func slotFor(_ window: Window, key: Int32) -> (Int32, Bool) {
-        if keyless {
-            if let slot = window.slots.first { return (slot, false) }
-        } else if let slot = window.slotOfKey[key] {
-            return (slot, false)
-        }
+    /// Gives `key` a fresh slot in `window`.
+    private func newSlot(in window: inout Window, key: Int32) -> Int32 {
         let slot = slots.allocate()
-        if !keyless { window.slotOfKey[key] = slot }
+        let k = Int(key)
+        if k >= window.slotOfKey.count {
+            let size = max(k + 1, keys.idCapacity, window.slotOfKey.count * 2)
+            window.slotOfKey.append(contentsOf: repeatElement(-1, count: size - window.slotOfKey.count))
+        }
+        window.slotOfKey[k] = slot
         window.keyIds.append(key)
         window.slots.append(slot)
         keys.retain(key)
-        return (slot, true)
+        return slot
     }
 
     /// Emits (in final mode) and frees every window with `end − 1 + grace ≤ watermark`, in order
@@ -182,8 +274,7 @@ final class AlignedWindowAggregator {
         var fired = 0
         while fired < windows.count, windows[fired].bounds.end &- 1 &+ grace <= watermark {
             let window = windows[fired]
-            var order = Array(window.keyIds.indices)
-            if !keyless { order.sort { keys.precedes(window.keyIds[$0], window.keyIds[$1]) } }
+            let order = keyless ? Array(window.keyIds.indices) : keys.sortedOrder(of: window.keyIds)
             for i in order {
                 if !emitChanges { appendRow(key: window.keyIds[i], window: window.bounds, slot: window.slots[i], kind: .insert) }
                 slots.free(window.slots[i])
@@ -191,9 +282,6 @@ final class AlignedWindowAggregator {
             }
             fired += 1
         }
-        if fired > 0 {
-            windows.removeFirst(fired)
-            lastWindow = nil
-        }
+        if fired > 0 { windows.removeFirst(fired) }
     }
 }

@@ -127,6 +127,23 @@ final class GroupKeyTable {
         }
     }
 
+    /// The positions of `ids`, ordered as `precedes` orders their keys. Integer keys are sorted
+    /// as plain (NULL flag, value) pairs, without a table lookup per comparison.
+    func sortedOrder(of ids: [Int32]) -> [Int] {
+        guard mode == .integer else {
+            return ids.indices.sorted { precedes(ids[$0], ids[$1]) }
+        }
+        var entries: [(valid: Bool, value: Int64, position: Int)] = []
+        entries.reserveCapacity(ids.count)
+        for (position, id) in ids.enumerated() {
+            let index = Int(id)
+            let isNull = nullKeys[index]
+            entries.append((!isNull, isNull ? 0 : integerKeys[index], position))
+        }
+        entries.sort { a, b in a.valid != b.valid ? !a.valid : a.value < b.value }
+        return entries.map(\.position)
+    }
+
     private func newId(integer: Int64, isNull: Bool, encoded: [UInt8], values: [Value]) -> Int32 {
         let id: Int32
         if let reused = freeIds.popLast() {
