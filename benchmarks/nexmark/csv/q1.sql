@@ -1,0 +1,32 @@
+-- q1: currency conversion, DECIMAL arithmetic (Nexmark q1)
+-- Flink's input: header-less bid CSV in ${DATA_DIR}/bid, written as CSV part files to ${SINK_DIR}.
+
+CREATE TABLE bid (
+  auction BIGINT,
+  bidder BIGINT,
+  price BIGINT,
+  channel VARCHAR,
+  url VARCHAR,
+  `dateTime` TIMESTAMP(3),
+  extra VARCHAR,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '${DATA_DIR}/bid',
+  'format' = 'csv'
+);
+
+CREATE TABLE sink (
+  auction BIGINT,
+  bidder BIGINT,
+  price DECIMAL(23, 3),
+  `dateTime` TIMESTAMP(3),
+  extra VARCHAR
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '${SINK_DIR}',
+  'format' = 'csv'
+);
+
+INSERT INTO sink
+SELECT auction, bidder, 0.908 * price AS price, `dateTime`, extra FROM bid;

@@ -1,0 +1,29 @@
+-- q2: selection (Nexmark q2): bids on auctions whose id is a multiple of 123
+-- Flink's input: header-less bid CSV in ${DATA_DIR}/bid, written as CSV part files to ${SINK_DIR}.
+
+CREATE TABLE bid (
+  auction BIGINT,
+  bidder BIGINT,
+  price BIGINT,
+  channel VARCHAR,
+  url VARCHAR,
+  `dateTime` TIMESTAMP(3),
+  extra VARCHAR,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '${DATA_DIR}/bid',
+  'format' = 'csv'
+);
+
+CREATE TABLE sink (
+  auction BIGINT,
+  price BIGINT
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '${SINK_DIR}',
+  'format' = 'csv'
+);
+
+INSERT INTO sink
+SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0;

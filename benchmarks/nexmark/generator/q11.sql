@@ -1,0 +1,35 @@
+-- q11: bids per bidder session, 10 s gap (Nexmark q11)
+-- Engine only: the nexmark generator (${EVENTS} events, of which 92% are bids) into a blackhole.
+
+CREATE TABLE bid (
+  auction BIGINT,
+  bidder BIGINT,
+  price BIGINT,
+  channel VARCHAR,
+  url VARCHAR,
+  `dateTime` TIMESTAMP(3),
+  extra VARCHAR,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND
+) WITH (
+  'connector' = 'nexmark',
+  'kind' = 'bid',
+  'events' = '${EVENTS}'
+);
+
+CREATE TABLE sink (
+  bidder BIGINT,
+  bid_count BIGINT,
+  starttime TIMESTAMP(3),
+  endtime TIMESTAMP(3)
+) WITH (
+  'connector' = 'blackhole'
+);
+
+INSERT INTO sink
+SELECT
+    B.bidder,
+    COUNT(*) AS bid_count,
+    SESSION_START(B.`dateTime`, INTERVAL '10' SECOND) AS starttime,
+    SESSION_END(B.`dateTime`, INTERVAL '10' SECOND) AS endtime
+FROM bid B
+GROUP BY B.bidder, SESSION(B.`dateTime`, INTERVAL '10' SECOND);

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Nexmark benchmarks of `rivulet run`: every query of benchmarks/nexmark/ on two inputs,
+#   generator/  the nexmark generator connector into a blackhole sink (engine only);
+#   csv/        the 5 M-bid CSV of docs BENCHMARK.md read by the filesystem connector, to CSV.
+# Each run is timed with /usr/bin/time -v; events/s = rows read by the source / wall time of the
+# whole process (start-up included), peak memory = maximum resident set size.
+#
+#   benchmarks/nexmark/run.sh            3 runs each, rewrites BENCHMARKS.md at the repo root
+#   benchmarks/nexmark/run.sh --quick    1 M generated events, 1 run, checks row counts; no rewrite
+#
+# Options: --runs N, --events N (generator events, default 50,000,000), --data DIR (the CSV
+# input; generated there by gen_nexmark.py when missing), --only "q0 q7" (a subset), --no-build.
+# Environment: RIVULET_BIN to use a prebuilt binary, FLINK_REFERENCE for the reference folder.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+reference="${FLINK_REFERENCE:-$repo/../shared/flink-reference}"
+[ -d "$reference" ] || reference=/work/shared/flink-reference
+
+quick=0
+runs=3
+events=50000000
+data="${NEXMARK_DATA:-/tmp/rivulet-nexmark-5m}"
+only=""
+build=1
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1 ;;
+        --runs) runs="$2"; shift ;;
+        --events) events="$2"; shift ;;
+        --data) data="$2"; shift ;;
+        --only) only="$2"; shift ;;
+        --no-build) build=0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+queries=(q0 q1 q2 q5_count q7 q11 tumble_agg)
+[ -n "$only" ] && read -r -a queries <<< "$only"
+
+# Flink 2.3.0 events/s on the CSV input (docs/BENCHMARK.md); tumble_agg has no published figure.
+declare -A flink=([q0]=503000 [q1]=445000 [q2]=938000 [q5_count]=432000 [q7]=836000 [q11]=465000)
+declare -A flinkMemory=([q0]="2.0 GB" [q1]="1.9 GB" [q2]="1.3 GB" [q5_count]="1.7 GB" [q7]="1.5 GB" [q11]="1.8 GB")
+
+# Rows out of each query over 1,000,000 generated events (920,000 bids), for --quick. They only
+# change when the generator or a query's semantics do; update them deliberately.
+declare -A quickRows=([q0]=920000 [q1]=920000 [q2]=6702 [q5_count]=303869 [q7]=10 [q11]=19923 [tumble_agg]=60710)
+
+if [ ! -x /usr/bin/time ]; then
+    echo "installing GNU time" >&2
+    apt-get install -y time >/dev/null
+fi
+
+bin="${RIVULET_BIN:-$repo/.build-bench/release/rivulet}"
+if [ $build = 1 ] && [ -z "${RIVULET_BIN:-}" ]; then
+    echo "building release binary" >&2
+    (cd "$repo" && swift build -c release --scratch-path .build-bench --product rivulet >&2)
+fi
+[ -x "$bin" ] || { echo "no binary at $bin" >&2; exit 1; }
+
+work="$(mktemp -d /tmp/rivulet-bench.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+# run_once SQL [DEFINES...] -> prints "rows_in rows_out seconds rss_kb"
+run_once() {
+    local sql="$1"; shift
+    local sink="$work/sink"
+    rm -rf "$sink"
+    local log="$work/time.log" out="$work/run.log"
+    if ! /usr/bin/time -v -o "$log" "$bin" run "$sql" -D "SINK_DIR=$sink" "$@" >"$out" 2>&1; then
+        echo "FAILED: $bin run $sql $*" >&2
+        cat "$out" >&2
+        return 1
+    fi
+    local rows_in rows_out wall rss
+    rows_in=$(sed -n 's/.*rows in \([0-9]*\),.*/\1/p' "$out" | tail -1)
+    rows_out=$(sed -n 's/.*rows out \([0-9]*\),.*/\1/p' "$out" | tail -1)
+    wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$log" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
+    echo "$rows_in $rows_out $wall $rss"
+}
+
+machine() {
+    local cpu mem
+    cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+    mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+    echo "$(nproc) CPUs ($cpu), $mem RAM, $(uname -sr)"
+}
+
+if [ $quick = 1 ]; then
+    failures=0
+    for q in "${queries[@]}"; do
+        read -r rows_in rows_out wall rss < <(run_once "$here/generator/$q.sql" -D EVENTS=1000000) || { failures=$((failures + 1)); continue; }
+        expected="${quickRows[$q]:-}"
+        status=ok
+        if [ "$rows_in" != 920000 ] || { [ -n "$expected" ] && [ "$rows_out" != "$expected" ]; }; then
+            status="WRONG (expected 920000 in, ${expected:-?} out)"
+            failures=$((failures + 1))
+        fi
+        printf '%-11s generator  rows in %8s  rows out %8s  %6.2f s  %7d KB  %s\n' "$q" "$rows_in" "$rows_out" "$wall" "$rss" "$status"
+    done
+    # Flink's own answers on its small data set, where the reference folder is present.
+    small="$reference/data/small"
+    if [ -d "$small" ]; then
+        for q in q0 q2 q7 tumble_agg; do
+            [[ " ${queries[*]} " == *" $q "* ]] || continue
+            sink="$work/compare-$q"
+            if "$bin" run "$here/csv/$q.sql" -D "DATA_DIR=$small" -D "SINK_DIR=$sink" >"$work/run.log" 2>&1 \
+                && python3 "$reference/compare.py" "$reference/expected/$q.csv" "$sink" >"$work/compare.log" 2>&1; then
+                printf '%-11s csv/small  %s\n' "$q" "$(tail -1 "$work/compare.log")"
+            else
+                printf '%-11s csv/small  DIFFERENT from Flink\n' "$q"
+                cat "$work/run.log" "$work/compare.log" 2>/dev/null | head -20
+                failures=$((failures + 1))
+            fi
+        done
+    fi
+    [ $failures = 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
+    exit 0
+fi
+
+# The CSV input (5,000,000 bids, 638 MB), generated once.
+if [ ! -s "$data/bid/part-0.csv" ]; then
+    echo "generating the 5 M-bid CSV into $data (needs numpy)" >&2
+    python3 -c 'import numpy' 2>/dev/null || pip install numpy >&2
+    mkdir -p "$data"
+    python3 "$reference/gen_nexmark.py" --events 5434784 --seed 42 --streams bid --out "$data" >&2
+fi
+
+# measure NAME SQL DEFINES... -> one table row in $work/NAME.row, runs printed to stderr
+stats() {  # values... -> "median min max"
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'
+}
+
+declare -A result
+measure() {
+    local key="$1" sql="$2"; shift 2
+    local rates=() rsss=() rows_in rows_out wall rss
+    for ((r = 1; r <= runs; r++)); do
+        read -r rows_in rows_out wall rss < <(run_once "$sql" "$@")
+        rates+=("$(awk -v n="$rows_in" -v s="$wall" 'BEGIN { printf "%.0f", n / (s > 0 ? s : 0.01) }')")
+        rsss+=("$rss")
+        echo "  $key run $r: $rows_in rows in, $rows_out out, $wall s, $rss KB" >&2
+    done
+    read -r med min max < <(stats "${rates[@]}")
+    read -r rssMed _ rssMax < <(stats "${rsss[@]}")
+    result[$key]="$rows_in $rows_out $med $min $max $rssMax"
+}
+
+fmt_rate() { awk -v r="$1" 'BEGIN { if (r >= 1e6) printf "%.2f M", r / 1e6; else printf "%.0f K", r / 1e3 }'; }
+fmt_mb() { awk -v k="$1" 'BEGIN { printf "%.0f MB", k / 1024 }'; }
+
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+for q in "${queries[@]}"; do
+    echo "$q" >&2
+    measure "gen-$q" "$here/generator/$q.sql" -D "EVENTS=$events"
+    measure "csv-$q" "$here/csv/$q.sql" -D "DATA_DIR=$data"
+done
+echo "q7 over 10 M generated events" >&2
+measure "gen10m-q7" "$here/generator/q7.sql" -D "EVENTS=10000000"
+
+out="$repo/BENCHMARKS.md"
+notes="$here/NOTES.md"
+{
+    echo "# Benchmarks"
+    echo
+    echo "Nexmark queries of \`benchmarks/nexmark/\`, measured by \`benchmarks/nexmark/run.sh\` on $started."
+    echo "Events/s = events read by the source ÷ wall time of the whole \`rivulet run\` process (start-up"
+    echo "included); median, min and max of $runs runs. Peak memory = maximum resident set size (\`/usr/bin/time -v\`)."
+    echo
+    echo "- Machine: $(machine); load average when the run started: $load (the cores are shared, so figures are noisy)."
+    echo "- Build: \`swift build -c release --scratch-path .build-bench\` ($(swift --version 2>/dev/null | head -1))."
+    echo "- Generator input: \`$bin run benchmarks/nexmark/generator/QUERY.sql -D EVENTS=$events\` —"
+    echo "  $events Nexmark events of which the bid source emits its 92% share (the rows counted), into a blackhole sink."
+    echo "- CSV input: \`python3 gen_nexmark.py --events 5434784 --seed 42 --streams bid --out $data\`, then"
+    echo "  \`$bin run benchmarks/nexmark/csv/QUERY.sql -D DATA_DIR=$data -D SINK_DIR=OUT\` (CSV part files in OUT)."
+    echo "- Flink: Flink 2.3.0 figures of docs/BENCHMARK.md (same CSV, parallelism 1, JVM start-up excluded)."
+    echo
+    echo "| query | input | events read | rows out | events/s median | min | max | peak RSS | Flink events/s | ratio to Flink | Flink peak |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for q in "${queries[@]}"; do
+        for input in gen csv; do
+            read -r rin rout med min max rss <<< "${result[$input-$q]}"
+            label=$([ $input = gen ] && echo "generator → blackhole" || echo "5 M-bid CSV → CSV")
+            if [ $input = csv ] && [ -n "${flink[$q]:-}" ]; then
+                ratio=$(awk -v a="$med" -v b="${flink[$q]}" 'BEGIN { printf "%.1f×", a / b }')
+                fr="$(fmt_rate "${flink[$q]}")"; fm="${flinkMemory[$q]}"
+            else
+                ratio="–"; fr="–"; fm="–"
+            fi
+            echo "| $q | $label | $rin | $rout | $(fmt_rate "$med") | $(fmt_rate "$min") | $(fmt_rate "$max") | $(fmt_mb "$rss") | $fr | $ratio | $fm |"
+        done
+    done
+    read -r rin rout med min max rss <<< "${result[gen10m-q7]}"
+    echo
+    echo "**TUMBLE 10 s over 10 M generated bids** (q7, \`-D EVENTS=10000000\`, $rin bids read): $(fmt_rate "$med") events/s median (min $(fmt_rate "$min"), max $(fmt_rate "$max")), peak RSS $(fmt_mb "$rss")."
+    if [ -f "$notes" ]; then
+        echo
+        cat "$notes"
+    fi
+} > "$out"
+echo "wrote $out" >&2
