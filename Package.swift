@@ -42,7 +42,7 @@ let package = Package(
         // Sources and sinks: files, generators, SQLite.
         .target(
             name: "RivuletConnectors",
-            dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"],
+            dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite", "CRdKafka"],
             swiftSettings: strictSettings
         ),
         // Statement execution: the catalog, embedded streams, queries run to completion.
@@ -90,5 +90,8 @@ let package = Package(
         .testTarget(
             name: "RivuletConnectorsTests",
             dependencies: ["RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"]),
+        .testTarget(
+            name: "RivuletKafkaTests",
+            dependencies: ["RivuletConnectors", "RivuletEngine", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CRdKafka", "rivulet"]),
     ]
 )

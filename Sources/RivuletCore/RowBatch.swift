@@ -8,6 +8,10 @@ public struct RowBatch: Sendable {
     /// watermark assigner. Operators decide lateness per row from it, so which rows are late
     /// depends only on input order, never on how rows were cut into batches.
     public var arrivalWatermarks: [Int64]?
+    /// Set by a source that tracks event time itself (one watermark per partition, idle
+    /// partitions: Kafka): its watermark after the last row of this batch. Such a source also
+    /// sets `arrivalWatermarks`, and the watermark assigner keeps both instead of computing its own.
+    public var sourceWatermark: Int64?
 
     public init(columns: [Column], count: Int, kinds: [RowKind]? = nil, arrivalWatermarks: [Int64]? = nil) {
         self.columns = columns

@@ -7,6 +7,8 @@ public import RivuletPlanner
 /// Each output batch carries `arrivalWatermarks`, the watermark in force just before each row,
 /// so downstream operators decide lateness per row, independent of batch boundaries. Rows whose
 /// time column is NULL are bad records: counted, logged when a log is given, and dropped.
+/// A batch that arrives with `arrivalWatermarks` and `sourceWatermark` set comes from a source
+/// that tracks per-partition watermarks itself (`PartitionWatermarks`): both are kept.
 public final class WatermarkAssigner: StreamOperator {
     public let spec: WatermarkSpec
     private let sourceName: String
@@ -25,6 +27,7 @@ public final class WatermarkAssigner: StreamOperator {
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
         let times = batch.columns[spec.column]
+        let preset = batch.arrivalWatermarks
         var arrival = [Int64]()
         arrival.reserveCapacity(batch.count)
         var kept: [Int]? = nil
@@ -38,6 +41,10 @@ public final class WatermarkAssigner: StreamOperator {
                 continue
             }
             kept?.append(row)
+            if let preset {
+                arrival.append(preset[row])
+                continue
+            }
             arrival.append(watermark)
             let ts = times.ints[row]
             if ts > maxEventTime {
@@ -46,7 +53,12 @@ public final class WatermarkAssigner: StreamOperator {
                 watermark = max(watermark, overflow ? Watermark.none : next)
             }
         }
-        var result = kept.map { batch.gather($0) } ?? batch
+        if let sourceWatermark = batch.sourceWatermark, sourceWatermark > watermark { watermark = sourceWatermark }
+        var result = batch
+        if let kept {
+            result.arrivalWatermarks = nil
+            result = result.gather(kept)
+        }
         result.arrivalWatermarks = arrival
         output.emit(result)
     }

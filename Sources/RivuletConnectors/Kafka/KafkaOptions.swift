@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RivuletCore
+import RivuletPlanner
+
+/// The options of the `kafka` and `upsert-kafka` connectors, read and checked once.
+///
+/// Flink spelling: `topic` (several separated by `;`), `properties.bootstrap.servers`,
+/// `properties.group.id`, any other `properties.*` passed to librdkafka as it is,
+/// `scan.startup.mode`, `scan.startup.timestamp-millis`, `scan.bounded.mode`,
+/// `scan.watermark.idle-timeout`, `format` / `value.format`, `key.format`, `key.fields`.
+/// ksqlDB spelling: `KAFKA_TOPIC`, `VALUE_FORMAT`, `KEY_FORMAT`. Ours: `timeout`, how long to
+/// wait on the cluster (metadata, offsets, a bounded read that stops making progress, a flush)
+/// before failing, and `on-error`. Without `properties.bootstrap.servers` the environment
+/// variable `RIVULET_KAFKA_BOOTSTRAP_SERVERS` is used (ksqlDB scripts name no brokers).
+struct KafkaOptions: Sendable {
+    enum StartupMode: Sendable, Equatable {
+        case earliest
+        case latest
+        case groupOffsets
+        case timestamp(Int64)
+    }
+
+    enum OnError: String, Sendable {
+        case skip
+        case fail
+    }
+
+    var connector: String
+    var topics: [String]
+    /// librdkafka properties, `properties.` removed, in a stable order.
+    var properties: [(key: String, value: String)]
+    var startup: StartupMode
+    /// `scan.bounded.mode = 'latest-offset'`: stop at the end offsets seen when the read starts.
+    var bounded: Bool
+    var idleTimeoutMillis: Int64?
+    var valueFormat: KafkaFormat
+    var keyFormat: KafkaFormat
+    var keyFields: [String]
+    var csv: CSVOptions
+    var ignoreParseErrors: Bool
+    var onError: OnError
+    var timeoutMillis: Int64
+
+    static let known: Set<String> = [
+        "topic", "kafka_topic", "scan.startup.mode", "scan.startup.timestamp-millis", "scan.bounded.mode",
+        "scan.watermark.idle-timeout", "format", "value.format", "value_format", "key.format", "key_format",
+        "key.fields", "timeout", "on-error", "sink.delivery-guarantee",
+        "csv.field-delimiter", "csv.quote-character", "csv.ignore-parse-errors", "csv.null-literal",
+        "json.ignore-parse-errors", "value.csv.field-delimiter", "value.json.ignore-parse-errors",
+    ]
+    /// Options of Flink or ksqlDB that change nothing here; accepted so scripts run as they are.
+    static let ignored: Set<String> = [
+        "value.fields-include", "sink.partitioner", "sink.parallelism", "scan.topic-partition-discovery.interval",
+        "partitions", "replicas", "wrap_single_value", "json.fail-on-missing-field", "json.timestamp-format.standard",
+        "sink.buffer-flush.max-rows", "sink.buffer-flush.interval", "sink.transactional-id-prefix",
+    ]
+
+    static let bootstrapVariable = "RIVULET_KAFKA_BOOTSTRAP_SERVERS"
+
+    init(_ spec: ConnectorSpec) throws(SQLError) {
+        let options = try ConnectorOptions(
+            spec, known: Self.known, prefixes: ["properties."], ignored: Self.ignored,
+            ignoredPrefixes: ["key.json.", "key.csv.", "value.avro", "key.avro"])
+        connector = options.connector
+        let topicText = options["topic"] ?? options["kafka_topic"] ?? ""
+        topics = topicText.split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        guard !topics.isEmpty else {
+            throw SQLError(.invalidParameterValue, "missing option 'topic' for connector '\(connector)'",
+                           hint: "name the topic: 'topic' = 'events' (or KAFKA_TOPIC = 'events')")
+        }
+        var properties: [(String, String)] = []
+        for key in options.values.keys.sorted() where key.hasPrefix("properties.") {
+            properties.append((String(key.dropFirst("properties.".count)), options.values[key]!))
+        }
+        if !properties.contains(where: { $0.0 == "bootstrap.servers" }) {
+            guard let servers = getenv(Self.bootstrapVariable).map({ String(cString: $0) }), !servers.isEmpty else {
+                throw SQLError(
+                    .invalidParameterValue, "missing option 'properties.bootstrap.servers' for connector '\(connector)'",
+                    hint: "add 'properties.bootstrap.servers' = 'host:9092' or set \(Self.bootstrapVariable)")
+            }
+            properties.append(("bootstrap.servers", servers))
+        }
+        self.properties = properties
+
+        switch try options.choice("scan.startup.mode", ["earliest-offset", "latest-offset", "group-offsets", "timestamp"],
+                                  default: "group-offsets") {
+        case "earliest-offset": startup = .earliest
+        case "latest-offset": startup = .latest
+        case "timestamp":
+            guard let millis = try options.int("scan.startup.timestamp-millis") else {
+                throw SQLError(.invalidParameterValue,
+                               "'scan.startup.mode' = 'timestamp' needs 'scan.startup.timestamp-millis' (epoch milliseconds)")
+            }
+            startup = .timestamp(millis)
+        default: startup = .groupOffsets
+        }
+        bounded = try options.choice("scan.bounded.mode", ["unbounded", "latest-offset"], default: "unbounded") == "latest-offset"
+        if let text = options["scan.watermark.idle-timeout"] {
+            guard let millis = FileFormat.durationMillis(text), millis > 0 else {
+                throw options.invalid("scan.watermark.idle-timeout", text, expected: "a duration such as '5 s'")
+            }
+            idleTimeoutMillis = millis
+        }
+        timeoutMillis = 30_000
+        if let text = options["timeout"] {
+            guard let millis = FileFormat.durationMillis(text), millis > 0 else {
+                throw options.invalid("timeout", text, expected: "a duration such as '30 s'")
+            }
+            timeoutMillis = millis
+        }
+
+        let valueKey = ["value.format", "format", "value_format"].first { options.contains($0) }
+        guard let valueKey, let value = KafkaFormat(name: options[valueKey]!.trimmingSpaces) else {
+            if let valueKey {
+                throw options.invalid(valueKey, options[valueKey]!, expected: "one of 'json', 'csv', 'raw'")
+            }
+            throw SQLError(.invalidParameterValue, "missing option 'format' for connector '\(connector)'",
+                           hint: "add 'format' = 'json' (or 'csv', 'raw')")
+        }
+        valueFormat = value
+        let keyKey = ["key.format", "key_format"].first { options.contains($0) }
+        if let keyKey {
+            guard let key = KafkaFormat(name: options[keyKey]!.trimmingSpaces) else {
+                throw options.invalid(keyKey, options[keyKey]!, expected: "one of 'json', 'csv', 'raw'")
+            }
+            keyFormat = key
+        } else {
+            keyFormat = value
+        }
+        keyFields = (options["key.fields"] ?? "").split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+
+        csv = CSVOptions()
+        if let delimiter = options["csv.field-delimiter"] ?? options["value.csv.field-delimiter"] {
+            let bytes = Array((delimiter == "\\t" ? "\t" : delimiter).utf8)
+            guard bytes.count == 1 else { throw options.invalid("csv.field-delimiter", delimiter, expected: "a single character") }
+            csv.delimiter = bytes[0]
+        }
+        if let quote = options["csv.quote-character"] {
+            let bytes = Array(quote.utf8)
+            guard bytes.count == 1 else { throw options.invalid("csv.quote-character", quote, expected: "a single character") }
+            csv.quote = bytes[0]
+        }
+        if let literal = options["csv.null-literal"] { csv.nullLiteral = Array(literal.utf8) }
+        ignoreParseErrors = try valueFormat == .csv
+            ? options.bool("csv.ignore-parse-errors", default: false)
+            : options.bool(options.contains("value.json.ignore-parse-errors") ? "value.json.ignore-parse-errors" : "json.ignore-parse-errors",
+                           default: false)
+        onError = OnError(rawValue: try options.choice("on-error", ["skip", "fail"], default: "skip"))!
+        if try options.choice("sink.delivery-guarantee", ["none", "at-least-once", "exactly-once"], default: "at-least-once")
+            == "exactly-once" {
+            throw SQLError(.featureNotSupported, "'sink.delivery-guarantee' = 'exactly-once' is not supported yet",
+                           hint: "Kafka sinks deliver at least once")
+        }
+    }
+
+    /// A librdkafka property as given, if any.
+    func property(_ key: String) -> String? { properties.first { $0.key == key }?.value }
+
+    var bootstrapServers: String { property("bootstrap.servers") ?? "" }
+}

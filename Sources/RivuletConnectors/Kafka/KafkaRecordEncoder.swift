@@ -1,0 +1,75 @@
+import RivuletCore
+
+/// Encodes the rows of a batch as Kafka message values or keys, one byte string per row:
+/// a JSON object, a CSV record (without its line end), or the text of a single VARCHAR (raw,
+/// where NULL gives no bytes at all).
+struct KafkaRecordEncoder {
+    private let format: KafkaFormat
+    private let quote: UInt8
+    // Two optionals rather than an enum, so encoding mutates the encoders' buffers in place.
+    private var json: JSONLinesEncoder?
+    private var csv: CSVEncoder?
+    private var bytes: [UInt8] = []
+    /// Row `i` is `bytes[starts[i]..<ends[i]]`, or NULL when `starts[i] < 0`.
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+
+    init(format: KafkaFormat, types: [SQLType], names: [String], csv options: CSVOptions) {
+        self.format = format
+        quote = options.quote
+        switch format {
+        case .json: json = JSONLinesEncoder(types: types, names: names)
+        case .csv: csv = CSVEncoder(types: types, options: options)
+        case .raw: break
+        }
+    }
+
+    /// Encodes every row of `batch` (whose columns are the ones this encoder was made for).
+    mutating func encode(_ batch: RowBatch) {
+        bytes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        switch format {
+        case .raw:
+            let column = batch.columns[0]
+            for row in 0..<batch.count {
+                if column.isNull(row) {
+                    starts.append(-1)
+                    ends.append(-1)
+                    continue
+                }
+                starts.append(bytes.count)
+                column.strings.withBytes(row) { bytes.append(contentsOf: $0) }
+                ends.append(bytes.count)
+            }
+        case .json:
+            json!.encode(batch, into: &bytes)
+            splitLines(quoted: false)
+        case .csv:
+            csv!.encode(batch, into: &bytes)
+            splitLines(quoted: true)
+        }
+    }
+
+    /// Row `row` of the last batch encoded; nil for NULL (raw).
+    func withRow<T>(_ row: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> T) rethrows -> T {
+        guard starts[row] >= 0 else { return try body(nil) }
+        return try bytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[starts[row]..<ends[row]]))
+        }
+    }
+
+    /// Finds the line end of each record: JSON escapes line breaks; CSV may quote them.
+    private mutating func splitLines(quoted: Bool) {
+        var start = 0
+        var inQuotes = false
+        for (i, byte) in bytes.enumerated() {
+            if quoted, byte == quote { inQuotes.toggle() }
+            if byte == 10, !inQuotes {
+                starts.append(start)
+                ends.append(i)
+                start = i + 1
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import CRdKafka
+public import RivuletCore
+import RivuletPlanner
+public import RivuletRuntime
+
+/// Produces a query's rows to a Kafka topic through librdkafka.
+///
+/// `kafka` appends every row as a message (value in `format`, key from `key.fields` when set,
+/// partition chosen from the key); a changelog row is an error. `upsert-kafka` keys each message
+/// by the primary key: `+I`/`+U` write the row, `-D` writes a tombstone (no value), and `-U` is
+/// skipped because the `+U` that follows replaces the value (a tombstone in between would show
+/// readers a delete that never happened). `flush` waits for every delivery report and throws
+/// if any message failed or is still undelivered after the timeout — nothing is dropped silently.
+public final class KafkaSinkWriter: SinkWriter {
+    private let relationName: String
+    private let topicName: String
+    private let upsert: Bool
+    private let options: KafkaOptions
+    private let client: KafkaClient
+    private let topic: OpaquePointer
+    private let reports = KafkaDeliveryReports()
+    private var values: KafkaRecordEncoder
+    private var keys: KafkaRecordEncoder?
+    private let keyColumns: [Int]
+    private var produced = 0
+
+    init(relation: Relation, options: KafkaOptions, upsert: Bool) throws {
+        relationName = relation.name
+        self.options = options
+        self.upsert = upsert
+        guard options.topics.count == 1 else {
+            throw SQLError(.invalidParameterValue, "a Kafka sink writes to one topic, not \(options.topics.joined(separator: ";"))")
+        }
+        topicName = options.topics[0]
+        let schema = relation.schema
+        if upsert {
+            guard !relation.primaryKey.isEmpty else {
+                throw SQLError(.invalidParameterValue, "connector 'upsert-kafka' needs a PRIMARY KEY: it is the message key",
+                               hint: "declare PRIMARY KEY (...) NOT ENFORCED")
+            }
+            keyColumns = relation.primaryKey
+        } else {
+            keyColumns = try options.keyFields.map { (name: String) throws(SQLError) -> Int in
+                guard let index = schema.firstIndex(of: name) else {
+                    throw SQLError(.undefinedColumn, "'key.fields' names column '\(name)', which '\(relation.name)' does not declare")
+                }
+                return index
+            }
+        }
+        if options.valueFormat == .raw, schema.count != 1 || schema[0].type != .varchar {
+            throw SQLError(.invalidParameterValue, "format 'raw' writes exactly one VARCHAR column")
+        }
+        if !keyColumns.isEmpty, options.keyFormat == .raw, keyColumns.count != 1 || schema[keyColumns[0]].type != .varchar {
+            throw SQLError(.invalidParameterValue, "key format 'raw' needs exactly one VARCHAR key column")
+        }
+        values = KafkaRecordEncoder(format: options.valueFormat, types: schema.types, names: schema.names, csv: options.csv)
+        if !keyColumns.isEmpty {
+            keys = KafkaRecordEncoder(
+                format: options.keyFormat, types: keyColumns.map { schema[$0].type }, names: keyColumns.map { schema[$0].name },
+                csv: options.csv)
+        }
+        let reports = reports
+        client = try KafkaClient(
+            .producer,
+            properties: [("message.timeout.ms", String(options.timeoutMillis)), ("log_level", "2")] + options.properties
+        ) { conf in
+            rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(reports).toOpaque())
+            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
+                guard let message, let opaque else { return }
+                let reports = Unmanaged<KafkaDeliveryReports>.fromOpaque(opaque).takeUnretainedValue()
+                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    reports.delivered += 1
+                } else {
+                    reports.failed += 1
+                    if reports.firstError == nil { reports.firstError = KafkaClient.describe(message.pointee.err) }
+                }
+            }
+        }
+        // Fail now, not at the first flush, when the topic is missing or the brokers are down.
+        _ = try client.partitions(of: topicName, timeoutMillis: options.timeoutMillis)
+        guard let topic = rd_kafka_topic_new(client.handle, topicName, nil) else {
+            throw SQLError(.invalidParameterValue, "invalid Kafka topic name '\(topicName)'")
+        }
+        self.topic = topic
+    }
+
+    deinit {
+        rd_kafka_topic_destroy(topic)
+    }
+
+    public func write(_ batch: RowBatch) throws {
+        guard batch.count > 0 else { return }
+        if !upsert, let kinds = batch.kinds, kinds.contains(where: { $0 != .insert }) {
+            throw SQLError(.featureNotSupported, "connector 'kafka' is append-only, but '\(relationName)' receives updates",
+                           hint: "use 'connector' = 'upsert-kafka' with a PRIMARY KEY")
+        }
+        values.encode(batch)
+        if keys != nil { keys!.encode(RowBatch(columns: keyColumns.map { batch.columns[$0] }, count: batch.count)) }
+        for row in 0..<batch.count {
+            let kind = batch.kind(row)
+            if kind == .updateBefore { continue }
+            let tombstone = kind == .delete
+            try withKey(row) { key in
+                if tombstone {
+                    try produce(value: nil, key: key)
+                } else {
+                    try values.withRow(row) { value in try produce(value: value, key: key) }
+                }
+            }
+        }
+        rd_kafka_poll(client.handle, 0)
+        try checkReports()
+    }
+
+    public func flush() throws {
+        let error = rd_kafka_flush(client.handle, Int32(clamping: options.timeoutMillis + 5_000))
+        try checkReports()
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let pending = rd_kafka_outq_len(client.handle)
+            throw SQLError(.connectionFailure,
+                           "\(pending) message\(pending == 1 ? "" : "s") to Kafka topic '\(topicName)' still undelivered after \(options.timeoutMillis / 1000) s",
+                           hint: "check that the brokers at \(client.bootstrapServers) are running")
+        }
+    }
+
+    public func close() throws {
+        try flush()
+    }
+
+    private func withKey(_ row: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
+        guard let keys else { return try body(nil) }
+        try keys.withRow(row, body)
+    }
+
+    private func produce(value: UnsafeBufferPointer<UInt8>?, key: UnsafeBufferPointer<UInt8>?) throws {
+        let started = SystemClock.monotonicNanos() / 1_000_000
+        while true {
+            let status = rd_kafka_produce(
+                topic, -1, 0x2 /* RD_KAFKA_MSG_F_COPY */,
+                UnsafeMutableRawPointer(mutating: value?.baseAddress), value?.count ?? 0,
+                key?.baseAddress, key?.count ?? 0, nil)
+            if status == 0 {
+                produced += 1
+                return
+            }
+            let error = rd_kafka_last_error()
+            guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
+                throw SQLError(.ioError, "cannot produce to Kafka topic '\(topicName)': \(KafkaClient.describe(error))")
+            }
+            // The local queue is full: serve delivery reports until there is room.
+            rd_kafka_poll(client.handle, 100)
+            try checkReports()
+            if SystemClock.monotonicNanos() / 1_000_000 - started > UInt64(options.timeoutMillis) {
+                throw SQLError(.connectionFailure, "Kafka topic '\(topicName)': the producer queue stayed full for \(options.timeoutMillis / 1000) s",
+                               hint: "check that the brokers at \(client.bootstrapServers) are running")
+            }
+        }
+    }
+
+    private func checkReports() throws {
+        guard reports.failed > 0 else { return }
+        throw SQLError(.connectionFailure,
+                       "\(reports.failed) message\(reports.failed == 1 ? "" : "s") to Kafka topic '\(topicName)' could not be delivered: \(reports.firstError ?? "unknown error")")
+    }
+}

@@ -1,0 +1,293 @@
+import CRdKafka
+public import RivuletCore
+import RivuletPlanner
+public import RivuletRuntime
+
+/// Reads Kafka topics through a librdkafka consumer, one queue per partition.
+///
+/// Partitions are read in turn, one message from each (in topic and partition order), so the
+/// order of rows — and with it the per-partition watermarks and which rows are late — depends
+/// only on each partition's contents. A bounded read (`scan.bounded.mode = 'latest-offset'`)
+/// waits for each partition's turn until it has a message or has reached the end offset taken
+/// when the read started, fails when the cluster makes no progress for `timeout`, and commits
+/// the end offsets to `properties.group.id` (when set) once everything has been read.
+/// An unbounded read skips a partition that has nothing right now; after
+/// `scan.watermark.idle-timeout` without messages the partition no longer holds the watermark.
+public final class KafkaSourceReader: SourceReader {
+    private struct Partition {
+        var topic: String
+        var id: Int32
+        var queue: OpaquePointer?
+        /// The offset of the next message expected.
+        var next: Int64
+        /// The end of a bounded read: the high watermark when the read started.
+        var end: Int64
+        var finished: Bool
+        /// A message taken from the queue but not yet decoded.
+        var head: UnsafeMutablePointer<rd_kafka_message_t>?
+        var lastMessageMillis: UInt64
+    }
+
+    private let options: KafkaOptions
+    private let client: KafkaClient
+    private let decoder: KafkaRecordDecoder
+    private var partitions: [Partition] = []
+    private var cursor = 0
+    private var watermarks: PartitionWatermarks?
+    /// The output column holding event time, when the relation declares a watermark.
+    private let timeSlot: Int?
+    private var lastError: String?
+    private var committed = false
+
+    /// The source's watermark after the rows returned so far.
+    public var watermark: Int64 { watermarks?.watermark ?? Watermark.none }
+
+    init(relation: Relation, columns: [Int], options: KafkaOptions, context: ConnectorContext) throws {
+        self.options = options
+        decoder = KafkaRecordDecoder(relation: relation, columns: columns, options: options, badRecords: context.badRecords)
+        if let spec = relation.watermark, let slot = columns.firstIndex(of: spec.column) {
+            timeSlot = slot
+        } else {
+            timeSlot = nil
+        }
+        var properties: [(key: String, value: String)] = [("enable.partition.eof", "true"), ("log_level", "2")]
+        if options.bounded { properties.append(("enable.auto.commit", "false")) }
+        // librdkafka's consumer wants a group even for assigned partitions; without the user's,
+        // a private one that nothing is ever committed to.
+        if options.property("group.id") == nil {
+            properties.append(("group.id", "rivulet-\(relation.name)-\(UInt64.random(in: 0...UInt64.max))"))
+            properties.append(("enable.auto.commit", "false"))
+        }
+        properties += options.properties
+        client = try KafkaClient(.consumer, properties: properties)
+        let groupID = options.property("group.id")
+        if options.startup == .groupOffsets, groupID == nil {
+            throw SQLError(.invalidParameterValue, "'scan.startup.mode' = 'group-offsets' (the default) needs 'properties.group.id'",
+                           hint: "set 'properties.group.id', or 'scan.startup.mode' = 'earliest-offset'")
+        }
+        let now = SystemClock.monotonicNanos() / 1_000_000
+        for topic in options.topics {
+            for id in try client.partitions(of: topic, timeoutMillis: options.timeoutMillis) {
+                partitions.append(Partition(topic: topic, id: id, next: 0, end: .max, finished: false, lastMessageMillis: now))
+            }
+        }
+        try resolveStartOffsets()
+        watermarks = relation.watermark.map { PartitionWatermarks(partitionCount: partitions.count, delayMillis: $0.delayMillis) }
+        for index in partitions.indices where partitions[index].finished { watermarks?.finish(index) }
+        try assign()
+    }
+
+    deinit {
+        for partition in partitions {
+            if let head = partition.head { rd_kafka_message_destroy(head) }
+            if let queue = partition.queue { rd_kafka_queue_destroy(queue) }
+        }
+        rd_kafka_consumer_close(client.handle)
+    }
+
+    public func nextBatch(maxRows: Int) throws -> RowBatch? {
+        var arrival: [Int64] = []
+        var misses = 0
+        while decoder.count < maxRows {
+            if partitions.allSatisfy(\.finished) { break }
+            let index = cursor
+            if partitions[index].finished {
+                cursor = (cursor + 1) % partitions.count
+                continue
+            }
+            guard let message = try take(index, waiting: options.bounded) else {
+                cursor = (cursor + 1) % partitions.count
+                if options.bounded { continue }
+                // Unbounded: a partition with nothing now is skipped; after a whole round with
+                // nothing, wait a little on the next one and return what there is.
+                misses += 1
+                if misses >= partitions.count {
+                    markIdlePartitions()
+                    if decoder.count == 0 { partitions[cursor].head = consume(cursor, waitMillis: 100) }
+                    break
+                }
+                continue
+            }
+            misses = 0
+            defer { rd_kafka_message_destroy(message) }
+            let first = decoder.count
+            let produced = try decoder.decode(message, topic: partitions[index].topic)
+            partitions[index].next = message.pointee.offset + 1
+            partitions[index].lastMessageMillis = SystemClock.monotonicNanos() / 1_000_000
+            if watermarks != nil {
+                watermarks!.setIdle(index, false)
+                for row in first..<(first + produced) {
+                    arrival.append(watermarks!.watermark)
+                    if let timeSlot, let time = decoder.time(slot: timeSlot, row: row) {
+                        watermarks!.observe(eventTime: time, partition: index)
+                    }
+                }
+            }
+            if options.bounded, partitions[index].next >= partitions[index].end { finish(index) }
+            cursor = (cursor + 1) % partitions.count
+        }
+        if decoder.count == 0, options.bounded, partitions.allSatisfy(\.finished) {
+            try commitOffsets()
+            return nil
+        }
+        var batch = decoder.takeBatch()
+        if let watermarks {
+            batch.arrivalWatermarks = arrival
+            batch.sourceWatermark = watermarks.watermark
+        }
+        return batch
+    }
+
+    /// Where each partition's read starts (and, bounded, ends), from the startup mode.
+    private func resolveStartOffsets() throws {
+        var lows: [Int64] = []
+        var highs: [Int64] = []
+        for partition in partitions {
+            var low: Int64 = 0
+            var high: Int64 = 0
+            let error = rd_kafka_query_watermark_offsets(client.handle, partition.topic, partition.id, &low, &high,
+                                                         Int32(clamping: options.timeoutMillis))
+            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                throw client.unreachable(error, doing: "reading the offsets of \(partition.topic)/\(partition.id)")
+            }
+            lows.append(low)
+            highs.append(high)
+        }
+        var starts: [Int64]
+        switch options.startup {
+        case .earliest: starts = lows
+        case .latest: starts = highs
+        case .groupOffsets:
+            let committed = try lookup(-1001 /* RD_KAFKA_OFFSET_INVALID */) { list in
+                rd_kafka_committed(client.handle, list, Int32(clamping: options.timeoutMillis))
+            }
+            let reset = (options.property("auto.offset.reset") ?? "latest").lowercased()
+            let fromStart = ["earliest", "smallest", "beginning"].contains(reset)
+            starts = committed.indices.map { i in committed[i] >= 0 ? committed[i] : (fromStart ? lows[i] : highs[i]) }
+        case .timestamp(let millis):
+            let found = try lookup(millis) { list in
+                rd_kafka_offsets_for_times(client.handle, list, Int32(clamping: options.timeoutMillis))
+            }
+            starts = found.indices.map { i in found[i] >= 0 ? found[i] : highs[i] }
+        }
+        for i in partitions.indices {
+            partitions[i].next = min(max(starts[i], lows[i]), highs[i])
+            if options.bounded {
+                partitions[i].end = highs[i]
+                partitions[i].finished = partitions[i].next >= highs[i]
+            }
+        }
+    }
+
+    /// Runs a librdkafka call over a list of every partition with `offset` preset; returns the
+    /// offsets it left in the list.
+    private func lookup(_ offset: Int64, _ call: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> rd_kafka_resp_err_t) throws -> [Int64] {
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in partitions {
+            rd_kafka_topic_partition_list_add(list, partition.topic, partition.id).pointee.offset = offset
+        }
+        let error = call(list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw client.unreachable(error, doing: "looking up the start offsets of \(options.topics.joined(separator: ", "))")
+        }
+        return (0..<Int(list.pointee.cnt)).map { list.pointee.elems[$0].offset }
+    }
+
+    /// Gives each partition its own queue (so partitions can be read in turn) and assigns them.
+    private func assign() throws {
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for index in partitions.indices where !partitions[index].finished {
+            guard let queue = rd_kafka_queue_get_partition(client.handle, partitions[index].topic, partitions[index].id) else {
+                throw SQLError(.internalError, "no queue for Kafka partition \(partitions[index].topic)/\(partitions[index].id)")
+            }
+            rd_kafka_queue_forward(queue, nil)
+            partitions[index].queue = queue
+            rd_kafka_topic_partition_list_add(list, partitions[index].topic, partitions[index].id).pointee.offset = partitions[index].next
+        }
+        let error = rd_kafka_assign(client.handle, list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw client.unreachable(error, doing: "assigning partitions of \(options.topics.joined(separator: ", "))")
+        }
+    }
+
+    /// The next message of partition `index`, or nil when there is none now (unbounded) or the
+    /// partition has reached its end (bounded).
+    private func take(_ index: Int, waiting: Bool) throws -> UnsafeMutablePointer<rd_kafka_message_t>? {
+        if let head = partitions[index].head {
+            partitions[index].head = nil
+            return head
+        }
+        let started = SystemClock.monotonicNanos() / 1_000_000
+        while true {
+            if let message = consume(index, waitMillis: waiting ? 100 : 0) { return message }
+            if partitions[index].finished || !waiting { return nil }
+            let waited = SystemClock.monotonicNanos() / 1_000_000 - started
+            if waited > UInt64(options.timeoutMillis) {
+                let partition = partitions[index]
+                throw SQLError(
+                    .connectionFailure,
+                    "no progress reading Kafka partition \(partition.topic)/\(partition.id) for \(options.timeoutMillis / 1000) s: "
+                        + "at offset \(partition.next), expected records up to \(partition.end - 1)"
+                        + (lastError.map { " (last error: \($0))" } ?? ""),
+                    hint: "check that the brokers at \(client.bootstrapServers) are running, or raise 'timeout'")
+            }
+        }
+    }
+
+    /// One data message from the partition's queue; end-of-partition events and errors are
+    /// handled here and give nil.
+    private func consume(_ index: Int, waitMillis: Int32) -> UnsafeMutablePointer<rd_kafka_message_t>? {
+        pollEvents()
+        guard let queue = partitions[index].queue, let message = rd_kafka_consume_queue(queue, waitMillis) else { return nil }
+        let error = message.pointee.err
+        if error == RD_KAFKA_RESP_ERR_NO_ERROR { return message }
+        defer { rd_kafka_message_destroy(message) }
+        if error == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+            // Offsets below the end that carry no message (transaction markers, compaction).
+            if options.bounded, message.pointee.offset >= partitions[index].end { finish(index) }
+        } else {
+            lastError = KafkaClient.describe(error)
+        }
+        return nil
+    }
+
+    /// Errors the consumer reports outside any partition (brokers down, authentication).
+    private func pollEvents() {
+        while let event = rd_kafka_consumer_poll(client.handle, 0) {
+            if event.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR { lastError = KafkaClient.describe(event.pointee.err) }
+            rd_kafka_message_destroy(event)
+        }
+    }
+
+    private func finish(_ index: Int) {
+        partitions[index].finished = true
+        watermarks?.finish(index)
+    }
+
+    private func markIdlePartitions() {
+        guard let timeout = options.idleTimeoutMillis, watermarks != nil else { return }
+        let now = SystemClock.monotonicNanos() / 1_000_000
+        for index in partitions.indices where partitions[index].head == nil && !partitions[index].finished
+            && now - partitions[index].lastMessageMillis >= UInt64(timeout) {
+            watermarks!.setIdle(index, true)
+        }
+    }
+
+    /// After a bounded read, the consumer group's offsets move to where the read ended, so lag
+    /// tools see the progress.
+    private func commitOffsets() throws {
+        guard !committed, options.property("group.id") != nil, !partitions.isEmpty else { return }
+        committed = true
+        let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in partitions {
+            rd_kafka_topic_partition_list_add(list, partition.topic, partition.id).pointee.offset = partition.next
+        }
+        let error = rd_kafka_commit(client.handle, list, 0)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw client.unreachable(error, doing: "committing offsets of group '\(options.property("group.id")!)'")
+        }
+    }
+}
