@@ -139,11 +139,13 @@ final class ConnectionHandler {
         canceller.reset()
         do {
             let outcomes = try await requireSession().execute(sql)
+            var pending: [ConnectionStateMachine.Action] = []
             if outcomes.isEmpty { encoder.encode(.emptyQueryResponse) }
             for outcome in outcomes {
                 switch outcome {
                 case .command(let tag):
                     encoder.encode(.commandComplete(tag))
+                    pending += machine.commandCompleted(tag: tag)
                 case .rows(let source):
                     encoder.encode(.rowDescription(ColumnDescription.describing(source.schema)))
                     var cursor = RowCursor(source)
@@ -153,7 +155,7 @@ final class ConnectionHandler {
                     throw error
                 }
             }
-            return machine.executionCompleted()
+            return pending + machine.executionCompleted()
         } catch {
             return isClosed ? [] : machine.executionFailed(sqlError(from: error))
         }
@@ -175,7 +177,7 @@ final class ConnectionHandler {
                     return machine.executionCompleted()
                 case .command(let tag):
                     encoder.encode(.commandComplete(tag))
-                    return machine.executionCompleted()
+                    return machine.commandCompleted(tag: tag) + machine.executionCompleted()
                 case .failed(let error):
                     throw error
                 case .rows(let source):

@@ -115,6 +115,10 @@ public struct ConnectionStateMachine: Sendable {
     }
 
     public private(set) var state: State = .awaitingStartup
+    /// Reported in ReadyForQuery. The engine has no transactions of its own; the status follows
+    /// the BEGIN / COMMIT / ROLLBACK command tags it answers with, so that drivers that wrap
+    /// statements in transactions (psycopg, JDBC) stay in step.
+    public private(set) var transactionStatus: TransactionStatus = .idle
     public let configuration: Configuration
     private let randomBytes: @Sendable (Int) -> [UInt8]
 
@@ -355,7 +359,7 @@ public struct ConnectionStateMachine: Sendable {
             let portals = session.portals.keys.sorted()
             session.portals = [:]
             state = .ready(session)
-            return (portals.isEmpty ? [] : [.discardPortals(portals)]) + [.send(.readyForQuery(.idle))]
+            return (portals.isEmpty ? [] : [.discardPortals(portals)]) + [.send(.readyForQuery(transactionStatus))]
         default:
             return protocolViolation("unexpected Sync message")
         }
@@ -425,7 +429,7 @@ public struct ConnectionStateMachine: Sendable {
             // A simple Query also ends the implicit transaction, and the unnamed portal with it.
             session.portals[""] = nil
             state = .ready(session)
-            return [.send(.readyForQuery(.idle))]
+            return [.send(.readyForQuery(transactionStatus))]
         case .portal(let name):
             session.portals[name]?.suspended = false
             state = .ready(session)
@@ -433,6 +437,16 @@ public struct ConnectionStateMachine: Sendable {
         case .describeStatement, .describePortal:
             return unexpectedReport("executionCompleted")
         }
+    }
+
+    /// A statement finished with this command tag (reported before `executionCompleted`).
+    public mutating func commandCompleted(tag: String) -> [Action] {
+        switch tag.uppercased() {
+        case "BEGIN", "START TRANSACTION": transactionStatus = .inTransaction
+        case "COMMIT", "ROLLBACK": transactionStatus = .idle
+        default: break
+        }
+        return []
     }
 
     /// A portal stopped at its row limit.
@@ -450,7 +464,8 @@ public struct ConnectionStateMachine: Sendable {
         switch execution {
         case .simpleQuery:
             state = .ready(session)
-            return [.send(.errorResponse(ErrorFields(error))), .send(.readyForQuery(.idle))]
+            if transactionStatus == .inTransaction { transactionStatus = .failedTransaction }
+            return [.send(.errorResponse(ErrorFields(error))), .send(.readyForQuery(transactionStatus))]
         case .describeStatement(_, let substitution):
             return extendedError(session, substitution.mapped(error))
         case .describePortal(let name), .portal(let name):
@@ -467,6 +482,7 @@ public struct ConnectionStateMachine: Sendable {
 
     private mutating func extendedError(_ session: Session, _ error: SQLError) -> [Action] {
         state = .skippingToSync(session)
+        if transactionStatus == .inTransaction { transactionStatus = .failedTransaction }
         return [.send(.errorResponse(ErrorFields(error)))]
     }
 

@@ -27,4 +27,16 @@ struct ConnectionStateMachineSimpleQueryTests {
         _ = machine.queryReceived("PUSH")
         #expect(machine.queryReceived("SELECT 1").last == .closeConnection)
     }
+
+    @Test func transactionStatusFollowsCommandTags() {
+        var machine = ConnectionStateMachine.ready()
+        _ = machine.queryReceived("BEGIN")
+        #expect(machine.commandCompleted(tag: "BEGIN") == [])
+        #expect(machine.executionCompleted() == [.send(.readyForQuery(.inTransaction))])
+        _ = machine.queryReceived("SELECT a FORM t")
+        #expect(machine.executionFailed(SQLError.syntax("bad", at: nil)).last == .send(.readyForQuery(.failedTransaction)))
+        _ = machine.queryReceived("ROLLBACK")
+        _ = machine.commandCompleted(tag: "ROLLBACK")
+        #expect(machine.executionCompleted() == [.readyForQuery])
+    }
 }

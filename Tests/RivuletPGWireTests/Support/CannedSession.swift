@@ -9,7 +9,8 @@ import Synchronization
 /// - `SELECT 1` → one INT column `one`.
 /// - `ROWS n` → n rows of (INT, VARCHAR, BOOLEAN, TIMESTAMP(3), DOUBLE, DECIMAL(10,2), DATE, NULL).
 /// - `PUSH` → an endless row stream (one row every 5 ms) until cancelled.
-/// - `CREATE ...` → `CREATE STREAM`; `INSERT ...` → `INSERT 0 3`; `SET ...` → `SET`.
+/// - `CREATE ...` → `CREATE STREAM`; `INSERT ...` → `INSERT 0 3`; `SET ...` → `SET`;
+///   `BEGIN`, `COMMIT`, `ROLLBACK` → their own tags.
 /// - anything containing `FORM` → 42601 at that word; anything else → 42601 at the statement.
 final class CannedSession: SQLSession {
     private let pushCancelled = Mutex<(@Sendable () -> Void)?>(nil)
@@ -56,7 +57,8 @@ final class CannedSession: SQLSession {
         let text = Substring(sql).trimmingSpaces().uppercased()
         if text.hasPrefix("SELECT 1") { return Schema([Field("one", .integer)]) }
         if text.hasPrefix("ROWS") || text.hasPrefix("PUSH") { return Self.rowsSchema }
-        if text.hasPrefix("CREATE") || text.hasPrefix("INSERT") || text.hasPrefix("SET") { return nil }
+        if text.hasPrefix("COUNT") { return Schema([Field("value", .varchar)]) }
+        if ["CREATE", "INSERT", "SET", "BEGIN", "COMMIT", "ROLLBACK"].contains(where: text.hasPrefix) { return nil }
         throw SQLError.syntax("unknown statement", at: Self.span(0, sql))
     }
 
@@ -99,6 +101,7 @@ final class CannedSession: SQLSession {
         if upper.hasPrefix("CREATE") { return .command(tag: "CREATE STREAM") }
         if upper.hasPrefix("INSERT") { return .command(tag: "INSERT 0 3") }
         if upper.hasPrefix("SET") { return .command(tag: "SET") }
+        if upper == "BEGIN" || upper == "COMMIT" || upper == "ROLLBACK" { return .command(tag: upper) }
         throw SQLError.syntax("unknown statement", at: Self.span(offset, whole))
     }
 
