@@ -50,6 +50,8 @@ enum CastKernels {
                     return r
                 }
             case .decimal(_, let from):
+                // Same scale and room for any Int64: the values stay as they are.
+                if from == scale, precision >= DecimalMath.maxInt64Digits { return retyped(x, target) }
                 return ints(x, target) { v in
                     guard let r = DecimalMath.rescale(v, from: from, to: scale), DecimalMath.fits(r, precision: precision) else { return nil }
                     return r

@@ -44,9 +44,12 @@ enum DecimalMath {
         return p
     }
 
+    /// Every Int64 has at most this many digits, so it fits any DECIMAL this precise.
+    static let maxInt64Digits = 19
+
     /// Whether `value` fits DECIMAL(precision, _).
     @inline(__always)
     static func fits(_ value: Int64, precision: Int) -> Bool {
-        precision >= 19 || value.magnitude < UInt64(power(min(precision, 18)))
+        precision >= maxInt64Digits || value.magnitude < UInt64(power(min(precision, 18)))
     }
 }
