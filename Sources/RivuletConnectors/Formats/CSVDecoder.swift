@@ -40,6 +40,10 @@ final class CSVDecoder {
         let lf: UInt8 = 10
         let cr: UInt8 = 13
         var pos = start
+        // The pending row lives in a local for the loop: a stored property of a class would
+        // pay an exclusivity check on every field.
+        var pending = self.pending
+        defer { self.pending = pending }
         while batch.count < maxRows, pos < n {
             let first = data[pos]
             if first == lf {
@@ -111,7 +115,7 @@ final class CSVDecoder {
                     let slot = slotOfField[field]
                     if slot >= 0 {
                         let text = UnsafeBufferPointer(rebasing: data[fieldStart..<fieldEnd])
-                        if let reason = setField(slot, text, quoted: quoted, escapedQuotes: escapedQuotes) {
+                        if let reason = setField(slot, text, quoted: quoted, escapedQuotes: escapedQuotes, in: &pending) {
                             failure = reason
                         }
                     }
@@ -162,7 +166,9 @@ final class CSVDecoder {
     }
 
     @inline(__always)
-    private func setField(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>, quoted: Bool, escapedQuotes: Bool) -> String? {
+    private func setField(
+        _ slot: Int, _ text: UnsafeBufferPointer<UInt8>, quoted: Bool, escapedQuotes: Bool, in pending: inout PendingRow
+    ) -> String? {
         if let literal = options.nullLiteral, text.elementsEqual(literal) {
             pending.setNull(slot)
             return nil
@@ -179,13 +185,13 @@ final class CSVDecoder {
                 i += text[i] == options.quote ? 2 : 1
             }
             let reason = pending.setScratchString(slot, start: start, end: pending.scratch.count)
-            return ignoring(reason, slot)
+            return ignoring(reason, slot, in: &pending)
         }
-        return ignoring(pending.set(slot, text: text), slot)
+        return ignoring(pending.set(slot, text: text), slot, in: &pending)
     }
 
     @inline(__always)
-    private func ignoring(_ reason: String?, _ slot: Int) -> String? {
+    private func ignoring(_ reason: String?, _ slot: Int, in pending: inout PendingRow) -> String? {
         guard let reason else { return nil }
         if options.ignoreParseErrors {
             pending.setNull(slot)
