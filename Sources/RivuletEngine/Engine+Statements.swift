@@ -108,13 +108,13 @@ extension Engine {
         let plan: StreamPlan
         switch statement {
         case .query(let query):
-            plan = try QueryBinder(catalog: catalog).bind(query).plan
+            plan = try queryBinder().bind(query).plan
         case .insertSelect(let insert):
             guard let target = catalog.relation(named: insert.target.name.value) else { throw unknownRelation(insert.target) }
-            let bound = try QueryBinder(catalog: catalog).bind(insert.query)
+            let bound = try queryBinder().bind(insert.query)
             plan = try SinkMapping.plan(bound.plan, into: target, columns: insert.columns, at: insert.query.span)
         case .createRelationAsSelect(let create):
-            plan = try QueryBinder(catalog: catalog).bind(create.query).plan
+            plan = try queryBinder().bind(create.query).plan
         default:
             throw SQLError.unsupported("EXPLAIN takes a query, INSERT ... SELECT or CREATE ... AS SELECT", at: explain.span)
         }

@@ -55,7 +55,7 @@ public final class Engine {
             guard let target = catalog.relation(named: insert.target.name.value) else {
                 throw unknownRelation(insert.target)
             }
-            let bound = try QueryBinder(catalog: catalog).bind(insert.query)
+            let bound = try queryBinder().bind(insert.query)
             let plan = try SinkMapping.plan(bound.plan, into: target, columns: insert.columns, at: insert.query.span)
             var query = bound
             query.plan = plan
@@ -63,7 +63,7 @@ public final class Engine {
         case .insertValues(let insert):
             return try insertValues(insert)
         case .query(let query):
-            let bound = try QueryBinder(catalog: catalog).bind(query)
+            let bound = try queryBinder().bind(query)
             return .query(PreparedQuery(query: bound, sink: nil, sql: parsed.text))
         case .show(let show):
             return .rows(try self.show(show))
@@ -101,7 +101,7 @@ public final class Engine {
             if create.ifNotExists { return .completed("\(name) already exists") }
             throw SQLError(.duplicateTable, "'\(name)' already exists", at: create.name.span)
         }
-        let bound = try QueryBinder(catalog: catalog).bind(create.query)
+        let bound = try queryBinder().bind(create.query)
         var options: [String: String] = [:]
         for option in create.options { options[option.key.lowercased()] = option.value.text }
         let connector = options["connector"]?.lowercased() ?? "embedded"

@@ -10,6 +10,8 @@ public struct QueryBinder {
     let catalog: any Catalog
     /// Common table expressions in scope, by lower-cased name.
     var commonTables: [String: Query] = [:]
+    /// `table.exec.state.ttl`: how long a regular join keeps rows no one touched (approximate).
+    public var stateTTLMillis: Int64?
 
     public init(catalog: any Catalog) {
         self.catalog = catalog
@@ -84,12 +86,15 @@ public struct QueryBinder {
         guard let first = select.from.first else {
             throw SQLError.unsupported("SELECT without FROM is not supported; select from a stream or table", at: select.span)
         }
-        if select.from.count > 1 || { if case .join = first { return true } else { return false } }() {
-            try checkNamesOfJoin(select)
-            throw SQLError.unsupported("joins are not supported yet", at: select.from.count > 1 ? select.from[1].span : first.span)
+        _ = first
+        var input: Input
+        let remainingWhere: Expr?
+        if let topN = try bindTopNInput(select) {
+            (input, remainingWhere) = topN
+        } else {
+            (input, remainingWhere) = try bindJoinedFrom(select)
         }
-        var input = try bindTableReference(first)
-        if let whereClause = select.whereClause {
+        if let whereClause = remainingWhere {
             let predicate = try scalarBinder(for: input.scope, clause: "WHERE").bind(whereClause)
             guard predicate.type == .boolean || predicate.type == .null else {
                 throw SQLError(.datatypeMismatch, "WHERE needs a BOOLEAN condition, found \(predicate.type)", at: whereClause.span)
@@ -185,34 +190,8 @@ public struct QueryBinder {
         case .windowFunction(let function):
             return try bindWindowFunction(function)
         case .join(let join):
-            throw SQLError.unsupported("joins are not supported yet", at: join.span)
+            return try bindJoin(join)
         }
-    }
-
-    /// Resolves every column a join query names, so a misspelt or ambiguous name is reported
-    /// as such before the join itself is refused.
-    private func checkNamesOfJoin(_ select: Select) throws(SQLError) {
-        func scope(of reference: TableReference) throws(SQLError) -> Scope {
-            guard case .join(let join) = reference else { return try bindTableReference(reference).scope }
-            var combined = try scope(of: join.left)
-            combined.columns += try scope(of: join.right).columns
-            if let condition = join.condition { try check(condition, in: combined) }
-            return combined
-        }
-        func check(_ expr: Expr, in scope: Scope) throws(SQLError) {
-            if case .column(let reference) = expr {
-                _ = try scope.resolve(reference)
-                return
-            }
-            for child in expr.children { try check(child, in: scope) }
-        }
-        var combined = Scope(columns: [])
-        for reference in select.from { combined.columns += try scope(of: reference).columns }
-        var expressions: [Expr] = select.groupBy
-        for item in select.items { if case .expression(let selected) = item { expressions.append(selected.expr) } }
-        if let whereClause = select.whereClause { expressions.append(whereClause) }
-        if let having = select.having { expressions.append(having) }
-        for expr in expressions { try check(expr, in: combined) }
     }
 
     func bindNamed(_ name: ObjectName, alias: Identifier?) throws(SQLError) -> Input {
@@ -247,6 +226,8 @@ extension StreamPlan {
         case .project(let node): return node.timeColumn
         case .windowTable(let node): return node.input.eventTimeColumn
         case .windowAggregate, .groupAggregate: return nil
+        case .join(let node): return node.eventTimeColumn
+        case .topN(let node): return node.eventTimeColumn
         }
     }
 }

@@ -48,6 +48,10 @@ extension StreamPlan {
             let keys = node.keys.map { "$\($0)" }.joined(separator: ", ")
             let aggregates = node.aggregates.map(\.description).joined(separator: ", ")
             return "GroupAggregate: key=[\(keys)] aggregates=[\(aggregates)] state=accumulators per key \(output)"
+        case .join(let node):
+            return node.explainText + " " + output
+        case .topN(let node):
+            return node.explainText + " " + output
         }
     }
 }

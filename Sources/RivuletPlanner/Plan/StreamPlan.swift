@@ -11,6 +11,8 @@ public indirect enum StreamPlan: Sendable {
     case windowTable(WindowTable)
     case windowAggregate(WindowAggregate)
     case groupAggregate(GroupAggregate)
+    case join(Join)
+    case topN(TopN)
 
     /// Reads a declared source; assigns watermarks when the relation declares one.
     public struct Scan: Sendable {
@@ -122,6 +124,8 @@ public indirect enum StreamPlan: Sendable {
         case .windowTable(let node): return node.schema
         case .windowAggregate(let node): return node.schema
         case .groupAggregate(let node): return node.schema
+        case .join(let node): return node.schema
+        case .topN(let node): return node.schema
         }
     }
 
@@ -134,6 +138,8 @@ public indirect enum StreamPlan: Sendable {
         case .windowTable(let node): return node.input.appendOnly
         case .windowAggregate(let node): return node.emit == .final && node.input.appendOnly
         case .groupAggregate: return false
+        case .join(let node): return node.appendOnly
+        case .topN(let node): return node.appendOnly
         }
     }
 
@@ -145,6 +151,8 @@ public indirect enum StreamPlan: Sendable {
         case .windowTable(let node): return [node.input]
         case .windowAggregate(let node): return [node.input]
         case .groupAggregate(let node): return [node.input]
+        case .join(let node): return [node.left, node.right]
+        case .topN(let node): return [node.input]
         }
     }
 }

@@ -23,6 +23,13 @@ public enum PlanOptimizer {
         case .groupAggregate(var node):
             node.input = optimize(node.input)
             return .groupAggregate(node)
+        case .join(var node):
+            node.left = optimize(node.left)
+            node.right = optimize(node.right)
+            return .join(node)
+        case .topN(var node):
+            node.input = optimize(node.input)
+            return .topN(node)
         }
     }
 

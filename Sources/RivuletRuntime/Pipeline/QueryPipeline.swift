@@ -25,6 +25,8 @@ public final class QueryPipeline {
     private var scanLine: (text: String, depth: Int) = ("", 0)
     private var counters = QueryMetrics()
     private var finished = false
+    /// Plans with several sources (joins) run on this driver instead.
+    private var multiInput: MultiInputDriver?
 
     /// - Parameters:
     ///   - openSource: opens the reader for the plan's scan (through a `ConnectorRegistry` in
@@ -38,6 +40,11 @@ public final class QueryPipeline {
         self.sink = sink
         self.batchSize = max(1, batchSize)
         self.badRecordLog = badRecordLog
+        if plan.scanCount > 1 {
+            multiInput = try MultiInputDriver(plan: plan, openSource: openSource, sink: sink, batchSize: batchSize, badRecordLog: badRecordLog)
+            source = NoSource()
+            return
+        }
         var opened: (any SourceReader)?
         try Self.build(plan, depth: 0, into: &stages, source: &opened, assigner: &assigner, scanLine: &scanLine,
                        openSource: openSource, badRecordLog: badRecordLog)
@@ -49,6 +56,7 @@ public final class QueryPipeline {
     /// the output has been flushed and closed.
     @discardableResult
     public func step() throws -> Bool {
+        if let multiInput { return try multiInput.step() }
         if finished { return false }
         guard let batch = try source.nextBatch(maxRows: batchSize) else {
             try finish()
@@ -71,6 +79,7 @@ public final class QueryPipeline {
     }
 
     public var metrics: QueryMetrics {
+        if let multiInput { return multiInput.metrics }
         var current = counters
         current.lateRows = stages.reduce(0) { $0 + $1.op.lateRows }
         current.stateSize = stages.reduce(0) { $0 + $1.op.stateSize }
@@ -80,6 +89,7 @@ public final class QueryPipeline {
 
     /// The operator tree, output first: `01)TumblingWindowAggregate: ...`, `02)--Filter: ...`.
     public func explain() -> [String] {
+        if let multiInput { return multiInput.explain() }
         var lines = stages.reversed().map { ($0.op.describe(), $0.depth) }
         lines.append(scanLine)
         return lines.enumerated().map { i, line in
@@ -163,6 +173,11 @@ public final class QueryPipeline {
         case .groupAggregate(let node):
             try recurse(node.input, depth + 1)
             op = try GroupAggregate(node)
+        case .topN(let node):
+            try recurse(node.input, depth + 1)
+            op = try OperatorFactory.make(plan)
+        case .join:
+            throw SQLError.internal("a join runs on the multi-input driver")
         }
         stages.append(Stage(op: op, depth: depth))
     }

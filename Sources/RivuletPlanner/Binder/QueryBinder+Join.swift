@@ -1,0 +1,210 @@
+public import RivuletCore
+import RivuletSQL
+
+extension QueryBinder {
+    /// FROM with joins: `a JOIN b ON ...` (nested), or `FROM a, b` whose WHERE becomes the join
+    /// condition. Returns the joined input and the WHERE clause still to apply.
+    func bindJoinedFrom(_ select: Select) throws(SQLError) -> (Input, Expr?) {
+        if select.from.count == 1 { return (try bindTableReference(select.from[0]), select.whereClause) }
+        guard select.from.count == 2 else {
+            throw SQLError.unsupported("a FROM list joins at most two relations; write the joins with JOIN ... ON", at: select.from[2].span)
+        }
+        let join = Join(left: select.from[0], kind: .inner, right: select.from[1], condition: select.whereClause, span: select.span)
+        return (try bindJoin(join), nil)
+    }
+
+    func bindJoin(_ join: Join) throws(SQLError) -> Input {
+        var left = try materializedWindow(bindTableReference(join.left))
+        var asOf: Expr?
+        var right: Input
+        if case .named(let named) = join.right, let time = named.systemTimeAsOf {
+            asOf = time
+            right = try bindNamed(named.name, alias: named.alias)
+        } else {
+            right = try materializedWindow(bindTableReference(join.right))
+        }
+        let width = left.plan.schema.count
+        let leftTime = left.plan.eventTimeColumn
+        let rightTime = right.plan.eventTimeColumn
+        for i in left.scope.columns.indices { left.scope.columns[i].isEventTime = false }
+        for i in right.scope.columns.indices { right.scope.columns[i].isEventTime = false }
+        let combined = Scope(columns: left.scope.columns + right.scope.columns)
+
+        let kind: StreamPlan.Join.Kind
+        switch join.kind {
+        case .inner, .cross: kind = .inner
+        case .left: kind = .left
+        case .right: kind = .right
+        case .full: kind = .full
+        }
+        var conjuncts: [BoundExpr] = []
+        if let condition = join.condition {
+            let bound = try scalarBinder(for: combined, clause: "ON").bind(condition)
+            guard bound.type == .boolean || bound.type == .null else {
+                throw SQLError(.datatypeMismatch, "ON needs a BOOLEAN condition, found \(bound.type)", at: condition.span)
+            }
+            conjuncts = Self.conjuncts(of: bound)
+        } else if join.kind != .cross {
+            throw SQLError(.syntaxError, "a \(kind.rawValue.uppercased()) JOIN needs an ON condition", at: join.span)
+        }
+
+        // Equal keys: a left column = a right column of the same kind of value.
+        var leftKeys: [Int] = []
+        var rightKeys: [Int] = []
+        var rest: [BoundExpr] = []
+        for conjunct in conjuncts {
+            if case .call(.equal, let args, _) = conjunct, let a = args[0].unwrappedColumn, let b = args[1].unwrappedColumn {
+                let (l, r) = a < width ? (a, b) : (b, a)
+                if l < width, r >= width, Self.sameKeyDomain(combined.columns[l].type, combined.columns[r].type) {
+                    leftKeys.append(l)
+                    rightKeys.append(r - width)
+                    continue
+                }
+            }
+            rest.append(conjunct)
+        }
+
+        var strategy = StreamPlan.Join.Strategy.regular
+        var joinLeftTime: Int?
+        var joinRightTime: Int?
+        if let asOf {
+            strategy = .temporal
+            let probe = try scalarBinder(for: combined, clause: "FOR SYSTEM_TIME AS OF").bind(asOf)
+            guard let leftTime, probe.unwrappedColumn == leftTime else {
+                throw SQLError.unsupported("FOR SYSTEM_TIME AS OF must name the event-time column of the left input", at: asOf.span)
+            }
+            guard let key = right.plan.upsertKey, let rightTime, Set(key).isSubset(of: Set(rightKeys)) else {
+                throw SQLError.unsupported(
+                    "a temporal join needs a versioned table on the right: a TABLE with a PRIMARY KEY and a WATERMARK, joined on its whole primary key",
+                    at: join.right.span)
+            }
+            guard kind == .inner || kind == .left else {
+                throw SQLError.unsupported("a temporal join is INNER or LEFT", at: join.span)
+            }
+            joinLeftTime = leftTime
+            joinRightTime = rightTime
+        } else if let bounds = try intervalBounds(join, conjuncts: &rest, width: width, leftTime: leftTime, rightTime: rightTime) {
+            guard left.plan.appendOnly, right.plan.appendOnly else {
+                throw SQLError.unsupported("an interval join needs two append-only inputs", at: join.span)
+            }
+            strategy = .interval(lower: bounds.lower, upper: bounds.upper)
+            joinLeftTime = leftTime
+            joinRightTime = rightTime
+        } else if let lw = left.plan.windowColumns, let rw = right.plan.windowColumns, left.plan.appendOnly, right.plan.appendOnly,
+                  zip(leftKeys, rightKeys).contains(where: { $0 == (lw.start, rw.start) }),
+                  zip(leftKeys, rightKeys).contains(where: { $0 == (lw.end, rw.end) }) {
+            strategy = .window
+            joinLeftTime = lw.end
+            joinRightTime = rw.end
+        } else if left.plan.appendOnly, let key = right.plan.upsertKey, !key.isEmpty, Set(key).isSubset(of: Set(rightKeys)),
+                  kind == .inner || kind == .left {
+            strategy = .streamTable
+        }
+        let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .call(.and, [$0, $1], .boolean) }
+        let node = StreamPlan.Join(
+            left: left.plan, right: right.plan, kind: kind, strategy: strategy, leftKeys: leftKeys, rightKeys: rightKeys,
+            residual: residual, leftTime: joinLeftTime, rightTime: joinRightTime,
+            stateTTLMillis: strategy == .regular ? stateTTLMillis : nil)
+        let plan = StreamPlan.join(node)
+        var scope = combined
+        for i in scope.columns.indices { scope.columns[i].isEventTime = i == plan.eventTimeColumn }
+        return Input(plan: plan, scope: scope, window: nil)
+    }
+
+    /// A window table function joined directly: its rows, once per window, with the window columns.
+    private func materializedWindow(_ input: Input) throws(SQLError) -> Input {
+        guard let window = input.window else { return input }
+        if case .session = window.kind {
+            throw SQLError.unsupported("SESSION windows cannot be joined; aggregate them first", at: window.span)
+        }
+        var input = input
+        input.plan = .windowTable(.init(input: input.plan, window: WindowSpec(kind: window.kind, timeColumn: window.timeColumn)))
+        input.window = nil
+        return input
+    }
+
+    /// The interval `lower ≤ leftTime − rightTime ≤ upper` written as ksqlDB `WITHIN` or as a pair
+    /// of comparisons between the two event-time columns; the comparisons used are removed.
+    private func intervalBounds(
+        _ join: Join, conjuncts: inout [BoundExpr], width: Int, leftTime: Int?, rightTime: Int?
+    ) throws(SQLError) -> (lower: Int64, upper: Int64)? {
+        if let within = join.within {
+            guard leftTime != nil, rightTime != nil else {
+                throw SQLError(.datatypeMismatch, "WITHIN needs event time on both sides: declare TIMESTAMP or a WATERMARK", at: within.span)
+            }
+            guard let before = within.before.milliseconds, let after = (within.after ?? within.before).milliseconds else {
+                throw SQLError(.invalidParameterValue, "WITHIN is too large", at: within.span)
+            }
+            // ksqlDB: the right row may be up to `before` earlier and `after` later than the left row.
+            return (-after, before)
+        }
+        guard let leftTime, let rightTime else { return nil }
+        var lower: Int64?
+        var upper: Int64?
+        var used: [Int] = []
+        for (index, conjunct) in conjuncts.enumerated() {
+            guard case .call(let function, let args, _) = conjunct,
+                  [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(function),
+                  let x = Self.timeTerm(args[0]), let y = Self.timeTerm(args[1])
+            else { continue }
+            // x op y, with x = column + ox, y = column + oy; normalize to (left − right) op' k.
+            var op = function
+            let k: Int64
+            if x.column == leftTime, y.column == rightTime + width {
+                k = y.offset - x.offset
+            } else if x.column == rightTime + width, y.column == leftTime {
+                k = x.offset - y.offset
+                op = [.less: .greater, .lessOrEqual: .greaterOrEqual, .greater: .less, .greaterOrEqual: .lessOrEqual][op]!
+            } else {
+                continue
+            }
+            switch op {
+            case .greaterOrEqual: lower = max(lower ?? k, k)
+            case .greater: lower = max(lower ?? (k + 1), k + 1)
+            case .lessOrEqual: upper = min(upper ?? k, k)
+            default: upper = min(upper ?? (k - 1), k - 1)
+            }
+            used.append(index)
+        }
+        guard let lower, let upper else { return nil }
+        guard lower <= upper else {
+            throw SQLError(.invalidParameterValue, "the join's time bounds leave no interval for rows to match", at: join.condition?.span ?? join.span)
+        }
+        for index in used.reversed() { conjuncts.remove(at: index) }
+        return (lower, upper)
+    }
+
+    /// `column + constant interval` (or just `column`) over a timestamp.
+    private static func timeTerm(_ expr: BoundExpr) -> (column: Int, offset: Int64)? {
+        switch expr {
+        case .column(let index, let type) where type.isTimestamp:
+            return (index, 0)
+        case .cast(let inner, let type) where type.isTimestamp:
+            return timeTerm(inner)
+        case .call(.timestampAddInterval, let args, _):
+            guard let base = timeTerm(args[0]), let amount = constantMillis(args[1]) else { return nil }
+            return (base.column, base.offset + amount)
+        default:
+            return nil
+        }
+    }
+
+    private static func constantMillis(_ expr: BoundExpr) -> Int64? {
+        switch expr {
+        case .literal(.interval(let ms), _): return ms
+        case .call(.negate, let args, _): return constantMillis(args[0]).map { -$0 }
+        case .cast(let inner, _): return constantMillis(inner)
+        default: return nil
+        }
+    }
+
+    static func conjuncts(of expr: BoundExpr) -> [BoundExpr] {
+        if case .call(.and, let args, _) = expr { return args.flatMap { conjuncts(of: $0) } }
+        return [expr]
+    }
+
+    /// Whether values of the two types are equal exactly when their stored values are.
+    private static func sameKeyDomain(_ a: SQLType, _ b: SQLType) -> Bool {
+        a == b || (a.isInteger && b.isInteger) || (a.isTimestamp && b.isTimestamp)
+    }
+}

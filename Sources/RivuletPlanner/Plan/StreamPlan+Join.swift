@@ -1,0 +1,126 @@
+public import RivuletCore
+
+extension StreamPlan {
+    /// Two inputs joined on equal keys, plus an optional residual condition. Output columns:
+    /// every left column, then every right column (NULL on the side an outer row lacks).
+    ///
+    /// The strategy decides what state the join keeps and when it is dropped:
+    /// - `regular`: both sides kept per key (optionally for `stateTTLMillis`); a changelog out,
+    ///   outer rows retracted when their first match arrives. Accepts changelog inputs.
+    /// - `interval`: `lower ≤ leftTime − rightTime ≤ upper`; rows kept until the watermark
+    ///   makes them unmatchable, outer rows emitted then; append-only.
+    /// - `window`: both inputs are windowed (`leftTime`/`rightTime` are their `window_end`);
+    ///   each window's rows are joined when the window closes, then freed; append-only.
+    /// - `streamTable`: each left (stream) row joins the right table's current row for its key
+    ///   as it arrives; table updates only affect later stream rows.
+    /// - `temporal`: each left row joins the version of the right versioned table valid at its
+    ///   event time (`leftTime`), once the table's watermark has reached that time.
+    public struct Join: Sendable {
+        public enum Kind: String, Hashable, Sendable {
+            case inner, left, right, full
+
+            public var keepsLeftUnmatched: Bool { self == .left || self == .full }
+            public var keepsRightUnmatched: Bool { self == .right || self == .full }
+        }
+
+        public enum Strategy: Hashable, Sendable {
+            case regular
+            /// `lower ≤ leftTime − rightTime ≤ upper`, in milliseconds.
+            case interval(lower: Int64, upper: Int64)
+            case window
+            case streamTable
+            case temporal
+        }
+
+        public var left: StreamPlan
+        public var right: StreamPlan
+        public var kind: Kind
+        public var strategy: Strategy
+        /// Equal-key columns, pairwise: `left[leftKeys[i]] = right[rightKeys[i]]`.
+        public var leftKeys: [Int]
+        public var rightKeys: [Int]
+        /// A condition over the joined row (left columns, then right columns).
+        public var residual: BoundExpr?
+        /// The event-time columns the strategy uses (window end for window joins).
+        public var leftTime: Int?
+        public var rightTime: Int?
+        /// `table.exec.state.ttl` for regular joins: rows untouched for this long (by the
+        /// watermark, or by arrivals when there is none) are forgotten.
+        public var stateTTLMillis: Int64?
+        public var schema: Schema
+
+        public init(
+            left: StreamPlan, right: StreamPlan, kind: Kind, strategy: Strategy, leftKeys: [Int], rightKeys: [Int],
+            residual: BoundExpr?, leftTime: Int? = nil, rightTime: Int? = nil, stateTTLMillis: Int64? = nil
+        ) {
+            self.left = left
+            self.right = right
+            self.kind = kind
+            self.strategy = strategy
+            self.leftKeys = leftKeys
+            self.rightKeys = rightKeys
+            self.residual = residual
+            self.leftTime = leftTime
+            self.rightTime = rightTime
+            self.stateTTLMillis = stateTTLMillis
+            let leftFields = left.schema.fields.map { field in
+                Field(field.name, field.type, nullable: field.nullable || kind.keepsRightUnmatched)
+            }
+            let rightFields = right.schema.fields.map { field in
+                Field(field.name, field.type, nullable: field.nullable || kind.keepsLeftUnmatched)
+            }
+            schema = Schema(leftFields + rightFields)
+        }
+
+        public var appendOnly: Bool {
+            switch strategy {
+            case .regular: return false
+            case .interval, .window: return left.appendOnly && right.appendOnly
+            case .streamTable, .temporal: return left.appendOnly
+            }
+        }
+
+        /// The left input's event time passes through interval, stream–table and temporal joins.
+        public var eventTimeColumn: Int? {
+            switch strategy {
+            case .interval, .streamTable, .temporal:
+                return kind.keepsRightUnmatched ? nil : left.eventTimeColumn
+            case .regular, .window:
+                return nil
+            }
+        }
+
+        /// The operator's name, as EXPLAIN shows it.
+        public var operatorName: String {
+            switch strategy {
+            case .regular: return "RegularJoin"
+            case .interval: return "IntervalJoin"
+            case .window: return "WindowJoin"
+            case .streamTable: return "StreamTableJoin"
+            case .temporal: return "TemporalJoin"
+            }
+        }
+
+        var explainText: String {
+            let width = left.schema.count
+            let keys = zip(leftKeys, rightKeys).map { "$\($0) = $\($1 + width)" }.joined(separator: ", ")
+            var text = "\(operatorName): \(kind.rawValue) key=[\(keys)]"
+            if let residual { text += " condition=\(residual)" }
+            switch strategy {
+            case .regular:
+                text += " state=rows per key of both sides"
+                if let ttl = stateTTLMillis { text += " ttl=\(ttl)ms" }
+            case .interval(let lower, let upper):
+                text += " bounds=$\(leftTime ?? 0) - $\((rightTime ?? 0) + width) in [\(lower)ms, \(upper)ms]"
+                text += " state=rows per key until the watermark passes their bound"
+            case .window:
+                text += " state=rows per window until it closes"
+            case .streamTable:
+                text += " state=current table row per key"
+            case .temporal:
+                text += " time=$\(leftTime ?? 0) state=table versions per key, probe rows until the table watermark reaches them"
+            }
+            return text
+        }
+    }
+}

@@ -1,0 +1,137 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// Joins two append-only streams on equal keys where `lower ≤ leftTime − rightTime ≤ upper`
+/// (inner, left, right or full), emitting append-only output.
+///
+/// Each side keeps its rows per key until the combined watermark W (the smaller of the two
+/// inputs') proves no row of the other side can still match: a left row at time t goes once
+/// `t − lower < W`, a right row once `t + upper < W`. An unmatched row of an outer side is
+/// emitted NULL-padded at that moment. A row is late, counted and dropped, when its time is
+/// below the watermark it arrives under (its own input's watermark just before it, and the
+/// other input's current one); every row that can still arrive is at or above W, so dropping
+/// state by W never loses a match.
+public final class IntervalJoin: StreamOperator {
+    private struct Entry {
+        var row: [Value]
+        var time: Int64
+        var matched: Bool
+    }
+
+    private let plan: StreamPlan.Join
+    private let lower: Int64
+    private let upper: Int64
+    private let timeColumns: [Int]
+    private var matcher: JoinMatcher
+    private var sides: [[[Value]: [Entry]]] = [[:], [:]]
+    /// Outer rows whose key is NULL: they can never match, and wait for their bound like the others.
+    private var unmatchable: [[Entry]] = [[], []]
+    private var watermarks = InputWatermarks()
+    private var count = 0
+    public private(set) var lateRows = 0
+
+    public init(_ plan: StreamPlan.Join) throws(SQLError) {
+        guard case .interval(let lower, let upper) = plan.strategy, let leftTime = plan.leftTime, let rightTime = plan.rightTime else {
+            throw SQLError.internal("IntervalJoin needs interval bounds and both event-time columns")
+        }
+        self.plan = plan
+        self.lower = lower
+        self.upper = upper
+        timeColumns = [leftTime, rightTime]
+        matcher = try JoinMatcher(plan, changelog: false)
+    }
+
+    public var stateSize: Int { count }
+
+    private func keepsUnmatched(_ port: Int) -> Bool {
+        port == 0 ? plan.kind.keepsLeftUnmatched : plan.kind.keepsRightUnmatched
+    }
+
+    /// Whether `left − right` lies within the bounds.
+    @inline(__always)
+    private func inBounds(left: Int64, right: Int64) -> Bool {
+        let (difference, overflow) = left.subtractingReportingOverflow(right)
+        return !overflow && difference >= lower && difference <= upper
+    }
+
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        let other = 1 - port
+        let times = batch.columns[timeColumns[port]]
+        for row in 0..<batch.count {
+            if times.isNull(row) { continue }
+            let time = times.ints[row]
+            if time < watermarks.arrival(batch, row: row, port: port) {
+                lateRows += 1
+                continue
+            }
+            let values = matcher.values(batch, row, port: port)
+            guard let key = matcher.key(batch, row, port: port) else {
+                if keepsUnmatched(port) {
+                    unmatchable[port].append(Entry(row: values, time: time, matched: false))
+                    count += 1
+                }
+                continue
+            }
+            var matched = false
+            if var candidates = sides[other][key] {
+                let inRange = candidates.indices.filter { i in
+                    port == 0 ? inBounds(left: time, right: candidates[i].time) : inBounds(left: candidates[i].time, right: time)
+                }
+                if !inRange.isEmpty {
+                    let holds = try matcher.residualHolds(values, port: port, candidates: inRange.map { candidates[$0].row })
+                    for (n, i) in inRange.enumerated() where holds[n] {
+                        candidates[i].matched = true
+                        matched = true
+                        if port == 0 { matcher.emit(left: values, right: candidates[i].row) } else { matcher.emit(left: candidates[i].row, right: values) }
+                    }
+                    sides[other][key] = candidates
+                }
+            }
+            sides[port][key, default: []].append(Entry(row: values, time: time, matched: matched))
+            count += 1
+        }
+        matcher.flush(into: &output)
+    }
+
+    public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
+        guard let combined = watermarks.advance(port, to: watermark) else { return nil }
+        for side in 0..<2 {
+            // A left row expires once t − lower < W; a right row once t + upper < W.
+            let expired = { (time: Int64) -> Bool in
+                if combined == Watermark.end { return true }
+                let (bound, overflow) = side == 0 ? time.subtractingReportingOverflow(self.lower) : time.addingReportingOverflow(self.upper)
+                return !overflow && bound < combined
+            }
+            var padded: [Entry] = []
+            for (key, entries) in sides[side] where entries.contains(where: { expired($0.time) }) {
+                var kept: [Entry] = []
+                for entry in entries {
+                    if !expired(entry.time) {
+                        kept.append(entry)
+                    } else if !entry.matched, keepsUnmatched(side) {
+                        padded.append(entry)
+                    }
+                }
+                count -= entries.count - kept.count
+                sides[side][key] = kept.isEmpty ? nil : kept
+            }
+            let (gone, waiting) = (unmatchable[side].filter { expired($0.time) }, unmatchable[side].filter { !expired($0.time) })
+            count -= gone.count
+            unmatchable[side] = waiting
+            padded += gone
+            // Outer rows in time order, so the output is the same however the input was batched.
+            for entry in padded.sorted(by: { $0.time < $1.time }) {
+                if side == 0 { matcher.emit(left: entry.row, right: nil) } else { matcher.emit(left: nil, right: entry.row) }
+            }
+        }
+        matcher.flush(into: &output)
+        if combined == Watermark.end { return combined }
+        // Rows still to be emitted have a left time of at least W + min(lower, 0).
+        let (held, overflow) = combined.addingReportingOverflow(min(lower, 0))
+        return overflow ? Watermark.none : held
+    }
+
+    public func describe() -> String {
+        "IntervalJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys) bounds=[\(lower)ms, \(upper)ms]"
+    }
+}

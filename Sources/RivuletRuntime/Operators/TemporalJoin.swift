@@ -1,0 +1,98 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// `probe JOIN versioned FOR SYSTEM_TIME AS OF probe.time`: each probe (left) row joins the
+/// version of the versioned table (right: a keyed table with event time) valid at the probe's
+/// event time — the latest version at or before it; a deleted or missing version gives no
+/// match (NULLs for LEFT JOIN). Probe rows wait until the combined watermark reaches their
+/// time, so every version up to it has arrived; they are then emitted in time order. Versions
+/// older than the newest one at or below the watermark can no longer be chosen and are dropped.
+/// A probe row below the watermark it arrives under is late: counted and dropped.
+public final class TemporalJoin: StreamOperator {
+    private struct Version {
+        var time: Int64
+        var row: [Value]?
+    }
+
+    private let plan: StreamPlan.Join
+    private let probeTime: Int
+    private let versionTime: Int
+    private var matcher: JoinMatcher
+    /// Per key, versions in time order.
+    private var versions: [[Value]: [Version]] = [:]
+    private var versionCount = 0
+    private var pending: [(time: Int64, sequence: Int, row: [Value], key: [Value]?)] = []
+    private var sequence = 0
+    private var watermarks = InputWatermarks()
+    public private(set) var lateRows = 0
+
+    public init(_ plan: StreamPlan.Join) throws(SQLError) {
+        guard let probeTime = plan.leftTime, let versionTime = plan.rightTime else {
+            throw SQLError.internal("TemporalJoin needs the probe time and the version time")
+        }
+        self.plan = plan
+        self.probeTime = probeTime
+        self.versionTime = versionTime
+        matcher = try JoinMatcher(plan, changelog: false)
+    }
+
+    public var stateSize: Int { versionCount + pending.count }
+
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        let times = batch.columns[port == 0 ? probeTime : versionTime]
+        for row in 0..<batch.count {
+            if times.isNull(row) { continue }
+            let time = times.ints[row]
+            let key = matcher.key(batch, row, port: port)
+            if port == 1 {
+                guard let key else { continue }
+                let version = Version(time: time, row: batch.kind(row).isAccumulate ? matcher.values(batch, row, port: 1) : nil)
+                var list = versions[key] ?? []
+                // Insert in time order; a later arrival with the same time replaces the version.
+                let index = list.lastIndex(where: { $0.time <= time }).map { $0 + 1 } ?? 0
+                if index > 0, list[index - 1].time == time {
+                    list[index - 1] = version
+                } else {
+                    list.insert(version, at: index)
+                    versionCount += 1
+                }
+                versions[key] = list
+                continue
+            }
+            if time < watermarks.arrival(batch, row: row, port: 0) {
+                lateRows += 1
+                continue
+            }
+            pending.append((time, sequence, matcher.values(batch, row, port: 0), key))
+            sequence += 1
+        }
+    }
+
+    public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
+        guard let combined = watermarks.advance(port, to: watermark) else { return nil }
+        let ready = pending.filter { $0.time <= combined }.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
+        pending.removeAll { $0.time <= combined }
+        for probe in ready {
+            var match: [Value]?
+            if let key = probe.key, let list = versions[key], let version = list.last(where: { $0.time <= probe.time }) {
+                match = version.row
+            }
+            if let candidate = match, try !matcher.residualHolds(probe.row, port: 0, candidates: [candidate])[0] { match = nil }
+            if match != nil || plan.kind == .left { matcher.emit(left: probe.row, right: match) }
+        }
+        matcher.flush(into: &output)
+        // Only the newest version at or below the watermark can still be chosen by later probes.
+        if combined != Watermark.end {
+            for (key, list) in versions {
+                guard let newest = list.lastIndex(where: { $0.time <= combined }), newest > 0 else { continue }
+                versionCount -= newest
+                versions[key] = Array(list[newest...])
+            }
+        }
+        return combined
+    }
+
+    public func describe() -> String {
+        "TemporalJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys) time=$\(probeTime)"
+    }
+}

@@ -1,0 +1,101 @@
+public import RivuletCore
+public import RivuletPlanner
+
+/// Joins two windowed, append-only inputs on equal `window_start`, `window_end` and keys. Each
+/// window's rows are buffered per key and joined when the combined watermark closes the window
+/// (watermark ≥ window_end − 1 ms); outer rows are emitted then, and the window's state freed.
+/// A row arriving for a window already closed is late: counted and dropped.
+public final class WindowJoin: StreamOperator {
+    private struct Window {
+        var sides: [[[Value]: [[Value]]]] = [[:], [:]]
+        var unmatchable: [[[Value]]] = [[], []]
+    }
+
+    private let plan: StreamPlan.Join
+    private let endColumns: [Int]
+    private var matcher: JoinMatcher
+    private var windows: [Int64: Window] = [:]
+    private var watermarks = InputWatermarks()
+    private var count = 0
+    public private(set) var lateRows = 0
+
+    public init(_ plan: StreamPlan.Join) throws(SQLError) {
+        guard let leftEnd = plan.leftTime, let rightEnd = plan.rightTime else {
+            throw SQLError.internal("WindowJoin needs the window_end column of both inputs")
+        }
+        self.plan = plan
+        endColumns = [leftEnd, rightEnd]
+        matcher = try JoinMatcher(plan, changelog: false)
+    }
+
+    public var stateSize: Int { count }
+
+    private func keepsUnmatched(_ port: Int) -> Bool {
+        port == 0 ? plan.kind.keepsLeftUnmatched : plan.kind.keepsRightUnmatched
+    }
+
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        let ends = batch.columns[endColumns[port]]
+        for row in 0..<batch.count {
+            if ends.isNull(row) { continue }
+            let end = ends.ints[row]
+            if end - 1 <= watermarks.arrival(batch, row: row, port: port) {
+                lateRows += 1
+                continue
+            }
+            let values = matcher.values(batch, row, port: port)
+            if let key = matcher.key(batch, row, port: port) {
+                windows[end, default: Window()].sides[port][key, default: []].append(values)
+            } else if keepsUnmatched(port) {
+                windows[end, default: Window()].unmatchable[port].append(values)
+            } else {
+                continue
+            }
+            count += 1
+        }
+    }
+
+    public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
+        guard let combined = watermarks.advance(port, to: watermark) else { return nil }
+        for end in windows.keys.sorted() where end - 1 <= combined {
+            let window = windows.removeValue(forKey: end)!
+            try close(window)
+        }
+        matcher.flush(into: &output)
+        return combined
+    }
+
+    private func close(_ window: Window) throws {
+        var keys = Array(Set(window.sides[0].keys).union(window.sides[1].keys))
+        keys.sort { a, b in
+            for (x, y) in zip(a, b) where x != y { return ValueOrder.compare(x, y) < 0 }
+            return false
+        }
+        for key in keys {
+            let lefts = window.sides[0][key] ?? []
+            let rights = window.sides[1][key] ?? []
+            count -= lefts.count + rights.count
+            var rightMatched = Array(repeating: false, count: rights.count)
+            for left in lefts {
+                let holds = try matcher.residualHolds(left, port: 0, candidates: rights)
+                var matched = false
+                for (i, right) in rights.enumerated() where holds[i] {
+                    matcher.emit(left: left, right: right)
+                    matched = true
+                    rightMatched[i] = true
+                }
+                if !matched, keepsUnmatched(0) { matcher.emit(left: left, right: nil) }
+            }
+            if keepsUnmatched(1) {
+                for (i, right) in rights.enumerated() where !rightMatched[i] { matcher.emit(left: nil, right: right) }
+            }
+        }
+        for left in window.unmatchable[0] { matcher.emit(left: left, right: nil) }
+        for right in window.unmatchable[1] { matcher.emit(left: nil, right: right) }
+        count -= window.unmatchable[0].count + window.unmatchable[1].count
+    }
+
+    public func describe() -> String {
+        "WindowJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys)"
+    }
+}

@@ -1,0 +1,38 @@
+import RivuletCore
+import RivuletPlanner
+
+/// Instantiates the operator that computes one plan node (its inputs are built separately).
+enum OperatorFactory {
+    static func make(_ plan: StreamPlan) throws -> any StreamOperator {
+        switch plan {
+        case .scan:
+            throw SQLError.internal("a scan is a source, not an operator")
+        case .filter(let node):
+            return try Filter(predicate: node.predicate)
+        case .project(let node):
+            return try Project(expressions: node.expressions)
+        case .windowTable(let node):
+            return try WindowTableFunction(node)
+        case .windowAggregate(let node):
+            switch node.window.kind {
+            case .tumble: return try TumblingWindowAggregate(node)
+            case .hop, .cumulate: return try HoppingWindowAggregate(node)
+            case .session: return try SessionWindowAggregate(node)
+            }
+        case .groupAggregate(let node):
+            return try GroupAggregate(node)
+        case .join(let node):
+            switch node.strategy {
+            case .regular: return try RegularJoin(node)
+            case .interval: return try IntervalJoin(node)
+            case .window: return try WindowJoin(node)
+            case .streamTable: return try StreamTableJoin(node)
+            case .temporal: return try TemporalJoin(node)
+            }
+        case .topN(let node):
+            if node.windowEnd != nil { return try WindowTopN(node) }
+            if node.isDeduplication, node.input.appendOnly { return try Deduplicate(node) }
+            return try TopN(node)
+        }
+    }
+}
