@@ -26,6 +26,7 @@ final class GroupKeyTable {
     private var recentIds: [Int32] = []
     private var scratch: [UInt8] = []
     private(set) var liveCount = 0
+    private static let cacheSize = 2048
 
     init(keyColumns: [Int], keyTypes: [SQLType]) {
         self.keyColumns = keyColumns
@@ -53,19 +54,36 @@ final class GroupKeyTable {
             ids.append(contentsOf: repeatElement(0, count: batch.count))
         case .integer:
             let column = batch.columns[keyColumns[0]]
-            for row in 0..<batch.count {
-                if column.isNull(row) {
-                    if nullId < 0 { nullId = newId(integer: 0, isNull: true, encoded: [], values: []) }
-                    ids.append(nullId)
-                } else {
-                    let key = column.ints[row]
-                    if let id = integerIds[key] {
-                        ids.append(id)
-                    } else {
-                        let id = newId(integer: key, isNull: false, encoded: [], values: [])
-                        integerIds[key] = id
-                        ids.append(id)
+            let validity = column.validity
+            ids.reserveCapacity(batch.count)
+            // A direct-mapped cache of recent keys in front of the dictionary: streams repeat a
+            // small set of hot keys, and no id is freed while one batch is interned.
+            var cachedKeys = [Int64](repeating: 0, count: Self.cacheSize)
+            var cachedIds = [Int32](repeating: -1, count: Self.cacheSize)
+            column.ints.withUnsafeBufferPointer { values in
+                for row in 0..<batch.count {
+                    if let validity, !validity.isValid(row) {
+                        if nullId < 0 { nullId = newId(integer: 0, isNull: true, encoded: [], values: []) }
+                        ids.append(nullId)
+                        continue
                     }
+                    let key = values[row]
+                    let bits = UInt64(bitPattern: key)
+                    let line = Int(truncatingIfNeeded: (bits ^ (bits >> 11)) & UInt64(Self.cacheSize - 1))
+                    if cachedIds[line] >= 0, cachedKeys[line] == key {
+                        ids.append(cachedIds[line])
+                        continue
+                    }
+                    let id: Int32
+                    if let known = integerIds[key] {
+                        id = known
+                    } else {
+                        id = newId(integer: key, isNull: false, encoded: [], values: [])
+                        integerIds[key] = id
+                    }
+                    cachedKeys[line] = key
+                    cachedIds[line] = id
+                    ids.append(id)
                 }
             }
         case .general:
