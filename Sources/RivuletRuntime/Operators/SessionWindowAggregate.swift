@@ -19,7 +19,8 @@ public final class SessionWindowAggregate: StreamOperator {
         var slot: Int32
     }
 
-    /// A session due to close at `closeAt`; stale entries (the session grew or merged) are skipped.
+    /// A queued closing of the session in `slot`. `closeAt` may be earlier than the session's
+    /// real close (it grew since): `fire` re-queues such entries and skips those whose session merged away.
     private struct Closing: Comparable {
         var closeAt: Int64
         var key: Int32
@@ -78,18 +79,58 @@ public final class SessionWindowAggregate: StreamOperator {
         }
         let times = batch.columns[timeColumn]
         let arrival = batch.arrivalWatermarks
+        let keyIds = keyIds
+        let gap = gap
+        // The common case, a row that falls into its key's only open session in final mode, runs
+        // on locals; anything else hands the state back to `add` and `fire`.
+        var sessions = sessionsByKey
+        var rows = pendingRows
+        var rowSlots = pendingSlots
+        sessionsByKey = []
+        pendingRows = []
+        pendingSlots = []
+        var nextClose = closing.min?.closeAt ?? .max
         for row in 0..<batch.count {
             let rowWatermark = arrival?[row] ?? watermark
-            if let next = closing.min, next.closeAt <= rowWatermark {
+            if nextClose <= rowWatermark {
+                swap(&sessions, &sessionsByKey)
+                swap(&rows, &pendingRows)
+                swap(&rowSlots, &pendingSlots)
                 flushPending(batch)
                 fire(upTo: rowWatermark)
+                swap(&sessions, &sessionsByKey)
+                swap(&rows, &pendingRows)
+                swap(&rowSlots, &pendingSlots)
+                nextClose = closing.min?.closeAt ?? .max
             }
             if times.isNull(row) {
                 lateRows += 1
                 continue
             }
-            add(batch, row: row, ts: times.ints[row], key: keyIds[row], watermark: rowWatermark)
+            let ts = times.ints[row]
+            let k = Int(keyIds[row])
+            if !emitChanges, sessions[k].count == 1 {
+                let session = sessions[k][0]
+                if ts <= session.last &+ gap, ts &+ gap >= session.start, closeAt(session) > rowWatermark {
+                    if ts > session.last { sessions[k][0].last = ts }
+                    if ts < session.start { sessions[k][0].start = ts }
+                    rows.append(Int32(row))
+                    rowSlots.append(session.slot)
+                    continue
+                }
+            }
+            swap(&sessions, &sessionsByKey)
+            swap(&rows, &pendingRows)
+            swap(&rowSlots, &pendingSlots)
+            add(batch, row: row, ts: ts, key: keyIds[row], watermark: rowWatermark)
+            swap(&sessions, &sessionsByKey)
+            swap(&rows, &pendingRows)
+            swap(&rowSlots, &pendingSlots)
+            nextClose = closing.min?.closeAt ?? .max
         }
+        sessionsByKey = sessions
+        pendingRows = rows
+        pendingSlots = rowSlots
         flushPending(batch)
         keys.sweep()
         output.flush(into: &collector)
@@ -155,10 +196,9 @@ public final class SessionWindowAggregate: StreamOperator {
             }
             for i in matches.dropFirst().reversed() { sessionsByKey[k].remove(at: i) }
         }
+        // The session's queued closing stays as it is, earlier than its new close: `fire`
+        // re-queues a session it finds still open, so a growing session costs no heap work per row.
         sessionsByKey[k][targetIndex] = merged
-        if merged.last != old.last {
-            closing.insert(Closing(closeAt: closeAt(merged), key: key, slot: merged.slot))
-        }
         addRow(batch, row: row, slot: merged.slot)
         if emitChanges { appendRow(key: key, merged, kind: boundsChanged ? .insert : .updateAfter) }
     }
@@ -196,10 +236,17 @@ public final class SessionWindowAggregate: StreamOperator {
         while let next = closing.min, next.closeAt <= watermark {
             _ = closing.removeMin()
             let k = Int(next.key)
-            guard k < sessionsByKey.count,
-                let index = sessionsByKey[k].firstIndex(where: { $0.slot == next.slot && closeAt($0) == next.closeAt })
+            // An entry whose session merged away finds nothing; one whose slot was reused finds a
+            // session that has its own entry, and is closed only if that session is due as well.
+            guard k < sessionsByKey.count, let index = sessionsByKey[k].firstIndex(where: { $0.slot == next.slot })
             else { continue }
-            due.append((next.key, sessionsByKey[k][index]))
+            let session = sessionsByKey[k][index]
+            let closesAt = closeAt(session)
+            if closesAt > watermark {
+                closing.insert(Closing(closeAt: closesAt, key: next.key, slot: next.slot))
+                continue
+            }
+            due.append((next.key, session))
             sessionsByKey[k].remove(at: index)
         }
         guard !due.isEmpty else { return }
