@@ -275,8 +275,16 @@ final class AlignedWindowAggregator {
         while fired < windows.count, windows[fired].bounds.end &- 1 &+ grace <= watermark {
             let window = windows[fired]
             let order = keyless ? Array(window.keyIds.indices) : keys.sortedOrder(of: window.keyIds)
+            if !emitChanges {
+                // The window's rows, a column at a time.
+                let keyCount = keys.keyColumns.count
+                keys.appendKeys(order.map { window.keyIds[$0] }, into: &output.columns, at: 0)
+                output.columns[keyCount].appendRepeated(window.bounds.start, count: order.count)
+                output.columns[keyCount + 1].appendRepeated(window.bounds.end, count: order.count)
+                slots.appendResults(order.map { window.slots[$0] }, into: &output.columns, at: keyCount + 2)
+                output.finishRows(order.count, kind: .insert)
+            }
             for i in order {
-                if !emitChanges { appendRow(key: window.keyIds[i], window: window.bounds, slot: window.slots[i], kind: .insert) }
                 slots.free(window.slots[i])
                 keys.release(window.keyIds[i])
             }

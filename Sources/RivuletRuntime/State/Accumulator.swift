@@ -16,6 +16,14 @@ protocol Accumulator: AnyObject {
     func accumulate(_ batch: RowBatch, rows: [Int32], slots: [Int32], signs: [Int8]?)
     func merge(from source: Int, into target: Int)
     func appendResult(_ slot: Int, into column: inout Column)
+    /// Appends the results of `slots`, in order (what `appendResult` does for each).
+    func appendResults(_ slots: [Int32], into column: inout Column)
+}
+
+extension Accumulator {
+    func appendResults(_ slots: [Int32], into column: inout Column) {
+        for slot in slots { appendResult(Int(slot), into: &column) }
+    }
 }
 
 /// Builds the accumulator for one `AggregateCall` over an input schema.

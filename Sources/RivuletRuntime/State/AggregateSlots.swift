@@ -59,6 +59,18 @@ final class AggregateSlots {
         for accumulator in accumulators { accumulator.merge(from: Int(source), into: Int(target)) }
     }
 
+    /// Appends the results of `slots` (one row each, in order) to
+    /// `columns[first ..< first + accumulators.count]`.
+    func appendResults(_ slots: [Int32], into columns: inout [Column], at first: Int) {
+        for (i, accumulator) in accumulators.enumerated() {
+            // Taken out of the array while appending, so appends need no uniqueness check of it.
+            var column = columns[first + i]
+            columns[first + i] = Column(kind: column.kind)
+            accumulator.appendResults(slots, into: &column)
+            columns[first + i] = column
+        }
+    }
+
     /// Appends the slot's results to `columns[first ..< first + accumulators.count]`.
     func appendResults(_ slot: Int32, into columns: inout [Column], at first: Int) {
         for (i, accumulator) in accumulators.enumerated() {

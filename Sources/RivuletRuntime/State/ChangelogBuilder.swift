@@ -22,6 +22,12 @@ struct ChangelogBuilder {
         if isChangelog { kinds.append(kind) }
     }
 
+    /// Call after appending `rows` values of the same kind to every column.
+    mutating func finishRows(_ rows: Int, kind: RowKind) {
+        count += rows
+        if isChangelog { kinds.append(contentsOf: repeatElement(kind, count: rows)) }
+    }
+
     mutating func flush(into output: inout Collector) {
         guard count > 0 else { return }
         output.emit(RowBatch(columns: columns, count: count, kinds: isChangelog ? kinds : nil))

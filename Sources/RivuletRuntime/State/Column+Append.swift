@@ -8,6 +8,12 @@ extension Column {
         if validity != nil { validity!.append(true) }
     }
 
+    /// Appends a non-NULL integer-kind value `count` times.
+    mutating func appendRepeated(_ value: Int64, count: Int) {
+        ints.append(contentsOf: repeatElement(value, count: count))
+        if validity != nil { for _ in 0..<count { validity!.append(true) } }
+    }
+
     /// Appends a non-NULL DOUBLE.
     @inline(__always)
     mutating func appendDouble(_ value: Double) {

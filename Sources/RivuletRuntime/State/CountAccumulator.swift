@@ -37,4 +37,9 @@ final class CountAccumulator: Accumulator {
     func merge(from source: Int, into target: Int) { counts[target] &+= counts[source] }
 
     func appendResult(_ slot: Int, into column: inout Column) { column.appendInt(counts[slot]) }
+
+    func appendResults(_ slots: [Int32], into column: inout Column) {
+        column.ints.reserveCapacity(column.ints.count + slots.count)
+        for slot in slots { column.appendInt(counts[Int(slot)]) }
+    }
 }

@@ -128,6 +128,21 @@ final class GroupKeyTable {
         }
     }
 
+    /// Appends the values of keys `ids`, in order, as `appendKey` does for each.
+    func appendKeys(_ ids: [Int32], into columns: inout [Column], at first: Int) {
+        guard mode == .integer else {
+            for id in ids { appendKey(id, into: &columns, at: first) }
+            return
+        }
+        var column = columns[first]
+        columns[first] = Column(kind: column.kind)
+        column.ints.reserveCapacity(column.ints.count + ids.count)
+        for id in ids {
+            if nullKeys[Int(id)] { column.appendNull() } else { column.appendInt(integerKeys[Int(id)]) }
+        }
+        columns[first] = column
+    }
+
     /// Output order of keys: NULL first, then ascending, column by column.
     func precedes(_ a: Int32, _ b: Int32) -> Bool {
         switch mode {
