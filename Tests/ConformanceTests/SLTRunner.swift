@@ -43,19 +43,22 @@ final class SLTRunner {
         }
     }
 
-    /// Executes every statement of `sql`; queries run to completion.
+    /// Executes every statement of `sql`; queries run to completion. Returns the rows of the
+    /// last statement that has any (a query's emitted rows, or SHOW/DESCRIBE/EXPLAIN output).
     @discardableResult
-    private func execute(_ sql: String) throws -> QueryReport? {
-        var report: QueryReport?
+    private func execute(_ sql: String) throws -> ResultSet? {
+        var rows: ResultSet?
         for result in try engine.execute(script: sql) {
             switch result {
-            case .completed, .rows: break
+            case .completed: break
+            case .rows(let set): rows = set
             case .query(let query), .persistentQuery(let query):
-                report = try engine.run(query)
+                let report = try engine.run(query)
                 lastReport = report
+                rows = report.result
             }
         }
-        return report
+        return rows
     }
 
     private func run(_ record: SLTFile.Record, place: String) throws {
@@ -78,7 +81,7 @@ final class SLTRunner {
                 }
             }
         case .query(let types, let mode, let sql, let expected):
-            guard let report = try execute(sql), let result = report.result else {
+            guard let result = try execute(sql) else {
                 failures.append("\(place): the query produced no result set")
                 return
             }

@@ -244,10 +244,30 @@ struct ExpressionBinder {
     /// `value` converted to `type` by an implicit cast (no-op when already of that type).
     func cast(_ value: BoundExpr, to type: SQLType) throws(SQLError) -> BoundExpr {
         if value.type == type || type == .null { return value }
-        if case .literal(.null, _) = value { return .literal(.null, type) }
-        // Same physical layout and meaning: no conversion needed at run time.
-        if value.type.isInteger && type.isInteger { return .cast(value, to: type) }
+        if case .literal(let literal, _) = value, let folded = Self.fold(literal, to: type) {
+            return .literal(folded, type)
+        }
         return .cast(value, to: type)
+    }
+
+    /// A literal converted at plan time, when the conversion is exact.
+    static func fold(_ literal: Value, to type: SQLType) -> Value? {
+        switch (literal, type) {
+        case (.null, _): return .null
+        case (.int(let v), .bigint): return .int(v)
+        case (.int(let v), .integer) where v >= Int64(Int32.min) && v <= Int64(Int32.max): return .int(v)
+        case (.int(let v), .double): return .double(Double(v))
+        case (.int(let v), .decimal(_, let scale)):
+            let (scaled, overflow) = v.multipliedReportingOverflow(by: DecimalFormat.powersOfTen[scale])
+            return overflow ? nil : .decimal(unscaled: scaled, scale: scale)
+        case (.decimal(let v, let from), .decimal(_, let to)) where to >= from:
+            let (scaled, overflow) = v.multipliedReportingOverflow(by: DecimalFormat.powersOfTen[to - from])
+            return overflow ? nil : .decimal(unscaled: scaled, scale: to)
+        case (.decimal(let v, let scale), .double): return .double(Double(v) / Double(DecimalFormat.powersOfTen[scale]))
+        case (.string(let text), .timestamp): return TimeFormat.parseTimestamp(text).map(Value.timestamp)
+        case (.string(let text), .date): return TimeFormat.parseDate(text).map(Value.date)
+        default: return nil
+        }
     }
 
     /// Requires `value` to be of `type` (NULL adapts); with `lenient`, anything casts.

@@ -45,7 +45,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .approxQuantile(let q): name = "APPROX_PERCENTILE[\(q)]"
         }
         var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*") + ")"
-        if let filter { text += " FILTER (WHERE \(filter))" }
+        if let filter { text += " FILTER (WHERE \(filter.sqlText))" }
         return text
     }
 }

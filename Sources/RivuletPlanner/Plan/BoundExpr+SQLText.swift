@@ -1,5 +1,3 @@
-public import RivuletPlanner
-
 extension BoundExpr {
     /// The expression as SQL-like text for EXPLAIN: `MOD($0, 123) = 0`, `$1 LIKE 'a%'`.
     public var sqlText: String { text(parentPrecedence: 0) }

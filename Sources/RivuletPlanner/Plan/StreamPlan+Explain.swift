@@ -26,9 +26,9 @@ extension StreamPlan {
             }
             return text + " " + output
         case .filter(let node):
-            return "Filter: \(node.predicate) \(output)"
+            return "Filter: \(node.predicate.sqlText) \(output)"
         case .project(let node):
-            let items = zip(node.expressions, node.schema.fields).map { expr, field in "\(expr) AS \(field.name)" }
+            let items = zip(node.expressions, node.schema.fields).map { expr, field in "\(expr.sqlText) AS \(field.name)" }
             return "Project: \(items.joined(separator: ", ")) \(output)"
         case .windowTable(let node):
             return "WindowTableFunction: \(node.window) \(output)"
