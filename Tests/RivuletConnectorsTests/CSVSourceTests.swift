@@ -32,6 +32,24 @@ import Testing
         #expect(rows[2] == [.null, .null, .null, .null, .null, .string(""), .null, .null])
     }
 
+    /// Fields of every length from 0 to 40 (the decoder scans eight bytes at a time), each
+    /// followed by a delimiter or a line end at every offset within a word.
+    @Test func fieldsOfEveryLengthSplitAtTheRightPlace() throws {
+        let dir = try TempDirectory()
+        var text = ""
+        var expected: [[Value]] = []
+        for length in 0...40 {
+            let a = String((0..<length).map { Character(UnicodeScalar(UInt8(97 + $0 % 26))) })
+            let b = String(repeating: "z", count: (length * 7) % 13)
+            text += "\(length),\(a),\(b)\n"
+            expected.append([.int(Int64(length)), .string(a), .string(b)])
+        }
+        try dir.write("w.csv", text)
+        let t = relation([Field("n", .bigint), Field("a", .varchar), Field("b", .varchar)], "filesystem", ["path": "w.csv", "format": "csv"])
+        let rows = try readAll(try source(t, context: dir.context), types: t.schema.types)
+        #expect(rows == expected)
+    }
+
     @Test func quotingAndCRLF() throws {
         let dir = try TempDirectory()
         try dir.write("q.csv", "1,\"a, \"\"quoted\"\" value\"\r\n2,\"two\nlines\"\r\n3,plain\r\n")
