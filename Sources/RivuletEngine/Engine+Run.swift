@@ -1,12 +1,14 @@
 import Foundation
 public import RivuletCore
 import RivuletPlanner
-import RivuletRuntime
+public import RivuletRuntime
 
 extension Engine {
     /// Runs a query over everything its sources hold now, until they are exhausted and the final
     /// watermark has closed every window, and returns what it measured (and, for a SELECT, its rows).
-    public func run(_ prepared: PreparedQuery) throws(SQLError) -> QueryReport {
+    ///
+    /// `progress`, when given, is called about twice a second with the figures so far.
+    public func run(_ prepared: PreparedQuery, progress: ((QueryMetrics) -> Void)? = nil) throws(SQLError) -> QueryReport {
         let plan = PlanOptimizer.optimize(prepared.query.plan)
         let id = "q\(reports.count + 1)"
         let badBefore = badRecords.count
@@ -26,7 +28,20 @@ extension Engine {
                 plan: plan,
                 openSource: { scan in try registry.factory(for: scan.relation.connector).makeSource(scan.relation, columns: scan.columns, context: context) },
                 sink: sink, batchSize: configuration.batchSize, badRecordLog: badRecords)
-            metrics = try pipeline.runToCompletion()
+            if let progress {
+                var steps = 0
+                var lastCall = Date()
+                while try pipeline.step() {
+                    steps += 1
+                    if steps % 32 == 0, Date().timeIntervalSince(lastCall) >= 0.5 {
+                        progress(pipeline.metrics)
+                        lastCall = Date()
+                    }
+                }
+                metrics = pipeline.metrics
+            } else {
+                metrics = try pipeline.runToCompletion()
+            }
         } catch let error as SQLError {
             throw error
         } catch {

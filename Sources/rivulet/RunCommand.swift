@@ -64,7 +64,12 @@ struct RunCommand: ParsableCommand {
         defer { keepBadRecords(engine, dataDirectory: dataDirectory) }
         for query in queries {
             do {
-                let report = try engine.run(query)
+                let report = try engine.run(query, progress: showsProgress ? { metrics in
+                    let line = "q\(engine.reports.count + 1): \(metrics.rowsRead) rows in, "
+                        + "\(metrics.rowsWritten) rows out, \(metrics.lateRows) late"
+                    FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+                } : nil)
+                if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 if let result = report.result {
                     show(TableRenderer.render(result))
                 }
@@ -95,12 +100,15 @@ struct RunCommand: ParsableCommand {
         note(text)
     }
 
+    /// Progress lines only on a terminal, never in logs or pipes.
+    private var showsProgress: Bool { isatty(STDERR_FILENO) == 1 }
+
     private func summary(_ report: QueryReport) -> String {
         let sql = report.sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         let shortSQL = sql.count > 70 ? String(sql.prefix(67)) + "..." : sql
         let rate = report.seconds > 0 ? Double(report.rowsIn) / report.seconds : 0
         return "\(report.id): \(shortSQL)\n    rows in \(report.rowsIn), rows out \(report.rowsOut), late rows \(report.lateRows), "
-            + "bad records \(report.badRecords), \(String(format: "%.3f", report.seconds)) s (\(Int(rate)) rows/s)"
+            + "bad records \(report.badRecords), state \(report.stateSize), \(String(format: "%.3f", report.seconds)) s (\(Int(rate)) rows/s)"
     }
 
     private func substitute(_ text: String) -> String {
