@@ -64,7 +64,7 @@ fi
 work="$(mktemp -d /tmp/rivulet-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-# run_once SQL [DEFINES...] -> prints "rows_in rows_out seconds rss_kb"
+# run_once SQL [DEFINES...] -> prints "rows_in rows_out seconds rss_kb cpu_seconds"
 run_once() {
     local sql="$1"; shift
     local sink="$work/sink"
@@ -80,7 +80,8 @@ run_once() {
     rows_out=$(sed -n 's/.*rows out \([0-9]*\),.*/\1/p' "$out" | tail -1)
     wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$log" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
-    echo "$rows_in $rows_out $wall $rss"
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$log")
+    echo "$rows_in $rows_out $wall $rss $cpu"
 }
 
 machine() {
@@ -93,7 +94,7 @@ machine() {
 if [ $quick = 1 ]; then
     failures=0
     for q in "${queries[@]}"; do
-        read -r rows_in rows_out wall rss < <(run_once "$here/generator/$q.sql" -D EVENTS=1000000) || { failures=$((failures + 1)); continue; }
+        read -r rows_in rows_out wall rss _ < <(run_once "$here/generator/$q.sql" -D EVENTS=1000000) || { failures=$((failures + 1)); continue; }
         expected="${quickRows[$q]:-}"
         status=ok
         if [ "$rows_in" != 920000 ] || { [ -n "$expected" ] && [ "$rows_out" != "$expected" ]; }; then
@@ -138,16 +139,18 @@ stats() {  # values... -> "median min max"
 declare -A result
 measure() {
     local key="$1" sql="$2"; shift 2
-    local rates=() rsss=() rows_in rows_out wall rss
+    local rates=() rsss=() cpus=() rows_in rows_out wall rss cpu
     for ((r = 1; r <= runs; r++)); do
-        read -r rows_in rows_out wall rss < <(run_once "$sql" "$@")
+        read -r rows_in rows_out wall rss cpu < <(run_once "$sql" "$@")
+        cpus+=("$(awk -v n="$rows_in" -v s="$cpu" 'BEGIN { printf "%.0f", n / (s > 0 ? s : 0.01) }')")
         rates+=("$(awk -v n="$rows_in" -v s="$wall" 'BEGIN { printf "%.0f", n / (s > 0 ? s : 0.01) }')")
         rsss+=("$rss")
-        echo "  $key run $r: $rows_in rows in, $rows_out out, $wall s, $rss KB" >&2
+        echo "  $key run $r: $rows_in rows in, $rows_out out, $wall s, $cpu s CPU, $rss KB" >&2
     done
     read -r med min max < <(stats "${rates[@]}")
     read -r rssMed _ rssMax < <(stats "${rsss[@]}")
-    result[$key]="$rows_in $rows_out $med $min $max $rssMax"
+    read -r cpuMed _ _ < <(stats "${cpus[@]}")
+    result[$key]="$rows_in $rows_out $med $min $max $rssMax $cpuMed"
 }
 
 fmt_rate() { awk -v r="$1" 'BEGIN { if (r >= 1e6) printf "%.2f M", r / 1e6; else printf "%.0f K", r / 1e3 }'; }
@@ -173,31 +176,34 @@ notes="$here/NOTES.md"
     echo "included); median, min and max of $runs runs. Peak memory = maximum resident set size (\`/usr/bin/time -v\`)."
     echo
     echo "- Machine: $(machine); load average when the run started: $load (the cores are shared, so figures are noisy)."
-    echo "- Build: \`swift build -c release --scratch-path .build-bench\` ($(swift --version 2>/dev/null | head -1))."
+    echo "- Build: \`swift build -c release --scratch-path .build-bench\` at commit $(git -C "$repo" rev-parse --short HEAD) ($(swift --version 2>/dev/null | head -1)); binary \`$bin\`."
     echo "- Generator input: \`$bin run benchmarks/nexmark/generator/QUERY.sql -D EVENTS=$events\` —"
     echo "  $events Nexmark events of which the bid source emits its 92% share (the rows counted), into a blackhole sink."
     echo "- CSV input: \`python3 gen_nexmark.py --events 5434784 --seed 42 --streams bid --out $data\`, then"
     echo "  \`$bin run benchmarks/nexmark/csv/QUERY.sql -D DATA_DIR=$data -D SINK_DIR=OUT\` (CSV part files in OUT)."
+    echo "- Events/CPU-s: events read ÷ (user + system CPU time) of the process, median — what the wall-clock rate"
+    echo "  would be on an otherwise idle core; shown because the shared machine's load makes wall time noisy."
     echo "- Flink: Flink 2.3.0 figures of docs/BENCHMARK.md (same CSV, parallelism 1, JVM start-up excluded)."
     echo
-    echo "| query | input | events read | rows out | events/s median | min | max | peak RSS | Flink events/s | ratio to Flink | Flink peak |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| query | input | events read | rows out | events/s median | min | max | events/CPU-s | peak RSS | Flink events/s | ratio to Flink (wall) | ratio (CPU) | Flink peak |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for q in "${queries[@]}"; do
         for input in gen csv; do
-            read -r rin rout med min max rss <<< "${result[$input-$q]}"
+            read -r rin rout med min max rss cpuRate <<< "${result[$input-$q]}"
             label=$([ $input = gen ] && echo "generator → blackhole" || echo "5 M-bid CSV → CSV")
             if [ $input = csv ] && [ -n "${flink[$q]:-}" ]; then
                 ratio=$(awk -v a="$med" -v b="${flink[$q]}" 'BEGIN { printf "%.1f×", a / b }')
+                cpuRatio=$(awk -v a="$cpuRate" -v b="${flink[$q]}" 'BEGIN { printf "%.1f×", a / b }')
                 fr="$(fmt_rate "${flink[$q]}")"; fm="${flinkMemory[$q]}"
             else
-                ratio="–"; fr="–"; fm="–"
+                ratio="–"; cpuRatio="–"; fr="–"; fm="–"
             fi
-            echo "| $q | $label | $rin | $rout | $(fmt_rate "$med") | $(fmt_rate "$min") | $(fmt_rate "$max") | $(fmt_mb "$rss") | $fr | $ratio | $fm |"
+            echo "| $q | $label | $rin | $rout | $(fmt_rate "$med") | $(fmt_rate "$min") | $(fmt_rate "$max") | $(fmt_rate "$cpuRate") | $(fmt_mb "$rss") | $fr | $ratio | $cpuRatio | $fm |"
         done
     done
-    read -r rin rout med min max rss <<< "${result[gen10m-q7]}"
+    read -r rin rout med min max rss cpuRate <<< "${result[gen10m-q7]}"
     echo
-    echo "**TUMBLE 10 s over 10 M generated bids** (q7, \`-D EVENTS=10000000\`, $rin bids read): $(fmt_rate "$med") events/s median (min $(fmt_rate "$min"), max $(fmt_rate "$max")), peak RSS $(fmt_mb "$rss")."
+    echo "**TUMBLE 10 s over 10 M generated bids** (q7, \`-D EVENTS=10000000\`, $rin bids read): $(fmt_rate "$med") events/s median (min $(fmt_rate "$min"), max $(fmt_rate "$max")), $(fmt_rate "$cpuRate") events/CPU-s, peak RSS $(fmt_mb "$rss")."
     if [ -f "$notes" ]; then
         echo
         cat "$notes"
