@@ -3,9 +3,10 @@ import Testing
 
 /// Every file under `conformance/` runs as one test; a failure lists each mismatching record.
 @Suite struct ConformanceTests {
-    @Test(arguments: SLTFile.all)
-    func conformance(_ file: SLTFile) throws {
-        let runner = try SLTRunner()
+    /// Each file runs with one row per batch, a few, and many: results never depend on batch sizes.
+    @Test(arguments: SLTFile.all, [1, 3, 1024])
+    func conformance(_ file: SLTFile, batchSize: Int) throws {
+        let runner = try SLTRunner(batchSize: batchSize)
         runner.run(file)
         #expect(runner.failures.isEmpty, Comment(rawValue: runner.failures.joined(separator: "\n\n")))
     }

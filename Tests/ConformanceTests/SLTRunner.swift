@@ -12,11 +12,12 @@ final class SLTRunner {
     private var lastReport: QueryReport?
     private(set) var failures: [String] = []
 
-    init() throws {
+    /// `batchSize` is how many rows sources hand over at a time; results must not depend on it.
+    init(batchSize: Int) throws {
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-slt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         engine = Engine(configuration: EngineConfiguration(
-            workingDirectory: scratch.path, dataDirectory: scratch.appendingPathComponent("data").path, batchSize: 3))
+            workingDirectory: scratch.path, dataDirectory: scratch.appendingPathComponent("data").path, batchSize: batchSize))
     }
 
     deinit {
