@@ -40,6 +40,14 @@ extension QueryBinder {
         var body = inner
         body.items.remove(at: rankIndex)
         let visible = try bindSelect(body, emit: derived.query.emit).0.schema.count
+        // Where the rank goes among the output columns: after everything the items before it
+        // produce (a `*` before it stands for all of its columns).
+        var rankPosition = rankIndex
+        if inner.items[..<rankIndex].contains(where: { if case .wildcard = $0 { return true } else { return false } }) {
+            var prefix = body
+            prefix.items = Array(inner.items[..<rankIndex])
+            rankPosition = try bindSelect(prefix, emit: derived.query.emit).0.schema.count
+        }
         let extras = over.partitionBy + over.orderBy.map(\.expr)
         for expr in extras { body.items.append(.expression(SelectExpression(expr: expr, span: expr.span))) }
         var (plan, _) = try bindSelect(body, emit: derived.query.emit)
@@ -65,7 +73,7 @@ extension QueryBinder {
         // Drop the hidden columns; the rank goes where ROW_NUMBER() was written.
         let schema = topN.schema
         var keep = Array(0..<visible)
-        if emitsRank { keep.insert(schema.count - 1, at: min(rankIndex, keep.count)) }
+        if emitsRank { keep.insert(schema.count - 1, at: min(rankPosition, keep.count)) }
         let timeColumn = plan.eventTimeColumn.flatMap { keep.firstIndex(of: $0) }
         topN = .project(.init(
             input: topN, expressions: keep.map { .column($0, schema[$0].type) }, schema: Schema(keep.map { schema[$0] }),

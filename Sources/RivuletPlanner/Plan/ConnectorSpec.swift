@@ -15,6 +15,10 @@ public struct ConnectorSpec: Hashable, Sendable, CustomStringConvertible {
 
     public subscript(key: String) -> String? { options[key.lowercased()] }
 
+    /// A sink that drops every row (`blackhole`): it takes any changelog, as Flink's does, so a
+    /// benchmark can run an updating query without a keyed sink.
+    public var discardsRows: Bool { connector == "blackhole" }
+
     public var description: String {
         let rest = options.keys.sorted().filter { $0 != "connector" }.map { "\($0)=\(options[$0]!)" }
         return ([connector] + rest).joined(separator: ", ")

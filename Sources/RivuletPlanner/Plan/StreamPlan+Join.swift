@@ -74,7 +74,9 @@ extension StreamPlan {
 
         public var appendOnly: Bool {
             switch strategy {
-            case .regular: return false
+            // Over two append-only inputs an inner join only ever inserts (as in Flink): nothing
+            // it emitted is retracted, since no input row is, and no row is NULL-padded.
+            case .regular: return kind == .inner && left.appendOnly && right.appendOnly
             case .interval, .window: return left.appendOnly && right.appendOnly
             case .streamTable, .temporal: return left.appendOnly
             }
