@@ -8,13 +8,19 @@ extension Engine {
     /// watermark has closed every window, and returns what it measured (and, for a SELECT, its rows).
     ///
     /// `progress`, when given, is called about twice a second with the figures so far.
-    public func run(_ prepared: PreparedQuery, progress: ((QueryMetrics) -> Void)? = nil) throws(SQLError) -> QueryReport {
+    ///
+    /// With `durability`, a query that writes to a sink takes checkpoints into the data directory
+    /// and resumes from the last one its sink holds (see `CheckpointCoordinator`).
+    public func run(
+        _ prepared: PreparedQuery, durability: Durability? = nil, progress: ((QueryMetrics) -> Void)? = nil
+    ) throws(SQLError) -> QueryReport {
         let plan = PlanOptimizer.optimize(prepared.query.plan)
         let id = "q\(reports.count + 1)"
         let badBefore = badRecords.count
         let started = Date()
         let collector = prepared.sink == nil ? CollectingSink(types: plan.schema.types) : nil
         var metrics: QueryMetrics
+        var checkpointing = CheckpointSummary()
         do {
             let sink: any SinkWriter
             if let relation = prepared.sink {
@@ -24,24 +30,36 @@ extension Engine {
             }
             let context = connectorContext
             let registry = self.registry
+            let coordinator = try prepared.sink == nil ? nil : durability.map { try makeCoordinator($0, sink: sink) }
             let pipeline = try QueryPipeline(
                 plan: plan,
                 openSource: { scan in try registry.factory(for: scan.relation.connector).makeSource(scan.relation, columns: scan.columns, context: context) },
-                sink: sink, batchSize: configuration.batchSize, badRecordLog: badRecords)
-            if let progress {
-                var steps = 0
-                var lastCall = Date()
-                while try pipeline.step() {
-                    steps += 1
-                    if steps % 32 == 0, Date().timeIntervalSince(lastCall) >= 0.5 {
-                        progress(pipeline.metrics)
-                        lastCall = Date()
-                    }
-                }
-                metrics = pipeline.metrics
-            } else {
-                metrics = try pipeline.runToCompletion()
+                sink: coordinator?.pipelineSink ?? sink, batchSize: configuration.batchSize, badRecordLog: badRecords)
+            var active = coordinator
+            if let coordinator {
+                checkpointing.skippedBecause = try checkpointRefusal(pipeline)
+                if checkpointing.skippedBecause != nil { active = nil }
+                checkpointing.resumedFrom = try active?.resume(pipeline)
             }
+            var steps = 0
+            var lastCall = Date()
+            while try pipeline.step() {
+                try active?.stepped()
+                steps += 1
+                if let progress, steps % 32 == 0, Date().timeIntervalSince(lastCall) >= 0.5 {
+                    progress(pipeline.metrics)
+                    lastCall = Date()
+                }
+            }
+            if let active {
+                try active.complete()
+                checkpointing.taken = active.checkpointsTaken
+                checkpointing.last = active.committed
+            } else if coordinator != nil {
+                try sink.flush()
+                try sink.close()
+            }
+            metrics = pipeline.metrics
         } catch let error as SQLError {
             throw error
         } catch {
@@ -63,7 +81,7 @@ extension Engine {
         let report = QueryReport(
             id: id, sql: prepared.sql, rowsIn: metrics.rowsRead, rowsOut: metrics.rowsWritten, lateRows: metrics.lateRows,
             badRecords: badRecords.count - badBefore, seconds: Date().timeIntervalSince(started), stateSize: metrics.stateSize,
-            result: result)
+            result: result, checkpoints: durability == nil || prepared.sink == nil ? nil : checkpointing)
         reports.append(report)
         return report
     }

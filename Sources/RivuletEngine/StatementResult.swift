@@ -72,4 +72,6 @@ public struct QueryReport: Sendable {
     public var stateSize: Int
     /// For a SELECT: the rows it emitted.
     public var result: ResultSet?
+    /// For a query run with checkpoints: what they did.
+    public var checkpoints: CheckpointSummary? = nil
 }

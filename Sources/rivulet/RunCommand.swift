@@ -30,6 +30,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Rows per batch read from sources.")
     var batchSize = 8192
 
+    @Option(help: "Time between checkpoints, e.g. '2 s' or '500 ms' (default 5 s; SET 'execution.checkpointing.interval' overrides it).")
+    var checkpointInterval: String?
+
     func run() throws {
         let url = URL(fileURLWithPath: file)
         guard let raw = try? String(contentsOf: url, encoding: .utf8) else {
@@ -62,9 +65,21 @@ struct RunCommand: ParsableCommand {
             return
         }
         defer { keepBadRecords(engine, dataDirectory: dataDirectory) }
+        var interval = Durability.defaultIntervalMillis
+        if let checkpointInterval {
+            do { interval = try Durability.parseInterval(checkpointInterval) } catch {
+                fail("--checkpoint-interval: invalid interval '\(checkpointInterval)'; write it as '2 s', '500 ms' or '1 min'")
+            }
+        }
+        var usedIds: [String: Int] = [:]
         for query in queries {
+            // The same statement twice in one script gets two checkpoint folders.
+            var queryId = Durability.queryId(sql: query.sql)
+            usedIds[queryId, default: 0] += 1
+            if let seen = usedIds[queryId], seen > 1 { queryId += "-\(seen)" }
+            let durability = Durability(queryId: queryId, intervalMillis: interval)
             do {
-                let report = try engine.run(query, progress: showsProgress ? { metrics in
+                let report = try engine.run(query, durability: durability, progress: showsProgress ? { metrics in
                     let line = "q\(engine.reports.count + 1): \(metrics.rowsRead) rows in, "
                         + "\(metrics.rowsWritten) rows out, \(metrics.lateRows) late"
                     FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
@@ -72,6 +87,12 @@ struct RunCommand: ParsableCommand {
                 if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 if let result = report.result {
                     show(TableRenderer.render(result))
+                }
+                if let checkpoints = report.checkpoints {
+                    if let from = checkpoints.resumedFrom { note("\(report.id): resumed from checkpoint \(from) of \(queryId)") }
+                    if let reason = checkpoints.skippedBecause {
+                        note("\(report.id): ran without checkpoints: \(reason); after a crash it starts from the beginning")
+                    }
                 }
                 note(summary(report))
             } catch {

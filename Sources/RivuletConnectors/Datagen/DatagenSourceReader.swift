@@ -4,7 +4,7 @@ public import RivuletRuntime
 /// Emits generated rows: bounded by `number-of-rows` (or a sequence's end), paced to
 /// `rows-per-second` of wall-clock time when that is set. Row `r`'s values are drawn from a
 /// generator seeded by `(seed, r)`, so a seed fixes the output, whatever columns are read.
-public final class DatagenSourceReader: SourceReader {
+public final class DatagenSourceReader: CheckpointableSource {
     private let config: DatagenConfig
     private let columns: [Int]
     private let types: [SQLType]
@@ -18,6 +18,21 @@ public final class DatagenSourceReader: SourceReader {
         self.types = types
         spacing = config.rowsPerSecond.map { 1000 / $0 } ?? 1
     }
+
+    /// Continues from row `position`: rows are drawn from (seed, row), so they come out as before.
+    /// A paced generator continues at its rate from there.
+    public func seek(to position: Int64) {
+        self.position = position
+        if let rate = config.rowsPerSecond {
+            let behind = UInt64(Double(position) / rate * 1e9)
+            let now = SystemClock.monotonicNanos()
+            startNanos = now > behind ? now - behind : 0
+        }
+    }
+
+    public func savePosition(into writer: inout StateWriter) throws { writer.write(position) }
+
+    public func restorePosition(from reader: inout StateReader) throws { seek(to: try reader.readInt64()) }
 
     public func nextBatch(maxRows: Int) throws -> RowBatch? {
         var count = Int64(maxRows)

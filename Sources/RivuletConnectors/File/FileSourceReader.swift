@@ -12,7 +12,7 @@ public import RivuletRuntime
 /// Bounded by default: after the last file it returns nil. With `source.monitor-interval`
 /// it follows the path instead, picking up appended lines and new files, and returns an
 /// empty batch when there is nothing new.
-public final class FileSourceReader: SourceReader {
+public final class FileSourceReader: CheckpointableSource {
     /// Where the reader is: the file being read and the byte offset / line of the next record.
     public struct Position: Sendable, Hashable {
         public var file: String
@@ -73,6 +73,39 @@ public final class FileSourceReader: SourceReader {
 
     public var position: Position {
         Position(file: fileName, offset: bufferOffset + Int64(consumed), line: line)
+    }
+
+    /// The file, byte offset and line of the next record, and whether that file is finished.
+    public func savePosition(into writer: inout StateWriter) throws {
+        let current = position
+        writer.write(current.file)
+        writer.write(current.offset)
+        writer.write(current.line)
+        writer.write(fd < 0)
+    }
+
+    /// Skips the files before the saved one and opens that one at the saved offset. Files are
+    /// read in name order, so the ones before it are those already read.
+    public func restorePosition(from reader: inout StateReader) throws {
+        let file = try reader.readString()
+        let offset = try reader.readInt64()
+        let savedLine = try reader.readInt()
+        let finished = try reader.readBool()
+        guard !file.isEmpty else { return }
+        guard let index = pendingFiles.firstIndex(of: file) else {
+            throw SQLError(.ioError, "cannot resume reading '\(sourceName)': the checkpoint's file '\(file)' is gone",
+                           hint: "restore the file, or remove the query's folder under <data-dir>/queries to start afresh")
+        }
+        pendingFiles.removeFirst(index + 1)
+        if finished {
+            fileName = file
+            bufferOffset = offset
+            consumed = 0
+            valid = 0
+            line = savedLine
+            return
+        }
+        try openFile(file, at: offset, line: savedLine)
     }
 
     public func nextBatch(maxRows: Int) throws -> RowBatch? {
@@ -166,19 +199,22 @@ public final class FileSourceReader: SourceReader {
         return true
     }
 
-    private func openFile(_ path: String) throws {
+    private func openFile(_ path: String, at offset: Int64 = 0, line startLine: Int = 1) throws {
         fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw SQLError(.ioError, "cannot open '\(path)': \(String(cString: strerror(errno)))")
+        }
+        if offset > 0, lseek(fd, off_t(offset), SEEK_SET) != off_t(offset) {
+            throw SQLError(.ioError, "cannot seek to byte \(offset) of '\(path)': \(String(cString: strerror(errno)))")
         }
         fileName = path
         if buffer.isEmpty { buffer = Array(repeating: 0, count: Self.chunkSize) }
         valid = 0
         consumed = 0
-        bufferOffset = 0
+        bufferOffset = offset
         atEOF = false
-        line = 1
-        headerPending = format.csv.header && format.kind == .csv
+        line = startLine
+        headerPending = format.csv.header && format.kind == .csv && offset == 0
         _ = try readMore()
     }
 

@@ -3,7 +3,7 @@ public import RivuletRuntime
 
 /// Emits one Nexmark kind's events in order, as fast as they are asked for (the `rate` option
 /// spaces their event times, not their wall-clock arrival).
-public final class NexmarkSourceReader: SourceReader {
+public final class NexmarkSourceReader: CheckpointableSource {
     private let generator: NexmarkGenerator
     private let fields: [Int]
     private let types: [SQLType]
@@ -18,6 +18,10 @@ public final class NexmarkSourceReader: SourceReader {
 
     /// Continues from a checkpointed position: the rows from there on are regenerated identically.
     public func seek(to position: Int64) { self.position = position }
+
+    public func savePosition(into writer: inout StateWriter) throws { writer.write(position) }
+
+    public func restorePosition(from reader: inout StateReader) throws { seek(to: try reader.readInt64()) }
 
     public func nextBatch(maxRows: Int) throws -> RowBatch? {
         var count = maxRows

@@ -9,9 +9,13 @@ public import RivuletRuntime
 /// is held back: the `+U` that normally follows for the same key overwrites the row anyway;
 /// if none comes before the next `flush`, the row is deleted then, so the table always ends
 /// in the changelog's final state. Without a primary key the sink appends and refuses
-/// retractions. Each `flush` commits one transaction (large batches commit along the way);
-/// the database runs in WAL mode so readers never block the writer.
-public final class SQLiteSinkWriter: SinkWriter {
+/// retractions. The database runs in WAL mode so readers never block the writer.
+///
+/// Under checkpoints (`TransactionalSink`) everything written between two checkpoints goes
+/// into one open transaction that commits only at the next checkpoint, together with the
+/// query's row in `_rivulet_checkpoints(query_id, checkpoint_id, instance)`; a crash rolls the
+/// open transaction back. Otherwise each `flush` commits (large batches commit along the way).
+public final class SQLiteSinkWriter: TransactionalSink {
     private let database: SQLiteDatabase
     private let relationName: String
     private let table: String
@@ -23,6 +27,8 @@ public final class SQLiteSinkWriter: SinkWriter {
     private var rowsInTransaction = 0
     /// Keys retracted by `-U` and not yet re-inserted.
     private var pendingRetractions: Set<[Value]> = []
+    /// Commits happen only at checkpoints.
+    private var checkpointing = false
 
     static let rowsPerTransaction = 100_000
 
@@ -127,10 +133,57 @@ public final class SQLiteSinkWriter: SinkWriter {
             }
         }
         rowsInTransaction += batch.count
-        if rowsInTransaction >= Self.rowsPerTransaction { try commit() }
+        if rowsInTransaction >= Self.rowsPerTransaction, !checkpointing { try commit() }
     }
 
     public func flush() throws {
+        guard !checkpointing else { return }
+        try applyPendingRetractions()
+        try commit()
+    }
+
+    public func close() throws {
+        if checkpointing {
+            // Whatever no checkpoint covers is not the sink's to keep.
+            if inTransaction { try database.execute("ROLLBACK") }
+            inTransaction = false
+            return
+        }
+        try flush()
+    }
+
+    public static let bookkeepingTable = "_rivulet_checkpoints"
+
+    public func beginCheckpointing(query: String) throws -> CheckpointMark? {
+        if inTransaction { try commit() }
+        checkpointing = true
+        try database.execute("PRAGMA synchronous=FULL")
+        try database.execute(
+            "CREATE TABLE IF NOT EXISTS \(Self.bookkeepingTable) (query_id TEXT PRIMARY KEY, checkpoint_id INTEGER NOT NULL, instance TEXT NOT NULL)")
+        let select = try database.prepare("SELECT checkpoint_id, instance FROM \(Self.bookkeepingTable) WHERE query_id = ?")
+        select.bind(1, text: query)
+        guard try select.step() else { return nil }
+        return CheckpointMark(query: query, instance: select.string(1), checkpoint: select.int64(0))
+    }
+
+    public func commit(_ mark: CheckpointMark) throws {
+        try applyPendingRetractions()
+        if !inTransaction {
+            try database.execute("BEGIN")
+            inTransaction = true
+        }
+        let record = try database.prepare(
+            "INSERT INTO \(Self.bookkeepingTable) (query_id, checkpoint_id, instance) VALUES (?, ?, ?) "
+                + "ON CONFLICT (query_id) DO UPDATE SET checkpoint_id = excluded.checkpoint_id, instance = excluded.instance")
+        record.bind(1, text: mark.query)
+        record.bind(2, int: mark.checkpoint)
+        record.bind(3, text: mark.instance)
+        try record.step()
+        try commit()
+    }
+
+    /// Deletes the rows whose `-U` no `+U` followed.
+    private func applyPendingRetractions() throws {
         if !pendingRetractions.isEmpty, let delete {
             if !inTransaction {
                 try database.execute("BEGIN")
@@ -145,11 +198,6 @@ public final class SQLiteSinkWriter: SinkWriter {
             }
             pendingRetractions.removeAll()
         }
-        try commit()
-    }
-
-    public func close() throws {
-        try flush()
     }
 
     private func commit() throws {

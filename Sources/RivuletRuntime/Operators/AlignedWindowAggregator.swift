@@ -72,6 +72,33 @@ final class AlignedWindowAggregator {
 
     var stateSize: Int { slots.liveCount }
 
+    /// Open windows in order, each with its keys and their accumulators.
+    func snapshot(into writer: inout StateWriter) {
+        writer.write(watermark)
+        writer.write(lateRows)
+        writer.write(windows.count)
+        for window in windows {
+            writer.write(window.bounds.start)
+            writer.write(window.bounds.end)
+            keys.save(window.keyIds, into: &writer)
+            for slot in window.slots { slots.save(slot, into: &writer) }
+        }
+    }
+
+    func restore(from reader: inout StateReader) throws(SQLError) {
+        guard windows.isEmpty else { throw SQLError.internal("restoring a window aggregate that holds state") }
+        watermark = try reader.readInt64()
+        lateRows = try reader.readInt()
+        var ids: [Int32] = []
+        for _ in 0..<(try reader.readCount()) {
+            var window = Window(WindowBounds(start: try reader.readInt64(), end: try reader.readInt64()))
+            try keys.restoreKeys(from: &reader, into: &ids)
+            for key in ids { try slots.load(newSlot(in: &window, key: key), from: &reader) }
+            windows.append(window)
+        }
+        keys.sweep()
+    }
+
     func process(_ batch: RowBatch, into collector: inout Collector) throws {
         if let kinds = batch.kinds, kinds.contains(where: { $0 != .insert }) {
             throw SQLError.unsupported("window aggregation over an updating input is not supported")

@@ -56,3 +56,8 @@ public final class Deduplicate: StreamOperator {
         "Deduplicate: partition=\(plan.partitionKeys) keep=\(keepLast ? "last" : "first")"
     }
 }
+
+extension Deduplicate {
+    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Deduplication") }
+    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Deduplication") }
+}

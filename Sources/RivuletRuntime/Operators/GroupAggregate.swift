@@ -134,6 +134,34 @@ public final class GroupAggregate: StreamOperator {
         output.flush(into: &collector)
     }
 
+    /// The live groups: their keys, input row counts and accumulators.
+    public func snapshot(into writer: inout StateWriter) throws {
+        let live = rowCounts.indices.filter { rowCounts[$0] > 0 }.map { Int32($0) }
+        keys.save(live, into: &writer)
+        for key in live {
+            writer.write(rowCounts[Int(key)])
+            slots.save(key, into: &writer)
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard rowCounts.allSatisfy({ $0 == 0 }) else { throw SQLError.internal("restoring a group aggregate that holds state") }
+        var ids: [Int32] = []
+        try keys.restoreKeys(from: &reader, into: &ids)
+        let capacity = keys.idCapacity
+        slots.reserveDense(capacity)
+        if rowCounts.count < capacity {
+            rowCounts.append(contentsOf: repeatElement(0, count: capacity - rowCounts.count))
+            touchedMark.append(contentsOf: repeatElement(false, count: capacity - touchedMark.count))
+        }
+        for key in ids {
+            rowCounts[Int(key)] = try reader.readInt64()
+            try slots.load(key, from: &reader)
+            keys.retain(key)
+        }
+        keys.sweep()
+    }
+
     public func describe() -> String {
         let keyText = plan.keys.isEmpty ? "" : " keys=[" + plan.keys.map { "$\($0)" }.joined(separator: ", ") + "]"
         return "GroupAggregate:\(keyText) aggregates=[\(plan.aggregates.map(\.description).joined(separator: ", "))]"

@@ -31,6 +31,9 @@ public final class HoppingWindowAggregate: StreamOperator {
     public var stateSize: Int { engine.stateSize }
     public var lateRows: Int { engine.lateRows }
 
+    public func snapshot(into writer: inout StateWriter) throws { engine.snapshot(into: &writer) }
+    public func restore(from reader: inout StateReader) throws { try engine.restore(from: &reader) }
+
     public func describe() -> String {
         let name: String
         if case .cumulate = plan.window.kind { name = "CumulatingWindowAggregate" } else { name = "HoppingWindowAggregate" }

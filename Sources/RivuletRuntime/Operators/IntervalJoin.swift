@@ -135,3 +135,8 @@ public final class IntervalJoin: StreamOperator {
         "IntervalJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys) bounds=[\(lower)ms, \(upper)ms]"
     }
 }
+
+extension IntervalJoin {
+    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Interval join") }
+    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Interval join") }
+}

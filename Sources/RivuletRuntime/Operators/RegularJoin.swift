@@ -142,3 +142,8 @@ public final class RegularJoin: StreamOperator {
         "RegularJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys)" + (plan.stateTTLMillis.map { " ttl=\($0)ms" } ?? "")
     }
 }
+
+extension RegularJoin {
+    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Join") }
+    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Join") }
+}

@@ -147,6 +147,44 @@ public final class SessionWindowAggregate: StreamOperator {
 
     public func describe() -> String { WindowAggregateDescription.text("SessionWindowAggregate", plan) }
 
+    /// The open sessions of every key, in order, with their accumulators.
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(watermark)
+        writer.write(lateRows)
+        let live = sessionsByKey.indices.filter { !sessionsByKey[$0].isEmpty }.map { Int32($0) }
+        keys.save(live, into: &writer)
+        for key in live {
+            let sessions = sessionsByKey[Int(key)]
+            writer.write(sessions.count)
+            for session in sessions {
+                writer.write(session.start)
+                writer.write(session.last)
+                slots.save(session.slot, into: &writer)
+            }
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard closing.isEmpty else { throw SQLError.internal("restoring a session window aggregate that holds state") }
+        watermark = try reader.readInt64()
+        lateRows = try reader.readInt()
+        var ids: [Int32] = []
+        try keys.restoreKeys(from: &reader, into: &ids)
+        if sessionsByKey.count < keys.idCapacity {
+            sessionsByKey.append(contentsOf: repeatElement([], count: keys.idCapacity - sessionsByKey.count))
+        }
+        for key in ids {
+            for _ in 0..<(try reader.readCount()) {
+                let session = Session(start: try reader.readInt64(), last: try reader.readInt64(), slot: slots.allocate())
+                try slots.load(session.slot, from: &reader)
+                keys.retain(key)
+                sessionsByKey[Int(key)].append(session)
+                closing.insert(Closing(closeAt: closeAt(session), key: key, slot: session.slot))
+            }
+        }
+        keys.sweep()
+    }
+
     @inline(__always)
     private func closeAt(_ session: Session) -> Int64 { session.last &+ gap &- 1 &+ grace }
 

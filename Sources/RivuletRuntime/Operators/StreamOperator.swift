@@ -38,6 +38,12 @@ public protocol StreamOperator: AnyObject {
     var stateSize: Int { get }
     /// Rows dropped because they arrived after their window closed.
     var lateRows: Int { get }
+    /// Writes the operator's state, between two batches, so that `restore` on a fresh instance
+    /// built from the same plan continues exactly as this one would. Stateless operators write
+    /// nothing; operators whose state cannot be checkpointed yet throw `featureNotSupported`.
+    func snapshot(into writer: inout StateWriter) throws
+    /// Reads what `snapshot` wrote into a freshly built operator, before any batch.
+    func restore(from reader: inout StateReader) throws
 }
 
 extension StreamOperator {
@@ -47,4 +53,13 @@ extension StreamOperator {
 
     public var stateSize: Int { 0 }
     public var lateRows: Int { 0 }
+    public func snapshot(into writer: inout StateWriter) throws {}
+    public func restore(from reader: inout StateReader) throws {}
+}
+
+extension SQLError {
+    /// The error of an operator whose state checkpoints cannot hold yet.
+    static func notCheckpointable(_ what: String) -> SQLError {
+        SQLError(.featureNotSupported, "\(what) state cannot be checkpointed yet")
+    }
 }

@@ -47,3 +47,8 @@ public final class StreamTableJoin: StreamOperator {
         "StreamTableJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys)"
     }
 }
+
+extension StreamTableJoin {
+    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Stream-table join") }
+    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Stream-table join") }
+}

@@ -96,3 +96,8 @@ public final class TemporalJoin: StreamOperator {
         "TemporalJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys) time=$\(probeTime)"
     }
 }
+
+extension TemporalJoin {
+    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Temporal join") }
+    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Temporal join") }
+}

@@ -89,3 +89,8 @@ public final class TopN: StreamOperator {
         "TopN: partition=\(plan.partitionKeys) limit=\(plan.limit)"
     }
 }
+
+extension TopN {
+    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Top-N") }
+    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Top-N") }
+}

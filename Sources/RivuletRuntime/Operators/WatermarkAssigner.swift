@@ -69,6 +69,18 @@ public final class WatermarkAssigner: StreamOperator {
         return self.watermark
     }
 
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(maxEventTime)
+        writer.write(watermark)
+        writer.write(badRecords)
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        maxEventTime = try reader.readInt64()
+        watermark = try reader.readInt64()
+        badRecords = try reader.readInt()
+    }
+
     public func describe() -> String {
         "WatermarkAssigner: watermark=$\(spec.column) - \(spec.delayMillis)ms"
     }

@@ -99,3 +99,8 @@ public final class WindowJoin: StreamOperator {
         "WindowJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys)"
     }
 }
+
+extension WindowJoin {
+    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Window join") }
+    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Window join") }
+}

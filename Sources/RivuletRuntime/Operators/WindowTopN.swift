@@ -75,3 +75,8 @@ public final class WindowTopN: StreamOperator {
         "WindowTopN: partition=\(plan.partitionKeys) limit=\(plan.limit)"
     }
 }
+
+extension WindowTopN {
+    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Window Top-N") }
+    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Window Top-N") }
+}

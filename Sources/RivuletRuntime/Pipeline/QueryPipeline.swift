@@ -87,6 +87,66 @@ public final class QueryPipeline {
         return current
     }
 
+    /// Writes a consistent checkpoint of the query, between two `step()`s (each step lets its
+    /// batch flow all the way to the sink, so no row is in flight): the counters, the source's
+    /// position and every operator's state. Plans with joins refuse for now.
+    public func snapshot(into writer: inout StateWriter) throws {
+        if multiInput != nil { throw SQLError.notCheckpointable("Join") }
+        writer.write(Self.checkpointFormat)
+        writer.write(counters.rowsRead)
+        writer.write(counters.rowsWritten)
+        writer.write(counters.watermark)
+        if let source = source as? any CheckpointableSource {
+            writer.write(true)
+            try writer.writeSection { try source.savePosition(into: &$0) }
+        } else {
+            writer.write(false)
+        }
+        writer.write(stages.count)
+        for stage in stages {
+            writer.write(stage.op.describe())
+            try writer.writeSection { try stage.op.snapshot(into: &$0) }
+        }
+    }
+
+    /// Continues from a checkpoint written by `snapshot` of the same plan, before the first `step()`.
+    /// A source without positions is read and discarded up to where the checkpoint was taken.
+    public func restore(from reader: inout StateReader) throws {
+        if multiInput != nil { throw SQLError.notCheckpointable("Join") }
+        guard try reader.readUInt64() == Self.checkpointFormat else {
+            throw StateReader.corrupt("a checkpoint written by another version of the format")
+        }
+        counters.rowsRead = try reader.readInt()
+        counters.rowsWritten = try reader.readInt()
+        counters.watermark = try reader.readInt64()
+        if try reader.readBool() {
+            guard let source = source as? any CheckpointableSource else {
+                throw StateReader.corrupt("a source position for a source that keeps none")
+            }
+            try reader.readSection { try source.restorePosition(from: &$0) }
+        } else {
+            var skipped = 0
+            while skipped < counters.rowsRead {
+                guard let batch = try source.nextBatch(maxRows: min(batchSize, counters.rowsRead - skipped)) else { break }
+                skipped += batch.count
+            }
+        }
+        guard try reader.readCount() == stages.count else {
+            throw SQLError(.featureNotSupported, "the checkpoint was taken from a different plan of this query",
+                           hint: "remove the query's folder under <data-dir>/queries to start it afresh")
+        }
+        for stage in stages {
+            let described = try reader.readString()
+            guard described == stage.op.describe() else {
+                throw SQLError(.featureNotSupported, "the checkpoint holds '\(described)' where the plan has '\(stage.op.describe())'",
+                               hint: "remove the query's folder under <data-dir>/queries to start it afresh")
+            }
+            try reader.readSection { try stage.op.restore(from: &$0) }
+        }
+    }
+
+    private static let checkpointFormat: UInt64 = 1
+
     /// The operator tree, output first: `01)TumblingWindowAggregate: ...`, `02)--Filter: ...`.
     public func explain() -> [String] {
         if let multiInput { return multiInput.explain() }

@@ -18,6 +18,10 @@ protocol Accumulator: AnyObject {
     func appendResult(_ slot: Int, into column: inout Column)
     /// Appends the results of `slots`, in order (what `appendResult` does for each).
     func appendResults(_ slots: [Int32], into column: inout Column)
+    /// Writes slot `slot`'s state to a checkpoint.
+    func save(_ slot: Int, into writer: inout StateWriter)
+    /// Reads a state written by `save` into slot `slot`, which is reset.
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError)
 }
 
 extension Accumulator {

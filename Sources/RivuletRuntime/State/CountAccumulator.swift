@@ -36,6 +36,10 @@ final class CountAccumulator: Accumulator {
 
     func merge(from source: Int, into target: Int) { counts[target] &+= counts[source] }
 
+    func save(_ slot: Int, into writer: inout StateWriter) { writer.write(counts[slot]) }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) { counts[slot] = try reader.readInt64() }
+
     func appendResult(_ slot: Int, into column: inout Column) { column.appendInt(counts[slot]) }
 
     func appendResults(_ slots: [Int32], into column: inout Column) {

@@ -2,7 +2,7 @@ import RivuletCore
 
 /// COUNT(DISTINCT x): per slot, each distinct non-NULL value with how many rows carry it, so a
 /// retraction removes a value only when its last row goes.
-final class DistinctCountAccumulator<Element: Hashable>: Accumulator {
+final class DistinctCountAccumulator<Element: Hashable & StateCodable>: Accumulator {
     private let argument: Int
     private let filter: Int?
     private let read: (Column, Int) -> Element
@@ -39,6 +39,25 @@ final class DistinctCountAccumulator<Element: Hashable>: Accumulator {
 
     func merge(from source: Int, into target: Int) {
         for (value, count) in sets[source] { add(value, count, to: target) }
+    }
+
+    func save(_ slot: Int, into writer: inout StateWriter) {
+        writer.write(sets[slot].count)
+        for (value, count) in sets[slot] {
+            value.write(into: &writer)
+            writer.write(count)
+        }
+    }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        let entries = try reader.readCount()
+        var set: [Element: Int] = [:]
+        set.reserveCapacity(entries)
+        for _ in 0..<entries {
+            let value = try Element.read(from: &reader)
+            set[value] = try reader.readInt()
+        }
+        sets[slot] = set
     }
 
     func appendResult(_ slot: Int, into column: inout Column) { column.appendInt(Int64(sets[slot].count)) }

@@ -56,6 +56,16 @@ final class DoubleSumAccumulator: Accumulator {
         counts[target] += counts[source]
     }
 
+    func save(_ slot: Int, into writer: inout StateWriter) {
+        writer.write(sums[slot])
+        writer.write(counts[slot])
+    }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        sums[slot] = try reader.readDouble()
+        counts[slot] = try reader.readInt64()
+    }
+
     func appendResult(_ slot: Int, into column: inout Column) {
         let count = counts[slot]
         guard count > 0 else {

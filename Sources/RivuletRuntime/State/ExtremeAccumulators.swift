@@ -60,6 +60,16 @@ final class IntegerExtremeAccumulator: Accumulator {
         if present[source] { update(target, values[source]) }
     }
 
+    func save(_ slot: Int, into writer: inout StateWriter) {
+        writer.write(present[slot])
+        if present[slot] { writer.write(values[slot]) }
+    }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        present[slot] = try reader.readBool()
+        if present[slot] { values[slot] = try reader.readInt64() }
+    }
+
     func appendResult(_ slot: Int, into column: inout Column) {
         if present[slot] { column.appendInt(values[slot]) } else { column.appendNull() }
     }
@@ -124,6 +134,16 @@ final class DoubleExtremeAccumulator: Accumulator {
         if present[source] { update(target, values[source]) }
     }
 
+    func save(_ slot: Int, into writer: inout StateWriter) {
+        writer.write(present[slot])
+        if present[slot] { writer.write(values[slot]) }
+    }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        present[slot] = try reader.readBool()
+        if present[slot] { values[slot] = try reader.readDouble() }
+    }
+
     func appendResult(_ slot: Int, into column: inout Column) {
         if present[slot] { column.appendDouble(values[slot]) } else { column.appendNull() }
     }
@@ -176,6 +196,15 @@ final class BytesExtremeAccumulator: Accumulator {
             if !candidateWins { return }
         }
         values[target] = candidate
+    }
+
+    func save(_ slot: Int, into writer: inout StateWriter) {
+        writer.write(values[slot] != nil)
+        if let value = values[slot] { writer.write(bytes: value) }
+    }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        values[slot] = try reader.readBool() ? try reader.readBytes() : nil
     }
 
     func appendResult(_ slot: Int, into column: inout Column) {

@@ -60,6 +60,16 @@ final class IntegerSumAccumulator: Accumulator {
         counts[target] &+= counts[source]
     }
 
+    func save(_ slot: Int, into writer: inout StateWriter) {
+        writer.write(sums[slot])
+        writer.write(counts[slot])
+    }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        sums[slot] = try reader.readInt64()
+        counts[slot] = try reader.readInt64()
+    }
+
     func appendResult(_ slot: Int, into column: inout Column) {
         let count = counts[slot]
         guard count > 0 else {

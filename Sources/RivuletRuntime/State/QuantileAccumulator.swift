@@ -40,6 +40,12 @@ final class QuantileAccumulator: Accumulator {
 
     func merge(from source: Int, into target: Int) { sketches[target].formUnion(sketches[source]) }
 
+    func save(_ slot: Int, into writer: inout StateWriter) { sketches[slot].save(into: &writer) }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        sketches[slot] = try QuantileSketch(from: &reader)
+    }
+
     func appendResult(_ slot: Int, into column: inout Column) {
         guard let value = sketches[slot].quantile(quantile) else {
             column.appendNull()

@@ -1,3 +1,5 @@
+import RivuletCore
+
 /// A bounded summary of a bag of numbers for approximate quantiles: up to `capacity` weighted
 /// centroids in ascending order (a streaming histogram in the manner of Ben-Haim & Tom-Tov).
 ///
@@ -41,6 +43,26 @@ struct QuantileSketch {
 
     mutating func formUnion(_ other: QuantileSketch) {
         for (mean, weight) in zip(other.means, other.weights) { add(mean, weight: weight) }
+    }
+
+    /// Writes the centroids as they are, so a restored sketch answers exactly as this one.
+    func save(into writer: inout StateWriter) {
+        writer.write(capacity)
+        writer.write(total)
+        writer.write(means.count)
+        for (mean, weight) in zip(means, weights) {
+            writer.write(mean)
+            writer.write(weight)
+        }
+    }
+
+    init(from reader: inout StateReader) throws(SQLError) {
+        self.init(capacity: try reader.readCount())
+        total = try reader.readInt()
+        for _ in 0..<(try reader.readCount()) {
+            means.append(try reader.readDouble())
+            weights.append(try reader.readInt())
+        }
     }
 
     /// The nearest-rank quantile, or nil when empty.

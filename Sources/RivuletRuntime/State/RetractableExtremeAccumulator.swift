@@ -2,7 +2,7 @@ import RivuletCore
 
 /// MIN or MAX over a changelog: every value with its count per slot, so retracting the current
 /// extreme falls back to the next one.
-final class RetractableExtremeAccumulator<Element: Comparable>: Accumulator {
+final class RetractableExtremeAccumulator<Element: Comparable & StateCodable>: Accumulator {
     private let argument: Int
     private let filter: Int?
     private let isMax: Bool
@@ -40,6 +40,24 @@ final class RetractableExtremeAccumulator<Element: Comparable>: Accumulator {
     }
 
     func merge(from source: Int, into target: Int) { sets[target].formUnion(sets[source]) }
+
+    func save(_ slot: Int, into writer: inout StateWriter) {
+        let set = sets[slot]
+        writer.write(set.values.count)
+        for (value, count) in zip(set.values, set.counts) {
+            value.write(into: &writer)
+            writer.write(count)
+        }
+    }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        var set = CountedMultiset<Element>()
+        for _ in 0..<(try reader.readCount()) {
+            let value = try Element.read(from: &reader)
+            set.add(value, count: try reader.readInt())
+        }
+        sets[slot] = set
+    }
 
     func appendResult(_ slot: Int, into column: inout Column) {
         if let value = isMax ? sets[slot].last : sets[slot].first { write(value, &column) } else { column.appendNull() }

@@ -1,0 +1,52 @@
+import Foundation
+public import RivuletCore
+
+/// How `Engine.run` checkpoints a query that writes to a sink.
+public struct Durability: Sendable {
+    /// The query's checkpoint folder is `<dataDirectory>/queries/<queryId>`.
+    public var queryId: String
+    /// Time between checkpoints; a final one is always taken when the input ends.
+    public var intervalMillis: Int64
+
+    public static let defaultIntervalMillis: Int64 = 5_000
+    /// The SET key of the interval, as Flink names it.
+    public static let intervalSetting = "execution.checkpointing.interval"
+
+    public init(queryId: String, intervalMillis: Int64 = Durability.defaultIntervalMillis) {
+        self.queryId = queryId
+        self.intervalMillis = intervalMillis
+    }
+
+    /// A stable id for a query: a hash of its SQL text with runs of whitespace folded, so the
+    /// same statement finds its checkpoints again in the next run.
+    public static func queryId(sql: String) -> String {
+        let folded = sql.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in folded.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "q" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Parses an interval as Flink writes it: `2 s`, `500 ms`, `1 min`, `2s`, or bare milliseconds.
+    public static func parseInterval(_ text: String) throws(SQLError) -> Int64 {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
+        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let scale: Double?
+        switch unit {
+        case "", "ms", "milli", "millis", "millisecond", "milliseconds": scale = 1
+        case "s", "sec", "secs", "second", "seconds": scale = 1_000
+        case "m", "min", "mins", "minute", "minutes": scale = 60_000
+        case "h", "hour", "hours": scale = 3_600_000
+        default: scale = nil
+        }
+        guard let value = Double(digits), let scale, value * scale >= 1, value * scale < 1e15 else {
+            throw SQLError(.invalidParameterValue, "invalid checkpoint interval '\(text)'",
+                           hint: "write it as '2 s', '500 ms' or '1 min'")
+        }
+        return Int64(value * scale)
+    }
+}

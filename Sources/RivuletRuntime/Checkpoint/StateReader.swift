@@ -1,0 +1,130 @@
+public import RivuletCore
+
+/// Reads back what a `StateWriter` wrote, in the same order. Every read checks bounds and throws
+/// a `SQLError` on a truncated or malformed checkpoint rather than trapping.
+public struct StateReader {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    public mutating func readUInt64() throws(SQLError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count, shift < 64 else { throw Self.corrupt("a truncated number") }
+            let byte = bytes[offset]
+            offset += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    public mutating func readInt64() throws(SQLError) -> Int64 {
+        let raw = try readUInt64()
+        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+    }
+
+    public mutating func readInt() throws(SQLError) -> Int { Int(try readInt64()) }
+
+    /// A count or index: never negative, never more than `limit`.
+    public mutating func readCount(limit: Int = Int(Int32.max)) throws(SQLError) -> Int {
+        let value = try readInt64()
+        guard value >= 0, value <= Int64(limit) else { throw Self.corrupt("a count of \(value)") }
+        return Int(value)
+    }
+
+    public mutating func readInt32() throws(SQLError) -> Int32 {
+        let value = try readInt64()
+        guard let narrow = Int32(exactly: value) else { throw Self.corrupt("an id of \(value)") }
+        return narrow
+    }
+
+    public mutating func readBool() throws(SQLError) -> Bool {
+        guard offset < bytes.count else { throw Self.corrupt("a truncated flag") }
+        defer { offset += 1 }
+        return bytes[offset] != 0
+    }
+
+    public mutating func readDouble() throws(SQLError) -> Double {
+        guard offset + 8 <= bytes.count else { throw Self.corrupt("a truncated number") }
+        var bits: UInt64 = 0
+        for i in 0..<8 { bits |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
+        offset += 8
+        return Double(bitPattern: bits)
+    }
+
+    public mutating func readBytes() throws(SQLError) -> [UInt8] {
+        let count = try readCount(limit: bytes.count - offset)
+        defer { offset += count }
+        return Array(bytes[offset..<offset + count])
+    }
+
+    public mutating func readString() throws(SQLError) -> String {
+        String(decoding: try readBytes(), as: UTF8.self)
+    }
+
+    /// A section written by `writeSection`; `body` must consume all of it.
+    public mutating func readSection<T>(_ body: (inout StateReader) throws -> T) throws -> T {
+        var inner = StateReader(try readBytes())
+        let value = try body(&inner)
+        guard inner.isAtEnd else { throw Self.corrupt("a section with unread bytes") }
+        return value
+    }
+
+    public mutating func readColumn() throws(SQLError) -> Column {
+        guard offset < bytes.count else { throw Self.corrupt("a truncated column") }
+        let code = bytes[offset]
+        offset += 1
+        let count = try readCount(limit: bytes.count)
+        var column: Column
+        switch code {
+        case 0, 1:
+            var ints: [Int64] = []
+            ints.reserveCapacity(count)
+            for _ in 0..<count { ints.append(try readInt64()) }
+            column = Column(ints: ints, kind: code == 0 ? .bool : .int64)
+        case 2:
+            var doubles: [Double] = []
+            doubles.reserveCapacity(count)
+            for _ in 0..<count { doubles.append(try readDouble()) }
+            column = Column(doubles: doubles)
+        case 3:
+            var strings = ByteColumn()
+            var lengths: [Int] = []
+            lengths.reserveCapacity(count)
+            var total = 0
+            for _ in 0..<count {
+                let length = try readCount(limit: bytes.count)
+                lengths.append(length)
+                total += length
+            }
+            guard offset + total <= bytes.count else { throw Self.corrupt("truncated text") }
+            for length in lengths {
+                bytes.withUnsafeBufferPointer { all in
+                    strings.append(UnsafeBufferPointer(rebasing: all[offset..<offset + length]))
+                }
+                offset += length
+            }
+            column = Column(strings: strings)
+        default:
+            throw Self.corrupt("a column of unknown kind \(code)")
+        }
+        if try readBool() {
+            var words: [UInt64] = []
+            for _ in 0..<(count + 63) / 64 { words.append(try readUInt64()) }
+            column.validity = Validity(words: words, count: count)
+        }
+        return column
+    }
+
+    static func corrupt(_ what: String) -> SQLError {
+        SQLError(.ioError, "checkpoint is damaged: found \(what)",
+                 hint: "remove the query's folder under <data-dir>/queries to start it afresh")
+    }
+}

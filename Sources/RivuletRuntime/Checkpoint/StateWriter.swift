@@ -1,0 +1,83 @@
+public import RivuletCore
+
+/// Appends operator state and source positions to a checkpoint in a compact binary form:
+/// integers as LEB128 varints (signed ones zigzagged), doubles as their 8 bit-pattern bytes,
+/// byte strings length-prefixed, and columns as whole buffers, so large state costs about its
+/// in-memory size. `StateReader` reads the same sequence back.
+public struct StateWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func write(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    public mutating func write(_ value: Int64) {
+        write(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    public mutating func write(_ value: Int) { write(Int64(value)) }
+
+    public mutating func write(_ value: Int32) { write(Int64(value)) }
+
+    public mutating func write(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+    public mutating func write(_ value: Double) {
+        var bits = value.bitPattern
+        for _ in 0..<8 {
+            bytes.append(UInt8(truncatingIfNeeded: bits))
+            bits >>= 8
+        }
+    }
+
+    public mutating func write<Bytes: Collection<UInt8>>(bytes value: Bytes) {
+        write(value.count)
+        bytes.append(contentsOf: value)
+    }
+
+    public mutating func write(_ value: String) { write(bytes: Array(value.utf8)) }
+
+    /// A nested section: its length first, so a reader can check it consumed exactly that much.
+    public mutating func writeSection(_ body: (inout StateWriter) throws -> Void) rethrows {
+        var inner = StateWriter()
+        try body(&inner)
+        write(bytes: inner.bytes)
+    }
+
+    /// A column: its kind, row count, values and NULL bitmap.
+    public mutating func write(_ column: Column) {
+        bytes.append(Self.code(column.kind))
+        write(column.count)
+        switch column.kind {
+        case .bool, .int64: for v in column.ints { write(v) }
+        case .double: for v in column.doubles { write(v) }
+        case .bytes:
+            for i in 0..<column.strings.count { write(column.strings.length(i)) }
+            let start = column.strings.offsets[0]
+            let end = column.strings.offsets[column.strings.count]
+            bytes.append(contentsOf: column.strings.bytes[start..<end])
+        }
+        if let validity = column.validity {
+            write(true)
+            let words = validity.words
+            for i in 0..<(column.count + 63) / 64 { write(i < words.count ? words[i] : 0) }
+        } else {
+            write(false)
+        }
+    }
+
+    static func code(_ kind: PhysicalKind) -> UInt8 {
+        switch kind {
+        case .bool: return 0
+        case .int64: return 1
+        case .double: return 2
+        case .bytes: return 3
+        }
+    }
+}
