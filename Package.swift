@@ -61,10 +61,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The server: persistent queries, the engine behind pgwire sessions, the catalog log, /metrics.
+        .target(
+            name: "RivuletServer",
+            dependencies: [
+                "RivuletEngine", "RivuletPGWire", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL",
+                "RivuletCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "rivulet",
             dependencies: [
-                "RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
+                "RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -85,6 +96,10 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "RivuletServerTests",
+            dependencies: ["RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletCore", "rivulet"]
         ),
         .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore"]),
         .testTarget(

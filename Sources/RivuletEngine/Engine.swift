@@ -104,7 +104,14 @@ public final class Engine {
         let bound = try queryBinder().bind(create.query)
         var options: [String: String] = [:]
         for option in create.options { options[option.key.lowercased()] = option.value.text }
-        let connector = options["connector"]?.lowercased() ?? "embedded"
+        var connector = options["connector"]?.lowercased() ?? "embedded"
+        var primaryKey: [Int] = []
+        if connector == "embedded", !bound.plan.appendOnly, create.kind == .table,
+           let materialized = configuration.materializedTableConnector {
+            connector = materialized
+            options["connector"] = materialized
+            primaryKey = bound.plan.changelogKey ?? []
+        }
         if connector == "embedded", !bound.plan.appendOnly {
             throw SQLError.unsupported(
                 "CREATE ... AS SELECT of an updating query needs an upsert sink: declare the table with a PRIMARY KEY and a connector such as 'sqlite', then INSERT INTO it",
@@ -114,7 +121,7 @@ public final class Engine {
         if let time = bound.plan.eventTimeColumn { watermark = WatermarkSpec(column: time, delayMillis: 0) }
         let relation = Relation(
             name: name, kind: create.kind == .table && !bound.plan.appendOnly ? .table : .stream, schema: bound.plan.schema,
-            connector: ConnectorSpec(connector: connector, options: options), watermark: watermark)
+            connector: ConnectorSpec(connector: connector, options: options), watermark: watermark, primaryKey: primaryKey)
         try registry.factory(for: relation.connector).validate(relation, asSink: true)
         try catalog.add(relation, at: create.name.span)
         return .persistentQuery(PreparedQuery(query: bound, sink: relation, sql: sql))

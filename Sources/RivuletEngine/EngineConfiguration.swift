@@ -6,10 +6,15 @@ public struct EngineConfiguration: Sendable {
     public var dataDirectory: String
     /// Rows per batch pulled from sources.
     public var batchSize: Int
+    /// The connector that keeps `CREATE TABLE ... AS SELECT` of an updating query (an aggregate,
+    /// a join of changelogs) when the statement names none: a server passes its in-memory
+    /// materialized tables, which pull queries read. nil: such a statement needs an upsert sink.
+    public var materializedTableConnector: String?
 
-    public init(workingDirectory: String, dataDirectory: String, batchSize: Int = 8192) {
+    public init(workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, materializedTableConnector: String? = nil) {
         self.workingDirectory = workingDirectory
         self.dataDirectory = dataDirectory
         self.batchSize = batchSize
+        self.materializedTableConnector = materializedTableConnector
     }
 }

@@ -1,10 +1,19 @@
 import ArgumentParser
+import Dispatch
 import Foundation
+import RivuletCore
+import RivuletPGWire
+import RivuletServer
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the server: persistent queries, the Postgres wire protocol and metrics.")
+        abstract: "Run the server: persistent queries, the Postgres wire protocol and metrics.",
+        discussion: """
+            Streams, tables and persistent queries defined over the wire are kept in the data directory \
+            and come back at the next start. Statements in the given files run at every start and are \
+            not kept. SIGINT or SIGTERM stops the server: queries stop, sinks are flushed and closed.
+            """)
 
     @Argument(help: "SQL files whose statements run at boot.")
     var files: [String] = []
@@ -12,21 +21,105 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Where the catalog, checkpoints and embedded streams live.")
     var dataDir = "./rivulet-data"
 
-    @Option(help: "Postgres wire protocol port.")
+    @Option(help: "Postgres wire protocol port (0: any free port).")
     var pgPort = 5433
 
-    @Option(help: "HTTP port for /metrics and /healthz.")
+    @Option(help: "HTTP port for /metrics and /healthz (0: any free port).")
     var httpPort = 8080
 
     @Option(help: "Address to listen on.")
     var listen = "127.0.0.1"
 
-    func run() throws {
-        FileHandle.standardError.write(Data("""
-            rivulet serve: the server is not part of this build yet.
-            Run a script in-process instead: rivulet run FILE.sql
+    @Option(help: "A file of user:password lines; clients then authenticate with SCRAM-SHA-256. Without it anyone may connect.")
+    var users: String?
 
-            """.utf8))
-        throw ExitCode(2)
+    @Option(help: "Rows per batch read from sources.")
+    var batchSize = 8192
+
+    func run() throws {
+        var authentication = Authentication.trust
+        if let users {
+            authentication = .scramSHA256(users: try readUsers(users))
+        }
+        var scripts: [(name: String, text: String)] = []
+        for file in files {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { fail("cannot read \(file)") }
+            scripts.append((file, text))
+        }
+        let configuration = ServerConfiguration(
+            dataDirectory: dataDir, workingDirectory: FileManager.default.currentDirectoryPath, host: listen,
+            pgPort: pgPort, httpPort: httpPort, authentication: authentication, batchSize: batchSize)
+        let server: Server
+        do {
+            server = try Server(configuration: configuration)
+        } catch {
+            fail("cannot open the data directory \(dataDir): \(error)")
+        }
+
+        // Signals arrive on a dispatch queue instead of killing the process.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                note("rivulet serve: stopping")
+                server.shutdown()
+            }
+            source.resume()
+            return source
+        }
+
+        let listen = listen
+        let finished = DispatchSemaphore(value: 0)
+        Task {
+            defer { finished.signal() }
+            for warning in await server.restore() { note("warning: \(warning)") }
+            for script in scripts {
+                do throws(SQLError) {
+                    for line in try await server.runScript(script.text) { note("\(script.name): \(line)") }
+                } catch {
+                    fail(error.rendered(source: script.text, fileName: script.name))
+                }
+            }
+            do {
+                try await server.run { service, port in
+                    say("\(service) listening on \(listen):\(port)")
+                }
+            } catch {
+                fail("rivulet serve: \(error)")
+            }
+        }
+        finished.wait()
+        withExtendedLifetime(signals) {}
+        note("rivulet serve: stopped")
     }
+
+    private func readUsers(_ path: String) throws -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read \(path)") }
+        var users: [String: String] = [:]
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
+                fail("\(path):\(number + 1): expected user:password")
+            }
+            users[String(line[..<colon])] = String(line[line.index(after: colon)...])
+        }
+        guard !users.isEmpty else { fail("\(path): no users") }
+        return users
+    }
+}
+
+/// Standard output, unbuffered: tools wait for the "listening" lines.
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+private func note(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+private func fail(_ message: String) -> Never {
+    note(message)
+    Foundation.exit(1)
 }

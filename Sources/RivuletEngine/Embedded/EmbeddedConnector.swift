@@ -3,7 +3,8 @@ public import RivuletPlanner
 public import RivuletRuntime
 
 /// The connector of streams declared without one: reads what has been appended so far (a
-/// bounded snapshot) and appends what a query writes.
+/// bounded snapshot) or, when following, also every row appended later; appends what a query
+/// writes.
 public struct EmbeddedConnector: ConnectorFactory {
     public let store: EmbeddedStreamStore
 
@@ -16,7 +17,15 @@ public struct EmbeddedConnector: ConnectorFactory {
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {}
 
     public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {
-        SnapshotReader(batches: store.snapshot(of: relation.name), columns: columns)
+        makeSource(relation, columns: columns, follow: false)
+    }
+
+    /// A reader of the stream's rows. Following, it never ends: once it has returned every row
+    /// appended so far it returns empty batches until more are appended (a server's persistent
+    /// and push queries); otherwise it ends after the rows appended before it was opened.
+    public func makeSource(_ relation: Relation, columns: [Int], follow: Bool) -> any SourceReader {
+        if follow { return FollowingReader(store: store, stream: relation.name, columns: columns) }
+        return SnapshotReader(batches: store.snapshot(of: relation.name), columns: columns)
     }
 
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
@@ -52,6 +61,34 @@ public struct EmbeddedConnector: ConnectorFactory {
                 offset = end
             }
             return slice
+        }
+    }
+
+    private final class FollowingReader: SourceReader {
+        private let store: EmbeddedStreamStore
+        private let stream: String
+        private let columns: [Int]
+        /// Batches of the store already taken into `current`.
+        private var taken = 0
+        private var current: SnapshotReader?
+
+        init(store: EmbeddedStreamStore, stream: String, columns: [Int]) {
+            self.store = store
+            self.stream = stream
+            self.columns = columns
+        }
+
+        func nextBatch(maxRows: Int) throws -> RowBatch? {
+            if let current, let batch = try current.nextBatch(maxRows: maxRows) { return batch }
+            let appended = store.batches(of: stream, from: taken)
+            guard !appended.isEmpty else {
+                current = nil
+                return RowBatch(columns: [], count: 0)
+            }
+            taken += appended.count
+            let reader = SnapshotReader(batches: appended, columns: columns)
+            current = reader
+            return try reader.nextBatch(maxRows: maxRows) ?? RowBatch(columns: [], count: 0)
         }
     }
 

@@ -18,6 +18,14 @@ public final class EmbeddedStreamStore: Sendable {
         streams.withLock { $0[stream.lowercased()] ?? [] }
     }
 
+    /// The batches appended after the first `index` ones (empty when there are none yet).
+    public func batches(of stream: String, from index: Int) -> [RowBatch] {
+        streams.withLock { streams in
+            guard let batches = streams[stream.lowercased()], index < batches.count else { return [] }
+            return Array(batches[index...])
+        }
+    }
+
     public func rowCount(of stream: String) -> Int {
         snapshot(of: stream).reduce(0) { $0 + $1.count }
     }

@@ -1,0 +1,79 @@
+import Foundation
+import RivuletCore
+import RivuletEngine
+
+/// Statements Postgres drivers and tools send on their own (transaction control, `SHOW
+/// transaction_isolation`, `SELECT version()`, `SET TIME ZONE ...`), answered the way Postgres
+/// would so that clients work; the SQL parser never sees them.
+enum ClientCompatibility {
+    enum Answer {
+        case command(String)
+        case rows(ResultSet)
+        case failed(SQLError)
+    }
+
+    /// Rivulet's own `SHOW` objects; any other name is a Postgres setting.
+    private static let showObjects: Set<String> = ["streams", "tables", "queries", "views", "functions", "topics"]
+
+    /// Postgres settings clients ask for, with the values Rivulet behaves by.
+    private static func setting(_ name: String, serverVersion: String) -> String? {
+        switch name {
+        case "server_version": return serverVersion
+        case "server_version_num": return "150000"
+        case "server_encoding", "client_encoding": return "UTF8"
+        case "datestyle": return "ISO, MDY"
+        case "intervalstyle": return "postgres"
+        case "timezone", "log_timezone": return "UTC"
+        case "transaction_isolation", "default_transaction_isolation": return "read committed"
+        case "transaction_read_only", "default_transaction_read_only": return "off"
+        case "standard_conforming_strings", "integer_datetimes": return "on"
+        case "is_superuser": return "off"
+        case "max_identifier_length": return "63"
+        case "search_path": return "\"$user\", public"
+        case "application_name": return ""
+        case "lc_collate", "lc_ctype", "lc_messages", "lc_monetary", "lc_numeric", "lc_time": return "C.UTF-8"
+        default: return nil
+        }
+    }
+
+    /// The answer to `sql` (one statement) when it is one of these; nil for everything else.
+    static func answer(_ sql: String, settings: [String: String], serverVersion: String) -> Answer? {
+        let words = sql.split(whereSeparator: { $0.isWhitespace }).map { $0.lowercased() }
+        guard let first = words.first else { return nil }
+        switch first {
+        case "begin":
+            return .command("BEGIN")
+        case "start" where words.dropFirst().first == "transaction":
+            return .command("BEGIN")
+        case "commit", "end":
+            return .command("COMMIT")
+        case "rollback", "abort":
+            return .command("ROLLBACK")
+        case "discard" where words.count == 2:
+            return .command("DISCARD \(words[1].uppercased())")
+        case "show" where words.count == 2 && !showObjects.contains(words[1]):
+            let name = words[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'`"))
+            if name == "all" { return nil }
+            guard let value = settings[name] ?? setting(name, serverVersion: serverVersion) else {
+                return .failed(SQLError(.undefinedObject, "unrecognized configuration parameter \"\(name)\""))
+            }
+            return .rows(ResultSet(schema: Schema([Field(name, .varchar)]), rows: [[.string(value)]]))
+        case "set":
+            // Postgres spellings the SQL grammar does not have: SET x TO y, SET SESSION/LOCAL ..., SET TIME ZONE ...
+            let rest = words.dropFirst()
+            if rest.first == "session" || rest.first == "local" || rest.starts(with: ["time", "zone"]) || rest.dropFirst().first == "to" {
+                return .command("SET")
+            }
+            return nil
+        case "select":
+            let compact = sql.lowercased().filter { !$0.isWhitespace }
+            if compact == "selectversion()" || compact == "selectpg_catalog.version()" {
+                let text = "PostgreSQL \(serverVersion), Rivulet streaming SQL server"
+                return .rows(ResultSet(schema: Schema([Field("version", .varchar)]), rows: [[.string(text)]]))
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+}

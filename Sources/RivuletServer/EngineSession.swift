@@ -1,0 +1,131 @@
+import RivuletCore
+import RivuletEngine
+import RivuletPGWire
+import RivuletSQL
+import Synchronization
+
+/// One client connection's session: runs its statements through the shared `QueryManager`,
+/// keeps its own SET options, and runs its SELECTs itself, so that a long push query never
+/// holds up other sessions.
+final class EngineSession: SQLSession {
+    private let manager: QueryManager
+    private let environment: QueryEnvironment
+    private let serverVersion: String
+
+    private struct State {
+        var settings: [String: String] = [:]
+        /// The SELECT being streamed, which `cancel()` stops.
+        var running: CancelFlag?
+    }
+
+    private let state = Mutex(State())
+
+    init(manager: QueryManager, environment: QueryEnvironment, serverVersion: String) {
+        self.manager = manager
+        self.environment = environment
+        self.serverVersion = serverVersion
+    }
+
+    func execute(_ sql: String) async throws -> [StatementOutcome] {
+        var outcomes: [StatementOutcome] = []
+        for piece in StatementSplitter.split(sql) {
+            do {
+                outcomes += try await run(piece.text)
+            } catch {
+                let failure = piece.placed(Self.sqlError(error))
+                if outcomes.isEmpty { throw failure }
+                outcomes.append(.failed(failure))
+                break
+            }
+        }
+        return outcomes
+    }
+
+    func describe(_ sql: String) async throws -> Schema? {
+        guard let piece = StatementSplitter.split(sql).first else { return nil }
+        let settings = state.withLock { $0.settings }
+        switch ClientCompatibility.answer(piece.text, settings: settings, serverVersion: serverVersion) {
+        case .rows(let rows): return rows.schema
+        case .command: return nil
+        case .failed(let error): throw piece.placed(error)
+        case nil: break
+        }
+        do {
+            guard let parsed = try parseScript(piece.text).first else { return nil }
+            return try await manager.describe(parsed, settings: settings)
+        } catch {
+            throw piece.placed(error)
+        }
+    }
+
+    func cancel() {
+        state.withLock { $0.running }?.set()
+    }
+
+    func close() async {
+        cancel()
+    }
+
+    /// Runs one statement of the string (a piece may hold several when the splitter could not
+    /// tell them apart; the parser then splits them).
+    private func run(_ text: String) async throws -> [StatementOutcome] {
+        let settings = state.withLock { $0.settings }
+        switch ClientCompatibility.answer(text, settings: settings, serverVersion: serverVersion) {
+        case .command(let tag): return [.command(tag: tag)]
+        case .rows(let rows): return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
+        case .failed(let error): throw error
+        case nil: break
+        }
+        var outcomes: [StatementOutcome] = []
+        for parsed in try parseScript(text) {
+            outcomes.append(try await run(parsed))
+        }
+        return outcomes
+    }
+
+    private func run(_ parsed: ParsedStatement) async throws -> StatementOutcome {
+        switch parsed.statement {
+        case .set(let option):
+            state.withLock { $0.settings[option.key.lowercased()] = option.value }
+            return .command(tag: "SET")
+        case .reset(let reset):
+            state.withLock { state in
+                if let key = reset.key { state.settings[key.lowercased()] = nil } else { state.settings = [:] }
+            }
+            return .command(tag: "RESET")
+        default:
+            break
+        }
+        let settings = state.withLock { $0.settings }
+        switch try await manager.execute(parsed, settings: settings) {
+        case .command(let tag):
+            return .command(tag: tag)
+        case .rows(let rows):
+            return .rows(RowSource(schema: rows.schema, rows: rows.rows))
+        case .started(let query):
+            return .rows(RowSource(schema: SelectCursor.startedSchema, rows: [[.string(query.id)]]))
+        case .query(let prepared):
+            let flag = CancelFlag()
+            let cursor = try SelectCursor(prepared, environment: environment, cancel: flag)
+            state.withLock { $0.running = flag }
+            let batches = AsyncThrowingStream<[[Value]], any Error>(unfolding: { try await cursor.next() })
+            return .rows(RowSource(schema: cursor.schema, batches: batches))
+        }
+    }
+
+    private static func sqlError(_ error: any Error) -> SQLError {
+        if let error = error as? SQLError { return error }
+        return SQLError(.internalError, "\(error)")
+    }
+}
+
+/// Makes an `EngineSession` for each connection, all over one `QueryManager`.
+struct EngineSessionProvider: SQLSessionProvider {
+    let manager: QueryManager
+    let environment: QueryEnvironment
+    let serverVersion: String
+
+    func makeSession(for startup: SessionStartup) async throws -> any SQLSession {
+        EngineSession(manager: manager, environment: environment, serverVersion: serverVersion)
+    }
+}

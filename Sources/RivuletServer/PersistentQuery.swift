@@ -1,0 +1,58 @@
+public import RivuletCore
+public import RivuletRuntime
+import Synchronization
+
+/// A persistent query (`INSERT INTO ... SELECT`, `CREATE ... AS SELECT`) the server runs: what
+/// it is, and its live state and counters, which its driving task updates after every batch
+/// and SHOW QUERIES and /metrics read from anywhere.
+public final class PersistentQuery: Sendable {
+    /// The live part, read as one consistent value.
+    public struct Status: Sendable, Hashable {
+        public var state: QueryState
+        public var metrics: QueryMetrics
+        /// Why the query failed.
+        public var error: String?
+    }
+
+    /// `q1`, `q2`, ...
+    public let id: String
+    public let sql: String
+    /// The relation the query writes.
+    public let sink: String
+    /// The relations the query reads.
+    public let sources: Set<String>
+    /// The operator graph, as `EXPLAIN id` shows it.
+    public let explain: [String]
+
+    private let current = Mutex(Status(state: .running, metrics: QueryMetrics(), error: nil))
+    private let stop = Atomic<Bool>(false)
+
+    init(id: String, sql: String, sink: String, sources: Set<String>, explain: [String]) {
+        self.id = id
+        self.sql = sql
+        self.sink = sink
+        self.sources = sources
+        self.explain = explain
+    }
+
+    public var status: Status { current.withLock { $0 } }
+
+    /// Asks the driving task to stop after the batch it is processing.
+    func requestStop() { stop.store(true, ordering: .relaxed) }
+
+    var stopRequested: Bool { stop.load(ordering: .relaxed) }
+
+    func update(_ metrics: QueryMetrics) {
+        current.withLock { $0.metrics = metrics }
+    }
+
+    /// Records the query's end; a query that already ended keeps its first end.
+    func end(_ state: QueryState, metrics: QueryMetrics? = nil, error: String? = nil) {
+        current.withLock { status in
+            guard status.state == .running else { return }
+            status.state = state
+            if let metrics { status.metrics = metrics }
+            status.error = error
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import RivuletCore
+import RivuletEngine
+import RivuletPlanner
+import RivuletRuntime
+
+/// What a query task needs to open its sources and sink, away from the engine (which stays
+/// inside `QueryManager`): the connector registry, the embedded streams, and where files live.
+struct QueryEnvironment: Sendable {
+    var registry: ConnectorRegistry
+    var embedded: EmbeddedStreamStore
+    var workingDirectory: String
+    var dataDirectory: String
+    var batchSize: Int
+
+    func context(_ badRecords: BadRecordLog) -> ConnectorContext {
+        ConnectorContext(workingDirectory: workingDirectory, dataDirectory: dataDirectory, badRecords: badRecords)
+    }
+
+    func makeSink(_ relation: Relation, badRecords: BadRecordLog) throws -> any SinkWriter {
+        try registry.factory(for: relation.connector).makeSink(relation, context: context(badRecords))
+    }
+
+    /// A pipeline over `plan`. Following, embedded streams never end: rows appended later flow
+    /// through (persistent and push queries); otherwise every source is read as it is now.
+    func makePipeline(_ plan: StreamPlan, sink: any SinkWriter, follow: Bool, badRecords: BadRecordLog) throws -> QueryPipeline {
+        let context = context(badRecords)
+        let registry = registry
+        let embedded = EmbeddedConnector(store: embedded)
+        return try QueryPipeline(
+            plan: PlanOptimizer.optimize(plan),
+            openSource: { scan in
+                if scan.relation.connector.connector == "embedded" {
+                    return embedded.makeSource(scan.relation, columns: scan.columns, follow: follow)
+                }
+                return try registry.factory(for: scan.relation.connector).makeSource(scan.relation, columns: scan.columns, context: context)
+            },
+            sink: sink, batchSize: batchSize, badRecordLog: badRecords)
+    }
+}
+
+extension StreamPlan {
+    /// Names (lower-cased) of the relations the plan reads.
+    var sourceNames: Set<String> {
+        if case .scan(let scan) = self { return [scan.relation.name.lowercased()] }
+        return inputs.reduce(into: Set<String>()) { $0.formUnion($1.sourceNames) }
+    }
+}

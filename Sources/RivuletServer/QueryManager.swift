@@ -1,0 +1,285 @@
+import Foundation
+public import RivuletCore
+public import RivuletEngine
+import RivuletPlanner
+import RivuletRuntime
+public import RivuletSQL
+
+/// The server's control plane: owns the one `Engine` (its catalog, embedded streams and
+/// settings) and every persistent query, and records accepted definitions in the catalog log.
+///
+/// The engine is not Sendable and never leaves this actor; statements from every session are
+/// executed here one at a time. Queries run in their own tasks, each owning its pipeline; the
+/// actor only starts them, asks them to stop, and reads their counters.
+public actor QueryManager {
+    /// What executing a statement produced, for the session to send.
+    public enum Outcome: Sendable {
+        /// A statement without rows, with its command tag.
+        case command(String)
+        /// A static result (SHOW, DESCRIBE, EXPLAIN).
+        case rows(ResultSet)
+        /// A SELECT, bound and ready for the session to run.
+        case query(PreparedQuery)
+        /// A persistent query that started.
+        case started(PersistentQuery)
+    }
+
+    private let engine: Engine
+    let environment: QueryEnvironment
+    private let materialized: MaterializedTableStore
+    private let log: CatalogLog?
+    private var queries: [PersistentQuery] = []
+    private var tasks: [String: Task<Void, Never>] = [:]
+    private var nextQueryNumber = 1
+    /// The SET options last applied to the engine (each session has its own).
+    private var appliedSettings: [String: String] = [:]
+    private var isShutDown = false
+
+    /// - Parameter persistent: keep the catalog in `catalog.jsonl` in the data directory.
+    public init(workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, persistent: Bool = true) throws {
+        let materialized = MaterializedTableStore()
+        let engine = Engine(
+            configuration: EngineConfiguration(
+                workingDirectory: workingDirectory, dataDirectory: dataDirectory, batchSize: batchSize,
+                materializedTableConnector: MaterializedTableConnector.name),
+            connectors: [MaterializedTableConnector(store: materialized)])
+        self.engine = engine
+        self.materialized = materialized
+        self.environment = QueryEnvironment(
+            registry: engine.registry, embedded: engine.embedded, workingDirectory: workingDirectory,
+            dataDirectory: dataDirectory, batchSize: batchSize)
+        self.log = persistent ? try CatalogLog(directory: URL(fileURLWithPath: dataDirectory)) : nil
+    }
+
+    // MARK: - Statements
+
+    /// Executes one statement with a session's SET options. `record`: append an accepted
+    /// definition to the catalog log (false for boot files, which run again at every start).
+    public func execute(_ parsed: ParsedStatement, settings: [String: String] = [:], record: Bool = true) async throws(SQLError) -> Outcome {
+        guard !isShutDown else { throw SQLError(SQLState("57P01"), "the server is shutting down") }
+        try apply(settings)
+        switch parsed.statement {
+        case .show(let show) where show.kind == .queries:
+            return .rows(queryTable())
+        case .terminate(let terminate):
+            try await self.terminate(terminate)
+            return .command("TERMINATE")
+        case .explain(let explain):
+            if case .queryId(let id) = explain.target {
+                guard let query = query(id) else { throw unknownQuery(id, at: explain.span) }
+                return .rows(ResultSet(schema: Schema([Field("plan", .varchar)]), rows: query.explain.map { [.string($0)] }))
+            }
+        case .drop(let drop):
+            let name = drop.name.name.value.lowercased()
+            let users = queries.filter { $0.status.state == .running && ($0.sink.lowercased() == name || $0.sources.contains(name)) }
+            if !users.isEmpty {
+                throw SQLError(
+                    SQLState("55006"), "cannot drop '\(drop.name.name.value)': running queries use it: \(users.map(\.id).joined(separator: ", "))",
+                    at: drop.name.span, hint: "TERMINATE them first")
+            }
+        default:
+            break
+        }
+        let result = try engine.execute(parsed)
+        switch result {
+        case .completed:
+            if record { try self.record(parsed, settings: settings) }
+            if case .drop(let drop) = parsed.statement { forget(drop.name.name.value) }
+            return .command(Self.tag(of: parsed.statement))
+        case .rows(let rows):
+            return .rows(rows)
+        case .query(let prepared):
+            return .query(prepared)
+        case .persistentQuery(let prepared):
+            let id = "q\(nextQueryNumber)"
+            nextQueryNumber += 1
+            let query = start(prepared, id: id)
+            if record {
+                try write(CatalogLog.Entry(
+                    kind: .query, sql: parsed.text, relation: prepared.sink?.name.lowercased() ?? "", query: id,
+                    terminated: false, settings: settings.isEmpty ? nil : settings))
+            }
+            return .started(query)
+        }
+    }
+
+    /// The result columns of a statement, without running it; nil when it returns none.
+    public func describe(_ parsed: ParsedStatement, settings: [String: String] = [:]) async throws(SQLError) -> Schema? {
+        try apply(settings)
+        switch parsed.statement {
+        case .query:
+            guard case .query(let prepared) = try engine.execute(parsed) else { return nil }
+            return SelectCursor.schema(for: prepared.query)
+        case .show, .describe, .explain:
+            guard case .rows(let rows) = try await execute(parsed, settings: settings, record: false) else { return nil }
+            return rows.schema
+        case .insertSelect, .createRelationAsSelect:
+            return SelectCursor.startedSchema
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Persistent queries
+
+    public var persistentQueries: [PersistentQuery] { queries }
+
+    private func query(_ id: String) -> PersistentQuery? {
+        queries.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }
+    }
+
+    private func start(_ prepared: PreparedQuery, id: String) -> PersistentQuery {
+        let plan = prepared.query.plan
+        let sink = prepared.sink!
+        let query = PersistentQuery(
+            id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames,
+            explain: PlanOptimizer.optimize(plan).explainLines())
+        queries.append(query)
+        let environment = environment
+        tasks[id] = Task.detached {
+            await PersistentQueryDriver.drive(query, plan: plan, sink: sink, environment: environment)
+        }
+        return query
+    }
+
+    private func terminate(_ terminate: Terminate) async throws(SQLError) {
+        let targets: [PersistentQuery]
+        if let id = terminate.queryId {
+            guard let query = query(id) else { throw unknownQuery(id, at: terminate.span) }
+            targets = [query]
+        } else {
+            targets = queries
+        }
+        for query in targets { query.requestStop() }
+        for query in targets { await tasks[query.id]?.value }
+        let ids = Set(targets.map(\.id))
+        do {
+            // Kept, marked: a terminated CREATE ... AS SELECT still defines its relation, and
+            // the ids of terminated queries are not handed out again.
+            try log?.update { entry in
+                if entry.kind == .query, let id = entry.query, ids.contains(id) { entry.terminated = true }
+            }
+        } catch {
+            throw SQLError(.ioError, "the queries stopped, but the catalog could not be rewritten: \(error)")
+        }
+    }
+
+    private func unknownQuery(_ id: String, at span: SourceSpan) -> SQLError {
+        let known = queries.map(\.id)
+        return SQLError(.undefinedObject, "no query '\(id)'", at: span,
+                        hint: known.isEmpty ? "no persistent query has been started" : "SHOW QUERIES lists \(known.joined(separator: ", "))")
+    }
+
+    private func queryTable() -> ResultSet {
+        let schema = Schema([
+            Field("id", .varchar), Field("state", .varchar), Field("rows_in", .bigint), Field("rows_out", .bigint),
+            Field("late_rows", .bigint), Field("bad_records", .bigint), Field("error", .varchar), Field("sql", .varchar),
+        ])
+        let rows = queries.map { query -> [Value] in
+            let status = query.status
+            return [
+                .string(query.id), .string(status.state.rawValue), .int(Int64(status.metrics.rowsRead)),
+                .int(Int64(status.metrics.rowsWritten)), .int(Int64(status.metrics.lateRows)),
+                .int(Int64(status.metrics.badRecords)), status.error.map(Value.string) ?? .null, .string(query.sql),
+            ]
+        }
+        return ResultSet(schema: schema, rows: rows)
+    }
+
+    /// Stops every query (their sinks are flushed and closed) and refuses further statements.
+    public func shutdown() async {
+        isShutDown = true
+        for query in queries { query.requestStop() }
+        for task in tasks.values { await task.value }
+    }
+
+    // MARK: - Catalog log
+
+    /// Runs the statements of the catalog log again, restarting its persistent queries with
+    /// their ids. Returns a warning for each entry that no longer runs (it stays in the log).
+    public func restore() -> [String] {
+        guard let log else { return [] }
+        var warnings: [String] = []
+        for entry in log.entries {
+            do {
+                if let id = entry.query, let number = Int(id.dropFirst()) { nextQueryNumber = max(nextQueryNumber, number + 1) }
+                guard let parsed = try parseScript(entry.sql).first else { continue }
+                if entry.terminated == true, case .insertSelect = parsed.statement { continue }
+                try apply(entry.settings ?? [:])
+                let result = try engine.execute(parsed)
+                if case .persistentQuery(let prepared) = result, let id = entry.query, entry.terminated != true {
+                    _ = start(prepared, id: id)
+                }
+            } catch {
+                let sql = entry.sql.split(whereSeparator: \.isNewline).joined(separator: " ")
+                warnings.append("\(log.url.path): \(sql.prefix(80)): \(error.message)")
+            }
+        }
+        return warnings
+    }
+
+    private func record(_ parsed: ParsedStatement, settings: [String: String]) throws(SQLError) {
+        switch parsed.statement {
+        case .createRelation(let create):
+            try write(CatalogLog.Entry(kind: .definition, sql: parsed.text, relation: create.name.name.value.lowercased()))
+        case .createView(let view):
+            try write(CatalogLog.Entry(kind: .definition, sql: parsed.text, relation: view.name.name.value.lowercased()))
+        case .insertValues(let insert):
+            let name = insert.target.name.value
+            guard engine.catalog.relation(named: name)?.connector.connector == "embedded" else { return }
+            try write(CatalogLog.Entry(kind: .rows, sql: parsed.text, relation: name.lowercased()))
+        case .drop(let drop):
+            let name = drop.name.name.value.lowercased()
+            do {
+                try log?.retain { $0.relation != name }
+            } catch {
+                throw SQLError(.ioError, "'\(drop.name.name.value)' was dropped, but the catalog could not be rewritten: \(error)")
+            }
+        default:
+            break
+        }
+    }
+
+    private func write(_ entry: CatalogLog.Entry) throws(SQLError) {
+        do {
+            try log?.append(entry)
+        } catch {
+            throw SQLError(.ioError, "the statement ran, but the catalog could not be written: \(error)")
+        }
+    }
+
+    /// What a dropped relation leaves behind outside the engine.
+    private func forget(_ name: String) {
+        materialized.drop(name)
+    }
+
+    /// Makes the engine's SET options those of the session whose statement runs next.
+    private func apply(_ settings: [String: String]) throws(SQLError) {
+        guard settings != appliedSettings else { return }
+        _ = try engine.execute(ParsedStatement(statement: .reset(ResetOption(key: nil)), span: .unknown, text: "RESET"))
+        for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
+            _ = try engine.execute(ParsedStatement(statement: .set(SetOption(key: key, value: value)), span: .unknown, text: "SET"))
+        }
+        appliedSettings = settings
+    }
+
+    /// The command tag Postgres clients expect for a statement without rows.
+    static func tag(of statement: Statement) -> String {
+        switch statement {
+        case .createRelation(let create): return create.kind == .table ? "CREATE TABLE" : "CREATE STREAM"
+        case .createRelationAsSelect(let create): return create.kind == .table ? "CREATE TABLE" : "CREATE STREAM"
+        case .createView: return "CREATE VIEW"
+        case .insertValues(let insert): return "INSERT 0 \(insert.rows.count)"
+        case .drop(let drop):
+            switch drop.kind {
+            case .stream: return "DROP STREAM"
+            case .table: return "DROP TABLE"
+            case .view: return "DROP VIEW"
+            }
+        case .set: return "SET"
+        case .reset: return "RESET"
+        case .terminate: return "TERMINATE"
+        default: return "OK"
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+public import RivuletCore
+import RivuletEngine
+import RivuletPGWire
+import RivuletSQL
+
+/// `rivulet serve`: the query manager behind a Postgres wire-protocol server and an HTTP
+/// server for `/metrics` and `/healthz`.
+///
+/// Lifecycle: `restore()` brings back the catalog log, `runScript(_:)` runs boot files, `run`
+/// serves until `shutdown()`, then stops every persistent query (flushing and closing sinks)
+/// before it returns.
+public final class Server: Sendable {
+    public let configuration: ServerConfiguration
+    public let manager: QueryManager
+    private let pgServer: PGServer
+    private let httpServer: HTTPServer
+
+    public static let serverVersion = "15.0 (Rivulet)"
+
+    public init(configuration: ServerConfiguration) throws {
+        self.configuration = configuration
+        let manager = try QueryManager(
+            workingDirectory: configuration.workingDirectory, dataDirectory: configuration.dataDirectory,
+            batchSize: configuration.batchSize)
+        self.manager = manager
+        pgServer = PGServer(
+            configuration: PGServerConfiguration(
+                host: configuration.host, port: configuration.pgPort, authentication: configuration.authentication,
+                serverVersion: Self.serverVersion),
+            sessionProvider: EngineSessionProvider(
+                manager: manager, environment: manager.environment, serverVersion: Self.serverVersion))
+        httpServer = HTTPServer(host: configuration.host, port: configuration.httpPort) { method, path in
+            guard method == "GET" || method == "HEAD" else {
+                return HTTPServer.Response(status: 405, reason: "Method Not Allowed", contentType: "text/plain", body: "GET only\n")
+            }
+            switch path {
+            case "/metrics":
+                let text = PrometheusMetrics.render(await manager.persistentQueries)
+                return HTTPServer.Response(status: 200, reason: "OK", contentType: PrometheusMetrics.contentType, body: text)
+            case "/healthz":
+                return HTTPServer.Response(status: 200, reason: "OK", contentType: "text/plain", body: "ok\n")
+            default:
+                return HTTPServer.Response(status: 404, reason: "Not Found", contentType: "text/plain", body: "not found\n")
+            }
+        }
+    }
+
+    /// Runs the catalog log of the data directory again; returns a warning per entry that failed.
+    public func restore() async -> [String] {
+        await manager.restore()
+    }
+
+    /// Runs the statements of a boot file (they are not added to the catalog log: the file runs
+    /// again at every start). Returns a line per statement saying what it did.
+    public func runScript(_ text: String) async throws(SQLError) -> [String] {
+        var settings: [String: String] = [:]
+        var notes: [String] = []
+        for parsed in try parseScript(text) {
+            switch parsed.statement {
+            case .set(let option):
+                settings[option.key.lowercased()] = option.value
+                continue
+            case .reset(let reset):
+                if let key = reset.key { settings[key.lowercased()] = nil } else { settings = [:] }
+                continue
+            default:
+                break
+            }
+            switch try await manager.execute(parsed, settings: settings, record: false) {
+            case .command(let tag):
+                notes.append(tag)
+            case .rows(let rows):
+                notes.append("\(rows.rows.count) row\(rows.rows.count == 1 ? "" : "s")")
+            case .started(let query):
+                notes.append("\(query.id) started")
+            case .query:
+                notes.append("SELECT skipped: results of a SELECT go to a client; connect and run it there")
+            }
+        }
+        return notes
+    }
+
+    /// Listens on both ports (reporting each as `("pgwire" | "http", port)`) and serves until
+    /// `shutdown()`; returns once every persistent query has stopped.
+    public func run(onListening: @escaping @Sendable (_ service: String, _ port: Int) -> Void) async throws {
+        let pgServer = pgServer
+        let httpServer = httpServer
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await pgServer.run(onListening: { onListening("pgwire", $0) }) }
+                group.addTask {
+                    try await withTaskCancellationHandler {
+                        try await httpServer.run(onListening: { onListening("http", $0) })
+                    } onCancel: {
+                        httpServer.shutdown()
+                    }
+                }
+                do {
+                    // When one server stops (shutdown, or a port that cannot be bound), stop the other.
+                    try await group.next()
+                    shutdown()
+                    try await group.waitForAll()
+                } catch {
+                    shutdown()
+                    throw error
+                }
+            }
+        } catch {
+            await manager.shutdown()
+            throw error
+        }
+        await manager.shutdown()
+    }
+
+    /// Stops accepting connections and closes the open ones; `run` then stops the queries and returns.
+    public func shutdown() {
+        pgServer.shutdown()
+        httpServer.shutdown()
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import Testing
+
+/// `rivulet serve` as a user runs it: the real binary on free ports, driven by the real psql.
+@Suite(.timeLimit(.minutes(3)))
+struct ServeTests {
+    @Test func persistentQueryKeepsWritingRowsIntoSQLiteAsTheyArrive() async throws {
+        try await ServeProcess.with { server, directory in
+            let database = directory.appendingPathComponent("out.db").path
+            #expect(try await server.sql("CREATE STREAM clicks (user_id INT, page VARCHAR)") == "CREATE STREAM\n")
+            _ = try await server.sql("""
+                CREATE TABLE pages (user_id INT, page VARCHAR, PRIMARY KEY (user_id) NOT ENFORCED)
+                  WITH ('connector' = 'sqlite', 'path' = '\(database)')
+                """)
+            #expect(try await server.sql("INSERT INTO clicks VALUES (1, 'home'), (2, 'cart')") == "INSERT 0 2\n")
+            #expect(try await server.sql("INSERT INTO pages SELECT user_id, UPPER(page) FROM clicks") == "q1\n")
+            #expect(try await Self.eventually { try Self.sqlite(database, "SELECT user_id, page FROM pages ORDER BY user_id") == "1|HOME\n2|CART\n" })
+            // Rows appended later flow through the running query.
+            _ = try await server.sql("INSERT INTO clicks VALUES (3, 'checkout'), (1, 'search')")
+            #expect(try await Self.eventually {
+                try Self.sqlite(database, "SELECT user_id, page FROM pages ORDER BY user_id") == "1|SEARCH\n2|CART\n3|CHECKOUT\n"
+            })
+            let queries = try await server.sql("SHOW QUERIES")
+            #expect(queries.hasPrefix("q1|RUNNING|4|4|0|0||INSERT INTO pages SELECT"), "\(queries)")
+        }
+    }
+
+    @Test func pushQueryStreamsNewRowsUntilItsLimit() async throws {
+        try await ServeProcess.with { server, directory in
+            _ = try await server.sql("CREATE STREAM s (id INT, name VARCHAR); INSERT INTO s VALUES (1, 'a'), (2, 'b')")
+            async let push = server.psql(["-c", "SELECT id, UPPER(name) AS name FROM s WHERE id > 1 EMIT CHANGES LIMIT 3"])
+            try await Task.sleep(for: .milliseconds(500))
+            _ = try await server.sql("INSERT INTO s VALUES (3, 'c')")
+            _ = try await server.sql("INSERT INTO s VALUES (4, 'd'), (5, 'e')")
+            let result = try await push
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == "2|B\n3|C\n4|D\n")
+        }
+    }
+
+    @Test func changelogOfAPushQueryCarriesTheChangeKindAndAPullQueryReadsTheTable() async throws {
+        try await ServeProcess.with { server, directory in
+            _ = try await server.sql("CREATE STREAM s (name VARCHAR)")
+            for name in ["a", "a", "b"] { _ = try await server.sql("INSERT INTO s VALUES ('\(name)')") }
+            let changes = try await server.psql(["-c", "SELECT name, COUNT(*) AS n FROM s GROUP BY name EMIT CHANGES LIMIT 4"])
+            #expect(changes.stdout == "+I|a|1\n-U|a|1\n+U|a|2\n+I|b|1\n", "\(changes.stderr)")
+            let header = try await server.psql(["-P", "tuples_only=off", "-c", "SELECT name, COUNT(*) AS n FROM s GROUP BY name EMIT CHANGES LIMIT 1"])
+            #expect(header.stdout.hasPrefix("op|name|n\n"), "\(header.stdout)")
+
+            #expect(try await server.sql("CREATE TABLE counts AS SELECT name, COUNT(*) AS n FROM s GROUP BY name") == "q1\n")
+            #expect(try await Self.eventually { try await server.sql("SELECT * FROM counts WHERE name = 'a'") == "a|2\n" })
+            _ = try await server.sql("INSERT INTO s VALUES ('a'), ('c')")
+            #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|3\nb|1\nc|1\n" })
+            #expect(try await server.sql("DESCRIBE counts").contains("name|VARCHAR|t|t|"))
+        }
+    }
+
+    @Test func errorsCarryTheirPositionAndLeaveTheServerUsable() async throws {
+        try await ServeProcess.with { server, directory in
+            let result = try await server.psql(["-c", "CREATE STREAM s (a INT); SELECT a FORM s"])
+            #expect(result.status == 1)
+            let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let lineIndex = try #require(lines.firstIndex(of: "LINE 1: CREATE STREAM s (a INT); SELECT a FORM s"), "\(result.stderr)")
+            #expect(lines[lineIndex + 1] == String(repeating: " ", count: "LINE 1: CREATE STREAM s (a INT); SELECT a ".count) + "^")
+            let unknown = try await server.psql(["-c", "SELECT b FROM s"])
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("ERROR:  "), "\(unknown.stderr)")
+            #expect(unknown.stderr.contains("LINE 1: SELECT b FROM s"), "\(unknown.stderr)")
+            // The CREATE before the error took effect.
+            #expect(try await server.sql("SHOW STREAMS") == "s|embedded|1\n")
+            #expect(try await server.sql("SELECT version()").hasPrefix("PostgreSQL 15.0"))
+            #expect(try await server.sql("SHOW transaction_isolation") == "read committed\n")
+            #expect(try await server.sql("BEGIN; SET 'table.exec.state.ttl' = '1 h'; COMMIT") == "BEGIN\nSET\nCOMMIT\n")
+        }
+    }
+
+    @Test func showQueriesTerminateAndAFailedQueryLeavesTheOthersRunning() async throws {
+        try await ServeProcess.with { server, directory in
+            _ = try await server.sql("""
+                CREATE STREAM s (id INT);
+                CREATE STREAM copy1 (id INT);
+                CREATE STREAM copy2 (id INT);
+                CREATE STREAM missing (id INT) WITH ('connector' = 'file', 'path' = '\(directory.path)/nowhere/in.csv', 'format' = 'csv');
+                INSERT INTO s VALUES (1), (2)
+                """)
+            #expect(try await server.sql("INSERT INTO copy1 SELECT id FROM s") == "q1\n")
+            #expect(try await server.sql("INSERT INTO copy2 SELECT id * 10 FROM s") == "q2\n")
+            #expect(try await server.sql("INSERT INTO copy1 SELECT id FROM missing") == "q3\n")
+            #expect(try await Self.eventually { try await server.sql("SHOW QUERIES").contains("q3|FAILED|") })
+            #expect(try await Self.eventually { try await server.sql("SELECT id FROM copy2") == "10\n20\n" })
+
+            let dropRefused = try await server.psql(["-c", "DROP STREAM copy2"])
+            #expect(dropRefused.status == 1)
+            #expect(dropRefused.stderr.contains("q2"), "\(dropRefused.stderr)")
+            #expect(try await server.sql("TERMINATE q2") == "TERMINATE\n")
+            _ = try await server.sql("INSERT INTO s VALUES (3)")
+            #expect(try await Self.eventually { try await server.sql("SELECT id FROM copy1") == "1\n2\n3\n" })
+            #expect(try await server.sql("SELECT id FROM copy2") == "10\n20\n")
+            let states = try await server.sql("SHOW QUERIES").split(separator: "\n").map { $0.split(separator: "|").prefix(2).joined(separator: "|") }
+            #expect(states == ["q1|RUNNING", "q2|TERMINATED", "q3|FAILED"])
+            #expect(try await server.sql("EXPLAIN q2").contains("Scan: s"))
+            let unknown = try await server.psql(["-c", "TERMINATE q9"])
+            #expect(unknown.stderr.contains("no query 'q9'"), "\(unknown.stderr)")
+        }
+    }
+
+    @Test func restartBringsBackStreamsTablesRowsAndQueries() async throws {
+        let directory = try ServeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            let server = try await ServeProcess.start(dataDirectory: directory)
+            _ = try await server.sql("""
+                CREATE STREAM s (name VARCHAR);
+                INSERT INTO s VALUES ('a'), ('b'), ('a');
+                CREATE STREAM dropped (x INT);
+                CREATE STREAM upper_names (name VARCHAR)
+                """)
+            #expect(try await server.sql("CREATE TABLE counts AS SELECT name, COUNT(*) AS n FROM s GROUP BY name") == "q1\n")
+            #expect(try await server.sql("INSERT INTO upper_names SELECT UPPER(name) FROM s") == "q2\n")
+            #expect(try await server.sql("INSERT INTO upper_names SELECT name FROM s WHERE name = 'zzz'") == "q3\n")
+            _ = try await server.sql("TERMINATE q3; DROP STREAM dropped")
+            #expect(try await Self.eventually { try await server.sql("SELECT n FROM counts WHERE name = 'a'") == "2\n" })
+            #expect(await server.stop() == 0)
+            #expect(server.stderr.contains("stopped"))
+        }
+        let server = try await ServeProcess.start(dataDirectory: directory)
+        defer { server.kill() }
+        #expect(try await server.sql("SHOW STREAMS") == "s|embedded|1\nupper_names|embedded|1\n")
+        #expect(try await server.sql("SHOW TABLES") == "counts|materialized|2\n")
+        #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|2\nb|1\n" })
+        let states = try await server.sql("SHOW QUERIES").split(separator: "\n").map { $0.split(separator: "|").prefix(2).joined(separator: "|") }
+        #expect(states == ["q1|RUNNING", "q2|RUNNING"])
+        _ = try await server.sql("INSERT INTO s VALUES ('b')")
+        #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|2\nb|2\n" })
+        #expect(try await server.sql("CREATE STREAM t (x INT); INSERT INTO t SELECT 1 FROM s") == "CREATE STREAM\nq4\n")
+    }
+
+    @Test func metricsAndHealthAnswerOverHTTP() async throws {
+        try await ServeProcess.with { server, directory in
+            _ = try await server.sql("CREATE STREAM s (id INT); CREATE STREAM t (id INT); INSERT INTO s VALUES (1), (2), (3)")
+            _ = try await server.sql("INSERT INTO t SELECT id FROM s WHERE id > 1")
+            #expect(try await Self.eventually {
+                try RawSocket.httpGet(port: server.httpPort, path: "/metrics").body.contains("rivulet_query_rows_out_total{query=\"q1\"} 2\n")
+            })
+            let metrics = try RawSocket.httpGet(port: server.httpPort, path: "/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.body.contains("# TYPE rivulet_query_rows_in_total counter\nrivulet_query_rows_in_total{query=\"q1\"} 3\n"))
+            #expect(metrics.body.contains("rivulet_query_late_rows_total{query=\"q1\"} 0\n"))
+            #expect(metrics.body.contains("rivulet_query_running{query=\"q1\"} 1\n"))
+            #expect(metrics.body.contains("rivulet_queries{state=\"RUNNING\"} 1\n"))
+            #expect(try RawSocket.httpGet(port: server.httpPort, path: "/healthz") == (200, "ok\n"))
+            #expect(try RawSocket.httpGet(port: server.httpPort, path: "/nope").status == 404)
+        }
+    }
+
+    @Test func fiftyClientsAtOnce() async throws {
+        try await ServeProcess.with { server, directory in
+            _ = try await server.sql("CREATE STREAM s (id INT)")
+            let results = try await withThrowingTaskGroup(of: Psql.Result.self) { group in
+                for id in 1...50 {
+                    group.addTask { try await server.psql(["-c", "INSERT INTO s VALUES (\(id)); SELECT COUNT(*) AS n FROM s WHERE id = \(id)"]) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.status == 0 && $0.stdout == "INSERT 0 1\n1\n" }, "\(results.filter { $0.status != 0 }.first?.stderr ?? "")")
+            #expect(try await server.sql("SELECT COUNT(*) AS n, SUM(id) AS total FROM s") == "50|1275\n")
+        }
+    }
+
+    @Test func garbageFromOneClientDoesNotDisturbAnother() async throws {
+        try await ServeProcess.with { server, directory in
+            _ = try await server.sql("CREATE STREAM s (id INT)")
+            async let push = server.psql(["-c", "SELECT id FROM s EMIT CHANGES LIMIT 2"])
+            try await Task.sleep(for: .milliseconds(300))
+            let garbage = try RawSocket(port: server.pgPort)
+            garbage.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            let reply = String(decoding: garbage.receiveAll(), as: UTF8.self)
+            garbage.close()
+            #expect(reply.contains("08P01"))
+            let afterStartup = try RawSocket(port: server.pgPort)
+            afterStartup.send(RawSocket.startupMessage(user: "u") + [UInt8(ascii: "?"), 0, 0, 0, 4, 1, 2, 3])
+            #expect(String(decoding: afterStartup.receiveAll(), as: UTF8.self).contains("08P01"))
+            afterStartup.close()
+            _ = try await server.sql("INSERT INTO s VALUES (7), (8)")
+            let result = try await push
+            #expect(result.stdout == "7\n8\n", "\(result.stderr)")
+        }
+    }
+
+    @Test func interruptCancelsARunningPushQuery() async throws {
+        try await ServeProcess.with { server, directory in
+            _ = try await server.sql("CREATE STREAM s (id INT); INSERT INTO s VALUES (1)")
+            let result = try await Psql.run(port: server.pgPort, ["-c", "SELECT id FROM s EMIT CHANGES"], whenStarted: { process in
+                Task {
+                    try await Task.sleep(for: .seconds(1))
+                    kill(process.processIdentifier, SIGINT)
+                }
+            })
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("canceling statement due to user request"), "\(result.stderr)")
+            #expect(try await server.sql("SELECT id FROM s") == "1\n")
+        }
+    }
+
+    @Test func bootFilesRunAtEveryStartAndUsersNeedTheirPassword() async throws {
+        let directory = try ServeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let boot = directory.appendingPathComponent("boot.sql")
+        try """
+            CREATE STREAM s (name VARCHAR);
+            INSERT INTO s VALUES ('x'), ('y'), ('x');
+            CREATE TABLE counts AS SELECT name, COUNT(*) AS n FROM s GROUP BY name;
+            """.write(to: boot, atomically: true, encoding: .utf8)
+        let users = directory.appendingPathComponent("users")
+        try "# who may connect\nalice:s3cret\n".write(to: users, atomically: true, encoding: .utf8)
+        for _ in 0..<2 {
+            let server = try await ServeProcess.start(dataDirectory: directory, arguments: [boot.path, "--users", users.path])
+            let good = try await Self.eventually {
+                try await server.psql(["-c", "SELECT name, n FROM counts"], user: "alice", password: "s3cret").stdout == "x|2\ny|1\n"
+            }
+            #expect(good, "\(server.stderr)")
+            let bad = try await server.psql(["-c", "SELECT 1"], user: "alice", password: "wrong")
+            #expect(bad.status == 2)
+            #expect(bad.stderr.contains("password authentication failed"), "\(bad.stderr)")
+            #expect(await server.stop() == 0)
+        }
+        let broken = directory.appendingPathComponent("broken.sql")
+        try "CREATE STREAM s (a INT);\nSELECT a FORM s;\n".write(to: broken, atomically: true, encoding: .utf8)
+        await #expect(throws: ServeProcess.StartFailure.self) { try await ServeProcess.start(dataDirectory: directory, arguments: [broken.path]) }
+    }
+
+    // MARK: - Helpers
+
+    static func eventually(_ body: () async throws -> Bool) async throws -> Bool {
+        try await ServeProcess.eventually(15, body)
+    }
+
+    /// Runs a query with the sqlite3 command-line tool.
+    static func sqlite(_ database: String, _ sql: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: database) else { return "" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [database, sql]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
