@@ -86,7 +86,10 @@ public actor QueryManager {
             if record { try self.record(parsed, settings: settings) }
             if case .drop(let drop) = parsed.statement { forget(drop.name.name.value) }
             return .command(Self.tag(of: parsed.statement))
-        case .rows(let rows):
+        case .rows(var rows):
+            if case .describe(let describe) = parsed.statement, describe.extended {
+                rows = describeQueries(of: describe.name.name.value, in: rows)
+            }
             return .rows(rows)
         case .query(let prepared):
             return .query(prepared)
@@ -168,6 +171,25 @@ public actor QueryManager {
         let known = queries.map(\.id)
         return SQLError(.undefinedObject, "no query '\(id)'", at: span,
                         hint: known.isEmpty ? "no persistent query has been started" : "SHOW QUERIES lists \(known.joined(separator: ", "))")
+    }
+
+    /// `DESCRIBE EXTENDED`: the engine's rows, with the server's queries that read or write the
+    /// relation in place of the engine's own bad-record count (queries count their own).
+    private func describeQueries(of name: String, in result: ResultSet) -> ResultSet {
+        var result = result
+        result.rows.removeAll { $0.first == .string("(bad records)") }
+        let key = name.lowercased()
+        for query in queries where query.sink.lowercased() == key || query.sources.contains(key) {
+            let status = query.status
+            let role = query.sink.lowercased() == key ? "writes" : "reads"
+            let text = "\(role), \(status.state.rawValue): rows in \(status.metrics.rowsRead), rows out \(status.metrics.rowsWritten), "
+                + "late rows \(status.metrics.lateRows), bad records \(status.metrics.badRecords)"
+            var row = [Value](repeating: .null, count: result.schema.count)
+            row[0] = .string("(query \(query.id))")
+            if row.count > 1 { row[1] = .string(text) }
+            result.rows.append(row)
+        }
+        return result
     }
 
     private func queryTable() -> ResultSet {

@@ -99,6 +99,9 @@ struct ServeTests {
             let states = try await server.sql("SHOW QUERIES").split(separator: "\n").map { $0.split(separator: "|").prefix(2).joined(separator: "|") }
             #expect(states == ["q1|RUNNING", "q2|TERMINATED", "q3|FAILED"])
             #expect(try await server.sql("EXPLAIN q2").contains("Scan: s"))
+            let described = try await server.sql("DESCRIBE EXTENDED s")
+            #expect(described.contains("(query q1)|reads, RUNNING: rows in 3, rows out 3, late rows 0, bad records 0|||\n"), "\(described)")
+            #expect(described.contains("(query q2)|reads, TERMINATED: rows in 2, rows out 2"), "\(described)")
             let unknown = try await server.psql(["-c", "TERMINATE q9"])
             #expect(unknown.stderr.contains("no query 'q9'"), "\(unknown.stderr)")
         }
