@@ -39,6 +39,12 @@ struct QueryEnvironment: Sendable {
 }
 
 extension StreamPlan {
+    /// The relations the plan reads.
+    var sourceRelations: [Relation] {
+        if case .scan(let scan) = self { return [scan.relation] }
+        return inputs.flatMap(\.sourceRelations)
+    }
+
     /// Names (lower-cased) of the relations the plan reads.
     var sourceNames: Set<String> {
         if case .scan(let scan) = self { return [scan.relation.name.lowercased()] }

@@ -96,7 +96,7 @@ public actor QueryManager {
         case .persistentQuery(let prepared):
             let id = "q\(nextQueryNumber)"
             nextQueryNumber += 1
-            let query = start(prepared, id: id)
+            let query = start(prepared, id: id, settings: settings)
             if record {
                 try write(CatalogLog.Entry(
                     kind: .query, sql: parsed.text, relation: prepared.sink?.name.lowercased() ?? "", query: id,
@@ -131,7 +131,7 @@ public actor QueryManager {
         queries.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }
     }
 
-    private func start(_ prepared: PreparedQuery, id: String) -> PersistentQuery {
+    private func start(_ prepared: PreparedQuery, id: String, settings: [String: String]) -> PersistentQuery {
         let plan = prepared.query.plan
         let sink = prepared.sink!
         let query = PersistentQuery(
@@ -139,10 +139,41 @@ public actor QueryManager {
             explain: PlanOptimizer.optimize(plan).explainLines())
         queries.append(query)
         let environment = environment
+        let checkpoints = checkpointPolicy(plan: plan, sink: sink, id: id, settings: settings)
         tasks[id] = Task.detached {
-            await PersistentQueryDriver.drive(query, plan: plan, sink: sink, environment: environment)
+            await PersistentQueryDriver.drive(query, plan: plan, sink: sink, checkpoints: checkpoints, environment: environment)
         }
         return query
+    }
+
+    /// Checkpoints are taken when a restart can resume from them: the sink keeps what it was
+    /// given (not an embedded stream or a materialized table, which are rebuilt by running their
+    /// queries again), and every source gives the same rows again after a restart (an embedded
+    /// stream only when the catalog log replays all of its rows, i.e. no query writes into it).
+    private func checkpointPolicy(plan: StreamPlan, sink: Relation, id: String, settings: [String: String]) -> CheckpointPolicy? {
+        guard let log else { return nil }
+        let rebuilt = ["embedded", MaterializedTableConnector.name]
+        if rebuilt.contains(sink.connector.connector) { return nil }
+        let written = Set(queries.filter { $0.status.state == .running }.map { $0.sink.lowercased() })
+            .union(log.entries.filter { $0.kind == .query && $0.terminated != true }.map(\.relation))
+        for source in plan.sourceRelations {
+            if source.connector.connector == MaterializedTableConnector.name { return nil }
+            if source.connector.connector == "embedded", written.contains(source.name.lowercased()) { return nil }
+        }
+        var interval = CheckpointPolicy.defaultIntervalMillis
+        if let text = settings[Durability.intervalSetting], let millis = try? Durability.parseInterval(text), millis > 0 {
+            interval = millis
+        }
+        return CheckpointPolicy(directoryName: CheckpointPolicy.directoryName(of: id), intervalMillis: interval)
+    }
+
+    /// Removes the checkpoints of queries that will not run again, so an id is never resumed
+    /// from another query's state.
+    private func removeCheckpoints(of ids: some Sequence<String>) {
+        let queriesFolder = URL(fileURLWithPath: environment.dataDirectory).appendingPathComponent("queries")
+        for id in ids {
+            try? FileManager.default.removeItem(at: queriesFolder.appendingPathComponent(CheckpointPolicy.directoryName(of: id)))
+        }
     }
 
     private func terminate(_ terminate: Terminate) async throws(SQLError) {
@@ -156,6 +187,7 @@ public actor QueryManager {
         for query in targets { query.requestStop() }
         for query in targets { await tasks[query.id]?.value }
         let ids = Set(targets.map(\.id))
+        removeCheckpoints(of: ids)
         do {
             // Kept, marked: a terminated CREATE ... AS SELECT still defines its relation, and
             // the ids of terminated queries are not handed out again.
@@ -222,6 +254,8 @@ public actor QueryManager {
     public func restore() -> [String] {
         guard let log else { return [] }
         var warnings: [String] = []
+        // Queries start once every entry has run, so that the embedded rows they resume over are all back.
+        var restarted: [(PreparedQuery, String, [String: String])] = []
         for entry in log.entries {
             do {
                 if let id = entry.query, let number = Int(id.dropFirst()) { nextQueryNumber = max(nextQueryNumber, number + 1) }
@@ -230,13 +264,14 @@ public actor QueryManager {
                 try apply(entry.settings ?? [:])
                 let result = try engine.execute(parsed)
                 if case .persistentQuery(let prepared) = result, let id = entry.query, entry.terminated != true {
-                    _ = start(prepared, id: id)
+                    restarted.append((prepared, id, entry.settings ?? [:]))
                 }
             } catch {
                 let sql = entry.sql.split(whereSeparator: \.isNewline).joined(separator: " ")
                 warnings.append("\(log.url.path): \(sql.prefix(80)): \(error.message)")
             }
         }
+        for (prepared, id, settings) in restarted { _ = start(prepared, id: id, settings: settings) }
         return warnings
     }
 
@@ -253,6 +288,7 @@ public actor QueryManager {
         case .drop(let drop):
             let name = drop.name.name.value.lowercased()
             do {
+                removeCheckpoints(of: log?.entries.filter { $0.relation == name }.compactMap(\.query) ?? [])
                 try log?.retain { $0.relation != name }
             } catch {
                 throw SQLError(.ioError, "'\(drop.name.name.value)' was dropped, but the catalog could not be rewritten: \(error)")

@@ -138,6 +138,35 @@ struct ServeTests {
         #expect(try await server.sql("CREATE STREAM t (x INT); INSERT INTO t SELECT 1 FROM s") == "CREATE STREAM\nq4\n")
     }
 
+    @Test func restartResumesAQueryFromItsCheckpointWithoutWritingRowsTwice() async throws {
+        let directory = try ServeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("out")
+        let database = directory.appendingPathComponent("counts.db").path
+        do {
+            let server = try await ServeProcess.start(dataDirectory: directory)
+            _ = try await server.sql("""
+                CREATE STREAM s (id INT, name VARCHAR);
+                INSERT INTO s VALUES (1, 'a'), (2, 'b'), (3, 'a');
+                CREATE TABLE out (id INT, name VARCHAR) WITH ('connector' = 'filesystem', 'path' = '\(output.path)', 'format' = 'csv');
+                CREATE TABLE counts (name VARCHAR, n BIGINT, PRIMARY KEY (name) NOT ENFORCED)
+                  WITH ('connector' = 'sqlite', 'path' = '\(database)')
+                """)
+            #expect(try await server.sql("INSERT INTO out SELECT id, name FROM s; INSERT INTO counts SELECT name, COUNT(*) FROM s GROUP BY name") == "q1\nq2\n")
+            #expect(try await Self.eventually { try Self.lines(in: output) == ["1,a", "2,b", "3,a"] })
+            #expect(try await Self.eventually { try Self.sqlite(database, "SELECT name, n FROM counts ORDER BY name") == "a|2\nb|1\n" })
+            #expect(await server.stop() == 0)
+        }
+        let server = try await ServeProcess.start(dataDirectory: directory)
+        defer { server.kill() }
+        _ = try await server.sql("INSERT INTO s VALUES (4, 'b')")
+        #expect(try await Self.eventually { try Self.lines(in: output) == ["1,a", "2,b", "3,a", "4,b"] })
+        #expect(try await Self.eventually { try Self.sqlite(database, "SELECT name, n FROM counts ORDER BY name") == "a|2\nb|2\n" })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try Self.lines(in: output) == ["1,a", "2,b", "3,a", "4,b"])
+        #expect(try await server.sql("SHOW QUERIES").contains("q1|RUNNING|4|4|"))
+    }
+
     @Test func metricsAndHealthAnswerOverHTTP() async throws {
         try await ServeProcess.with { server, directory in
             _ = try await server.sql("CREATE STREAM s (id INT); CREATE STREAM t (id INT); INSERT INTO s VALUES (1), (2), (3)")
@@ -236,6 +265,17 @@ struct ServeTests {
 
     static func eventually(_ body: () async throws -> Bool) async throws -> Bool {
         try await ServeProcess.eventually(15, body)
+    }
+
+    /// Every line of every part file in a file sink's folder, sorted.
+    static func lines(in folder: URL) throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var lines: [String] = []
+        for name in names where !name.hasPrefix(".") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            lines += text.split(separator: "\n").map(String.init)
+        }
+        return lines.sorted()
     }
 
     /// Runs a query with the sqlite3 command-line tool.
