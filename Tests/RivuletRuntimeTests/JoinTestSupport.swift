@@ -2,9 +2,9 @@ import RivuletCore
 import RivuletPlanner
 import RivuletRuntime
 
-/// A scan of an in-memory relation named `name`, with event time in `timeColumn` (no delay).
-func namedScan(_ name: String, _ fields: [Field], timeColumn: Int?, primaryKey: [Int] = []) -> StreamPlan {
-    let watermark = timeColumn.map { WatermarkSpec(column: $0, delayMillis: 0) }
+/// A scan of an in-memory relation named `name`, with event time in `timeColumn` (no delay unless given).
+func namedScan(_ name: String, _ fields: [Field], timeColumn: Int?, primaryKey: [Int] = [], delayMillis: Int64 = 0) -> StreamPlan {
+    let watermark = timeColumn.map { WatermarkSpec(column: $0, delayMillis: delayMillis) }
     let relation = Relation(
         name: name, kind: primaryKey.isEmpty ? .stream : .table, schema: Schema(fields),
         connector: ConnectorSpec(connector: "memory", options: [:]), watermark: watermark, primaryKey: primaryKey)

@@ -39,6 +39,8 @@ public final class RegularJoin: StreamOperator {
     }
 
     private var now: Int64 { max(watermarks.ports[0], watermarks.ports[1]) }
+    /// Whether some row was stored or matched while there was no watermark yet.
+    private var touchedBeforeWatermark = false
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
         for row in 0..<batch.count {
@@ -90,6 +92,7 @@ public final class RegularJoin: StreamOperator {
         }
         if matched == 0, keepsUnmatched(port) { emit(values, with: nil, port: port, kind: .insert) }
         sides[port][key, default: []].append(Entry(row: values, matches: matched, touched: now))
+        if now == Watermark.none { touchedBeforeWatermark = true }
         count += 1
     }
 
@@ -127,13 +130,19 @@ public final class RegularJoin: StreamOperator {
             let horizon = now &- ttl
             for side in 0..<2 {
                 for (key, entries) in sides[side] {
-                    let kept = entries.filter { $0.touched >= horizon }
-                    if kept.count != entries.count {
+                    var kept = entries
+                    if touchedBeforeWatermark {
+                        // Rows stored before the first watermark are timed from it, not expired at once.
+                        for i in kept.indices where kept[i].touched == Watermark.none { kept[i].touched = now }
+                    }
+                    kept.removeAll { $0.touched < horizon }
+                    if touchedBeforeWatermark || kept.count != entries.count {
                         count -= entries.count - kept.count
                         sides[side][key] = kept.isEmpty ? nil : kept
                     }
                 }
             }
+            touchedBeforeWatermark = false
         }
         return combined
     }
