@@ -41,6 +41,7 @@ enum PersistentQueryDriver {
             query.end(.failed, error: describe(error))
             return
         }
+        var badRecordFile = BadRecordFile(dataDirectory: environment.dataDirectory, queryId: query.id)
         let clock = ContinuousClock()
         var lastFlush = clock.now
         var flushedRows = 0
@@ -60,6 +61,7 @@ enum PersistentQueryDriver {
                 }
                 let metrics = pipeline.metrics
                 query.update(metrics)
+                try badRecordFile.append(from: badRecords)
                 let idle = metrics.rowsRead == before
                 if let coordinator {
                     // An idle query takes no checkpoints: nothing changed since the last one.

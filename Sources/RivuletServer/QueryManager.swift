@@ -168,11 +168,15 @@ public actor QueryManager {
     }
 
     /// Removes the checkpoints of queries that will not run again, so an id is never resumed
-    /// from another query's state.
+    /// from another query's state (their bad-record files stay).
     private func removeCheckpoints(of ids: some Sequence<String>) {
         let queriesFolder = URL(fileURLWithPath: environment.dataDirectory).appendingPathComponent("queries")
         for id in ids {
-            try? FileManager.default.removeItem(at: queriesFolder.appendingPathComponent(CheckpointPolicy.directoryName(of: id)))
+            let folder = queriesFolder.appendingPathComponent(CheckpointPolicy.directoryName(of: id))
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            for name in names where name.hasPrefix("checkpoint-") || name == "instance" {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+            }
         }
     }
 

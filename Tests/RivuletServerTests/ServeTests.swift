@@ -167,6 +167,27 @@ struct ServeTests {
         #expect(try await server.sql("SHOW QUERIES").contains("q1|RUNNING|4|4|"))
     }
 
+    @Test func badRecordsAreSkippedCountedAndKept() async throws {
+        try await ServeProcess.with { server, directory in
+            let input = directory.appendingPathComponent("in.csv")
+            try "1,a\nnot-a-number,b\n3,c\n".write(to: input, atomically: true, encoding: .utf8)
+            _ = try await server.sql("""
+                CREATE STREAM raw (id INT, name VARCHAR) WITH ('connector' = 'file', 'path' = '\(input.path)', 'format' = 'csv');
+                CREATE STREAM clean (id INT, name VARCHAR)
+                """)
+            #expect(try await server.sql("INSERT INTO clean SELECT id, name FROM raw") == "q1\n")
+            #expect(try await Self.eventually { try await server.sql("SHOW QUERIES").hasPrefix("q1|FINISHED|") })
+            let queries = try await server.sql("SHOW QUERIES")
+            #expect(queries.hasPrefix("q1|FINISHED|2|2|0|1||"), "\(queries)")
+            #expect(try await server.sql("SELECT id, name FROM clean") == "1|a\n3|c\n")
+            let kept = directory.appendingPathComponent("queries/server-q1/bad-records.jsonl")
+            let text = try String(contentsOf: kept, encoding: .utf8)
+            #expect(text.split(separator: "\n").count == 1)
+            #expect(text.contains("not-a-number"), "\(text)")
+            #expect(text.contains("\"source\":\"raw\""), "\(text)")
+        }
+    }
+
     @Test func metricsAndHealthAnswerOverHTTP() async throws {
         try await ServeProcess.with { server, directory in
             _ = try await server.sql("CREATE STREAM s (id INT); CREATE STREAM t (id INT); INSERT INTO s VALUES (1), (2), (3)")
