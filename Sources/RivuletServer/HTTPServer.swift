@@ -4,7 +4,8 @@ import Synchronization
 
 /// A minimal HTTP/1.1 server for `/metrics` and `/healthz`: reads one request head per
 /// connection, answers it through `respond`, and closes. Bodies are not read; a head longer
-/// than 16 KiB or one that does not parse gets a 400.
+/// than 16 KiB or one that does not parse gets a 400; a connection without a request within
+/// 5 seconds is closed.
 final class HTTPServer: Sendable {
     struct Response: Sendable {
         var status: Int
@@ -19,6 +20,8 @@ final class HTTPServer: Sendable {
     private let port: Int
     private let respond: Responder
     private let listener = Mutex<ListenerState>(.idle)
+    /// Connections being served, closed at shutdown.
+    private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     private enum ListenerState {
         case idle
@@ -27,6 +30,7 @@ final class HTTPServer: Sendable {
     }
 
     private static let maximumHeadLength = 16 * 1024
+    private static let requestTimeout = TimeAmount.seconds(5)
 
     init(host: String, port: Int, respond: @escaping Responder) {
         self.host = host
@@ -70,9 +74,26 @@ final class HTTPServer: Sendable {
             return nil
         }
         channel?.close(promise: nil)
+        for connection in open.withLock({ Array($0.values) }) { connection.close(promise: nil) }
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        // A client that sends no complete request in time is dropped, so it cannot hold up shutdown.
+        let channel = connection.channel
+        let deadline = channel.eventLoop.scheduleTask(in: Self.requestTimeout) { channel.close(promise: nil) }
+        let stopping = open.withLock { open -> Bool in
+            if case .shutDown = listener.withLock({ $0 }) { return true }
+            open[ObjectIdentifier(channel)] = channel
+            return false
+        }
+        defer {
+            deadline.cancel()
+            _ = open.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+        if stopping {
+            channel.close(promise: nil)
+            return
+        }
         try? await connection.executeThenClose { inbound, outbound in
             var head: [UInt8] = []
             var response: Response?
