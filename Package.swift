@@ -42,7 +42,7 @@ let package = Package(
         // Sources and sinks: files, generators, SQLite.
         .target(
             name: "RivuletConnectors",
-            dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite", "CRdKafka"],
+            dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite", "CRdKafka", "CLibPQ"],
             swiftSettings: strictSettings
         ),
         // Statement execution: the catalog, embedded streams, queries run to completion.
