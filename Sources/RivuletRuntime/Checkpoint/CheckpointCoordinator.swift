@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import RivuletCore
 
 /// Takes a query's checkpoints and resumes it from them, with exactly-once output into a
@@ -18,6 +23,7 @@ public final class CheckpointCoordinator {
     private var nextId: Int64 = 1
     private var lastCheckpoint = ContinuousClock.now
     private let gate: SinkGate
+    private let failpoint = CrashPoint.fromEnvironment()
     /// The checkpoint the sink holds (or that the run resumed from).
     public private(set) var committed: Int64?
     /// The checkpoint the run resumed from, if any.
@@ -88,12 +94,15 @@ public final class CheckpointCoordinator {
         try pipeline.snapshot(into: &writer)
         let id = nextId
         nextId += 1
+        try failpoint.reach(.beforeCheckpointWrite, id)
         try store.write(id, payload: writer.bytes)
+        try failpoint.reach(.afterCheckpointWrite, id)
         if let transactional = sink as? any TransactionalSink {
             try transactional.commit(CheckpointMark(query: store.queryId, instance: store.instance, checkpoint: id))
         } else {
             try sink.flush()
         }
+        try failpoint.reach(.afterSinkCommit, id)
         committed = id
         checkpointsTaken += 1
         // Keep this checkpoint and the one before it.
