@@ -7,6 +7,12 @@ public struct Durability: Sendable {
     public var queryId: String
     /// Time between checkpoints; a final one is always taken when the input ends.
     public var intervalMillis: Int64
+    /// Called with each checkpoint's id once it is durable, before the sink commits it, so logs
+    /// kept beside the sink (bad records) can tag what they wrote with it.
+    public var checkpointWritten: (@Sendable (Int64) throws -> Void)?
+    /// Called with the checkpoint the query resumed from (nil: from the beginning), so such logs
+    /// drop what they tagged with later checkpoints, which the run writes again.
+    public var resumed: (@Sendable (Int64?) throws -> Void)?
 
     public static let defaultIntervalMillis: Int64 = 5_000
     /// The SET key of the interval, as Flink names it.

@@ -37,6 +37,8 @@ extension Engine {
                 sink: coordinator?.pipelineSink ?? sink, batchSize: configuration.batchSize, badRecordLog: badRecords)
             var active = coordinator
             if let coordinator {
+                coordinator.onCheckpointWritten = durability?.checkpointWritten
+                coordinator.onResume = durability?.resumed
                 checkpointing.skippedBecause = try checkpointRefusal(pipeline)
                 if checkpointing.skippedBecause != nil { active = nil }
                 checkpointing.resumedFrom = try active?.resume(pipeline)

@@ -64,7 +64,8 @@ struct RunCommand: ParsableCommand {
             note("\(file): OK (\(queries.count) quer\(queries.count == 1 ? "y" : "ies") planned)")
             return
         }
-        defer { keepBadRecords(engine, dataDirectory: dataDirectory) }
+        let journal = BadRecordJournal(dataDirectory: dataDirectory, log: engine.badRecords)
+        defer { keepBadRecords(engine, journal: journal) }
         var interval = Durability.defaultIntervalMillis
         if let checkpointInterval {
             do { interval = try Durability.parseInterval(checkpointInterval) } catch {
@@ -77,7 +78,10 @@ struct RunCommand: ParsableCommand {
             var queryId = Durability.queryId(sql: query.sql)
             usedIds[queryId, default: 0] += 1
             if let seen = usedIds[queryId], seen > 1 { queryId += "-\(seen)" }
-            let durability = Durability(queryId: queryId, intervalMillis: interval)
+            var durability = Durability(queryId: queryId, intervalMillis: interval)
+            let id = queryId
+            durability.checkpointWritten = { checkpoint in try journal.appendNew(query: id, checkpoint: checkpoint) }
+            durability.resumed = { checkpoint in try journal.forget(query: id, after: checkpoint) }
             do {
                 let report = try engine.run(query, durability: durability, progress: showsProgress ? { metrics in
                     let line = "q\(engine.reports.count + 1): \(metrics.rowsRead) rows in, "
@@ -101,19 +105,16 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Writes every bad record to `bad-records.jsonl` in the data directory and shows the first few.
-    private func keepBadRecords(_ engine: Engine, dataDirectory: String) {
+    /// Appends the bad records not yet in `bad-records.jsonl` (checkpoints append as they commit)
+    /// and shows the first few.
+    private func keepBadRecords(_ engine: Engine, journal: BadRecordJournal) {
         let entries = engine.badRecords.entries
         guard !entries.isEmpty else { return }
-        let url = URL(fileURLWithPath: dataDirectory).appendingPathComponent("bad-records.jsonl")
-        try? FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let lines = entries.map { entry -> String in
-            let object = ["source": entry.source, "position": entry.position, "reason": entry.reason, "raw": entry.rawText]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            return String(decoding: data, as: UTF8.self)
+        do { try journal.appendNew(query: nil) } catch { note("cannot write \(journal.url.path): \(error)") }
+        var text = "\(engine.badRecords.count) bad record\(engine.badRecords.count == 1 ? "" : "s") skipped, kept in \(journal.url.path)"
+        if engine.badRecords.trimmedCount > 0 {
+            text += " (the oldest \(engine.badRecords.count - entries.count) only counted)"
         }
-        try? (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
-        var text = "\(engine.badRecords.count) bad record\(engine.badRecords.count == 1 ? "" : "s") skipped, kept in \(url.path)"
         for entry in entries.prefix(5) {
             text += "\n    \(entry.source) \(entry.position): \(entry.reason)"
         }

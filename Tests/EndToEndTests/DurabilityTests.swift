@@ -142,6 +142,36 @@ import Testing
         #expect(recovered == expected)
     }
 
+    /// Records that fail to parse are logged once each, however often the run is killed.
+    @Test func badRecordsAreLoggedOnceAcrossRestarts() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let events = folder.appendingPathComponent("events.csv")
+        var lines = try String(contentsOf: events, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var badLines: Set<Int> = []
+        for line in stride(from: 500, to: lines.count - 1, by: 2_500) {
+            lines[line] = "\(line),acct1,not-a-number,2024-05-01 08:00:00.000"
+            badLines.insert(line + 1)
+        }
+        try lines.joined(separator: "\n").write(to: events, atomically: true, encoding: .utf8)
+        let script = folder.appendingPathComponent("bad.sql")
+        try Query.changelog.script(sink: "'connector' = 'sqlite', 'path' = 'bad.db'").write(to: script, atomically: true, encoding: .utf8)
+        let data = folder.appendingPathComponent("data")
+        for (moment, checkpoint) in [("after-checkpoint-write", 4), ("before-checkpoint-write", 9), ("after-sink-commit", 14)] {
+            let run = try Self.start(script, data: data, environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
+            run.process.waitUntilExit()
+            #expect(run.process.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+        }
+        _ = try Self.finish(script, data: data)
+        let log = try String(contentsOf: data.appendingPathComponent("bad-records.jsonl"), encoding: .utf8)
+        let positions = log.split(separator: "\n").compactMap { line -> Int? in
+            guard let range = line.range(of: "events.csv:") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        #expect(positions.count == badLines.count, "each bad record once")
+        #expect(Set(positions) == badLines)
+    }
+
     @Test(.enabled(if: PostgresServer.isAvailable, "needs the Debian postgresql package"))
     func postgresTableThatDoesNotMatchTheSinkIsAnErrorAtOpen() throws {
         let folder = try Self.workspace()

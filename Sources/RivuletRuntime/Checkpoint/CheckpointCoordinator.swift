@@ -30,8 +30,12 @@ public final class CheckpointCoordinator {
     public private(set) var resumedFrom: Int64?
     /// Checkpoints taken by this run.
     public private(set) var checkpointsTaken = 0
-    /// Called after each checkpoint is committed, with its id (bad-record logs, metrics).
-    public var onCommit: ((Int64) throws -> Void)?
+    /// Called with a checkpoint's id once its file is durable, just before the sink commits it
+    /// (logs kept beside the sink, such as bad records, tag what they wrote with it).
+    public var onCheckpointWritten: ((Int64) throws -> Void)?
+    /// Called by `resume` with the checkpoint restored (nil: starting from the beginning), so such
+    /// logs drop what they wrote for later checkpoints, which the run will write again.
+    public var onResume: ((Int64?) throws -> Void)?
 
     public init(store: CheckpointStore, sink: any SinkWriter, intervalMillis: Int64) {
         self.store = store
@@ -71,6 +75,7 @@ public final class CheckpointCoordinator {
             committed = start
         }
         resumedFrom = start
+        try onResume?(start)
         lastCheckpoint = .now
         return start
     }
@@ -96,6 +101,7 @@ public final class CheckpointCoordinator {
         nextId += 1
         try failpoint.reach(.beforeCheckpointWrite, id)
         try store.write(id, payload: writer.bytes)
+        try onCheckpointWritten?(id)
         try failpoint.reach(.afterCheckpointWrite, id)
         if let transactional = sink as? any TransactionalSink {
             try transactional.commit(CheckpointMark(query: store.queryId, instance: store.instance, checkpoint: id))
@@ -108,7 +114,6 @@ public final class CheckpointCoordinator {
         // Keep this checkpoint and the one before it.
         let ids = store.checkpointIds().filter { $0 <= id }
         store.remove(except: Set(ids.suffix(2)))
-        try onCommit?(id)
         lastCheckpoint = .now
     }
 }
