@@ -74,16 +74,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The interactive shell: a libpq client with readline, no engine or server inside.
+        .target(name: "RivuletShell", dependencies: ["RivuletCore", "CLibPQ", "CReadline"], swiftSettings: strictSettings),
         .executableTarget(
             name: "rivulet",
             dependencies: [
-                "RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
+                "RivuletShell", "RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
         ),
 
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
+        .testTarget(name: "RivuletShellTests", dependencies: ["RivuletShell", "RivuletCore"]),
         .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "RivuletCore"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["rivulet", "CSQLite"]),
         .testTarget(

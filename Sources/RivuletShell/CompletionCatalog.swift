@@ -1,0 +1,28 @@
+/// What tab completion knows about the server's objects: the names it offers for streams,
+/// tables, their columns, connectors with their `WITH` options, and functions.
+public struct CompletionCatalog: Sendable, Equatable {
+    public var streams: [String]
+    public var tables: [String]
+    /// Column names by relation name (lower-case key).
+    public var columns: [String: [String]]
+    /// `WITH` option names by connector name (lower-case key).
+    public var connectorOptions: [String: [String]]
+    public var functions: [String]
+
+    public init(
+        streams: [String] = [], tables: [String] = [], columns: [String: [String]] = [:],
+        connectorOptions: [String: [String]] = [:], functions: [String] = []
+    ) {
+        self.streams = streams
+        self.tables = tables
+        self.columns = columns
+        self.connectorOptions = connectorOptions
+        self.functions = functions
+    }
+
+    public var relations: [String] { streams + tables }
+
+    public func columns(of relation: String) -> [String] {
+        columns[relation.lowercased()] ?? []
+    }
+}
