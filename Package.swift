@@ -104,7 +104,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RivuletServerTests",
-            dependencies: ["RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletCore", "rivulet"]
+            dependencies: ["RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletCore", "rivulet"],
+            exclude: ["Scripts"]
         ),
         .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore"]),
         .testTarget(

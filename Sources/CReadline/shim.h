@@ -9,6 +9,11 @@ static inline void rivulet_readline_configure(const char *name, const char *word
     rl_catch_signals = 0;
     rl_completer_word_break_characters = word_breaks;
     rl_attempted_completion_function = complete;
+    /* A statement of several lines is one history entry, in the file too (entries there are
+       delimited by timestamp lines). */
+    history_comment_char = '#';
+    history_write_timestamps = 1;
+    history_multiline_entries = 1;
 }
 
 static inline void rivulet_readline_completion_over(int append_character) {

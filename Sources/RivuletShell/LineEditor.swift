@@ -66,6 +66,8 @@ final class LineEditor {
         Self.received = nil
         Self.ended = false
         rl_callback_handler_install(prompt) { line in
+            // Removed here, or readline would print the prompt again for a next line.
+            rl_callback_handler_remove()
             if let line {
                 LineEditor.received = String(cString: line)
                 free(line)

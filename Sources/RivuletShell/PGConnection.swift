@@ -96,9 +96,24 @@ public final class PGConnection {
     /// Throws when the connection is lost before or during the statement.
     public func run(_ sql: String, streaming: Bool, _ report: (Event) -> Void) throws(ConnectionError) {
         guard let handle else { throw ConnectionError(message: "not connected", needsPassword: false) }
-        guard PQsendQuery(handle, sql) == 1 else { throw lost() }
-        if streaming { _ = PQsetSingleRowMode(handle) }
         var columnsSent = false
+        if streaming {
+            // Prepared first, so the header can be shown before the first row arrives.
+            switch try prepare(sql, handle: handle) {
+            case .failed(let error):
+                report(.failed(error))
+                return
+            case .columns(let columns):
+                if !columns.isEmpty {
+                    report(.columns(columns))
+                    columnsSent = true
+                }
+            }
+            guard PQsendQueryPrepared(handle, "", 0, nil, nil, nil, 0) == 1 else { throw lost() }
+            _ = PQsetSingleRowMode(handle)
+        } else {
+            guard PQsendQuery(handle, sql) == 1 else { throw lost() }
+        }
         var failed = false
         while let result = PQgetResult(handle) {
             defer { PQclear(result) }
@@ -132,6 +147,28 @@ public final class PGConnection {
             }
         }
         if failed || PQstatus(handle) != CONNECTION_OK { throw lost() }
+    }
+
+    private enum Prepared {
+        case columns([Column])
+        case failed(ServerError)
+    }
+
+    /// Parses `sql` as the unnamed statement and describes its result columns.
+    private func prepare(_ sql: String, handle: OpaquePointer) throws(ConnectionError) -> Prepared {
+        guard let parsed = PQprepare(handle, "", sql, 0, nil) else { throw lost() }
+        defer { PQclear(parsed) }
+        guard PQresultStatus(parsed) == PGRES_COMMAND_OK else {
+            if PQstatus(handle) != CONNECTION_OK { throw lost() }
+            return .failed(Self.error(of: parsed))
+        }
+        guard let described = PQdescribePrepared(handle, "") else { throw lost() }
+        defer { PQclear(described) }
+        guard PQresultStatus(described) == PGRES_COMMAND_OK else {
+            if PQstatus(handle) != CONNECTION_OK { throw lost() }
+            return .failed(Self.error(of: described))
+        }
+        return .columns(Self.columns(of: described))
     }
 
     private func lost() -> ConnectionError {

@@ -86,7 +86,11 @@ public final class Shell {
                     if trimmed.isEmpty { continue }
                 }
                 entry.append(line)
-                let statements = accumulator.add(line: line)
+                // A statement recalled from history holds several lines.
+                var statements: [StatementAccumulator.Statement] = []
+                for part in line.split(separator: "\n", omittingEmptySubsequences: false) {
+                    statements += accumulator.add(line: String(part))
+                }
                 if accumulator.isEmpty {
                     editor.remember(entry.joined(separator: "\n"))
                     entry = []
