@@ -1,3 +1,4 @@
+import RivuletConnectors
 import RivuletCore
 import RivuletPlanner
 import RivuletRuntime
@@ -74,6 +75,12 @@ extension Engine {
         case .functions:
             let names = (FunctionNames.scalar + FunctionNames.aggregate).sorted()
             return ResultSet(schema: Schema([Field("function", .varchar)]), rows: names.map { [.string($0)] })
+        case .connectors:
+            let schema = Schema([Field("name", .varchar), Field("options", .varchar)])
+            let rows = registry.names.map { name -> [Value] in
+                [.string(name), .string(ConnectorOptionNames.names(for: name).joined(separator: ", "))]
+            }
+            return ResultSet(schema: schema, rows: rows)
         case .views, .topics:
             throw SQLError.unsupported("SHOW \(show.kind.rawValue) is not supported", at: show.span)
         }

@@ -56,12 +56,12 @@ extension Parser {
         return .insertSelect(InsertSelect(target: target, columns: columns, query: query, span: span(from: start)))
     }
 
-    /// `SHOW|LIST STREAMS|TABLES|QUERIES|VIEWS|FUNCTIONS|TOPICS [EXTENDED]`
+    /// `SHOW|LIST STREAMS|TABLES|QUERIES|VIEWS|FUNCTIONS|TOPICS|CONNECTORS [EXTENDED]`
     private mutating func parseShow() throws(SQLError) -> Statement {
         let start = current.span.start
         let verb = advance().text.uppercased()
         guard let kind = word().flatMap(Show.Kind.init(rawValue:)) else {
-            throw expected("STREAMS, TABLES, QUERIES, VIEWS, FUNCTIONS or TOPICS", "after \(verb)")
+            throw expected("STREAMS, TABLES, QUERIES, VIEWS, FUNCTIONS, TOPICS or CONNECTORS", "after \(verb)")
         }
         advance()
         let extended = consumeWord("EXTENDED")

@@ -13,7 +13,7 @@ enum ClientCompatibility {
     }
 
     /// Rivulet's own `SHOW` objects; any other name is a Postgres setting.
-    private static let showObjects: Set<String> = ["streams", "tables", "queries", "views", "functions", "topics"]
+    private static let showObjects: Set<String> = ["streams", "tables", "queries", "views", "functions", "topics", "connectors"]
 
     /// Postgres settings clients ask for, with the values Rivulet behaves by.
     private static func setting(_ name: String, serverVersion: String) -> String? {

@@ -185,7 +185,13 @@ public final class Shell {
             if interrupted, error.sqlState == SQLState.queryCanceled.code {
                 Output.error("Query cancelled.")
             } else {
-                let rendered = error.sqlError(in: statement).rendered(source: source.text, fileName: source.fileName)
+                var rendered = error.sqlError(in: statement).rendered(source: source.text, fileName: source.fileName)
+                if error.position == nil, let fileName = source.fileName {
+                    // No caret to place: the statement's first line still says where it is.
+                    var lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    lines[0] += " (\(fileName): line \(statement.line))"
+                    rendered = lines.joined(separator: "\n")
+                }
                 Output.error(rendered)
             }
             return false

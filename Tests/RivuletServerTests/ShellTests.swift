@@ -89,6 +89,17 @@ struct ShellTests {
             let after = try await ShellProcess.run(["--port", port], input: "SELECT id FROM s;")
             #expect(after.status == 0)
             #expect(after.stdout == " id \n----\n  1 \n(1 row)\n")
+            // An error without a position still names the statement's line.
+            let unknown = directory.appendingPathComponent("unknown.sql")
+            try """
+                CREATE STREAM missing (id INT) WITH ('connector' = 'file', 'path' = 'nowhere/in.csv', 'format' = 'csv');
+                SELECT id
+                  FROM missing;
+                """.write(to: unknown, atomically: true, encoding: .utf8)
+            let missing = try await ShellProcess.run(["--port", port, "-f", unknown.path])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.hasPrefix("ERROR 58030: "), "\(missing.stderr)")
+            #expect(missing.stderr.hasSuffix(" does not exist (\(unknown.path): line 2)\n"), "\(missing.stderr)")
         }
     }
 
@@ -118,6 +129,15 @@ struct ShellTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr == "rivulet shell: reconnected to the server at 127.0.0.1:\(port)\n")
         #expect(result.stdout == "CREATE STREAM\nINSERT 0 1\n id \n----\n  5 \n(1 row)\n")
+    }
+
+    @Test func showConnectorsListsTheOptionsThatCreateAccepts() async throws {
+        try await ServeProcess.with { server, directory in
+            let result = try await ShellProcess.run(["--port", String(server.pgPort)], input: "\\x on\nSHOW CONNECTORS;\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("name    | file\noptions | csv.field-delimiter, csv.ignore-parse-errors, csv.null-literal, csv.quote-character, format, header, json.ignore-parse-errors, on-error, path, source.monitor-interval\n"), "\(result.stdout)")
+            #expect(result.stdout.contains("name    | sqlite\noptions | path, table, table-name\n"), "\(result.stdout)")
+        }
     }
 
     @Test func helpDescribesTheOptions() async throws {

@@ -13,12 +13,13 @@ struct DatagenConfig: Sendable {
     var baseTime: Int64
     var fields: [DatagenField]
 
+    static let known: Set<String> = ["number-of-rows", "rows-per-second", "seed", "base-time", "scan.parallelism"]
+
     static let fieldOptions = ["kind", "min", "max", "length", "start", "end", "null-rate", "max-past"]
 
     init(_ relation: Relation) throws(SQLError) {
         let spec = relation.connector
-        let options = try ConnectorOptions(
-            spec, known: ["number-of-rows", "rows-per-second", "seed", "base-time", "scan.parallelism"], prefixes: ["fields."])
+        let options = try ConnectorOptions(spec, known: Self.known, prefixes: ["fields."])
         if let rows = try options.int("number-of-rows") {
             guard rows >= 0 else { throw options.invalid("number-of-rows", String(rows), expected: "a count ≥ 0") }
             numberOfRows = rows

@@ -7,9 +7,11 @@ struct SQLiteTableOptions: Sendable {
     var path: String
     var table: String
 
+    static let known: Set<String> = ["path", "table", "table-name"]
+
     init(_ relation: Relation) throws(SQLError) {
         let options = try ConnectorOptions(
-            relation.connector, known: ["path", "table", "table-name"],
+            relation.connector, known: Self.known,
             ignored: ["sink.buffer-flush.max-rows", "sink.buffer-flush.interval", "sink.max-retries"])
         path = try options.required("path")
         table = options["table"] ?? options["table-name"] ?? relation.name

@@ -1,6 +1,6 @@
 public import RivuletCore
 
-/// `SHOW STREAMS | TABLES | QUERIES | VIEWS | FUNCTIONS | TOPICS [EXTENDED]` (ksqlDB also spells it `LIST`).
+/// `SHOW STREAMS | TABLES | QUERIES | VIEWS | FUNCTIONS | TOPICS | CONNECTORS [EXTENDED]` (ksqlDB also spells it `LIST`).
 public struct Show: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case streams = "STREAMS"
@@ -9,6 +9,8 @@ public struct Show: Hashable, Sendable {
         case views = "VIEWS"
         case functions = "FUNCTIONS"
         case topics = "TOPICS"
+        /// The connectors and the `WITH` options each accepts.
+        case connectors = "CONNECTORS"
     }
 
     public var kind: Kind

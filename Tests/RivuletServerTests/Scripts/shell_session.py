@@ -77,6 +77,12 @@ shell.sendline("\\d clicks")
 shell.expect(r"user_id\s+\| INT")
 shell.expect_exact("rivulet=> ")
 
+step("tab completes the WITH options of the connector being declared, as the server lists them")
+shell.send("CREATE STREAM t (a INT) WITH (connector = 'file', for\t")
+shell.expect_exact("format ")
+shell.sendintr()
+shell.expect_exact("rivulet=> ")
+
 step("\\x shows one block per record")
 shell.sendline("\\x on")
 shell.expect_exact("Expanded display is on.")
