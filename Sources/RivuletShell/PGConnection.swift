@@ -201,7 +201,9 @@ public final class PGConnection {
         }
         guard PQstatus(connection) == CONNECTION_OK else {
             let needsPassword = PQconnectionNeedsPassword(connection) == 1
-            let message = Self.describeFailure(PQerrorMessage(connection), parameters: parameters)
+            let message = needsPassword
+                ? "the server at \(parameters.address) asks user \(parameters.user) for a password: set PGPASSWORD, or start the shell in a terminal to be asked for it"
+                : Self.describeFailure(PQerrorMessage(connection), parameters: parameters)
             PQfinish(connection)
             throw ConnectionError(message: message, needsPassword: needsPassword)
         }
@@ -219,6 +221,9 @@ public final class PGConnection {
         let text = raw.map { String(cString: $0) } ?? ""
         var reason = firstLine(raw)
         if let range = reason.range(of: "failed: ") { reason = String(reason[range.upperBound...]) }
+        for severity in ["FATAL:", "ERROR:"] where reason.hasPrefix(severity) {
+            reason = reason.dropFirst(severity.count).trimmingCharacters(in: .whitespaces)
+        }
         if text.contains("Connection refused") {
             return "cannot reach the server at \(parameters.address): connection refused. Is `rivulet serve` running there? (--host, --port)"
         }
@@ -228,8 +233,7 @@ public final class PGConnection {
     static func firstLine(_ raw: UnsafePointer<CChar>?) -> String {
         guard let raw else { return "" }
         let text = String(cString: raw)
-        // libpq prefixes the real reason on a later line with the address; the last
-        // non-empty line names it.
+        // libpq may report several attempts, one line each; the one with "failed:" names the reason.
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return lines.first(where: { $0.contains("failed:") }) ?? lines.first ?? ""
     }

@@ -111,6 +111,29 @@ struct ShellTests {
         #expect(result.stderr == "rivulet shell: cannot reach the server at 127.0.0.1:\(port): connection refused. Is `rivulet serve` running there? (--host, --port)\n")
     }
 
+    @Test func aServerThatAsksForAPassword() async throws {
+        let directory = try ServeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let users = directory.appendingPathComponent("users")
+        try "alice:s3cret\n".write(to: users, atomically: true, encoding: .utf8)
+        let server = try await ServeProcess.start(dataDirectory: directory, arguments: ["--users", users.path])
+        defer { server.kill() }
+        let login = ["--port", String(server.pgPort), "--user", "alice"]
+        let without = try await ShellProcess.run(login, input: "SHOW STREAMS;\n")
+        #expect(without.status == 2)
+        #expect(without.stderr == """
+            rivulet shell: the server at 127.0.0.1:\(server.pgPort) asks user alice for a password: \
+            set PGPASSWORD, or start the shell in a terminal to be asked for it
+
+            """)
+        let wrong = try await ShellProcess.run(login, input: "SHOW STREAMS;\n", environment: ["PGPASSWORD": "guess"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr == "rivulet shell: cannot connect to the server at 127.0.0.1:\(server.pgPort): password authentication failed for user \"alice\"\n")
+        let right = try await ShellProcess.run(login, input: "SHOW STREAMS;\n", environment: ["PGPASSWORD": "s3cret"])
+        #expect(right.status == 0, "\(right.stderr)")
+        #expect(right.stdout.hasSuffix("(0 rows)\n"))
+    }
+
     @Test func theNextStatementReconnectsAfterTheServerRestarts() async throws {
         let directory = try ServeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

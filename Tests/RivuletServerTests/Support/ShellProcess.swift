@@ -23,6 +23,8 @@ final class ShellProcess: @unchecked Sendable {
         process.arguments = ["shell"] + arguments
         var merged = ProcessInfo.processInfo.environment
         merged["HOME"] = folder.path
+        // Only what a test gives: no password or libpq settings from the environment running the tests.
+        for key in merged.keys where key.hasPrefix("PG") { merged[key] = nil }
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
         process.standardInput = input
@@ -37,8 +39,8 @@ final class ShellProcess: @unchecked Sendable {
     }
 
     /// Runs the shell to completion with `input` on its standard input.
-    static func run(_ arguments: [String], input: String = "") async throws -> Result {
-        let shell = try ShellProcess(arguments)
+    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) async throws -> Result {
+        let shell = try ShellProcess(arguments, environment: environment)
         shell.write(input)
         shell.closeInput()
         return await shell.wait()
