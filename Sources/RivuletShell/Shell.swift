@@ -11,7 +11,6 @@ public final class Shell {
     private var expanded = ExpandedMode.auto
     /// Names for completion; nil after a statement that may have changed them.
     private var catalog: CompletionCatalog?
-    private var editor: LineEditor?
     private var accumulator = StatementAccumulator()
 
     /// Where a statement came from, for error messages: a script names its file and lines.
@@ -65,7 +64,6 @@ public final class Shell {
             let pending = self.accumulator.pendingText
             return Completion(catalog: self.completionCatalog()).candidates(before: pending + before, word: word)
         }
-        self.editor = editor
         var entry: [String] = []
         while true {
             switch editor.readLine(prompt: prompt) {
