@@ -1,5 +1,6 @@
 /// Tab-completion candidates for the word under the cursor, from the statement text before it:
-/// relation names after `FROM`, `JOIN`, `INTO`, `DESCRIBE` and `\d`; `WITH (...)` option names
+/// relation names after `FROM`, `JOIN`, `INTO`, `DESCRIBE` and `\d`; query ids after `TERMINATE`
+/// and `EXPLAIN`; `WITH (...)` option names
 /// of the connector being declared; columns of the relations the statement names; keywords
 /// (upper-case, or lower-case when the user types lower-case) everywhere else.
 public struct Completion: Sendable {
@@ -70,6 +71,10 @@ public struct Completion: Sendable {
             return Self.matching(catalog.tables, word)
         case "STREAM" where previous == "CREATE", "TABLE" where previous == "CREATE":
             return []
+        case "TERMINATE":
+            return Self.matching(catalog.queries, word) + Self.keywords(["ALL"], typed: word)
+        case "EXPLAIN":
+            return Self.matching(catalog.queries, word) + Self.keywords(["SELECT", "INSERT", "CREATE"], typed: word)
         case "SHOW", "LIST":
             return Self.keywords(Self.showKinds, typed: word)
         case "CREATE", "DROP":

@@ -1,5 +1,5 @@
 /// What tab completion knows about the server's objects: the names it offers for streams,
-/// tables, their columns, connectors with their `WITH` options, and functions.
+/// tables, their columns, connectors with their `WITH` options, functions and query ids.
 public struct CompletionCatalog: Sendable, Equatable {
     public var streams: [String]
     public var tables: [String]
@@ -8,16 +8,19 @@ public struct CompletionCatalog: Sendable, Equatable {
     /// `WITH` option names by connector name (lower-case key).
     public var connectorOptions: [String: [String]]
     public var functions: [String]
+    /// Ids of persistent queries (`q1`, ...), for `TERMINATE` and `EXPLAIN`.
+    public var queries: [String]
 
     public init(
         streams: [String] = [], tables: [String] = [], columns: [String: [String]] = [:],
-        connectorOptions: [String: [String]] = [:], functions: [String] = []
+        connectorOptions: [String: [String]] = [:], functions: [String] = [], queries: [String] = []
     ) {
         self.streams = streams
         self.tables = tables
         self.columns = columns
         self.connectorOptions = connectorOptions
         self.functions = functions
+        self.queries = queries
     }
 
     public var relations: [String] { streams + tables }

@@ -10,11 +10,14 @@ final class ResultPrinter {
     private var rows: [[String?]] = []
     private var rowCount = 0
     private(set) var error: ServerError?
+    /// Where lines go (standard output; tests collect them).
+    private let line: (String) -> Void
 
-    init(streaming: Bool, expanded: ExpandedMode, terminalWidth: Int?) {
+    init(streaming: Bool, expanded: ExpandedMode, terminalWidth: Int?, line: @escaping (String) -> Void = Output.line) {
         self.streaming = streaming
         self.expanded = expanded
         self.terminalWidth = terminalWidth
+        self.line = line
     }
 
     func handle(_ event: PGConnection.Event) {
@@ -27,34 +30,34 @@ final class ResultPrinter {
             if streaming {
                 widths = columns.map { max($0.name.count, Self.typicalWidth(of: $0.typeOID)) }
                 if !recordsExpanded {
-                    Output.line(ResultTable.headerLine(columns.map(\.name), widths: widths))
-                    Output.line(ResultTable.separatorLine(widths: widths))
+                    line(ResultTable.headerLine(columns.map(\.name), widths: widths))
+                    line(ResultTable.separatorLine(widths: widths))
                 }
             }
         case .row(let row):
             rowCount += 1
             if streaming {
                 if recordsExpanded {
-                    Output.line(ResultTable.expandedRecord(row, number: rowCount, headers: columns.map(\.name)))
+                    line(ResultTable.expandedRecord(row, number: rowCount, headers: columns.map(\.name)))
                 } else {
-                    Output.line(ResultTable.rowLine(row, widths: widths, alignments: alignments))
+                    line(ResultTable.rowLine(row, widths: widths, alignments: alignments))
                 }
             } else {
                 rows.append(row)
             }
         case .completed(let tag):
             if columns.isEmpty {
-                Output.line(tag)
+                line(tag)
             } else if streaming {
-                Output.line(ResultTable.rowCount(rowCount))
+                line(ResultTable.rowCount(rowCount))
             } else {
                 let table = ResultTable(headers: columns.map(\.name), alignments: alignments, rows: rows)
-                Output.line(table.rendered(expanded: expanded, terminalWidth: terminalWidth))
+                line(table.rendered(expanded: expanded, terminalWidth: terminalWidth))
             }
             columns = []
         case .failed(let error):
             // Rows already shown stay; their count closes them before the error.
-            if streaming, !columns.isEmpty { Output.line(ResultTable.rowCount(rowCount)) }
+            if streaming, !columns.isEmpty { line(ResultTable.rowCount(rowCount)) }
             columns = []
             self.error = error
         }

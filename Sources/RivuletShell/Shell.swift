@@ -300,7 +300,9 @@ public final class Shell {
                 .filter { !$0.isEmpty }
         }
         let functions = (rows(of: "SHOW FUNCTIONS") ?? []).compactMap { $0.first ?? nil }
-        let fetched = CompletionCatalog(streams: streams, tables: tables, columns: columns, connectorOptions: options, functions: functions)
+        let queries = (rows(of: "SHOW QUERIES") ?? []).compactMap { $0.first ?? nil }
+        let fetched = CompletionCatalog(
+            streams: streams, tables: tables, columns: columns, connectorOptions: options, functions: functions, queries: queries)
         catalog = fetched
         return fetched
     }

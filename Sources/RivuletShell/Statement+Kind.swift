@@ -7,9 +7,10 @@ extension StatementAccumulator.Statement {
         }
     }
 
-    /// A statement after which the names completion offers may have changed.
+    /// A statement after which the names completion offers may have changed: DDL, and
+    /// statements that start or stop persistent queries.
     var changesCatalog: Bool {
         guard case .word(let first)? = CompletionTokenizer.tokens(of: text).first else { return false }
-        return ["CREATE", "DROP", "ALTER"].contains(first.uppercased())
+        return ["CREATE", "DROP", "ALTER", "INSERT", "TERMINATE"].contains(first.uppercased())
     }
 }

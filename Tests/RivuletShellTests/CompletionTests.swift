@@ -8,7 +8,7 @@ struct CompletionTests {
         streams: ["clicks", "clicks_raw", "orders"], tables: ["counts"],
         columns: ["clicks": ["user_id", "url", "ts"], "counts": ["page", "n"], "orders": ["order_id", "amount"]],
         connectorOptions: ["file": ["format", "header", "path"], "datagen": ["number-of-rows", "rows-per-second"]],
-        functions: ["upper", "count"]))
+        functions: ["upper", "count"], queries: ["q1", "q2", "q10"]))
 
     @Test func relationNamesAfterFromJoinIntoAndDescribe() {
         #expect(completion.candidates(before: "SELECT * FROM ", word: "cl") == ["clicks", "clicks_raw"])
@@ -61,6 +61,12 @@ struct CompletionTests {
         #expect(completion.candidates(before: "CREATE STREAM s (a INT) WITH (", word: "rows").first == "rows-per-second")
         // A value is not completed.
         #expect(completion.candidates(before: create + "path = '", word: "").isEmpty)
+    }
+
+    @Test func queryIdsAfterTerminateAndExplain() {
+        #expect(completion.candidates(before: "TERMINATE ", word: "q1") == ["q1", "q10"])
+        #expect(completion.candidates(before: "terminate ", word: "a") == ["all"])
+        #expect(completion.candidates(before: "EXPLAIN ", word: "") == ["q1", "q2", "q10", "SELECT", "INSERT", "CREATE"])
     }
 
     @Test func metaCommandNames() {
