@@ -5,7 +5,8 @@ public import RivuletCore
 /// It does no I/O; the connection handler performs the actions and reports back what happened
 /// (`sessionStarted`, `executionCompleted`, ...).
 ///
-/// It covers encryption negotiation (always refused), startup and authentication, the simple
+/// It covers encryption negotiation (refused here: a server with a certificate accepts an
+/// SSLRequest in `TLSNegotiationHandler`, before any message reaches the machine), startup and authentication, the simple
 /// query protocol (one ReadyForQuery per query string), the extended protocol (prepared
 /// statements and portals; after an error every message is skipped until Sync), cancellation
 /// requests and termination.

@@ -1,5 +1,6 @@
 public import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A Postgres wire-protocol server: accepts connections, creates an `SQLSession` for each
@@ -12,6 +13,7 @@ public final class PGServer: Sendable {
     public let configuration: PGServerConfiguration
     private let sessionProvider: any SQLSessionProvider
     private let eventLoopGroup: any EventLoopGroup
+    private let tlsContext: NIOSSLContext?
     private let connections = ConnectionRegistry()
     private let serverChannel = Mutex<ServerState>(.idle)
 
@@ -21,11 +23,13 @@ public final class PGServer: Sendable {
         case shutDown
     }
 
+    /// Throws `TLSSetupError` when the configured certificate or key cannot be loaded.
     public init(
         configuration: PGServerConfiguration, sessionProvider: any SQLSessionProvider,
         eventLoopGroup: (any EventLoopGroup)? = nil
-    ) {
+    ) throws(TLSSetupError) {
         self.configuration = configuration
+        self.tlsContext = try configuration.tls?.makeContext()
         self.sessionProvider = sessionProvider
         self.eventLoopGroup = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
     }
@@ -34,12 +38,16 @@ public final class PGServer: Sendable {
     /// called or the calling task is cancelled. Throws when the address cannot be bound.
     public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
         let maximumMessageLength = configuration.maximumMessageLength
+        let tlsContext = tlsContext
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(TLSNegotiationHandler(context: tlsContext))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FrontendMessageDecoder(maximumMessageLength: maximumMessageLength)))
                     return try NIOAsyncChannel<FrontendMessage, ByteBuffer>(wrappingChannelSynchronously: channel)

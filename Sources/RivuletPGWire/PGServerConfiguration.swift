@@ -8,11 +8,15 @@ public struct PGServerConfiguration: Hashable, Sendable {
     public var serverVersion: String
     /// The longest client message accepted; longer ones close the connection with 08P01.
     public var maximumMessageLength: Int
+    /// With a certificate, an SSLRequest is answered `S` and the connection continues over TLS;
+    /// without one it is answered `N` and the client goes on unencrypted (or gives up).
+    public var tls: TLSCertificateFiles?
 
     public init(
         host: String = "127.0.0.1", port: Int = 5433, authentication: Authentication = .trust,
-        serverVersion: String = "15.0 (Rivulet)", maximumMessageLength: Int = 64 << 20
+        serverVersion: String = "15.0 (Rivulet)", maximumMessageLength: Int = 64 << 20, tls: TLSCertificateFiles? = nil
     ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.authentication = authentication

@@ -29,6 +29,14 @@ enum PrometheusMetrics {
         family("rivulet_query_running", "gauge", "1 while the query runs, 0 once it finished, failed or was terminated.") {
             $0.state == .running ? 1 : 0
         }
+        text += "# HELP rivulet_query_kafka_consumer_lag Records in a Kafka source partition that the query has not read yet.\n"
+        text += "# TYPE rivulet_query_kafka_consumer_lag gauge\n"
+        for (id, status) in statuses {
+            for lag in status.metrics.partitionLags {
+                text += "rivulet_query_kafka_consumer_lag{query=\"\(escape(id))\",source=\"\(escape(lag.source))\","
+                    + "topic=\"\(escape(lag.topic))\",partition=\"\(lag.partition)\"} \(lag.lag)\n"
+            }
+        }
         text += "# HELP rivulet_queries Persistent queries by state.\n# TYPE rivulet_queries gauge\n"
         for state in [QueryState.running, .finished, .failed, .terminated] {
             let count = statuses.filter { $0.1.state == state }.count

@@ -224,6 +224,12 @@ public actor QueryManager {
             row[0] = .string("(query \(query.id))")
             if row.count > 1 { row[1] = .string(text) }
             result.rows.append(row)
+            for lag in status.metrics.partitionLags where lag.source.lowercased() == key {
+                var row = [Value](repeating: .null, count: result.schema.count)
+                row[0] = .string("(query \(query.id) lag \(lag.topic)/\(lag.partition))")
+                if row.count > 1 { row[1] = .string("consumer lag \(lag.lag): at offset \(lag.position) of \(lag.end)") }
+                result.rows.append(row)
+            }
         }
         return result
     }

@@ -24,10 +24,10 @@ public final class Server: Sendable {
             workingDirectory: configuration.workingDirectory, dataDirectory: configuration.dataDirectory,
             batchSize: configuration.batchSize)
         self.manager = manager
-        pgServer = PGServer(
+        pgServer = try PGServer(
             configuration: PGServerConfiguration(
                 host: configuration.host, port: configuration.pgPort, authentication: configuration.authentication,
-                serverVersion: Self.serverVersion),
+                serverVersion: Self.serverVersion, tls: configuration.tls),
             sessionProvider: EngineSessionProvider(
                 manager: manager, environment: manager.environment, serverVersion: Self.serverVersion))
         httpServer = HTTPServer(host: configuration.host, port: configuration.httpPort) { method, path in

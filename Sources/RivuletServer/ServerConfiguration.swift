@@ -13,11 +13,15 @@ public struct ServerConfiguration: Sendable {
     public var httpPort: Int
     public var authentication: Authentication
     public var batchSize: Int
+    /// Certificate and key for TLS on the pgwire port; without them clients connect unencrypted.
+    public var tls: TLSCertificateFiles?
 
     public init(
         dataDirectory: String, workingDirectory: String, host: String = "127.0.0.1", pgPort: Int = 5433,
-        httpPort: Int = 8080, authentication: Authentication = .trust, batchSize: Int = 8192
+        httpPort: Int = 8080, authentication: Authentication = .trust, batchSize: Int = 8192,
+        tls: TLSCertificateFiles? = nil
     ) {
+        self.tls = tls
         self.dataDirectory = dataDirectory
         self.workingDirectory = workingDirectory
         self.host = host

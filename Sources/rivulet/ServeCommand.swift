@@ -36,6 +36,18 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Rows per batch read from sources.")
     var batchSize = 8192
 
+    @Option(help: "PEM certificate chain for TLS on the pgwire port (with --tls-key). Without it clients connect unencrypted.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+    }
+
     func run() throws {
         var authentication = Authentication.trust
         if let users {
@@ -48,10 +60,13 @@ struct ServeCommand: ParsableCommand {
         }
         let configuration = ServerConfiguration(
             dataDirectory: dataDir, workingDirectory: FileManager.default.currentDirectoryPath, host: listen,
-            pgPort: pgPort, httpPort: httpPort, authentication: authentication, batchSize: batchSize)
+            pgPort: pgPort, httpPort: httpPort, authentication: authentication, batchSize: batchSize,
+            tls: tlsCert.flatMap { cert in tlsKey.map { TLSCertificateFiles(certificatePath: cert, privateKeyPath: $0) } })
         let server: Server
         do {
             server = try Server(configuration: configuration)
+        } catch let error as TLSSetupError {
+            fail("rivulet serve: \(error)")
         } catch {
             fail("cannot open the data directory \(dataDir): \(error)")
         }

@@ -39,6 +39,8 @@ public struct KafkaConnector: ConnectorFactory {
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
         let options = try KafkaOptions(relation.connector)
         try KafkaClient.check(options.properties)
-        return try KafkaSinkWriter(relation: relation, options: options, upsert: relation.connector.connector.lowercased() == "upsert-kafka")
+        let upsert = relation.connector.connector.lowercased() == "upsert-kafka"
+        if options.exactlyOnce { return KafkaTransactionalSink(relation: relation, options: options, upsert: upsert) }
+        return try KafkaSinkWriter(relation: relation, options: options, upsert: upsert)
     }
 }

@@ -44,11 +44,15 @@ struct KafkaOptions: Sendable {
     var ignoreParseErrors: Bool
     var onError: OnError
     var timeoutMillis: Int64
+    /// `'sink.delivery-guarantee' = 'exactly-once'`: the sink writes in Kafka transactions.
+    var exactlyOnce: Bool
+    /// `sink.transactional-id-prefix`: the start of the producer's `transactional.id`.
+    var transactionalIdPrefix: String?
 
     static let known: Set<String> = [
         "topic", "kafka_topic", "scan.startup.mode", "scan.startup.timestamp-millis", "scan.bounded.mode",
         "scan.watermark.idle-timeout", "format", "value.format", "value_format", "key.format", "key_format",
-        "key.fields", "timeout", "on-error", "sink.delivery-guarantee",
+        "key.fields", "timeout", "on-error", "sink.delivery-guarantee", "sink.transactional-id-prefix",
         "csv.field-delimiter", "csv.quote-character", "csv.ignore-parse-errors", "csv.null-literal",
         "json.ignore-parse-errors", "value.csv.field-delimiter", "value.json.ignore-parse-errors",
     ]
@@ -56,7 +60,7 @@ struct KafkaOptions: Sendable {
     static let ignored: Set<String> = [
         "value.fields-include", "sink.partitioner", "sink.parallelism", "scan.topic-partition-discovery.interval",
         "partitions", "replicas", "wrap_single_value", "json.fail-on-missing-field", "json.timestamp-format.standard",
-        "sink.buffer-flush.max-rows", "sink.buffer-flush.interval", "sink.transactional-id-prefix",
+        "sink.buffer-flush.max-rows", "sink.buffer-flush.interval",
     ]
 
     static let bootstrapVariable = "RIVULET_KAFKA_BOOTSTRAP_SERVERS"
@@ -150,11 +154,9 @@ struct KafkaOptions: Sendable {
             : options.bool(options.contains("value.json.ignore-parse-errors") ? "value.json.ignore-parse-errors" : "json.ignore-parse-errors",
                            default: false)
         onError = OnError(rawValue: try options.choice("on-error", ["skip", "fail"], default: "skip"))!
-        if try options.choice("sink.delivery-guarantee", ["none", "at-least-once", "exactly-once"], default: "at-least-once")
-            == "exactly-once" {
-            throw SQLError(.featureNotSupported, "'sink.delivery-guarantee' = 'exactly-once' is not supported yet",
-                           hint: "Kafka sinks deliver at least once")
-        }
+        exactlyOnce = try options.choice("sink.delivery-guarantee", ["none", "at-least-once", "exactly-once"], default: "at-least-once")
+            == "exactly-once"
+        transactionalIdPrefix = options["sink.transactional-id-prefix"]
     }
 
     /// A librdkafka property as given, if any.

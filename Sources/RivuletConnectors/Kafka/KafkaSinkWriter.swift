@@ -16,7 +16,7 @@ public final class KafkaSinkWriter: SinkWriter {
     private let topicName: String
     private let upsert: Bool
     private let options: KafkaOptions
-    private let client: KafkaClient
+    let client: KafkaClient
     private let topic: OpaquePointer
     private let reports = KafkaDeliveryReports()
     private var values: KafkaRecordEncoder
@@ -24,7 +24,8 @@ public final class KafkaSinkWriter: SinkWriter {
     private let keyColumns: [Int]
     private var produced = 0
 
-    init(relation: Relation, options: KafkaOptions, upsert: Bool) throws {
+    /// - Parameter producerProperties: librdkafka properties set after the user's (`transactional.id`).
+    init(relation: Relation, options: KafkaOptions, upsert: Bool, producerProperties: [(key: String, value: String)] = []) throws {
         relationName = relation.name
         self.options = options
         self.upsert = upsert
@@ -63,6 +64,7 @@ public final class KafkaSinkWriter: SinkWriter {
         client = try KafkaClient(
             .producer,
             properties: [("message.timeout.ms", String(options.timeoutMillis)), ("log_level", "2")] + options.properties
+                + producerProperties
         ) { conf in
             rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(reports).toOpaque())
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
@@ -108,6 +110,12 @@ public final class KafkaSinkWriter: SinkWriter {
                 }
             }
         }
+        rd_kafka_poll(client.handle, 0)
+        try checkReports()
+    }
+
+    /// Throws when a delivery report said a message was lost.
+    func checkDeliveries() throws {
         rd_kafka_poll(client.handle, 0)
         try checkReports()
     }

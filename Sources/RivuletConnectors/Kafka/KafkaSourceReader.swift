@@ -13,7 +13,13 @@ public import RivuletRuntime
 /// the end offsets to `properties.group.id` (when set) once everything has been read.
 /// An unbounded read skips a partition that has nothing right now; after
 /// `scan.watermark.idle-timeout` without messages the partition no longer holds the watermark.
-public final class KafkaSourceReader: SourceReader {
+///
+/// Offsets belong to checkpoints: each checkpoint holds every partition's next offset, its
+/// watermark and whose turn it is, and a restored reader is assigned exactly those offsets,
+/// whatever the consumer group holds. The group's offsets are never committed automatically;
+/// after each completed checkpoint its offsets are committed to `properties.group.id` (when
+/// set, asynchronously) so lag tools see the query's progress.
+public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
     private struct Partition {
         var topic: String
         var id: Int32
@@ -22,12 +28,15 @@ public final class KafkaSourceReader: SourceReader {
         var next: Int64
         /// The end of a bounded read: the high watermark when the read started.
         var end: Int64
+        /// The partition's high watermark as last seen, for consumer lag.
+        var high: Int64 = 0
         var finished: Bool
         /// A message taken from the queue but not yet decoded.
         var head: UnsafeMutablePointer<rd_kafka_message_t>?
         var lastMessageMillis: UInt64
     }
 
+    private let relationName: String
     private let options: KafkaOptions
     private let client: KafkaClient
     private let decoder: KafkaRecordDecoder
@@ -38,12 +47,16 @@ public final class KafkaSourceReader: SourceReader {
     private let timeSlot: Int?
     private var lastError: String?
     private var committed = false
+    private var assigned = false
+    /// The positions written into the checkpoint being taken, committed to the group once it completes.
+    private var checkpointedOffsets: [(topic: String, id: Int32, next: Int64)] = []
 
     /// The source's watermark after the rows returned so far.
     public var watermark: Int64 { watermarks?.watermark ?? Watermark.none }
 
     init(relation: Relation, columns: [Int], options: KafkaOptions, context: ConnectorContext) throws {
         self.options = options
+        relationName = relation.name
         decoder = KafkaRecordDecoder(relation: relation, columns: columns, options: options, badRecords: context.badRecords)
         if let spec = relation.watermark, let slot = columns.firstIndex(of: spec.column) {
             timeSlot = slot
@@ -51,14 +64,14 @@ public final class KafkaSourceReader: SourceReader {
             timeSlot = nil
         }
         var properties: [(key: String, value: String)] = [("enable.partition.eof", "true"), ("log_level", "2")]
-        if options.bounded { properties.append(("enable.auto.commit", "false")) }
         // librdkafka's consumer wants a group even for assigned partitions; without the user's,
         // a private one that nothing is ever committed to.
         if options.property("group.id") == nil {
             properties.append(("group.id", "rivulet-\(relation.name)-\(UInt64.random(in: 0...UInt64.max))"))
-            properties.append(("enable.auto.commit", "false"))
         }
         properties += options.properties
+        // Positions live in checkpoints; the group only hears of them once a checkpoint completes.
+        properties += [("enable.auto.commit", "false"), ("enable.auto.offset.store", "false")]
         client = try KafkaClient(.consumer, properties: properties)
         let groupID = options.property("group.id")
         if options.startup == .groupOffsets, groupID == nil {
@@ -74,7 +87,6 @@ public final class KafkaSourceReader: SourceReader {
         try resolveStartOffsets()
         watermarks = relation.watermark.map { PartitionWatermarks(partitionCount: partitions.count, delayMillis: $0.delayMillis) }
         for index in partitions.indices where partitions[index].finished { watermarks?.finish(index) }
-        try assign()
     }
 
     deinit {
@@ -86,6 +98,7 @@ public final class KafkaSourceReader: SourceReader {
     }
 
     public func nextBatch(maxRows: Int) throws -> RowBatch? {
+        if !assigned { try assign() }
         var arrival: [Int64] = []
         var misses = 0
         while decoder.count < maxRows {
@@ -171,6 +184,7 @@ public final class KafkaSourceReader: SourceReader {
             starts = found.indices.map { i in found[i] >= 0 ? found[i] : highs[i] }
         }
         for i in partitions.indices {
+            partitions[i].high = highs[i]
             partitions[i].next = min(max(starts[i], lows[i]), highs[i])
             if options.bounded {
                 partitions[i].end = highs[i]
@@ -194,8 +208,10 @@ public final class KafkaSourceReader: SourceReader {
         return (0..<Int(list.pointee.cnt)).map { list.pointee.elems[$0].offset }
     }
 
-    /// Gives each partition its own queue (so partitions can be read in turn) and assigns them.
+    /// Gives each partition its own queue (so partitions can be read in turn) and assigns them,
+    /// each at its next offset: where the startup mode says, or where a checkpoint left it.
     private func assign() throws {
+        assigned = true
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for index in partitions.indices where !partitions[index].finished {
@@ -289,5 +305,89 @@ public final class KafkaSourceReader: SourceReader {
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw client.unreachable(error, doing: "committing offsets of group '\(options.property("group.id")!)'")
         }
+    }
+
+    // MARK: Consumer lag
+
+    private var lagsRefreshedMillis: UInt64 = 0
+
+    /// From the high watermarks librdkafka caches from fetch responses, refreshed at most once a second.
+    public var partitionLags: [PartitionLag] {
+        let now = SystemClock.monotonicNanos() / 1_000_000
+        if assigned, now - lagsRefreshedMillis >= 1_000 {
+            lagsRefreshedMillis = now
+            for index in partitions.indices {
+                var low: Int64 = -1
+                var high: Int64 = -1
+                let error = rd_kafka_get_watermark_offsets(client.handle, partitions[index].topic, partitions[index].id, &low, &high)
+                if error == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 { partitions[index].high = max(partitions[index].high, high) }
+            }
+        }
+        return partitions.map {
+            PartitionLag(source: relationName, topic: $0.topic, partition: $0.id, position: $0.next, end: max($0.high, $0.next))
+        }
+    }
+
+    // MARK: Checkpoints
+
+    private static let positionFormat: Int64 = 1
+
+    public func savePosition(into writer: inout StateWriter) throws {
+        writer.write(Self.positionFormat)
+        writer.write(cursor)
+        writer.write(watermarks?.watermark ?? Watermark.none)
+        writer.write(partitions.count)
+        for (index, partition) in partitions.enumerated() {
+            writer.write(partition.topic)
+            writer.write(partition.id)
+            writer.write(partition.next)
+            writer.write(watermarks?.watermark(ofPartition: index) ?? Watermark.none)
+        }
+        checkpointedOffsets = partitions.map { ($0.topic, $0.id, $0.next) }
+    }
+
+    public func restorePosition(from reader: inout StateReader) throws {
+        guard try reader.readInt64() == Self.positionFormat else {
+            throw SQLError(.ioError, "checkpoint is damaged: found Kafka positions written by another version of the format",
+                           hint: "remove the query's folder under <data-dir>/queries to start it afresh")
+        }
+        let savedCursor = try reader.readInt()
+        let sourceWatermark = try reader.readInt64()
+        var saved: [String: (next: Int64, watermark: Int64)] = [:]
+        for _ in 0..<(try reader.readCount()) {
+            let topic = try reader.readString()
+            let id = try reader.readInt32()
+            saved["\(topic)/\(id)"] = (try reader.readInt64(), try reader.readInt64())
+        }
+        var partitionWatermarks: [Int64] = []
+        for index in partitions.indices {
+            // A partition added since the checkpoint starts where the startup mode says.
+            let position = saved["\(partitions[index].topic)/\(partitions[index].id)"]
+            if let position {
+                partitions[index].next = position.next
+                if options.bounded { partitions[index].finished = position.next >= partitions[index].end }
+            }
+            partitionWatermarks.append(position?.watermark ?? Watermark.none)
+        }
+        cursor = partitions.isEmpty ? 0 : min(max(0, savedCursor), partitions.count - 1)
+        // Afresh: partitions the startup offsets had found finished may have more to read now.
+        if let delay = watermarks?.delayMillis { watermarks = PartitionWatermarks(partitionCount: partitions.count, delayMillis: delay) }
+        watermarks?.restore(partitionWatermarks: partitionWatermarks, watermark: sourceWatermark)
+        for index in partitions.indices where partitions[index].finished { watermarks?.finish(index) }
+    }
+
+    /// Commits the completed checkpoint's offsets to the user's consumer group, asynchronously:
+    /// only for lag tools and `group-offsets` readers, never read back by this query.
+    public func checkpointCompleted(_ checkpoint: Int64) {
+        guard options.property("group.id") != nil, !checkpointedOffsets.isEmpty else { return }
+        let list = rd_kafka_topic_partition_list_new(Int32(checkpointedOffsets.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in checkpointedOffsets {
+            rd_kafka_topic_partition_list_add(list, partition.topic, partition.id).pointee.offset = partition.next
+        }
+        // A failed commit only delays what lag tools see; the next checkpoint commits again.
+        _ = rd_kafka_commit(client.handle, list, 1)
+        // Serves the commit's result, which would otherwise pile up in the client's main queue.
+        rd_kafka_poll(client.handle, 0)
     }
 }

@@ -109,6 +109,7 @@ public final class CheckpointCoordinator {
             try sink.flush()
         }
         try failpoint.reach(.afterSinkCommit, id)
+        pipeline.checkpointCompleted(id)
         committed = id
         checkpointsTaken += 1
         // Keep this checkpoint and the one before it.

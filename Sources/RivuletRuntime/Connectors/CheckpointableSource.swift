@@ -6,7 +6,16 @@
 /// before its first `nextBatch`, with what `savePosition` wrote. Sources that do not adopt it
 /// are resumed by reading and discarding as many rows as they had returned, which is right only
 /// when they return the same rows in the same order each time (embedded streams, tables).
+///
+/// `checkpointCompleted` is called once the checkpoint holding the position last saved is
+/// durable and its sink has committed, so a source can tell the outside world (a Kafka consumer
+/// group) how far the query has got. Its default does nothing.
 public protocol CheckpointableSource: SourceReader {
     func savePosition(into writer: inout StateWriter) throws
     func restorePosition(from reader: inout StateReader) throws
+    func checkpointCompleted(_ checkpoint: Int64)
+}
+
+extension CheckpointableSource {
+    public func checkpointCompleted(_ checkpoint: Int64) {}
 }

@@ -100,7 +100,12 @@ final class MultiInputDriver {
         current.stateSize = nodes.reduce(0) { $0 + $1.op.stateSize }
         current.badRecords = badRecordLog?.count ?? inputs.reduce(0) { $0 + ($1.assigner?.badRecords ?? 0) }
         current.watermark = inputs.map(\.watermark).min() ?? Watermark.none
+        current.partitionLags = inputs.flatMap { ($0.reader as? any LagReportingSource)?.partitionLags ?? [] }
         return current
+    }
+
+    func checkpointCompleted(_ checkpoint: Int64) {
+        for input in inputs { (input.reader as? any CheckpointableSource)?.checkpointCompleted(checkpoint) }
     }
 
     func explain() -> [String] {

@@ -12,6 +12,8 @@ public struct QueryMetrics: Sendable, Hashable {
     public var stateSize = 0
     /// The event-time watermark reached so far (`Watermark.end` once a bounded input is done).
     public var watermark = Int64.min
+    /// Consumer lag of each partition of the sources that read logs (Kafka).
+    public var partitionLags: [PartitionLag] = []
 
     public init() {}
 }

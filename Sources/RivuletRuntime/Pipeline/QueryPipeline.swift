@@ -84,6 +84,7 @@ public final class QueryPipeline {
         current.lateRows = stages.reduce(0) { $0 + $1.op.lateRows }
         current.stateSize = stages.reduce(0) { $0 + $1.op.stateSize }
         current.badRecords = badRecordLog?.count ?? (assigner?.badRecords ?? 0)
+        current.partitionLags = (source as? any LagReportingSource)?.partitionLags ?? []
         return current
     }
 
@@ -146,6 +147,13 @@ public final class QueryPipeline {
     }
 
     private static let checkpointFormat: UInt64 = 1
+
+    /// The checkpoint written by the last `snapshot` is durable and committed by the sink: sources
+    /// that keep positions may now publish them (Kafka commits them to the consumer group).
+    public func checkpointCompleted(_ checkpoint: Int64) {
+        if let multiInput { return multiInput.checkpointCompleted(checkpoint) }
+        (source as? any CheckpointableSource)?.checkpointCompleted(checkpoint)
+    }
 
     /// The operator tree, output first: `01)TumblingWindowAggregate: ...`, `02)--Filter: ...`.
     public func explain() -> [String] {

@@ -60,6 +60,16 @@ public struct PartitionWatermarks: Sendable {
         recompute()
     }
 
+    /// Continues from a checkpoint: each partition's watermark and the source's, as they were
+    /// (idleness is not kept: a partition is active again until the idle timeout passes).
+    public mutating func restore(partitionWatermarks: [Int64], watermark: Int64) {
+        for (index, value) in partitionWatermarks.enumerated() where index < partitions.count {
+            partitions[index].watermark = value
+        }
+        self.watermark = watermark
+        recompute()
+    }
+
     private mutating func recompute() {
         var lowest: Int64?
         for partition in partitions where !partition.finished && !partition.idle {

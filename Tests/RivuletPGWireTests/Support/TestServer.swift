@@ -6,7 +6,7 @@ func withTestServer<T>(
     _ body: (_ port: Int, _ provider: CannedSessionProvider) async throws -> T
 ) async throws -> T {
     let provider = CannedSessionProvider()
-    let server = PGServer(
+    let server = try PGServer(
         configuration: PGServerConfiguration(host: "127.0.0.1", port: 0, authentication: authentication),
         sessionProvider: provider)
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)

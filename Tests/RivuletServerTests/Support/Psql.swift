@@ -11,10 +11,10 @@ struct Psql {
 
     static let path = ProcessInfo.processInfo.environment["PSQL"] ?? "/usr/bin/psql"
 
-    /// `psql -X -A -t -h 127.0.0.1 -p PORT -U user -d rivulet <arguments>`; fails (never skips)
+    /// `psql -X -A -t -h 127.0.0.1 -p PORT -U user -d rivulet <arguments>` with `PGSSLMODE=sslMode`; fails (never skips)
     /// when psql is not installed.
     static func run(
-        port: Int, user: String = "u", password: String? = nil, _ arguments: [String],
+        port: Int, user: String = "u", password: String? = nil, sslMode: String = "prefer", _ arguments: [String],
         whenStarted: (@Sendable (Process) -> Void)? = nil
     ) async throws -> Result {
         try #require(
@@ -25,7 +25,7 @@ struct Psql {
         process.arguments = ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", "rivulet"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PGCONNECT_TIMEOUT"] = "10"
-        environment["PGSSLMODE"] = "prefer"
+        environment["PGSSLMODE"] = sslMode
         environment["PGPASSWORD"] = password
         environment["PGOPTIONS"] = nil
         environment["PSQLRC"] = "/dev/null"

@@ -108,8 +108,8 @@ final class ServeProcess: @unchecked Sendable {
 
     deinit { kill() }
 
-    func psql(_ arguments: [String], user: String = "u", password: String? = nil) async throws -> Psql.Result {
-        try await Psql.run(port: pgPort, user: user, password: password, arguments)
+    func psql(_ arguments: [String], user: String = "u", password: String? = nil, sslMode: String = "prefer") async throws -> Psql.Result {
+        try await Psql.run(port: pgPort, user: user, password: password, sslMode: sslMode, arguments)
     }
 
     /// Runs `sql` with psql (unaligned, tuples only); fails the test when psql does.

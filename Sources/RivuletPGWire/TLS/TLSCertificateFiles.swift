@@ -1,0 +1,48 @@
+import NIOSSL
+
+/// The PEM files a server presents to clients that ask for TLS: the certificate chain (the
+/// server's certificate first) and its private key.
+public struct TLSCertificateFiles: Hashable, Sendable {
+    public var certificatePath: String
+    public var privateKeyPath: String
+
+    public init(certificatePath: String, privateKeyPath: String) {
+        self.certificatePath = certificatePath
+        self.privateKeyPath = privateKeyPath
+    }
+
+    /// Loads both files into a server context (TLS 1.2 or later); a file that is missing or
+    /// does not hold what it should throws `TLSSetupError` naming it.
+    func makeContext() throws(TLSSetupError) -> NIOSSLContext {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+        } catch {
+            throw TLSSetupError("cannot load the TLS certificate \(certificatePath): \(error)")
+        }
+        guard !chain.isEmpty else { throw TLSSetupError("no certificate in \(certificatePath)") }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)
+        } catch {
+            throw TLSSetupError("cannot load the TLS private key \(privateKeyPath): \(error)")
+        }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw TLSSetupError("the TLS certificate \(certificatePath) and key \(privateKeyPath) do not fit together: \(error)")
+        }
+    }
+}
+
+/// A TLS certificate or key that cannot be used; the server does not start.
+public struct TLSSetupError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

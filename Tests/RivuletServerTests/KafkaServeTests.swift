@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// Kafka end to end, as a user runs it: `rivulet dev kafka` as the broker, `rivulet serve` with
+/// a persistent query from a topic into a materialized table, events produced with `kcat`,
+/// results and consumer lag read with psql.
+@Suite struct KafkaServeTests {
+    static let kcat = ["/usr/bin/kcat", "/usr/bin/kafkacat"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// `rivulet dev kafka` with its topics; returns the process and the address it printed.
+    static func startBroker(topics: [String]) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = ServeProcess.executable
+        process.arguments = ["dev", "kafka"] + topics.flatMap { ["--topic", $0] }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(10) {
+            let chunk = pipe.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            line.append(chunk)
+        }
+        return (process, String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Produces one message per line to a partition with kcat.
+    static func produce(_ broker: String, topic: String, partition: Int, _ lines: [String]) throws {
+        let kcat = try #require(Self.kcat, "kcat not found: install Debian's kcat")
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("kcat-\(UUID().uuidString)")
+        try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: kcat)
+        process.arguments = ["-P", "-b", broker, "-t", topic, "-p", String(partition)]
+        process.standardInput = try FileHandle(forReadingFrom: input)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "kcat failed")
+    }
+
+    @Test("A persistent query reads a topic fed by kcat into a table psql reads; DESCRIBE EXTENDED shows the lag")
+    func topicToMaterializedTable() async throws {
+        let (broker, address) = try Self.startBroker(topics: ["clicks:3"])
+        defer {
+            broker.terminate()
+            broker.waitUntilExit()
+        }
+        #expect(address.contains(":"))
+        try await ServeProcess.with { server, _ in
+            _ = try await server.sql("""
+                CREATE STREAM clicks (user VARCHAR, n BIGINT)
+                WITH ('connector' = 'kafka', 'topic' = 'clicks', 'format' = 'json', 'properties.bootstrap.servers' = '\(address)',
+                      'properties.group.id' = 'dashboard', 'scan.startup.mode' = 'earliest-offset')
+                """)
+            #expect(try await server.sql("CREATE TABLE totals AS SELECT user, COUNT(*) AS clicks, SUM(n) AS total FROM clicks GROUP BY user") == "q1\n")
+            try Self.produce(address, topic: "clicks", partition: 0, ["{\"user\":\"ann\",\"n\":1}", "{\"user\":\"bob\",\"n\":2}"])
+            try Self.produce(address, topic: "clicks", partition: 2, ["{\"user\":\"ann\",\"n\":3}", "not json", "{\"user\":\"cy\",\"n\":4}"])
+            let expected = "ann|2|4\nbob|1|2\ncy|1|4\n"
+            var last = ""
+            let arrived = try await ServeProcess.eventually(20) {
+                last = try await server.sql("SELECT user, clicks, total FROM totals ORDER BY user")
+                return last == expected
+            }
+            #expect(arrived, "totals: \(last)")
+            // Every record read: no lag on any of the three partitions.
+            var described = ""
+            let caughtUp = try await ServeProcess.eventually(10) {
+                described = try await server.sql("DESCRIBE EXTENDED clicks")
+                return (0..<3).allSatisfy { described.contains("(query q1 lag clicks/\($0))|consumer lag 0:") }
+            }
+            #expect(caughtUp, "\(described)")
+            #expect(described.contains("bad records 1"), "\(described)")
+        }
+    }
+}
