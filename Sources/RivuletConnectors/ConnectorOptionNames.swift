@@ -10,6 +10,7 @@ public enum ConnectorOptionNames {
         case "kafka", "upsert-kafka": known = KafkaOptions.known
         case "datagen": known = DatagenConfig.known
         case "nexmark": known = NexmarkConfig.known
+        case "print": known = PrintConnector.known
         case "sqlite": known = SQLiteTableOptions.known
         case "postgres", "postgresql", "jdbc": known = PostgresOptions.known
         default: known = []

@@ -31,9 +31,21 @@ extension Engine {
             let context = connectorContext
             let registry = self.registry
             let coordinator = try prepared.sink == nil ? nil : durability.map { try makeCoordinator($0, sink: sink) }
+            let readAhead = configuration.readAhead
+            let batchSize = configuration.batchSize
             let pipeline = try QueryPipeline(
                 plan: plan,
-                openSource: { scan in try registry.factory(for: scan.relation.connector).makeSource(scan.relation, columns: scan.columns, context: context) },
+                openSource: { scan in
+                    let factory = try registry.factory(for: scan.relation.connector)
+                    guard readAhead, factory.readsAhead(scan.relation) else {
+                        return try factory.makeSource(scan.relation, columns: scan.columns, context: context)
+                    }
+                    // Decoding runs on its own thread; its bad records reach the query's log with their batch.
+                    var own = context
+                    own.badRecords = BadRecordLog(capacity: .max)
+                    let reader = try factory.makeSource(scan.relation, columns: scan.columns, context: own)
+                    return ReadAheadSource.wrapping(reader, batchRows: batchSize, staging: own.badRecords, log: context.badRecords)
+                },
                 sink: coordinator?.pipelineSink ?? sink, batchSize: configuration.batchSize, badRecordLog: badRecords)
             var active = coordinator
             if let coordinator {

@@ -10,11 +10,18 @@ public struct EngineConfiguration: Sendable {
     /// a join of changelogs) when the statement names none: a server passes its in-memory
     /// materialized tables, which pull queries read. nil: such a statement needs an upsert sink.
     public var materializedTableConnector: String?
+    /// Whether `run` reads sources that allow it (files, generators) ahead on a thread of their
+    /// own while the operators run; false runs a query on one thread. The output is the same.
+    public var readAhead: Bool
 
-    public init(workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, materializedTableConnector: String? = nil) {
+    public init(
+        workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, materializedTableConnector: String? = nil,
+        readAhead: Bool = true
+    ) {
         self.workingDirectory = workingDirectory
         self.dataDirectory = dataDirectory
         self.batchSize = batchSize
         self.materializedTableConnector = materializedTableConnector
+        self.readAhead = readAhead
     }
 }

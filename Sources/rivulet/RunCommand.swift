@@ -30,6 +30,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Rows per batch read from sources.")
     var batchSize = 8192
 
+    @Flag(help: "Run each query on one thread (files and generators are otherwise read ahead on a second one).")
+    var singleThread = false
+
     @Option(help: "Time between checkpoints, e.g. '2 s' or '500 ms' (default 5 s; SET 'execution.checkpointing.interval' overrides it).")
     var checkpointInterval: String?
 
@@ -43,7 +46,7 @@ struct RunCommand: ParsableCommand {
         let dataDirectory = dataDir ?? NSTemporaryDirectory() + "rivulet-run-\(ProcessInfo.processInfo.processIdentifier)"
         let engine = Engine(configuration: EngineConfiguration(
             workingDirectory: directory.isEmpty ? FileManager.default.currentDirectoryPath : directory,
-            dataDirectory: dataDirectory, batchSize: batchSize))
+            dataDirectory: dataDirectory, batchSize: batchSize, readAhead: !singleThread))
 
         var queries: [PreparedQuery] = []
         do {

@@ -5,11 +5,19 @@
 # Each run is timed with /usr/bin/time -v; events/s = rows read by the source / wall time of the
 # whole process (start-up included), peak memory = maximum resident set size.
 #
-#   benchmarks/nexmark/run.sh            3 runs each, rewrites BENCHMARKS.md at the repo root
-#   benchmarks/nexmark/run.sh --quick    1 M generated events, 1 run, checks row counts; no rewrite
+#   benchmarks/nexmark/run.sh            3 runs each; replaces the generated section of BENCHMARKS.md
+#                                        (between its run.sh markers; other sections are kept)
+#   benchmarks/nexmark/run.sh --check    the regression guard CI runs (never timed): every query of
+#                                        generator/ on 1 M events and every query of csv/ on their bids
+#                                        written as CSV, each run twice, once as usual and once with one
+#                                        row per batch on one thread (--batch-size 1 --single-thread);
+#                                        the two outputs must be identical and the row counts as pinned
+#                                        below. Where the reference folder exists, also compares
+#                                        q0/q2/q7/tumble_agg with Flink's rows. (--quick is an alias.)
 #
-# Options: --runs N, --events N (generator events, default 50,000,000), --data DIR (the CSV
-# input; generated there by gen_nexmark.py when missing), --only "q0 q7" (a subset), --no-build.
+# Options: --runs N, --events N (generator events, default 50,000,000; 1,000,000 for --check),
+# --data DIR (the CSV input; generated there by gen_nexmark.py when missing), --only "q0 q7" (a
+# subset), --no-build.
 # Environment: RIVULET_BIN to use a prebuilt binary, FLINK_REFERENCE for the reference folder.
 set -euo pipefail
 
@@ -20,19 +28,19 @@ reference="${FLINK_REFERENCE:-$repo/../shared/flink-reference}"
 
 quick=0
 runs=3
-events=50000000
+events=""
 data="${NEXMARK_DATA:-/tmp/rivulet-nexmark-5m}"
 only=""
 build=1
 while [ $# -gt 0 ]; do
     case "$1" in
-        --quick) quick=1 ;;
+        --quick|--check) quick=1 ;;
         --runs) runs="$2"; shift ;;
         --events) events="$2"; shift ;;
         --data) data="$2"; shift ;;
         --only) only="$2"; shift ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -45,9 +53,11 @@ queries=(q0 q1 q2 q5_count q7 q11 tumble_agg)
 declare -A flink=([q0]=503000 [q1]=445000 [q2]=938000 [q5_count]=432000 [q7]=836000 [q11]=465000)
 declare -A flinkMemory=([q0]="2.0 GB" [q1]="1.9 GB" [q2]="1.3 GB" [q5_count]="1.7 GB" [q7]="1.5 GB" [q11]="1.8 GB")
 
-# Rows out of each query over 1,000,000 generated events (920,000 bids), for --quick. They only
-# change when the generator or a query's semantics do; update them deliberately.
+# Rows in and out of each generator/ query over 1,000,000 generated events (920,000 bids, 60,000
+# auctions, 20,000 persons; a source read twice counts twice), for --check. They only change when
+# the generator or a query's semantics do; update them deliberately.
 declare -A quickRows=([q0]=920000 [q1]=920000 [q2]=6702 [q5_count]=303869 [q7]=10 [q11]=19923 [tumble_agg]=60710)
+declare -A quickRowsIn=()
 
 if [ ! -x /usr/bin/time ]; then
     echo "installing GNU time" >&2
@@ -92,17 +102,78 @@ machine() {
 }
 
 if [ $quick = 1 ]; then
+    events="${events:-1000000}"
     failures=0
-    for q in "${queries[@]}"; do
-        read -r rows_in rows_out wall rss _ < <(run_once "$here/generator/$q.sql" -D EVENTS=1000000) || { failures=$((failures + 1)); continue; }
+    # run_both NAME SQL OUTPUT_KIND DEFINES... : runs SQL as usual and with one row per batch on one
+    # thread; prints the counts and whether the two outputs are identical. OUTPUT_KIND is `stdout`
+    # (a print sink) or `sink` (the part files in SINK_DIR, concatenated in name order).
+    run_both() {
+        local name="$1" sql="$2" kind="$3"; shift 3
+        local digests=() counts=() mode
+        for mode in fast single; do
+            local extra=()
+            [ $mode = single ] && extra=(--batch-size 1 --single-thread)
+            local start=$SECONDS
+            if ! "$bin" run "$sql" -D "SINK_DIR=$work/sink-$mode" "$@" "${extra[@]}" >"$work/out-$mode" 2>"$work/err-$mode"; then
+                echo "FAILED: $bin run $sql $* ${extra[*]}" >&2
+                cat "$work/err-$mode" >&2
+                return 1
+            fi
+            if [ "$kind" = stdout ]; then
+                digests+=("$(md5sum < "$work/out-$mode" | cut -d' ' -f1)")
+            else
+                digests+=("$(find "$work/sink-$mode" -type f | sort | xargs -r cat | md5sum | cut -d' ' -f1)")
+            fi
+            counts+=("$(sed -n 's/.*rows in \([0-9]*\), rows out \([0-9]*\),.*/\1 \2/p' "$work/err-$mode" | tail -1) $((SECONDS - start))")
+            rm -rf "$work/sink-$mode"
+        done
+        local same=identical
+        [ "${digests[0]}" = "${digests[1]}" ] || same=DIFFERENT
+        echo "${counts[0]} ${counts[1]} $same"
+    }
+    # The generator queries, their blackhole sinks swapped for print sinks so the output is compared.
+    generator_queries=()
+    for f in "$here"/generator/*.sql; do generator_queries+=("$(basename "$f" .sql)"); done
+    [ -n "$only" ] && generator_queries=("${queries[@]}")
+    for q in "${generator_queries[@]}"; do
+        [ -f "$here/generator/$q.sql" ] || continue
+        sed "s/'connector' = 'blackhole'/'connector' = 'print'/" "$here/generator/$q.sql" > "$work/$q.sql"
+        read -r rows_in rows_out fast_s _ _ single_s same < <(run_both "$q" "$work/$q.sql" stdout -D "EVENTS=$events") \
+            || { failures=$((failures + 1)); continue; }
         expected="${quickRows[$q]:-}"
+        expectedIn="${quickRowsIn[$q]:-920000}"
         status=ok
-        if [ "$rows_in" != 920000 ] || { [ -n "$expected" ] && [ "$rows_out" != "$expected" ]; }; then
-            status="WRONG (expected 920000 in, ${expected:-?} out)"
+        if [ "$events" = 1000000 ] && { [ "$rows_in" != "$expectedIn" ] || { [ -n "$expected" ] && [ "$rows_out" != "$expected" ]; }; }; then
+            status="WRONG (expected $expectedIn in, ${expected:-?} out)"
             failures=$((failures + 1))
         fi
-        printf '%-11s generator  rows in %8s  rows out %8s  %6.2f s  %7d KB  %s\n' "$q" "$rows_in" "$rows_out" "$wall" "$rss" "$status"
+        if [ "$same" != identical ]; then
+            status="$status; output with one row per batch on one thread DIFFERENT"
+            failures=$((failures + 1))
+        fi
+        printf '%-11s generator  rows in %8s  rows out %8s  %4s s, one row per batch %4s s  %s\n' "$q" "$rows_in" "$rows_out" "$fast_s" "$single_s" "$status"
     done
+    # The csv/ queries over the same events' bids, written as CSV by rivulet itself.
+    "$bin" run "$here/tools/bids_to_csv.sql" -D "EVENTS=$events" -D "DATA_DIR=$work/input" >"$work/gen.log" 2>&1 \
+        || { cat "$work/gen.log" >&2; exit 1; }
+    for f in "$here"/csv/*.sql; do
+        q="$(basename "$f" .sql)"
+        [ -z "$only" ] || [[ " $only " == *" $q "* ]] || continue
+        read -r rows_in rows_out fast_s _ _ single_s same < <(run_both "$q" "$f" sink -D "DATA_DIR=$work/input") \
+            || { failures=$((failures + 1)); continue; }
+        status=ok
+        expected="${quickRows[$q]:-}"
+        if [ "$events" = 1000000 ] && { [ "$rows_in" != 920000 ] || { [ -n "$expected" ] && [ "$rows_out" != "$expected" ]; }; }; then
+            status="WRONG (expected 920000 in, ${expected:-?} out, as on the generator)"
+            failures=$((failures + 1))
+        fi
+        if [ "$same" != identical ]; then
+            status="$status; output with one row per batch on one thread DIFFERENT"
+            failures=$((failures + 1))
+        fi
+        printf '%-11s csv        rows in %8s  rows out %8s  %4s s, one row per batch %4s s  %s\n' "$q" "$rows_in" "$rows_out" "$fast_s" "$single_s" "$status"
+    done
+    rm -rf "$work/input"
     # Flink's own answers on its small data set, where the reference folder is present.
     small="$reference/data/small"
     if [ -d "$small" ]; then
@@ -122,6 +193,8 @@ if [ $quick = 1 ]; then
     [ $failures = 0 ] || { echo "$failures check(s) failed" >&2; exit 1; }
     exit 0
 fi
+
+events="${events:-50000000}"
 
 # The CSV input (5,000,000 bids, 638 MB), generated once.
 if [ ! -s "$data/bid/part-0.csv" ]; then
@@ -168,9 +241,11 @@ measure "gen10m-q7" "$here/generator/q7.sql" -D "EVENTS=10000000"
 
 out="$repo/BENCHMARKS.md"
 notes="$here/NOTES.md"
+section="$work/section.md"
+begin_marker="<!-- run.sh: begin (generated by benchmarks/nexmark/run.sh; edit NOTES.md instead) -->"
+end_marker="<!-- run.sh: end -->"
 {
-    echo "# Benchmarks"
-    echo
+    echo "$begin_marker"
     echo "Nexmark queries of \`benchmarks/nexmark/\`, measured by \`benchmarks/nexmark/run.sh\` on $started."
     echo "Events/s = events read by the source ÷ wall time of the whole \`rivulet run\` process (start-up"
     echo "included); median, min and max of $runs runs. Peak memory = maximum resident set size (\`/usr/bin/time -v\`)."
@@ -208,5 +283,24 @@ notes="$here/NOTES.md"
         echo
         cat "$notes"
     fi
-} > "$out"
-echo "wrote $out" >&2
+    echo "$end_marker"
+} > "$section"
+# Only the generated section is replaced; sections others wrote before or after it stay.
+python3 - "$out" "$section" "$begin_marker" "$end_marker" <<'PY'
+import sys
+path, section_path, begin, end = sys.argv[1:5]
+section = open(section_path).read().rstrip("\n") + "\n"
+try:
+    text = open(path).read()
+except FileNotFoundError:
+    text = "# Benchmarks\n"
+if begin in text and end in text:
+    head, rest = text.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    text = head + section.rstrip("\n") + tail
+else:
+    lines = text.split("\n", 1)
+    text = lines[0] + "\n\n" + section + ("\n" + lines[1].lstrip("\n") if len(lines) > 1 and lines[1].strip() else "")
+open(path, "w").write(text)
+PY
+echo "updated the generated section of $out" >&2

@@ -24,6 +24,11 @@ public struct FileConnector: ConnectorFactory {
         try FileSourceReader(relation: relation, columns: columns, format: try FileFormat(relation.connector), context: context)
     }
 
+    /// Bounded files are decoded ahead on a thread of their own; a followed path waits for input.
+    public func readsAhead(_ relation: Relation) -> Bool {
+        (try? FileFormat(relation.connector))?.monitorIntervalMillis == nil
+    }
+
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
         try FileSinkWriter(relation: relation, format: try FileFormat(relation.connector), context: context)
     }

@@ -35,6 +35,9 @@ public struct NexmarkConnector: ConnectorFactory {
             types: columns.map { relation.schema[$0].type })
     }
 
+    /// Events are generated ahead on a thread of their own (event time never waits for the clock).
+    public func readsAhead(_ relation: Relation) -> Bool { true }
+
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
         throw SQLError(.featureNotSupported, "connector 'nexmark' is a source only; '\(relation.name)' cannot be written to")
     }

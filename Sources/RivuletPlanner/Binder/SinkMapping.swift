@@ -23,7 +23,7 @@ public enum SinkMapping {
                            "the query produces \(output.count) column\(output.count == 1 ? "" : "s") but '\(sink.name)' expects \(targets.count)",
                            at: span, hint: "sink columns: \(targets.map { sink.schema[$0].description }.joined(separator: ", "))")
         }
-        if !plan.appendOnly, sink.primaryKey.isEmpty, !sink.connector.discardsRows {
+        if !plan.appendOnly, sink.primaryKey.isEmpty, !sink.connector.takesChangelog {
             throw SQLError.unsupported(
                 "'\(sink.name)' is append-only, but the query produces updates (a changelog); declare the sink with a PRIMARY KEY and an upsert connector such as 'sqlite'",
                 at: span)

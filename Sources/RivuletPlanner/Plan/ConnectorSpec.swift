@@ -19,6 +19,10 @@ public struct ConnectorSpec: Hashable, Sendable, CustomStringConvertible {
     /// benchmark can run an updating query without a keyed sink.
     public var discardsRows: Bool { connector == "blackhole" }
 
+    /// A sink that takes any changelog without a primary key: `blackhole`, and `print`, which
+    /// writes each change as a line (`+I[...]`, `-U[...]`) as Flink's print connector does.
+    public var takesChangelog: Bool { discardsRows || connector == "print" }
+
     public var description: String {
         let rest = options.keys.sorted().filter { $0 != "connector" }.map { "\($0)=\(options[$0]!)" }
         return ([connector] + rest).joined(separator: ", ")

@@ -43,6 +43,11 @@ public struct StateWriter {
 
     public mutating func write(_ value: String) { write(bytes: Array(value.utf8)) }
 
+    /// Bytes another writer wrote, appended as they are (a position saved earlier).
+    public mutating func append(_ other: StateWriter) {
+        bytes.append(contentsOf: other.bytes)
+    }
+
     /// A nested section: its length first, so a reader can check it consumed exactly that much.
     public mutating func writeSection(_ body: (inout StateWriter) throws -> Void) rethrows {
         var inner = StateWriter()

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Records that could not be read: kept (bounded, oldest trimmed) with where they came from and
@@ -10,12 +11,15 @@ public final class BadRecordLog: Sendable {
         public var position: String
         public var rawText: String
         public var reason: String
+        /// When the record was skipped, in milliseconds since the epoch.
+        public var time: Int64
 
-        public init(source: String, position: String, rawText: String, reason: String) {
+        public init(source: String, position: String, rawText: String, reason: String, time: Int64? = nil) {
             self.source = source
             self.position = position
             self.rawText = rawText
             self.reason = reason
+            self.time = time ?? Int64((Date().timeIntervalSince1970 * 1000).rounded())
         }
     }
 
@@ -40,6 +44,16 @@ public final class BadRecordLog: Sendable {
                 state.entries.removeFirst(state.entries.count - capacity)
                 state.trimmed += 1
             }
+        }
+    }
+
+    /// Takes every entry kept so far and starts over (count included): how a source read ahead
+    /// on another thread hands its records over with the batch they were found in.
+    public func takeAll() -> [Entry] {
+        state.withLock { state in
+            let entries = state.entries
+            state = State()
+            return entries
         }
     }
 

@@ -48,4 +48,13 @@ public protocol ConnectorFactory: Sendable {
     func validate(_ relation: Relation, asSink: Bool) throws(SQLError)
     func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader
     func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter
+    /// Whether sources of `relation` may be read ahead on a thread of their own
+    /// (`ReadAheadSource`): their readers never wait for input (bounded files, generators), may
+    /// be moved to another thread after opening, and report bad records only to the context's
+    /// log. Default false.
+    func readsAhead(_ relation: Relation) -> Bool
+}
+
+extension ConnectorFactory {
+    public func readsAhead(_ relation: Relation) -> Bool { false }
 }

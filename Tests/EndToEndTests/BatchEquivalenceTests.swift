@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// The fast path changes nothing: every benchmark query of `benchmarks/nexmark/` gives the same
+/// output with full batches and sources read ahead on a second thread (the default) as with one
+/// row per batch on one thread (`--batch-size 1 --single-thread`), line for line and in order.
+///
+/// Generator queries run on 20,000 events at 100 events/s of event time with their blackhole
+/// sink swapped for a `print` sink, so every change of a changelog is compared; CSV queries read
+/// the same events' bids, written as CSV by `tools/bids_to_csv.sql`, and their CSV part files
+/// are compared. `benchmarks/nexmark/run.sh --check` does the same on 1 M events in a release build.
+@Suite struct BatchEquivalenceTests {
+    static let benchmarks = RivuletProcess.repositoryRoot.appendingPathComponent("benchmarks/nexmark")
+
+    static func queries(in folder: String) -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: benchmarks.appendingPathComponent(folder).path)) ?? []
+        return files.filter { $0.hasSuffix(".sql") }.map { String($0.dropLast(4)) }.sorted()
+    }
+
+    static let single = ["--batch-size", "1", "--single-thread"]
+
+    @Test(arguments: queries(in: "generator"))
+    func generatorQueryIsBatchIndependent(_ name: String) throws {
+        let text = try String(contentsOf: Self.benchmarks.appendingPathComponent("generator/\(name).sql"), encoding: .utf8)
+        #expect(text.contains("'connector' = 'blackhole'"), "\(name) writes to a blackhole sink")
+        let script = try NexmarkBenchmarkTests.smallStream(text)
+            .replacingOccurrences(of: "'connector' = 'blackhole'", with: "'connector' = 'print'")
+        let folder = try RivuletProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("\(name).sql")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+
+        let fast = try RivuletProcess.run(["run", file.path])
+        let slow = try RivuletProcess.run(["run", file.path] + Self.single)
+        #expect(fast.status == 0, "\(name): \(fast.stderr)")
+        #expect(slow.status == 0, "\(name): \(slow.stderr)")
+        let lines = fast.stdout.split(separator: "\n")
+        let rowsOut = try #require(NexmarkBenchmarkTests.counts(fast.stderr)?.rowsOut, "\(name): \(fast.stderr)")
+        #expect(lines.count == rowsOut, "\(name): one printed line per row out")
+        #expect(!lines.isEmpty, "\(name) produces rows")
+        Self.expectSame(fast.stdout, slow.stdout, name)
+    }
+
+    /// The bids of the generator queries' 20,000 events as CSV, written once for every CSV query.
+    static let csvInput: Result<URL, any Error> = Result {
+        let folder = try RivuletProcess.temporaryDirectory()
+        let generate = try String(contentsOf: benchmarks.appendingPathComponent("tools/bids_to_csv.sql"), encoding: .utf8)
+        let generator = folder.appendingPathComponent("bids_to_csv.sql")
+        try NexmarkBenchmarkTests.smallStream(generate).write(to: generator, atomically: true, encoding: .utf8)
+        let made = try RivuletProcess.run(["run", generator.path, "-D", "DATA_DIR=\(folder.path)"])
+        guard made.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: ["stderr": made.stderr]) }
+        return folder
+    }
+
+    @Test(arguments: queries(in: "csv"))
+    func csvQueryIsBatchIndependent(_ name: String) throws {
+        let input = try Self.csvInput.get()
+        let folder = try RivuletProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = Self.benchmarks.appendingPathComponent("csv/\(name).sql").path
+        var outputs: [String] = []
+        for (i, options) in [[], Self.single].enumerated() {
+            let sink = folder.appendingPathComponent("sink-\(i)")
+            let run = try RivuletProcess.run(["run", script, "-D", "DATA_DIR=\(input.path)", "-D", "SINK_DIR=\(sink.path)"] + options)
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            #expect(NexmarkBenchmarkTests.counts(run.stderr)?.rowsIn == 18_400, "\(name) reads every bid: \(run.stderr)")
+            outputs.append(try Self.partFiles(in: sink))
+        }
+        #expect(!outputs[0].isEmpty, "\(name) produces rows")
+        Self.expectSame(outputs[0], outputs[1], name)
+    }
+
+    /// The part files of a sink folder, concatenated in name order.
+    static func partFiles(in folder: URL) throws -> String {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        return try names.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined()
+    }
+
+    /// Equal outputs, or the first line where they part.
+    static func expectSame(_ fast: String, _ slow: String, _ name: String) {
+        guard fast != slow else { return }
+        let a = fast.split(separator: "\n", omittingEmptySubsequences: false)
+        let b = slow.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+        Issue.record("""
+            \(name): output differs with one row per batch on one thread at line \(line + 1) \
+            (\(a.count) vs \(b.count) lines): '\(line < a.count ? a[line] : "")' vs '\(line < b.count ? b[line] : "")'
+            """)
+    }
+}
