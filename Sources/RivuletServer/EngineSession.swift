@@ -50,6 +50,11 @@ final class EngineSession: SQLSession {
         case .failed(let error): throw piece.placed(error)
         case nil: break
         }
+        if PGCatalogQueries.mayBeCatalogQuery(piece.text),
+            let rows = PGCatalogQueries.answer(piece.text, relations: await manager.relations)
+        {
+            return rows.schema
+        }
         do {
             guard let parsed = try parseScript(piece.text).first else { return nil }
             return try await manager.describe(parsed, settings: settings)
@@ -75,6 +80,9 @@ final class EngineSession: SQLSession {
         case .rows(let rows): return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
         case .failed(let error): throw error
         case nil: break
+        }
+        if PGCatalogQueries.mayBeCatalogQuery(text), let rows = PGCatalogQueries.answer(text, relations: await manager.relations) {
+            return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
         }
         var outcomes: [StatementOutcome] = []
         for parsed in try parseScript(text) {

@@ -127,6 +127,9 @@ public actor QueryManager {
 
     public var persistentQueries: [PersistentQuery] { queries }
 
+    /// The declared streams and tables, for the answers to clients' catalog queries.
+    var relations: [Relation] { engine.catalog.allRelations }
+
     private func query(_ id: String) -> PersistentQuery? {
         queries.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }
     }

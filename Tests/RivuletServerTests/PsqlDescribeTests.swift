@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// psql's `\d` family over the server: the pg_catalog queries psql sends are answered from the
+/// catalog, so `\dt`, `\d`, `\d NAME` and `\d+ NAME` print streams and tables as Postgres
+/// relations with Postgres type names.
+@Suite(.timeLimit(.minutes(2)))
+struct PsqlDescribeTests {
+    static let setup = [
+        "CREATE STREAM pageviews (user_id INT, url VARCHAR, amount DECIMAL(10, 2), ts TIMESTAMP(3), "
+            + "WATERMARK FOR ts AS ts - INTERVAL '4' SECOND)",
+        "CREATE TABLE users (id BIGINT, name VARCHAR, active BOOLEAN, born DATE, score DOUBLE, PRIMARY KEY (id) NOT ENFORCED)",
+        "CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n FROM pageviews GROUP BY user_id",
+    ]
+
+    /// psql's own aligned output with headers, titles and footers.
+    static func describe(_ server: ServeProcess, _ command: String) async throws -> String {
+        let result = try await server.psql(["-P", "format=aligned", "-P", "tuples_only=off", "-c", command])
+        #expect(result.status == 0, "\(command): \(result.stderr)\nserver: \(server.stderr)")
+        #expect(result.stderr.isEmpty, "\(command): \(result.stderr)")
+        return result.stdout
+    }
+
+    @Test func listsRelationsAndDescribesTheirColumns() async throws {
+        try await ServeProcess.with { server, _ in
+            for statement in Self.setup { _ = try await server.sql(statement) }
+
+            let list = """
+                           List of relations
+                 Schema |   Name    |  Type  |  Owner  
+                --------+-----------+--------+---------
+                 public | pageviews | stream | rivulet
+                 public | users     | table  | rivulet
+                 public | visits    | table  | rivulet
+                (3 rows)
+
+
+                """
+            #expect(try await Self.describe(server, "\\dt") == list)
+            #expect(try await Self.describe(server, "\\d") == list)
+            #expect(try await Self.describe(server, "\\dt u*") == """
+                        List of relations
+                 Schema | Name  | Type  |  Owner  
+                --------+-------+-------+---------
+                 public | users | table | rivulet
+                (1 row)
+
+
+                """)
+
+            #expect(try await Self.describe(server, "\\d pageviews") == """
+                                         Table "public.pageviews"
+                 Column  |              Type              | Collation | Nullable | Default 
+                ---------+--------------------------------+-----------+----------+---------
+                 user_id | integer                        |           |          | 
+                 url     | character varying              |           |          | 
+                 amount  | numeric(10,2)                  |           |          | 
+                 ts      | timestamp(3) without time zone |           |          | 
+
+
+                """)
+            #expect(try await Self.describe(server, "\\d users") == """
+                                    Table "public.users"
+                 Column |       Type        | Collation | Nullable | Default 
+                --------+-------------------+-----------+----------+---------
+                 id     | bigint            |           | not null | 
+                 name   | character varying |           |          | 
+                 active | boolean           |           |          | 
+                 born   | date              |           |          | 
+                 score  | double precision  |           |          | 
+                Indexes:
+                    "users_pkey" PRIMARY KEY, hash (id)
+
+
+                """)
+            // The verbose form names the connector and the event-time column.
+            let verbose = try await Self.describe(server, "\\d+ pageviews")
+            #expect(verbose.contains("| event time; watermark ts - 4 s\n"), "\(verbose)")
+            #expect(verbose.contains("\nAccess method: embedded\n"), "\(verbose)")
+            let materialized = try await Self.describe(server, "\\d visits")
+            #expect(materialized.contains("\"visits_pkey\" PRIMARY KEY, hash (user_id)"), "\(materialized)")
+
+            let missing = try await server.psql(["-c", "\\d nosuch"])
+            #expect(missing.stderr.contains("Did not find any relation named \"nosuch\"."), "\(missing.stderr)")
+            let views = try await server.psql(["-c", "\\dv"])
+            #expect(views.status == 0 && views.stdout.isEmpty, "\(views.stdout)")
+            #expect(views.stderr == "Did not find any relations.\n", "\(views.stderr)")
+        }
+    }
+}
