@@ -19,6 +19,12 @@ struct MaterializedTableConnector: ConnectorFactory {
         return OneBatchReader(batch: batch)
     }
 
+    /// A reader that never ends: the rows held now as inserts, then every change applied to the
+    /// table later with its kind (`+I`, `-U`, `+U`, `-D`), for push queries over the table.
+    func makeFollowingSource(_ relation: Relation, columns: [Int]) -> any SourceReader {
+        FollowingReader(store: store, relation: relation, columns: columns)
+    }
+
     func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
         ChangelogWriter(store: store, relation: relation)
     }
@@ -36,6 +42,39 @@ struct MaterializedTableConnector: ConnectorFactory {
             }
             batch = pending.gather(Array(maxRows..<pending.count))
             return pending.gather(Array(0..<maxRows))
+        }
+    }
+
+    private final class FollowingReader: SourceReader {
+        private let store: MaterializedTableStore
+        private let relation: Relation
+        private let columns: [Int]
+        private let subscription: MaterializedTableSubscription
+        /// The rows held at subscription, then the changes taken from the subscription.
+        private var pending: [RowBatch]
+
+        init(store: MaterializedTableStore, relation: Relation, columns: [Int]) {
+            self.store = store
+            self.relation = relation
+            self.columns = columns
+            let (rows, subscription) = store.subscribe(to: relation.name, key: relation.primaryKey)
+            self.subscription = subscription
+            var current = RowBatch(types: relation.schema.types)
+            for row in rows { current.appendRow(row) }
+            pending = current.count > 0 ? [current] : []
+        }
+
+        deinit { store.unsubscribe(subscription, from: relation.name) }
+
+        func nextBatch(maxRows: Int) throws -> RowBatch? {
+            if pending.isEmpty { pending = subscription.take() }
+            guard !pending.isEmpty else { return RowBatch(types: columns.map { relation.schema[$0].type }) }
+            var batch = pending.removeFirst()
+            if batch.count > maxRows {
+                pending.insert(batch.gather(Array(maxRows..<batch.count)), at: 0)
+                batch = batch.gather(Array(0..<maxRows))
+            }
+            return RowBatch(columns: columns.map { batch.columns[$0] }, count: batch.count, kinds: batch.kinds)
         }
     }
 

@@ -17,6 +17,8 @@ public final class MaterializedTableStore: Sendable {
         var key: [Int]
         var entries: [[Value]: Entry] = [:]
         var nextSequence = 0
+        /// Push queries following the table: each receives every changelog batch applied.
+        var subscribers: [ObjectIdentifier: MaterializedTableSubscription] = [:]
     }
 
     private let tables = Mutex<[String: Table]>([:])
@@ -59,8 +61,27 @@ public final class MaterializedTableStore: Sendable {
                     break
                 }
             }
+            for subscriber in table.subscribers.values { subscriber.deliver(batch) }
             tables[name.lowercased()] = table
         }
+    }
+
+    /// The table's rows now (in order of first insertion) and a subscription that receives every
+    /// change applied from then on, taken together so that no change is missed or seen twice.
+    func subscribe(to name: String, key: [Int]) -> (rows: [[Value]], subscription: MaterializedTableSubscription) {
+        let subscription = MaterializedTableSubscription()
+        let entries = tables.withLock { tables in
+            var table = tables[name.lowercased()] ?? Table(key: key)
+            table.subscribers[ObjectIdentifier(subscription)] = subscription
+            tables[name.lowercased()] = table
+            return Array(table.entries.values)
+        }
+        let rows = entries.sorted { $0.sequence < $1.sequence }.flatMap { Array(repeating: $0.row, count: $0.count) }
+        return (rows, subscription)
+    }
+
+    func unsubscribe(_ subscription: MaterializedTableSubscription, from name: String) {
+        tables.withLock { _ = $0[name.lowercased()]?.subscribers.removeValue(forKey: ObjectIdentifier(subscription)) }
     }
 
     /// The table's rows now, in order of first insertion.

@@ -8,6 +8,7 @@ import RivuletRuntime
 struct QueryEnvironment: Sendable {
     var registry: ConnectorRegistry
     var embedded: EmbeddedStreamStore
+    var materialized: MaterializedTableStore
     var workingDirectory: String
     var dataDirectory: String
     var batchSize: Int
@@ -20,17 +21,22 @@ struct QueryEnvironment: Sendable {
         try registry.factory(for: relation.connector).makeSink(relation, context: context(badRecords))
     }
 
-    /// A pipeline over `plan`. Following, embedded streams never end: rows appended later flow
-    /// through (persistent and push queries); otherwise every source is read as it is now.
+    /// A pipeline over `plan`. Following, embedded streams and materialized tables never end:
+    /// rows appended and changes applied later flow through (persistent and push queries);
+    /// otherwise every source is read as it is now.
     func makePipeline(_ plan: StreamPlan, sink: any SinkWriter, follow: Bool, badRecords: BadRecordLog) throws -> QueryPipeline {
         let context = context(badRecords)
         let registry = registry
         let embedded = EmbeddedConnector(store: embedded)
+        let materialized = MaterializedTableConnector(store: materialized)
         return try QueryPipeline(
             plan: PlanOptimizer.optimize(plan),
             openSource: { scan in
                 if scan.relation.connector.connector == "embedded" {
                     return embedded.makeSource(scan.relation, columns: scan.columns, follow: follow)
+                }
+                if follow, scan.relation.connector.connector == MaterializedTableConnector.name {
+                    return materialized.makeFollowingSource(scan.relation, columns: scan.columns)
                 }
                 return try registry.factory(for: scan.relation.connector).makeSource(scan.relation, columns: scan.columns, context: context)
             },

@@ -46,7 +46,7 @@ public actor QueryManager {
         self.engine = engine
         self.materialized = materialized
         self.environment = QueryEnvironment(
-            registry: engine.registry, embedded: engine.embedded, workingDirectory: workingDirectory,
+            registry: engine.registry, embedded: engine.embedded, materialized: materialized, workingDirectory: workingDirectory,
             dataDirectory: dataDirectory, batchSize: batchSize)
         self.log = persistent ? try CatalogLog(directory: URL(fileURLWithPath: dataDirectory)) : nil
     }

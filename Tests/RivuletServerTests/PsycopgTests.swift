@@ -38,25 +38,7 @@ struct PsycopgTests {
 
     @Test func parametersTransactionsAndACancelledPushQuery() async throws {
         try await ServeProcess.with { server, directory in
-            let scriptURL = directory.appendingPathComponent("client.py")
-            try Self.script.write(to: scriptURL, atomically: true, encoding: .utf8)
-            let output = directory.appendingPathComponent("client.out")
-            FileManager.default.createFile(atPath: output.path, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", scriptURL.path, String(server.pgPort)]
-            let handle = try FileHandle(forWritingTo: output)
-            process.standardOutput = handle
-            process.standardError = handle
-            let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-                do { try process.run() } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: error)
-                }
-            }
-            try handle.close()
-            let text = try String(contentsOf: output, encoding: .utf8)
+            let (status, text) = try await PythonClient.run(Self.script, arguments: [String(server.pgPort)], in: directory)
             #expect(status == 0, "\(text)")
             #expect(text == """
                 params [(2, 'b'), (3, 'c')]
@@ -67,6 +49,44 @@ struct PsycopgTests {
                 row (4, 'D')
                 cancelled
                 after (4,)
+
+                """, "\(text)\nserver: \(server.stderr)")
+        }
+    }
+
+    static let followScript = """
+        import psycopg, sys, threading, time
+        port = int(sys.argv[1])
+        def connect():
+            return psycopg.connect(host="127.0.0.1", port=port, user="py", dbname="rivulet", autocommit=True)
+        with connect() as conn:
+            conn.execute("CREATE STREAM views (user_id INT, url VARCHAR)")
+            conn.execute("CREATE TABLE counts AS SELECT user_id, COUNT(*) AS n FROM views GROUP BY user_id")
+            conn.execute("INSERT INTO views VALUES (1, 'a'), (2, 'b')")
+            while len(conn.execute("SELECT * FROM counts").fetchall()) < 2:
+                time.sleep(0.05)
+            seen = 0
+            for row in conn.cursor().stream("SELECT * FROM counts EMIT CHANGES LIMIT 5"):
+                print("change", row, flush=True)
+                seen += 1
+                if seen == 2:
+                    # The current rows came first; what happens from now on follows.
+                    with connect() as other:
+                        other.execute("INSERT INTO views VALUES (1, 'c'), (3, 'd')")
+            print("now", sorted(conn.execute("SELECT user_id, n FROM counts").fetchall()))
+        """
+
+    @Test func aPushQueryOverAMaterializedTableFollowsItsChanges() async throws {
+        try await ServeProcess.with { server, directory in
+            let (status, text) = try await PythonClient.run(Self.followScript, arguments: [String(server.pgPort)], in: directory)
+            #expect(status == 0, "\(text)")
+            #expect(text == """
+                change ('+I', 1, 1)
+                change ('+I', 2, 1)
+                change ('-U', 1, 1)
+                change ('+U', 1, 2)
+                change ('+I', 3, 1)
+                now [(1, 2), (2, 1), (3, 1)]
 
                 """, "\(text)\nserver: \(server.stderr)")
         }
