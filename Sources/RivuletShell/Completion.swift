@@ -29,6 +29,12 @@ public struct Completion: Sendable {
     /// What `SHOW` lists.
     public static let showKinds = ["CONNECTORS", "FUNCTIONS", "QUERIES", "STREAMS", "TABLES"]
 
+    /// Whether the word is a file name (`\i FILE`), which the line editor completes itself.
+    public static func completesFileName(before: String) -> Bool {
+        let words = before.split(whereSeparator: { $0.isWhitespace })
+        return words.count == 1 && ["\\i", "\\include"].contains(String(words[0])) && before.last?.isWhitespace == true
+    }
+
     /// The candidates for `word`, given the statement text before it (earlier lines included).
     public func candidates(before: String, word: String) -> [String] {
         let trimmed = before.drop(while: \.isWhitespace)
@@ -57,7 +63,10 @@ public struct Completion: Sendable {
         }
         let previous = words.count >= 2 ? words[words.count - 2] : nil
         switch last ?? "" {
-        case "FROM", "JOIN", "INTO", "DESCRIBE", "TABLE" where previous != "CREATE" && previous != "DROP":
+        case "FROM", "JOIN", "INTO", "DESCRIBE":
+            return Self.matching(catalog.relations, word)
+        case "TABLE" where previous != "CREATE" && previous != "DROP":
+            // TABLE(TUMBLE(TABLE name, ...)).
             return Self.matching(catalog.relations, word)
         case "EXTENDED" where previous == "DESCRIBE":
             return Self.matching(catalog.relations, word)

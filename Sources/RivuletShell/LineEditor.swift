@@ -17,8 +17,8 @@ final class LineEditor {
     }
 
     /// Completion: the text of the line before the word being completed, and the word itself;
-    /// returns the full words that may replace it.
-    typealias Completer = (_ before: String, _ word: String) -> [String]
+    /// returns the full words that may replace it, or nil to complete a file name.
+    typealias Completer = (_ before: String, _ word: String) -> [String]?
 
     private let historyFile: String?
 
@@ -37,7 +37,12 @@ final class LineEditor {
             let line = rivulet_readline_line_buffer().map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0))) } ?? []
             let before = String(decoding: line.prefix(Int(start)), as: UTF8.self)
             let word = text.map { String(cString: $0) } ?? ""
-            LineEditor.matches = LineEditor.completer?(before, word) ?? []
+            guard let matches = LineEditor.completer?(before, word) else {
+                // readline's own file name completion.
+                rivulet_readline_complete_file_names()
+                return nil
+            }
+            LineEditor.matches = matches
             LineEditor.matchIndex = 0
             // Inside quotes ('path' = ...), finish the quote instead of adding a space.
             let quote = before.last.flatMap { $0 == "'" || $0 == "\"" || $0 == "`" ? $0.asciiValue : nil }

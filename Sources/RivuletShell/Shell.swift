@@ -61,6 +61,7 @@ public final class Shell {
     private func interact() -> Int32 {
         Output.line("rivulet shell, connected to \(options.connection.address) as \(options.connection.user). Type \\? for help, \\q to quit.")
         let editor = LineEditor(historyFile: options.historyFile) { [unowned self] before, word in
+            if Completion.completesFileName(before: before) { return nil }
             let pending = self.accumulator.pendingText
             return Completion(catalog: self.completionCatalog()).candidates(before: pending + before, word: word)
         }

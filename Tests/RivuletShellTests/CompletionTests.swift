@@ -71,6 +71,9 @@ struct CompletionTests {
 
     @Test func metaCommandNames() {
         #expect(completion.candidates(before: "", word: "\\q") == ["\\q", "\\queries"])
+        #expect(Completion.completesFileName(before: "\\i "))
+        #expect(!Completion.completesFileName(before: "\\d "))
+        #expect(!Completion.completesFileName(before: "SELECT "))
     }
 
     @Test func nothingInsideAStringLiteral() {

@@ -83,6 +83,16 @@ shell.expect_exact("format ")
 shell.sendintr()
 shell.expect_exact("rivulet=> ")
 
+step("\\i runs a script, and tab completes its file name")
+with open(f"{home}/list_streams.sql", "w") as script:
+    script.write("-- what is there\nSHOW STREAMS;\n")
+shell.send(f"\\i {home}/list_st\t")
+shell.expect_exact("list_streams.sql ")
+shell.send("\r")
+shell.expect(r"clicks\s+\| embedded")
+shell.expect_exact("(1 row)")
+shell.expect_exact("rivulet=> ")
+
 step("\\x shows one block per record")
 shell.sendline("\\x on")
 shell.expect_exact("Expanded display is on.")
