@@ -78,6 +78,57 @@ import Testing
         #expect(recovered == reference)
     }
 
+    /// An interval join (each event paired with the same account's events of the second before
+    /// it) into SQLite, killed mid-run and at moments inside checkpoints: the join's buffered
+    /// rows of both sides and both sources' positions come back from the checkpoint.
+    @Test func intervalJoinIntoSQLiteAfterKillsEqualsAnUninterruptedRun() throws {
+        let folder = try Self.workspace()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func script(_ database: String) -> String {
+            """
+            CREATE TABLE events (id BIGINT, account VARCHAR, amount DECIMAL(10, 2), ts TIMESTAMP(3),
+              WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+            ) WITH ('connector' = 'filesystem', 'path' = 'events.csv', 'format' = 'csv');
+            CREATE TABLE pairs (id BIGINT, earlier_id BIGINT, account VARCHAR, amount DECIMAL(10, 2),
+              earlier_amount DECIMAL(10, 2), PRIMARY KEY (id, earlier_id) NOT ENFORCED
+            ) WITH ('connector' = 'sqlite', 'path' = '\(database)', 'table' = 'pairs');
+            INSERT INTO pairs
+            SELECT a.id, b.id, a.account, a.amount, b.amount
+            FROM events a JOIN events b
+              ON a.account = b.account AND b.ts BETWEEN a.ts - INTERVAL '1' SECOND AND a.ts AND a.id <> b.id;
+            """
+        }
+        let referenceScript = folder.appendingPathComponent("reference.sql")
+        try script("reference.db").write(to: referenceScript, atomically: true, encoding: .utf8)
+        let plain = try RivuletProcess.run(["run", referenceScript.path] + Self.runOptions)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(!plain.stderr.contains("without checkpoints"), "\(plain.stderr)")
+        let reference = try Self.sqliteRows(folder.appendingPathComponent("reference.db").path, table: "pairs", order: "id, earlier_id")
+        #expect(reference.count > 10_000)
+
+        let crashScript = folder.appendingPathComponent("crash.sql")
+        try script("crash.db").write(to: crashScript, atomically: true, encoding: .utf8)
+        let data = folder.appendingPathComponent("data")
+        var killedMidRun = 0
+        for target in [3, 9] {
+            let run = try Self.start(crashScript, data: data)
+            try Self.waitForCheckpoint(above: target, in: data, while: run)
+            if run.isRunning { killedMidRun += 1 }
+            run.kill()
+        }
+        #expect(killedMidRun == 2, "the input ran out before the kills: make the run slower")
+        for (moment, checkpoint) in [("after-checkpoint-write", 14), ("after-sink-commit", 18)] {
+            let run = try Self.start(crashScript, data: data, environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
+            run.process.waitUntilExit()
+            #expect(run.process.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+        }
+        let final = try Self.finish(crashScript, data: data)
+        #expect(final.contains("resumed from checkpoint"))
+        let recovered = try Self.sqliteRows(folder.appendingPathComponent("crash.db").path, table: "pairs", order: "id, earlier_id")
+        #expect(recovered.count == reference.count)
+        #expect(recovered == reference)
+    }
+
     /// Kills at the three moments inside a checkpoint: before its file is written, after the file
     /// is durable but before the sink commits, and after the sink committed.
     @Test func killsInsideACheckpointLoseAndRepeatNothing() throws {
@@ -290,11 +341,15 @@ import Testing
     }
 
     static func sqliteRows(_ path: String, _ query: Query) throws -> [[String]] {
+        try sqliteRows(path, table: query.table, order: query.order)
+    }
+
+    static func sqliteRows(_ path: String, table: String, order: String) throws -> [[String]] {
         var db: OpaquePointer?
         guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else { throw CocoaError(.fileReadUnknown) }
         defer { sqlite3_close(db) }
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(db, "SELECT * FROM \(query.table) ORDER BY \(query.order)", -1, &statement, nil) == SQLITE_OK else {
+        guard sqlite3_prepare_v2(db, "SELECT * FROM \(table) ORDER BY \(order)", -1, &statement, nil) == SQLITE_OK else {
             throw CocoaError(.fileReadCorruptFile)
         }
         defer { sqlite3_finalize(statement) }

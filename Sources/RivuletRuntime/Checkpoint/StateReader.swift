@@ -123,7 +123,7 @@ public struct StateReader {
         return column
     }
 
-    static func corrupt(_ what: String) -> SQLError {
+    public static func corrupt(_ what: String) -> SQLError {
         SQLError(.ioError, "checkpoint is damaged: found \(what)",
                  hint: "remove the query's folder under <data-dir>/queries to start it afresh")
     }

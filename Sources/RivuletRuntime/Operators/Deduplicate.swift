@@ -58,6 +58,21 @@ public final class Deduplicate: StreamOperator {
 }
 
 extension Deduplicate {
-    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Deduplication") }
-    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Deduplication") }
+    /// The row kept per key, with its time.
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(kept.count)
+        for (key, entry) in kept {
+            writer.write(row: key)
+            writer.write(entry.time)
+            writer.write(row: entry.row)
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard kept.isEmpty else { throw SQLError.internal("restoring a deduplication that holds state") }
+        for _ in 0..<(try reader.readCount()) {
+            let key = try reader.readRow()
+            kept[key] = (try reader.readInt64(), try reader.readRow())
+        }
+    }
 }

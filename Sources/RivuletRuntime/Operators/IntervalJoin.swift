@@ -120,7 +120,7 @@ public final class IntervalJoin: StreamOperator {
             unmatchable[side] = waiting
             padded += gone
             // Outer rows in time order, so the output is the same however the input was batched.
-            for entry in padded.sorted(by: { $0.time < $1.time }) {
+            for entry in padded.sorted(by: Self.outerOrder) {
                 if side == 0 { matcher.emit(left: entry.row, right: nil) } else { matcher.emit(left: nil, right: entry.row) }
             }
         }
@@ -131,12 +131,67 @@ public final class IntervalJoin: StreamOperator {
         return overflow ? Watermark.none : held
     }
 
+    /// Time order, rows of equal time by their values: the same whatever order state is held in.
+    private static func outerOrder(_ a: Entry, _ b: Entry) -> Bool {
+        if a.time != b.time { return a.time < b.time }
+        for (x, y) in zip(a.row, b.row) {
+            let order = ValueOrder.compare(x, y)
+            if order != 0 { return order < 0 }
+        }
+        return false
+    }
+
     public func describe() -> String {
         "IntervalJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys) bounds=[\(lower)ms, \(upper)ms]"
     }
 }
 
 extension IntervalJoin {
-    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Interval join") }
-    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Interval join") }
+    /// Both sides' rows per key with their times and whether they matched, the outer rows
+    /// without a key, the input watermarks and counters.
+    public func snapshot(into writer: inout StateWriter) throws {
+        watermarks.save(into: &writer)
+        writer.write(lateRows)
+        for side in 0..<2 {
+            writer.write(sides[side].count)
+            for (key, entries) in sides[side] {
+                writer.write(row: key)
+                Self.save(entries, into: &writer)
+            }
+            Self.save(unmatchable[side], into: &writer)
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard count == 0 else { throw SQLError.internal("restoring an interval join that holds state") }
+        try watermarks.restore(from: &reader)
+        lateRows = try reader.readInt()
+        for side in 0..<2 {
+            for _ in 0..<(try reader.readCount()) {
+                let key = try reader.readRow()
+                let entries = try Self.load(from: &reader)
+                sides[side][key] = entries
+                count += entries.count
+            }
+            unmatchable[side] = try Self.load(from: &reader)
+            count += unmatchable[side].count
+        }
+    }
+
+    private static func save(_ entries: [Entry], into writer: inout StateWriter) {
+        writer.write(entries.count)
+        for entry in entries {
+            writer.write(row: entry.row)
+            writer.write(entry.time)
+            writer.write(entry.matched)
+        }
+    }
+
+    private static func load(from reader: inout StateReader) throws(SQLError) -> [Entry] {
+        var entries: [Entry] = []
+        for _ in 0..<(try reader.readCount()) {
+            entries.append(Entry(row: try reader.readRow(), time: try reader.readInt64(), matched: try reader.readBool()))
+        }
+        return entries
+    }
 }

@@ -153,6 +153,49 @@ public final class RegularJoin: StreamOperator {
 }
 
 extension RegularJoin {
-    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Join") }
-    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Join") }
+    /// Both sides' rows per key with their match counts and last touch, the rows stored under
+    /// each upsert key, and the input watermarks.
+    public func snapshot(into writer: inout StateWriter) throws {
+        watermarks.save(into: &writer)
+        writer.write(touchedBeforeWatermark)
+        for side in 0..<2 {
+            writer.write(sides[side].count)
+            for (key, entries) in sides[side] {
+                writer.write(row: key)
+                writer.write(entries.count)
+                for entry in entries {
+                    writer.write(row: entry.row)
+                    writer.write(entry.matches)
+                    writer.write(entry.touched)
+                }
+            }
+            writer.write(upsertIndex[side].count)
+            for (id, stored) in upsertIndex[side] {
+                writer.write(row: id)
+                writer.write(optionalRow: stored.key)
+                writer.write(row: stored.row)
+            }
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard count == 0 else { throw SQLError.internal("restoring a join that holds state") }
+        try watermarks.restore(from: &reader)
+        touchedBeforeWatermark = try reader.readBool()
+        for side in 0..<2 {
+            for _ in 0..<(try reader.readCount()) {
+                let key = try reader.readRow()
+                var entries: [Entry] = []
+                for _ in 0..<(try reader.readCount()) {
+                    entries.append(Entry(row: try reader.readRow(), matches: try reader.readInt(), touched: try reader.readInt64()))
+                }
+                sides[side][key] = entries
+                count += entries.count
+            }
+            for _ in 0..<(try reader.readCount()) {
+                let id = try reader.readRow()
+                upsertIndex[side][id] = (try reader.readOptionalRow(), try reader.readRow())
+            }
+        }
+    }
 }

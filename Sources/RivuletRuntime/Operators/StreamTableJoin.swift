@@ -49,6 +49,22 @@ public final class StreamTableJoin: StreamOperator {
 }
 
 extension StreamTableJoin {
-    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Stream-table join") }
-    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Stream-table join") }
+    /// The table's current row per key and the stream's watermark.
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(streamWatermark)
+        writer.write(table.count)
+        for (key, row) in table {
+            writer.write(row: key)
+            writer.write(row: row)
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard table.isEmpty else { throw SQLError.internal("restoring a stream-table join that holds state") }
+        streamWatermark = try reader.readInt64()
+        for _ in 0..<(try reader.readCount()) {
+            let key = try reader.readRow()
+            table[key] = try reader.readRow()
+        }
+    }
 }

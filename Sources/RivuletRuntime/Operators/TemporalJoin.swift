@@ -98,6 +98,46 @@ public final class TemporalJoin: StreamOperator {
 }
 
 extension TemporalJoin {
-    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Temporal join") }
-    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Temporal join") }
+    /// Each key's versions in time order (a deletion as an absent row), the probe rows waiting
+    /// for the watermark with their arrival order, and the input watermarks.
+    public func snapshot(into writer: inout StateWriter) throws {
+        watermarks.save(into: &writer)
+        writer.write(lateRows)
+        writer.write(sequence)
+        writer.write(versions.count)
+        for (key, list) in versions {
+            writer.write(row: key)
+            writer.write(list.count)
+            for version in list {
+                writer.write(version.time)
+                writer.write(optionalRow: version.row)
+            }
+        }
+        writer.write(pending.count)
+        for probe in pending {
+            writer.write(probe.time)
+            writer.write(probe.sequence)
+            writer.write(row: probe.row)
+            writer.write(optionalRow: probe.key)
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard versions.isEmpty, pending.isEmpty else { throw SQLError.internal("restoring a temporal join that holds state") }
+        try watermarks.restore(from: &reader)
+        lateRows = try reader.readInt()
+        sequence = try reader.readInt()
+        for _ in 0..<(try reader.readCount()) {
+            let key = try reader.readRow()
+            var list: [Version] = []
+            for _ in 0..<(try reader.readCount()) {
+                list.append(Version(time: try reader.readInt64(), row: try reader.readOptionalRow()))
+            }
+            versions[key] = list
+            versionCount += list.count
+        }
+        for _ in 0..<(try reader.readCount()) {
+            pending.append((try reader.readInt64(), try reader.readInt(), try reader.readRow(), try reader.readOptionalRow()))
+        }
+    }
 }

@@ -91,6 +91,30 @@ public final class TopN: StreamOperator {
 }
 
 extension TopN {
-    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Top-N") }
-    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Top-N") }
+    /// Each partition's ranked rows with their arrival numbers (which break ties and tell
+    /// positions apart), and the next arrival number.
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(sequence)
+        writer.write(partitions.count)
+        for (key, ranked) in partitions {
+            writer.write(row: key)
+            writer.write(ranked.count)
+            for entry in ranked {
+                writer.write(row: entry.row)
+                writer.write(entry.sequence)
+            }
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard partitions.isEmpty else { throw SQLError.internal("restoring a Top-N that holds state") }
+        sequence = try reader.readInt()
+        for _ in 0..<(try reader.readCount()) {
+            let key = try reader.readRow()
+            var ranked: [Ranked] = []
+            for _ in 0..<(try reader.readCount()) { ranked.append(Ranked(row: try reader.readRow(), sequence: try reader.readInt())) }
+            partitions[key] = ranked
+            count += ranked.count
+        }
+    }
 }

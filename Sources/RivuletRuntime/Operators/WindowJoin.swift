@@ -101,6 +101,46 @@ public final class WindowJoin: StreamOperator {
 }
 
 extension WindowJoin {
-    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Window join") }
-    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Window join") }
+    /// The open windows, each with both sides' rows per key and its rows without a key, and
+    /// the input watermarks.
+    public func snapshot(into writer: inout StateWriter) throws {
+        watermarks.save(into: &writer)
+        writer.write(lateRows)
+        writer.write(windows.count)
+        for (end, window) in windows {
+            writer.write(end)
+            for side in 0..<2 {
+                writer.write(window.sides[side].count)
+                for (key, rows) in window.sides[side] {
+                    writer.write(row: key)
+                    writer.write(rows.count)
+                    for row in rows { writer.write(row: row) }
+                }
+                writer.write(window.unmatchable[side].count)
+                for row in window.unmatchable[side] { writer.write(row: row) }
+            }
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard count == 0 else { throw SQLError.internal("restoring a window join that holds state") }
+        try watermarks.restore(from: &reader)
+        lateRows = try reader.readInt()
+        for _ in 0..<(try reader.readCount()) {
+            let end = try reader.readInt64()
+            var window = Window()
+            for side in 0..<2 {
+                for _ in 0..<(try reader.readCount()) {
+                    let key = try reader.readRow()
+                    var rows: [[Value]] = []
+                    for _ in 0..<(try reader.readCount()) { rows.append(try reader.readRow()) }
+                    window.sides[side][key] = rows
+                    count += rows.count
+                }
+                for _ in 0..<(try reader.readCount()) { window.unmatchable[side].append(try reader.readRow()) }
+                count += window.unmatchable[side].count
+            }
+            windows[end] = window
+        }
+    }
 }

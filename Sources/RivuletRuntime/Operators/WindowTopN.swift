@@ -58,7 +58,9 @@ public final class WindowTopN: StreamOperator {
         self.watermark = max(self.watermark, watermark)
         for end in windows.keys.sorted() where end - 1 <= self.watermark {
             let partitions = windows.removeValue(forKey: end)!
-            for (_, ranked) in partitions {
+            // Partitions in key order, so the output does not depend on how state was held.
+            for key in partitions.keys.sorted(by: Self.keyOrder) {
+                let ranked = partitions[key]!
                 count -= ranked.count
                 for (position, entry) in ranked.enumerated() {
                     for (i, value) in entry.row.enumerated() { output.columns[i].append(value) }
@@ -71,12 +73,57 @@ public final class WindowTopN: StreamOperator {
         return watermark
     }
 
+    private static func keyOrder(_ a: [Value], _ b: [Value]) -> Bool {
+        for (x, y) in zip(a, b) {
+            let order = ValueOrder.compare(x, y)
+            if order != 0 { return order < 0 }
+        }
+        return false
+    }
+
     public func describe() -> String {
         "WindowTopN: partition=\(plan.partitionKeys) limit=\(plan.limit)"
     }
 }
 
 extension WindowTopN {
-    public func snapshot(into writer: inout StateWriter) throws { throw SQLError.notCheckpointable("Window Top-N") }
-    public func restore(from reader: inout StateReader) throws { throw SQLError.notCheckpointable("Window Top-N") }
+    /// The open windows' top rows per partition with their arrival numbers, the watermark and
+    /// the counters.
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(watermark)
+        writer.write(sequence)
+        writer.write(lateRows)
+        writer.write(windows.count)
+        for (end, partitions) in windows {
+            writer.write(end)
+            writer.write(partitions.count)
+            for (key, ranked) in partitions {
+                writer.write(row: key)
+                writer.write(ranked.count)
+                for entry in ranked {
+                    writer.write(row: entry.row)
+                    writer.write(entry.sequence)
+                }
+            }
+        }
+    }
+
+    public func restore(from reader: inout StateReader) throws {
+        guard windows.isEmpty else { throw SQLError.internal("restoring a window Top-N that holds state") }
+        watermark = try reader.readInt64()
+        sequence = try reader.readInt()
+        lateRows = try reader.readInt()
+        for _ in 0..<(try reader.readCount()) {
+            let end = try reader.readInt64()
+            var partitions: [[Value]: [(row: [Value], sequence: Int)]] = [:]
+            for _ in 0..<(try reader.readCount()) {
+                let key = try reader.readRow()
+                var ranked: [(row: [Value], sequence: Int)] = []
+                for _ in 0..<(try reader.readCount()) { ranked.append((try reader.readRow(), try reader.readInt())) }
+                partitions[key] = ranked
+                count += ranked.count
+            }
+            windows[end] = partitions
+        }
+    }
 }

@@ -39,6 +39,8 @@ final class MultiInputDriver {
         var offset = 0
         var exhausted = false
         var watermark = Watermark.none
+        /// Rows this source has returned, the pending batch included.
+        var rowsRead = 0
     }
 
     private let sink: any SinkWriter
@@ -135,6 +137,7 @@ final class MultiInputDriver {
                 return true
             }
             counters.rowsRead += batch.count
+            inputs[i].rowsRead += batch.count
             if batch.count == 0 { return true }
             inputs[i].pending = batch
             inputs[i].offset = 0
@@ -236,6 +239,86 @@ final class MultiInputDriver {
 
     private func advanceRemaining() throws {
         for i in inputs.indices where inputs[i].watermark != Watermark.end { try advance(i, to: Watermark.end) }
+    }
+}
+
+extension MultiInputDriver {
+    /// Between two steps: the counters, then per source its position (or its row count, for a
+    /// source that keeps no positions), whether it ended, its watermark and the batch it is
+    /// part-way through, then every operator's state.
+    func snapshot(into writer: inout StateWriter) throws {
+        writer.write(counters.rowsRead)
+        writer.write(counters.rowsWritten)
+        writer.write(inputs.count)
+        for input in inputs {
+            writer.write(input.rowsRead)
+            writer.write(input.exhausted)
+            writer.write(input.watermark)
+            if let pending = input.pending {
+                writer.write(true)
+                writer.write(batch: pending)
+                writer.write(input.offset)
+            } else {
+                writer.write(false)
+            }
+            if let source = input.reader as? any CheckpointableSource {
+                writer.write(true)
+                try writer.writeSection { try source.savePosition(into: &$0) }
+            } else {
+                writer.write(false)
+            }
+        }
+        writer.write(nodes.count)
+        for node in nodes {
+            writer.write(node.op.describe())
+            try writer.writeSection { try node.op.snapshot(into: &$0) }
+        }
+    }
+
+    /// Continues from what `snapshot` wrote for the same plan, before the first step.
+    func restore(from reader: inout StateReader) throws {
+        counters.rowsRead = try reader.readInt()
+        counters.rowsWritten = try reader.readInt()
+        guard try reader.readCount() == inputs.count else { throw Self.otherPlan() }
+        for i in inputs.indices {
+            inputs[i].rowsRead = try reader.readInt()
+            inputs[i].exhausted = try reader.readBool()
+            inputs[i].watermark = try reader.readInt64()
+            if try reader.readBool() {
+                let pending = try reader.readBatch()
+                let offset = try reader.readCount(limit: pending.count)
+                inputs[i].pending = pending
+                inputs[i].offset = offset
+            }
+            if try reader.readBool() {
+                guard let source = inputs[i].reader as? any CheckpointableSource else {
+                    throw StateReader.corrupt("a source position for a source that keeps none")
+                }
+                try reader.readSection { try source.restorePosition(from: &$0) }
+            } else if !inputs[i].exhausted {
+                // Read again and drop what the source had returned (the pending batch is in the checkpoint).
+                var skipped = 0
+                while skipped < inputs[i].rowsRead {
+                    guard let batch = try inputs[i].reader.nextBatch(maxRows: min(batchSize, inputs[i].rowsRead - skipped)),
+                          batch.count > 0 else { break }
+                    skipped += batch.count
+                }
+            }
+        }
+        guard try reader.readCount() == nodes.count else { throw Self.otherPlan() }
+        for node in nodes {
+            let described = try reader.readString()
+            guard described == node.op.describe() else {
+                throw SQLError(.featureNotSupported, "the checkpoint holds '\(described)' where the plan has '\(node.op.describe())'",
+                               hint: "remove the query's folder under <data-dir>/queries to start it afresh")
+            }
+            try reader.readSection { try node.op.restore(from: &$0) }
+        }
+    }
+
+    private static func otherPlan() -> SQLError {
+        SQLError(.featureNotSupported, "the checkpoint was taken from a different plan of this query",
+                 hint: "remove the query's folder under <data-dir>/queries to start it afresh")
     }
 }
 

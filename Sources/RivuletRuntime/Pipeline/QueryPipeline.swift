@@ -90,10 +90,15 @@ public final class QueryPipeline {
 
     /// Writes a consistent checkpoint of the query, between two `step()`s (each step lets its
     /// batch flow all the way to the sink, so no row is in flight): the counters, the source's
-    /// position and every operator's state. Plans with joins refuse for now.
+    /// position and every operator's state (every source's, for plans with joins).
     public func snapshot(into writer: inout StateWriter) throws {
-        if multiInput != nil { throw SQLError.notCheckpointable("Join") }
         writer.write(Self.checkpointFormat)
+        if let multiInput {
+            writer.write(true)
+            try multiInput.snapshot(into: &writer)
+            return
+        }
+        writer.write(false)
         writer.write(counters.rowsRead)
         writer.write(counters.rowsWritten)
         writer.write(counters.watermark)
@@ -113,9 +118,16 @@ public final class QueryPipeline {
     /// Continues from a checkpoint written by `snapshot` of the same plan, before the first `step()`.
     /// A source without positions is read and discarded up to where the checkpoint was taken.
     public func restore(from reader: inout StateReader) throws {
-        if multiInput != nil { throw SQLError.notCheckpointable("Join") }
         guard try reader.readUInt64() == Self.checkpointFormat else {
             throw StateReader.corrupt("a checkpoint written by another version of the format")
+        }
+        guard try reader.readBool() == (multiInput != nil) else {
+            throw SQLError(.featureNotSupported, "the checkpoint was taken from a different plan of this query",
+                           hint: "remove the query's folder under <data-dir>/queries to start it afresh")
+        }
+        if let multiInput {
+            try multiInput.restore(from: &reader)
+            return
         }
         counters.rowsRead = try reader.readInt()
         counters.rowsWritten = try reader.readInt()
@@ -146,7 +158,7 @@ public final class QueryPipeline {
         }
     }
 
-    private static let checkpointFormat: UInt64 = 1
+    private static let checkpointFormat: UInt64 = 2
 
     /// The checkpoint written by the last `snapshot` is durable and committed by the sink: sources
     /// that keep positions may now publish them (Kafka commits them to the consumer group).

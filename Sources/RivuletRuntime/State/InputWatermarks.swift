@@ -21,4 +21,13 @@ struct InputWatermarks {
         let own = batch.arrivalWatermarks?[row] ?? ports[port]
         return min(own, ports[1 - port])
     }
+
+    func save(into writer: inout StateWriter) {
+        writer.write(ports[0])
+        writer.write(ports[1])
+    }
+
+    mutating func restore(from reader: inout StateReader) throws(SQLError) {
+        ports = [try reader.readInt64(), try reader.readInt64()]
+    }
 }
