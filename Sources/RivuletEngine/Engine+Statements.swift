@@ -38,7 +38,7 @@ extension Engine {
             batch.appendRow(values)
         }
         if target.connector.connector == "embedded" {
-            embedded.append(batch, to: target.name)
+            try embedded.insert(batch, into: target.name)
         } else {
             do {
                 let sink = try registry.factory(for: target.connector).makeSink(target, context: connectorContext)

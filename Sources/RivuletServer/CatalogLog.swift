@@ -1,15 +1,18 @@
 import Foundation
 
 /// The statements that define the server's catalog, kept in `catalog.jsonl` in the data
-/// directory so that a restart brings back every stream, table, view, embedded row and
-/// persistent query. Accepted statements are appended (and synced) one JSON object per line;
-/// DROP rewrites the file without what it removed, TERMINATE marks its queries.
+/// directory so that a restart brings back every stream, table, view and persistent query.
+/// Accepted statements are appended (and synced) one JSON object per line; DROP rewrites the
+/// file without what it removed, TERMINATE marks its queries. Rows inserted into embedded
+/// streams are not here: they live in each stream's own file, so the log grows only with
+/// definitions.
 final class CatalogLog {
     struct Entry: Codable, Hashable, Sendable {
         enum Kind: String, Codable, Sendable {
             /// CREATE STREAM / TABLE / VIEW.
             case definition
-            /// INSERT INTO an embedded stream VALUES ...
+            /// INSERT INTO an embedded stream VALUES ..., as logs of earlier versions kept them; a
+            /// restart moves them into the stream's file and out of the log.
             case rows
             /// INSERT INTO ... SELECT or CREATE ... AS SELECT.
             case query

@@ -49,6 +49,8 @@ public actor QueryManager {
             registry: engine.registry, embedded: engine.embedded, materialized: materialized, workingDirectory: workingDirectory,
             dataDirectory: dataDirectory, batchSize: batchSize)
         self.log = persistent ? try CatalogLog(directory: URL(fileURLWithPath: dataDirectory)) : nil
+        // Inserted rows live in their stream's file, not in the catalog log.
+        if persistent { try engine.embedded.makeDurable(in: URL(fileURLWithPath: dataDirectory).appendingPathComponent("streams")) }
     }
 
     // MARK: - Statements
@@ -152,7 +154,7 @@ public actor QueryManager {
     /// Checkpoints are taken when a restart can resume from them: the sink keeps what it was
     /// given (not an embedded stream or a materialized table, which are rebuilt by running their
     /// queries again), and every source gives the same rows again after a restart (an embedded
-    /// stream only when the catalog log replays all of its rows, i.e. no query writes into it).
+    /// stream only when all of its rows come back from its file, i.e. no query writes into it).
     private func checkpointPolicy(plan: StreamPlan, sink: Relation, id: String, settings: [String: String]) -> CheckpointPolicy? {
         guard let log else { return nil }
         let rebuilt = ["embedded", MaterializedTableConnector.name]
@@ -269,6 +271,10 @@ public actor QueryManager {
         var warnings: [String] = []
         // Queries start once every entry has run, so that the embedded rows they resume over are all back.
         var restarted: [(PreparedQuery, String, [String: String])] = []
+        // Logs of earlier versions hold inserted rows; they run again into fresh stream files
+        // (whatever a run interrupted before compaction wrote there goes first) and leave the log.
+        let legacyRows = Set(log.entries.filter { $0.kind == .rows }.map(\.relation))
+        for name in legacyRows { engine.embedded.drop(name) }
         for entry in log.entries {
             do {
                 if let id = entry.query, let number = Int(id.dropFirst()) { nextQueryNumber = max(nextQueryNumber, number + 1) }
@@ -284,6 +290,15 @@ public actor QueryManager {
                 warnings.append("\(log.url.path): \(sql.prefix(80)): \(error.message)")
             }
         }
+        if !legacyRows.isEmpty {
+            do {
+                try log.retain { $0.kind != .rows }
+            } catch {
+                warnings.append("\(log.url.path): inserted rows are now in their streams' files, but the log could not be rewritten: \(error)")
+            }
+        }
+        let embeddedStreams = engine.catalog.allRelations.filter { $0.connector.connector == "embedded" }
+        engine.embedded.retain(Set(embeddedStreams.map { $0.name.lowercased() }))
         for (prepared, id, settings) in restarted { _ = start(prepared, id: id, settings: settings) }
         return warnings
     }
@@ -294,10 +309,6 @@ public actor QueryManager {
             try write(CatalogLog.Entry(kind: .definition, sql: parsed.text, relation: create.name.name.value.lowercased()))
         case .createView(let view):
             try write(CatalogLog.Entry(kind: .definition, sql: parsed.text, relation: view.name.name.value.lowercased()))
-        case .insertValues(let insert):
-            let name = insert.target.name.value
-            guard engine.catalog.relation(named: name)?.connector.connector == "embedded" else { return }
-            try write(CatalogLog.Entry(kind: .rows, sql: parsed.text, relation: name.lowercased()))
         case .drop(let drop):
             let name = drop.name.name.value.lowercased()
             do {
