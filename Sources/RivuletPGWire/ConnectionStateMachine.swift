@@ -6,10 +6,10 @@ public import RivuletCore
 /// (`sessionStarted`, `executionCompleted`, ...).
 ///
 /// It covers encryption negotiation (refused here: a server with a certificate accepts an
-/// SSLRequest in `TLSNegotiationHandler`, before any message reaches the machine), startup and authentication, the simple
-/// query protocol (one ReadyForQuery per query string), the extended protocol (prepared
-/// statements and portals; after an error every message is skipped until Sync), cancellation
-/// requests and termination.
+/// SSLRequest in `TLSNegotiationHandler`, before any message reaches the machine), startup and
+/// authentication, the simple query protocol (one ReadyForQuery per query string), the extended
+/// protocol (prepared statements and portals; after an error every message is skipped until
+/// Sync), cancellation requests and termination.
 public struct ConnectionStateMachine: Sendable {
     public struct Configuration: Hashable, Sendable {
         public var authentication: Authentication

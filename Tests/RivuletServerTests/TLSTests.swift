@@ -24,13 +24,15 @@ struct TLSTests {
         return (certificate, key)
     }
 
-    static func withServer<T>(tls: Bool, _ body: (ServeProcess, URL) async throws -> T) async throws -> T {
+    static func withServer<T>(
+        tls: Bool, arguments extra: [String] = [], _ body: (ServeProcess, URL) async throws -> T
+    ) async throws -> T {
         let directory = try ServeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var arguments: [String] = []
+        var arguments = extra
         if tls {
             let files = try makeCertificate(in: directory)
-            arguments = ["--tls-cert", files.certificate, "--tls-key", files.key]
+            arguments += ["--tls-cert", files.certificate, "--tls-key", files.key]
         }
         let server = try await ServeProcess.start(dataDirectory: directory, arguments: arguments)
         do {
@@ -60,6 +62,20 @@ struct TLSTests {
             let plain = try await server.psql(["-c", "SELECT id FROM s", "-c", "\\conninfo"], sslMode: "disable")
             #expect(plain.status == 0, "\(plain.stderr)")
             #expect(plain.stdout.hasPrefix("1\n2\n") && !plain.stdout.contains("SSL"), "\(plain.stdout)")
+        }
+    }
+
+    @Test func passwordsAreCheckedWithSCRAMInsideTLS() async throws {
+        let users = try ServeProcess.temporaryDirectory().appendingPathComponent("users.txt")
+        defer { try? FileManager.default.removeItem(at: users.deletingLastPathComponent()) }
+        try "ann:s3cret\n".write(to: users, atomically: true, encoding: .utf8)
+        try await Self.withServer(tls: true, arguments: ["--users", users.path]) { server, _ in
+            let good = try await server.psql(["-c", "SHOW STREAMS", "-c", "\\conninfo"], user: "ann", password: "s3cret", sslMode: "require")
+            #expect(good.status == 0, "\(good.stderr)")
+            #expect(good.stdout.contains("SSL connection (protocol: TLSv1.3"), "\(good.stdout)")
+            let bad = try await server.psql(["-c", "SHOW STREAMS"], user: "ann", password: "wrong", sslMode: "require")
+            #expect(bad.status != 0)
+            #expect(bad.stderr.contains("password authentication failed for user \"ann\""), "\(bad.stderr)")
         }
     }
 
