@@ -10,16 +10,12 @@ public import RivuletPlanner
 /// With a state TTL, rows not touched for that long (measured in event time, by the larger of
 /// the two input watermarks) are forgotten without retraction: approximate, as in Flink.
 public final class RegularJoin: StreamOperator {
-    private struct Entry {
-        var row: [Value]
-        /// Matches on the other side, for outer rows.
-        var matches: Int
-        var touched: Int64
-    }
+    private typealias Entry = JoinSideStore.Entry
 
     private let plan: StreamPlan.Join
     private var matcher: JoinMatcher
-    private var sides: [[[Value]: [Entry]]] = [[:], [:]]
+    /// Each input's rows, in typed columns chained per join key.
+    private var sides: [JoinSideStore]
     private let upsertKeys: [[Int]?]
     /// Per side, upsert key → the row stored under it and its join key.
     private var upsertIndex: [[[Value]: (key: [Value]?, row: [Value])]] = [[:], [:]]
@@ -30,6 +26,15 @@ public final class RegularJoin: StreamOperator {
         self.plan = plan
         matcher = try JoinMatcher(plan, changelog: true)
         upsertKeys = [plan.left.upsertKey, plan.right.upsertKey]
+        let leftTypes = plan.left.schema.types, rightTypes = plan.right.schema.types
+        let integerKeys = plan.leftKeys.count == 1 && leftTypes[plan.leftKeys[0]] == rightTypes[plan.rightKeys[0]]
+            && leftTypes[plan.leftKeys[0]].physical == .int64
+        sides = [
+            JoinSideStore(types: leftTypes, keyColumns: plan.leftKeys, integerKeys: integerKeys,
+                          countsMatches: plan.kind.keepsLeftUnmatched, keepsTouch: plan.stateTTLMillis != nil),
+            JoinSideStore(types: rightTypes, keyColumns: plan.rightKeys, integerKeys: integerKeys,
+                          countsMatches: plan.kind.keepsRightUnmatched, keepsTouch: plan.stateTTLMillis != nil),
+        ]
     }
 
     public var stateSize: Int { count }
@@ -43,105 +48,170 @@ public final class RegularJoin: StreamOperator {
     private var touchedBeforeWatermark = false
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
-        for row in 0..<batch.count {
-            let values = matcher.values(batch, row, port: port)
-            let key = matcher.key(batch, row, port: port)
-            if let upsert = upsertKeys[port] {
-                let id = upsert.map { values[$0] }
-                if let previous = upsertIndex[port].removeValue(forKey: id) {
-                    try retract(previous.row, key: previous.key, port: port)
-                }
-                if batch.kind(row).isAccumulate {
-                    upsertIndex[port][id] = (key, values)
-                    try accumulate(values, key: key, port: port)
-                }
-                continue
-            }
-            if batch.kind(row).isAccumulate {
-                try accumulate(values, key: key, port: port)
-            } else {
-                try retract(values, key: key, port: port)
-            }
+        if let upsert = upsertKeys[port] {
+            for row in 0..<batch.count { try processUpsert(batch, row, port: port, upsert: upsert) }
+        } else {
+            try processRows(batch, port: port)
         }
         matcher.flush(into: &output)
     }
 
-    private func emit(_ row: [Value], with other: [Value]?, port: Int, kind: RowKind) {
-        if port == 0 { matcher.emit(left: row, right: other, kind: kind) } else { matcher.emit(left: other, right: row, kind: kind) }
+    /// A keyed table read as stored: each row replaces the one stored under its upsert key.
+    private func processUpsert(_ batch: RowBatch, _ row: Int, port: Int, upsert: [Int]) throws {
+        let values = matcher.values(batch, row, port: port)
+        let id = upsert.map { values[$0] }
+        if let previous = upsertIndex[port].removeValue(forKey: id) {
+            var retraction = RowBatch(types: matcher.types(port))
+            retraction.appendRow(previous.row, kind: .delete)
+            try processRows(retraction, port: port)
+        }
+        if batch.kind(row).isAccumulate {
+            upsertIndex[port][id] = (matcher.key(batch, row, port: port), values)
+            try processRows(batch.gather([row]), port: port)
+        }
     }
 
-    private func accumulate(_ values: [Value], key: [Value]?, port: Int) throws {
+    /// Joins a batch of one input against the other input's stored rows, row by row in order.
+    /// The other side's rows do not change while this input's batch is processed (only their
+    /// match counts do), so every row's candidates are found, and the residual condition tested
+    /// on all (row, candidate) pairs, before the first row is applied.
+    private func processRows(_ batch: RowBatch, port: Int) throws {
+        let other = 1 - port
+        var keys: [JoinKey?] = []
+        keys.reserveCapacity(batch.count)
+        var pairStart = [Int](repeating: 0, count: batch.count + 1)
+        var pairSlots: [Int32] = []
+        for row in 0..<batch.count {
+            let key = sides[port].key(batch, row, columns: sides[port].keyColumns)
+            keys.append(key)
+            if let key {
+                var slot = sides[other].firstRow(key)
+                while slot != JoinSideStore.end {
+                    pairSlots.append(slot)
+                    slot = sides[other].nextRow(slot)
+                }
+            }
+            pairStart[row + 1] = pairSlots.count
+        }
+        let holds = try residualHolds(batch, port: port, pairStart: pairStart, pairSlots: pairSlots)
+        for row in 0..<batch.count {
+            let pairs = pairStart[row]..<pairStart[row + 1]
+            if batch.kind(row).isAccumulate {
+                try accumulate(batch, row, key: keys[row], port: port, pairs: pairs, slots: pairSlots, holds: holds)
+            } else {
+                retract(batch, row, key: keys[row], port: port, pairs: pairs, slots: pairSlots, holds: holds)
+            }
+        }
+    }
+
+    /// For each (row, candidate) pair, whether the residual condition holds; nil when there is none.
+    private func residualHolds(_ batch: RowBatch, port: Int, pairStart: [Int], pairSlots: [Int32]) throws -> [Bool]? {
+        guard let residual = matcher.residual, !pairSlots.isEmpty else { return nil }
+        let other = 1 - port
+        var pairs = RowBatch(types: matcher.leftTypes + matcher.rightTypes, capacity: pairSlots.count)
+        let probeBase = port == 0 ? 0 : matcher.leftTypes.count
+        let storedBase = port == 0 ? matcher.leftTypes.count : 0
+        for c in batch.columns.indices {
+            let column = batch.columns[c]
+            for row in 0..<batch.count where pairStart[row + 1] > pairStart[row] {
+                for _ in pairStart[row]..<pairStart[row + 1] { pairs.columns[probeBase + c].append(from: column, row: row) }
+            }
+        }
+        let stored = sides[other].columns
+        for c in stored.indices {
+            for slot in pairSlots { pairs.columns[storedBase + c].append(from: stored[c], row: Int(slot)) }
+        }
+        pairs.count = pairSlots.count
+        var holds = Array(repeating: false, count: pairSlots.count)
+        for index in try residual.select(pairs) { holds[index] = true }
+        return holds
+    }
+
+    private func accumulate(
+        _ batch: RowBatch, _ row: Int, key: JoinKey?, port: Int, pairs: Range<Int>, slots: [Int32], holds: [Bool]?
+    ) throws {
         let other = 1 - port
         guard let key else {
-            if keepsUnmatched(port) { emit(values, with: nil, port: port, kind: .insert) }
+            if keepsUnmatched(port) { emitUnmatched(batch, row, port: port, kind: .insert) }
             return
         }
         var matched = 0
-        if var candidates = sides[other][key] {
-            let holds = try matcher.residualHolds(values, port: port, candidates: candidates.map(\.row))
-            for i in candidates.indices where holds[i] {
-                if keepsUnmatched(other), candidates[i].matches == 0 {
-                    emit(candidates[i].row, with: nil, port: other, kind: .delete)
-                }
-                candidates[i].matches += 1
-                candidates[i].touched = now
-                emit(values, with: candidates[i].row, port: port, kind: .insert)
-                matched += 1
+        for pair in pairs where holds?[pair] ?? true {
+            let slot = slots[pair]
+            if keepsUnmatched(other), sides[other].matches(slot) == 0 {
+                emitStoredUnmatched(slot, side: other, kind: .delete)
             }
-            sides[other][key] = candidates
+            sides[other].addMatches(slot, 1)
+            sides[other].touch(slot, at: now)
+            emitPair(batch, row, port: port, slot: slot, kind: .insert)
+            matched += 1
         }
-        if matched == 0, keepsUnmatched(port) { emit(values, with: nil, port: port, kind: .insert) }
-        sides[port][key, default: []].append(Entry(row: values, matches: matched, touched: now))
+        if matched == 0, keepsUnmatched(port) { emitUnmatched(batch, row, port: port, kind: .insert) }
+        try sides[port].append(batch, row, key: key, matches: matched, touched: now)
         if now == Watermark.none { touchedBeforeWatermark = true }
         count += 1
     }
 
-    private func retract(_ values: [Value], key: [Value]?, port: Int) throws {
+    private func retract(
+        _ batch: RowBatch, _ row: Int, key: JoinKey?, port: Int, pairs: Range<Int>, slots: [Int32], holds: [Bool]?
+    ) {
         let other = 1 - port
         guard let key else {
-            if keepsUnmatched(port) { emit(values, with: nil, port: port, kind: .delete) }
+            if keepsUnmatched(port) { emitUnmatched(batch, row, port: port, kind: .delete) }
             return
         }
-        guard var stored = sides[port][key], let index = stored.firstIndex(where: { $0.row == values }) else {
+        var stored = sides[port].firstRow(key)
+        while stored != JoinSideStore.end, !sides[port].rowEquals(stored, batch, row) { stored = sides[port].nextRow(stored) }
+        guard stored != JoinSideStore.end else {
             return  // never seen (or forgotten by the TTL): nothing to retract
         }
-        stored.remove(at: index)
-        sides[port][key] = stored.isEmpty ? nil : stored
+        sides[port].remove(stored, key: key)
         count -= 1
         var matched = 0
-        if var candidates = sides[other][key] {
-            let holds = try matcher.residualHolds(values, port: port, candidates: candidates.map(\.row))
-            for i in candidates.indices where holds[i] {
-                emit(values, with: candidates[i].row, port: port, kind: .delete)
-                candidates[i].matches -= 1
-                if keepsUnmatched(other), candidates[i].matches == 0 {
-                    emit(candidates[i].row, with: nil, port: other, kind: .insert)
-                }
-                matched += 1
+        for pair in pairs where holds?[pair] ?? true {
+            let slot = slots[pair]
+            emitPair(batch, row, port: port, slot: slot, kind: .delete)
+            sides[other].addMatches(slot, -1)
+            if keepsUnmatched(other), sides[other].matches(slot) == 0 {
+                emitStoredUnmatched(slot, side: other, kind: .insert)
             }
-            sides[other][key] = candidates
+            matched += 1
         }
-        if matched == 0, keepsUnmatched(port) { emit(values, with: nil, port: port, kind: .delete) }
+        if matched == 0, keepsUnmatched(port) { emitUnmatched(batch, row, port: port, kind: .delete) }
+    }
+
+    /// Row `row` of the input on `port` joined with stored row `slot` of the other side.
+    private func emitPair(_ batch: RowBatch, _ row: Int, port: Int, slot: Int32, kind: RowKind) {
+        let base = matcher.leftTypes.count
+        let stored = sides[1 - port].columns
+        for c in batch.columns.indices { matcher.output.columns[port == 0 ? c : base + c].append(from: batch.columns[c], row: row) }
+        for c in stored.indices { matcher.output.columns[port == 0 ? base + c : c].append(from: stored[c], row: Int(slot)) }
+        matcher.output.finishRow(kind)
+    }
+
+    /// Row `row` of the input on `port`, NULL-padded.
+    private func emitUnmatched(_ batch: RowBatch, _ row: Int, port: Int, kind: RowKind) {
+        let base = matcher.leftTypes.count
+        for c in batch.columns.indices { matcher.output.columns[port == 0 ? c : base + c].append(from: batch.columns[c], row: row) }
+        for c in matcher.types(1 - port).indices { matcher.output.columns[port == 0 ? base + c : c].appendNull() }
+        matcher.output.finishRow(kind)
+    }
+
+    /// Stored row `slot` of `side`, NULL-padded.
+    private func emitStoredUnmatched(_ slot: Int32, side: Int, kind: RowKind) {
+        let base = matcher.leftTypes.count
+        let stored = sides[side].columns
+        for c in stored.indices { matcher.output.columns[side == 0 ? c : base + c].append(from: stored[c], row: Int(slot)) }
+        for c in matcher.types(1 - side).indices { matcher.output.columns[side == 0 ? base + c : c].appendNull() }
+        matcher.output.finishRow(kind)
     }
 
     public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
         let combined = watermarks.advance(port, to: watermark)
         if let ttl = plan.stateTTLMillis, now != Watermark.end, now != Watermark.none {
-            let horizon = now &- ttl
-            for side in 0..<2 {
-                for (key, entries) in sides[side] {
-                    var kept = entries
-                    if touchedBeforeWatermark {
-                        // Rows stored before the first watermark are timed from it, not expired at once.
-                        for i in kept.indices where kept[i].touched == Watermark.none { kept[i].touched = now }
-                    }
-                    kept.removeAll { $0.touched < horizon }
-                    if touchedBeforeWatermark || kept.count != entries.count {
-                        count -= entries.count - kept.count
-                        sides[side][key] = kept.isEmpty ? nil : kept
-                    }
-                }
-            }
+            // Rows stored before the first watermark are timed from it, not expired at once.
+            let stamp = touchedBeforeWatermark ? now : nil
+            for side in 0..<2 { count -= sides[side].expire(before: now &- ttl, stampingUntouchedWith: stamp) }
             touchedBeforeWatermark = false
         }
         return combined
