@@ -12,7 +12,8 @@ import RivuletPlanner
 /// select list names, in order, so a client that reads columns by position finds them. Streams
 /// and tables are relations of kind `r` in schema `public`; their oids are derived from their
 /// names. Any other query over `pg_catalog` tables asks for something Rivulet has none of
-/// (policies, triggers, inheritance, publications ...) and gets no rows.
+/// (policies, triggers, inheritance, publications ...) and gets no rows. `\l` lists one database
+/// and `\dn` one schema, `public`.
 enum PGCatalogQueries {
     /// What a recognized query asks for.
     enum Request: Equatable {
@@ -26,6 +27,10 @@ enum PGCatalogQueries {
         case columns(oid: Int64)
         /// The indexes of one relation: its primary key.
         case keys(oid: Int64)
+        /// The database list (`\l`): the one the server serves.
+        case databases
+        /// The schema list (`\dn`): `public`.
+        case schemas(name: String?)
         /// A catalog query for things Rivulet does not have.
         case nothing
     }
@@ -48,6 +53,12 @@ enum PGCatalogQueries {
         }
         if fromClass, items.map(\.column) == ["oid", "nspname", "relname"] {
             return (.lookup(name: relationName, schema: schemaName), items)
+        }
+        if text.contains("from pg_catalog.pg_database d"), names.contains("name") {
+            return (.databases, items)
+        }
+        if text.contains("from pg_catalog.pg_namespace n"), !text.contains("pg_catalog.pg_class"), names.contains("name") {
+            return (.schemas(name: schemaName), items)
         }
         if names.contains("relchecks"), let oid = oid(after: "c.oid = ", in: text) {
             return (.relation(oid: oid), items)
@@ -92,6 +103,10 @@ enum PGCatalogQueries {
             rows = relations.filter { Self.oid(of: $0) == oid && !$0.primaryKey.isEmpty }.map { relation in
                 items.map { keyValue($0, of: relation) }
             }
+        case .databases:
+            rows = [items.map { databaseValue($0) }]
+        case .schemas(let name):
+            rows = name.map { matches($0, "public") } == false ? [] : [items.map { schemaValue($0) }]
         case .nothing:
             rows = []
         }
@@ -109,6 +124,25 @@ enum PGCatalogQueries {
         case "persistence": return .string("permanent")
         case "access method": return .string(relation.connector.connector)
         case "description": return .string(relation.connector.description)
+        default: return .null
+        }
+    }
+
+    private static func databaseValue(_ item: SelectListItem) -> Value {
+        switch item.name.lowercased() {
+        case "name": return .string(database)
+        case "owner": return .string(owner)
+        case "encoding": return .string("UTF8")
+        case "collate", "ctype": return .string("C.UTF-8")
+        case "locale provider": return .string("libc")
+        default: return .null
+        }
+    }
+
+    private static func schemaValue(_ item: SelectListItem) -> Value {
+        switch item.name.lowercased() {
+        case "name": return .string("public")
+        case "owner": return .string(owner)
         default: return .null
         }
     }
@@ -167,6 +201,8 @@ enum PGCatalogQueries {
     // MARK: - Names, types and oids
 
     private static let owner = "rivulet"
+    /// Clients may name any database; this is the one the server lists.
+    private static let database = "rivulet"
 
     private static func flag(_ value: Bool) -> Value { .string(value ? "t" : "f") }
 

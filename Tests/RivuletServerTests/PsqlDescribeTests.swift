@@ -3,7 +3,7 @@ import Testing
 
 /// psql's `\d` family over the server: the pg_catalog queries psql sends are answered from the
 /// catalog, so `\dt`, `\d`, `\d NAME` and `\d+ NAME` print streams and tables as Postgres
-/// relations with Postgres type names.
+/// relations with Postgres type names; `\l` and `\dn` list the one database and schema.
 @Suite(.timeLimit(.minutes(2)))
 struct PsqlDescribeTests {
     static let setup = [
@@ -82,6 +82,10 @@ struct PsqlDescribeTests {
 
             let missing = try await server.psql(["-c", "\\d nosuch"])
             #expect(missing.stderr.contains("Did not find any relation named \"nosuch\"."), "\(missing.stderr)")
+            let databases = try await server.psql(["-c", "\\l"])
+            #expect(databases.status == 0 && databases.stdout == "rivulet|rivulet|UTF8|C.UTF-8|C.UTF-8||libc|\n", "\(databases)")
+            let schemas = try await server.psql(["-c", "\\dn"])
+            #expect(schemas.status == 0 && schemas.stdout == "public|rivulet\n", "\(schemas)")
             let views = try await server.psql(["-c", "\\dv"])
             #expect(views.status == 0 && views.stdout.isEmpty, "\(views.stdout)")
             #expect(views.stderr == "Did not find any relations.\n", "\(views.stderr)")
