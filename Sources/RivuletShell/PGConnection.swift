@@ -210,7 +210,9 @@ public final class PGConnection {
         // Notices go to standard error as the server words them.
         PQsetNoticeProcessor(connection, { _, message in
             guard let message else { return }
-            FileHandle.standardError.write(Data(String(cString: message).utf8))
+            var text = String(cString: message)
+            while text.last?.isNewline == true { text.removeLast() }
+            Output.error(text)
         }, nil)
         return connection
     }
