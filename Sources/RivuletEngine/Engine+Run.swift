@@ -69,6 +69,9 @@ extension Engine {
                 try active.complete()
                 checkpointing.taken = active.checkpointsTaken
                 checkpointing.last = active.committed
+                checkpointing.longestSeconds = active.longestDuration.seconds
+                checkpointing.lastSeconds = active.lastDuration.seconds
+                checkpointing.lastBytes = active.lastBytes
             } else if coordinator != nil {
                 try sink.flush()
                 try sink.close()
@@ -125,4 +128,8 @@ enum ResultOrdering {
         default: return x.description < y.description
         }
     }
+}
+
+extension Duration {
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

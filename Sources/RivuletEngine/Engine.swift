@@ -22,7 +22,9 @@ public final class Engine {
         var registry = BuiltinConnectors.registry
         registry.register(EmbeddedConnector(store: embedded))
         for connector in connectors { registry.register(connector) }
+        registry.register(ErrorLogConnector(dataDirectory: configuration.dataDirectory))
         self.registry = registry
+        catalog.addSystem(ErrorLogConnector.relation)
     }
 
     var connectorContext: ConnectorContext {
@@ -54,6 +56,9 @@ public final class Engine {
         case .insertSelect(let insert):
             guard let target = catalog.relation(named: insert.target.name.value) else {
                 throw unknownRelation(insert.target)
+            }
+            if target.connector.connector == ErrorLogConnector.name {
+                try registry.factory(for: target.connector).validate(target, asSink: true)
             }
             let bound = try queryBinder().bind(insert.query)
             let plan = try SinkMapping.plan(bound.plan, into: target, columns: insert.columns, at: insert.query.span)

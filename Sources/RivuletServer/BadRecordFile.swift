@@ -1,38 +1,35 @@
 import Foundation
+import RivuletEngine
 import RivuletRuntime
 
 /// Appends a query's bad records, as they are counted, to `bad-records.jsonl` in its folder
-/// `<data-dir>/queries/server-<id>/`: one JSON object per record with its source, position,
-/// reason and raw text, so that skipped input can be read back and fixed.
+/// `<data-dir>/queries/server-<id>/` (an `ErrorLogFile`, read by `SELECT * FROM
+/// rivulet_errors`): one JSON object per record with its query, source, position, reason, raw
+/// text and time, at most `maxEntries` of them, the oldest trimmed first.
 struct BadRecordFile {
-    let url: URL
+    private var file: ErrorLogFile
+    private let queryId: String
     /// Records of the log already written.
     private var written = 0
 
-    init(dataDirectory: String, queryId: String) {
-        url = URL(fileURLWithPath: dataDirectory).appendingPathComponent("queries")
-            .appendingPathComponent(CheckpointPolicy.directoryName(of: queryId)).appendingPathComponent("bad-records.jsonl")
+    init(dataDirectory: String, queryId: String, maxEntries: Int) {
+        let url = URL(fileURLWithPath: dataDirectory).appendingPathComponent("queries")
+            .appendingPathComponent(CheckpointPolicy.directoryName(of: queryId)).appendingPathComponent(ErrorLogFile.fileName)
+        file = ErrorLogFile(url: url, maxEntries: maxEntries)
+        self.queryId = queryId
     }
+
+    var url: URL { file.url }
+    /// Lines dropped to keep the file within its bound.
+    var trimmed: Int { file.trimmed }
 
     /// Writes the records counted since the last call (those the log has already trimmed are
     /// only counted).
     mutating func append(from log: BadRecordLog) throws {
         let total = log.count
         guard total > written else { return }
-        let entries = log.entries.suffix(total - written)
+        let entries = Array(log.entries.suffix(total - written))
         written = total
-        var data = Data()
-        for entry in entries {
-            let object = ["source": entry.source, "position": entry.position, "reason": entry.reason, "raw": entry.rawText]
-            data.append(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
-            data.append(UInt8(ascii: "\n"))
-        }
-        let manager = FileManager.default
-        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !manager.fileExists(atPath: url.path) { manager.createFile(atPath: url.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: data)
+        try file.append(entries, query: queryId)
     }
 }

@@ -23,11 +23,17 @@ public final class PersistentQuery: Sendable {
     public let sources: Set<String>
     /// The operator graph, as `EXPLAIN id` shows it.
     public let explain: [String]
+    /// Whether the sink can be written; a sink that retries an unreachable server reports here.
+    public let sinkHealth = SinkHealth()
+    /// The bound of the query's error log file (`SET 'errors.max-entries'`).
+    let errorLogMaxEntries: Int
 
     private let current = Mutex(Status(state: .running, metrics: QueryMetrics(), error: nil))
     private let stop = Atomic<Bool>(false)
+    private let trimmedErrors = Atomic<Int>(0)
 
-    init(id: String, sql: String, sink: String, sources: Set<String>, explain: [String]) {
+    init(id: String, sql: String, sink: String, sources: Set<String>, explain: [String], errorLogMaxEntries: Int = 10_000) {
+        self.errorLogMaxEntries = errorLogMaxEntries
         self.id = id
         self.sql = sql
         self.sink = sink
@@ -36,6 +42,21 @@ public final class PersistentQuery: Sendable {
     }
 
     public var status: Status { current.withLock { $0 } }
+
+    /// Bad records dropped from the query's error log file to keep it within its bound.
+    public var errorLogTrimmed: Int { trimmedErrors.load(ordering: .relaxed) }
+
+    func recordErrorLogTrimmed(_ count: Int) { trimmedErrors.store(count, ordering: .relaxed) }
+
+    /// The state as SHOW QUERIES shows it: `RUNNING (sink unavailable: <error>, retrying)` while
+    /// the sink cannot be written.
+    public var stateText: String {
+        let state = status.state
+        if state == .running, let error = sinkHealth.snapshot.unavailable {
+            return "RUNNING (sink unavailable: \(error), retrying)"
+        }
+        return state.rawValue
+    }
 
     /// Asks the driving task to stop after the batch it is processing.
     func requestStop() { stop.store(true, ordering: .relaxed) }

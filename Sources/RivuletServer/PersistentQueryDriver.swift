@@ -24,7 +24,7 @@ enum PersistentQueryDriver {
         let pipeline: QueryPipeline
         var coordinator: CheckpointCoordinator?
         do {
-            sink = try environment.makeSink(relation, badRecords: badRecords)
+            sink = try environment.makeSink(relation, badRecords: badRecords, health: query.sinkHealth)
             if let checkpoints {
                 let store = try CheckpointStore(dataDirectory: environment.dataDirectory, queryId: checkpoints.directoryName)
                 coordinator = CheckpointCoordinator(store: store, sink: sink, intervalMillis: checkpoints.intervalMillis)
@@ -41,7 +41,8 @@ enum PersistentQueryDriver {
             query.end(.failed, error: describe(error))
             return
         }
-        var badRecordFile = BadRecordFile(dataDirectory: environment.dataDirectory, queryId: query.id)
+        var badRecordFile = BadRecordFile(
+            dataDirectory: environment.dataDirectory, queryId: query.id, maxEntries: query.errorLogMaxEntries)
         let clock = ContinuousClock()
         var lastFlush = clock.now
         var flushedRows = 0
@@ -62,6 +63,7 @@ enum PersistentQueryDriver {
                 let metrics = pipeline.metrics
                 query.update(metrics)
                 try badRecordFile.append(from: badRecords)
+                query.recordErrorLogTrimmed(badRecordFile.trimmed)
                 let idle = metrics.rowsRead == before
                 if let coordinator {
                     // An idle query takes no checkpoints: nothing changed since the last one.
@@ -88,7 +90,7 @@ enum PersistentQueryDriver {
         }
     }
 
-    /// Whether every operator of the pipeline can be checkpointed (joins cannot yet).
+    /// Whether every operator of the pipeline can be checkpointed.
     private static func canCheckpoint(_ pipeline: QueryPipeline) throws -> Bool {
         var probe = StateWriter()
         do {

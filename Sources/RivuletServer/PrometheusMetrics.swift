@@ -29,6 +29,21 @@ enum PrometheusMetrics {
         family("rivulet_query_running", "gauge", "1 while the query runs, 0 once it finished, failed or was terminated.") {
             $0.state == .running ? 1 : 0
         }
+        let sinks = queries.map { ($0.id, $0.sinkHealth.snapshot, $0.errorLogTrimmed) }
+        func sinkFamily(_ name: String, _ type: String, _ help: String, _ value: (SinkHealth.Snapshot, Int) -> Int) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (id, health, trimmed) in sinks { text += "\(name){query=\"\(escape(id))\"} \(value(health, trimmed))\n" }
+        }
+        sinkFamily("rivulet_query_sink_available", "gauge", "0 while the query's sink cannot be reached and is retried, else 1.") { health, _ in
+            health.unavailable == nil ? 1 : 0
+        }
+        sinkFamily("rivulet_query_sink_retries_total", "counter", "Attempts to reach the query's sink that failed and were retried.") { health, _ in
+            health.retries
+        }
+        sinkFamily("rivulet_query_sink_outages_total", "counter", "Times the query's sink became unreachable.") { health, _ in health.outages }
+        sinkFamily(
+            "rivulet_query_error_log_trimmed_total", "counter", "Bad records dropped from the query's error log to keep it within its bound."
+        ) { _, trimmed in trimmed }
         text += "# HELP rivulet_query_kafka_consumer_lag Records in a Kafka source partition that the query has not read yet.\n"
         text += "# TYPE rivulet_query_kafka_consumer_lag gauge\n"
         for (id, status) in statuses {

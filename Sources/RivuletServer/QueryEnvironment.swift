@@ -17,8 +17,11 @@ struct QueryEnvironment: Sendable {
         ConnectorContext(workingDirectory: workingDirectory, dataDirectory: dataDirectory, badRecords: badRecords)
     }
 
-    func makeSink(_ relation: Relation, badRecords: BadRecordLog) throws -> any SinkWriter {
-        try registry.factory(for: relation.connector).makeSink(relation, context: context(badRecords))
+    /// The sink of `relation`; one that retries an unreachable server reports to `health`.
+    func makeSink(_ relation: Relation, badRecords: BadRecordLog, health: SinkHealth = SinkHealth()) throws -> any SinkWriter {
+        var context = context(badRecords)
+        context.sinkHealth = health
+        return try registry.factory(for: relation.connector).makeSink(relation, context: context)
     }
 
     /// A pipeline over `plan`. Following, embedded streams and materialized tables never end:

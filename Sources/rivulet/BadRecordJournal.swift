@@ -1,9 +1,11 @@
 import Foundation
+import RivuletEngine
 import RivuletRuntime
 import Synchronization
 
-/// `bad-records.jsonl` in the data directory: one JSON object per record that could not be read
-/// (query, checkpoint, source, position, raw text, reason).
+/// `bad-records.jsonl` in the data directory (an `ErrorLogFile`, which `SELECT * FROM
+/// rivulet_errors` reads): one JSON object per record that could not be read (query,
+/// checkpoint, source, position, raw text, reason, time), at most `maxEntries` of them.
 ///
 /// A checkpointed query appends its records as each checkpoint becomes durable, tagged with the
 /// checkpoint; when a restarted query resumes from checkpoint n, the lines it tagged with later
@@ -13,46 +15,33 @@ import Synchronization
 final class BadRecordJournal: Sendable {
     let url: URL
     private let log: BadRecordLog
-    /// Records of the log already written.
-    private let written = Mutex(0)
+    /// Records of the log already written, and the file.
+    private let state: Mutex<(written: Int, file: ErrorLogFile)>
 
-    init(dataDirectory: String, log: BadRecordLog) {
-        url = URL(fileURLWithPath: dataDirectory).appendingPathComponent("bad-records.jsonl")
+    init(dataDirectory: String, log: BadRecordLog, maxEntries: Int) {
+        url = URL(fileURLWithPath: dataDirectory).appendingPathComponent(ErrorLogFile.fileName)
         self.log = log
+        state = Mutex((0, ErrorLogFile(url: url, maxEntries: maxEntries)))
     }
+
+    /// Lines dropped from the file to keep it within its bound.
+    var trimmed: Int { state.withLock { $0.file.trimmed } }
 
     /// Appends the records counted since the last call.
     func appendNew(query: String?, checkpoint: Int64? = nil) throws {
-        let entries = written.withLock { written -> [BadRecordLog.Entry] in
+        try state.withLock { state in
             let total = log.count
-            guard total > written else { return [] }
-            let new = log.entries.suffix(total - written)
-            written = total
-            return Array(new)
+            guard total > state.written else { return }
+            let new = Array(log.entries.suffix(total - state.written))
+            state.written = total
+            try state.file.append(new, query: query, checkpoint: checkpoint)
         }
-        guard !entries.isEmpty else { return }
-        var data = Data()
-        for entry in entries {
-            var object: [String: Any] = ["source": entry.source, "position": entry.position, "reason": entry.reason, "raw": entry.rawText]
-            if let query { object["query"] = query }
-            if let checkpoint { object["checkpoint"] = checkpoint }
-            data.append(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
-            data.append(UInt8(ascii: "\n"))
-        }
-        let manager = FileManager.default
-        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !manager.fileExists(atPath: url.path) { manager.createFile(atPath: url.path, contents: nil) }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: data)
     }
 
     /// Drops the lines `query` tagged with a checkpoint after `checkpoint` (all of its tagged
     /// lines when nil).
     func forget(query: String, after checkpoint: Int64?) throws {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return }
-        let lines = text.split(separator: "\n")
+        let lines = ErrorLogFile.readLines(url)
         let kept = lines.filter { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   object["query"] as? String == query, let tagged = (object["checkpoint"] as? NSNumber)?.int64Value
@@ -60,6 +49,6 @@ final class BadRecordJournal: Sendable {
             return checkpoint.map { tagged <= $0 } ?? false
         }
         guard kept.count != lines.count else { return }
-        try (kept.map { $0 + "\n" }.joined()).write(to: url, atomically: true, encoding: .utf8)
+        try state.withLock { try $0.file.rewrite(kept) }
     }
 }

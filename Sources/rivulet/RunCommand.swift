@@ -67,7 +67,8 @@ struct RunCommand: ParsableCommand {
             note("\(file): OK (\(queries.count) quer\(queries.count == 1 ? "y" : "ies") planned)")
             return
         }
-        let journal = BadRecordJournal(dataDirectory: dataDirectory, log: engine.badRecords)
+        let journal = BadRecordJournal(
+            dataDirectory: dataDirectory, log: engine.badRecords, maxEntries: ErrorLogFile.maxEntries(in: engine.settings))
         defer { keepBadRecords(engine, journal: journal) }
         var interval = Durability.defaultIntervalMillis
         if let checkpointInterval {
@@ -100,6 +101,12 @@ struct RunCommand: ParsableCommand {
                     if let reason = checkpoints.skippedBecause {
                         note("\(report.id): ran without checkpoints: \(reason); after a crash it starts from the beginning")
                     }
+                    if checkpoints.taken > 0 {
+                        let last = String(format: "%.1f", checkpoints.lastSeconds * 1000)
+                        let longest = String(format: "%.1f", checkpoints.longestSeconds * 1000)
+                        note("\(report.id): \(checkpoints.taken) checkpoint\(checkpoints.taken == 1 ? "" : "s"), the last "
+                            + "\(Self.bytesText(checkpoints.lastBytes)) of state in \(last) ms (longest \(longest) ms)")
+                    }
                 }
                 note(summary(report))
             } catch {
@@ -118,11 +125,20 @@ struct RunCommand: ParsableCommand {
         if engine.badRecords.trimmedCount > 0 {
             text += " (the oldest \(engine.badRecords.count - entries.count) only counted)"
         }
+        if journal.trimmed > 0 {
+            text += "; \(journal.trimmed) older line\(journal.trimmed == 1 ? "" : "s") trimmed from it to keep at most "
+                + "\(ErrorLogFile.maxEntries(in: engine.settings)) (SET '\(ErrorLogFile.maxEntriesSetting)')"
+        }
         for entry in entries.prefix(5) {
             text += "\n    \(entry.source) \(entry.position): \(entry.reason)"
         }
         if entries.count > 5 { text += "\n    ..." }
         note(text)
+    }
+
+    private static func bytesText(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+            : bytes >= 1 << 10 ? String(format: "%.1f KiB", Double(bytes) / 1024) : "\(bytes) bytes"
     }
 
     /// Progress lines only on a terminal, never in logs or pipes.

@@ -21,7 +21,7 @@ struct ServeTests {
                 try Self.sqlite(database, "SELECT user_id, page FROM pages ORDER BY user_id") == "1|SEARCH\n2|CART\n3|CHECKOUT\n"
             })
             let queries = try await server.sql("SHOW QUERIES")
-            #expect(queries.hasPrefix("q1|RUNNING|4|4|0|0||INSERT INTO pages SELECT"), "\(queries)")
+            #expect(queries.hasPrefix("q1|RUNNING|4|4|0|0|0||INSERT INTO pages SELECT"), "\(queries)")
         }
     }
 
@@ -178,7 +178,7 @@ struct ServeTests {
             #expect(try await server.sql("INSERT INTO clean SELECT id, name FROM raw") == "q1\n")
             #expect(try await Self.eventually { try await server.sql("SHOW QUERIES").hasPrefix("q1|FINISHED|") })
             let queries = try await server.sql("SHOW QUERIES")
-            #expect(queries.hasPrefix("q1|FINISHED|2|2|0|1||"), "\(queries)")
+            #expect(queries.hasPrefix("q1|FINISHED|2|2|0|1|0||"), "\(queries)")
             #expect(try await server.sql("SELECT id, name FROM clean") == "1|a\n3|c\n")
             let kept = directory.appendingPathComponent("queries/server-q1/bad-records.jsonl")
             let text = try String(contentsOf: kept, encoding: .utf8)

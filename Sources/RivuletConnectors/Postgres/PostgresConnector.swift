@@ -18,6 +18,6 @@ public struct PostgresConnector: ConnectorFactory {
     }
 
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
-        try PostgresSinkWriter(relation: relation, options: try PostgresOptions(relation))
+        try PostgresSinkWriter(relation: relation, options: try PostgresOptions(relation), health: context.sinkHealth)
     }
 }

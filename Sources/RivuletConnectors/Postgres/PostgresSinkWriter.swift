@@ -33,13 +33,18 @@ public final class PostgresSinkWriter: TransactionalSink {
     private var appended: [[Value]] = []
     private var checkpointing = false
     private let log: (String) -> Void
+    private let health: SinkHealth
 
     public static let bookkeepingTable = "_rivulet_checkpoints"
     /// Rows per multi-row statement (Postgres allows at most 65535 parameters per statement).
     private var rowsPerStatement: Int { max(1, min(1000, 65_000 / max(1, names.count))) }
 
-    init(relation: Relation, options: PostgresOptions, log: @escaping (String) -> Void = PostgresSinkWriter.standardErrorLog) throws {
+    init(
+        relation: Relation, options: PostgresOptions, health: SinkHealth = SinkHealth(),
+        log: @escaping (String) -> Void = PostgresSinkWriter.standardErrorLog
+    ) throws {
         self.options = options
+        self.health = health
         self.relation = relation
         names = relation.schema.names
         types = relation.schema.types
@@ -178,7 +183,10 @@ public final class PostgresSinkWriter: TransactionalSink {
         while true {
             do {
                 let value = try body()
-                if attempts > 0 { log("sink '\(relation.name)': Postgres at \(options.location) is back; \(doing) succeeded") }
+                if attempts > 0 {
+                    health.recovered()
+                    log("sink '\(relation.name)': Postgres at \(options.location) is back; \(doing) succeeded")
+                }
                 return value
             } catch let failure as PostgresConnection.Failure where failure.isConnectionLoss {
                 connection = nil
@@ -189,6 +197,7 @@ public final class PostgresSinkWriter: TransactionalSink {
                     error.hint = "raise 'sink.retry-timeout' to wait longer for the server"
                     throw error
                 }
+                health.retrying(failure.message)
                 if attempts == 1 || attempts % 10 == 0 {
                     log("sink '\(relation.name)': \(failure.message); retrying (\(doing)) with backoff")
                 }

@@ -7,8 +7,14 @@ public final class CatalogStore: Catalog {
     private var relations: [String: Relation] = [:]
     private var views: [String: (name: String, query: Query)] = [:]
     private var order: [String] = []
+    /// Relations the process provides (the error log): found by name, never listed or dropped.
+    private var systemRelations: [String: Relation] = [:]
 
     public init() {}
+
+    public func addSystem(_ relation: Relation) {
+        systemRelations[relation.name.lowercased()] = relation
+    }
 
     public func view(named name: String) -> Query? {
         views[name.lowercased()]?.query
@@ -28,7 +34,7 @@ public final class CatalogStore: Catalog {
     }
 
     public func relation(named name: String) -> Relation? {
-        relations[name.lowercased()]
+        relations[name.lowercased()] ?? systemRelations[name.lowercased()]
     }
 
     public var relationNames: [String] { order.compactMap { relations[$0]?.name } }

@@ -30,6 +30,12 @@ public final class CheckpointCoordinator {
     public private(set) var resumedFrom: Int64?
     /// Checkpoints taken by this run.
     public private(set) var checkpointsTaken = 0
+    /// How long the last checkpoint took (state written, file durable, sink committed), and
+    /// the longest one of this run.
+    public private(set) var lastDuration: Duration = .zero
+    public private(set) var longestDuration: Duration = .zero
+    /// The size of the last checkpoint's state, in bytes.
+    public private(set) var lastBytes = 0
     /// Called with a checkpoint's id once its file is durable, just before the sink commits it
     /// (logs kept beside the sink, such as bad records, tag what they wrote with it).
     public var onCheckpointWritten: ((Int64) throws -> Void)?
@@ -95,6 +101,7 @@ public final class CheckpointCoordinator {
     /// Writes a checkpoint of the pipeline, then commits the sink with it.
     public func checkpoint() throws {
         guard let pipeline else { throw SQLError.internal("checkpoint before resume") }
+        let started = ContinuousClock.now
         var writer = StateWriter()
         try pipeline.snapshot(into: &writer)
         let id = nextId
@@ -112,6 +119,9 @@ public final class CheckpointCoordinator {
         pipeline.checkpointCompleted(id)
         committed = id
         checkpointsTaken += 1
+        lastDuration = ContinuousClock.now - started
+        longestDuration = max(longestDuration, lastDuration)
+        lastBytes = writer.bytes.count
         // Keep this checkpoint and the one before it.
         let ids = store.checkpointIds().filter { $0 <= id }
         store.remove(except: Set(ids.suffix(2)))

@@ -32,11 +32,14 @@ public struct ConnectorContext: Sendable {
     /// The query's data directory (checkpoints, embedded streams).
     public var dataDirectory: String
     public var badRecords: BadRecordLog
+    /// Where a sink that retries reports whether it can write (see `SinkHealth`).
+    public var sinkHealth: SinkHealth
 
-    public init(workingDirectory: String, dataDirectory: String, badRecords: BadRecordLog) {
+    public init(workingDirectory: String, dataDirectory: String, badRecords: BadRecordLog, sinkHealth: SinkHealth = SinkHealth()) {
         self.workingDirectory = workingDirectory
         self.dataDirectory = dataDirectory
         self.badRecords = badRecords
+        self.sinkHealth = sinkHealth
     }
 }
 

@@ -1,0 +1,81 @@
+public import Foundation
+public import RivuletRuntime
+
+/// A `bad-records.jsonl` file of the error log: one JSON object per record that could not be
+/// read — `query`, `source`, `position`, `raw`, `reason`, `time` (epoch milliseconds) and, for
+/// records a checkpoint committed, `checkpoint` — holding at most `maxEntries` lines: when
+/// appending goes past it, the oldest lines are dropped and counted as trimmed.
+///
+/// `rivulet run` keeps one such file in the data directory, the server one per query in the
+/// query's folder; `ErrorLogConnector` reads them all as the `rivulet_errors` table.
+public struct ErrorLogFile {
+    public static let fileName = "bad-records.jsonl"
+    /// The SET key of the bound, and its default.
+    public static let maxEntriesSetting = "errors.max-entries"
+    public static let defaultMaxEntries = 10_000
+
+    public let url: URL
+    public var maxEntries: Int
+    /// Lines dropped to keep the bound, by this instance.
+    public private(set) var trimmed = 0
+    /// Lines in the file, counted when first needed.
+    private var lines: Int?
+
+    public init(url: URL, maxEntries: Int = ErrorLogFile.defaultMaxEntries) {
+        self.url = url
+        self.maxEntries = max(1, maxEntries)
+    }
+
+    /// The bound set with `SET 'errors.max-entries'`, or the default.
+    public static func maxEntries(in settings: [String: String]) -> Int {
+        settings[maxEntriesSetting].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { max(1, $0) } ?? defaultMaxEntries
+    }
+
+    /// One line of the file.
+    public static func line(_ entry: BadRecordLog.Entry, query: String?, checkpoint: Int64? = nil) throws -> Data {
+        var object: [String: Any] = [
+            "source": entry.source, "position": entry.position, "reason": entry.reason, "raw": entry.rawText, "time": entry.time,
+        ]
+        if let query { object["query"] = query }
+        if let checkpoint { object["checkpoint"] = checkpoint }
+        var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        data.append(UInt8(ascii: "\n"))
+        return data
+    }
+
+    /// Appends records, then trims the oldest lines beyond the bound.
+    public mutating func append(_ entries: [BadRecordLog.Entry], query: String?, checkpoint: Int64? = nil) throws {
+        guard !entries.isEmpty else { return }
+        var data = Data()
+        for entry in entries { data.append(try Self.line(entry, query: query, checkpoint: checkpoint)) }
+        let manager = FileManager.default
+        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if lines == nil { lines = Self.readLines(url).count }
+        if !manager.fileExists(atPath: url.path) { manager.createFile(atPath: url.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: data)
+        lines! += entries.count
+        if lines! > maxEntries { try trim() }
+    }
+
+    /// Rewrites the file with only its newest `maxEntries` lines.
+    private mutating func trim() throws {
+        let all = Self.readLines(url)
+        let dropped = max(0, all.count - maxEntries)
+        try rewrite(Array(all.suffix(maxEntries)))
+        trimmed += dropped
+    }
+
+    /// Replaces the file's lines (atomically).
+    public mutating func rewrite(_ kept: [Substring]) throws {
+        try (kept.map { $0 + "\n" }.joined()).write(to: url, atomically: true, encoding: .utf8)
+        lines = kept.count
+    }
+
+    public static func readLines(_ url: URL) -> [Substring] {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n")
+    }
+}
