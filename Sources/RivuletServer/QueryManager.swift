@@ -141,7 +141,7 @@ public actor QueryManager {
         let sink = prepared.sink!
         let query = PersistentQuery(
             id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames,
-            explain: PlanOptimizer.optimize(plan).explainLines())
+            explain: PlanOptimizer.optimize(plan).explainLines(), errorLogMaxEntries: ErrorLogFile.maxEntries(in: settings))
         queries.append(query)
         let environment = environment
         let checkpoints = checkpointPolicy(plan: plan, sink: sink, id: id, settings: settings)
@@ -242,14 +242,16 @@ public actor QueryManager {
     private func queryTable() -> ResultSet {
         let schema = Schema([
             Field("id", .varchar), Field("state", .varchar), Field("rows_in", .bigint), Field("rows_out", .bigint),
-            Field("late_rows", .bigint), Field("bad_records", .bigint), Field("error", .varchar), Field("sql", .varchar),
+            Field("late_rows", .bigint), Field("bad_records", .bigint), Field("errors_trimmed", .bigint),
+            Field("error", .varchar), Field("sql", .varchar),
         ])
         let rows = queries.map { query -> [Value] in
             let status = query.status
             return [
-                .string(query.id), .string(status.state.rawValue), .int(Int64(status.metrics.rowsRead)),
+                .string(query.id), .string(query.stateText), .int(Int64(status.metrics.rowsRead)),
                 .int(Int64(status.metrics.rowsWritten)), .int(Int64(status.metrics.lateRows)),
-                .int(Int64(status.metrics.badRecords)), status.error.map(Value.string) ?? .null, .string(query.sql),
+                .int(Int64(status.metrics.badRecords)), .int(Int64(query.errorLogTrimmed)),
+                status.error.map(Value.string) ?? .null, .string(query.sql),
             ]
         }
         return ResultSet(schema: schema, rows: rows)
