@@ -127,8 +127,9 @@ public final class Shell {
     }
 
     private func runStandardInput() -> Bool {
-        let lines = AnySequence { AnyIterator { Swift.readLine(strippingNewline: true) } }
-        return runScript(lines, source: Source(text: nil, fileName: nil))
+        let succeeded = runScript(InputLines(), source: Source(text: nil, fileName: nil))
+        // Ctrl-C while waiting for input ends the read like an end of input; it is not a success.
+        return succeeded && !Interrupts.take()
     }
 
     /// Runs the statements of a script in order; stops at the first that fails.
