@@ -62,7 +62,8 @@ import Testing
             let expected = "ann|2|4\nbob|1|2\ncy|1|4\n"
             var last = ""
             let arrived = try await ServeProcess.eventually(20) {
-                last = try await server.sql("SELECT user, clicks, total FROM totals ORDER BY user")
+                let rows = try await server.sql("SELECT user, clicks, total FROM totals").split(separator: "\n")
+                last = rows.sorted().map { $0 + "\n" }.joined()
                 return last == expected
             }
             #expect(arrived, "totals: \(last)")
