@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import RivuletCore
 
 /// Serves one connection: feeds each client message to the `ConnectionStateMachine` and
@@ -15,6 +16,10 @@ final class ConnectionHandler {
     private let registry: ConnectionRegistry
     private let canceller: QueryCanceller
     private let processID: Int32
+    private let channel: any Channel
+    /// The server certificate's `tls-server-end-point` data, offered to SCRAM when the client
+    /// connected over TLS.
+    private let channelBinding: [UInt8]?
     private(set) var session: (any SQLSession)?
     private var encoder = BackendMessageEncoder()
     /// Results of portals that stopped at an Execute row limit.
@@ -28,8 +33,11 @@ final class ConnectionHandler {
 
     private init(
         configuration: ConnectionStateMachine.Configuration, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
-        provider: any SQLSessionProvider, registry: ConnectionRegistry, canceller: QueryCanceller, processID: Int32
+        provider: any SQLSessionProvider, registry: ConnectionRegistry, canceller: QueryCanceller, processID: Int32,
+        channel: any Channel, channelBinding: [UInt8]?
     ) {
+        self.channel = channel
+        self.channelBinding = channelBinding
         self.machine = ConnectionStateMachine(configuration: configuration)
         self.outbound = outbound
         self.provider = provider
@@ -41,7 +49,7 @@ final class ConnectionHandler {
     /// Serves `channel` until the client leaves or breaks the protocol, then closes it.
     static func serve(
         _ channel: NIOAsyncChannel<FrontendMessage, ByteBuffer>, configuration: ConnectionStateMachine.Configuration,
-        provider: any SQLSessionProvider, registry: ConnectionRegistry
+        provider: any SQLSessionProvider, registry: ConnectionRegistry, channelBinding: [UInt8]? = nil
     ) async {
         let canceller = QueryCanceller()
         guard let processID = registry.register(channel: channel.channel, canceller: canceller) else {
@@ -53,7 +61,7 @@ final class ConnectionHandler {
         let session = try? await channel.executeThenClose { inbound, outbound in
             let handler = ConnectionHandler(
                 configuration: configuration, outbound: outbound, provider: provider, registry: registry,
-                canceller: canceller, processID: processID)
+                canceller: canceller, processID: processID, channel: channel.channel, channelBinding: channelBinding)
             await handler.run(inbound)
             return handler.session
         }
@@ -64,6 +72,9 @@ final class ConnectionHandler {
     private func run(_ inbound: NIOAsyncChannelInboundStream<FrontendMessage>) async {
         do {
             for try await message in inbound {
+                if case .startup = message, let channelBinding, await isEncrypted() {
+                    machine.tlsEstablished(channelBinding: channelBinding)
+                }
                 await perform(machine.received(message))
                 if isClosed { return }
                 switch message {
@@ -225,6 +236,11 @@ final class ConnectionHandler {
             try await flush()
             if limit > 0, sent >= limit { return (sent, false) }
         }
+    }
+
+    /// Whether the client asked for TLS, which put a TLS handler in front of the pipeline.
+    private func isEncrypted() async -> Bool {
+        (try? await channel.pipeline.handler(type: NIOSSLServerHandler.self).get()) != nil
     }
 
     private func requireSession() throws -> any SQLSession {

@@ -122,6 +122,9 @@ public struct ConnectionStateMachine: Sendable {
     public private(set) var transactionStatus: TransactionStatus = .idle
     public let configuration: Configuration
     private let randomBytes: @Sendable (Int) -> [UInt8]
+    /// The server certificate's `tls-server-end-point` data once the connection runs over TLS:
+    /// SCRAM then also offers SCRAM-SHA-256-PLUS.
+    private var channelBinding: [UInt8]?
 
     /// - Parameter randomBytes: the source of SCRAM salts and nonces (tests pass a fixed one).
     public init(
@@ -161,6 +164,11 @@ public struct ConnectionStateMachine: Sendable {
         return [.send(.encryptionRefused)]
     }
 
+    /// The connection was upgraded to TLS (before its StartupMessage).
+    public mutating func tlsEstablished(channelBinding: [UInt8]) {
+        self.channelBinding = channelBinding
+    }
+
     public mutating func startupReceived(_ startup: FrontendMessage.Startup) -> [Action] {
         guard case .awaitingStartup = state else { return protocolViolation("unexpected startup message") }
         guard let user = startup.user, !user.isEmpty else {
@@ -175,9 +183,9 @@ public struct ConnectionStateMachine: Sendable {
             state = .authenticating(session, PasswordExchange(step: .cleartext(expected: users[user])))
             return [.send(.authentication(.cleartextPassword))]
         case .scramSHA256(let users):
-            let scram = SCRAMAuthenticator(password: users[user], randomBytes: randomBytes)
+            let scram = SCRAMAuthenticator(password: users[user], channelBinding: channelBinding, randomBytes: randomBytes)
             state = .authenticating(session, PasswordExchange(step: .scramAwaitingClientFirst(scram)))
-            return [.send(.authentication(.sasl(mechanisms: [SCRAMAuthenticator.mechanism])))]
+            return [.send(.authentication(.sasl(mechanisms: scram.mechanisms)))]
         }
     }
 

@@ -13,7 +13,7 @@ public final class PGServer: Sendable {
     public let configuration: PGServerConfiguration
     private let sessionProvider: any SQLSessionProvider
     private let eventLoopGroup: any EventLoopGroup
-    private let tlsContext: NIOSSLContext?
+    private let tls: TLSCertificateFiles.Setup?
     private let connections = ConnectionRegistry()
     private let serverChannel = Mutex<ServerState>(.idle)
 
@@ -29,7 +29,7 @@ public final class PGServer: Sendable {
         eventLoopGroup: (any EventLoopGroup)? = nil
     ) throws(TLSSetupError) {
         self.configuration = configuration
-        self.tlsContext = try configuration.tls?.makeContext()
+        self.tls = try configuration.tls?.makeSetup()
         self.sessionProvider = sessionProvider
         self.eventLoopGroup = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
     }
@@ -38,7 +38,7 @@ public final class PGServer: Sendable {
     /// called or the calling task is cancelled. Throws when the address cannot be bound.
     public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
         let maximumMessageLength = configuration.maximumMessageLength
-        let tlsContext = tlsContext
+        let tlsContext = tls?.context
         let listener = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -73,7 +73,7 @@ public final class PGServer: Sendable {
                         group.addTask {
                             await ConnectionHandler.serve(
                                 connection, configuration: machineConfiguration, provider: self.sessionProvider,
-                                registry: self.connections)
+                                registry: self.connections, channelBinding: self.tls?.channelBinding)
                         }
                     }
                 }

@@ -85,4 +85,82 @@ struct SCRAMAuthenticatorTests {
             machine.passwordReceived(Array("c=biws,r=abcAQEBAQEBAQEBAQEBAQEBAQEB,p=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".utf8))
                 == [.error(.invalidPassword, "password authentication failed for user \"u\"", severity: .fatal), .closeConnection])
     }
+
+    /// The client's side of the final message, as libpq computes it.
+    static func clientFinal(password: String, salt: [UInt8], clientFirstBare: String, serverFirst: String, binding: [UInt8]) -> [UInt8] {
+        let nonce = String(serverFirst.split(separator: ",")[0].dropFirst(2))
+        let withoutProof = "c=\(Base64.encode(binding)),r=\(nonce)"
+        let salted = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: SCRAMAuthenticator.iterations)
+        let clientKey = SHA256.hmac(key: salted, message: Array("Client Key".utf8))
+        let signature = SHA256.hmac(key: SHA256.hash(clientKey), message: Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8))
+        let proof = zip(clientKey, signature).map { $0 ^ $1 }
+        return Array("\(withoutProof),p=\(Base64.encode(proof))".utf8)
+    }
+
+    static func initial(_ mechanism: String, _ clientFirst: String) -> [UInt8] {
+        Array(mechanism.utf8) + [0] + FrontendBytes.int32(Int32(clientFirst.utf8.count)) + Array(clientFirst.utf8)
+    }
+
+    @Test func plusBindsTheProofToTheServerCertificate() throws {
+        let endPoint: [UInt8] = [9, 8, 7, 6]
+        let salt: [UInt8] = [1, 2, 3, 4]
+        func exchange(binding: [UInt8]) throws(SCRAMAuthenticator.Failure) -> [UInt8] {
+            var scram = SCRAMAuthenticator(password: "pw", salt: salt, serverNonce: "srv", channelBinding: endPoint)
+            #expect(scram.mechanisms == ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"])
+            let header = "p=tls-server-end-point,,"
+            let serverFirst = String(decoding: try scram.clientFirst(Self.initial("SCRAM-SHA-256-PLUS", header + "n=,r=cli")), as: UTF8.self)
+            return try scram.clientFinal(
+                Self.clientFinal(password: "pw", salt: salt, clientFirstBare: "n=,r=cli", serverFirst: serverFirst, binding: binding))
+        }
+        let header = Array("p=tls-server-end-point,,".utf8)
+        #expect(String(decoding: try exchange(binding: header + endPoint), as: UTF8.self).hasPrefix("v="))
+        // The right password through a connection to another server (a man in the middle) fails.
+        #expect(throws: SCRAMAuthenticator.Failure.malformed("SCRAM channel binding check failed")) {
+            try exchange(binding: header + [1, 1, 1, 1])
+        }
+    }
+
+    @Test func bindingIsNegotiatedHonestly() throws {
+        // Offered only with TLS.
+        var plain = SCRAMAuthenticator(password: "pw", salt: [1], serverNonce: "srv")
+        #expect(plain.mechanisms == ["SCRAM-SHA-256"])
+        #expect(throws: SCRAMAuthenticator.Failure.malformed("client selected an invalid SASL authentication mechanism")) {
+            try plain.clientFirst(Self.initial("SCRAM-SHA-256-PLUS", "p=tls-server-end-point,,n=,r=cli"))
+        }
+        // "y": the client could bind but was told the server cannot, though it offered -PLUS.
+        var offered = SCRAMAuthenticator(password: "pw", salt: [1], serverNonce: "srv", channelBinding: [1])
+        #expect(throws: SCRAMAuthenticator.Failure.malformed("SCRAM channel binding negotiation error")) {
+            try offered.clientFirst(Self.initial("SCRAM-SHA-256", "y,,n=,r=cli"))
+        }
+        var unknownType = SCRAMAuthenticator(password: "pw", salt: [1], serverNonce: "srv", channelBinding: [1])
+        #expect(throws: SCRAMAuthenticator.Failure.malformed("unsupported SCRAM channel-binding type")) {
+            try unknownType.clientFirst(Self.initial("SCRAM-SHA-256-PLUS", "p=tls-unique,,n=,r=cli"))
+        }
+    }
+
+    @Test func theStateMachineOffersPlusOnceTheConnectionIsEncrypted() {
+        var machine = ConnectionStateMachine(configuration: .init(authentication: .scramSHA256(users: ["u": "pw"])))
+        machine.tlsEstablished(channelBinding: [1, 2])
+        #expect(
+            machine.startupReceived(.init(parameters: ["user": "u"]))
+                == [.send(.authentication(.sasl(mechanisms: ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"])))])
+    }
+
+    @Test func tlsServerEndPointHashesCertificatesSignedWithSHA256OrWeaker() {
+        // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE { OID }, signature BIT STRING }
+        func certificate(algorithm oid: [UInt8]) -> [UInt8] {
+            let tbs: [UInt8] = [0x30, 0x03, 0x02, 0x01, 0x05]
+            let algorithm: [UInt8] = [0x30, UInt8(oid.count + 2), 0x06, UInt8(oid.count)] + oid
+            let signature: [UInt8] = [0x03, 0x02, 0x00, 0xFF]
+            let body = tbs + algorithm + signature
+            return [0x30, UInt8(body.count)] + body
+        }
+        let ecdsaSHA256: [UInt8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02]
+        let ecdsaSHA384: [UInt8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x03]
+        let der = certificate(algorithm: ecdsaSHA256)
+        #expect(ChannelBinding.signatureAlgorithm(of: der) == ecdsaSHA256)
+        #expect(ChannelBinding.tlsServerEndPoint(certificate: der) == SHA256.hash(der))
+        #expect(ChannelBinding.tlsServerEndPoint(certificate: certificate(algorithm: ecdsaSHA384)) == nil)
+        #expect(ChannelBinding.tlsServerEndPoint(certificate: Array(der.prefix(7))) == nil)
+    }
 }

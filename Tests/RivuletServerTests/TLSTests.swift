@@ -65,6 +65,7 @@ struct TLSTests {
         }
     }
 
+    /// With TLS, SCRAM-SHA-256-PLUS binds the password proof to the server's certificate.
     @Test func passwordsAreCheckedWithSCRAMInsideTLS() async throws {
         let users = try ServeProcess.temporaryDirectory().appendingPathComponent("users.txt")
         defer { try? FileManager.default.removeItem(at: users.deletingLastPathComponent()) }
@@ -73,6 +74,10 @@ struct TLSTests {
             let good = try await server.psql(["-c", "SHOW STREAMS", "-c", "\\conninfo"], user: "ann", password: "s3cret", sslMode: "require")
             #expect(good.status == 0, "\(good.stderr)")
             #expect(good.stdout.contains("SSL connection (protocol: TLSv1.3"), "\(good.stdout)")
+            // libpq checks the server's channel binding against the certificate it received.
+            let bound = try await server.psql(
+                ["-d", "dbname=rivulet channel_binding=require", "-c", "SHOW STREAMS"], user: "ann", password: "s3cret", sslMode: "require")
+            #expect(bound.status == 0, "\(bound.stderr)")
             let bad = try await server.psql(["-c", "SHOW STREAMS"], user: "ann", password: "wrong", sslMode: "require")
             #expect(bad.status != 0)
             #expect(bad.stderr.contains("password authentication failed for user \"ann\""), "\(bad.stderr)")

@@ -1,10 +1,14 @@
-/// The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as Postgres runs it: no channel
-/// binding, the user name taken from the startup message (the client's `n=` is ignored).
+/// The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as Postgres runs it: the user name
+/// taken from the startup message (the client's `n=` is ignored), and over TLS also
+/// SCRAM-SHA-256-PLUS with `tls-server-end-point` channel binding (RFC 5929), which ties the
+/// proof to the server's certificate.
 ///
 /// Two steps: `clientFirst` answers the SASLInitialResponse with the server-first-message,
 /// `clientFinal` checks the proof and returns the server-final-message.
 struct SCRAMAuthenticator: Sendable {
     static let mechanism = "SCRAM-SHA-256"
+    static let plusMechanism = "SCRAM-SHA-256-PLUS"
+    static let channelBindingType = "tls-server-end-point"
     static let iterations = 4096
 
     enum Failure: Error, Equatable {
@@ -19,20 +23,29 @@ struct SCRAMAuthenticator: Sendable {
     private let serverNonce: String
     private var clientFirstBare = ""
     private var serverFirst = ""
-    private var gs2Header = ""
+    /// What the client must send as `c=`, base64-decoded: the gs2 header, then with
+    /// SCRAM-SHA-256-PLUS the channel-binding data.
+    private var expectedBinding: [UInt8] = []
     private var nonce = ""
+    /// The connection's `tls-server-end-point` data; nil when it has none to offer (no TLS).
+    private let channelBinding: [UInt8]?
+
+    /// The mechanisms to offer, best first.
+    var mechanisms: [String] { channelBinding == nil ? [Self.mechanism] : [Self.plusMechanism, Self.mechanism] }
 
     /// - Parameters:
     ///   - password: the user's password; nil for an unknown user, who then fails like a wrong password.
     ///   - randomBytes: the source of salt and nonce.
-    init(password: String?, randomBytes: (Int) -> [UInt8]) {
+    ///   - channelBinding: the connection's `tls-server-end-point` data, when it runs over TLS.
+    init(password: String?, channelBinding: [UInt8]? = nil, randomBytes: (Int) -> [UInt8]) {
         // An unknown user gets a random password, so the exchange looks the same.
         self.init(
             password: password ?? Base64.encode(randomBytes(32)), salt: randomBytes(16),
-            serverNonce: Base64.encode(randomBytes(18)))
+            serverNonce: Base64.encode(randomBytes(18)), channelBinding: channelBinding)
     }
 
-    init(password: String, salt: [UInt8], serverNonce: String) {
+    init(password: String, salt: [UInt8], serverNonce: String, channelBinding: [UInt8]? = nil) {
+        self.channelBinding = channelBinding
         self.salt = salt
         self.serverNonce = serverNonce
         saltedPassword = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: Self.iterations)
@@ -42,7 +55,7 @@ struct SCRAMAuthenticator: Sendable {
     mutating func clientFirst(_ body: [UInt8]) throws(Failure) -> [UInt8] {
         guard let nul = body.firstIndex(of: 0) else { throw .malformed("malformed SASLInitialResponse") }
         let mechanism = String(decoding: body[..<nul], as: UTF8.self)
-        guard mechanism == Self.mechanism else {
+        guard mechanism == Self.mechanism || (mechanism == Self.plusMechanism && channelBinding != nil) else {
             throw .malformed("client selected an invalid SASL authentication mechanism")
         }
         let rest = body[(nul + 1)...]
@@ -52,14 +65,26 @@ struct SCRAMAuthenticator: Sendable {
         guard Int(length) == data.count else { throw .malformed("malformed SASLInitialResponse") }
         let message = String(decoding: data, as: UTF8.self)
 
-        // gs2-header: "n,," (no channel binding) or "y,," (client could bind, thinks we cannot).
+        // gs2-header: "p=tls-server-end-point,," (binding, with -PLUS only), "n,," (no channel
+        // binding) or "y,," (client could bind, thinks we cannot).
         let parts = message.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "n" || parts[0] == "y", parts[1].isEmpty else {
-            throw .malformed(
-                parts.first?.hasPrefix("p") == true
-                    ? "channel binding is not supported" : "malformed SCRAM message")
+        guard parts.count == 3, parts[1].isEmpty else { throw .malformed("malformed SCRAM message") }
+        if mechanism == Self.plusMechanism {
+            guard parts[0] == "p=\(Self.channelBindingType)", let channelBinding else {
+                throw .malformed("unsupported SCRAM channel-binding type")
+            }
+            expectedBinding = Array("\(parts[0]),,".utf8) + channelBinding
+        } else {
+            guard parts[0] == "n" || parts[0] == "y" else {
+                throw .malformed("channel binding needs \(Self.plusMechanism)")
+            }
+            // A client that could bind but believes this server cannot: someone removed -PLUS
+            // from the offer on the way (RFC 5802, section 6).
+            if parts[0] == "y", channelBinding != nil {
+                throw .malformed("SCRAM channel binding negotiation error")
+            }
+            expectedBinding = Array("\(parts[0]),,".utf8)
         }
-        gs2Header = "\(parts[0]),,"
         clientFirstBare = String(parts[2])
         guard let clientNonce = Self.attribute("r", in: clientFirstBare), !clientNonce.isEmpty else {
             throw .malformed("malformed SCRAM message: missing nonce")
@@ -78,8 +103,8 @@ struct SCRAMAuthenticator: Sendable {
             throw .malformed("malformed SCRAM message: missing proof")
         }
         let withoutProof = parts.joined(separator: ",")
-        guard Self.attribute("c", in: withoutProof) == Base64.encode(Array(gs2Header.utf8)) else {
-            throw .malformed("unexpected SCRAM channel-binding attribute")
+        guard Self.attribute("c", in: withoutProof) == Base64.encode(expectedBinding) else {
+            throw .malformed("SCRAM channel binding check failed")
         }
         guard Self.attribute("r", in: withoutProof) == nonce else { throw .malformed("SCRAM nonce does not match") }
         guard let proof = Base64.decode(String(last.dropFirst(2))), proof.count == SHA256.digestLength

@@ -11,9 +11,16 @@ public struct TLSCertificateFiles: Hashable, Sendable {
         self.privateKeyPath = privateKeyPath
     }
 
+    /// What a server needs for TLS: the context made from the files, and the certificate's
+    /// channel-binding data for SCRAM-SHA-256-PLUS (nil when it offers none).
+    struct Setup: Sendable {
+        var context: NIOSSLContext
+        var channelBinding: [UInt8]?
+    }
+
     /// Loads both files into a server context (TLS 1.2 or later); a file that is missing or
     /// does not hold what it should throws `TLSSetupError` naming it.
-    func makeContext() throws(TLSSetupError) -> NIOSSLContext {
+    func makeSetup() throws(TLSSetupError) -> Setup {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
@@ -30,8 +37,9 @@ public struct TLSCertificateFiles: Hashable, Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
+        let channelBinding = (try? chain[0].toDERBytes()).flatMap { ChannelBinding.tlsServerEndPoint(certificate: $0) }
         do {
-            return try NIOSSLContext(configuration: configuration)
+            return Setup(context: try NIOSSLContext(configuration: configuration), channelBinding: channelBinding)
         } catch {
             throw TLSSetupError("the TLS certificate \(certificatePath) and key \(privateKeyPath) do not fit together: \(error)")
         }
