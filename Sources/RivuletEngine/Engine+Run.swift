@@ -46,7 +46,8 @@ extension Engine {
                     let reader = try factory.makeSource(scan.relation, columns: scan.columns, context: own)
                     return ReadAheadSource.wrapping(reader, batchRows: batchSize, staging: own.badRecords, log: context.badRecords)
                 },
-                sink: coordinator?.pipelineSink ?? sink, batchSize: configuration.batchSize, badRecordLog: badRecords)
+                sink: coordinator?.pipelineSink ?? sink, batchSize: configuration.batchSize, badRecordLog: badRecords,
+                state: try stateOptions())
             var active = coordinator
             if let coordinator {
                 coordinator.onCheckpointWritten = durability?.checkpointWritten
@@ -127,6 +128,20 @@ enum ResultOrdering {
         case (.boolean(let a), .boolean(let b)): return !a && b
         default: return x.description < y.description
         }
+    }
+}
+
+extension Engine {
+    /// `SET 'state.memory-budget' = '<keys>'`: at most that many keys of a group aggregate in
+    /// memory, the rest spilled to `<data-dir>/spill`.
+    func stateOptions() throws(SQLError) -> StateOptions {
+        let directory = configuration.dataDirectory + "/spill"
+        guard let text = settings[StateOptions.memoryBudgetSetting] else { return StateOptions(spillDirectory: directory) }
+        guard let keys = Int(text.trimmingCharacters(in: .whitespaces)), keys > 0 else {
+            throw SQLError(.invalidParameterValue, "invalid '\(StateOptions.memoryBudgetSetting)' '\(text)'",
+                           hint: "give the number of keys a group aggregate may hold in memory, e.g. '100000'")
+        }
+        return StateOptions(memoryBudget: keys, spillDirectory: directory)
     }
 }
 

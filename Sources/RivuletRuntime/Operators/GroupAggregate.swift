@@ -11,6 +11,10 @@ public import RivuletPlanner
 /// new one) when a row changes it, nothing when its result stays the same (as Flink), `-D` when
 /// its row count drops to zero. A batch is processed in runs of rows with distinct keys, within
 /// which folding the updates per key is exactly per-row emission.
+///
+/// With a memory budget (`StateOptions.memoryBudget`, in keys), the keys least recently
+/// touched are moved to a `SpillFile` whenever more than that many are held after a run, and
+/// brought back when a row touches them again; the output is the same as without a budget.
 public final class GroupAggregate: StreamOperator {
     private let plan: StreamPlan.GroupAggregate
     private let keys: GroupKeyTable
@@ -29,9 +33,17 @@ public final class GroupAggregate: StreamOperator {
     private var touched: [Int32] = []
     private var beforeRow: [Int] = []
 
-    public init(_ plan: StreamPlan.GroupAggregate) throws(SQLError) {
+    private let options: StateOptions
+    /// Keys moved out of memory; created when first needed.
+    private var spill: SpillFile?
+    /// The run that last touched each key id, for choosing the least recently used to spill.
+    private var lastUse: [Int64] = []
+    private var runs: Int64 = 0
+
+    public init(_ plan: StreamPlan.GroupAggregate, options: StateOptions = StateOptions()) throws(SQLError) {
         let input = plan.input.schema
         self.plan = plan
+        self.options = options
         keys = GroupKeyTable(keyColumns: plan.keys, keyTypes: plan.keys.map { input[$0].type })
         slots = try AggregateSlots(plan.aggregates, input: input, retractable: !plan.input.appendOnly)
         output = ChangelogBuilder(types: plan.schema.types, isChangelog: true)
@@ -39,7 +51,12 @@ public final class GroupAggregate: StreamOperator {
         scratch = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
     }
 
-    public var stateSize: Int { keys.keyColumns.isEmpty ? (rowCounts.first ?? 0 > 0 ? 1 : 0) : keys.liveCount }
+    public var stateSize: Int {
+        keys.keyColumns.isEmpty ? (rowCounts.first ?? 0 > 0 ? 1 : 0) : keys.liveCount + (spill?.count ?? 0)
+    }
+
+    /// Keys whose state is in memory (the others are spilled to disk).
+    public var residentKeys: Int { keys.keyColumns.isEmpty ? stateSize : keys.liveCount }
 
     public func process(_ batch: RowBatch, port: Int, into collector: inout Collector) throws {
         guard batch.count > 0 else { return }
@@ -75,6 +92,7 @@ public final class GroupAggregate: StreamOperator {
             rowCounts.append(contentsOf: repeatElement(0, count: capacity - rowCounts.count))
             touchedMark.append(contentsOf: repeatElement(false, count: capacity - touchedMark.count))
         }
+        try faultIn()
 
         // The rows of the keys this batch touches, as they were before it.
         touched.removeAll(keepingCapacity: true)
@@ -131,7 +149,46 @@ public final class GroupAggregate: StreamOperator {
         }
         before = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
         keys.sweep()
+        try spillColdKeys()
         output.flush(into: &collector)
+    }
+
+    /// Brings back the spilled state of the keys of this run, and marks them used.
+    private func faultIn() throws {
+        runs += 1
+        if lastUse.count < rowCounts.count { lastUse.append(contentsOf: repeatElement(0, count: rowCounts.count - lastUse.count)) }
+        if let spill, spill.count > 0 {
+            for key in keyIds where rowCounts[Int(key)] == 0 {
+                guard let bytes = try spill.take(keys.spillKey(key)) else { continue }
+                var reader = StateReader(bytes)
+                rowCounts[Int(key)] = try reader.readInt64()
+                try slots.load(key, from: &reader)
+                keys.retain(key)
+            }
+        }
+        for key in keyIds { lastUse[Int(key)] = runs }
+    }
+
+    /// Moves the least recently used keys to disk while more than the budget are in memory.
+    private func spillColdKeys() throws {
+        guard let budget = options.memoryBudget, !keys.keyColumns.isEmpty, keys.liveCount > budget else { return }
+        if spill == nil { spill = try SpillFile(directory: options.spillDirectory) }
+        if lastUse.count < rowCounts.count { lastUse.append(contentsOf: repeatElement(0, count: rowCounts.count - lastUse.count)) }
+        var live = rowCounts.indices.filter { rowCounts[$0] > 0 }
+        // Down to 90% of the budget, so that a stream of new keys does not spill after every run.
+        let target = budget - budget / 10
+        live.sort { lastUse[$0] < lastUse[$1] }
+        for index in live.prefix(live.count - target) {
+            let key = Int32(index)
+            var writer = StateWriter()
+            writer.write(rowCounts[index])
+            slots.save(key, into: &writer)
+            try spill!.put(keys.spillKey(key), writer.bytes)
+            rowCounts[index] = 0
+            slots.clear(key)
+            keys.release(key)
+        }
+        keys.sweep()
     }
 
     /// The live groups: their keys, input row counts and accumulators.
@@ -141,6 +198,13 @@ public final class GroupAggregate: StreamOperator {
         for key in live {
             writer.write(rowCounts[Int(key)])
             slots.save(key, into: &writer)
+        }
+        // Spilled keys as they lie on disk: their key bytes, then their input row count and accumulators.
+        let spilled = try spill?.entries() ?? []
+        writer.write(spilled.count)
+        for entry in spilled {
+            writer.write(bytes: entry.key)
+            writer.write(bytes: entry.value)
         }
     }
 
@@ -160,6 +224,13 @@ public final class GroupAggregate: StreamOperator {
             keys.retain(key)
         }
         keys.sweep()
+        let spilled = try reader.readCount()
+        if spilled > 0 {
+            let file = try SpillFile(directory: options.spillDirectory)
+            for _ in 0..<spilled { try file.put(try reader.readBytes(), try reader.readBytes()) }
+            spill = file
+        }
+        try spillColdKeys()
     }
 
     public func describe() -> String {

@@ -44,6 +44,7 @@ final class MultiInputDriver {
     }
 
     private let sink: any SinkWriter
+    private let state: StateOptions
     private let batchSize: Int
     private let badRecordLog: BadRecordLog?
     private var nodes: [Node] = []
@@ -54,8 +55,9 @@ final class MultiInputDriver {
 
     init(
         plan: StreamPlan, openSource: (StreamPlan.Scan) throws -> any SourceReader, sink: any SinkWriter,
-        batchSize: Int, badRecordLog: BadRecordLog?
+        batchSize: Int, badRecordLog: BadRecordLog?, state: StateOptions = StateOptions()
     ) throws {
+        self.state = state
         self.sink = sink
         self.batchSize = max(1, batchSize)
         self.badRecordLog = badRecordLog
@@ -89,7 +91,7 @@ final class MultiInputDriver {
             return .scan(line)
         }
         let index = nodes.count
-        nodes.append(Node(op: try OperatorFactory.make(plan), parent: parent, parentPort: port, children: []))
+        nodes.append(Node(op: try OperatorFactory.make(plan, state: state), parent: parent, parentPort: port, children: []))
         for (inputPort, input) in plan.inputs.enumerated() {
             nodes[index].children.append(try build(input, parent: index, port: inputPort, openSource: openSource))
         }

@@ -3,7 +3,7 @@ import RivuletPlanner
 
 /// Instantiates the operator that computes one plan node (its inputs are built separately).
 enum OperatorFactory {
-    static func make(_ plan: StreamPlan) throws -> any StreamOperator {
+    static func make(_ plan: StreamPlan, state: StateOptions = StateOptions()) throws -> any StreamOperator {
         switch plan {
         case .scan:
             throw SQLError.internal("a scan is a source, not an operator")
@@ -20,7 +20,7 @@ enum OperatorFactory {
             case .session: return try SessionWindowAggregate(node)
             }
         case .groupAggregate(let node):
-            return try GroupAggregate(node)
+            return try GroupAggregate(node, options: state)
         case .join(let node):
             switch node.strategy {
             case .regular: return try RegularJoin(node)

@@ -33,21 +33,23 @@ public final class QueryPipeline {
     ///     the server, an in-memory reader in tests).
     ///   - badRecordLog: the log the source reports unreadable records to; rows without an event
     ///     time are logged there too. Its count is reported as `badRecords`.
+    ///   - state: how operators hold their state (a memory budget, spilling the rest to disk).
     public init(
         plan: StreamPlan, openSource: (StreamPlan.Scan) throws -> any SourceReader, sink: any SinkWriter,
-        batchSize: Int = 8192, badRecordLog: BadRecordLog? = nil
+        batchSize: Int = 8192, badRecordLog: BadRecordLog? = nil, state: StateOptions = StateOptions()
     ) throws {
         self.sink = sink
         self.batchSize = max(1, batchSize)
         self.badRecordLog = badRecordLog
         if plan.scanCount > 1 {
-            multiInput = try MultiInputDriver(plan: plan, openSource: openSource, sink: sink, batchSize: batchSize, badRecordLog: badRecordLog)
+            multiInput = try MultiInputDriver(
+                plan: plan, openSource: openSource, sink: sink, batchSize: batchSize, badRecordLog: badRecordLog, state: state)
             source = NoSource()
             return
         }
         var opened: (any SourceReader)?
         try Self.build(plan, depth: 0, into: &stages, source: &opened, assigner: &assigner, scanLine: &scanLine,
-                       openSource: openSource, badRecordLog: badRecordLog)
+                       openSource: openSource, badRecordLog: badRecordLog, state: state)
         guard let opened else { throw SQLError.internal("plan has no source") }
         source = opened
     }
@@ -213,11 +215,11 @@ public final class QueryPipeline {
     private static func build(
         _ plan: StreamPlan, depth: Int, into stages: inout [Stage], source: inout (any SourceReader)?,
         assigner: inout WatermarkAssigner?, scanLine: inout (text: String, depth: Int),
-        openSource: (StreamPlan.Scan) throws -> any SourceReader, badRecordLog: BadRecordLog?
+        openSource: (StreamPlan.Scan) throws -> any SourceReader, badRecordLog: BadRecordLog?, state: StateOptions
     ) throws {
         func recurse(_ input: StreamPlan, _ inputDepth: Int) throws {
             try build(input, depth: inputDepth, into: &stages, source: &source, assigner: &assigner, scanLine: &scanLine,
-                      openSource: openSource, badRecordLog: badRecordLog)
+                      openSource: openSource, badRecordLog: badRecordLog, state: state)
         }
         let op: any StreamOperator
         switch plan {
@@ -252,7 +254,7 @@ public final class QueryPipeline {
             }
         case .groupAggregate(let node):
             try recurse(node.input, depth + 1)
-            op = try GroupAggregate(node)
+            op = try GroupAggregate(node, options: state)
         case .topN(let node):
             try recurse(node.input, depth + 1)
             op = try OperatorFactory.make(plan)

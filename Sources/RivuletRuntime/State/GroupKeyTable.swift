@@ -143,6 +143,23 @@ final class GroupKeyTable {
         columns[first] = column
     }
 
+    /// Key `id` as bytes that identify it among all keys of the table (for spilled state).
+    func spillKey(_ id: Int32) -> [UInt8] {
+        switch mode {
+        case .none: return []
+        case .integer:
+            if nullKeys[Int(id)] { return [0] }
+            var bytes: [UInt8] = [1]
+            var word = UInt64(bitPattern: integerKeys[Int(id)])
+            for _ in 0..<8 {
+                bytes.append(UInt8(truncatingIfNeeded: word))
+                word >>= 8
+            }
+            return bytes
+        case .general: return encodedKeys[Int(id)]
+        }
+    }
+
     /// Output order of keys: NULL first, then ascending, column by column.
     func precedes(_ a: Int32, _ b: Int32) -> Bool {
         switch mode {
