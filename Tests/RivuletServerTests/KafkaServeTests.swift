@@ -3,7 +3,7 @@ import Testing
 
 /// Kafka end to end, as a user runs it: `rivulet dev kafka` as the broker, `rivulet serve` with
 /// a persistent query from a topic into a materialized table, events produced with `kcat`,
-/// results and consumer lag read with psql.
+/// results and consumer lag read with psql (and lag from /metrics).
 @Suite struct KafkaServeTests {
     static let kcat = ["/usr/bin/kcat", "/usr/bin/kafkacat"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
@@ -42,7 +42,7 @@ import Testing
         #expect(process.terminationStatus == 0, "kcat failed")
     }
 
-    @Test("A persistent query reads a topic fed by kcat into a table psql reads; DESCRIBE EXTENDED shows the lag")
+    @Test("A persistent query reads a topic fed by kcat into a table psql reads; DESCRIBE EXTENDED and /metrics show the lag")
     func topicToMaterializedTable() async throws {
         let (broker, address) = try Self.startBroker(topics: ["clicks:3"])
         defer {
@@ -75,6 +75,12 @@ import Testing
             }
             #expect(caughtUp, "\(described)")
             #expect(described.contains("bad records 1"), "\(described)")
+            let metrics = try RawSocket.httpGet(port: server.httpPort, path: "/metrics").body
+            for partition in 0..<3 {
+                #expect(metrics.contains(
+                    "rivulet_query_kafka_consumer_lag{query=\"q1\",source=\"clicks\",topic=\"clicks\",partition=\"\(partition)\"} 0\n"),
+                    "\(metrics)")
+            }
         }
     }
 }
