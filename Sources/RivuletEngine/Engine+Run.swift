@@ -135,13 +135,7 @@ extension Engine {
     /// `SET 'state.memory-budget' = '<keys>'`: at most that many keys of a group aggregate in
     /// memory, the rest spilled to `<data-dir>/spill`.
     func stateOptions() throws(SQLError) -> StateOptions {
-        let directory = configuration.dataDirectory + "/spill"
-        guard let text = settings[StateOptions.memoryBudgetSetting] else { return StateOptions(spillDirectory: directory) }
-        guard let keys = Int(text.trimmingCharacters(in: .whitespaces)), keys > 0 else {
-            throw SQLError(.invalidParameterValue, "invalid '\(StateOptions.memoryBudgetSetting)' '\(text)'",
-                           hint: "give the number of keys a group aggregate may hold in memory, e.g. '100000'")
-        }
-        return StateOptions(memoryBudget: keys, spillDirectory: directory)
+        try StateOptions(settings: settings, spillDirectory: configuration.dataDirectory + "/spill")
     }
 }
 

@@ -27,13 +27,19 @@ public final class PersistentQuery: Sendable {
     public let sinkHealth = SinkHealth()
     /// The bound of the query's error log file (`SET 'errors.max-entries'`).
     let errorLogMaxEntries: Int
+    /// How its operators hold state (`SET 'state.memory-budget'`).
+    let stateOptions: StateOptions
 
     private let current = Mutex(Status(state: .running, metrics: QueryMetrics(), error: nil))
     private let stop = Atomic<Bool>(false)
     private let trimmedErrors = Atomic<Int>(0)
 
-    init(id: String, sql: String, sink: String, sources: Set<String>, explain: [String], errorLogMaxEntries: Int = 10_000) {
+    init(
+        id: String, sql: String, sink: String, sources: Set<String>, explain: [String], errorLogMaxEntries: Int = 10_000,
+        stateOptions: StateOptions = StateOptions()
+    ) {
         self.errorLogMaxEntries = errorLogMaxEntries
+        self.stateOptions = stateOptions
         self.id = id
         self.sql = sql
         self.sink = sink

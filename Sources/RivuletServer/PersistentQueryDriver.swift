@@ -29,7 +29,8 @@ enum PersistentQueryDriver {
                 let store = try CheckpointStore(dataDirectory: environment.dataDirectory, queryId: checkpoints.directoryName)
                 coordinator = CheckpointCoordinator(store: store, sink: sink, intervalMillis: checkpoints.intervalMillis)
             }
-            pipeline = try environment.makePipeline(plan, sink: coordinator?.pipelineSink ?? sink, follow: true, badRecords: badRecords)
+            pipeline = try environment.makePipeline(
+                plan, sink: coordinator?.pipelineSink ?? sink, follow: true, badRecords: badRecords, state: query.stateOptions)
             if let active = coordinator {
                 if try canCheckpoint(pipeline) {
                     try active.resume(pipeline)

@@ -27,7 +27,9 @@ struct QueryEnvironment: Sendable {
     /// A pipeline over `plan`. Following, embedded streams and materialized tables never end:
     /// rows appended and changes applied later flow through (persistent and push queries);
     /// otherwise every source is read as it is now.
-    func makePipeline(_ plan: StreamPlan, sink: any SinkWriter, follow: Bool, badRecords: BadRecordLog) throws -> QueryPipeline {
+    func makePipeline(
+        _ plan: StreamPlan, sink: any SinkWriter, follow: Bool, badRecords: BadRecordLog, state: StateOptions = StateOptions()
+    ) throws -> QueryPipeline {
         let context = context(badRecords)
         let registry = registry
         let embedded = EmbeddedConnector(store: embedded)
@@ -43,7 +45,7 @@ struct QueryEnvironment: Sendable {
                 }
                 return try registry.factory(for: scan.relation.connector).makeSource(scan.relation, columns: scan.columns, context: context)
             },
-            sink: sink, batchSize: batchSize, badRecordLog: badRecords)
+            sink: sink, batchSize: batchSize, badRecordLog: badRecords, state: state)
     }
 }
 

@@ -96,6 +96,8 @@ public actor QueryManager {
         case .query(let prepared):
             return .query(prepared)
         case .persistentQuery(let prepared):
+            // An invalid memory budget fails the statement rather than the query.
+            _ = try StateOptions(settings: settings, spillDirectory: environment.dataDirectory)
             let id = "q\(nextQueryNumber)"
             nextQueryNumber += 1
             let query = start(prepared, id: id, settings: settings)
@@ -141,7 +143,8 @@ public actor QueryManager {
         let sink = prepared.sink!
         let query = PersistentQuery(
             id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames,
-            explain: PlanOptimizer.optimize(plan).explainLines(), errorLogMaxEntries: ErrorLogFile.maxEntries(in: settings))
+            explain: PlanOptimizer.optimize(plan).explainLines(), errorLogMaxEntries: ErrorLogFile.maxEntries(in: settings),
+            stateOptions: (try? StateOptions(settings: settings, spillDirectory: environment.dataDirectory + "/spill")) ?? StateOptions())
         queries.append(query)
         let environment = environment
         let checkpoints = checkpointPolicy(plan: plan, sink: sink, id: id, settings: settings)
