@@ -243,8 +243,11 @@ struct ServeTests {
     @Test func interruptCancelsARunningPushQuery() async throws {
         try await ServeProcess.with { server, directory in
             _ = try await server.sql("CREATE STREAM s (id INT); INSERT INTO s VALUES (1)")
-            let result = try await Psql.run(port: server.pgPort, ["-c", "SELECT id FROM s EMIT CHANGES"], whenStarted: { process in
+            let port = server.pgPort
+            let result = try await Psql.run(port: port, ["-c", "SELECT id FROM s EMIT CHANGES"], whenStarted: { process in
                 Task {
+                    // Ctrl-C once psql is connected and its push query has had time to start.
+                    try await Psql.waitUntilConnected(pid: process.processIdentifier, port: port)
                     try await Task.sleep(for: .seconds(1))
                     kill(process.processIdentifier, SIGINT)
                 }

@@ -67,6 +67,50 @@ struct Psql {
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 
+    /// Waits until process `pid` holds an established TCP connection to `port` on this machine
+    /// (read from /proc), so a signal sent afterwards reaches a psql that is past its startup.
+    static func waitUntilConnected(pid: Int32, port: Int, timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if connectedSocketInodes(port: port).contains(where: socketInodes(of: pid).contains) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("psql (pid \(pid)) did not connect to port \(port) within \(timeout)")
+    }
+
+    /// Inodes of the sockets process `pid` has open.
+    private static func socketInodes(of pid: Int32) -> Set<String> {
+        let directory = "/proc/\(pid)/fd"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var inodes: Set<String> = []
+        for name in names {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/\(name)"),
+                target.hasPrefix("socket:[")
+            else { continue }
+            inodes.insert(String(target.dropFirst("socket:[".count).dropLast()))
+        }
+        return inodes
+    }
+
+    /// Inodes of the established IPv4 and IPv6 TCP connections whose remote end is `port`.
+    private static func connectedSocketInodes(port: Int) -> Set<String> {
+        let remotePort = String(format: "%04X", port)
+        var inodes: Set<String> = []
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            // Read to the end: procfs files report no size, and whole-file reads stop after one page.
+            guard let file = FileHandle(forReadingAtPath: table) else { continue }
+            let text = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
+            try? file.close()
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                // sl, local address, remote address, state (01 = established), ..., inode (field 9)
+                guard fields.count > 9, fields[2].hasSuffix(":\(remotePort)"), fields[3] == "01" else { continue }
+                inodes.insert(String(fields[9]))
+            }
+        }
+        return inodes
+    }
+
     /// The test runner's threads block SIGINT and children inherit the mask; psql must receive it
     /// to send a CancelRequest.
     private static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
