@@ -11,6 +11,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rivulet", targets: ["rivulet"]),
+        // The engine's modules, for the micro-benchmarks of benchmarks/micro (a package of its own).
+        .library(
+            name: "RivuletEngine",
+            targets: ["RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
