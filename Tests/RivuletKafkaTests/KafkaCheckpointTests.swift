@@ -31,7 +31,7 @@ import Testing
 
     /// JSON events spread over the partitions unevenly, times rising with up to 2 s of disorder,
     /// so per-partition watermarks and late rows both matter.
-    static func produceEvents(_ cluster: KafkaMockCluster) throws {
+    static func produceEvents(_ bootstrapServers: String) throws {
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         func next(_ bound: UInt64) -> Int64 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -50,7 +50,7 @@ import Testing
             let partition = Int32(next(7) < 4 ? 0 : next(2) + 1)
             messages.append((partition, "{\"id\":\(id),\"account\":\"a\(next(12))\",\"amount\":\(next(1000)),\"ts\":\"\(text)\"}"))
         }
-        try produce(cluster, topic: "events", messages)
+        try produce(bootstrapServers, topic: "events", messages)
     }
 
     static func run(
@@ -80,7 +80,7 @@ import Testing
     @Test("Killed inside checkpoints and mid-run, then restarted: the SQLite sink equals an uninterrupted run's")
     func crashAndRestartEqualsUninterruptedRun() throws {
         let cluster = try cluster(topics: ["events": 3])
-        try Self.produceEvents(cluster)
+        try Self.produceEvents(cluster.bootstrapServers)
         let folder = try KafkaCommandTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let script = folder.appendingPathComponent("totals.sql")

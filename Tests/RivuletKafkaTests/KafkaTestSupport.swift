@@ -15,8 +15,12 @@ func cluster(topics: [String: Int]) throws -> KafkaMockCluster {
 
 /// Options of a bounded Kafka relation reading from the start, with short timeouts.
 func kafkaOptions(_ cluster: KafkaMockCluster, topic: String, format: String = "json", _ extra: [String: String] = [:]) -> [String: String] {
+    kafkaOptions(cluster.bootstrapServers, topic: topic, format: format, extra)
+}
+
+func kafkaOptions(_ bootstrapServers: String, topic: String, format: String = "json", _ extra: [String: String] = [:]) -> [String: String] {
     var options = [
-        "topic": topic, "properties.bootstrap.servers": cluster.bootstrapServers, "format": format,
+        "topic": topic, "properties.bootstrap.servers": bootstrapServers, "format": format,
         "scan.startup.mode": "earliest-offset", "scan.bounded.mode": "latest-offset", "timeout": "5 s",
     ]
     for (key, value) in extra { options[key] = value }
@@ -81,9 +85,13 @@ func sqlError(_ body: () throws -> Void) -> SQLError? {
 
 /// Produces raw messages to chosen partitions, as another application would.
 func produce(_ cluster: KafkaMockCluster, topic: String, _ messages: [(partition: Int32, value: String?)]) throws {
+    try produce(cluster.bootstrapServers, topic: topic, messages)
+}
+
+func produce(_ bootstrapServers: String, topic: String, _ messages: [(partition: Int32, value: String?)]) throws {
     let conf = rd_kafka_conf_new()
     var message = [CChar](repeating: 0, count: 512)
-    _ = rd_kafka_conf_set(conf, "bootstrap.servers", cluster.bootstrapServers, &message, message.count)
+    _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
     guard let producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &message, message.count) else {
         throw SQLError(.internalError, String(cString: message))
     }
