@@ -39,6 +39,20 @@ public final class RegularJoin: StreamOperator {
 
     public var stateSize: Int { count }
 
+    /// Stores only the output columns in `used` (besides keys and the residual condition's
+    /// columns), because the operator above reads no others; the rest come out NULL. Called when
+    /// the pipeline is built, before the first row.
+    public func storeOnly(outputColumns used: Set<Int>) {
+        let base = matcher.leftTypes.count
+        var needed = used
+        if let residual = plan.residual { needed.formUnion(residual.referencedColumns) }
+        for side in 0..<2 where upsertKeys[side] == nil {
+            let offset = side == 0 ? 0 : base
+            let keys = Set(side == 0 ? plan.leftKeys : plan.rightKeys)
+            sides[side].keepOnly(matcher.types(side).indices.map { needed.contains(offset + $0) || keys.contains($0) })
+        }
+    }
+
     private func keepsUnmatched(_ port: Int) -> Bool {
         port == 0 ? plan.kind.keepsLeftUnmatched : plan.kind.keepsRightUnmatched
     }
@@ -117,9 +131,13 @@ public final class RegularJoin: StreamOperator {
                 for _ in pairStart[row]..<pairStart[row + 1] { pairs.columns[probeBase + c].append(from: column, row: row) }
             }
         }
-        let stored = sides[other].columns
+        let stored = sides[other].columns, kept = sides[other].kept
         for c in stored.indices {
-            for slot in pairSlots { pairs.columns[storedBase + c].append(from: stored[c], row: Int(slot)) }
+            if kept[c] {
+                for slot in pairSlots { pairs.columns[storedBase + c].append(from: stored[c], row: Int(slot)) }
+            } else {
+                for _ in pairSlots { pairs.columns[storedBase + c].appendNull() }
+            }
         }
         pairs.count = pairSlots.count
         var holds = Array(repeating: false, count: pairSlots.count)
@@ -183,9 +201,15 @@ public final class RegularJoin: StreamOperator {
     /// Row `row` of the input on `port` joined with stored row `slot` of the other side.
     private func emitPair(_ batch: RowBatch, _ row: Int, port: Int, slot: Int32, kind: RowKind) {
         let base = matcher.leftTypes.count
-        let stored = sides[1 - port].columns
+        let stored = sides[1 - port].columns, kept = sides[1 - port].kept
         for c in batch.columns.indices { matcher.output.columns[port == 0 ? c : base + c].append(from: batch.columns[c], row: row) }
-        for c in stored.indices { matcher.output.columns[port == 0 ? base + c : c].append(from: stored[c], row: Int(slot)) }
+        for c in stored.indices {
+            if kept[c] {
+                matcher.output.columns[port == 0 ? base + c : c].append(from: stored[c], row: Int(slot))
+            } else {
+                matcher.output.columns[port == 0 ? base + c : c].appendNull()
+            }
+        }
         matcher.output.finishRow(kind)
     }
 
@@ -200,8 +224,14 @@ public final class RegularJoin: StreamOperator {
     /// Stored row `slot` of `side`, NULL-padded.
     private func emitStoredUnmatched(_ slot: Int32, side: Int, kind: RowKind) {
         let base = matcher.leftTypes.count
-        let stored = sides[side].columns
-        for c in stored.indices { matcher.output.columns[side == 0 ? c : base + c].append(from: stored[c], row: Int(slot)) }
+        let stored = sides[side].columns, kept = sides[side].kept
+        for c in stored.indices {
+            if kept[c] {
+                matcher.output.columns[side == 0 ? c : base + c].append(from: stored[c], row: Int(slot))
+            } else {
+                matcher.output.columns[side == 0 ? c : base + c].appendNull()
+            }
+        }
         for c in matcher.types(1 - side).indices { matcher.output.columns[side == 0 ? base + c : c].appendNull() }
         matcher.output.finishRow(kind)
     }

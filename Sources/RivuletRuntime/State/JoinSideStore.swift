@@ -33,6 +33,8 @@ struct JoinSideStore {
     let countsMatches: Bool
     let keepsTouch: Bool
     private(set) var columns: [Column]
+    /// Columns stored; the others were found unused above the join and read as NULL.
+    private(set) var kept: [Bool]
     private var next: [Int32] = []
     private var alive: [Bool] = []
     private var matchCounts: [Int32] = []
@@ -51,6 +53,13 @@ struct JoinSideStore {
         self.countsMatches = countsMatches
         self.keepsTouch = keepsTouch
         columns = types.map { Column(kind: $0.physical) }
+        kept = Array(repeating: true, count: types.count)
+    }
+
+    /// Stores only the columns marked (before the first row): the join's parent never reads the others.
+    mutating func keepOnly(_ columns: [Bool]) {
+        precondition(rowCount == 0 && next.isEmpty, "columns chosen after rows were stored")
+        kept = columns
     }
 
     /// The key of row `row` of `batch`, whose key columns are `keys`.
@@ -108,7 +117,7 @@ struct JoinSideStore {
         guard next.count < Int(Int32.max) else {
             throw SQLError(SQLState("54000"), "a join input holds more than \(Int32.max) rows; set 'table.exec.state.ttl' to bound it")
         }
-        for c in columns.indices { columns[c].append(from: batch.columns[c], row: row) }
+        for c in columns.indices where kept[c] { columns[c].append(from: batch.columns[c], row: row) }
         link(key: key, matches: matches, touched: touched)
     }
 
@@ -130,7 +139,7 @@ struct JoinSideStore {
     /// Whether stored row `slot` equals row `row` of `batch`, column by column (NULLs equal).
     func rowEquals(_ slot: Int32, _ batch: RowBatch, _ row: Int) -> Bool {
         let s = Int(slot)
-        for c in columns.indices {
+        for c in columns.indices where kept[c] {
             let mine = columns[c], theirs = batch.columns[c]
             let nullA = mine.isNull(s), nullB = theirs.isNull(row)
             if nullA || nullB {
@@ -198,18 +207,19 @@ struct JoinSideStore {
 
     /// Row `slot` as values.
     func row(_ slot: Int32) -> [Value] {
-        columns.indices.map { columns[$0].value(at: Int(slot), type: types[$0]) }
+        columns.indices.map { kept[$0] ? columns[$0].value(at: Int(slot), type: types[$0]) : .null }
     }
 
     /// Rewrites the buffers with only the live rows, in the same order.
     private mutating func compact() {
         var fresh = JoinSideStore(
             types: types, keyColumns: keyColumns, integerKeys: integerKeys, countsMatches: countsMatches, keepsTouch: keepsTouch)
+        fresh.kept = kept
         for (key, chain) in chains {
             var slot = chain.first
             while slot != Self.end {
                 let s = Int(slot)
-                for c in columns.indices { fresh.columns[c].append(from: columns[c], row: s) }
+                for c in columns.indices where kept[c] { fresh.columns[c].append(from: columns[c], row: s) }
                 fresh.link(key: key, matches: matches(slot), touched: keepsTouch ? touchTimes[s] : 0)
                 slot = next[s]
             }
@@ -263,7 +273,7 @@ extension JoinSideStore: Sequence {
                 slot = following
             }
             for entry in newValue ?? [] {
-                for c in columns.indices { columns[c].append(entry.row[c]) }
+                for c in columns.indices where kept[c] { columns[c].append(entry.row[c]) }
                 link(key: stored, matches: entry.matches, touched: entry.touched)
             }
         }
