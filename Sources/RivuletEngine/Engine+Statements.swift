@@ -77,7 +77,8 @@ extension Engine {
             return ResultSet(schema: Schema([Field("function", .varchar)]), rows: names.map { [.string($0)] })
         case .connectors:
             let schema = Schema([Field("name", .varchar), Field("options", .varchar)])
-            let rows = registry.names.map { name -> [Value] in
+            // The one-row relation of SELECT without FROM is not something to declare.
+            let rows = registry.names.filter { $0 != Relation.oneRowConnector }.map { name -> [Value] in
                 [.string(name), .string(ConnectorOptionNames.names(for: name).joined(separator: ", "))]
             }
             return ResultSet(schema: schema, rows: rows)

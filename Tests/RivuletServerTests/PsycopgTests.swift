@@ -16,6 +16,8 @@ struct PsycopgTests {
             conn.execute("INSERT INTO s VALUES (1, 'a'), (2, 'b'), (3, 'c')")
             print("params", conn.execute("SELECT id, name FROM s WHERE id >= %s AND name <> %s", (2, "x")).fetchall())
         with connect() as conn:
+            # What connection pools send to check a connection, inside the transaction psycopg opens.
+            print("health", conn.cursor().execute("SELECT 1").fetchone())
             print("transaction", conn.execute("SELECT name FROM s WHERE id = %s", (1,)).fetchall())
             conn.commit()
         with connect(autocommit=True) as conn:
@@ -42,6 +44,7 @@ struct PsycopgTests {
             #expect(status == 0, "\(text)")
             #expect(text == """
                 params [(2, 'b'), (3, 'c')]
+                health (1,)
                 transaction [('a',)]
                 row (1, 'A')
                 row (2, 'B')

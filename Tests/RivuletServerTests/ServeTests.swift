@@ -74,6 +74,22 @@ struct ServeTests {
         }
     }
 
+    @Test func selectWithoutFromAnswersHealthChecksAndEvaluatesExpressions() async throws {
+        try await ServeProcess.with { server, directory in
+            #expect(try await server.sql("SELECT 1") == "1\n")
+            let header = try await server.psql(["-P", "tuples_only=off", "-c", "SELECT 1 + 1 AS two, UPPER('a') AS up"])
+            #expect(header.stdout == "two|up\n2|A\n(1 row)\n", "\(header.stderr)")
+            #expect(try await server.sql("SELECT CAST('2024-01-01 00:00:00' AS TIMESTAMP) + INTERVAL '1' DAY") == "2024-01-02 00:00:00.000\n")
+            #expect(try await server.sql("SELECT COUNT(*) AS n") == "1\n")
+            #expect(try await server.sql("SELECT 1 WHERE false") == "")
+            // A push query over the one row emits it and ends.
+            #expect(try await server.sql("SELECT 7 AS n EMIT CHANGES") == "7\n")
+            let star = try await server.psql(["-c", "SELECT *"])
+            #expect(star.status == 1)
+            #expect(star.stderr.contains("no tables"), "\(star.stderr)")
+        }
+    }
+
     @Test func showQueriesTerminateAndAFailedQueryLeavesTheOthersRunning() async throws {
         try await ServeProcess.with { server, directory in
             _ = try await server.sql("""

@@ -83,13 +83,11 @@ public struct QueryBinder {
 
     /// The plan of one SELECT, and the expression of each output column (nil for `*` columns).
     func bindSelect(_ select: Select, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
-        guard let first = select.from.first else {
-            throw SQLError.unsupported("SELECT without FROM is not supported; select from a stream or table", at: select.span)
-        }
-        _ = first
         var input: Input
         let remainingWhere: Expr?
-        if let topN = try bindTopNInput(select) {
+        if select.from.isEmpty {
+            (input, remainingWhere) = try bindOneRow(select)
+        } else if let topN = try bindTopNInput(select) {
             (input, remainingWhere) = topN
         } else {
             (input, remainingWhere) = try bindJoinedFrom(select)
@@ -192,6 +190,16 @@ public struct QueryBinder {
         case .join(let join):
             return try bindJoin(join)
         }
+    }
+
+    /// A SELECT without FROM reads the built-in one-row relation, which has no columns.
+    private func bindOneRow(_ select: Select) throws(SQLError) -> (Input, Expr?) {
+        for case .wildcard(let wildcard) in select.items {
+            throw SQLError(.syntaxError, "SELECT * with no tables specified is not valid", at: wildcard.span,
+                           hint: "add FROM <stream or table>")
+        }
+        let scan = StreamPlan.Scan(relation: .oneRow, columns: [], watermark: nil)
+        return (Input(plan: .scan(scan), scope: Scope(columns: []), window: nil), select.whereClause)
     }
 
     func bindNamed(_ name: ObjectName, alias: Identifier?) throws(SQLError) -> Input {

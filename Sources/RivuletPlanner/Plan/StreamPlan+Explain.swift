@@ -18,6 +18,8 @@ extension StreamPlan {
     private var explainText: String {
         let output = appendOnly ? "[append]" : "[changelog]"
         switch self {
+        case .scan(let node) where node.relation.isOneRow:
+            return "Values: 1 row \(output)"
         case .scan(let node):
             let columns = node.columns.map { node.relation.schema[$0].name }.joined(separator: ", ")
             var text = "Scan: \(node.relation.name) (\(node.relation.connector.connector)) columns=[\(columns)]"
