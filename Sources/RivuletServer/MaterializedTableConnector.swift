@@ -16,7 +16,7 @@ struct MaterializedTableConnector: ConnectorFactory {
     func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {
         var batch = RowBatch(types: columns.map { relation.schema[$0].type })
         for row in store.rows(of: relation.name) { batch.appendRow(columns.map { row[$0] }) }
-        return OneBatchReader(batch: batch)
+        return HeldBatchReader(batch: batch)
     }
 
     /// A reader that never ends: the rows held now as inserts, then every change applied to the
@@ -27,22 +27,6 @@ struct MaterializedTableConnector: ConnectorFactory {
 
     func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
         ChangelogWriter(store: store, relation: relation)
-    }
-
-    private final class OneBatchReader: SourceReader {
-        private var batch: RowBatch?
-
-        init(batch: RowBatch) { self.batch = batch }
-
-        func nextBatch(maxRows: Int) throws -> RowBatch? {
-            guard let pending = batch else { return nil }
-            guard pending.count > maxRows else {
-                batch = nil
-                return pending
-            }
-            batch = pending.gather(Array(maxRows..<pending.count))
-            return pending.gather(Array(0..<maxRows))
-        }
     }
 
     private final class FollowingReader: SourceReader {

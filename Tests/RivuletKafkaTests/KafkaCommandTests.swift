@@ -49,7 +49,7 @@ struct KafkaCommandTests {
         process.executableURL = Self.executable
         process.arguments = ["run", script.path, "-D", "KAFKA=\(cluster.bootstrapServers)"]
         let errors = folder.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         process.waitUntilExit()

@@ -44,7 +44,7 @@ import Testing
 
     @Test("A persistent query reads a topic fed by kcat into a table psql reads; DESCRIBE EXTENDED and /metrics show the lag")
     func topicToMaterializedTable() async throws {
-        let (broker, address) = try Self.startBroker(topics: ["clicks:3"])
+        let (broker, address) = try await offPool { try Self.startBroker(topics: ["clicks:3"]) }
         defer {
             broker.terminate()
             broker.waitUntilExit()
@@ -57,8 +57,8 @@ import Testing
                       'properties.group.id' = 'dashboard', 'scan.startup.mode' = 'earliest-offset')
                 """)
             #expect(try await server.sql("CREATE TABLE totals AS SELECT user, COUNT(*) AS clicks, SUM(n) AS total FROM clicks GROUP BY user") == "q1\n")
-            try Self.produce(address, topic: "clicks", partition: 0, ["{\"user\":\"ann\",\"n\":1}", "{\"user\":\"bob\",\"n\":2}"])
-            try Self.produce(address, topic: "clicks", partition: 2, ["{\"user\":\"ann\",\"n\":3}", "not json", "{\"user\":\"cy\",\"n\":4}"])
+            try await offPool { try Self.produce(address, topic: "clicks", partition: 0, ["{\"user\":\"ann\",\"n\":1}", "{\"user\":\"bob\",\"n\":2}"]) }
+            try await offPool { try Self.produce(address, topic: "clicks", partition: 2, ["{\"user\":\"ann\",\"n\":3}", "not json", "{\"user\":\"cy\",\"n\":4}"]) }
             let expected = "ann|2|4\nbob|1|2\ncy|1|4\n"
             var last = ""
             let arrived = try await ServeProcess.eventually(20) {

@@ -30,7 +30,7 @@ public struct ErrorLogConnector: ConnectorFactory {
         let rows = Self.rows(in: dataDirectory)
         var batch = RowBatch(types: columns.map { relation.schema[$0].type })
         for row in rows { batch.appendRow(columns.map { row[$0] }) }
-        return RowsReader(batch: batch)
+        return HeldBatchReader(batch: batch)
     }
 
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
@@ -66,21 +66,5 @@ public struct ErrorLogConnector: ConnectorFactory {
 
     private static func text(_ value: Any?) -> Value {
         (value as? String).map(Value.string) ?? .null
-    }
-
-    private final class RowsReader: SourceReader {
-        private var batch: RowBatch?
-
-        init(batch: RowBatch) { self.batch = batch }
-
-        func nextBatch(maxRows: Int) throws -> RowBatch? {
-            guard let pending = batch else { return nil }
-            guard pending.count > maxRows else {
-                batch = nil
-                return pending
-            }
-            batch = pending.gather(Array(maxRows..<pending.count))
-            return pending.gather(Array(0..<maxRows))
-        }
     }
 }

@@ -69,15 +69,19 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     private func waitUntilListening() async throws {
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         while pgPort == 0 || httpPort == 0 {
             for line in stdout.split(separator: "\n") {
                 if line.hasPrefix("pgwire listening on "), let port = line.split(separator: ":").last.flatMap({ Int($0) }) { pgPort = port }
                 if line.hasPrefix("http listening on "), let port = line.split(separator: ":").last.flatMap({ Int($0) }) { httpPort = port }
             }
+            // Ports printed count even when this task was not scheduled again until past the
+            // deadline (other tests may hold the few threads of the test runner for a while).
+            if pgPort != 0 && httpPort != 0 { break }
             if !process.isRunning || Date() > deadline {
+                let state = process.isRunning ? "still running after 60 s" : "exited with status \(process.terminationStatus)"
                 if process.isRunning { process.terminate() }
-                throw StartFailure(description: "rivulet serve did not start: \(stderr)")
+                throw StartFailure(description: "rivulet serve did not start (\(state)); stdout: \(stdout) stderr: \(stderr)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
