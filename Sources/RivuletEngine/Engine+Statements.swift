@@ -1,8 +1,8 @@
 import RivuletConnectors
-import RivuletCore
+public import RivuletCore
 import RivuletPlanner
 import RivuletRuntime
-import RivuletSQL
+public import RivuletSQL
 
 extension Engine {
     /// `INSERT INTO target [(cols)] VALUES (...)`: evaluates the constant rows and appends them.
@@ -37,18 +37,12 @@ extension Engine {
             }
             batch.appendRow(values)
         }
-        if target.connector.connector == "embedded" {
-            try embedded.insert(batch, into: target.name)
-        } else {
-            do {
-                let sink = try registry.factory(for: target.connector).makeSink(target, context: connectorContext)
-                try sink.write(batch)
-                try sink.close()
-            } catch let error as SQLError {
-                throw error
-            } catch {
-                throw SQLError(.ioError, "writing to '\(target.name)' failed: \(error)")
-            }
+        do {
+            try registry.factory(for: target.connector).insert(batch, into: target, context: connectorContext)
+        } catch let error as SQLError {
+            throw error
+        } catch {
+            throw SQLError(.ioError, "writing to '\(target.name)' failed: \(error)")
         }
         return .completed("Inserted \(insert.rows.count) row\(insert.rows.count == 1 ? "" : "s") into \(target.name)")
     }
@@ -88,6 +82,13 @@ extension Engine {
     }
 
     func describe(_ describe: Describe) throws(SQLError) -> ResultSet {
+        try self.describe(describe, queries: [("(bad records)", String(badRecords.count))])
+    }
+
+    /// DESCRIBE's rows; with EXTENDED, the connector and then one row per `(label, text)` of
+    /// `queries` (what the queries over the relation did: `rivulet run` counts its bad records,
+    /// a server lists its running queries).
+    public func describe(_ describe: Describe, queries: [(String, String)]) throws(SQLError) -> ResultSet {
         guard let relation = catalog.relation(named: describe.name.name.value) else { throw unknownRelation(describe.name) }
         let schema = Schema([
             Field("column", .varchar), Field("type", .varchar), Field("nullable", .boolean), Field("key", .boolean),
@@ -104,7 +105,7 @@ extension Engine {
         }
         if describe.extended {
             rows.append([.string("(connector)"), .string(relation.connector.description), .null, .null, .null])
-            rows.append([.string("(bad records)"), .string(String(badRecords.count)), .null, .null, .null])
+            for (label, text) in queries { rows.append([.string(label), .string(text), .null, .null, .null]) }
         }
         return ResultSet(schema: schema, rows: rows)
     }

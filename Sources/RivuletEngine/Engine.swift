@@ -12,10 +12,15 @@ public final class Engine {
     public let embedded = EmbeddedStreamStore()
     public let badRecords = BadRecordLog()
     public private(set) var registry: ConnectorRegistry
-    /// Options set with `SET 'key' = 'value'`.
-    public private(set) var settings: [String: String] = [:]
+    /// Options set with `SET 'key' = 'value'`; a server sets a session's before each statement.
+    public var settings = Settings()
     /// Every query run so far, for SHOW QUERIES.
     public internal(set) var reports: [QueryReport] = []
+    /// Checkpoint folders handed out by `run`, and how often each (the same statement twice in
+    /// one script gets two folders).
+    var checkpointFolders: [String: Int] = [:]
+    /// Lines the error log files of `run`'s queries dropped to keep their bound.
+    public internal(set) var errorLogTrimmed = 0
 
     public init(configuration: EngineConfiguration, connectors: [any ConnectorFactory] = []) {
         self.configuration = configuration
@@ -27,10 +32,12 @@ public final class Engine {
         catalog.addSystem(ErrorLogConnector.relation)
     }
 
-    var connectorContext: ConnectorContext {
-        ConnectorContext(workingDirectory: configuration.workingDirectory, dataDirectory: configuration.dataDirectory,
-                         badRecords: badRecords)
+    /// The connectors and folders a query run opens its sources and sink with.
+    public var connectors: QueryConnectors {
+        QueryConnectors(registry: registry, workingDirectory: configuration.workingDirectory, dataDirectory: configuration.dataDirectory)
     }
+
+    var connectorContext: ConnectorContext { connectors.context(badRecords: badRecords) }
 
     /// Parses and executes every statement of a script, in order.
     public func execute(script: String) throws(SQLError) -> [StatementResult] {
@@ -83,10 +90,10 @@ public final class Engine {
             embedded.drop(name)
             return .completed(removed ? "Dropped \(name)" : "\(name) does not exist")
         case .set(let option):
-            settings[option.key.lowercased()] = option.value
+            try settings.set(option.key, option.value)
             return .completed("SET \(option.key) = \(option.value)")
         case .reset(let reset):
-            if let key = reset.key { settings.removeValue(forKey: key.lowercased()) } else { settings.removeAll() }
+            settings.reset(reset.key)
             return .completed("RESET")
         case .terminate(let terminate):
             throw SQLError(.undefinedObject, "no running query \(terminate.queryId.map { "'\($0)'" } ?? "")to terminate: queries run to completion here",
@@ -109,15 +116,15 @@ public final class Engine {
         let bound = try queryBinder().bind(create.query)
         var options: [String: String] = [:]
         for option in create.options { options[option.key.lowercased()] = option.value.text }
-        var connector = options["connector"]?.lowercased() ?? "embedded"
+        var connector = options["connector"]?.lowercased() ?? ConnectorSpec.embedded
         var primaryKey: [Int] = []
-        if connector == "embedded", !bound.plan.appendOnly, create.kind == .table,
+        if connector == ConnectorSpec.embedded, !bound.plan.appendOnly, create.kind == .table,
            let materialized = configuration.materializedTableConnector {
             connector = materialized
             options["connector"] = materialized
             primaryKey = bound.plan.changelogKey ?? []
         }
-        if connector == "embedded", !bound.plan.appendOnly {
+        if connector == ConnectorSpec.embedded, !bound.plan.appendOnly {
             throw SQLError.unsupported(
                 "CREATE ... AS SELECT of an updating query needs an upsert sink: declare the table with a PRIMARY KEY and a connector such as 'sqlite', then INSERT INTO it",
                 at: create.query.span)

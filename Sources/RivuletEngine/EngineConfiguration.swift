@@ -13,11 +13,15 @@ public struct EngineConfiguration: Sendable {
     /// Whether `run` reads sources that allow it (files, generators) ahead on a thread of their
     /// own while the operators run; false runs a query on one thread. The output is the same.
     public var readAhead: Bool
+    /// Time between the checkpoints `run` takes of a query that writes to a sink
+    /// (`SET 'execution.checkpointing.interval'` overrides it); nil: `run` takes none.
+    public var checkpointIntervalMillis: Int64?
 
     public init(
         workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, materializedTableConnector: String? = nil,
-        readAhead: Bool = true
+        readAhead: Bool = true, checkpointIntervalMillis: Int64? = nil
     ) {
+        self.checkpointIntervalMillis = checkpointIntervalMillis
         self.workingDirectory = workingDirectory
         self.dataDirectory = dataDirectory
         self.batchSize = batchSize

@@ -74,4 +74,7 @@ public struct QueryReport: Sendable {
     public var result: ResultSet?
     /// For a query run with checkpoints: what they did.
     public var checkpoints: CheckpointSummary? = nil
+    /// The folder under `<data-dir>/queries` of the query's checkpoints, and the id its bad
+    /// records are tagged with.
+    public var checkpointFolder: String
 }

@@ -9,20 +9,20 @@ import Synchronization
 /// holds up other sessions.
 final class EngineSession: SQLSession {
     private let manager: QueryManager
-    private let environment: QueryEnvironment
+    private let connectors: QueryConnectors
     private let serverVersion: String
 
     private struct State {
-        var settings: [String: String] = [:]
+        var settings = Settings()
         /// The SELECT being streamed, which `cancel()` stops.
         var running: CancelFlag?
     }
 
     private let state = Mutex(State())
 
-    init(manager: QueryManager, environment: QueryEnvironment, serverVersion: String) {
+    init(manager: QueryManager, connectors: QueryConnectors, serverVersion: String) {
         self.manager = manager
-        self.environment = environment
+        self.connectors = connectors
         self.serverVersion = serverVersion
     }
 
@@ -44,7 +44,7 @@ final class EngineSession: SQLSession {
     func describe(_ sql: String) async throws -> Schema? {
         guard let piece = StatementSplitter.split(sql).first else { return nil }
         let settings = state.withLock { $0.settings }
-        switch ClientCompatibility.answer(piece.text, settings: settings, serverVersion: serverVersion) {
+        switch ClientCompatibility.answer(piece.text, settings: settings.values, serverVersion: serverVersion) {
         case .rows(let rows): return rows.schema
         case .command: return nil
         case .failed(let error): throw piece.placed(error)
@@ -75,7 +75,7 @@ final class EngineSession: SQLSession {
     /// tell them apart; the parser then splits them).
     private func run(_ text: String) async throws -> [StatementOutcome] {
         let settings = state.withLock { $0.settings }
-        switch ClientCompatibility.answer(text, settings: settings, serverVersion: serverVersion) {
+        switch ClientCompatibility.answer(text, settings: settings.values, serverVersion: serverVersion) {
         case .command(let tag): return [.command(tag: tag)]
         case .rows(let rows): return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
         case .failed(let error): throw error
@@ -94,12 +94,12 @@ final class EngineSession: SQLSession {
     private func run(_ parsed: ParsedStatement) async throws -> StatementOutcome {
         switch parsed.statement {
         case .set(let option):
-            state.withLock { $0.settings[option.key.lowercased()] = option.value }
+            var settings = state.withLock { $0.settings }
+            try settings.set(option.key, option.value)
+            state.withLock { [settings] in $0.settings = settings }
             return .command(tag: "SET")
         case .reset(let reset):
-            state.withLock { state in
-                if let key = reset.key { state.settings[key.lowercased()] = nil } else { state.settings = [:] }
-            }
+            state.withLock { $0.settings.reset(reset.key) }
             return .command(tag: "RESET")
         default:
             break
@@ -114,7 +114,7 @@ final class EngineSession: SQLSession {
             return .rows(RowSource(schema: SelectCursor.startedSchema, rows: [[.string(query.id)]]))
         case .query(let prepared):
             let flag = CancelFlag()
-            let cursor = try SelectCursor(prepared, environment: environment, cancel: flag)
+            let cursor = try SelectCursor(prepared, connectors: connectors, cancel: flag)
             state.withLock { $0.running = flag }
             let batches = AsyncThrowingStream<[[Value]], any Error>(unfolding: { try await cursor.next() })
             return .rows(RowSource(schema: cursor.schema, batches: batches))
@@ -130,10 +130,10 @@ final class EngineSession: SQLSession {
 /// Makes an `EngineSession` for each connection, all over one `QueryManager`.
 struct EngineSessionProvider: SQLSessionProvider {
     let manager: QueryManager
-    let environment: QueryEnvironment
+    let connectors: QueryConnectors
     let serverVersion: String
 
     func makeSession(for startup: SessionStartup) async throws -> any SQLSession {
-        EngineSession(manager: manager, environment: environment, serverVersion: serverVersion)
+        EngineSession(manager: manager, connectors: connectors, serverVersion: serverVersion)
     }
 }

@@ -11,24 +11,24 @@ struct MaterializedTableConnector: ConnectorFactory {
 
     var names: [String] { [Self.name] }
 
+    var durability: ConnectorDurability { .rebuilt }
+
     func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {}
 
+    /// The rows held now; following, then every change applied later (see `FollowingReader`).
     func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {
+        if context.follow { return FollowingReader(store: store, relation: relation, columns: columns) }
         var batch = RowBatch(types: columns.map { relation.schema[$0].type })
         for row in store.rows(of: relation.name) { batch.appendRow(columns.map { row[$0] }) }
         return HeldBatchReader(batch: batch)
-    }
-
-    /// A reader that never ends: the rows held now as inserts, then every change applied to the
-    /// table later with its kind (`+I`, `-U`, `+U`, `-D`), for push queries over the table.
-    func makeFollowingSource(_ relation: Relation, columns: [Int]) -> any SourceReader {
-        FollowingReader(store: store, relation: relation, columns: columns)
     }
 
     func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
         ChangelogWriter(store: store, relation: relation)
     }
 
+    /// A reader that never ends: the rows held now as inserts, then every change applied to the
+    /// table later with its kind (`+I`, `-U`, `+U`, `-D`), for push queries over the table.
     private final class FollowingReader: SourceReader {
         private let store: MaterializedTableStore
         private let relation: Relation

@@ -25,21 +25,12 @@ public final class PersistentQuery: Sendable {
     public let explain: [String]
     /// Whether the sink can be written; a sink that retries an unreachable server reports here.
     public let sinkHealth = SinkHealth()
-    /// The bound of the query's error log file (`SET 'errors.max-entries'`).
-    let errorLogMaxEntries: Int
-    /// How its operators hold state (`SET 'state.memory-budget'`).
-    let stateOptions: StateOptions
 
     private let current = Mutex(Status(state: .running, metrics: QueryMetrics(), error: nil))
     private let stop = Atomic<Bool>(false)
     private let trimmedErrors = Atomic<Int>(0)
 
-    init(
-        id: String, sql: String, sink: String, sources: Set<String>, explain: [String], errorLogMaxEntries: Int = 10_000,
-        stateOptions: StateOptions = StateOptions()
-    ) {
-        self.errorLogMaxEntries = errorLogMaxEntries
-        self.stateOptions = stateOptions
+    init(id: String, sql: String, sink: String, sources: Set<String>, explain: [String]) {
         self.id = id
         self.sql = sql
         self.sink = sink
@@ -51,8 +42,6 @@ public final class PersistentQuery: Sendable {
 
     /// Bad records dropped from the query's error log file to keep it within its bound.
     public var errorLogTrimmed: Int { trimmedErrors.load(ordering: .relaxed) }
-
-    func recordErrorLogTrimmed(_ count: Int) { trimmedErrors.store(count, ordering: .relaxed) }
 
     /// The state as SHOW QUERIES shows it: `RUNNING (sink unavailable: <error>, retrying)` while
     /// the sink cannot be written.
@@ -69,8 +58,9 @@ public final class PersistentQuery: Sendable {
 
     var stopRequested: Bool { stop.load(ordering: .relaxed) }
 
-    func update(_ metrics: QueryMetrics) {
+    func update(_ metrics: QueryMetrics, errorLogTrimmed: Int) {
         current.withLock { $0.metrics = metrics }
+        trimmedErrors.store(errorLogTrimmed, ordering: .relaxed)
     }
 
     /// Records the query's end; a query that already ended keeps its first end.

@@ -24,15 +24,18 @@ public actor QueryManager {
         case started(PersistentQuery)
     }
 
+    /// How long an idle query (its sources had nothing new) waits before stepping again.
+    static let idlePause: Duration = .milliseconds(20)
+
     private let engine: Engine
-    let environment: QueryEnvironment
+    /// What queries open their sources and sinks with, outside this actor.
+    let connectors: QueryConnectors
+    private let batchSize: Int
     private let materialized: MaterializedTableStore
     private let log: CatalogLog?
     private var queries: [PersistentQuery] = []
     private var tasks: [String: Task<Void, Never>] = [:]
     private var nextQueryNumber = 1
-    /// The SET options last applied to the engine (each session has its own).
-    private var appliedSettings: [String: String] = [:]
     private var isShutDown = false
 
     /// - Parameter persistent: keep the catalog in `catalog.jsonl` in the data directory.
@@ -45,9 +48,8 @@ public actor QueryManager {
             connectors: [MaterializedTableConnector(store: materialized)])
         self.engine = engine
         self.materialized = materialized
-        self.environment = QueryEnvironment(
-            registry: engine.registry, embedded: engine.embedded, materialized: materialized, workingDirectory: workingDirectory,
-            dataDirectory: dataDirectory, batchSize: batchSize)
+        self.connectors = engine.connectors
+        self.batchSize = batchSize
         self.log = persistent ? try CatalogLog(directory: URL(fileURLWithPath: dataDirectory)) : nil
         // Inserted rows live in their stream's file, not in the catalog log.
         if persistent { try engine.embedded.makeDurable(in: URL(fileURLWithPath: dataDirectory).appendingPathComponent("streams")) }
@@ -57,9 +59,9 @@ public actor QueryManager {
 
     /// Executes one statement with a session's SET options. `record`: append an accepted
     /// definition to the catalog log (false for boot files, which run again at every start).
-    public func execute(_ parsed: ParsedStatement, settings: [String: String] = [:], record: Bool = true) async throws(SQLError) -> Outcome {
+    public func execute(_ parsed: ParsedStatement, settings: Settings = Settings(), record: Bool = true) async throws(SQLError) -> Outcome {
         guard !isShutDown else { throw SQLError(SQLState("57P01"), "the server is shutting down") }
-        try apply(settings)
+        engine.settings = settings
         switch parsed.statement {
         case .show(let show) where show.kind == .queries:
             return .rows(queryTable())
@@ -71,6 +73,8 @@ public actor QueryManager {
                 guard let query = query(id) else { throw unknownQuery(id, at: explain.span) }
                 return .rows(ResultSet(schema: Schema([Field("plan", .varchar)]), rows: query.explain.map { [.string($0)] }))
             }
+        case .describe(let describe) where describe.extended:
+            return .rows(try engine.describe(describe, queries: queryRows(of: describe.name.name.value)))
         case .drop(let drop):
             let name = drop.name.name.value.lowercased()
             let users = queries.filter { $0.status.state == .running && ($0.sink.lowercased() == name || $0.sources.contains(name)) }
@@ -88,31 +92,26 @@ public actor QueryManager {
             if record { try self.record(parsed, settings: settings) }
             if case .drop(let drop) = parsed.statement { forget(drop.name.name.value) }
             return .command(Self.tag(of: parsed.statement))
-        case .rows(var rows):
-            if case .describe(let describe) = parsed.statement, describe.extended {
-                rows = describeQueries(of: describe.name.name.value, in: rows)
-            }
+        case .rows(let rows):
             return .rows(rows)
         case .query(let prepared):
             return .query(prepared)
         case .persistentQuery(let prepared):
-            // An invalid memory budget fails the statement rather than the query.
-            _ = try StateOptions(settings: settings, spillDirectory: environment.dataDirectory)
             let id = "q\(nextQueryNumber)"
             nextQueryNumber += 1
             let query = start(prepared, id: id, settings: settings)
             if record {
                 try write(CatalogLog.Entry(
                     kind: .query, sql: parsed.text, relation: prepared.sink?.name.lowercased() ?? "", query: id,
-                    terminated: false, settings: settings.isEmpty ? nil : settings))
+                    terminated: false, settings: settings.values.isEmpty ? nil : settings.values))
             }
             return .started(query)
         }
     }
 
     /// The result columns of a statement, without running it; nil when it returns none.
-    public func describe(_ parsed: ParsedStatement, settings: [String: String] = [:]) async throws(SQLError) -> Schema? {
-        try apply(settings)
+    public func describe(_ parsed: ParsedStatement, settings: Settings = Settings()) async throws(SQLError) -> Schema? {
+        engine.settings = settings
         switch parsed.statement {
         case .query:
             guard case .query(let prepared) = try engine.execute(parsed) else { return nil }
@@ -138,49 +137,101 @@ public actor QueryManager {
         queries.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }
     }
 
-    private func start(_ prepared: PreparedQuery, id: String, settings: [String: String]) -> PersistentQuery {
+    private func start(_ prepared: PreparedQuery, id: String, settings: Settings) -> PersistentQuery {
         let plan = prepared.query.plan
         let sink = prepared.sink!
         let query = PersistentQuery(
-            id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames,
-            explain: PlanOptimizer.optimize(plan).explainLines(), errorLogMaxEntries: ErrorLogFile.maxEntries(in: settings),
-            stateOptions: (try? StateOptions(settings: settings, spillDirectory: environment.dataDirectory + "/spill")) ?? StateOptions())
+            id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames, explain: PlanOptimizer.optimize(plan).explainLines())
         queries.append(query)
-        let environment = environment
-        let checkpoints = checkpointPolicy(plan: plan, sink: sink, id: id, settings: settings)
+        var options = QueryRun.Options()
+        options.follow = true
+        options.readAhead = true
+        options.batchSize = batchSize
+        options.state = settings.stateOptions(spillDirectory: connectors.dataDirectory + "/spill")
+        options.sinkHealth = query.sinkHealth
+        options.checkpoints = checkpointPolicy(plan: plan, sink: sink, id: id, settings: settings)
+        let folder = URL(fileURLWithPath: connectors.dataDirectory).appendingPathComponent("queries")
+            .appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))
+        options.errorLog = ErrorLogDestination(
+            url: folder.appendingPathComponent(ErrorLogFile.fileName), query: id, maxEntries: settings.errorLogMaxEntries)
+        let connectors = connectors
         tasks[id] = Task.detached {
-            await PersistentQueryDriver.drive(query, plan: plan, sink: sink, checkpoints: checkpoints, environment: environment)
+            await Self.drive(query, prepared: prepared, connectors: connectors, options: options)
         }
         return query
+    }
+
+    /// The task body of one persistent query: steps its run, yielding between steps and pausing
+    /// while its sources have nothing new, until its bounded sources end, it fails, or it is
+    /// asked to stop. The run never leaves this task.
+    private static func drive(_ query: PersistentQuery, prepared: PreparedQuery, connectors: QueryConnectors, options: QueryRun.Options) async {
+        let run: QueryRun
+        do {
+            run = try QueryRun(prepared, connectors: connectors, options: options)
+        } catch {
+            query.end(.failed, error: describe(error))
+            return
+        }
+        do {
+            while true {
+                if query.stopRequested || Task.isCancelled {
+                    try run.stop()
+                    query.end(.terminated, metrics: run.metrics)
+                    return
+                }
+                let step = try run.step()
+                query.update(run.metrics, errorLogTrimmed: run.errorLogTrimmed)
+                switch step {
+                case .finished:
+                    query.end(.finished, metrics: run.metrics)
+                    return
+                case .idle:
+                    try? await Task.sleep(for: idlePause)
+                case .progressed:
+                    await Task.yield()
+                }
+            }
+        } catch {
+            run.abandon()
+            query.end(.failed, metrics: run.metrics, error: describe(error))
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? SQLError { return error.message }
+        return "\(error)"
     }
 
     /// Checkpoints are taken when a restart can resume from them: the sink keeps what it was
     /// given (not an embedded stream or a materialized table, which are rebuilt by running their
     /// queries again), and every source gives the same rows again after a restart (an embedded
     /// stream only when all of its rows come back from its file, i.e. no query writes into it).
-    private func checkpointPolicy(plan: StreamPlan, sink: Relation, id: String, settings: [String: String]) -> CheckpointPolicy? {
-        guard let log else { return nil }
-        let rebuilt = ["embedded", MaterializedTableConnector.name]
-        if rebuilt.contains(sink.connector.connector) { return nil }
+    private func checkpointPolicy(plan: StreamPlan, sink: Relation, id: String, settings: Settings) -> CheckpointPolicy? {
+        guard log != nil else { return nil }
+        func durability(_ relation: Relation) -> ConnectorDurability {
+            (try? connectors.registry.factory(for: relation.connector))?.durability ?? .rebuilt
+        }
+        if durability(sink) != .kept { return nil }
         let written = Set(queries.filter { $0.status.state == .running }.map { $0.sink.lowercased() })
-            .union(log.entries.filter { $0.kind == .query && $0.terminated != true }.map(\.relation))
+            .union(log?.entries.filter { $0.kind == .query && $0.terminated != true }.map(\.relation) ?? [])
         for source in plan.sourceRelations {
-            if source.connector.connector == MaterializedTableConnector.name { return nil }
-            if source.connector.connector == "embedded", written.contains(source.name.lowercased()) { return nil }
+            switch durability(source) {
+            case .kept: continue
+            case .insertedRowsKept where !written.contains(source.name.lowercased()): continue
+            case .insertedRowsKept, .rebuilt: return nil
+            }
         }
-        var interval = CheckpointPolicy.defaultIntervalMillis
-        if let text = settings[Durability.intervalSetting], let millis = try? Durability.parseInterval(text), millis > 0 {
-            interval = millis
-        }
-        return CheckpointPolicy(directoryName: CheckpointPolicy.directoryName(of: id), intervalMillis: interval)
+        return CheckpointPolicy(
+            folder: CheckpointPolicy.folder(serverQuery: id),
+            intervalMillis: settings.checkpointIntervalMillis ?? CheckpointPolicy.serverIntervalMillis)
     }
 
     /// Removes the checkpoints of queries that will not run again, so an id is never resumed
     /// from another query's state (their bad-record files stay).
     private func removeCheckpoints(of ids: some Sequence<String>) {
-        let queriesFolder = URL(fileURLWithPath: environment.dataDirectory).appendingPathComponent("queries")
+        let queriesFolder = URL(fileURLWithPath: connectors.dataDirectory).appendingPathComponent("queries")
         for id in ids {
-            let folder = queriesFolder.appendingPathComponent(CheckpointPolicy.directoryName(of: id))
+            let folder = queriesFolder.appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             for name in names where name.hasPrefix("checkpoint-") || name == "instance" {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
@@ -217,29 +268,21 @@ public actor QueryManager {
                         hint: known.isEmpty ? "no persistent query has been started" : "SHOW QUERIES lists \(known.joined(separator: ", "))")
     }
 
-    /// `DESCRIBE EXTENDED`: the engine's rows, with the server's queries that read or write the
-    /// relation in place of the engine's own bad-record count (queries count their own).
-    private func describeQueries(of name: String, in result: ResultSet) -> ResultSet {
-        var result = result
-        result.rows.removeAll { $0.first == .string("(bad records)") }
+    /// What `DESCRIBE EXTENDED` says of the queries that read or write a relation: their state
+    /// and counters, and their consumer lag per partition of the relation.
+    private func queryRows(of name: String) -> [(String, String)] {
         let key = name.lowercased()
+        var rows: [(String, String)] = []
         for query in queries where query.sink.lowercased() == key || query.sources.contains(key) {
             let status = query.status
             let role = query.sink.lowercased() == key ? "writes" : "reads"
-            let text = "\(role), \(status.state.rawValue): rows in \(status.metrics.rowsRead), rows out \(status.metrics.rowsWritten), "
-                + "late rows \(status.metrics.lateRows), bad records \(status.metrics.badRecords)"
-            var row = [Value](repeating: .null, count: result.schema.count)
-            row[0] = .string("(query \(query.id))")
-            if row.count > 1 { row[1] = .string(text) }
-            result.rows.append(row)
+            rows.append(("(query \(query.id))", "\(role), \(status.state.rawValue): rows in \(status.metrics.rowsRead), rows out \(status.metrics.rowsWritten), "
+                + "late rows \(status.metrics.lateRows), bad records \(status.metrics.badRecords)"))
             for lag in status.metrics.partitionLags where lag.source.lowercased() == key {
-                var row = [Value](repeating: .null, count: result.schema.count)
-                row[0] = .string("(query \(query.id) lag \(lag.topic)/\(lag.partition))")
-                if row.count > 1 { row[1] = .string("consumer lag \(lag.lag): at offset \(lag.position) of \(lag.end)") }
-                result.rows.append(row)
+                rows.append(("(query \(query.id) lag \(lag.topic)/\(lag.partition))", "consumer lag \(lag.lag): at offset \(lag.position) of \(lag.end)"))
             }
         }
-        return result
+        return rows
     }
 
     private func queryTable() -> ResultSet {
@@ -275,7 +318,7 @@ public actor QueryManager {
         guard let log else { return [] }
         var warnings: [String] = []
         // Queries start once every entry has run, so that the embedded rows they resume over are all back.
-        var restarted: [(PreparedQuery, String, [String: String])] = []
+        var restarted: [(PreparedQuery, String, Settings)] = []
         // Logs of earlier versions hold inserted rows; they run again into fresh stream files
         // (whatever a run interrupted before compaction wrote there goes first) and leave the log.
         let legacyRows = Set(log.entries.filter { $0.kind == .rows }.map(\.relation))
@@ -285,10 +328,11 @@ public actor QueryManager {
                 if let id = entry.query, let number = Int(id.dropFirst()) { nextQueryNumber = max(nextQueryNumber, number + 1) }
                 guard let parsed = try parseScript(entry.sql).first else { continue }
                 if entry.terminated == true, case .insertSelect = parsed.statement { continue }
-                try apply(entry.settings ?? [:])
+                let settings = try Settings(entry.settings ?? [:])
+                engine.settings = settings
                 let result = try engine.execute(parsed)
                 if case .persistentQuery(let prepared) = result, let id = entry.query, entry.terminated != true {
-                    restarted.append((prepared, id, entry.settings ?? [:]))
+                    restarted.append((prepared, id, settings))
                 }
             } catch {
                 let sql = entry.sql.split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -302,13 +346,13 @@ public actor QueryManager {
                 warnings.append("\(log.url.path): inserted rows are now in their streams' files, but the log could not be rewritten: \(error)")
             }
         }
-        let embeddedStreams = engine.catalog.allRelations.filter { $0.connector.connector == "embedded" }
+        let embeddedStreams = engine.catalog.allRelations.filter { $0.connector.connector == ConnectorSpec.embedded }
         engine.embedded.retain(Set(embeddedStreams.map { $0.name.lowercased() }))
         for (prepared, id, settings) in restarted { _ = start(prepared, id: id, settings: settings) }
         return warnings
     }
 
-    private func record(_ parsed: ParsedStatement, settings: [String: String]) throws(SQLError) {
+    private func record(_ parsed: ParsedStatement, settings: Settings) throws(SQLError) {
         switch parsed.statement {
         case .createRelation(let create):
             try write(CatalogLog.Entry(kind: .definition, sql: parsed.text, relation: create.name.name.value.lowercased()))
@@ -338,16 +382,6 @@ public actor QueryManager {
     /// What a dropped relation leaves behind outside the engine.
     private func forget(_ name: String) {
         materialized.drop(name)
-    }
-
-    /// Makes the engine's SET options those of the session whose statement runs next.
-    private func apply(_ settings: [String: String]) throws(SQLError) {
-        guard settings != appliedSettings else { return }
-        _ = try engine.execute(ParsedStatement(statement: .reset(ResetOption(key: nil)), span: .unknown, text: "RESET"))
-        for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
-            _ = try engine.execute(ParsedStatement(statement: .set(SetOption(key: key, value: value)), span: .unknown, text: "SET"))
-        }
-        appliedSettings = settings
     }
 
     /// The command tag Postgres clients expect for a statement without rows.

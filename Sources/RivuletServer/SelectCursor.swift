@@ -19,25 +19,26 @@ final class SelectCursor: @unchecked Sendable {
     /// Rows per batch handed to the wire layer for a finished result.
     private static let chunk = 1000
 
-    private let pipeline: QueryPipeline
-    private let output: RowCollector
+    private let run: QueryRun
     private let query: BoundQuery
     private let push: Bool
     private let withChangeKind: Bool
     private let cancel: CancelFlag
     /// Rows still allowed by LIMIT (push queries).
     private var remaining: Int?
-    private var pipelineDone = false
+    private var runDone = false
     private var finalRows: ArraySlice<[Value]>?
 
-    init(_ prepared: PreparedQuery, environment: QueryEnvironment, cancel: CancelFlag) throws {
+    init(_ prepared: PreparedQuery, connectors: QueryConnectors, cancel: CancelFlag) throws {
         query = prepared.query
         push = prepared.query.emitChanges
         withChangeKind = push && !prepared.query.plan.appendOnly
         remaining = push ? prepared.query.limit : nil
         self.cancel = cancel
-        output = RowCollector(types: prepared.query.plan.schema.types)
-        pipeline = try environment.makePipeline(prepared.query.plan, sink: output, follow: push, badRecords: BadRecordLog())
+        var options = QueryRun.Options()
+        options.follow = push
+        options.readAhead = true
+        run = try QueryRun(prepared, connectors: connectors, options: options)
     }
 
     /// The columns a SELECT returns to the client.
@@ -59,8 +60,8 @@ final class SelectCursor: @unchecked Sendable {
     private func nextChanges() async throws -> [[Value]]? {
         while true {
             if cancel.isSet || remaining == 0 { return nil }
-            if !output.isEmpty {
-                let (rows, kinds) = output.take()
+            let (rows, kinds) = run.takeRows()
+            if !rows.isEmpty {
                 var batch = withChangeKind ? zip(rows, kinds).map { [.string($0.1.description)] + $0.0 } : rows
                 if let limit = remaining {
                     if batch.count > limit { batch.removeLast(batch.count - limit) }
@@ -68,20 +69,18 @@ final class SelectCursor: @unchecked Sendable {
                 }
                 return batch
             }
-            if pipelineDone { return nil }
+            if runDone { return nil }
             try await advance()
         }
     }
 
     private func nextFinalRows() async throws -> [[Value]]? {
         if finalRows == nil {
-            while !pipelineDone {
+            while !runDone {
                 if cancel.isSet { return nil }
                 try await advance()
             }
-            let (rows, kinds) = output.take()
-            let result = ResultSet(schema: query.schema, rows: rows, kinds: output.sawRetraction ? kinds : nil)
-            finalRows = result.materialized().presented(for: query).rows[...]
+            finalRows = run.result(applyingChanges: true).rows[...]
         }
         guard !cancel.isSet, let rows = finalRows, !rows.isEmpty else { return nil }
         let batch = rows.prefix(Self.chunk)
@@ -89,17 +88,12 @@ final class SelectCursor: @unchecked Sendable {
         return Array(batch)
     }
 
-    /// One pipeline step; pauses briefly when the sources had nothing new.
+    /// One step of the run; pauses briefly when the sources had nothing new.
     private func advance() async throws {
-        let before = pipeline.metrics.rowsRead
-        guard try pipeline.step() else {
-            pipelineDone = true
-            return
-        }
-        if pipeline.metrics.rowsRead == before, output.isEmpty {
-            try await Task.sleep(for: PersistentQueryDriver.idlePause)
-        } else {
-            await Task.yield()
+        switch try run.step() {
+        case .finished: runDone = true
+        case .idle: try await Task.sleep(for: QueryManager.idlePause)
+        case .progressed: await Task.yield()
         }
     }
 }

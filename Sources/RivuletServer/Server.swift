@@ -29,7 +29,7 @@ public final class Server: Sendable {
                 host: configuration.host, port: configuration.pgPort, authentication: configuration.authentication,
                 serverVersion: Self.serverVersion, tls: configuration.tls),
             sessionProvider: EngineSessionProvider(
-                manager: manager, environment: manager.environment, serverVersion: Self.serverVersion))
+                manager: manager, connectors: manager.connectors, serverVersion: Self.serverVersion))
         httpServer = HTTPServer(host: configuration.host, port: configuration.httpPort) { method, path in
             guard method == "GET" || method == "HEAD" else {
                 return HTTPServer.Response(status: 405, reason: "Method Not Allowed", contentType: "text/plain", body: "GET only\n")
@@ -54,15 +54,15 @@ public final class Server: Sendable {
     /// Runs the statements of a boot file (they are not added to the catalog log: the file runs
     /// again at every start). Returns a line per statement saying what it did.
     public func runScript(_ text: String) async throws(SQLError) -> [String] {
-        var settings: [String: String] = [:]
+        var settings = Settings()
         var notes: [String] = []
         for parsed in try parseScript(text) {
             switch parsed.statement {
             case .set(let option):
-                settings[option.key.lowercased()] = option.value
+                try settings.set(option.key, option.value)
                 continue
             case .reset(let reset):
-                if let key = reset.key { settings[key.lowercased()] = nil } else { settings = [:] }
+                settings.reset(reset.key)
                 continue
             default:
                 break

@@ -44,9 +44,19 @@ struct RunCommand: ParsableCommand {
         let source = substitute(raw)
         let directory = url.deletingLastPathComponent().path
         let dataDirectory = dataDir ?? NSTemporaryDirectory() + "rivulet-run-\(ProcessInfo.processInfo.processIdentifier)"
+        var interval = CheckpointPolicy.defaultIntervalMillis
+        if let checkpointInterval {
+            var settings = Settings()
+            do {
+                try settings.set(Settings.checkpointIntervalKey, checkpointInterval)
+                interval = settings.checkpointIntervalMillis ?? interval
+            } catch {
+                fail("--checkpoint-interval: invalid interval '\(checkpointInterval)'; write it as '2 s', '500 ms' or '1 min'")
+            }
+        }
         let engine = Engine(configuration: EngineConfiguration(
             workingDirectory: directory.isEmpty ? FileManager.default.currentDirectoryPath : directory,
-            dataDirectory: dataDirectory, batchSize: batchSize, readAhead: !singleThread))
+            dataDirectory: dataDirectory, batchSize: batchSize, readAhead: !singleThread, checkpointIntervalMillis: interval))
 
         var queries: [PreparedQuery] = []
         do {
@@ -67,27 +77,10 @@ struct RunCommand: ParsableCommand {
             note("\(file): OK (\(queries.count) quer\(queries.count == 1 ? "y" : "ies") planned)")
             return
         }
-        let journal = BadRecordJournal(
-            dataDirectory: dataDirectory, log: engine.badRecords, maxEntries: ErrorLogFile.maxEntries(in: engine.settings))
-        defer { keepBadRecords(engine, journal: journal) }
-        var interval = Durability.defaultIntervalMillis
-        if let checkpointInterval {
-            do { interval = try Durability.parseInterval(checkpointInterval) } catch {
-                fail("--checkpoint-interval: invalid interval '\(checkpointInterval)'; write it as '2 s', '500 ms' or '1 min'")
-            }
-        }
-        var usedIds: [String: Int] = [:]
+        defer { keepBadRecords(engine) }
         for query in queries {
-            // The same statement twice in one script gets two checkpoint folders.
-            var queryId = Durability.queryId(sql: query.sql)
-            usedIds[queryId, default: 0] += 1
-            if let seen = usedIds[queryId], seen > 1 { queryId += "-\(seen)" }
-            var durability = Durability(queryId: queryId, intervalMillis: interval)
-            let id = queryId
-            durability.checkpointWritten = { checkpoint in try journal.appendNew(query: id, checkpoint: checkpoint) }
-            durability.resumed = { checkpoint in try journal.forget(query: id, after: checkpoint) }
             do {
-                let report = try engine.run(query, durability: durability, progress: showsProgress ? { metrics in
+                let report = try engine.run(query, progress: showsProgress ? { metrics in
                     let line = "q\(engine.reports.count + 1): \(metrics.rowsRead) rows in, "
                         + "\(metrics.rowsWritten) rows out, \(metrics.lateRows) late"
                     FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
@@ -97,9 +90,8 @@ struct RunCommand: ParsableCommand {
                     show(TableRenderer.render(result))
                 }
                 if let checkpoints = report.checkpoints {
-                    if let from = checkpoints.resumedFrom { note("\(report.id): resumed from checkpoint \(from) of \(queryId)") }
-                    if let reason = checkpoints.skippedBecause {
-                        note("\(report.id): ran without checkpoints: \(reason); after a crash it starts from the beginning")
+                    if let from = checkpoints.resumedFrom {
+                        note("\(report.id): resumed from checkpoint \(from) of \(report.checkpointFolder)")
                     }
                     if checkpoints.taken > 0 {
                         let last = String(format: "%.1f", checkpoints.lastSeconds * 1000)
@@ -115,19 +107,18 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Appends the bad records not yet in `bad-records.jsonl` (checkpoints append as they commit)
-    /// and shows the first few.
-    private func keepBadRecords(_ engine: Engine, journal: BadRecordJournal) {
+    /// Says where the bad records went and shows the first few.
+    private func keepBadRecords(_ engine: Engine) {
         let entries = engine.badRecords.entries
         guard !entries.isEmpty else { return }
-        do { try journal.appendNew(query: nil) } catch { note("cannot write \(journal.url.path): \(error)") }
-        var text = "\(engine.badRecords.count) bad record\(engine.badRecords.count == 1 ? "" : "s") skipped, kept in \(journal.url.path)"
+        var text = "\(engine.badRecords.count) bad record\(engine.badRecords.count == 1 ? "" : "s") skipped, kept in \(engine.errorLogURL.path)"
         if engine.badRecords.trimmedCount > 0 {
             text += " (the oldest \(engine.badRecords.count - entries.count) only counted)"
         }
-        if journal.trimmed > 0 {
-            text += "; \(journal.trimmed) older line\(journal.trimmed == 1 ? "" : "s") trimmed from it to keep at most "
-                + "\(ErrorLogFile.maxEntries(in: engine.settings)) (SET '\(ErrorLogFile.maxEntriesSetting)')"
+        if engine.errorLogTrimmed > 0 {
+            let trimmed = engine.errorLogTrimmed
+            text += "; \(trimmed) older line\(trimmed == 1 ? "" : "s") trimmed from it to keep at most "
+                + "\(engine.settings.errorLogMaxEntries) (SET '\(Settings.errorLogMaxEntriesKey)')"
         }
         for entry in entries.prefix(5) {
             text += "\n    \(entry.source) \(entry.position): \(entry.reason)"

@@ -37,10 +37,12 @@ import Testing
         #expect(try server.metric("rivulet_query_sink_available{query=\"q1\"}") == 1)
     }
 
+    /// Polls `body` until it holds; an error (the sink's table not created yet) counts as not yet,
+    /// and the last one is thrown if the deadline passes.
     func eventually(_ seconds: Double = 20, _ body: () throws -> Bool) throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if try body() { return true }
+            if (try? body()) == true { return true }
             Thread.sleep(forTimeInterval: 0.05)
         }
         return try body()

@@ -12,13 +12,14 @@ import Testing
     static func runWithCheckpoints(_ sql: String, batchSize: Int = 5) throws -> QueryReport? {
         let directory = NSTemporaryDirectory() + "rivulet-kafka-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let engine = Engine(configuration: EngineConfiguration(workingDirectory: directory, dataDirectory: directory, batchSize: batchSize))
+        let engine = Engine(configuration: EngineConfiguration(
+            workingDirectory: directory, dataDirectory: directory, batchSize: batchSize, checkpointIntervalMillis: 1))
         var last: QueryReport?
         for result in try engine.execute(script: sql) {
             switch result {
             case .completed, .rows: break
             case .query(let query), .persistentQuery(let query):
-                last = try engine.run(query, durability: Durability(queryId: Durability.queryId(sql: query.sql), intervalMillis: 1))
+                last = try engine.run(query)
             }
         }
         return last

@@ -62,7 +62,7 @@ import Testing
         let types = plan.schema.types
         let batchSize = 16
         let whole = MemorySink(types: types)
-        try QueryPipeline(plan: plan, openSource: { _ in Self.source() }, sink: whole, batchSize: batchSize).runToCompletion()
+        try QueryPipeline(plan: plan, openSource: { _ in Self.source() }, sink: whole, batchSize: batchSize).runToEnd()
         #expect(!whole.lines.isEmpty, "\(name)")
         for cut in [1, 3, 7, 12, 18, 19] {
             let first = MemorySink(types: types)
@@ -76,7 +76,7 @@ import Testing
             var reader = StateReader(writer.bytes)
             try after.restore(from: &reader)
             #expect(reader.isAtEnd)
-            let metrics = try after.runToCompletion()
+            let metrics = try after.runToEnd()
             #expect(first.lines + second.lines == whole.lines, "\(name), cut after batch \(cut)")
             #expect(metrics.rowsRead == Self.rows.count)
         }

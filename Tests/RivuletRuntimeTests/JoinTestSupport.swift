@@ -18,6 +18,6 @@ func runPlan(_ plan: StreamPlan, rows: [String: [[Value]]], batchSize: Int) thro
         plan: plan,
         openSource: { scan in MemorySource(types: scan.schema.types, rows: rows[scan.relation.name] ?? []) },
         sink: sink, batchSize: batchSize)
-    let metrics = try pipeline.runToCompletion()
+    let metrics = try pipeline.runToEnd()
     return (sink.lines, metrics)
 }

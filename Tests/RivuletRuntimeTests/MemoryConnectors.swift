@@ -42,3 +42,12 @@ func render(_ batch: RowBatch, types: [SQLType]) -> [String] {
         "\(batch.kind(i)) " + batch.row(i, types: types).map(\.description).joined(separator: ",")
     }
 }
+
+extension QueryPipeline {
+    /// Steps until every source has ended; the final metrics.
+    @discardableResult
+    func runToEnd() throws -> QueryMetrics {
+        while try step() {}
+        return metrics
+    }
+}

@@ -95,7 +95,7 @@ import Testing
             try after.restore(from: &reader)
             #expect(reader.isAtEnd)
             #expect(after.metrics.stateSize == before.metrics.stateSize, "\(name), cut after step \(cut)")
-            let metrics = try after.runToCompletion()
+            let metrics = try after.runToEnd()
             #expect(first.lines + second.lines == whole.lines, "\(name), cut after step \(cut)")
             #expect(metrics.rowsRead == uninterrupted.metrics.rowsRead)
             #expect(metrics.lateRows == uninterrupted.metrics.lateRows)

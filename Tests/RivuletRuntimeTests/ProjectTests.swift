@@ -26,9 +26,4 @@ import Testing
         #expect(batches[0].arrivalWatermarks == [5, 6])
         #expect(batches[1].row(0, types: types) == [N, .int(10), N])
     }
-
-    @Test func describesItsExpressions() throws {
-        let project = try Project(expressions: [col(0, .bigint), fn(.multiply, .bigint, fn(.add, .bigint, col(0, .bigint), lit(.int(1), .bigint)), lit(.int(2), .bigint))])
-        #expect(project.describe() == "Project: $0, ($0 + 1) * 2")
-    }
 }

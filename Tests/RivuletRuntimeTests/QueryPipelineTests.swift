@@ -33,7 +33,7 @@ import Testing
         let pipeline = try QueryPipeline(
             plan: Self.plan(), openSource: { _ in MemorySource(types: Self.fields.map(\.type), rows: Self.rows) },
             sink: sink, batchSize: batchSize)
-        let metrics = try pipeline.runToCompletion()
+        let metrics = try pipeline.runToEnd()
         #expect(sink.lines == ["+I 1,0,10,1,20", "+I 2,0,10,1,30", "+I 1,10,20,2,100"])
         #expect(sink.flushed && sink.closed)
         #expect(metrics.rowsRead == 7)
@@ -60,16 +60,25 @@ import Testing
         #expect(sink.lines.count == 3)
     }
 
-    @Test func explainListsTheOperatorTreeOutputFirst() throws {
-        let pipeline = try QueryPipeline(
-            plan: Self.plan(), openSource: { _ in MemorySource(types: Self.fields.map(\.type), rows: []) },
-            sink: MemorySink(types: []))
-        let lines = pipeline.explain()
-        #expect(lines.count == 4)
-        #expect(lines[0].hasPrefix("01)TumblingWindowAggregate: TUMBLE(size=10ms) on $1 keys=[$0]"))
-        #expect(lines[1].hasPrefix("02)--Filter: "))
-        #expect(lines[2] == "03)----WatermarkAssigner: watermark=$1 - 2ms")
-        #expect(lines[3] == "04)------Scan: s [k, ts, v] connector=memory")
+    @Test func aCheckpointRestoresOnlyIntoOperatorsWithItsStateFormat() throws {
+        let source = { (_: StreamPlan.Scan) in MemorySource(types: Self.fields.map(\.type), rows: Self.rows) }
+        let tumbling = try QueryPipeline(plan: Self.plan(), openSource: source, sink: MemorySink(types: []), batchSize: 3)
+        #expect(try tumbling.step())
+        var writer = StateWriter()
+        try tumbling.snapshot(into: &writer)
+
+        // The same plan takes the checkpoint back.
+        var same = StateReader(writer.bytes)
+        try QueryPipeline(plan: Self.plan(), openSource: source, sink: MemorySink(types: [])).restore(from: &same)
+
+        // A hopping window where the tumbling one was: refused, naming both state formats.
+        guard case .windowAggregate(var node) = Self.plan() else { Issue.record("not a window aggregate"); return }
+        node.window.kind = .hop(size: 10, slide: 5, offset: 0)
+        let hopping = try QueryPipeline(plan: .windowAggregate(node), openSource: source, sink: MemorySink(types: []))
+        var other = StateReader(writer.bytes)
+        let error = try #require(throws: SQLError.self) { try hopping.restore(from: &other) }
+        #expect(error.message.contains("tumbling-window-aggregate v1"), "\(error.message)")
+        #expect(error.message.contains("hopping-window-aggregate v1"), "\(error.message)")
     }
 
     @Test func groupAggregateOverAStreamEmitsAChangelogToTheSink() throws {
@@ -80,7 +89,7 @@ import Testing
         let rows: [[Value]] = [[.int(1), .timestamp(1), .int(0)], [.int(2), .timestamp(2), .int(0)], [.int(1), .timestamp(3), .int(0)]]
         let metrics = try QueryPipeline(
             plan: plan, openSource: { _ in MemorySource(types: Self.fields.map(\.type), rows: rows) }, sink: sink, batchSize: 2
-        ).runToCompletion()
+        ).runToEnd()
         #expect(sink.lines == ["+I 1,1", "+I 2,1", "-U 1,1", "+U 1,2"])
         #expect(metrics.stateSize == 2)
     }

@@ -12,20 +12,23 @@ public struct EmbeddedConnector: ConnectorFactory {
         self.store = store
     }
 
-    public var names: [String] { ["embedded"] }
+    public var names: [String] { [ConnectorSpec.embedded] }
+
+    public var durability: ConnectorDurability { .insertedRowsKept }
 
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {}
-
-    public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {
-        makeSource(relation, columns: columns, follow: false)
-    }
 
     /// A reader of the stream's rows. Following, it never ends: once it has returned every row
     /// appended so far it returns empty batches until more are appended (a server's persistent
     /// and push queries); otherwise it ends after the rows appended before it was opened.
-    public func makeSource(_ relation: Relation, columns: [Int], follow: Bool) -> any SourceReader {
-        if follow { return FollowingReader(store: store, stream: relation.name, columns: columns) }
+    public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {
+        if context.follow { return FollowingReader(store: store, stream: relation.name, columns: columns) }
         return SnapshotReader(batches: store.snapshot(of: relation.name), columns: columns)
+    }
+
+    /// Inserted rows are kept in the stream's file (in a durable store) before this returns.
+    public func insert(_ batch: RowBatch, into relation: Relation, context: ConnectorContext) throws {
+        try store.insert(batch, into: relation.name)
     }
 
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {

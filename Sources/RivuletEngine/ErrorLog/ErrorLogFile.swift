@@ -10,8 +10,7 @@ public import RivuletRuntime
 /// query's folder; `ErrorLogConnector` reads them all as the `rivulet_errors` table.
 public struct ErrorLogFile {
     public static let fileName = "bad-records.jsonl"
-    /// The SET key of the bound, and its default.
-    public static let maxEntriesSetting = "errors.max-entries"
+    /// The bound when `SET 'errors.max-entries'` gives none.
     public static let defaultMaxEntries = 10_000
 
     public let url: URL
@@ -24,11 +23,6 @@ public struct ErrorLogFile {
     public init(url: URL, maxEntries: Int = ErrorLogFile.defaultMaxEntries) {
         self.url = url
         self.maxEntries = max(1, maxEntries)
-    }
-
-    /// The bound set with `SET 'errors.max-entries'`, or the default.
-    public static func maxEntries(in settings: [String: String]) -> Int {
-        settings[maxEntriesSetting].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { max(1, $0) } ?? defaultMaxEntries
     }
 
     /// One line of the file.

@@ -35,7 +35,7 @@ public enum RelationDefinition {
         } else if options["kafka_topic"] != nil {
             connectorName = "kafka"
         } else {
-            connectorName = "embedded"
+            connectorName = ConnectorSpec.embedded
         }
 
         var watermark: WatermarkSpec?

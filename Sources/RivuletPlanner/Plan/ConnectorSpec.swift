@@ -15,6 +15,9 @@ public struct ConnectorSpec: Hashable, Sendable, CustomStringConvertible {
 
     public subscript(key: String) -> String? { options[key.lowercased()] }
 
+    /// The connector of streams declared without one: rows come from `INSERT ... VALUES` or a query.
+    public static let embedded = "embedded"
+
     /// A sink that drops every row (`blackhole`): it takes any changelog, as Flink's does, so a
     /// benchmark can run an updating query without a keyed sink.
     public var discardsRows: Bool { connector == "blackhole" }

@@ -32,13 +32,20 @@ public struct ConnectorContext: Sendable {
     /// The query's data directory (checkpoints, embedded streams).
     public var dataDirectory: String
     public var badRecords: BadRecordLog
+    /// Whether sources that can follow (embedded streams, materialized tables) keep returning what is
+    /// appended after they were opened instead of ending with what was there.
+    public var follow: Bool
     /// Where a sink that retries reports whether it can write (see `SinkHealth`).
     public var sinkHealth: SinkHealth
 
-    public init(workingDirectory: String, dataDirectory: String, badRecords: BadRecordLog, sinkHealth: SinkHealth = SinkHealth()) {
+    public init(
+        workingDirectory: String, dataDirectory: String, badRecords: BadRecordLog, follow: Bool = false,
+        sinkHealth: SinkHealth = SinkHealth()
+    ) {
         self.workingDirectory = workingDirectory
         self.dataDirectory = dataDirectory
         self.badRecords = badRecords
+        self.follow = follow
         self.sinkHealth = sinkHealth
     }
 }
@@ -56,8 +63,32 @@ public protocol ConnectorFactory: Sendable {
     /// be moved to another thread after opening, and report bad records only to the context's
     /// log. Default false.
     func readsAhead(_ relation: Relation) -> Bool
+    /// What of a relation's rows outlives the process. Default `.kept`.
+    var durability: ConnectorDurability { get }
+    /// Appends the rows of an `INSERT ... VALUES`. Default: through a sink, closed at once.
+    func insert(_ batch: RowBatch, into relation: Relation, context: ConnectorContext) throws
+}
+
+/// What of a relation's rows outlives the process, which decides whether a query over it can
+/// resume from a checkpoint or must run again from the beginning.
+public enum ConnectorDurability: Sendable {
+    /// Everything: reading again after a restart gives the same rows (files, Kafka, databases).
+    case kept
+    /// Inserted rows are kept; rows that queries wrote are written again by running those
+    /// queries again (embedded streams).
+    case insertedRowsKept
+    /// Nothing: the contents are rebuilt by running the queries that fill them (tables a server
+    /// materializes in memory).
+    case rebuilt
 }
 
 extension ConnectorFactory {
     public func readsAhead(_ relation: Relation) -> Bool { false }
+    public var durability: ConnectorDurability { .kept }
+
+    public func insert(_ batch: RowBatch, into relation: Relation, context: ConnectorContext) throws {
+        let sink = try makeSink(relation, context: context)
+        try sink.write(batch)
+        try sink.close()
+    }
 }

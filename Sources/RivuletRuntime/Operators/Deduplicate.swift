@@ -52,9 +52,7 @@ public final class Deduplicate: StreamOperator {
         output.finishRow(kind)
     }
 
-    public func describe() -> String {
-        "Deduplicate: partition=\(plan.partitionKeys) keep=\(keepLast ? "last" : "first")"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "deduplicate", version: 1) }
 }
 
 extension Deduplicate {

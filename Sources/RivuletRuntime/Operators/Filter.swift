@@ -22,5 +22,5 @@ public final class Filter: StreamOperator {
         }
     }
 
-    public func describe() -> String { "Filter: \(predicate.expression.sqlText)" }
+    public var stateFormat: StateFormat { StateFormat(kind: "filter", version: 1) }
 }

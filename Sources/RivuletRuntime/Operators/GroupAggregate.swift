@@ -233,10 +233,7 @@ public final class GroupAggregate: StreamOperator {
         try spillColdKeys()
     }
 
-    public func describe() -> String {
-        let keyText = plan.keys.isEmpty ? "" : " keys=[" + plan.keys.map { "$\($0)" }.joined(separator: ", ") + "]"
-        return "GroupAggregate:\(keyText) aggregates=[\(plan.aggregates.map(\.description).joined(separator: ", "))]"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "group-aggregate", version: 1) }
 
     private func appendRow(_ key: Int32, into builder: inout ChangelogBuilder, kind: RowKind) {
         keys.appendKey(key, into: &builder.columns, at: 0)

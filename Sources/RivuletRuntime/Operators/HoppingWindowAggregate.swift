@@ -34,9 +34,5 @@ public final class HoppingWindowAggregate: StreamOperator {
     public func snapshot(into writer: inout StateWriter) throws { engine.snapshot(into: &writer) }
     public func restore(from reader: inout StateReader) throws { try engine.restore(from: &reader) }
 
-    public func describe() -> String {
-        let name: String
-        if case .cumulate = plan.window.kind { name = "CumulatingWindowAggregate" } else { name = "HoppingWindowAggregate" }
-        return WindowAggregateDescription.text(name, plan)
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "hopping-window-aggregate", version: 1) }
 }

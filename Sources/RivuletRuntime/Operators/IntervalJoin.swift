@@ -141,9 +141,7 @@ public final class IntervalJoin: StreamOperator {
         return false
     }
 
-    public func describe() -> String {
-        "IntervalJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys) bounds=[\(lower)ms, \(upper)ms]"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "interval-join", version: 1) }
 }
 
 extension IntervalJoin {

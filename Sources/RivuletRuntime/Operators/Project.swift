@@ -18,5 +18,5 @@ public final class Project: StreamOperator {
         output.emit(RowBatch(columns: columns, count: batch.count, kinds: batch.kinds, arrivalWatermarks: batch.arrivalWatermarks))
     }
 
-    public func describe() -> String { "Project: " + expressions.map(\.expression.sqlText).joined(separator: ", ") }
+    public var stateFormat: StateFormat { StateFormat(kind: "project", version: 1) }
 }

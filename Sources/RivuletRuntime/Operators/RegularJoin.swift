@@ -247,9 +247,7 @@ public final class RegularJoin: StreamOperator {
         return combined
     }
 
-    public func describe() -> String {
-        "RegularJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys)" + (plan.stateTTLMillis.map { " ttl=\($0)ms" } ?? "")
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "regular-join", version: 1) }
 }
 
 extension RegularJoin {

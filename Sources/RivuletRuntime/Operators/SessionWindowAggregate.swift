@@ -145,7 +145,7 @@ public final class SessionWindowAggregate: StreamOperator {
         return watermark
     }
 
-    public func describe() -> String { WindowAggregateDescription.text("SessionWindowAggregate", plan) }
+    public var stateFormat: StateFormat { StateFormat(kind: "session-window-aggregate", version: 1) }
 
     /// The open sessions of every key, in order, with their accumulators.
     public func snapshot(into writer: inout StateWriter) throws {

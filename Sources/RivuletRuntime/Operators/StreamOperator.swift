@@ -32,15 +32,16 @@ public struct Collector {
 public protocol StreamOperator: AnyObject {
     func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws
     func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64?
-    /// One line for EXPLAIN: what this operator computes, its key and state.
-    func describe() -> String
+    /// What `snapshot` writes: a checkpoint restores into an operator only when both agree, so
+    /// a checkpoint never depends on how EXPLAIN words the plan.
+    var stateFormat: StateFormat { get }
     /// Rows (or keys/windows) currently held in state, for metrics; 0 for stateless operators.
     var stateSize: Int { get }
     /// Rows dropped because they arrived after their window closed.
     var lateRows: Int { get }
     /// Writes the operator's state, between two batches, so that `restore` on a fresh instance
     /// built from the same plan continues exactly as this one would. Stateless operators write
-    /// nothing; operators whose state cannot be checkpointed yet throw `featureNotSupported`.
+    /// nothing.
     func snapshot(into writer: inout StateWriter) throws
     /// Reads what `snapshot` wrote into a freshly built operator, before any batch.
     func restore(from reader: inout StateReader) throws
@@ -57,9 +58,16 @@ extension StreamOperator {
     public func restore(from reader: inout StateReader) throws {}
 }
 
-extension SQLError {
-    /// The error of an operator whose state checkpoints cannot hold yet.
-    static func notCheckpointable(_ what: String) -> SQLError {
-        SQLError(.featureNotSupported, "\(what) state cannot be checkpointed yet")
+/// The layout of an operator's checkpointed state: `kind` names the operator's state, and
+/// `version` changes whenever what `snapshot` writes changes.
+public struct StateFormat: Hashable, Sendable, CustomStringConvertible {
+    public var kind: String
+    public var version: Int
+
+    public init(kind: String, version: Int) {
+        self.kind = kind
+        self.version = version
     }
+
+    public var description: String { "\(kind) v\(version)" }
 }

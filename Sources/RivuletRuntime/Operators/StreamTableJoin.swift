@@ -43,9 +43,7 @@ public final class StreamTableJoin: StreamOperator {
         return watermark
     }
 
-    public func describe() -> String {
-        "StreamTableJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys)"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "stream-table-join", version: 1) }
 }
 
 extension StreamTableJoin {

@@ -92,9 +92,7 @@ public final class TemporalJoin: StreamOperator {
         return combined
     }
 
-    public func describe() -> String {
-        "TemporalJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys) time=$\(probeTime)"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "temporal-join", version: 1) }
 }
 
 extension TemporalJoin {

@@ -85,9 +85,7 @@ public final class TopN: StreamOperator {
         output.finishRow(kind)
     }
 
-    public func describe() -> String {
-        "TopN: partition=\(plan.partitionKeys) limit=\(plan.limit)"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "top-n", version: 1) }
 }
 
 extension TopN {

@@ -32,16 +32,5 @@ public final class TumblingWindowAggregate: StreamOperator {
     public func snapshot(into writer: inout StateWriter) throws { engine.snapshot(into: &writer) }
     public func restore(from reader: inout StateReader) throws { try engine.restore(from: &reader) }
 
-    public func describe() -> String { WindowAggregateDescription.text("TumblingWindowAggregate", plan) }
-}
-
-/// The EXPLAIN line shared by the window aggregates.
-enum WindowAggregateDescription {
-    static func text(_ name: String, _ plan: StreamPlan.WindowAggregate) -> String {
-        let keys = plan.keys.isEmpty ? "" : " keys=[" + plan.keys.map { "$\($0)" }.joined(separator: ", ") + "]"
-        let aggregates = plan.aggregates.map(\.description).joined(separator: ", ")
-        let emit = plan.emit == .final ? "final" : "changes"
-        let dialect = plan.window.dialect == .ksql ? " dialect=ksql" : ""
-        return "\(name): \(plan.window)\(keys) aggregates=[\(aggregates)] emit=\(emit)\(dialect)"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "tumbling-window-aggregate", version: 1) }
 }

@@ -81,7 +81,5 @@ public final class WatermarkAssigner: StreamOperator {
         badRecords = try reader.readInt()
     }
 
-    public func describe() -> String {
-        "WatermarkAssigner: watermark=$\(spec.column) - \(spec.delayMillis)ms"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "watermark-assigner", version: 1) }
 }

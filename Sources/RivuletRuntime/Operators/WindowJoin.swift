@@ -95,9 +95,7 @@ public final class WindowJoin: StreamOperator {
         count -= window.unmatchable[0].count + window.unmatchable[1].count
     }
 
-    public func describe() -> String {
-        "WindowJoin: \(plan.kind.rawValue) keys=\(plan.leftKeys)=\(plan.rightKeys)"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "window-join", version: 1) }
 }
 
 extension WindowJoin {

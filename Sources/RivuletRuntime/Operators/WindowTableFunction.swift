@@ -38,5 +38,5 @@ public final class WindowTableFunction: StreamOperator {
         output.emit(out)
     }
 
-    public func describe() -> String { "WindowTableFunction: \(plan.window)" }
+    public var stateFormat: StateFormat { StateFormat(kind: "window-table-function", version: 1) }
 }

@@ -81,9 +81,7 @@ public final class WindowTopN: StreamOperator {
         return false
     }
 
-    public func describe() -> String {
-        "WindowTopN: partition=\(plan.partitionKeys) limit=\(plan.limit)"
-    }
+    public var stateFormat: StateFormat { StateFormat(kind: "window-top-n", version: 1) }
 }
 
 extension WindowTopN {

@@ -1,266 +1,338 @@
 import RivuletCore
 public import RivuletPlanner
 
-/// Runs one `StreamPlan`: reads its source in batches, pushes them through the chain of
-/// operators, propagates watermarks, and writes the output to a sink.
+/// Runs one `StreamPlan`: a tree of operators whose leaves are scans, each scan with its own
+/// watermark assigner, two-input operators fed on ports 0 and 1. A plan over one source is the
+/// tree with one leaf.
 ///
-/// The driver is synchronous and owns its operators; a server calls `step()` from one task,
-/// `rivulet run` calls `runToCompletion()`. After each source batch the source's watermark
-/// (its largest event time minus the declared delay) moves down the chain; each operator's
-/// input watermark is that of its one input. When a bounded source ends the watermark
-/// becomes `Watermark.end`, which closes every window, and the sink is flushed and closed.
+/// The driver is synchronous and owns its operators; `QueryRun` calls `step()` from one thread
+/// or task. After each run of rows from a source, that source's watermark (its largest event
+/// time minus the declared delay) moves up its branch; a two-input operator's watermark is the
+/// minimum of its inputs'. When a bounded source ends its watermark becomes `Watermark.end`,
+/// which closes every window; once all have ended the sink is flushed and closed.
+///
+/// Determinism: the sources are merged into one order that depends only on their contents,
+/// never on batch sizes. The next row taken is the one whose event time is smallest among the
+/// head rows of all sources, ties going to the source named first; rows of sources without
+/// event time come before any timed row (tables first, then streams, each in the order the
+/// query names them). Rows are taken in runs — all the rows of one source that precede every
+/// other source's head — and a source that returns an empty batch (nothing available yet)
+/// pauses the merge until it has rows or ends.
 public final class QueryPipeline {
-    private struct Stage {
+    private struct Node {
         var op: any StreamOperator
-        var depth: Int
+        var parent: Int?
+        var parentPort: Int
     }
 
-    private let source: any SourceReader
+    private struct Input {
+        var reader: any SourceReader
+        /// Where its batches go: the watermark assigner, or the first operator.
+        var entry: Int
+        var entryPort: Int
+        var assigner: WatermarkAssigner?
+        var timeColumn: Int?
+        /// Merge rank for sources without event time: tables before streams.
+        var untimedRank: Int
+        var pending: RowBatch?
+        var offset = 0
+        var exhausted = false
+        var watermark = Watermark.none
+        /// Rows this source has returned, the pending batch included.
+        var rowsRead = 0
+    }
+
     private let sink: any SinkWriter
+    private let state: StateOptions
     private let batchSize: Int
     private let badRecordLog: BadRecordLog?
-    /// Operators from the source up to the output.
-    private var stages: [Stage] = []
-    private var assigner: WatermarkAssigner?
-    private var scanLine: (text: String, depth: Int) = ("", 0)
+    /// Operators, each before its inputs; nil parent: writes to the sink.
+    private var nodes: [Node] = []
+    private var inputs: [Input] = []
     private var counters = QueryMetrics()
     private var finished = false
-    /// Plans with several sources (joins) run on this driver instead.
-    private var multiInput: MultiInputDriver?
+    /// Whether the last step stopped at a source that had nothing available yet.
+    public private(set) var waitingForInput = false
 
     /// - Parameters:
-    ///   - openSource: opens the reader for the plan's scan (through a `ConnectorRegistry` in
-    ///     the server, an in-memory reader in tests).
-    ///   - badRecordLog: the log the source reports unreadable records to; rows without an event
+    ///   - openSource: opens the reader of one of the plan's scans (through the connectors in
+    ///     `QueryRun`, an in-memory reader in tests).
+    ///   - badRecordLog: the log the sources report unreadable records to; rows without an event
     ///     time are logged there too. Its count is reported as `badRecords`.
     ///   - state: how operators hold their state (a memory budget, spilling the rest to disk).
     public init(
         plan: StreamPlan, openSource: (StreamPlan.Scan) throws -> any SourceReader, sink: any SinkWriter,
         batchSize: Int = 8192, badRecordLog: BadRecordLog? = nil, state: StateOptions = StateOptions()
     ) throws {
+        self.state = state
         self.sink = sink
         self.batchSize = max(1, batchSize)
         self.badRecordLog = badRecordLog
-        if plan.scanCount > 1 {
-            multiInput = try MultiInputDriver(
-                plan: plan, openSource: openSource, sink: sink, batchSize: batchSize, badRecordLog: badRecordLog, state: state)
-            source = NoSource()
-            return
-        }
-        var opened: (any SourceReader)?
-        try Self.build(plan, depth: 0, into: &stages, source: &opened, assigner: &assigner, scanLine: &scanLine,
-                       openSource: openSource, badRecordLog: badRecordLog, state: state)
-        guard let opened else { throw SQLError.internal("plan has no source") }
-        source = opened
+        try build(plan, parent: nil, port: 0, openSource: openSource)
     }
 
-    /// Reads and processes one source batch. Returns false once the source is exhausted and
+    /// Adds `plan`'s operators and opens its scans.
+    private func build(
+        _ plan: StreamPlan, parent: Int?, port: Int, openSource: (StreamPlan.Scan) throws -> any SourceReader
+    ) throws {
+        if case .scan(let scan) = plan {
+            var input = Input(
+                reader: try openSource(scan), entry: parent ?? -1, entryPort: port, assigner: nil,
+                timeColumn: scan.watermark?.column, untimedRank: scan.relation.kind == .table ? 0 : 1)
+            if let spec = scan.watermark {
+                let assigner = WatermarkAssigner(spec: spec, sourceName: scan.relation.name, badRecordLog: badRecordLog)
+                nodes.append(Node(op: assigner, parent: parent, parentPort: port))
+                input.assigner = assigner
+                input.entry = nodes.count - 1
+                input.entryPort = 0
+            }
+            inputs.append(input)
+            return
+        }
+        let index = nodes.count
+        nodes.append(Node(op: try OperatorFactory.make(plan, state: state), parent: parent, parentPort: port))
+        for (inputPort, input) in plan.inputs.enumerated() {
+            try build(input, parent: index, port: inputPort, openSource: openSource)
+        }
+    }
+
+    /// Rows the sources returned, and rows handed to the sink: `metrics` without the rest.
+    public var rowsRead: Int { counters.rowsRead }
+    public var rowsWritten: Int { counters.rowsWritten }
+
+    public var metrics: QueryMetrics {
+        var current = counters
+        current.lateRows = nodes.reduce(0) { $0 + $1.op.lateRows }
+        current.stateSize = nodes.reduce(0) { $0 + $1.op.stateSize }
+        current.badRecords = badRecordLog?.count ?? inputs.reduce(0) { $0 + ($1.assigner?.badRecords ?? 0) }
+        current.watermark = inputs.map(\.watermark).min() ?? Watermark.none
+        current.partitionLags = inputs.flatMap { ($0.reader as? any LagReportingSource)?.partitionLags ?? [] }
+        return current
+    }
+
+    /// Reads and processes one run of rows. Returns false once every source is exhausted and
     /// the output has been flushed and closed.
     @discardableResult
     public func step() throws -> Bool {
-        if let multiInput { return try multiInput.step() }
         if finished { return false }
-        guard let batch = try source.nextBatch(maxRows: batchSize) else {
-            try finish()
+        waitingForInput = false
+        // Every source still running needs a head row before the next one can be chosen.
+        for i in inputs.indices where !inputs[i].exhausted && inputs[i].pending == nil {
+            guard let batch = try inputs[i].reader.nextBatch(maxRows: batchSize) else {
+                inputs[i].exhausted = true
+                try advance(i, to: Watermark.end)
+                if inputs.allSatisfy({ $0.exhausted && $0.pending == nil }) { break }
+                return true
+            }
+            counters.rowsRead += batch.count
+            inputs[i].rowsRead += batch.count
+            if batch.count == 0 {
+                waitingForInput = true
+                return true
+            }
+            inputs[i].pending = batch
+            inputs[i].offset = 0
+        }
+        guard let chosen = nextInput() else {
+            for i in inputs.indices where inputs[i].watermark != Watermark.end { try advance(i, to: Watermark.end) }
+            try sink.flush()
+            try sink.close()
+            finished = true
             return false
         }
-        counters.rowsRead += batch.count
-        guard batch.count > 0 else { return true }
-        try push([batch], from: 0)
-        if let assigner, assigner.watermark > counters.watermark {
-            try advance(to: assigner.watermark)
+        let batch = inputs[chosen].pending!
+        let start = inputs[chosen].offset
+        let end = runEnd(of: chosen, in: batch, from: start)
+        let run = start == 0 && end == batch.count ? batch : batch.gather(Array(start..<end))
+        if end == batch.count {
+            inputs[chosen].pending = nil
+        } else {
+            inputs[chosen].offset = end
+        }
+        try push([run], into: inputs[chosen].entry, port: inputs[chosen].entryPort)
+        if let assigner = inputs[chosen].assigner, assigner.watermark > inputs[chosen].watermark {
+            try advance(chosen, to: assigner.watermark)
         }
         return true
     }
 
-    /// Runs until a bounded source is exhausted; returns the final metrics.
-    @discardableResult
-    public func runToCompletion() throws -> QueryMetrics {
-        while try step() {}
-        return metrics
+    /// The end of the run of `chosen`'s rows from `start` that precede every other source's head.
+    private func runEnd(of chosen: Int, in batch: RowBatch, from start: Int) -> Int {
+        let limit = min(batch.count, start + batchSize)
+        // Alone, or the only source with rows waiting: the whole batch is one run.
+        if !inputs.indices.contains(where: { $0 != chosen && headKey($0) != nil }) { return limit }
+        var end = start + 1
+        while end < limit, precedesOthers(chosen, row: end) { end += 1 }
+        return end
     }
 
-    public var metrics: QueryMetrics {
-        if let multiInput { return multiInput.metrics }
-        var current = counters
-        current.lateRows = stages.reduce(0) { $0 + $1.op.lateRows }
-        current.stateSize = stages.reduce(0) { $0 + $1.op.stateSize }
-        current.badRecords = badRecordLog?.count ?? (assigner?.badRecords ?? 0)
-        current.partitionLags = (source as? any LagReportingSource)?.partitionLags ?? []
-        return current
+    /// The merge key of source `i`'s row `row`: untimed rows first, then by event time (NULL
+    /// times, which the assigner drops, go first too).
+    private func mergeKey(_ i: Int, row: Int) -> (Int, Int64) {
+        guard let column = inputs[i].timeColumn else { return (inputs[i].untimedRank, Int64.min) }
+        let times = inputs[i].pending!.columns[column]
+        return times.isNull(row) ? (-1, Int64.min) : (2, times.ints[row])
     }
 
-    /// Writes a consistent checkpoint of the query, between two `step()`s (each step lets its
-    /// batch flow all the way to the sink, so no row is in flight): the counters, the source's
-    /// position and every operator's state (every source's, for plans with joins).
-    public func snapshot(into writer: inout StateWriter) throws {
-        writer.write(Self.checkpointFormat)
-        if let multiInput {
-            writer.write(true)
-            try multiInput.snapshot(into: &writer)
-            return
+    private func headKey(_ i: Int) -> (Int, Int64)? {
+        guard let batch = inputs[i].pending, inputs[i].offset < batch.count else { return nil }
+        return mergeKey(i, row: inputs[i].offset)
+    }
+
+    private func nextInput() -> Int? {
+        var best: (index: Int, key: (Int, Int64))?
+        for i in inputs.indices {
+            guard let key = headKey(i) else { continue }
+            if best == nil || key < best!.key { best = (i, key) }
         }
-        writer.write(false)
-        writer.write(counters.rowsRead)
-        writer.write(counters.rowsWritten)
-        writer.write(counters.watermark)
-        if let source = source as? any CheckpointableSource {
-            writer.write(true)
-            try writer.writeSection { try source.savePosition(into: &$0) }
+        return best?.index
+    }
+
+    /// Whether row `row` of source `chosen` comes before every other source's head.
+    private func precedesOthers(_ chosen: Int, row: Int) -> Bool {
+        let key = mergeKey(chosen, row: row)
+        for i in inputs.indices where i != chosen {
+            guard let other = headKey(i) else { continue }
+            if i < chosen ? !(key < other) : other < key { return false }
+        }
+        return true
+    }
+
+    /// Feeds `batches` to node `node` (the sink when -1: a plan that is a bare scan).
+    private func push(_ batches: [RowBatch], into node: Int, port: Int) throws {
+        guard node >= 0 else { return try write(batches) }
+        var output = Collector()
+        for batch in batches { try nodes[node].op.process(batch, port: port, into: &output) }
+        try forward(output.drain(), from: node)
+    }
+
+    private func forward(_ batches: [RowBatch], from node: Int) throws {
+        guard !batches.isEmpty else { return }
+        if let parent = nodes[node].parent {
+            try push(batches, into: parent, port: nodes[node].parentPort)
         } else {
-            writer.write(false)
-        }
-        writer.write(stages.count)
-        for stage in stages {
-            writer.write(stage.op.describe())
-            try writer.writeSection { try stage.op.snapshot(into: &$0) }
+            try write(batches)
         }
     }
 
-    /// Continues from a checkpoint written by `snapshot` of the same plan, before the first `step()`.
-    /// A source without positions is read and discarded up to where the checkpoint was taken.
-    public func restore(from reader: inout StateReader) throws {
-        guard try reader.readUInt64() == Self.checkpointFormat else {
-            throw StateReader.corrupt("a checkpoint written by another version of the format")
-        }
-        guard try reader.readBool() == (multiInput != nil) else {
-            throw SQLError(.featureNotSupported, "the checkpoint was taken from a different plan of this query",
-                           hint: "remove the query's folder under <data-dir>/queries to start it afresh")
-        }
-        if let multiInput {
-            try multiInput.restore(from: &reader)
-            return
-        }
-        counters.rowsRead = try reader.readInt()
-        counters.rowsWritten = try reader.readInt()
-        counters.watermark = try reader.readInt64()
-        if try reader.readBool() {
-            guard let source = source as? any CheckpointableSource else {
-                throw StateReader.corrupt("a source position for a source that keeps none")
-            }
-            try reader.readSection { try source.restorePosition(from: &$0) }
-        } else {
-            var skipped = 0
-            while skipped < counters.rowsRead {
-                guard let batch = try source.nextBatch(maxRows: min(batchSize, counters.rowsRead - skipped)) else { break }
-                skipped += batch.count
-            }
-        }
-        guard try reader.readCount() == stages.count else {
-            throw SQLError(.featureNotSupported, "the checkpoint was taken from a different plan of this query",
-                           hint: "remove the query's folder under <data-dir>/queries to start it afresh")
-        }
-        for stage in stages {
-            let described = try reader.readString()
-            guard described == stage.op.describe() else {
-                throw SQLError(.featureNotSupported, "the checkpoint holds '\(described)' where the plan has '\(stage.op.describe())'",
-                               hint: "remove the query's folder under <data-dir>/queries to start it afresh")
-            }
-            try reader.readSection { try stage.op.restore(from: &$0) }
-        }
-    }
-
-    private static let checkpointFormat: UInt64 = 2
-
-    /// The checkpoint written by the last `snapshot` is durable and committed by the sink: sources
-    /// that keep positions may now publish them (Kafka commits them to the consumer group).
-    public func checkpointCompleted(_ checkpoint: Int64) {
-        if let multiInput { return multiInput.checkpointCompleted(checkpoint) }
-        (source as? any CheckpointableSource)?.checkpointCompleted(checkpoint)
-    }
-
-    /// The operator tree, output first: `01)TumblingWindowAggregate: ...`, `02)--Filter: ...`.
-    public func explain() -> [String] {
-        if let multiInput { return multiInput.explain() }
-        var lines = stages.reversed().map { ($0.op.describe(), $0.depth) }
-        lines.append(scanLine)
-        return lines.enumerated().map { i, line in
-            let number = i + 1 < 10 ? "0\(i + 1)" : "\(i + 1)"
-            return number + ")" + String(repeating: "--", count: line.1) + line.0
-        }
-    }
-
-    private func push(_ batches: [RowBatch], from first: Int) throws {
-        var batches = batches
-        for index in first..<stages.count {
-            guard !batches.isEmpty else { return }
-            var output = Collector()
-            for batch in batches { try stages[index].op.process(batch, port: 0, into: &output) }
-            batches = output.drain()
-        }
+    private func write(_ batches: [RowBatch]) throws {
         for batch in batches {
             try sink.write(batch)
             counters.rowsWritten += batch.count
         }
     }
 
-    private func advance(to watermark: Int64) throws {
-        counters.watermark = watermark
-        var current = watermark
-        for index in stages.indices {
-            var output = Collector()
-            current = try stages[index].op.watermarkAdvanced(to: current, port: 0, into: &output) ?? current
-            try push(output.drain(), from: index + 1)
+    /// Moves source `i`'s watermark, and what follows from it, up the tree.
+    private func advance(_ i: Int, to watermark: Int64) throws {
+        inputs[i].watermark = max(inputs[i].watermark, watermark)
+        guard inputs[i].entry >= 0 else { return }
+        try advance(node: inputs[i].entry, port: inputs[i].entryPort, to: watermark)
+    }
+
+    private func advance(node: Int, port: Int, to watermark: Int64) throws {
+        var output = Collector()
+        let result = try nodes[node].op.watermarkAdvanced(to: watermark, port: port, into: &output)
+        try forward(output.drain(), from: node)
+        if let result, let parent = nodes[node].parent {
+            try advance(node: parent, port: nodes[node].parentPort, to: result)
+        }
+    }
+}
+
+extension QueryPipeline {
+    private static let checkpointFormat: UInt64 = 3
+
+    /// Writes a consistent checkpoint of the query between two `step()`s (each step lets its run
+    /// of rows flow all the way to the sink, so no row is in flight): the counters, then per
+    /// source its position (or its row count, for a source that keeps no positions), whether it
+    /// ended, its watermark and the batch it is part-way through, then every operator's state
+    /// behind its `StateFormat`.
+    public func snapshot(into writer: inout StateWriter) throws {
+        writer.write(Self.checkpointFormat)
+        writer.write(counters.rowsRead)
+        writer.write(counters.rowsWritten)
+        writer.write(inputs.count)
+        for input in inputs {
+            writer.write(input.rowsRead)
+            writer.write(input.exhausted)
+            writer.write(input.watermark)
+            if let pending = input.pending {
+                writer.write(true)
+                writer.write(batch: pending)
+                writer.write(input.offset)
+            } else {
+                writer.write(false)
+            }
+            if let source = input.reader as? any CheckpointableSource {
+                writer.write(true)
+                try writer.writeSection { try source.savePosition(into: &$0) }
+            } else {
+                writer.write(false)
+            }
+        }
+        writer.write(nodes.count)
+        for node in nodes {
+            writer.write(node.op.stateFormat.kind)
+            writer.write(node.op.stateFormat.version)
+            try writer.writeSection { try node.op.snapshot(into: &$0) }
         }
     }
 
-    private func finish() throws {
-        try advance(to: Watermark.end)
-        try sink.flush()
-        try sink.close()
-        finished = true
+    /// Continues from what `snapshot` wrote for the same plan, before the first step. A source
+    /// without positions is read again and what it had returned dropped.
+    public func restore(from reader: inout StateReader) throws {
+        guard try reader.readUInt64() == Self.checkpointFormat else {
+            throw SQLError(.featureNotSupported, "the checkpoint was written by another version of the checkpoint format",
+                           hint: Self.startAfresh)
+        }
+        counters.rowsRead = try reader.readInt()
+        counters.rowsWritten = try reader.readInt()
+        guard try reader.readCount() == inputs.count else { throw Self.otherPlan() }
+        for i in inputs.indices {
+            inputs[i].rowsRead = try reader.readInt()
+            inputs[i].exhausted = try reader.readBool()
+            inputs[i].watermark = try reader.readInt64()
+            if try reader.readBool() {
+                let pending = try reader.readBatch()
+                let offset = try reader.readCount(limit: pending.count)
+                inputs[i].pending = pending
+                inputs[i].offset = offset
+            }
+            if try reader.readBool() {
+                guard let source = inputs[i].reader as? any CheckpointableSource else {
+                    throw StateReader.corrupt("a source position for a source that keeps none")
+                }
+                try reader.readSection { try source.restorePosition(from: &$0) }
+            } else if !inputs[i].exhausted {
+                // Read again and drop what the source had returned (the pending batch is in the checkpoint).
+                var skipped = 0
+                while skipped < inputs[i].rowsRead {
+                    guard let batch = try inputs[i].reader.nextBatch(maxRows: min(batchSize, inputs[i].rowsRead - skipped)),
+                          batch.count > 0 else { break }
+                    skipped += batch.count
+                }
+            }
+        }
+        guard try reader.readCount() == nodes.count else { throw Self.otherPlan() }
+        for node in nodes {
+            let saved = StateFormat(kind: try reader.readString(), version: try reader.readInt())
+            guard saved == node.op.stateFormat else {
+                throw SQLError(.featureNotSupported, "the checkpoint holds \(saved) state where the plan has \(node.op.stateFormat)",
+                               hint: Self.startAfresh)
+            }
+            try reader.readSection { try node.op.restore(from: &$0) }
+        }
     }
 
-    /// Appends the operators of `plan` (inputs first) and opens its source.
-    private static func build(
-        _ plan: StreamPlan, depth: Int, into stages: inout [Stage], source: inout (any SourceReader)?,
-        assigner: inout WatermarkAssigner?, scanLine: inout (text: String, depth: Int),
-        openSource: (StreamPlan.Scan) throws -> any SourceReader, badRecordLog: BadRecordLog?, state: StateOptions
-    ) throws {
-        func recurse(_ input: StreamPlan, _ inputDepth: Int) throws {
-            try build(input, depth: inputDepth, into: &stages, source: &source, assigner: &assigner, scanLine: &scanLine,
-                      openSource: openSource, badRecordLog: badRecordLog, state: state)
-        }
-        let op: any StreamOperator
-        switch plan {
-        case .scan(let scan):
-            guard source == nil else { throw SQLError.unsupported("a query over more than one source") }
-            source = try openSource(scan)
-            let columns = scan.schema.names.joined(separator: ", ")
-            var depth = depth
-            if let spec = scan.watermark {
-                let watermarks = WatermarkAssigner(spec: spec, sourceName: scan.relation.name, badRecordLog: badRecordLog)
-                assigner = watermarks
-                stages.append(Stage(op: watermarks, depth: depth))
-                depth += 1
-            }
-            scanLine = ("Scan: \(scan.relation.name) [\(columns)] connector=\(scan.relation.connector.connector)", depth)
-            return
-        case .filter(let node):
-            try recurse(node.input, depth + 1)
-            op = try Filter(predicate: node.predicate)
-        case .project(let node):
-            try recurse(node.input, depth + 1)
-            op = try Project(expressions: node.expressions)
-        case .windowTable(let node):
-            try recurse(node.input, depth + 1)
-            op = try WindowTableFunction(node)
-        case .windowAggregate(let node):
-            try recurse(node.input, depth + 1)
-            switch node.window.kind {
-            case .tumble: op = try TumblingWindowAggregate(node)
-            case .hop, .cumulate: op = try HoppingWindowAggregate(node)
-            case .session: op = try SessionWindowAggregate(node)
-            }
-        case .groupAggregate(let node):
-            try recurse(node.input, depth + 1)
-            op = try GroupAggregate(node, options: state)
-        case .topN(let node):
-            try recurse(node.input, depth + 1)
-            op = try OperatorFactory.make(plan)
-        case .join:
-            throw SQLError.internal("a join runs on the multi-input driver")
-        }
-        stages.append(Stage(op: op, depth: depth))
+    /// The checkpoint written by the last `snapshot` is durable and committed by the sink: sources
+    /// that keep positions may now publish them (Kafka commits them to the consumer group).
+    public func checkpointCompleted(_ checkpoint: Int64) {
+        for input in inputs { (input.reader as? any CheckpointableSource)?.checkpointCompleted(checkpoint) }
+    }
+
+    private static let startAfresh = "remove the query's folder under <data-dir>/queries to start it afresh"
+
+    private static func otherPlan() -> SQLError {
+        SQLError(.featureNotSupported, "the checkpoint was taken from a different plan of this query", hint: startAfresh)
     }
 }

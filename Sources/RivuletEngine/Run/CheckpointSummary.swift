@@ -6,8 +6,6 @@ public struct CheckpointSummary: Sendable, Hashable {
     public var taken = 0
     /// The last checkpoint committed.
     public var last: Int64?
-    /// Why the query ran without checkpoints, when it did.
-    public var skippedBecause: String?
     /// The longest checkpoint and the last one (writing the state, making it durable and
     /// committing the sink), in seconds, and the size of the last one's state in bytes.
     public var longestSeconds = 0.0

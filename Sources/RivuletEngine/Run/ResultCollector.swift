@@ -1,19 +1,18 @@
-import RivuletCore
-import RivuletRuntime
+public import RivuletCore
+public import RivuletPlanner
+public import RivuletRuntime
 
-/// The sink of a SELECT run for a client: keeps the rows (with their change kinds) until the
-/// cursor takes them.
-final class RowCollector: SinkWriter {
+/// The sink of a SELECT: keeps the rows it emits, with their change kinds, until taken.
+final class ResultCollector: SinkWriter {
     private let types: [SQLType]
     private(set) var rows: [[Value]] = []
     private(set) var kinds: [RowKind] = []
+    /// Whether any row so far was not an insert: the result is a changelog.
     private(set) var sawRetraction = false
 
     init(types: [SQLType]) {
         self.types = types
     }
-
-    var isEmpty: Bool { rows.isEmpty }
 
     func write(_ batch: RowBatch) throws {
         for index in 0..<batch.count {

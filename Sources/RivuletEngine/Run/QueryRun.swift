@@ -1,0 +1,199 @@
+import Foundation
+public import RivuletCore
+import RivuletPlanner
+public import RivuletRuntime
+
+/// One run of a prepared query: its pipeline over the connectors, its sink (or, for a SELECT,
+/// the rows it collects), its checkpoints and its error log, driven one `step()` at a time.
+///
+/// `rivulet run` loops over `step()` until `.finished`; a server's query task steps it, pausing
+/// when `.idle`; a SELECT cursor steps it until it has rows to hand out. The run is confined to
+/// the thread or task that steps it.
+///
+/// With a checkpoint policy, a run that writes to a sink resumes from the checkpoint its sink
+/// holds, takes a checkpoint when the interval has passed and rows moved since the last one,
+/// and a final one when it ends or is stopped (see `CheckpointCoordinator`). Without one, the
+/// sink is flushed at least every `flushInterval` and when the sources have nothing new.
+public final class QueryRun {
+    public struct Options: Sendable {
+        /// Keep reading sources that can follow (embedded streams, materialized tables): rows
+        /// appended later flow through, and the run does not end with what they hold now.
+        public var follow = false
+        /// Read files and generators ahead on a thread of their own; the output is the same.
+        public var readAhead = false
+        /// Rows per batch read from sources.
+        public var batchSize = 8192
+        /// How operators hold their state.
+        public var state = StateOptions()
+        /// Where and how often a run that writes to a sink checkpoints; nil: never.
+        public var checkpoints: CheckpointPolicy?
+        /// The file the run's bad records go to; nil: they stay in `badRecords`.
+        public var errorLog: ErrorLogDestination?
+        /// The log the sources report bad records to; nil: a log of the run's own.
+        public var badRecords: BadRecordLog?
+        /// Where a sink that retries reports whether it can write.
+        public var sinkHealth = SinkHealth()
+
+        public init() {}
+    }
+
+    /// What one step did.
+    public enum Step: Sendable {
+        /// Rows moved.
+        case progressed
+        /// The sources had nothing new: step again later.
+        case idle
+        /// Every source ended, the last checkpoint is taken and the sink closed.
+        case finished
+    }
+
+    /// Written rows are made durable (the sink flushed) at least this often without checkpoints.
+    static let flushInterval: Duration = .milliseconds(250)
+
+    public let prepared: PreparedQuery
+    /// The log the sources report bad records to.
+    public let badRecords: BadRecordLog
+    private let pipeline: QueryPipeline
+    private let sink: (any SinkWriter)?
+    private let collector: ResultCollector?
+    private let coordinator: CheckpointCoordinator?
+    private let journal: ErrorLogJournal?
+    private var ended = false
+    private var lastFlush = ContinuousClock.now
+    private var flushedRows = 0
+    /// The counters at the last checkpoint: a run with nothing new takes none.
+    private var checkpointed = (read: 0, written: 0)
+    /// What checkpointing did in this run.
+    public private(set) var checkpoints = CheckpointSummary()
+
+    public init(_ prepared: PreparedQuery, connectors: QueryConnectors, options: Options) throws {
+        self.prepared = prepared
+        let plan = PlanOptimizer.optimize(prepared.query.plan)
+        let badRecords = options.badRecords ?? BadRecordLog()
+        self.badRecords = badRecords
+        let output: any SinkWriter
+        if let relation = prepared.sink {
+            let context = connectors.context(badRecords: badRecords, sinkHealth: options.sinkHealth)
+            let sink = try connectors.registry.factory(for: relation.connector).makeSink(relation, context: context)
+            self.sink = sink
+            collector = nil
+            coordinator = try options.checkpoints.map { policy in
+                let store = try CheckpointStore(dataDirectory: connectors.dataDirectory, queryId: policy.folder)
+                return CheckpointCoordinator(store: store, sink: sink, intervalMillis: policy.intervalMillis)
+            }
+            output = coordinator?.pipelineSink ?? sink
+        } else {
+            let collector = ResultCollector(types: plan.schema.types)
+            self.collector = collector
+            sink = nil
+            coordinator = nil
+            output = collector
+        }
+        pipeline = try QueryPipeline(
+            plan: plan, openSource: { scan in try Self.open(scan, connectors: connectors, options: options, log: badRecords) },
+            sink: output, batchSize: options.batchSize, badRecordLog: badRecords, state: options.state)
+        let journal = options.errorLog.map { ErrorLogJournal($0, log: badRecords) }
+        self.journal = journal
+        if let coordinator {
+            coordinator.onCheckpointWritten = { id in try journal?.appendNew(checkpoint: id) }
+            coordinator.onResume = { id in try journal?.forget(after: id) }
+            checkpoints.resumedFrom = try coordinator.resume(pipeline)
+            checkpointed = (pipeline.rowsRead, pipeline.rowsWritten)
+        }
+    }
+
+    /// The reader of one scan; files and generators are decoded ahead on a thread of their own
+    /// when asked, their bad records reaching the run's log with the batch they were found in.
+    private static func open(
+        _ scan: StreamPlan.Scan, connectors: QueryConnectors, options: Options, log: BadRecordLog
+    ) throws -> any SourceReader {
+        let factory = try connectors.registry.factory(for: scan.relation.connector)
+        let context = connectors.context(badRecords: log, follow: options.follow)
+        guard options.readAhead, factory.readsAhead(scan.relation) else {
+            return try factory.makeSource(scan.relation, columns: scan.columns, context: context)
+        }
+        var own = context
+        own.badRecords = BadRecordLog(capacity: .max)
+        let reader = try factory.makeSource(scan.relation, columns: scan.columns, context: own)
+        return ReadAheadSource.wrapping(reader, batchRows: options.batchSize, staging: own.badRecords, log: log)
+    }
+
+    public var metrics: QueryMetrics { pipeline.metrics }
+
+    /// Lines dropped from the error log file to keep it within its bound.
+    public var errorLogTrimmed: Int { journal?.trimmed ?? 0 }
+
+    /// Reads and processes the next rows.
+    public func step() throws -> Step {
+        if ended { return .finished }
+        let read = pipeline.rowsRead
+        guard try pipeline.step() else {
+            try end()
+            return .finished
+        }
+        let idle = pipeline.rowsRead == read && pipeline.waitingForInput
+        if let coordinator {
+            if pipeline.rowsRead != checkpointed.read || pipeline.rowsWritten != checkpointed.written {
+                let taken = coordinator.checkpointsTaken
+                try coordinator.stepped()
+                if coordinator.checkpointsTaken != taken { checkpointed = (pipeline.rowsRead, pipeline.rowsWritten) }
+            }
+        } else {
+            try journal?.appendNew()
+            if let sink, pipeline.rowsWritten > flushedRows, idle || ContinuousClock.now - lastFlush >= Self.flushInterval {
+                try sink.flush()
+                flushedRows = pipeline.rowsWritten
+                lastFlush = .now
+            }
+        }
+        return idle ? .idle : .progressed
+    }
+
+    /// Ends the run before its sources do: takes a last checkpoint (or flushes) and closes the sink.
+    public func stop() throws {
+        guard !ended else { return }
+        if coordinator == nil { try sink?.close() }
+        try end()
+    }
+
+    /// Closes the sink after a failure, ignoring what closing throws.
+    public func abandon() {
+        guard !ended else { return }
+        ended = true
+        try? sink?.close()
+    }
+
+    private func end() throws {
+        ended = true
+        if let coordinator {
+            try coordinator.complete()
+            checkpoints.taken = coordinator.checkpointsTaken
+            checkpoints.last = coordinator.committed
+            checkpoints.longestSeconds = coordinator.longestDuration.seconds
+            checkpoints.lastSeconds = coordinator.lastDuration.seconds
+            checkpoints.lastBytes = coordinator.lastBytes
+        }
+        try journal?.appendNew()
+    }
+
+    // MARK: - A SELECT's rows
+
+    /// The rows a SELECT emitted since the last call, with their change kinds.
+    public func takeRows() -> (rows: [[Value]], kinds: [RowKind]) {
+        collector?.take() ?? ([], [])
+    }
+
+    /// A finished SELECT's rows as its caller sees them: the changelog applied when asked (or
+    /// kept with its kinds), then ORDER BY and LIMIT.
+    public func result(applyingChanges: Bool) -> ResultSet {
+        let changelog = collector?.sawRetraction ?? false
+        let (rows, kinds) = takeRows()
+        var set = ResultSet(schema: prepared.query.schema, rows: rows, kinds: changelog ? kinds : nil)
+        if applyingChanges { set = set.materialized() }
+        return set.presented(for: prepared.query)
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,108 @@
+import Foundation
+public import RivuletCore
+public import RivuletRuntime
+
+/// The options `SET 'key' = 'value'` gives, parsed once when set: a value that does not parse
+/// fails the SET. Keys the engine does not use (a connector's or another engine's) are kept as
+/// given. A server keeps one value per session and hands it to the engine with each statement.
+public struct Settings: Sendable, Hashable {
+    /// Every option as given, by lower-cased key.
+    public private(set) var values: [String: String] = [:]
+    /// `execution.checkpointing.interval`, as Flink names it.
+    public private(set) var checkpointIntervalMillis: Int64?
+    /// `state.memory-budget`: keys of a group aggregate held in memory, the rest spilled.
+    public private(set) var memoryBudget: Int?
+    /// `errors.max-entries`: lines an error log file keeps.
+    public private(set) var errorLogMaxEntries = ErrorLogFile.defaultMaxEntries
+    /// `table.exec.state.ttl`: join rows untouched for that long (event time) are forgotten.
+    public private(set) var stateTTLMillis: Int64?
+
+    public static let checkpointIntervalKey = "execution.checkpointing.interval"
+    public static let memoryBudgetKey = "state.memory-budget"
+    public static let errorLogMaxEntriesKey = "errors.max-entries"
+    public static let stateTTLKey = "table.exec.state.ttl"
+
+    public init() {}
+
+    public mutating func set(_ key: String, _ value: String) throws(SQLError) {
+        let key = key.lowercased()
+        let text = value.trimmingCharacters(in: .whitespaces)
+        switch key {
+        case Self.checkpointIntervalKey:
+            guard let millis = DurationText.millis(text), millis >= 1 else {
+                throw Self.invalid(key, value, hint: "write it as '2 s', '500 ms' or '1 min'")
+            }
+            checkpointIntervalMillis = millis
+        case Self.memoryBudgetKey:
+            guard let keys = Int(text), keys > 0 else {
+                throw Self.invalid(key, value, hint: "give the number of keys a group aggregate may hold in memory, e.g. '100000'")
+            }
+            memoryBudget = keys
+        case Self.errorLogMaxEntriesKey:
+            guard let entries = Int(text), entries > 0 else {
+                throw Self.invalid(key, value, hint: "give the number of lines an error log keeps, e.g. '10000'")
+            }
+            errorLogMaxEntries = entries
+        case Self.stateTTLKey:
+            guard let millis = DurationText.millis(text) else {
+                throw Self.invalid(key, value, hint: "write it as a duration such as '1 h' or '30 min'")
+            }
+            stateTTLMillis = millis > 0 ? millis : nil
+        default:
+            break
+        }
+        values[key] = value
+    }
+
+    /// `RESET 'key'`, or `RESET` of every option when nil.
+    public mutating func reset(_ key: String?) {
+        guard let key else {
+            self = Settings()
+            return
+        }
+        let fresh = Settings()
+        switch key.lowercased() {
+        case Self.checkpointIntervalKey: checkpointIntervalMillis = fresh.checkpointIntervalMillis
+        case Self.memoryBudgetKey: memoryBudget = fresh.memoryBudget
+        case Self.errorLogMaxEntriesKey: errorLogMaxEntries = fresh.errorLogMaxEntries
+        case Self.stateTTLKey: stateTTLMillis = fresh.stateTTLMillis
+        default: break
+        }
+        values.removeValue(forKey: key.lowercased())
+    }
+
+    /// Settings from options as given (a catalog log's record of a session's options).
+    public init(_ values: [String: String]) throws(SQLError) {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) { try set(key, value) }
+    }
+
+    /// How operators hold state under these settings, spilling under `spillDirectory`.
+    public func stateOptions(spillDirectory: String) -> StateOptions {
+        StateOptions(memoryBudget: memoryBudget, spillDirectory: spillDirectory)
+    }
+
+    private static func invalid(_ key: String, _ value: String, hint: String) -> SQLError {
+        SQLError(.invalidParameterValue, "invalid '\(key)' '\(value)'", hint: hint)
+    }
+}
+
+/// Durations as Flink's options write them: `2 s`, `500 ms`, `1 min`, `1.5 h`, `2s`, or bare
+/// milliseconds.
+enum DurationText {
+    static func millis(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
+        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let scale: Double
+        switch unit {
+        case "", "ms", "milli", "millis", "millisecond", "milliseconds": scale = 1
+        case "s", "sec", "secs", "second", "seconds": scale = 1_000
+        case "m", "min", "mins", "minute", "minutes": scale = 60_000
+        case "h", "hour", "hours": scale = 3_600_000
+        case "d", "day", "days": scale = 86_400_000
+        default: return nil
+        }
+        guard let value = Double(digits), value * scale < 1e15 else { return nil }
+        return Int64(value * scale)
+    }
+}
