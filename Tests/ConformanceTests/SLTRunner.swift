@@ -3,17 +3,24 @@ import Foundation
 import RivuletCore
 import RivuletEngine
 import RivuletPlanner
+import RivuletRuntime
 
 /// Runs the records of one conformance file against a fresh engine in a scratch folder and
 /// reports each mismatch with its file and line.
 final class SLTRunner {
     let engine: Engine
     let scratch: URL
-    private var lastReport: QueryReport?
+    /// Whether each query stops half-way through its input, saves its state, and a new run
+    /// continues from that state.
+    let cutHalfWay: Bool
+    /// The late rows and bad records of the last query run.
+    private var lastCounts: (late: Int, bad: Int)?
     private(set) var failures: [String] = []
 
-    /// `batchSize` is how many rows sources hand over at a time; results must not depend on it.
-    init(batchSize: Int) throws {
+    /// `batchSize` is how many rows sources hand over at a time; results must not depend on it,
+    /// nor on a checkpoint and restore in the middle of the input (`cutHalfWay`).
+    init(batchSize: Int, cutHalfWay: Bool = false) throws {
+        self.cutHalfWay = cutHalfWay
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-slt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         engine = Engine(configuration: EngineConfiguration(
@@ -54,9 +61,13 @@ final class SLTRunner {
             case .completed: break
             case .rows(let set): rows = set
             case .query(let query), .persistentQuery(let query):
-                let report = try engine.run(query)
-                lastReport = report
-                rows = report.result
+                if cutHalfWay {
+                    rows = try runCutHalfWay(query)
+                } else {
+                    let report = try engine.run(query)
+                    lastCounts = (report.lateRows, report.badRecords)
+                    rows = report.result
+                }
             }
         }
         return rows
@@ -105,12 +116,46 @@ final class SLTRunner {
             }
             compare(expected: expected, actual: try SinkReader.rows(of: relation, in: scratch), sorted: false, place: place)
         case .checkLate(let n):
-            let late = lastReport?.lateRows ?? -1
+            let late = lastCounts?.late ?? -1
             if late != n { failures.append("\(place): expected \(n) late rows, the last query dropped \(late)") }
         case .checkBad(let n):
-            let bad = lastReport?.badRecords ?? -1
+            let bad = lastCounts?.bad ?? -1
             if bad != n { failures.append("\(place): expected \(n) bad records, the last query skipped \(bad)") }
         }
+    }
+
+    /// Runs `prepared` in two runs: the first stops once it has read half of the rows the query
+    /// reads and saves its state; the second starts from that state and runs to the end. A
+    /// SELECT's rows are those of both runs; a sink gets the first run's rows, then the second's.
+    private func runCutHalfWay(_ prepared: PreparedQuery) throws -> ResultSet? {
+        let connectors = engine.connectors
+        var options = QueryRun.Options()
+        options.batchSize = engine.configuration.batchSize
+        options.badRecords = BadRecordLog()
+        // How many rows the query reads, counted by a run that keeps its rows to itself.
+        let counting = try QueryRun(PreparedQuery(query: prepared.query, sink: nil, sql: prepared.sql), connectors: connectors, options: options)
+        while try counting.step() != .finished {}
+        let half = counting.metrics.rowsRead / 2
+
+        let log = BadRecordLog()
+        options.badRecords = log
+        var rows: [[Value]] = []
+        var kinds: [RowKind] = []
+        let first = try QueryRun(prepared, connectors: connectors, options: options)
+        while first.metrics.rowsRead < half, try first.step() != .finished {}
+        options.startState = try first.saveState()
+        (rows, kinds) = first.takeRows()
+        first.abandon()
+
+        let second = try QueryRun(prepared, connectors: connectors, options: options)
+        while try second.step() != .finished {}
+        let (more, moreKinds) = second.takeRows()
+        rows += more
+        kinds += moreKinds
+        lastCounts = (second.metrics.lateRows, log.count)
+        guard prepared.sink == nil else { return nil }
+        let changelog = kinds.contains { $0 != .insert }
+        return ResultSet(schema: prepared.query.schema, rows: rows, kinds: changelog ? kinds : nil).presented(for: prepared.query)
     }
 
     private func compare(expected: [String], actual: [String], sorted: Bool, place: String) {

@@ -52,6 +52,33 @@ struct ErrorLogTableTests {
         }
     }
 
+    /// A server killed once its query's first checkpoint is on disk but before the sink committed
+    /// it: after the restart the query reads its input again from the beginning, and each
+    /// skipped record is in the error log once (the lines tagged with the lost checkpoint go).
+    @Test func aResumedQueryLogsEachSkippedRecordOnce() async throws {
+        let directory = try ServeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.readings.write(to: directory.appendingPathComponent("readings.csv"), atomically: true, encoding: .utf8)
+        let crashing = try await ServeProcess.start(
+            dataDirectory: directory, environment: ["RIVULET_CRASH_AT": "after-checkpoint-write:1"])
+        _ = try await crashing.sql("""
+            CREATE STREAM readings (id INT, v INT) WITH ('connector' = 'filesystem', 'path' = 'readings.csv', 'format' = 'csv');
+            CREATE TABLE kept (id INT, v INT, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'sqlite', 'path' = 'kept.db')
+            """)
+        #expect(try await crashing.sql("INSERT INTO kept SELECT id, v FROM readings") == "q1\n")
+        #expect(try await ServeProcess.eventually { !crashing.process.isRunning })
+        await crashing.stop()
+        #expect(crashing.process.terminationReason == .uncaughtSignal, "the crash point was never reached: \(crashing.stderr)")
+
+        let server = try await ServeProcess.start(dataDirectory: directory)
+        defer { server.kill() }
+        #expect(try await ServeProcess.eventually { try await server.sql("SHOW QUERIES").hasPrefix("q1|FINISHED|") })
+        let raw = try await server.sql("SELECT raw_text FROM rivulet_errors WHERE query_id = 'q1'")
+        #expect(raw.split(separator: "\n").sorted() == ["10,oops10", "2,oops2", "4,oops4", "6,oops6", "8,oops8"], "\(raw)")
+        #expect(try await server.sql("SELECT COUNT(*) FROM kept") == "5\n")
+        await server.stop()
+    }
+
     @Test func theErrorLogIsReadOnly() async throws {
         try await ServeProcess.with { server, _ in
             let result = try await server.psql(["-c", "INSERT INTO rivulet_errors SELECT * FROM rivulet_errors"])

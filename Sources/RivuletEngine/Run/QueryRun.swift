@@ -33,6 +33,9 @@ public final class QueryRun {
         public var badRecords: BadRecordLog?
         /// Where a sink that retries reports whether it can write.
         public var sinkHealth = SinkHealth()
+        /// What `saveState()` of a run of the same query wrote: this run continues from there
+        /// instead of from the beginning (or a checkpoint).
+        public var startState: [UInt8]?
 
         public init() {}
     }
@@ -94,6 +97,10 @@ public final class QueryRun {
             sink: output, batchSize: options.batchSize, badRecordLog: badRecords, state: options.state)
         let journal = options.errorLog.map { ErrorLogJournal($0, log: badRecords) }
         self.journal = journal
+        if let state = options.startState {
+            var reader = StateReader(state)
+            try pipeline.restore(from: &reader)
+        }
         if let coordinator {
             coordinator.onCheckpointWritten = { id in try journal?.appendNew(checkpoint: id) }
             coordinator.onResume = { id in try journal?.forget(after: id) }
@@ -147,6 +154,15 @@ public final class QueryRun {
             }
         }
         return idle ? .idle : .progressed
+    }
+
+    /// The run's state between two steps, as a checkpoint holds it, with the sink flushed: a run
+    /// of the same query started from it (`Options.startState`) goes on exactly from here.
+    public func saveState() throws -> [UInt8] {
+        var writer = StateWriter()
+        try pipeline.snapshot(into: &writer)
+        try sink?.flush()
+        return writer.bytes
     }
 
     /// Ends the run before its sources do: takes a last checkpoint (or flushes) and closes the sink.

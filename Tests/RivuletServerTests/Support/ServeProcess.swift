@@ -44,14 +44,14 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
-    /// Starts the server and waits until both ports are listening.
-    static func start(dataDirectory: URL, arguments: [String] = []) async throws -> ServeProcess {
-        let server = try ServeProcess(dataDirectory: dataDirectory, arguments: arguments)
+    /// Starts the server and waits until both ports are listening; `environment` adds to the test's.
+    static func start(dataDirectory: URL, arguments: [String] = [], environment: [String: String] = [:]) async throws -> ServeProcess {
+        let server = try ServeProcess(dataDirectory: dataDirectory, arguments: arguments, environment: environment)
         try await server.waitUntilListening()
         return server
     }
 
-    private init(dataDirectory: URL, arguments: [String]) throws {
+    private init(dataDirectory: URL, arguments: [String], environment: [String: String]) throws {
         self.dataDirectory = dataDirectory
         let logs = dataDirectory.appendingPathComponent("logs-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
@@ -62,6 +62,7 @@ final class ServeProcess: @unchecked Sendable {
         process.executableURL = Self.executable
         process.arguments = ["serve", "--data-dir", dataDirectory.path, "--pg-port", "0", "--http-port", "0"] + arguments
         process.currentDirectoryURL = dataDirectory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         process.standardInput = FileHandle.nullDevice
