@@ -22,9 +22,9 @@ extension Engine {
         options.batchSize = configuration.batchSize
         options.state = settings.stateOptions(spillDirectory: configuration.dataDirectory + "/spill")
         options.badRecords = badRecords
-        options.errorLog = ErrorLogDestination(url: errorLogURL, query: folder, maxEntries: settings.errorLogMaxEntries)
+        options.errorLog = .file(errorLogURL, query: folder, maxEntries: settings.errorLogMaxEntries)
         if prepared.sink != nil, let interval = settings.checkpointIntervalMillis ?? configuration.checkpointIntervalMillis {
-            options.checkpoints = CheckpointPolicy(folder: folder, intervalMillis: interval)
+            options.checkpoints = .into(folder, every: interval)
         }
         let run: QueryRun
         do {

@@ -152,8 +152,7 @@ public actor QueryManager {
         options.checkpoints = checkpointPolicy(plan: plan, sink: sink, id: id, settings: settings)
         let folder = URL(fileURLWithPath: connectors.dataDirectory).appendingPathComponent("queries")
             .appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))
-        options.errorLog = ErrorLogDestination(
-            url: folder.appendingPathComponent(ErrorLogFile.fileName), query: id, maxEntries: settings.errorLogMaxEntries)
+        options.errorLog = .file(folder.appendingPathComponent(ErrorLogFile.fileName), query: id, maxEntries: settings.errorLogMaxEntries)
         let connectors = connectors
         tasks[id] = Task.detached {
             await Self.drive(query, prepared: prepared, connectors: connectors, options: options)
@@ -221,9 +220,7 @@ public actor QueryManager {
             case .insertedRowsKept, .rebuilt: return nil
             }
         }
-        return CheckpointPolicy(
-            folder: CheckpointPolicy.folder(serverQuery: id),
-            intervalMillis: settings.checkpointIntervalMillis ?? CheckpointPolicy.serverIntervalMillis)
+        return .into(CheckpointPolicy.folder(serverQuery: id), every: settings.checkpointIntervalMillis ?? CheckpointPolicy.serverIntervalMillis)
     }
 
     /// Removes the checkpoints of queries that will not run again, so an id is never resumed

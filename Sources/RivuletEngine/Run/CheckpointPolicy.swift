@@ -4,9 +4,9 @@ public struct CheckpointPolicy: Sendable, Hashable {
     public var folder: String
     public var intervalMillis: Int64
 
-    public init(folder: String, intervalMillis: Int64) {
-        self.folder = folder
-        self.intervalMillis = intervalMillis
+    /// Checkpoints into `folder` every `intervalMillis`.
+    public static func into(_ folder: String, every intervalMillis: Int64) -> CheckpointPolicy {
+        CheckpointPolicy(folder: folder, intervalMillis: intervalMillis)
     }
 
     /// `rivulet run`'s default interval.

@@ -8,10 +8,9 @@ public struct ErrorLogDestination: Sendable {
     public var query: String
     public var maxEntries: Int
 
-    public init(url: URL, query: String, maxEntries: Int) {
-        self.url = url
-        self.query = query
-        self.maxEntries = maxEntries
+    /// Lines tagged `query` in the file at `url`, at most `maxEntries` of them.
+    public static func file(_ url: URL, query: String, maxEntries: Int) -> ErrorLogDestination {
+        ErrorLogDestination(url: url, query: query, maxEntries: maxEntries)
     }
 }
 

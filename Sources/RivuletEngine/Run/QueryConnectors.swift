@@ -11,12 +11,6 @@ public struct QueryConnectors: Sendable {
     /// Checkpoints, spill files, error logs.
     public var dataDirectory: String
 
-    public init(registry: ConnectorRegistry, workingDirectory: String, dataDirectory: String) {
-        self.registry = registry
-        self.workingDirectory = workingDirectory
-        self.dataDirectory = dataDirectory
-    }
-
     func context(badRecords: BadRecordLog, follow: Bool = false, sinkHealth: SinkHealth = SinkHealth()) -> ConnectorContext {
         ConnectorContext(
             workingDirectory: workingDirectory, dataDirectory: dataDirectory, badRecords: badRecords, follow: follow,

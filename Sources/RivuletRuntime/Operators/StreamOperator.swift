@@ -64,10 +64,5 @@ public struct StateFormat: Hashable, Sendable, CustomStringConvertible {
     public var kind: String
     public var version: Int
 
-    public init(kind: String, version: Int) {
-        self.kind = kind
-        self.version = version
-    }
-
     public var description: String { "\(kind) v\(version)" }
 }
