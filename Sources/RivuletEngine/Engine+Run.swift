@@ -65,29 +65,3 @@ extension Engine {
     /// Where `run` keeps its queries' bad records.
     public var errorLogURL: URL { URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(ErrorLogFile.fileName) }
 }
-
-/// ORDER BY over result values: NULLs placed as asked, then by value.
-enum ResultOrdering {
-    static func precedes(_ a: [Value], _ b: [Value], by keys: [BoundQuery.SortKey]) -> Bool {
-        for key in keys {
-            let x = a[key.column], y = b[key.column]
-            if x == y { continue }
-            if x.isNull { return key.nullsFirst }
-            if y.isNull { return !key.nullsFirst }
-            let less = compare(x, y)
-            return key.ascending ? less : !less
-        }
-        return false
-    }
-
-    private static func compare(_ x: Value, _ y: Value) -> Bool {
-        switch (x, y) {
-        case (.int(let a), .int(let b)), (.timestamp(let a), .timestamp(let b)), (.date(let a), .date(let b)): return a < b
-        case (.double(let a), .double(let b)): return a < b
-        case (.decimal(let a, _), .decimal(let b, _)): return a < b
-        case (.string(let a), .string(let b)): return Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))
-        case (.boolean(let a), .boolean(let b)): return !a && b
-        default: return x.description < y.description
-        }
-    }
-}

@@ -155,50 +155,9 @@ public actor QueryManager {
         options.errorLog = .file(folder.appendingPathComponent(ErrorLogFile.fileName), query: id, maxEntries: settings.errorLogMaxEntries)
         let connectors = connectors
         tasks[id] = Task.detached {
-            await Self.drive(query, prepared: prepared, connectors: connectors, options: options)
+            await query.run(prepared, connectors: connectors, options: options)
         }
         return query
-    }
-
-    /// The task body of one persistent query: steps its run, yielding between steps and pausing
-    /// while its sources have nothing new, until its bounded sources end, it fails, or it is
-    /// asked to stop. The run never leaves this task.
-    private static func drive(_ query: PersistentQuery, prepared: PreparedQuery, connectors: QueryConnectors, options: QueryRun.Options) async {
-        let run: QueryRun
-        do {
-            run = try QueryRun(prepared, connectors: connectors, options: options)
-        } catch {
-            query.end(.failed, error: describe(error))
-            return
-        }
-        do {
-            while true {
-                if query.stopRequested || Task.isCancelled {
-                    try run.stop()
-                    query.end(.terminated, metrics: run.metrics)
-                    return
-                }
-                let step = try run.step()
-                query.update(run.metrics, errorLogTrimmed: run.errorLogTrimmed)
-                switch step {
-                case .finished:
-                    query.end(.finished, metrics: run.metrics)
-                    return
-                case .idle:
-                    try? await Task.sleep(for: idlePause)
-                case .progressed:
-                    await Task.yield()
-                }
-            }
-        } catch {
-            run.abandon()
-            query.end(.failed, metrics: run.metrics, error: describe(error))
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? SQLError { return error.message }
-        return "\(error)"
     }
 
     /// Checkpoints are taken when a restart can resume from them: the sink keeps what it was
