@@ -156,17 +156,3 @@ public indirect enum StreamPlan: Sendable {
         }
     }
 }
-
-/// A persistent query: a plan whose output goes into a sink relation.
-public struct StreamQuery: Sendable {
-    public var plan: StreamPlan
-    public var sink: Relation
-    /// The SQL text of the statement, for SHOW QUERIES and persistence.
-    public var sql: String
-
-    public init(plan: StreamPlan, sink: Relation, sql: String) {
-        self.plan = plan
-        self.sink = sink
-        self.sql = sql
-    }
-}

@@ -40,7 +40,8 @@ public protocol StreamOperator: AnyObject {
     var lateRows: Int { get }
     /// Writes the operator's state, between two batches, so that `restore` on a fresh instance
     /// built from the same plan continues exactly as this one would. Stateless operators write
-    /// nothing; operators whose state cannot be checkpointed yet throw `featureNotSupported`.
+    /// nothing. Every operator can be checkpointed today; one that could not would throw
+    /// `featureNotSupported`, which callers take to mean the query runs without checkpoints.
     func snapshot(into writer: inout StateWriter) throws
     /// Reads what `snapshot` wrote into a freshly built operator, before any batch.
     func restore(from reader: inout StateReader) throws
@@ -55,11 +56,4 @@ extension StreamOperator {
     public var lateRows: Int { 0 }
     public func snapshot(into writer: inout StateWriter) throws {}
     public func restore(from reader: inout StateReader) throws {}
-}
-
-extension SQLError {
-    /// The error of an operator whose state checkpoints cannot hold yet.
-    static func notCheckpointable(_ what: String) -> SQLError {
-        SQLError(.featureNotSupported, "\(what) state cannot be checkpointed yet")
-    }
 }
