@@ -14,7 +14,7 @@ extension Engine {
     public func run(
         _ prepared: PreparedQuery, durability: Durability? = nil, progress: ((QueryMetrics) -> Void)? = nil
     ) throws(SQLError) -> QueryReport {
-        let plan = PlanOptimizer.optimize(prepared.query.plan)
+        let plan = prepared.query.plan
         let id = "q\(reports.count + 1)"
         let badBefore = badRecords.count
         let started = Date()

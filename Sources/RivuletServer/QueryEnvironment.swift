@@ -35,7 +35,7 @@ struct QueryEnvironment: Sendable {
         let embedded = EmbeddedConnector(store: embedded)
         let materialized = MaterializedTableConnector(store: materialized)
         return try QueryPipeline(
-            plan: PlanOptimizer.optimize(plan),
+            plan: plan,
             openSource: { scan in
                 if scan.relation.connector.connector == "embedded" {
                     return embedded.makeSource(scan.relation, columns: scan.columns, follow: follow)

@@ -143,7 +143,7 @@ public actor QueryManager {
         let sink = prepared.sink!
         let query = PersistentQuery(
             id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames,
-            explain: PlanOptimizer.optimize(plan).explainLines(), errorLogMaxEntries: ErrorLogFile.maxEntries(in: settings),
+            explain: plan.explainLines(), errorLogMaxEntries: ErrorLogFile.maxEntries(in: settings),
             stateOptions: (try? StateOptions(settings: settings, spillDirectory: environment.dataDirectory + "/spill")) ?? StateOptions())
         queries.append(query)
         let environment = environment

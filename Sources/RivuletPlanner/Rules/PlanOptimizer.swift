@@ -1,35 +1,16 @@
-/// Rewrites a freshly bound plan into the one that runs: today, projection push-down, so a
-/// scan decodes only the columns some operator above it reads.
-public enum PlanOptimizer {
-    public static func optimize(_ plan: StreamPlan) -> StreamPlan {
-        switch plan {
-        case .scan:
-            return plan
-        case .filter(var node):
-            node.input = optimize(node.input)
-            return .filter(node)
-        case .project(var node):
-            let needed = node.expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
-            let (input, mapping) = prune(optimize(node.input), keeping: needed)
-            node.input = input
-            node.expressions = node.expressions.map { $0.remapColumns { mapping[$0] ?? $0 } }
-            return .project(node)
-        case .windowTable(var node):
-            node.input = optimize(node.input)
-            return .windowTable(node)
-        case .windowAggregate(var node):
-            node.input = optimize(node.input)
-            return .windowAggregate(node)
-        case .groupAggregate(var node):
-            node.input = optimize(node.input)
-            return .groupAggregate(node)
-        case .join(var node):
-            node.left = optimize(node.left)
-            node.right = optimize(node.right)
-            return .join(node)
-        case .topN(var node):
-            node.input = optimize(node.input)
-            return .topN(node)
+/// Rewrites a freshly bound plan into the one that runs. `QueryBinder.bind` applies it once, to
+/// the whole plan; nothing else does.
+///
+/// - Projection push-down: a scan decodes only the columns some operator above it reads.
+enum PlanOptimizer {
+    static func optimize(_ plan: StreamPlan) -> StreamPlan {
+        plan.rewrittenBottomUp { node in
+            guard case .project(var project) = node else { return node }
+            let needed = project.expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
+            let (input, mapping) = prune(project.input, keeping: needed)
+            project.input = input
+            project.expressions = project.expressions.map { $0.remapColumns { mapping[$0] ?? $0 } }
+            return .project(project)
         }
     }
 
