@@ -5,8 +5,8 @@ public import RivuletSQL
 ///
 /// `bind(_:)` is the planner's one entry point: it binds the query, choosing each join's
 /// strategy as it goes, then applies the plan rules of `PlanOptimizer` (projections pushed into
-/// scans). The plan it returns is the one that runs and that EXPLAIN shows; callers use it as
-/// it is. Filters sit directly on their input, and
+/// scans, regular joins told which columns to store). The plan it returns is the one that runs
+/// and that EXPLAIN shows; callers use it as it is. Filters sit directly on their input, and
 /// aggregate arguments are computed in a projection below the aggregate so operators only ever
 /// see column references.
 public struct QueryBinder {

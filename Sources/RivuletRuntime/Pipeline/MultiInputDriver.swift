@@ -95,11 +95,6 @@ final class MultiInputDriver {
         for (inputPort, input) in plan.inputs.enumerated() {
             nodes[index].children.append(try build(input, parent: index, port: inputPort, openSource: openSource))
         }
-        // A regular join under a projection stores only the columns the projection reads.
-        if case .project(let project) = plan, case .node(let child) = nodes[index].children.first,
-           let join = nodes[child].op as? RegularJoin {
-            join.storeOnly(outputColumns: project.expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) })
-        }
         return .node(index)
     }
 
