@@ -111,7 +111,7 @@ let package = Package(
             dependencies: ["RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletCore", "rivulet"],
             exclude: ["Scripts"]
         ),
-        .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletCore"]),
+        .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore"]),
         .testTarget(
             name: "RivuletConnectorsTests",
             dependencies: ["RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"]),

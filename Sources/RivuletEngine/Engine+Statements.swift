@@ -127,7 +127,7 @@ extension Engine {
         default:
             throw SQLError.unsupported("EXPLAIN takes a query, INSERT ... SELECT or CREATE ... AS SELECT", at: explain.span)
         }
-        let lines = PlanOptimizer.optimize(plan).explainLines()
+        let lines = plan.explainLines()
         return ResultSet(schema: Schema([Field("plan", .varchar)]), rows: lines.map { [.string($0)] })
     }
 }

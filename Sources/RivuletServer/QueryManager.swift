@@ -141,7 +141,7 @@ public actor QueryManager {
         let plan = prepared.query.plan
         let sink = prepared.sink!
         let query = PersistentQuery(
-            id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames, explain: PlanOptimizer.optimize(plan).explainLines())
+            id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames, explain: plan.explainLines())
         queries.append(query)
         var options = QueryRun.Options()
         options.follow = true

@@ -136,6 +136,24 @@ let T = Value.boolean(true), F = Value.boolean(false), N = Value.null
         let direct = try ExpressionCompiler.compile(fn(.greater, .boolean, col(0, .bigint), lit(.int(2), .bigint)))
         #expect(try direct.select(batch([.bigint], [[.int(3)], [.null], [.int(1)], [.int(9)]])) == [0, 3])
     }
+    /// The binder casts operands to the types kernels compute in; a kernel never picks a
+    /// conversion itself, so operands of other types are a planner bug.
+    @Test func operandsOfTypesThePlanDidNotChooseAreAnInternalError() throws {
+        let mismatches: [BoundExpr] = [
+            fn(.equal, .boolean, col(0, .bigint), lit(.int(1), .integer)),
+            fn(.less, .boolean, col(0, .bigint), lit(.double(1), .double)),
+            fn(.add, .bigint, col(0, .bigint), lit(.int(1), .integer)),
+            fn(.multiply, .decimal(precision: 18, scale: 2), col(0, .bigint), lit(.decimal(unscaled: 100, scale: 2), .decimal(precision: 3, scale: 2))),
+            fn(.inList, .boolean, col(0, .bigint), lit(.int(1), .bigint), lit(.double(2), .double)),
+            fn(.coalesce, .bigint, col(0, .bigint), lit(.int(1), .integer)),
+        ]
+        for expr in mismatches {
+            #expect(throws: SQLError.self) { try ExpressionCompiler.compile(expr) }
+            do { _ = try ExpressionCompiler.compile(expr) } catch { #expect(error.state == .internalError, "\(expr)") }
+        }
+        // A NULL constant stands for a NULL of any type.
+        #expect(try eval(fn(.equal, .boolean, col(0, .bigint), lit(.null, .null)), .bigint, [.int(1)]) == [N])
+    }
 }
 
 @Suite struct ExpressionLogicTests {

@@ -71,7 +71,7 @@ public final class QueryRun {
 
     public init(_ prepared: PreparedQuery, connectors: QueryConnectors, options: Options) throws {
         self.prepared = prepared
-        let plan = PlanOptimizer.optimize(prepared.query.plan)
+        let plan = prepared.query.plan
         let badRecords = options.badRecords ?? BadRecordLog()
         self.badRecords = badRecords
         let output: any SinkWriter

@@ -21,16 +21,50 @@ extension QueryBinder {
 
     /// GROUP BY (with or without a window): pre-projection → aggregate → HAVING → projection.
     func bindAggregate(_ select: Select, input: Input, aggregates: [FunctionCall], emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        let grouping = try grouping(of: select, input: input)
+        var pre = PreProjection(virtualBase: input.plan.schema.count)
+        let scalar = scalarBinder(for: input.scope, clause: "GROUP BY")
+        let keys = try bindGroupKeys(grouping.keys, binder: scalar, into: &pre)
+        let argumentBinder = scalarBinder(for: input.scope, clause: "an aggregate's argument")
+        var calls: [AggregateCall] = []
+        for call in aggregates {
+            calls.append(try bindAggregateCall(call, binder: argumentBinder, into: &pre))
+        }
+        var timeSlot: Int?
+        if let window = grouping.window { timeSlot = pre.slot(.column(window.timeColumn, input.scope.columns[window.timeColumn].type)) }
+        let preProject = StreamPlan.project(.init(input: input.plan, expressions: pre.expressions, schema: pre.schema, timeColumn: timeSlot))
+        var plan = try aggregatePlan(over: preProject, input: input, window: grouping.window, keys: keys, calls: calls, emit: emit)
+        let output = AggregateOutput(
+            aggregates: aggregates, keyExprs: grouping.keys, keys: keys, keyBinder: scalar, windowColumns: plan.windowColumns, schema: plan.schema,
+            scope: input.scope, virtualBase: pre.virtualBase)
+        let post = output.binder()
+        if let having = select.having {
+            let predicate = try post.bind(having)
+            guard predicate.type == .boolean || predicate.type == .null else {
+                throw SQLError(.datatypeMismatch, "HAVING needs a BOOLEAN condition, found \(predicate.type)", at: having.span)
+            }
+            plan = .filter(.init(input: plan, predicate: predicate))
+        }
+        return try bindAggregateSelectList(select, over: plan, binder: post)
+    }
+
+    /// What a grouped query groups by: its plain keys and, at most once, a window (a group
+    /// window function, a window table function's columns, or ksqlDB's WINDOW clause).
+    private struct Grouping {
+        var keys: [Expr]
+        var window: WindowSource?
+    }
+
+    private func grouping(of select: Select, input: Input) throws(SQLError) -> Grouping {
         let virtualBase = input.plan.schema.count
-        var window = input.window
-        var keyExprs: [Expr] = []
+        var grouping = Grouping(keys: [], window: input.window)
         var windowInGroupBy = false
         for expr in select.groupBy {
             if case .function(let call) = expr, ["TUMBLE", "HOP", "SESSION", "CUMULATE"].contains(call.upperName) {
-                guard window == nil, select.window == nil else {
+                guard grouping.window == nil, select.window == nil else {
                     throw SQLError(.groupingError, "a query can group by only one window", at: call.span)
                 }
-                window = try groupWindow(call, input: input)
+                grouping.window = try groupWindow(call, input: input)
                 windowInGroupBy = true
                 continue
             }
@@ -39,80 +73,132 @@ extension QueryBinder {
                 windowInGroupBy = true
                 continue
             }
-            keyExprs.append(expr)
+            grouping.keys.append(expr)
         }
         if let ksql = select.window {
-            guard window == nil else { throw SQLError(.groupingError, "a query can group by only one window", at: ksql.span) }
-            window = try ksqlWindow(ksql, input: input)
+            guard grouping.window == nil else { throw SQLError(.groupingError, "a query can group by only one window", at: ksql.span) }
+            grouping.window = try ksqlWindow(ksql, input: input)
             windowInGroupBy = true
         }
         if input.window != nil, !windowInGroupBy {
             // Grouping a window table function without its window columns aggregates across windows.
-            window = nil
+            grouping.window = nil
+        }
+        return grouping
+    }
+
+    /// The projection below an aggregate: keys, aggregate arguments and filters, and the event
+    /// time, each distinct expression once.
+    private struct PreProjection {
+        /// The first of a window table function's virtual columns, which cannot be computed here.
+        let virtualBase: Int
+        var expressions: [BoundExpr] = []
+
+        /// The column of `expr`, added unless an equal expression is there already.
+        mutating func slot(_ expr: BoundExpr) -> Int {
+            if let index = expressions.firstIndex(of: expr) { return index }
+            expressions.append(expr)
+            return expressions.count - 1
         }
 
-        // Pre-projection: keys, aggregate arguments and filters, and the event time.
-        let scalar = scalarBinder(for: input.scope, clause: "GROUP BY")
-        var pre: [BoundExpr] = []
-        func slot(_ expr: BoundExpr) -> Int {
-            if let index = pre.firstIndex(of: expr) { return index }
-            pre.append(expr)
-            return pre.count - 1
+        var schema: Schema {
+            Schema(expressions.enumerated().map { Field("$\($0.offset)", $0.element.type == .null ? .varchar : $0.element.type) })
         }
+
         func requirePhysical(_ expr: BoundExpr, at span: SourceSpan) throws(SQLError) {
             if expr.referencedColumns.contains(where: { $0 >= virtualBase }) {
                 throw SQLError.unsupported("window_start, window_end and window_time can only be grouped by or selected", at: span)
             }
         }
-        var boundKeys: [BoundExpr] = []
-        var keySlots: [Int] = []
-        var keyFields: [Field] = []
-        for expr in keyExprs {
-            let bound = try scalar.bind(expr)
-            try requirePhysical(bound, at: expr.span)
-            if boundKeys.contains(bound) { continue }
-            boundKeys.append(bound)
-            keySlots.append(slot(bound))
+    }
+
+    /// The distinct bound group keys, their pre-projection columns and output fields.
+    private struct GroupKeys {
+        var bound: [BoundExpr] = []
+        var slots: [Int] = []
+        var fields: [Field] = []
+    }
+
+    private func bindGroupKeys(_ exprs: [Expr], binder: ExpressionBinder, into pre: inout PreProjection) throws(SQLError) -> GroupKeys {
+        var keys = GroupKeys()
+        for expr in exprs {
+            let bound = try binder.bind(expr)
+            try pre.requirePhysical(bound, at: expr.span)
+            if keys.bound.contains(bound) { continue }
+            keys.bound.append(bound)
+            keys.slots.append(pre.slot(bound))
             let name: String
-            if case .column(let reference) = expr { name = reference.name.value } else { name = "$key\(keyFields.count)" }
-            keyFields.append(Field(name, bound.type == .null ? .varchar : bound.type))
+            if case .column(let reference) = expr { name = reference.name.value } else { name = "$key\(keys.fields.count)" }
+            keys.fields.append(Field(name, bound.type == .null ? .varchar : bound.type))
         }
-        let argumentBinder = scalarBinder(for: input.scope, clause: "an aggregate's argument")
-        var calls: [AggregateCall] = []
-        for call in aggregates {
-            calls.append(try bindAggregateCall(call, binder: argumentBinder, virtualBase: virtualBase, slot: slot))
-        }
-        var timeSlot: Int?
-        if let window { timeSlot = slot(.column(window.timeColumn, input.scope.columns[window.timeColumn].type)) }
-        let preFields = pre.enumerated().map { Field("$\($0.offset)", $0.element.type == .null ? .varchar : $0.element.type) }
-        let preTime = timeSlot
-        let preProject = StreamPlan.project(.init(input: input.plan, expressions: pre, schema: Schema(preFields), timeColumn: preTime))
+        return keys
+    }
+
+    /// The aggregate over the pre-projection (whose event-time column is the window's time):
+    /// windowed when the query groups by a window.
+    private func aggregatePlan(
+        over preProject: StreamPlan, input: Input, window: WindowSource?, keys: GroupKeys, calls: [AggregateCall], emit: EmitMode?
+    ) throws(SQLError) -> StreamPlan {
         let aggregateFields = calls.enumerated().map { Field("$agg\($0.offset)", $0.element.type) }
-
-        var plan: StreamPlan
-        let keyCount = keyFields.count
-        var windowColumns: (start: Int, end: Int)?
-        if let window, let timeSlot {
-            if !input.plan.appendOnly {
-                throw SQLError.unsupported("windows over a changelog (updating) input are not supported", at: window.span)
-            }
-            let spec = WindowSpec(kind: window.kind, timeColumn: timeSlot, grace: window.grace, dialect: window.dialect)
-            let emitMode: StreamPlan.WindowAggregate.Emit
-            switch window.dialect {
-            case .ksql: emitMode = emit == .final ? .final : .changes
-            case .flink: emitMode = emit == .changes ? .changes : .final
-            }
-            let schema = Schema(keyFields + [Field("window_start", .timestamp3, nullable: false), Field("window_end", .timestamp3, nullable: false)]
-                                + aggregateFields)
-            plan = .windowAggregate(.init(input: preProject, window: spec, keys: keySlots, aggregates: calls, emit: emitMode, schema: schema))
-            windowColumns = (keyCount, keyCount + 1)
-        } else {
-            plan = .groupAggregate(.init(input: preProject, keys: keySlots, aggregates: calls, schema: Schema(keyFields + aggregateFields)))
+        guard let window, let timeSlot = preProject.eventTimeColumn else {
+            return .groupAggregate(.init(input: preProject, keys: keys.slots, aggregates: calls, schema: Schema(keys.fields + aggregateFields)))
         }
-        let aggregateBase = keyCount + (windowColumns == nil ? 0 : 2)
-        let output = plan.schema
+        if !input.plan.appendOnly {
+            throw SQLError.unsupported("windows over a changelog (updating) input are not supported", at: window.span)
+        }
+        let spec = WindowSpec(kind: window.kind, timeColumn: timeSlot, grace: window.grace, dialect: window.dialect)
+        let emitMode: StreamPlan.WindowAggregate.Emit
+        switch window.dialect {
+        case .ksql: emitMode = emit == .final ? .final : .changes
+        case .flink: emitMode = emit == .changes ? .changes : .final
+        }
+        let schema = Schema(keys.fields + [Field("window_start", .timestamp3, nullable: false), Field("window_end", .timestamp3, nullable: false)]
+                            + aggregateFields)
+        return .windowAggregate(.init(input: preProject, window: spec, keys: keys.slots, aggregates: calls, emit: emitMode, schema: schema))
+    }
 
-        // Binding above the aggregate: only keys, window columns and aggregates are visible.
+    /// The select list over the aggregate (and HAVING), as the final projection.
+    private func bindAggregateSelectList(_ select: Select, over plan: StreamPlan, binder: ExpressionBinder) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        var expressions: [BoundExpr] = []
+        var fields: [Field] = []
+        var items: [Expr?] = []
+        for item in select.items {
+            guard case .expression(let selected) = item else {
+                throw SQLError(.groupingError, "SELECT * cannot be used with GROUP BY; list the grouped columns and aggregates", at: item.span)
+            }
+            let bound = try binder.bind(selected.expr)
+            expressions.append(bound)
+            fields.append(Field(outputName(of: selected, position: fields.count), bound.type == .null ? .varchar : bound.type))
+            items.append(selected.expr)
+        }
+        return (.project(.init(input: plan, expressions: expressions, schema: Schema(fields))), items)
+    }
+
+    /// What an expression above the aggregate (HAVING, the select list) may read: the keys, the
+    /// window bounds and the aggregates, by their columns in the aggregate's output.
+    private struct AggregateOutput {
+        var aggregates: [FunctionCall]
+        var keyExprs: [Expr]
+        var keys: GroupKeys
+        /// The binder the keys were bound with.
+        var keyBinder: ExpressionBinder
+        var windowColumns: (start: Int, end: Int)?
+        var schema: Schema
+        /// The aggregate's input scope, to resolve column references against the keys.
+        var scope: Scope
+        var virtualBase: Int
+
+        var aggregateBase: Int { keys.fields.count + (windowColumns == nil ? 0 : 2) }
+
+        func binder() -> ExpressionBinder {
+            ExpressionBinder(
+                resolveColumn: { (reference: ColumnReference) throws(SQLError) -> BoundExpr in
+                    throw SQLError.internal("unresolved column \(reference.name.value) above an aggregate")
+                },
+                substitute: substitute, clause: "SELECT")
+        }
+
+        /// `start`, `end` or `time` (= end − 1 ms) of the window.
         func windowColumn(_ which: String, at span: SourceSpan) throws(SQLError) -> BoundExpr {
             guard let windowColumns else {
                 throw SQLError(.groupingError, "\(which) needs a windowed GROUP BY", at: span)
@@ -124,70 +210,43 @@ extension QueryBinder {
                 return .call(.timestampAddInterval, [.column(windowColumns.end, .timestamp3), .literal(.interval(milliseconds: -1), .intervalDayTime)], .timestamp3)
             }
         }
-        let substitute = { (expr: Expr) throws(SQLError) -> BoundExpr? in
+
+        /// The aggregate output column `expr` stands for, nil to bind it as usual.
+        func substitute(_ expr: Expr) throws(SQLError) -> BoundExpr? {
             if case .function(let call) = expr {
                 if let index = aggregates.firstIndex(of: call) {
-                    return .column(aggregateBase + index, output[aggregateBase + index].type)
+                    return .column(aggregateBase + index, schema[aggregateBase + index].type)
                 }
                 let name = call.upperName
                 if name.hasSuffix("_START"), FunctionBinder.groupWindowNames.contains(name) { return try windowColumn("start", at: call.span) }
                 if name.hasSuffix("_END"), FunctionBinder.groupWindowNames.contains(name) { return try windowColumn("end", at: call.span) }
                 if name.hasSuffix("_ROWTIME"), FunctionBinder.groupWindowNames.contains(name) { return try windowColumn("time", at: call.span) }
             }
-            if let index = keyExprs.firstIndex(of: expr), let boundIndex = boundKeys.firstIndex(of: try scalar.bind(keyExprs[index])) {
-                return .column(boundIndex, keyFields[boundIndex].type)
+            if let index = keyExprs.firstIndex(of: expr), let key = keys.bound.firstIndex(of: try keyBinder.bind(keyExprs[index])) {
+                return .column(key, keys.fields[key].type)
             }
-            if case .column(let reference) = expr {
-                let name = reference.name.value.lowercased()
-                if reference.qualifier.isEmpty, windowColumns != nil, name == "windowstart" || name == "windowend",
-                   input.scope.columns.firstIndex(where: { $0.name.lowercased() == name }) == nil {
-                    // ksqlDB exposes window bounds as BIGINT epoch milliseconds.
-                    return .cast(try windowColumn(name == "windowstart" ? "start" : "end", at: reference.span), to: .bigint)
-                }
-                let index = try input.scope.resolve(reference)
-                if index >= virtualBase {
-                    return try windowColumn(["start", "end", "time"][index - virtualBase], at: reference.span)
-                }
-                if let key = boundKeys.firstIndex(of: .column(index, input.scope.columns[index].type)) {
-                    return .column(key, keyFields[key].type)
-                }
-                throw SQLError(.groupingError,
-                               "column '\(reference.parts.map(\.value).joined(separator: "."))' must appear in the GROUP BY clause or be used in an aggregate function",
-                               at: reference.span)
+            guard case .column(let reference) = expr else { return nil }
+            let name = reference.name.value.lowercased()
+            if reference.qualifier.isEmpty, windowColumns != nil, name == "windowstart" || name == "windowend",
+               scope.columns.firstIndex(where: { $0.name.lowercased() == name }) == nil {
+                // ksqlDB exposes window bounds as BIGINT epoch milliseconds.
+                return .cast(try windowColumn(name == "windowstart" ? "start" : "end", at: reference.span), to: .bigint)
             }
-            return nil
+            let index = try scope.resolve(reference)
+            if index >= virtualBase {
+                return try windowColumn(["start", "end", "time"][index - virtualBase], at: reference.span)
+            }
+            if let key = keys.bound.firstIndex(of: .column(index, scope.columns[index].type)) {
+                return .column(key, keys.fields[key].type)
+            }
+            throw SQLError(.groupingError,
+                           "column '\(reference.parts.map(\.value).joined(separator: "."))' must appear in the GROUP BY clause or be used in an aggregate function",
+                           at: reference.span)
         }
-        let post = ExpressionBinder(
-            resolveColumn: { (reference: ColumnReference) throws(SQLError) -> BoundExpr in
-                throw SQLError.internal("unresolved column \(reference.name.value) above an aggregate")
-            },
-            substitute: substitute, clause: "SELECT")
-
-        if let having = select.having {
-            let predicate = try post.bind(having)
-            guard predicate.type == .boolean || predicate.type == .null else {
-                throw SQLError(.datatypeMismatch, "HAVING needs a BOOLEAN condition, found \(predicate.type)", at: having.span)
-            }
-            plan = .filter(.init(input: plan, predicate: predicate))
-        }
-        var expressions: [BoundExpr] = []
-        var fields: [Field] = []
-        var items: [Expr?] = []
-        for item in select.items {
-            guard case .expression(let selected) = item else {
-                throw SQLError(.groupingError, "SELECT * cannot be used with GROUP BY; list the grouped columns and aggregates", at: item.span)
-            }
-            let bound = try post.bind(selected.expr)
-            expressions.append(bound)
-            fields.append(Field(outputName(of: selected, position: fields.count), bound.type == .null ? .varchar : bound.type))
-            items.append(selected.expr)
-        }
-        plan = .project(.init(input: plan, expressions: expressions, schema: Schema(fields)))
-        return (plan, items)
     }
 
     private func bindAggregateCall(
-        _ call: FunctionCall, binder: ExpressionBinder, virtualBase: Int, slot: (BoundExpr) -> Int
+        _ call: FunctionCall, binder: ExpressionBinder, into pre: inout PreProjection
     ) throws(SQLError) -> AggregateCall {
         let name = call.upperName
         var filter: BoundExpr?
@@ -196,7 +255,7 @@ extension QueryBinder {
             guard predicate.type == .boolean || predicate.type == .null else {
                 throw SQLError(.datatypeMismatch, "FILTER needs a BOOLEAN condition, found \(predicate.type)", at: filterExpr.span)
             }
-            filter = .column(slot(predicate), .boolean)
+            filter = .column(pre.slot(predicate), .boolean)
         }
         if name == "COUNT", call.isStar || call.arguments.isEmpty {
             return AggregateCall(kind: .countStar, argument: nil, filter: filter, type: .bigint)
@@ -206,12 +265,12 @@ extension QueryBinder {
             throw SQLError(.undefinedFunction, "\(name) takes \(expectedArguments) argument\(expectedArguments == 1 ? "" : "s")", at: call.span)
         }
         var argument = try binder.bind(call.arguments[0])
-        if argument.referencedColumns.contains(where: { $0 >= virtualBase }) {
+        if argument.referencedColumns.contains(where: { $0 >= pre.virtualBase }) {
             throw SQLError.unsupported("aggregates over window columns are not supported", at: call.arguments[0].span)
         }
         if argument.type == .null { argument = .literal(.null, .bigint) }
         let type = argument.type
-        func column(_ expr: BoundExpr) -> BoundExpr { .column(slot(expr), expr.type) }
+        func column(_ expr: BoundExpr) -> BoundExpr { .column(pre.slot(expr), expr.type) }
         func requireNumeric() throws(SQLError) {
             guard type.isNumeric else {
                 throw SQLError(.datatypeMismatch, "\(name) needs a numeric argument, found \(type)", at: call.arguments[0].span)

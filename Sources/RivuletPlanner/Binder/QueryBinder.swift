@@ -3,9 +3,12 @@ public import RivuletSQL
 
 /// Binds a query against the catalog and plans it as an incremental `StreamPlan`.
 ///
-/// Projections are pushed into scans (only the columns a query reads are decoded), filters sit
-/// directly on their input, and aggregate arguments are computed in a projection below the
-/// aggregate so operators only ever see column references.
+/// `bind(_:)` is the planner's one entry point: it binds the query, choosing each join's
+/// strategy as it goes, then applies the plan rules of `PlanOptimizer` (projections pushed into
+/// scans, regular joins told which columns to store). The plan it returns is the one that runs
+/// and that EXPLAIN shows; callers use it as it is. Filters sit directly on their input, and
+/// aggregate arguments are computed in a projection below the aggregate so operators only ever
+/// see column references.
 public struct QueryBinder {
     let catalog: any Catalog
     /// Common table expressions in scope, by lower-cased name.
@@ -26,12 +29,21 @@ public struct QueryBinder {
         var window: WindowSource?
     }
 
+    /// `query` bound and planned: its `plan` is final.
     public func bind(_ query: Query) throws(SQLError) -> BoundQuery {
+        var bound = try bindQuery(query)
+        bound.plan = PlanOptimizer.optimize(bound.plan)
+        return bound
+    }
+
+    /// `query` bound, before the plan rules: what a derived table, view or CTE contributes to
+    /// the query that reads it (the rules run once, over the whole plan).
+    func bindQuery(_ query: Query) throws(SQLError) -> BoundQuery {
         var binder = self
         for cte in query.with { binder.commonTables[cte.name.value.lowercased()] = cte.query }
         guard case .select(let select) = query.body else {
             if case .query(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil {
-                return try binder.bind(inner)
+                return try binder.bindQuery(inner)
             }
             throw SQLError.unsupported("UNION, INTERSECT and EXCEPT are not supported yet", at: query.body.span)
         }
@@ -181,7 +193,7 @@ public struct QueryBinder {
             }
             return try bindNamed(named.name, alias: named.alias)
         case .derived(let derived):
-            let bound = try bind(derived.query)
+            let bound = try bindQuery(derived.query)
             let qualifier = derived.alias?.value
             return Input(plan: bound.plan, scope: Scope(schema: bound.plan.schema, qualifier: qualifier,
                                                         eventTimeColumn: bound.plan.eventTimeColumn), window: nil)
@@ -209,7 +221,7 @@ public struct QueryBinder {
         if let query = commonTables[key] ?? catalog.view(named: key) {
             var inner = self
             inner.commonTables.removeValue(forKey: key)
-            let bound = try inner.bind(query)
+            let bound = try inner.bindQuery(query)
             var scope = Scope(schema: bound.plan.schema, qualifier: nil, eventTimeColumn: bound.plan.eventTimeColumn)
             for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }
             return Input(plan: bound.plan, scope: scope, window: nil)

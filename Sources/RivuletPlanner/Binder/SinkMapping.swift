@@ -4,7 +4,8 @@ public import RivuletSQL
 /// Fits a query's output to the columns of the relation it is inserted into.
 public enum SinkMapping {
     /// A projection that puts the query's columns into the sink's order and types; sink columns
-    /// not named in `columns` receive NULL.
+    /// not named in `columns` receive NULL. `plan` is a final plan (from `QueryBinder.bind`) and
+    /// stays one: the projection reads every column of it, so no plan rule has more to do.
     public static func plan(_ plan: StreamPlan, into sink: Relation, columns: [Identifier], at span: SourceSpan) throws(SQLError) -> StreamPlan {
         let output = plan.schema
         var targets: [Int] = []

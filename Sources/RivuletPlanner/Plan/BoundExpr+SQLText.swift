@@ -51,6 +51,5 @@ extension BoundExpr {
     private static let names: [ScalarFunction: String] = [
         .modulo: "MOD", .charLength: "CHAR_LENGTH", .splitIndex: "SPLIT_INDEX", .nullIf: "NULLIF",
         .dateFormat: "DATE_FORMAT", .toTimestamp: "TO_TIMESTAMP", .timestampAddInterval: "TIMESTAMPADD",
-        .timestampDiff: "TIMESTAMPDIFF",
     ]
 }

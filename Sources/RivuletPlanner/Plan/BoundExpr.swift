@@ -85,8 +85,6 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case currentTimestamp
     /// `[timestamp, interval]`: timestamp + interval (day-time ms or months).
     case timestampAddInterval
-    /// `[timestamp, unit literal, amount]`... reserved for TIMESTAMPADD.
-    case timestampDiff
 
     public var description: String { rawValue }
 }

@@ -47,6 +47,9 @@ extension StreamPlan {
         /// `table.exec.state.ttl` for regular joins: rows untouched for this long (by the
         /// watermark, or by arrivals when there is none) are forgotten.
         public var stateTTLMillis: Int64?
+        /// For a regular join: the output columns (left, then right) its state must hold, set by
+        /// `PlanOptimizer` when only some are read above it; the others come out NULL. nil: all.
+        public var storedColumns: Set<Int>?
         public var schema: Schema
 
         public init(

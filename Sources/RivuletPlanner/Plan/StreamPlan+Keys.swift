@@ -12,16 +12,47 @@ extension StreamPlan {
                 key.append(index)
             }
             return key
+        case .filter, .project:
+            return passingThrough(\.upsertKey)
+        default:
+            return nil
+        }
+    }
+
+    /// The output columns that identify a row of this plan's changelog: an update or delete
+    /// carries the same values there as the row it replaces. The group keys of an aggregate
+    /// (with the window bounds of a windowed one), a keyed table's `upsertKey`, followed through
+    /// filters and projections. nil when the plan does not say (a join, Top-N, a projection
+    /// that drops a key column).
+    public var changelogKey: [Int]? {
+        switch self {
+        case .groupAggregate(let node):
+            return Array(0..<node.keys.count)
+        case .windowAggregate(let node):
+            return Array(0..<(node.keys.count + 2))
+        case .scan:
+            return upsertKey
+        case .filter, .project:
+            return passingThrough(\.changelogKey)
+        default:
+            return nil
+        }
+    }
+
+    /// The columns `key` finds in the input of a filter or projection, as this node's output
+    /// columns; nil when the input has none or a projection drops one of them.
+    private func passingThrough(_ key: (StreamPlan) -> [Int]?) -> [Int]? {
+        switch self {
         case .filter(let node):
-            return node.input.upsertKey
+            return key(node.input)
         case .project(let node):
-            guard let inner = node.input.upsertKey else { return nil }
-            var key: [Int] = []
+            guard let inner = key(node.input) else { return nil }
+            var mapped: [Int] = []
             for column in inner {
-                guard let index = node.expressions.firstIndex(where: { $0.unwrappedColumn == column }) else { return nil }
-                key.append(index)
+                guard let index = node.outputColumn(of: column) else { return nil }
+                mapped.append(index)
             }
-            return key
+            return mapped
         default:
             return nil
         }
@@ -40,13 +71,19 @@ extension StreamPlan {
             return node.windowEnd == nil ? nil : node.input.windowColumns
         case .project(let node):
             guard let inner = node.input.windowColumns,
-                  let start = node.expressions.firstIndex(where: { $0.unwrappedColumn == inner.start }),
-                  let end = node.expressions.firstIndex(where: { $0.unwrappedColumn == inner.end })
+                  let start = node.outputColumn(of: inner.start), let end = node.outputColumn(of: inner.end)
             else { return nil }
             return (start, end)
         default:
             return nil
         }
+    }
+}
+
+extension StreamPlan.Project {
+    /// The first output column that passes input column `column` through (possibly cast).
+    public func outputColumn(of column: Int) -> Int? {
+        expressions.firstIndex { $0.unwrappedColumn == column }
     }
 }
 

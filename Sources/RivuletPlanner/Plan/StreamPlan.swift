@@ -157,16 +157,42 @@ public indirect enum StreamPlan: Sendable {
     }
 }
 
-/// A persistent query: a plan whose output goes into a sink relation.
-public struct StreamQuery: Sendable {
-    public var plan: StreamPlan
-    public var sink: Relation
-    /// The SQL text of the statement, for SHOW QUERIES and persistence.
-    public var sql: String
+extension StreamPlan {
+    /// The same node over `inputs` (as many as `inputs` has, in the same order). The node's own
+    /// schema is kept: the new inputs must produce the columns the old ones did.
+    public func withInputs(_ inputs: [StreamPlan]) -> StreamPlan {
+        switch self {
+        case .scan:
+            return self
+        case .filter(var node):
+            node.input = inputs[0]
+            return .filter(node)
+        case .project(var node):
+            node.input = inputs[0]
+            return .project(node)
+        case .windowTable(var node):
+            node.input = inputs[0]
+            return .windowTable(node)
+        case .windowAggregate(var node):
+            node.input = inputs[0]
+            return .windowAggregate(node)
+        case .groupAggregate(var node):
+            node.input = inputs[0]
+            return .groupAggregate(node)
+        case .join(var node):
+            node.left = inputs[0]
+            node.right = inputs[1]
+            return .join(node)
+        case .topN(var node):
+            node.input = inputs[0]
+            return .topN(node)
+        }
+    }
 
-    public init(plan: StreamPlan, sink: Relation, sql: String) {
-        self.plan = plan
-        self.sink = sink
-        self.sql = sql
+    /// The plan with `rewrite` applied to every node, inputs first: each call sees the node over
+    /// its already rewritten inputs.
+    public func rewrittenBottomUp(_ rewrite: (StreamPlan) -> StreamPlan) -> StreamPlan {
+        let rewrittenInputs = inputs.map { $0.rewrittenBottomUp(rewrite) }
+        return rewrite(inputs.isEmpty ? self : withInputs(rewrittenInputs))
     }
 }

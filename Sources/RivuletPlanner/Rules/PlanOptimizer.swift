@@ -1,35 +1,18 @@
-/// Rewrites a freshly bound plan into the one that runs: today, projection push-down, so a
-/// scan decodes only the columns some operator above it reads.
-public enum PlanOptimizer {
-    public static func optimize(_ plan: StreamPlan) -> StreamPlan {
-        switch plan {
-        case .scan:
-            return plan
-        case .filter(var node):
-            node.input = optimize(node.input)
-            return .filter(node)
-        case .project(var node):
-            let needed = node.expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
-            let (input, mapping) = prune(optimize(node.input), keeping: needed)
-            node.input = input
-            node.expressions = node.expressions.map { $0.remapColumns { mapping[$0] ?? $0 } }
-            return .project(node)
-        case .windowTable(var node):
-            node.input = optimize(node.input)
-            return .windowTable(node)
-        case .windowAggregate(var node):
-            node.input = optimize(node.input)
-            return .windowAggregate(node)
-        case .groupAggregate(var node):
-            node.input = optimize(node.input)
-            return .groupAggregate(node)
-        case .join(var node):
-            node.left = optimize(node.left)
-            node.right = optimize(node.right)
-            return .join(node)
-        case .topN(var node):
-            node.input = optimize(node.input)
-            return .topN(node)
+/// Rewrites a freshly bound plan into the one that runs. `QueryBinder.bind` applies it once, to
+/// the whole plan; nothing else does.
+///
+/// - Projection push-down: a scan decodes only the columns some operator above it reads.
+/// - Join state pruning: a regular join under a projection stores only the columns the
+///   projection, the join's keys and its condition read.
+enum PlanOptimizer {
+    static func optimize(_ plan: StreamPlan) -> StreamPlan {
+        plan.rewrittenBottomUp { node in
+            guard case .project(var project) = node else { return node }
+            let needed = project.expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
+            let (input, mapping) = prune(project.input, keeping: needed)
+            project.input = storingOnly(needed, input)
+            project.expressions = project.expressions.map { $0.remapColumns { mapping[$0] ?? $0 } }
+            return .project(project)
         }
     }
 
@@ -57,5 +40,19 @@ public enum PlanOptimizer {
             let all = Dictionary(uniqueKeysWithValues: plan.schema.fields.indices.map { ($0, $0) })
             return (plan, all)
         }
+    }
+
+    /// `plan`, when it is a regular join of which only the `read` output columns are read, told
+    /// to store just those, its keys and its condition's columns. A side read as a keyed table
+    /// (an upsert key) keeps whole rows: a replaced row is retracted with all its values.
+    static func storingOnly(_ read: Set<Int>, _ plan: StreamPlan) -> StreamPlan {
+        guard case .join(var join) = plan, join.strategy == .regular else { return plan }
+        let width = join.left.schema.count
+        var stored = read.union(join.leftKeys).union(join.rightKeys.map { $0 + width })
+        if let residual = join.residual { stored.formUnion(residual.referencedColumns) }
+        if join.left.upsertKey != nil { stored.formUnion(0..<width) }
+        if join.right.upsertKey != nil { stored.formUnion(width..<join.schema.count) }
+        join.storedColumns = stored
+        return .join(join)
     }
 }

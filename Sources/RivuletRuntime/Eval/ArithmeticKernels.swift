@@ -1,7 +1,9 @@
 import RivuletCore
 import RivuletPlanner
 
-/// `+ - * / %` and unary minus over BIGINT/INT, DECIMAL, DOUBLE and intervals.
+/// `+ - * / %` and unary minus over BIGINT/INT, DECIMAL and DOUBLE (unary minus over intervals
+/// too). Operands arrive in the types the binder chose: both of the result type, or DECIMALs of
+/// any scale for a DECIMAL result; anything else is an internal error.
 ///
 /// Integer and DECIMAL overflow is a `numericValueOutOfRange` error, never a trap. Division
 /// (and MOD) by zero yields NULL rather than an error: in a streaming query one bad row must not
@@ -13,30 +15,19 @@ enum ArithmeticKernels {
             return try negate(args[0], type: type)
         }
         guard args.count == 2 else { throw arity(function, args.count) }
-        var l = args[0], r = args[1]
-        if function == .add || function == .subtract {
-            if isDateTime(l.type), isInterval(r.type) {
-                return try TimeFunctions.addInterval(l, r, subtract: function == .subtract, type: type)
-            }
-            if function == .add, isInterval(l.type), isDateTime(r.type) {
-                return try TimeFunctions.addInterval(r, l, subtract: false, type: type)
-            }
-        }
+        let what = symbol(function)
         if type == .double {
-            l = try coerce(l, to: .double)
-            r = try coerce(r, to: .double)
-            return double(function, l, r)
+            return double(function, try OperandTypes.require(args[0], .double, in: what), try OperandTypes.require(args[1], .double, in: what))
         }
         if case .decimal = type {
-            l = try coerceToDecimal(l, resultType: type)
-            r = try coerceToDecimal(r, resultType: type)
+            // DECIMAL operands keep their own scales; the result type carries the result scale.
+            let l = try decimalOperand(args[0], in: what), r = try decimalOperand(args[1], in: what)
             return try decimal(function, l, r, type: type)
         }
         guard type.physical == .int64 else {
-            throw SQLError(.datatypeMismatch, "cannot apply \(symbol(function)) to \(l.type) and \(r.type)")
+            throw SQLError(.datatypeMismatch, "cannot apply \(what) to \(args[0].type) and \(args[1].type)")
         }
-        if !isIntLike(l.type) { l = try CastKernels.compile(l, to: type) }
-        if !isIntLike(r.type) { r = try CastKernels.compile(r, to: type) }
+        let l = try OperandTypes.require(args[0], type, in: what), r = try OperandTypes.require(args[1], type, in: what)
         return try integer(function, l, r, type: type)
     }
 
@@ -193,28 +184,13 @@ enum ArithmeticKernels {
 
     // MARK: Helpers
 
-    static func coerce(_ node: CompiledNode, to type: SQLType) throws(SQLError) -> CompiledNode {
-        node.type == type ? node : try CastKernels.compile(node, to: type)
-    }
-
-    static func coerceToDecimal(_ node: CompiledNode, resultType: SQLType) throws(SQLError) -> CompiledNode {
-        switch node.type {
-        case .decimal: return node
-        case .integer, .bigint: return try CastKernels.compile(node, to: .decimal(precision: 19, scale: 0))
-        default: return try CastKernels.compile(node, to: resultType)
-        }
-    }
-
-    static func isIntLike(_ type: SQLType) -> Bool {
-        switch type {
-        case .integer, .bigint, .intervalDayTime, .intervalYearMonth, .timestamp, .date: return true
-        default: return false
-        }
+    /// A DECIMAL operand, of any scale; a NULL constant becomes DECIMAL(18, 0), as the binder casts NULL.
+    static func decimalOperand(_ node: CompiledNode, in what: String) throws(SQLError) -> CompiledNode {
+        if case .decimal = node.type { return node }
+        return try OperandTypes.require(node, .decimal(precision: 18, scale: 0), in: what)
     }
 
     static func isDateTime(_ type: SQLType) -> Bool { type.isTimestamp || type == .date }
-
-    static func isInterval(_ type: SQLType) -> Bool { type == .intervalDayTime || type == .intervalYearMonth }
 
     static func symbol(_ function: ScalarFunction) -> String {
         switch function {

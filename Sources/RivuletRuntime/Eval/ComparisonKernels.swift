@@ -18,9 +18,8 @@ enum ComparisonKernels {
     }
 
     static func compile<Op: CompareOp>(_ op: Op.Type, _ left: CompiledNode, _ right: CompiledNode) throws(SQLError) -> CompiledNode {
-        let shared = TypeCoercion.common(left.type, right.type)
-        let l = try TypeCoercion.coerce(left, to: shared)
-        let r = try TypeCoercion.coerce(right, to: shared)
+        let (shared, operands) = try OperandTypes.shared([left, right], in: Op.symbol)
+        let l = operands[0], r = operands[1]
         switch shared.physical {
         case .bool, .int64:
             let select: Selector = { input throws(SQLError) in

@@ -13,19 +13,19 @@ enum ConditionalKernels {
             var conditions: [Branch] = [], results: [Branch] = []
             for k in stride(from: 0, to: children.count - 1, by: 2) {
                 conditions.append(Branch(node: children[k], columns: columns[k]))
-                results.append(Branch(node: try TypeCoercion.coerce(children[k + 1], to: type), columns: columns[k + 1]))
+                results.append(Branch(node: try OperandTypes.require(children[k + 1], type, in: "CASE"), columns: columns[k + 1]))
             }
-            results.append(Branch(node: try TypeCoercion.coerce(children[children.count - 1], to: type), columns: columns[children.count - 1]))
+            results.append(Branch(node: try OperandTypes.require(children[children.count - 1], type, in: "CASE"), columns: columns[children.count - 1]))
             return caseWhen(conditions, results, type: type, children: children)
         case .coalesce:
             guard !children.isEmpty else { throw ArithmeticKernels.arity(function, 0) }
             let branches = try children.indices.map { k throws(SQLError) in
-                Branch(node: try TypeCoercion.coerce(children[k], to: type), columns: columns[k])
+                Branch(node: try OperandTypes.require(children[k], type, in: "COALESCE"), columns: columns[k])
             }
             return coalesce(branches, type: type, children: children)
         case .nullIf:
             guard children.count == 2 else { throw ArithmeticKernels.arity(function, children.count) }
-            let value = try TypeCoercion.coerce(children[0], to: type)
+            let value = try OperandTypes.require(children[0], type, in: "NULLIF")
             let equal = try ComparisonKernels.compile(.equal, children)
             return CompiledNode(type: type, children: [value, equal]) { input throws(SQLError) in
                 let column = try value.run(input)

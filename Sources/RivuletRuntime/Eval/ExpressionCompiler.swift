@@ -54,8 +54,6 @@ public enum ExpressionCompiler {
             return try MathFunctions.compile(function, children, type: type)
         case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .timestampAddInterval:
             return try TimeFunctions.compile(function, children, type: type)
-        case .timestampDiff:
-            throw SQLError.unsupported("TIMESTAMPDIFF is not supported yet")
         }
     }
 

@@ -5,8 +5,7 @@ import RivuletCore
 enum InListKernel {
     static func compile(_ args: [CompiledNode]) throws(SQLError) -> CompiledNode {
         guard args.count >= 2 else { throw ArithmeticKernels.arity(.inList, args.count) }
-        let shared = TypeCoercion.common(args.map(\.type))
-        let coerced = try args.map { arg throws(SQLError) in try TypeCoercion.coerce(arg, to: shared) }
+        let (shared, coerced) = try OperandTypes.shared(args, in: "IN")
         let value = coerced[0]
         let items = Array(coerced.dropFirst())
         if items.allSatisfy({ $0.scalar != nil }) {

@@ -46,20 +46,20 @@ enum MathFunctions {
                     let q = floorDivide(v, divisor)
                     return up && q * divisor != v ? q + 1 : q
                 }
-                return try TypeCoercion.coerce(node, to: type)
+                return try declared(node, type)
             default: return x
             }
         case .power:
             guard args.count == 2 else { throw ArithmeticKernels.arity(function, args.count) }
-            let base = try ArithmeticKernels.coerce(args[0], to: .double)
-            let exponent = try ArithmeticKernels.coerce(args[1], to: .double)
+            let base = try OperandTypes.require(args[0], .double, in: "POWER")
+            let exponent = try OperandTypes.require(args[1], .double, in: "POWER")
             return CompiledNode(type: .double, children: [base, exponent]) { input throws(SQLError) in
                 let (a, va) = try base.doubles(input)
                 let (b, vb) = try exponent.doubles(input)
                 return Column(doubles: (0..<input.count).map { pow(a[$0], b[$0]) }, validity: Validity.and(va, vb))
             }
         case .sqrt, .ln, .exp:
-            let arg = try ArithmeticKernels.coerce(x, to: .double)
+            let arg = try OperandTypes.require(x, .double, in: function.rawValue.uppercased())
             switch function {
             case .sqrt: return unary(arg) { $0.squareRoot() }
             case .ln: return unary(arg) { log($0) }
@@ -96,7 +96,15 @@ enum MathFunctions {
             }
             return Column(ints: out, kind: .int64, validity: Validity.and(values.validity, d.validity))
         }
-        return try TypeCoercion.coerce(node, to: type)
+        return try declared(node, type)
+    }
+
+    /// A kernel's result, computed in a type of its own (DECIMAL(18, 0) for FLOOR, the
+    /// argument's scale for ROUND), as the call's declared type.
+    static func declared(_ node: CompiledNode, _ type: SQLType) throws(SQLError) -> CompiledNode {
+        if node.type == .null || node.isNullConstant { return .literal(.null, type) }
+        if node.type == type { return node }
+        return ExpressionCompiler.fold(try CastKernels.compile(node, to: type), children: [node])
     }
 
     /// A DOUBLE result from one DOUBLE argument.

@@ -35,23 +35,17 @@ public final class RegularJoin: StreamOperator {
             JoinSideStore(types: rightTypes, keyColumns: plan.rightKeys, integerKeys: integerKeys,
                           countsMatches: plan.kind.keepsRightUnmatched, keepsTouch: plan.stateTTLMillis != nil),
         ]
+        // The planner's choice of columns to store (`storedColumns`); the rest come out NULL.
+        if let stored = plan.storedColumns {
+            for side in 0..<2 {
+                let offset = side == 0 ? 0 : leftTypes.count
+                let kept = (side == 0 ? leftTypes : rightTypes).indices.map { stored.contains(offset + $0) }
+                if kept.contains(false) { sides[side].keepOnly(kept) }
+            }
+        }
     }
 
     public var stateSize: Int { count }
-
-    /// Stores only the output columns in `used` (besides keys and the residual condition's
-    /// columns), because the operator above reads no others; the rest come out NULL. Called when
-    /// the pipeline is built, before the first row.
-    public func storeOnly(outputColumns used: Set<Int>) {
-        let base = matcher.leftTypes.count
-        var needed = used
-        if let residual = plan.residual { needed.formUnion(residual.referencedColumns) }
-        for side in 0..<2 where upsertKeys[side] == nil {
-            let offset = side == 0 ? 0 : base
-            let keys = Set(side == 0 ? plan.leftKeys : plan.rightKeys)
-            sides[side].keepOnly(matcher.types(side).indices.map { needed.contains(offset + $0) || keys.contains($0) })
-        }
-    }
 
     private func keepsUnmatched(_ port: Int) -> Bool {
         port == 0 ? plan.kind.keepsLeftUnmatched : plan.kind.keepsRightUnmatched

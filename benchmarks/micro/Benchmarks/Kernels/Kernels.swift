@@ -126,7 +126,7 @@ final class Kernels: @unchecked Sendable {
         let engine = Engine(configuration: EngineConfiguration(workingDirectory: "/tmp", dataDirectory: "/tmp"))
         var plan: StreamPlan?
         for result in try engine.execute(script: script) {
-            if case .query(let query) = result { plan = PlanOptimizer.optimize(query.query.plan) }
+            if case .query(let query) = result { plan = query.query.plan }
         }
         guard let plan else { throw SQLError.internal("the script has no query") }
         return plan
