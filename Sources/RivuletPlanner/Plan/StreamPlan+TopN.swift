@@ -49,8 +49,13 @@ extension StreamPlan {
 
         public var eventTimeColumn: Int? { windowEnd == nil ? nil : input.eventTimeColumn }
 
+        /// Whether a deduplication runs as one: over a changelog input it is a Top-N of one row,
+        /// which can take back the row it kept.
+        public var runsAsDeduplication: Bool { isDeduplication && input.appendOnly }
+
+        /// The operator that runs the node, as EXPLAIN names it.
         public var operatorName: String {
-            windowEnd != nil ? "WindowTopN" : (isDeduplication ? "Deduplicate" : "TopN")
+            windowEnd != nil ? "WindowTopN" : (runsAsDeduplication ? "Deduplicate" : "TopN")
         }
 
         var explainText: String {
@@ -60,7 +65,7 @@ extension StreamPlan {
             if emitsRank { text += " rank" }
             if windowEnd != nil {
                 text += " state=rows per window until it closes"
-            } else if isDeduplication {
+            } else if runsAsDeduplication {
                 text += " keep=\(sortKeys[0].ascending ? "first" : "last") state=one row per key"
             } else {
                 text += " state=top rows per partition"

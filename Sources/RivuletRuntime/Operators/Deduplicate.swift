@@ -14,7 +14,7 @@ public final class Deduplicate: StreamOperator {
     private var output: ChangelogBuilder
 
     public init(_ plan: StreamPlan.TopN) throws(SQLError) {
-        guard plan.isDeduplication, plan.input.appendOnly else {
+        guard plan.runsAsDeduplication else {
             throw SQLError.internal("Deduplicate needs ROW_NUMBER() = 1 by event time over an append-only input")
         }
         self.plan = plan

@@ -31,7 +31,7 @@ enum OperatorFactory {
             }
         case .topN(let node):
             if node.windowEnd != nil { return try WindowTopN(node) }
-            if node.isDeduplication, node.input.appendOnly { return try Deduplicate(node) }
+            if node.runsAsDeduplication { return try Deduplicate(node) }
             return try TopN(node)
         }
     }
