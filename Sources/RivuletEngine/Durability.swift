@@ -36,23 +36,9 @@ public struct Durability: Sendable {
         return "q" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// Parses an interval as Flink writes it: `2 s`, `500 ms`, `1 min`, `2s`, or bare milliseconds.
+    /// Parses an interval as Flink writes it (a positive `DurationText`): `2 s`, `500 ms`,
+    /// `1 min`, `2s`, or bare milliseconds.
     public static func parseInterval(_ text: String) throws(SQLError) -> Int64 {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
-        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
-        let scale: Double?
-        switch unit {
-        case "", "ms", "milli", "millis", "millisecond", "milliseconds": scale = 1
-        case "s", "sec", "secs", "second", "seconds": scale = 1_000
-        case "m", "min", "mins", "minute", "minutes": scale = 60_000
-        case "h", "hour", "hours": scale = 3_600_000
-        default: scale = nil
-        }
-        guard let value = Double(digits), let scale, value * scale >= 1, value * scale < 1e15 else {
-            throw SQLError(.invalidParameterValue, "invalid checkpoint interval '\(text)'",
-                           hint: "write it as '2 s', '500 ms' or '1 min'")
-        }
-        return Int64(value * scale)
+        try DurationText.milliseconds(text, for: "the checkpoint interval", positive: true)
     }
 }
