@@ -77,8 +77,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The interactive shell: a libpq client with readline, no engine or server inside.
-        .target(name: "RivuletShell", dependencies: ["RivuletCore", "CLibPQ", "CReadline"], swiftSettings: strictSettings),
+        // The interactive shell: a libpq client with readline, no engine or server inside; it splits
+        // statements with the SQL module's scanner, as the server does.
+        .target(name: "RivuletShell", dependencies: ["RivuletSQL", "RivuletCore", "CLibPQ", "CReadline"], swiftSettings: strictSettings),
         .executableTarget(
             name: "rivulet",
             dependencies: [
