@@ -71,19 +71,20 @@ let package = Package(
         .target(
             name: "RivuletServer",
             dependencies: [
-                "RivuletEngine", "RivuletPGWire", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL",
-                "RivuletCore",
+                "RivuletEngine", "RivuletPGWire", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
-        // The interactive shell: a libpq client with readline, no engine or server inside.
-        .target(name: "RivuletShell", dependencies: ["RivuletCore", "CLibPQ", "CReadline"], swiftSettings: strictSettings),
+        // The interactive shell: a libpq client with readline, no engine or server inside; it splits
+        // statements with the SQL module's scanner, as the server does.
+        .target(name: "RivuletShell", dependencies: ["RivuletSQL", "RivuletCore", "CLibPQ", "CReadline"], swiftSettings: strictSettings),
         .executableTarget(
             name: "rivulet",
             dependencies: [
-                "RivuletShell", "RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
+                "RivuletShell", "RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletSQL",
+                "RivuletCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -92,6 +93,7 @@ let package = Package(
         .testTarget(name: "RivuletCoreTests", dependencies: ["RivuletCore"]),
         .testTarget(name: "RivuletShellTests", dependencies: ["RivuletShell", "RivuletCore"]),
         .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "RivuletCore"], exclude: ["Fixtures"]),
+        // Test targets that start the `rivulet` binary depend on it so that `swift test` builds it.
         .testTarget(name: "EndToEndTests", dependencies: ["rivulet", "CSQLite"]),
         .testTarget(
             name: "ConformanceTests",
@@ -102,13 +104,12 @@ let package = Package(
             dependencies: [
                 "RivuletPGWire", "RivuletCore",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "RivuletServerTests",
-            dependencies: ["RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletCore", "rivulet"],
+            dependencies: ["RivuletServer", "RivuletPlanner", "RivuletCore", "rivulet"],
             exclude: ["Scripts"]
         ),
         .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore"]),

@@ -29,10 +29,7 @@ public struct Settings: Sendable, Hashable {
         let text = value.trimmingCharacters(in: .whitespaces)
         switch key {
         case Self.checkpointIntervalKey:
-            guard let millis = DurationText.millis(text), millis >= 1 else {
-                throw Self.invalid(key, value, hint: "write it as '2 s', '500 ms' or '1 min'")
-            }
-            checkpointIntervalMillis = millis
+            checkpointIntervalMillis = try DurationText.milliseconds(text, for: "'\(key)'", positive: true)
         case Self.memoryBudgetKey:
             guard let keys = Int(text), keys > 0 else {
                 throw Self.invalid(key, value, hint: "give the number of keys a group aggregate may hold in memory, e.g. '100000'")
@@ -44,9 +41,7 @@ public struct Settings: Sendable, Hashable {
             }
             errorLogMaxEntries = entries
         case Self.stateTTLKey:
-            guard let millis = DurationText.millis(text) else {
-                throw Self.invalid(key, value, hint: "write it as a duration such as '1 h' or '30 min'")
-            }
+            let millis = try DurationText.milliseconds(text, for: "'\(key)'")
             stateTTLMillis = millis > 0 ? millis : nil
         default:
             break
@@ -83,26 +78,5 @@ public struct Settings: Sendable, Hashable {
 
     private static func invalid(_ key: String, _ value: String, hint: String) -> SQLError {
         SQLError(.invalidParameterValue, "invalid '\(key)' '\(value)'", hint: hint)
-    }
-}
-
-/// Durations as Flink's options write them: `2 s`, `500 ms`, `1 min`, `1.5 h`, `2s`, or bare
-/// milliseconds.
-enum DurationText {
-    static func millis(_ text: String) -> Int64? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
-        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
-        let scale: Double
-        switch unit {
-        case "", "ms", "milli", "millis", "millisecond", "milliseconds": scale = 1
-        case "s", "sec", "secs", "second", "seconds": scale = 1_000
-        case "m", "min", "mins", "minute", "minutes": scale = 60_000
-        case "h", "hour", "hours": scale = 3_600_000
-        case "d", "day", "days": scale = 86_400_000
-        default: return nil
-        }
-        guard let value = Double(digits), value * scale < 1e15 else { return nil }
-        return Int64(value * scale)
     }
 }

@@ -1,8 +1,10 @@
 import RivuletCore
+import RivuletSQL
 
-/// Splits a query string into its `;`-separated statements, respecting quotes and comments,
-/// so that each can be answered on its own (client compatibility statements the SQL parser
-/// does not know among them) while errors keep positions in the whole string.
+/// Splits a query string into its `;`-separated statements, respecting quotes and comments by
+/// the rules the shell splits by too (`StatementScanner`), so that each can be answered on its
+/// own (client compatibility statements the SQL parser does not know among them) while errors
+/// keep positions in the whole string.
 enum StatementSplitter {
     struct Piece: Hashable {
         var text: String
@@ -26,49 +28,11 @@ enum StatementSplitter {
         }
     }
 
+    /// The statements of `sql` as `StatementScanner` finds them, without those that are only blanks.
     static func split(_ sql: String) -> [Piece] {
-        enum Mode { case normal, quoted(Character), lineComment, blockComment }
-        var pieces: [Piece] = []
-        var current = ""
-        var start = (offset: 0, line: 1, column: 1)
-        var offset = 0, line = 1, column = 1
-        var mode = Mode.normal
-        var previous: Character = " "
-        for character in sql {
-            var ends = false
-            switch mode {
-            case .normal:
-                switch character {
-                case "'", "\"", "`": mode = .quoted(character)
-                case "-" where previous == "-": mode = .lineComment
-                case "*" where previous == "/": mode = .blockComment
-                case ";": ends = true
-                default: break
-                }
-            case .quoted(let quote):
-                // A doubled quote reads as leaving and re-entering the quoted text.
-                if character == quote { mode = .normal }
-            case .lineComment:
-                if character.isNewline { mode = .normal }
-            case .blockComment:
-                if character == "/", previous == "*" { mode = .normal }
-            }
-            if !ends { current.append(character) }
-            offset += 1
-            if character.isNewline {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-            previous = ends || (character == "-" && previous == "-") || (character == "/" && previous == "*") ? " " : character
-            if ends {
-                pieces.append(Piece(text: current, offset: start.offset, line: start.line, column: start.column))
-                current = ""
-                start = (offset, line, column)
-            }
+        StatementScanner.split(sql).statements.compactMap { statement in
+            guard !statement.text.allSatisfy(\.isWhitespace) else { return nil }
+            return Piece(text: statement.text, offset: statement.start.offset, line: statement.start.line, column: statement.start.column)
         }
-        pieces.append(Piece(text: current, offset: start.offset, line: start.line, column: start.column))
-        return pieces.filter { !$0.text.allSatisfy(\.isWhitespace) }
     }
 }

@@ -1,3 +1,5 @@
+import RivuletSQL
+
 /// Tab-completion candidates for the word under the cursor, from the statement text before it:
 /// relation names after `FROM`, `JOIN`, `INTO`, `DESCRIBE` and `\d`; query ids after `TERMINATE`
 /// and `EXPLAIN`; `WITH (...)` option names
@@ -45,11 +47,14 @@ public struct Completion: Sendable {
             let command = trimmed.prefix(while: { !$0.isWhitespace })
             return command == "\\d" || command == "\\d+" ? Self.matching(catalog.relations, word) : []
         }
-        let tokens = CompletionTokenizer.tokens(of: String(before))
+        // Only the statement being typed counts: the text after the last `;` that ends one.
+        let (statements, context) = StatementScanner.split(String(before))
+        let tokens = CompletionTokenizer.tokens(of: statements.last?.text ?? "")
         if let options = withOptionCandidates(tokens) {
             return Self.matching(options, word)
         }
-        if case .openQuote = tokens.last { return [] }
+        // Nothing completes inside a quote or a comment.
+        if context != .normal { return [] }
         let words = tokens.compactMap { token -> String? in
             if case .word(let text) = token { return text.uppercased() }
             return nil
@@ -58,7 +63,7 @@ public struct Completion: Sendable {
             if case .word(let text) = token { return text.uppercased() }
             return nil
         }
-        guard let lastToken = tokens.last else {
+        guard !tokens.isEmpty else {
             return Self.keywords(Self.statementKeywords, typed: word)
         }
         let previous = words.count >= 2 ? words[words.count - 2] : nil
@@ -91,7 +96,6 @@ public struct Completion: Sendable {
         default:
             break
         }
-        if case .punctuation(";") = lastToken { return Self.keywords(Self.statementKeywords, typed: word) }
         // Columns of the relations the statement names, then functions, names and keywords.
         var mentioned: [String] = []
         for case .word(let text) in tokens where catalog.columns[text.lowercased()] != nil && !mentioned.contains(text.lowercased()) {

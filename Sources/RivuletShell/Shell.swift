@@ -108,7 +108,7 @@ public final class Shell {
     private var prompt: String {
         if accumulator.isEmpty { return "rivulet=> " }
         switch accumulator.state {
-        case .normal: return "rivulet-> "
+        case .normal, .lineComment: return "rivulet-> "
         case .singleQuote: return "rivulet'> "
         case .doubleQuote: return "rivulet\"> "
         case .backtick: return "rivulet`> "

@@ -46,12 +46,10 @@ struct RunCommand: ParsableCommand {
         let dataDirectory = dataDir ?? NSTemporaryDirectory() + "rivulet-run-\(ProcessInfo.processInfo.processIdentifier)"
         var interval = CheckpointPolicy.defaultIntervalMillis
         if let checkpointInterval {
-            var settings = Settings()
             do {
-                try settings.set(Settings.checkpointIntervalKey, checkpointInterval)
-                interval = settings.checkpointIntervalMillis ?? interval
+                interval = try DurationText.milliseconds(checkpointInterval, for: "--checkpoint-interval", positive: true)
             } catch {
-                fail("--checkpoint-interval: invalid interval '\(checkpointInterval)'; write it as '2 s', '500 ms' or '1 min'")
+                fail("\(error.message); \(error.hint ?? "")")
             }
         }
         let engine = Engine(configuration: EngineConfiguration(

@@ -19,6 +19,13 @@ import Testing
 
     static let single = ["--batch-size", "1", "--single-thread"]
 
+    /// The parameterized tests below run once per query file: with none found they would pass
+    /// without running anything.
+    @Test func findsTheBenchmarkQueries() {
+        #expect(!Self.queries(in: "generator").isEmpty, "no .sql files in \(Self.benchmarks.path)/generator")
+        #expect(!Self.queries(in: "csv").isEmpty, "no .sql files in \(Self.benchmarks.path)/csv")
+    }
+
     @Test(arguments: queries(in: "generator"))
     func generatorQueryIsBatchIndependent(_ name: String) throws {
         let text = try String(contentsOf: Self.benchmarks.appendingPathComponent("generator/\(name).sql"), encoding: .utf8)

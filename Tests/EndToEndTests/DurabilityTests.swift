@@ -58,12 +58,12 @@ import Testing
         let script = folder.appendingPathComponent("crash.sql")
         try query.script(sink: "'connector' = 'sqlite', 'path' = 'crash.db'").write(to: script, atomically: true, encoding: .utf8)
         let data = folder.appendingPathComponent("data")
-        // Moments: right after the start, then once the run has passed ever later checkpoints.
+        // Moments: right after the run opened its checkpoint folder, then once the run has passed ever later checkpoints.
         var killedMidRun = 0
         for target in [0, 2, 5, 9, 14, 20] {
             let run = try Self.start(script, data: data)
             if target == 0 {
-                Thread.sleep(forTimeInterval: 0.2)
+                Self.waitUntil(while: run) { !Self.queryFolders(in: data).isEmpty }
             } else {
                 try Self.waitForCheckpoint(above: target, in: data, while: run)
             }
@@ -177,7 +177,8 @@ import Testing
         try Self.waitForCheckpoint(above: 10, in: data, while: run)
         #expect(run.isRunning)
         try server.stop(mode: "immediate")
-        Thread.sleep(forTimeInterval: 1.5)
+        Self.waitUntil(while: run) { run.stderr.contains("retrying (") }
+        #expect(run.stderr.contains("retrying ("), "the sink reports its outage: \(run.stderr)")
         #expect(run.isRunning, "the query must wait for the sink, not fail")
         try server.start()
         run.process.waitUntilExit()
@@ -313,19 +314,29 @@ import Testing
 
     /// Waits until the data directory holds a checkpoint with an id above `target` (or the run ended).
     static func waitForCheckpoint(above target: Int, in data: URL, while run: Run) throws {
+        waitUntil(while: run) { latestCheckpoint(in: data) > target }
+    }
+
+    /// Polls `condition` until it holds, the run ends or a minute passes.
+    static func waitUntil(while run: Run, _ condition: () -> Bool) {
         let deadline = Date().addingTimeInterval(60)
         while run.isRunning, Date() < deadline {
-            if latestCheckpoint(in: data) > target { return }
+            if condition() { return }
             Thread.sleep(forTimeInterval: 0.005)
         }
     }
 
-    static func latestCheckpoint(in data: URL) -> Int {
+    /// The checkpoint folders of the queries a run over `data` opened.
+    static func queryFolders(in data: URL) -> [URL] {
         let queries = data.appendingPathComponent("queries")
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: queries.path)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: queries.path)) ?? []
+        return names.map { queries.appendingPathComponent($0) }
+    }
+
+    static func latestCheckpoint(in data: URL) -> Int {
         var latest = 0
-        for folder in folders {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: queries.appendingPathComponent(folder).path)) ?? []
+        for folder in queryFolders(in: data) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             for name in names where name.hasPrefix("checkpoint-") {
                 latest = max(latest, Int(name.dropFirst("checkpoint-".count)) ?? 0)
             }

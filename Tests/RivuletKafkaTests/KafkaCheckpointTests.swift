@@ -109,7 +109,7 @@ import Testing
         // their checkpoints regardless.
 
         let killed = try Self.run(script, data: data, kafka: cluster.bootstrapServers, db: db, wait: false)
-        Thread.sleep(forTimeInterval: 0.3)
+        waitForNewCheckpoint(in: data, of: killed)
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
 

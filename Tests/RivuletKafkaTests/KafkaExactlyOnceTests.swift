@@ -65,7 +65,7 @@ import Testing
             #expect(crashed.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
         }
         let killed = try KafkaCheckpointTests.run(script, data: data, kafka: broker.bootstrapServers, db: unused, group: "crashed", wait: false)
-        Thread.sleep(forTimeInterval: 0.3)
+        waitForNewCheckpoint(in: data, of: killed)
         kill(killed.processIdentifier, SIGKILL)
         killed.waitUntilExit()
 

@@ -121,3 +121,19 @@ func runScript(_ sql: String) throws -> QueryReport? {
     }
     return last
 }
+
+/// Waits until `process`, a `rivulet run` on `data`, has written a checkpoint newer than any
+/// there before it started (or has exited), so killing it then kills it in the middle of its run.
+func waitForNewCheckpoint(in data: URL, of process: Process, timeout: TimeInterval = 60) {
+    func latest() -> Int {
+        let queries = data.appendingPathComponent("queries")
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: queries.path)) ?? []
+        return folders.flatMap { folder in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: queries.appendingPathComponent(folder).path)) ?? []
+            return names.compactMap { $0.hasPrefix("checkpoint-") ? Int($0.dropFirst("checkpoint-".count)) : nil }
+        }.max() ?? 0
+    }
+    let before = latest()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && latest() <= before && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+}

@@ -103,12 +103,20 @@ struct PsqlEndToEndTests {
                 group.addTask {
                     var pids = processes.makeAsyncIterator()
                     let pid = await pids.next()!
-                    // Wait until the server has the push query running, then press Ctrl-C.
-                    while provider.sessions.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+                    // Wait until the server has the push query running, then press Ctrl-C: psql
+                    // registered the query for cancelling before it sent it.
+                    let deadline = ContinuousClock.now + .seconds(20)
+                    while provider.sessions.withLock({ $0.isEmpty }) {
+                        guard ContinuousClock.now < deadline else {
+                            Issue.record("psql never opened a session")
+                            kill(pid, SIGKILL)
+                            return nil
+                        }
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
                     let session = provider.sessions.withLock { $0[0] }
                     var events = session.events.makeAsyncIterator()
                     while let event = await events.next(), event != "push started" {}
-                    try await Task.sleep(for: .milliseconds(100))
                     kill(pid, SIGINT)
                     return nil
                 }

@@ -118,7 +118,10 @@ import Testing
         }
         #expect(insert.target.name.value == "sink")
         #expect(insert.columns.isEmpty)
-        guard case .insertSelect(let withColumns) = try roundTrip("INSERT INTO sink (x) (SELECT a FROM s)") else { return }
+        guard case .insertSelect(let withColumns) = try roundTrip("INSERT INTO sink (x) (SELECT a FROM s)") else {
+            Issue.record("not INSERT SELECT with columns")
+            return
+        }
         #expect(withColumns.columns.map(\.value) == ["x"])
     }
 }

@@ -108,7 +108,10 @@ import Testing
         #expect(count.filter?.description == "price < 10000")
         #expect(count.description == "count(DISTINCT bidder) FILTER (WHERE price < 10000)")
 
-        guard case .function(let star) = try parseExpression("COUNT(*)") else { return }
+        guard case .function(let star) = try parseExpression("COUNT(*)") else {
+            Issue.record("COUNT(*) is not a call")
+            return
+        }
         #expect(star.isStar && star.arguments.isEmpty)
     }
 

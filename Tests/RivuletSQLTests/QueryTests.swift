@@ -9,7 +9,10 @@ import Testing
         #expect(s.items.count == 5)
         #expect(s.items[0] == .wildcard(Wildcard()))
         #expect(s.items[1] == .wildcard(Wildcard(qualifier: ObjectName("t"))))
-        guard case .expression(let y) = s.items[3] else { return }
+        guard case .expression(let y) = s.items[3] else {
+            Issue.record("fourth item is not an expression")
+            return
+        }
         #expect(y.alias?.value == "y")
         #expect(s.description == "SELECT DISTINCT *, t.*, a AS x, b AS y, c + 1 FROM t")
     }
@@ -23,7 +26,10 @@ import Testing
         #expect(q.with.map(\.name.value) == ["big"])
         #expect(q.orderBy.first?.ascending == false)
         #expect(q.limit == .literal(Literal(.number("10"))))
-        guard case .select(let s) = q.body else { return }
+        guard case .select(let s) = q.body else {
+            Issue.record("not a plain select")
+            return
+        }
         #expect(s.groupBy.count == 1)
         #expect(s.having != nil)
         #expect(s.whereClause?.description == "bidder <> 0")
@@ -51,7 +57,10 @@ import Testing
             SELECT * FROM a INNER JOIN b ON a.k = b.k LEFT OUTER JOIN c ON b.k = c.k
             RIGHT JOIN d ON c.k = d.k FULL OUTER JOIN e ON d.k = e.k CROSS JOIN f
             """)
-        guard case .join(let last) = s.from[0] else { return }
+        guard case .join(let last) = s.from[0] else {
+            Issue.record("FROM is not a join")
+            return
+        }
         #expect(last.kind == .cross && last.condition == nil)
         var kinds: [Join.Kind] = []
         var node: TableReference? = s.from[0]
@@ -70,17 +79,26 @@ import Testing
 
     @Test func temporalJoin() throws {
         let s = try select("SELECT * FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.currency = r.currency")
-        guard case .join(let join) = s.from[0], case .named(let rates) = join.right else { return }
+        guard case .join(let join) = s.from[0], case .named(let rates) = join.right else {
+            Issue.record("no temporal join")
+            return
+        }
         #expect(rates.systemTimeAsOf?.description == "o.order_time")
         #expect(rates.alias?.value == "r")
     }
 
     @Test func ksqlJoinWithin() throws {
         let s = try select("SELECT * FROM a JOIN b WITHIN 10 SECONDS ON a.id = b.id")
-        guard case .join(let join) = s.from[0] else { return }
+        guard case .join(let join) = s.from[0] else {
+            Issue.record("FROM is not a join")
+            return
+        }
         #expect(join.within == JoinWithin(before: DurationLiteral(value: 10, unit: .second)))
         let t = try select("SELECT * FROM a LEFT JOIN b WITHIN (1 SECOND, 2 SECONDS) GRACE PERIOD 1 MINUTE ON a.id = b.id")
-        guard case .join(let asymmetric) = t.from[0], let within = asymmetric.within else { return }
+        guard case .join(let asymmetric) = t.from[0], let within = asymmetric.within else {
+            Issue.record("no join with WITHIN")
+            return
+        }
         #expect(within.before.milliseconds == 1000 && within.after?.milliseconds == 2000 && within.grace?.milliseconds == 60_000)
     }
 
@@ -99,19 +117,31 @@ import Testing
 
     @Test func windowTableFunctionsOfEveryKind() throws {
         let hop = try select("SELECT * FROM TABLE(HOP(TABLE bid, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND))")
-        guard case .windowFunction(let h) = hop.from[0] else { return }
+        guard case .windowFunction(let h) = hop.from[0] else {
+            Issue.record("no HOP")
+            return
+        }
         #expect(h.slide?.description == "INTERVAL '2' SECOND" && h.size?.description == "INTERVAL '10' SECOND")
 
         let cumulate = try select("SELECT * FROM TABLE(CUMULATE(TABLE bid, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) AS w")
-        guard case .windowFunction(let c) = cumulate.from[0] else { return }
+        guard case .windowFunction(let c) = cumulate.from[0] else {
+            Issue.record("no CUMULATE")
+            return
+        }
         #expect(c.step != nil && c.size != nil && c.alias?.value == "w")
 
         let session = try select("SELECT * FROM TABLE(SESSION(TABLE bid PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '5' MINUTE))")
-        guard case .windowFunction(let g) = session.from[0] else { return }
+        guard case .windowFunction(let g) = session.from[0] else {
+            Issue.record("no SESSION")
+            return
+        }
         #expect(g.partitionBy == [.column(ColumnReference("bidder"))] && g.gap != nil)
 
         let offset = try select("SELECT * FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(ts), INTERVAL '1' DAY, INTERVAL '8' HOUR))")
-        guard case .windowFunction(let o) = offset.from[0] else { return }
+        guard case .windowFunction(let o) = offset.from[0] else {
+            Issue.record("no TUMBLE with an offset")
+            return
+        }
         #expect(o.offset?.description == "INTERVAL '8' HOUR")
     }
 
@@ -120,7 +150,10 @@ import Testing
         let positional = try select("SELECT * FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(ts), INTERVAL '10' SECOND))")
         #expect(named == positional)
         let hop = try select("SELECT * FROM TABLE(HOP(DATA => TABLE bid, TIMECOL => DESCRIPTOR(ts), SIZE => INTERVAL '10' SECOND, SLIDE => INTERVAL '2' SECOND))")
-        guard case .windowFunction(let h) = hop.from[0] else { return }
+        guard case .windowFunction(let h) = hop.from[0] else {
+            Issue.record("no HOP with named arguments")
+            return
+        }
         #expect(h.slide?.description == "INTERVAL '2' SECOND")
     }
 
@@ -159,7 +192,10 @@ import Testing
 
     @Test func spansOfNodes() throws {
         let s = try select("SELECT a,\n  price * 2 AS p\nFROM bid")
-        guard case .expression(let item) = s.items[1] else { return }
+        guard case .expression(let item) = s.items[1] else {
+            Issue.record("second item is not an expression")
+            return
+        }
         #expect(item.span.start == SourceLocation(line: 2, column: 3, offset: 12))
         #expect(item.expr.span.end == SourceLocation(line: 2, column: 12, offset: 21))
         #expect(s.from[0].span.start.line == 3)

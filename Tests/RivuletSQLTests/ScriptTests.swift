@@ -13,6 +13,13 @@ import Testing
         #expect(try parseScript("  ;  -- nothing\n").isEmpty)
     }
 
+    /// The parameterized tests below run once per fixture script: with none found they would
+    /// pass without running anything.
+    @Test func findsTheFixtureScripts() {
+        #expect(!Fixtures.scripts(in: "flink-reference").isEmpty, "no scripts in \(Fixtures.url("flink-reference").path)")
+        #expect(!Fixtures.scripts(in: "nexmark").isEmpty, "no scripts in \(Fixtures.url("nexmark").path)")
+    }
+
     @Test(arguments: Fixtures.scripts(in: "flink-reference"))
     func flinkReferenceScripts(_ path: String) throws {
         let statements = try parseScript(try Fixtures.text(path))
@@ -81,7 +88,10 @@ import Testing
             "show", "show", "show", "describe", "describe", "explain", "terminate", "drop", "drop",
         ])
         for statement in statements { checkPrintedForm(of: statement.statement) }
-        guard case .createRelationAsSelect(let sessions) = statements[6].statement, case .select(let s) = sessions.query.body else { return }
+        guard case .createRelationAsSelect(let sessions) = statements[6].statement, case .select(let s) = sessions.query.body else {
+            Issue.record("seventh statement is not a CREATE ... AS SELECT over a plain select")
+            return
+        }
         #expect(s.window?.kind == .session)
         #expect(s.window?.grace?.milliseconds == 500)
         #expect(sessions.query.emit == .final)

@@ -7,7 +7,7 @@ import Testing
 @Suite(.timeLimit(.minutes(2)))
 struct PsycopgTests {
     static let script = """
-        import psycopg, sys, threading, time
+        import psycopg, sys
         port = int(sys.argv[1])
         def connect(**options):
             return psycopg.connect(host="127.0.0.1", port=port, user="py", dbname="rivulet", **options)
@@ -21,16 +21,15 @@ struct PsycopgTests {
             print("transaction", conn.execute("SELECT name FROM s WHERE id = %s", (1,)).fetchall())
             conn.commit()
         with connect(autocommit=True) as conn:
-            def append_later():
-                time.sleep(0.5)
-                with connect(autocommit=True) as other:
-                    other.execute("INSERT INTO s VALUES (%s, %s)", (4, "d"))
-            threading.Thread(target=append_later).start()
             seen = 0
             try:
                 for row in conn.cursor().stream("SELECT id, UPPER(name) AS name FROM s EMIT CHANGES"):
                     print("row", row, flush=True)
                     seen += 1
+                    if seen == 3:
+                        # The rows already there came first; a row appended now must follow.
+                        with connect(autocommit=True) as other:
+                            other.execute("INSERT INTO s VALUES (%s, %s)", (4, "d"))
                     if seen == 4:
                         conn.cancel()
             except psycopg.errors.QueryCanceled:
@@ -58,7 +57,7 @@ struct PsycopgTests {
     }
 
     static let followScript = """
-        import psycopg, sys, threading, time
+        import psycopg, sys, time
         port = int(sys.argv[1])
         def connect():
             return psycopg.connect(host="127.0.0.1", port=port, user="py", dbname="rivulet", autocommit=True)
@@ -66,7 +65,10 @@ struct PsycopgTests {
             conn.execute("CREATE STREAM views (user_id INT, url VARCHAR)")
             conn.execute("CREATE TABLE counts AS SELECT user_id, COUNT(*) AS n FROM views GROUP BY user_id")
             conn.execute("INSERT INTO views VALUES (1, 'a'), (2, 'b')")
+            deadline = time.monotonic() + 20
             while len(conn.execute("SELECT * FROM counts").fetchall()) < 2:
+                if time.monotonic() > deadline:
+                    sys.exit("the table did not count both users within 20 s")
                 time.sleep(0.05)
             seen = 0
             for row in conn.cursor().stream("SELECT * FROM counts EMIT CHANGES LIMIT 5"):

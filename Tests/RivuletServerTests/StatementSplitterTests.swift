@@ -16,6 +16,14 @@ struct StatementSplitterTests {
         #expect(pieces.map(\.text) == ["INSERT INTO s VALUES ('it''s; fine')", " SELECT 1"])
     }
 
+    /// The server splits as the shell does (`StatementScanner`); these are where the two
+    /// tokenizers they had before disagreed.
+    @Test func splitsLikeTheShell() {
+        #expect(StatementSplitter.split("SELECT $$a;b$$; SELECT 2").map(\.text) == ["SELECT $$a;b$$", " SELECT 2"])
+        #expect(StatementSplitter.split("/* a /* b; */ c; */ SELECT 1; SELECT 2").map(\.text) == ["/* a /* b; */ c; */ SELECT 1", " SELECT 2"])
+        #expect(StatementSplitter.split("SELECT 1 /*/ ; */; SELECT 2").map(\.text) == ["SELECT 1 /*/ ; */", " SELECT 2"])
+    }
+
     @Test func errorsMoveFromThePieceToTheWholeString() {
         let pieces = StatementSplitter.split("SELECT 1;\nSELECT a FORM t")
         let error = SQLError(.syntaxError, "expected FROM", at: SourceSpan(

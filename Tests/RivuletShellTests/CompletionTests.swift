@@ -45,6 +45,10 @@ struct CompletionTests {
         #expect(completion.candidates(before: "", word: "sel") == ["select"])
         #expect(completion.candidates(before: "  ", word: "") == Completion.statementKeywords)
         #expect(completion.candidates(before: "SELECT 1; ", word: "cr") == ["create"])
+        // A `;` inside a dollar quote or a comment ends no statement, and nothing completes there.
+        #expect(completion.candidates(before: "SELECT $$a; ", word: "cr").isEmpty)
+        #expect(completion.candidates(before: "SELECT 1 /* a; ", word: "cr").isEmpty)
+        #expect(completion.candidates(before: "SELECT $$a; b$$ FROM ", word: "cl") == ["clicks", "clicks_raw"])
         #expect(completion.candidates(before: "SHOW ", word: "") == Completion.showKinds)
         #expect(completion.candidates(before: "SELECT * FROM clicks EMIT ", word: "CH") == ["CHANGES"])
     }

@@ -49,6 +49,23 @@ struct StatementAccumulatorTests {
         #expect(result.texts == ["SELECT $$a;b$$, $tag$c;$$;d$tag$", "SELECT $1"])
     }
 
+    /// The shell splits as the server does (`StatementScanner`); these are where the two
+    /// tokenizers they had before disagreed.
+    @Test func splitsLikeTheServer() {
+        // A `$` inside a word opens no dollar quote.
+        #expect(statements(["SELECT a$b$ FROM t; SELECT 2;"]).texts == ["SELECT a$b$ FROM t", "SELECT 2"])
+        // `/*/` opens a comment and does not close it.
+        #expect(statements(["SELECT 1 /*/ ; */; SELECT 2;"]).texts == ["SELECT 1 /*/ ; */", "SELECT 2"])
+    }
+
+    @Test func aLineCommentEndsWithItsLine() {
+        var accumulator = StatementAccumulator()
+        #expect(accumulator.add(line: "SELECT 1 -- no end; here").isEmpty)
+        #expect(accumulator.state == .normal)
+        #expect(!accumulator.isEmpty)
+        #expect(accumulator.add(line: ";").map(\.text) == ["SELECT 1 -- no end; here"])
+    }
+
     @Test func aStatementWithoutSemicolonAtTheEndIsReturnedByFinish() {
         let result = statements(["CREATE STREAM s (a INT);", "SELECT * FROM s"])
         #expect(result.texts == ["CREATE STREAM s (a INT)"])

@@ -62,12 +62,7 @@ struct FileFormat: Sendable {
         csv.ignoreParseErrors = try options.bool(kind == .csv ? "csv.ignore-parse-errors" : "json.ignore-parse-errors", default: false)
         if let literal = options["csv.null-literal"] { csv.nullLiteral = Array(literal.utf8) }
         onError = OnError(rawValue: try options.choice("on-error", ["skip", "fail"], default: "skip"))!
-        if let interval = options["source.monitor-interval"] {
-            guard let millis = Self.durationMillis(interval) else {
-                throw options.invalid("source.monitor-interval", interval, expected: "a duration such as '1 s' or '500 ms'")
-            }
-            monitorIntervalMillis = millis
-        }
+        if let millis = try options.duration("source.monitor-interval") { monitorIntervalMillis = millis }
     }
 
     private static func singleByte(_ text: String, key: String, _ options: ConnectorOptions) throws(SQLError) -> UInt8 {
@@ -84,24 +79,4 @@ struct FileFormat: Sendable {
         return bytes[0]
     }
 
-    /// `'10 s'`, `'500ms'`, `'1 min'`, or a number of milliseconds.
-    static func durationMillis(_ text: String) -> Int64? {
-        let trimmed = text.trimmingSpaces.lowercased()
-        let digits = trimmed.prefix { $0.isNumber }
-        guard let value = Int64(digits) else { return nil }
-        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: " ")
-        switch unit {
-        case "", "ms", "milli", "millis", "millisecond", "milliseconds": return value
-        case "s", "sec", "second", "seconds": return value * 1000
-        case "min", "minute", "minutes": return value * 60_000
-        case "h", "hour", "hours": return value * 3_600_000
-        default: return nil
-        }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: Character) -> String {
-        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
-    }
 }

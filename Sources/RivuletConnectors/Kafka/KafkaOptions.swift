@@ -103,19 +103,8 @@ struct KafkaOptions: Sendable {
         default: startup = .groupOffsets
         }
         bounded = try options.choice("scan.bounded.mode", ["unbounded", "latest-offset"], default: "unbounded") == "latest-offset"
-        if let text = options["scan.watermark.idle-timeout"] {
-            guard let millis = FileFormat.durationMillis(text), millis > 0 else {
-                throw options.invalid("scan.watermark.idle-timeout", text, expected: "a duration such as '5 s'")
-            }
-            idleTimeoutMillis = millis
-        }
-        timeoutMillis = 30_000
-        if let text = options["timeout"] {
-            guard let millis = FileFormat.durationMillis(text), millis > 0 else {
-                throw options.invalid("timeout", text, expected: "a duration such as '30 s'")
-            }
-            timeoutMillis = millis
-        }
+        if let millis = try options.duration("scan.watermark.idle-timeout", positive: true) { idleTimeoutMillis = millis }
+        timeoutMillis = try options.duration("timeout", positive: true) ?? 30_000
 
         let valueKey = ["value.format", "format", "value_format"].first { options.contains($0) }
         guard let valueKey, let value = KafkaFormat(name: options[valueKey]!.trimmingSpaces) else {

@@ -62,26 +62,6 @@ struct PostgresOptions: Sendable {
             table = name
         }
         guard !table.isEmpty, !schema.isEmpty else { throw options.invalid("table", name, expected: "a table name") }
-        retryTimeoutMillis = 600_000
-        if let text = options["sink.retry-timeout"] {
-            guard let millis = Self.parseDuration(text) else {
-                throw options.invalid("sink.retry-timeout", text, expected: "a duration such as '30 s' or '10 min'")
-            }
-            retryTimeoutMillis = millis
-        }
-    }
-
-    static func parseDuration(_ text: String) -> Int64? {
-        let trimmed = text.trimmingSpaces.lowercased()
-        let digits = trimmed.prefix { $0.isNumber }
-        let unit = String(trimmed.dropFirst(digits.count)).trimmingSpaces
-        guard let value = Int64(digits) else { return nil }
-        switch unit {
-        case "", "ms": return value
-        case "s", "sec", "second", "seconds": return value * 1_000
-        case "min", "minute", "minutes": return value * 60_000
-        case "h", "hour", "hours": return value * 3_600_000
-        default: return nil
-        }
+        retryTimeoutMillis = try options.duration("sink.retry-timeout") ?? 600_000
     }
 }

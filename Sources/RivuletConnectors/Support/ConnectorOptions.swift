@@ -63,6 +63,12 @@ public struct ConnectorOptions: Sendable {
         return value
     }
 
+    /// Milliseconds of a duration such as `'30 s'` or `'500 ms'` (see `DurationText`).
+    public func duration(_ key: String, positive: Bool = false) throws(SQLError) -> Int64? {
+        guard let text = values[key] else { return nil }
+        return try DurationText.milliseconds(text, for: "option '\(key)' of connector '\(connector)'", positive: positive)
+    }
+
     public func double(_ key: String) throws(SQLError) -> Double? {
         guard let text = values[key] else { return nil }
         guard let value = Double(text.trimmingSpaces) else { throw invalid(key, text, expected: "a number") }

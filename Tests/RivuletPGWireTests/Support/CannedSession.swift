@@ -112,6 +112,7 @@ final class CannedSession: SQLSession {
             while !Task.isCancelled {
                 i += 1
                 continuation.yield([Self.row(i)])
+                // The pace of an endless push query's rows, not a wait for anything.
                 try? await Task.sleep(for: .milliseconds(5))
             }
             continuation.finish()

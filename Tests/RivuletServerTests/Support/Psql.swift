@@ -12,10 +12,11 @@ struct Psql {
     static let path = ProcessInfo.processInfo.environment["PSQL"] ?? "/usr/bin/psql"
 
     /// `psql -X -A -t -h 127.0.0.1 -p PORT -U user -d rivulet <arguments>` with `PGSSLMODE=sslMode`; fails (never skips)
-    /// when psql is not installed.
+    /// when psql is not installed. `whenStarted` gets the running process and the file its
+    /// standard output goes to.
     static func run(
         port: Int, user: String = "u", password: String? = nil, sslMode: String = "prefer", _ arguments: [String],
-        whenStarted: (@Sendable (Process) -> Void)? = nil
+        whenStarted: (@Sendable (Process, URL) -> Void)? = nil
     ) async throws -> Result {
         try #require(
             FileManager.default.isExecutableFile(atPath: path),
@@ -47,6 +48,7 @@ struct Psql {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        // A deadline, not a wait: a psql stuck on a server that never answers fails the test.
         let watchdog = Task {
             try await Task.sleep(for: .seconds(40))
             process.terminate()
@@ -55,7 +57,7 @@ struct Psql {
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
                 try withSignalsUnblocked { try process.run() }
-                whenStarted?(process)
+                whenStarted?(process, outURL)
             } catch {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)
@@ -76,6 +78,27 @@ struct Psql {
             try await Task.sleep(for: .milliseconds(20))
         }
         Issue.record("psql (pid \(pid)) did not connect to port \(port) within \(timeout)")
+    }
+
+    /// Presses Ctrl-C in `process`, a psql started with `-e`, once it has echoed `query` to
+    /// `stdout` (it echoes a query just before sending it), and again every half second until
+    /// it exits. A press that comes before psql registered the query for cancelling only marks
+    /// the query cancelled; a later one sends the server a CancelRequest.
+    static func interrupt(_ process: Process, once stdout: URL, echoes query: String, timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            let echoed = (try? String(contentsOf: stdout, encoding: .utf8)) ?? ""
+            if echoed.contains(query) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        while process.isRunning && ContinuousClock.now < deadline {
+            kill(process.processIdentifier, SIGINT)
+            let pressed = ContinuousClock.now
+            while process.isRunning && ContinuousClock.now - pressed < .milliseconds(500) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        if process.isRunning { Issue.record("psql (pid \(process.processIdentifier)) did not end within \(timeout) of Ctrl-C") }
     }
 
     /// Inodes of the sockets process `pid` has open.

@@ -16,7 +16,8 @@ enum PythonClient {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        // A client stuck on a server that never answers must fail the test, not hang it.
+        // A deadline, not a wait: a client stuck on a server that never answers must fail the
+        // test, not hang it.
         let watchdog = Task {
             try await Task.sleep(for: .seconds(60))
             process.terminate()

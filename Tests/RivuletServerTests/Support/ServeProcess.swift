@@ -117,6 +117,22 @@ final class ServeProcess: @unchecked Sendable {
         try await Psql.run(port: pgPort, user: user, password: password, sslMode: sslMode, arguments)
     }
 
+    /// Starts psql on `arguments` and returns once it holds a connection to the server, so what
+    /// the test does next happens while that client is connected.
+    func startPsql(_ arguments: [String]) async throws -> Task<Psql.Result, any Error> {
+        let port = pgPort
+        let (started, sink) = AsyncStream.makeStream(of: Int32.self)
+        let task = Task {
+            defer { sink.finish() }
+            return try await Psql.run(port: port, arguments, whenStarted: { process, _ in sink.yield(process.processIdentifier) })
+        }
+        for await pid in started {
+            try await Psql.waitUntilConnected(pid: pid, port: port)
+            break
+        }
+        return task
+    }
+
     /// Runs `sql` with psql (unaligned, tuples only); fails the test when psql does.
     func sql(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         let result = try await psql(["-v", "ON_ERROR_STOP=1", "-c", sql])
