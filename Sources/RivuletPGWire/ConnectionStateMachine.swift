@@ -183,7 +183,7 @@ public struct ConnectionStateMachine: Sendable {
             state = .authenticating(session, PasswordExchange(step: .cleartext(expected: users[user])))
             return [.send(.authentication(.cleartextPassword))]
         case .scramSHA256(let users):
-            let scram = SCRAMAuthenticator(password: users[user], channelBinding: channelBinding, randomBytes: randomBytes)
+            let scram = SCRAMAuthenticator(user: user, password: users[user], channelBinding: channelBinding, randomBytes: randomBytes)
             state = .authenticating(session, PasswordExchange(step: .scramAwaitingClientFirst(scram)))
             return [.send(.authentication(.sasl(mechanisms: scram.mechanisms)))]
         }

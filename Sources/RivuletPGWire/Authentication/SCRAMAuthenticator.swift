@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as Postgres runs it: the user name
 /// taken from the startup message (the client's `n=` is ignored), and over TLS also
 /// SCRAM-SHA-256-PLUS with `tls-server-end-point` channel binding (RFC 5929), which ties the
@@ -34,21 +36,26 @@ struct SCRAMAuthenticator: Sendable {
     var mechanisms: [String] { channelBinding == nil ? [Self.mechanism] : [Self.plusMechanism, Self.mechanism] }
 
     /// - Parameters:
+    ///   - user: the user name of the startup message.
     ///   - password: the user's password; nil for an unknown user, who then fails like a wrong password.
     ///   - randomBytes: the source of salt and nonce.
     ///   - channelBinding: the connection's `tls-server-end-point` data, when it runs over TLS.
-    init(password: String?, channelBinding: [UInt8]? = nil, randomBytes: (Int) -> [UInt8]) {
+    init(user: String, password: String?, channelBinding: [UInt8]? = nil, randomBytes: (Int) -> [UInt8]) {
         // An unknown user gets a random password, so the exchange looks the same.
-        self.init(
-            password: password ?? Base64.encode(randomBytes(32)), salt: randomBytes(16),
-            serverNonce: Base64.encode(randomBytes(18)), channelBinding: channelBinding)
+        let secret = password.map { SCRAMSecret.of(user: user, password: $0, randomBytes: randomBytes) }
+            ?? SCRAMSecret(password: Base64.encode(randomBytes(32)), salt: randomBytes(16))
+        self.init(secret: secret, serverNonce: Base64.encode(randomBytes(18)), channelBinding: channelBinding)
     }
 
     init(password: String, salt: [UInt8], serverNonce: String, channelBinding: [UInt8]? = nil) {
+        self.init(secret: SCRAMSecret(password: password, salt: salt), serverNonce: serverNonce, channelBinding: channelBinding)
+    }
+
+    private init(secret: SCRAMSecret, serverNonce: String, channelBinding: [UInt8]?) {
         self.channelBinding = channelBinding
-        self.salt = salt
+        salt = secret.salt
+        saltedPassword = secret.saltedPassword
         self.serverNonce = serverNonce
-        saltedPassword = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: Self.iterations)
     }
 
     /// SASLInitialResponse body → server-first-message.
@@ -130,5 +137,28 @@ struct SCRAMAuthenticator: Sendable {
             return String(part.dropFirst(2))
         }
         return nil
+    }
+}
+
+/// A user's SCRAM secret as Postgres stores it: a salt and the password salted and hashed
+/// `SCRAMAuthenticator.iterations` times. Deriving it is the costly part of an exchange, so a
+/// user's is derived at the first login and kept for the life of the process.
+struct SCRAMSecret: Sendable {
+    let salt: [UInt8]
+    let saltedPassword: [UInt8]
+
+    init(password: String, salt: [UInt8]) {
+        self.salt = salt
+        saltedPassword = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: SCRAMAuthenticator.iterations)
+    }
+
+    /// The secrets derived so far, by user and the password they were derived from.
+    private static let derived = Mutex<[String: (password: String, secret: SCRAMSecret)]>([:])
+
+    static func of(user: String, password: String, randomBytes: (Int) -> [UInt8]) -> SCRAMSecret {
+        if let known = derived.withLock({ $0[user] }), known.password == password { return known.secret }
+        let secret = SCRAMSecret(password: password, salt: randomBytes(16))
+        derived.withLock { $0[user] = (password, secret) }
+        return secret
     }
 }
