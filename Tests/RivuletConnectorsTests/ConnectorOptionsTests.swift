@@ -24,6 +24,15 @@ import Testing
         #expect(error?.message.contains("invalid value 'avro' for option 'format'") == true)
     }
 
+    /// Every connector's duration options read Flink's spellings through `DurationText`.
+    @Test func durationOptionsTakeFlinksSpellings() {
+        #expect(validate("filesystem", ["path": "x", "format": "csv", "source.monitor-interval": "2s"]) == nil)
+        #expect(validate("filesystem", ["path": "x", "format": "csv", "source.monitor-interval": "1 d"]) == nil)
+        let error = validate("filesystem", ["path": "x", "format": "csv", "source.monitor-interval": "1 fortnight"])
+        #expect(error?.message == "invalid duration '1 fortnight' for option 'source.monitor-interval' of connector 'filesystem'")
+        #expect(error?.hint?.contains("a bare number is milliseconds") == true)
+    }
+
     @Test func flinkTuningOptionsAreAccepted() {
         #expect(validate("filesystem", ["path": "x", "format": "csv", "sink.rolling-policy.file-size": "128MB"], asSink: true) == nil)
     }
