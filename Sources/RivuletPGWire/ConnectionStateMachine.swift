@@ -15,6 +15,9 @@ public struct ConnectionStateMachine: Sendable {
         public var authentication: Authentication
         /// Reported as `server_version`; clients read the leading number for feature checks.
         public var serverVersion: String
+        /// The users' SCRAM secrets, derived at their first login and shared by every connection
+        /// made with this configuration.
+        let scramSecrets = SCRAMSecrets()
 
         public init(authentication: Authentication = .trust, serverVersion: String = "15.0 (Rivulet)") {
             self.authentication = authentication
@@ -183,7 +186,8 @@ public struct ConnectionStateMachine: Sendable {
             state = .authenticating(session, PasswordExchange(step: .cleartext(expected: users[user])))
             return [.send(.authentication(.cleartextPassword))]
         case .scramSHA256(let users):
-            let scram = SCRAMAuthenticator(user: user, password: users[user], channelBinding: channelBinding, randomBytes: randomBytes)
+            let secret = configuration.scramSecrets.secret(user: user, password: users[user], randomBytes: randomBytes)
+            let scram = SCRAMAuthenticator(secret: secret, channelBinding: channelBinding, randomBytes: randomBytes)
             state = .authenticating(session, PasswordExchange(step: .scramAwaitingClientFirst(scram)))
             return [.send(.authentication(.sasl(mechanisms: scram.mechanisms)))]
         }

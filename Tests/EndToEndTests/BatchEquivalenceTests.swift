@@ -27,25 +27,27 @@ import Testing
     }
 
     @Test(arguments: queries(in: "generator"))
-    func generatorQueryIsBatchIndependent(_ name: String) throws {
-        let text = try String(contentsOf: Self.benchmarks.appendingPathComponent("generator/\(name).sql"), encoding: .utf8)
-        #expect(text.contains("'connector' = 'blackhole'"), "\(name) writes to a blackhole sink")
-        let script = try NexmarkBenchmarkTests.smallStream(text)
-            .replacingOccurrences(of: "'connector' = 'blackhole'", with: "'connector' = 'print'")
-        let folder = try RivuletProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appendingPathComponent("\(name).sql")
-        try script.write(to: file, atomically: true, encoding: .utf8)
+    func generatorQueryIsBatchIndependent(_ name: String) async throws {
+        try await offPool {
+            let text = try String(contentsOf: Self.benchmarks.appendingPathComponent("generator/\(name).sql"), encoding: .utf8)
+            #expect(text.contains("'connector' = 'blackhole'"), "\(name) writes to a blackhole sink")
+            let script = try NexmarkBenchmarkTests.smallStream(text)
+                .replacingOccurrences(of: "'connector' = 'blackhole'", with: "'connector' = 'print'")
+            let folder = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let file = folder.appendingPathComponent("\(name).sql")
+            try script.write(to: file, atomically: true, encoding: .utf8)
 
-        let fast = try RivuletProcess.run(["run", file.path])
-        let slow = try RivuletProcess.run(["run", file.path] + Self.single)
-        #expect(fast.status == 0, "\(name): \(fast.stderr)")
-        #expect(slow.status == 0, "\(name): \(slow.stderr)")
-        let lines = fast.stdout.split(separator: "\n")
-        let rowsOut = try #require(NexmarkBenchmarkTests.counts(fast.stderr)?.rowsOut, "\(name): \(fast.stderr)")
-        #expect(lines.count == rowsOut, "\(name): one printed line per row out")
-        #expect(!lines.isEmpty, "\(name) produces rows")
-        Self.expectSame(fast.stdout, slow.stdout, name)
+            let fast = try RivuletProcess.run(["run", file.path])
+            let slow = try RivuletProcess.run(["run", file.path] + Self.single)
+            #expect(fast.status == 0, "\(name): \(fast.stderr)")
+            #expect(slow.status == 0, "\(name): \(slow.stderr)")
+            let lines = fast.stdout.split(separator: "\n")
+            let rowsOut = try #require(NexmarkBenchmarkTests.counts(fast.stderr)?.rowsOut, "\(name): \(fast.stderr)")
+            #expect(lines.count == rowsOut, "\(name): one printed line per row out")
+            #expect(!lines.isEmpty, "\(name) produces rows")
+            Self.expectSame(fast.stdout, slow.stdout, name)
+        }
     }
 
     /// The bids of the generator queries' 20,000 events as CSV, written once for every CSV query.
@@ -60,21 +62,23 @@ import Testing
     }
 
     @Test(arguments: queries(in: "csv"))
-    func csvQueryIsBatchIndependent(_ name: String) throws {
-        let input = try Self.csvInput.get()
-        let folder = try RivuletProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let script = Self.benchmarks.appendingPathComponent("csv/\(name).sql").path
-        var outputs: [String] = []
-        for (i, options) in [[], Self.single].enumerated() {
-            let sink = folder.appendingPathComponent("sink-\(i)")
-            let run = try RivuletProcess.run(["run", script, "-D", "DATA_DIR=\(input.path)", "-D", "SINK_DIR=\(sink.path)"] + options)
-            #expect(run.status == 0, "\(name): \(run.stderr)")
-            #expect(NexmarkBenchmarkTests.counts(run.stderr)?.rowsIn == 18_400, "\(name) reads every bid: \(run.stderr)")
-            outputs.append(try Self.partFiles(in: sink))
+    func csvQueryIsBatchIndependent(_ name: String) async throws {
+        try await offPool {
+            let input = try Self.csvInput.get()
+            let folder = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let script = Self.benchmarks.appendingPathComponent("csv/\(name).sql").path
+            var outputs: [String] = []
+            for (i, options) in [[], Self.single].enumerated() {
+                let sink = folder.appendingPathComponent("sink-\(i)")
+                let run = try RivuletProcess.run(["run", script, "-D", "DATA_DIR=\(input.path)", "-D", "SINK_DIR=\(sink.path)"] + options)
+                #expect(run.status == 0, "\(name): \(run.stderr)")
+                #expect(NexmarkBenchmarkTests.counts(run.stderr)?.rowsIn == 18_400, "\(name) reads every bid: \(run.stderr)")
+                outputs.append(try Self.partFiles(in: sink))
+            }
+            #expect(!outputs[0].isEmpty, "\(name) produces rows")
+            Self.expectSame(outputs[0], outputs[1], name)
         }
-        #expect(!outputs[0].isEmpty, "\(name) produces rows")
-        Self.expectSame(outputs[0], outputs[1], name)
     }
 
     /// The part files of a sink folder, concatenated in name order.

@@ -50,192 +50,204 @@ import Testing
     }
 
     @Test(arguments: Query.allCases)
-    func sqliteSinkAfterKillsEqualsAnUninterruptedRun(query: Query) throws {
-        let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let reference = try Self.reference(query, in: folder)
+    func sqliteSinkAfterKillsEqualsAnUninterruptedRun(query: Query) async throws {
+        try await offPool {
+            let folder = try Self.workspace()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let reference = try Self.reference(query, in: folder)
 
-        let script = folder.appendingPathComponent("crash.sql")
-        try query.script(sink: "'connector' = 'sqlite', 'path' = 'crash.db'").write(to: script, atomically: true, encoding: .utf8)
-        let data = folder.appendingPathComponent("data")
-        // Moments: right after the run opened its checkpoint folder, then once the run has passed ever later checkpoints.
-        var killedMidRun = 0
-        for target in [0, 2, 5, 9, 14, 20] {
-            let run = try Self.start(script, data: data)
-            if target == 0 {
-                Self.waitUntil(while: run) { !Self.queryFolders(in: data).isEmpty }
-            } else {
-                try Self.waitForCheckpoint(above: target, in: data, while: run)
+            let script = folder.appendingPathComponent("crash.sql")
+            try query.script(sink: "'connector' = 'sqlite', 'path' = 'crash.db'").write(to: script, atomically: true, encoding: .utf8)
+            let data = folder.appendingPathComponent("data")
+            // Moments: right after the run opened its checkpoint folder, then once the run has passed ever later checkpoints.
+            var killedMidRun = 0
+            for target in [0, 2, 5, 9, 14, 20] {
+                let run = try Self.start(script, data: data)
+                if target == 0 {
+                    Self.waitUntil(while: run) { !Self.queryFolders(in: data).isEmpty }
+                } else {
+                    try Self.waitForCheckpoint(above: target, in: data, while: run)
+                }
+                if run.isRunning { killedMidRun += 1 }
+                run.kill()
             }
-            if run.isRunning { killedMidRun += 1 }
-            run.kill()
+            #expect(killedMidRun >= 5, "the input ran out before the kills: make the run slower")
+            let final = try Self.finish(script, data: data)
+            #expect(final.contains("resumed from checkpoint"))
+            let recovered = try Self.sqliteRows(folder.appendingPathComponent("crash.db").path, query)
+            #expect(recovered.count == reference.count)
+            #expect(recovered == reference)
         }
-        #expect(killedMidRun >= 5, "the input ran out before the kills: make the run slower")
-        let final = try Self.finish(script, data: data)
-        #expect(final.contains("resumed from checkpoint"))
-        let recovered = try Self.sqliteRows(folder.appendingPathComponent("crash.db").path, query)
-        #expect(recovered.count == reference.count)
-        #expect(recovered == reference)
     }
 
     /// An interval join (each event paired with the same account's events of the second before
     /// it) into SQLite, killed mid-run and at moments inside checkpoints: the join's buffered
     /// rows of both sides and both sources' positions come back from the checkpoint.
-    @Test func intervalJoinIntoSQLiteAfterKillsEqualsAnUninterruptedRun() throws {
-        let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        func script(_ database: String) -> String {
-            """
-            CREATE TABLE events (id BIGINT, account VARCHAR, amount DECIMAL(10, 2), ts TIMESTAMP(3),
-              WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
-            ) WITH ('connector' = 'filesystem', 'path' = 'events.csv', 'format' = 'csv');
-            CREATE TABLE pairs (id BIGINT, earlier_id BIGINT, account VARCHAR, amount DECIMAL(10, 2),
-              earlier_amount DECIMAL(10, 2), PRIMARY KEY (id, earlier_id) NOT ENFORCED
-            ) WITH ('connector' = 'sqlite', 'path' = '\(database)', 'table' = 'pairs');
-            INSERT INTO pairs
-            SELECT a.id, b.id, a.account, a.amount, b.amount
-            FROM events a JOIN events b
-              ON a.account = b.account AND b.ts BETWEEN a.ts - INTERVAL '1' SECOND AND a.ts AND a.id <> b.id;
-            """
-        }
-        let referenceScript = folder.appendingPathComponent("reference.sql")
-        try script("reference.db").write(to: referenceScript, atomically: true, encoding: .utf8)
-        let plain = try RivuletProcess.run(["run", referenceScript.path] + Self.runOptions)
-        #expect(plain.status == 0, "\(plain.stderr)")
-        #expect(!plain.stderr.contains("without checkpoints"), "\(plain.stderr)")
-        let reference = try Self.sqliteRows(folder.appendingPathComponent("reference.db").path, table: "pairs", order: "id, earlier_id")
-        #expect(reference.count > 10_000)
+    @Test func intervalJoinIntoSQLiteAfterKillsEqualsAnUninterruptedRun() async throws {
+        try await offPool {
+            let folder = try Self.workspace()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            func script(_ database: String) -> String {
+                """
+                CREATE TABLE events (id BIGINT, account VARCHAR, amount DECIMAL(10, 2), ts TIMESTAMP(3),
+                  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+                ) WITH ('connector' = 'filesystem', 'path' = 'events.csv', 'format' = 'csv');
+                CREATE TABLE pairs (id BIGINT, earlier_id BIGINT, account VARCHAR, amount DECIMAL(10, 2),
+                  earlier_amount DECIMAL(10, 2), PRIMARY KEY (id, earlier_id) NOT ENFORCED
+                ) WITH ('connector' = 'sqlite', 'path' = '\(database)', 'table' = 'pairs');
+                INSERT INTO pairs
+                SELECT a.id, b.id, a.account, a.amount, b.amount
+                FROM events a JOIN events b
+                  ON a.account = b.account AND b.ts BETWEEN a.ts - INTERVAL '1' SECOND AND a.ts AND a.id <> b.id;
+                """
+            }
+            let referenceScript = folder.appendingPathComponent("reference.sql")
+            try script("reference.db").write(to: referenceScript, atomically: true, encoding: .utf8)
+            let plain = try RivuletProcess.run(["run", referenceScript.path] + Self.runOptions)
+            #expect(plain.status == 0, "\(plain.stderr)")
+            #expect(!plain.stderr.contains("without checkpoints"), "\(plain.stderr)")
+            let reference = try Self.sqliteRows(folder.appendingPathComponent("reference.db").path, table: "pairs", order: "id, earlier_id")
+            #expect(reference.count > 10_000)
 
-        let crashScript = folder.appendingPathComponent("crash.sql")
-        try script("crash.db").write(to: crashScript, atomically: true, encoding: .utf8)
-        let data = folder.appendingPathComponent("data")
-        var killedMidRun = 0
-        for target in [3, 9] {
-            let run = try Self.start(crashScript, data: data)
-            try Self.waitForCheckpoint(above: target, in: data, while: run)
-            if run.isRunning { killedMidRun += 1 }
-            run.kill()
+            let crashScript = folder.appendingPathComponent("crash.sql")
+            try script("crash.db").write(to: crashScript, atomically: true, encoding: .utf8)
+            let data = folder.appendingPathComponent("data")
+            var killedMidRun = 0
+            for target in [3, 9] {
+                let run = try Self.start(crashScript, data: data)
+                try Self.waitForCheckpoint(above: target, in: data, while: run)
+                if run.isRunning { killedMidRun += 1 }
+                run.kill()
+            }
+            #expect(killedMidRun == 2, "the input ran out before the kills: make the run slower")
+            for (moment, checkpoint) in [("after-checkpoint-write", 14), ("after-sink-commit", 18)] {
+                let run = try Self.start(crashScript, data: data, environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
+                run.process.waitUntilExit()
+                #expect(run.process.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+            }
+            let final = try Self.finish(crashScript, data: data)
+            #expect(final.contains("resumed from checkpoint"))
+            let recovered = try Self.sqliteRows(folder.appendingPathComponent("crash.db").path, table: "pairs", order: "id, earlier_id")
+            #expect(recovered.count == reference.count)
+            #expect(recovered == reference)
         }
-        #expect(killedMidRun == 2, "the input ran out before the kills: make the run slower")
-        for (moment, checkpoint) in [("after-checkpoint-write", 14), ("after-sink-commit", 18)] {
-            let run = try Self.start(crashScript, data: data, environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
-            run.process.waitUntilExit()
-            #expect(run.process.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
-        }
-        let final = try Self.finish(crashScript, data: data)
-        #expect(final.contains("resumed from checkpoint"))
-        let recovered = try Self.sqliteRows(folder.appendingPathComponent("crash.db").path, table: "pairs", order: "id, earlier_id")
-        #expect(recovered.count == reference.count)
-        #expect(recovered == reference)
     }
 
     /// Kills at the three moments inside a checkpoint: before its file is written, after the file
     /// is durable but before the sink commits, and after the sink committed.
-    @Test func killsInsideACheckpointLoseAndRepeatNothing() throws {
-        let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let query = Query.changelog
-        let reference = try Self.reference(query, in: folder)
-        let script = folder.appendingPathComponent("crash.sql")
-        try query.script(sink: "'connector' = 'sqlite', 'path' = 'crash.db'").write(to: script, atomically: true, encoding: .utf8)
-        let data = folder.appendingPathComponent("data")
-        for (moment, checkpoint) in [("before-checkpoint-write", 3), ("after-checkpoint-write", 6), ("after-sink-commit", 9),
-                                     ("after-checkpoint-write", 10)] {
-            let run = try Self.start(script, data: data, environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
-            run.process.waitUntilExit()
-            #expect(run.process.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+    @Test func killsInsideACheckpointLoseAndRepeatNothing() async throws {
+        try await offPool {
+            let folder = try Self.workspace()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let query = Query.changelog
+            let reference = try Self.reference(query, in: folder)
+            let script = folder.appendingPathComponent("crash.sql")
+            try query.script(sink: "'connector' = 'sqlite', 'path' = 'crash.db'").write(to: script, atomically: true, encoding: .utf8)
+            let data = folder.appendingPathComponent("data")
+            for (moment, checkpoint) in [("before-checkpoint-write", 3), ("after-checkpoint-write", 6), ("after-sink-commit", 9),
+                                         ("after-checkpoint-write", 10)] {
+                let run = try Self.start(script, data: data, environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
+                run.process.waitUntilExit()
+                #expect(run.process.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+            }
+            _ = try Self.finish(script, data: data)
+            #expect(try Self.sqliteRows(folder.appendingPathComponent("crash.db").path, query) == reference)
         }
-        _ = try Self.finish(script, data: data)
-        #expect(try Self.sqliteRows(folder.appendingPathComponent("crash.db").path, query) == reference)
     }
 
     @Test(.enabled(if: PostgresServer.isAvailable, "needs the Debian postgresql package"), arguments: Query.allCases)
-    func postgresSinkAfterKillsAndAnOutageEqualsAnUninterruptedRun(query: Query) throws {
-        let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try PostgresServer()
-        let options = ["--batch-size", "400", "--checkpoint-interval", "50 ms"]
+    func postgresSinkAfterKillsAndAnOutageEqualsAnUninterruptedRun(query: Query) async throws {
+        try await offPool {
+            let folder = try Self.workspace()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let server = try PostgresServer()
+            let options = ["--batch-size", "400", "--checkpoint-interval", "50 ms"]
 
-        let referenceScript = folder.appendingPathComponent("reference.sql")
-        try query.script(sink: "'connector' = 'postgres', 'url' = '\(server.url)'")
-            .replacingOccurrences(of: "'table' = '\(query.table)'", with: "'table' = 'reference_\(query.table)'")
-            .write(to: referenceScript, atomically: true, encoding: .utf8)
-        let plain = try RivuletProcess.run(["run", referenceScript.path] + options)
-        #expect(plain.status == 0, "\(plain.stderr)")
+            let referenceScript = folder.appendingPathComponent("reference.sql")
+            try query.script(sink: "'connector' = 'postgres', 'url' = '\(server.url)'")
+                .replacingOccurrences(of: "'table' = '\(query.table)'", with: "'table' = 'reference_\(query.table)'")
+                .write(to: referenceScript, atomically: true, encoding: .utf8)
+            let plain = try RivuletProcess.run(["run", referenceScript.path] + options)
+            #expect(plain.status == 0, "\(plain.stderr)")
 
-        let script = folder.appendingPathComponent("crash.sql")
-        try query.script(sink: "'connector' = 'jdbc', 'url' = 'jdbc:\(server.url)'").write(to: script, atomically: true, encoding: .utf8)
-        let data = folder.appendingPathComponent("data")
-        for target in [1, 6] {
+            let script = folder.appendingPathComponent("crash.sql")
+            try query.script(sink: "'connector' = 'jdbc', 'url' = 'jdbc:\(server.url)'").write(to: script, atomically: true, encoding: .utf8)
+            let data = folder.appendingPathComponent("data")
+            for target in [1, 6] {
+                let run = try Self.start(script, data: data, options: options)
+                try Self.waitForCheckpoint(above: target, in: data, while: run)
+                #expect(run.isRunning)
+                run.kill()
+            }
+            // Postgres goes away in the middle of a run and comes back: the run waits and catches up.
             let run = try Self.start(script, data: data, options: options)
-            try Self.waitForCheckpoint(above: target, in: data, while: run)
+            try Self.waitForCheckpoint(above: 10, in: data, while: run)
             #expect(run.isRunning)
-            run.kill()
-        }
-        // Postgres goes away in the middle of a run and comes back: the run waits and catches up.
-        let run = try Self.start(script, data: data, options: options)
-        try Self.waitForCheckpoint(above: 10, in: data, while: run)
-        #expect(run.isRunning)
-        try server.stop(mode: "immediate")
-        Self.waitUntil(while: run) { run.stderr.contains("retrying (") }
-        #expect(run.stderr.contains("retrying ("), "the sink reports its outage: \(run.stderr)")
-        #expect(run.isRunning, "the query must wait for the sink, not fail")
-        try server.start()
-        run.process.waitUntilExit()
-        #expect(run.process.terminationStatus == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("is back"))
+            try server.stop(mode: "immediate")
+            Self.waitUntil(while: run) { run.stderr.contains("retrying (") }
+            #expect(run.stderr.contains("retrying ("), "the sink reports its outage: \(run.stderr)")
+            #expect(run.isRunning, "the query must wait for the sink, not fail")
+            try server.start()
+            run.process.waitUntilExit()
+            #expect(run.process.terminationStatus == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("is back"))
 
-        let columns = query == .windowed
-            ? "account, to_char(window_start, 'YYYY-MM-DD HH24:MI:SS.MS'), n, total, biggest" : "account, n, total, smallest, last_id"
-        let expected = try server.rows("SELECT \(columns) FROM reference_\(query.table) ORDER BY \(query.order)")
-        let recovered = try server.rows("SELECT \(columns) FROM \(query.table) ORDER BY \(query.order)")
-        #expect(!expected.isEmpty)
-        #expect(recovered.count == expected.count)
-        #expect(recovered == expected)
+            let columns = query == .windowed
+                ? "account, to_char(window_start, 'YYYY-MM-DD HH24:MI:SS.MS'), n, total, biggest" : "account, n, total, smallest, last_id"
+            let expected = try server.rows("SELECT \(columns) FROM reference_\(query.table) ORDER BY \(query.order)")
+            let recovered = try server.rows("SELECT \(columns) FROM \(query.table) ORDER BY \(query.order)")
+            #expect(!expected.isEmpty)
+            #expect(recovered.count == expected.count)
+            #expect(recovered == expected)
+        }
     }
 
     /// Records that fail to parse are logged once each, however often the run is killed.
-    @Test func badRecordsAreLoggedOnceAcrossRestarts() throws {
-        let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let events = folder.appendingPathComponent("events.csv")
-        var lines = try String(contentsOf: events, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        var badLines: Set<Int> = []
-        for line in stride(from: 500, to: lines.count - 1, by: 2_500) {
-            lines[line] = "\(line),acct1,not-a-number,2024-05-01 08:00:00.000"
-            badLines.insert(line + 1)
+    @Test func badRecordsAreLoggedOnceAcrossRestarts() async throws {
+        try await offPool {
+            let folder = try Self.workspace()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let events = folder.appendingPathComponent("events.csv")
+            var lines = try String(contentsOf: events, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            var badLines: Set<Int> = []
+            for line in stride(from: 500, to: lines.count - 1, by: 2_500) {
+                lines[line] = "\(line),acct1,not-a-number,2024-05-01 08:00:00.000"
+                badLines.insert(line + 1)
+            }
+            try lines.joined(separator: "\n").write(to: events, atomically: true, encoding: .utf8)
+            let script = folder.appendingPathComponent("bad.sql")
+            try Query.changelog.script(sink: "'connector' = 'sqlite', 'path' = 'bad.db'").write(to: script, atomically: true, encoding: .utf8)
+            let data = folder.appendingPathComponent("data")
+            for (moment, checkpoint) in [("after-checkpoint-write", 4), ("before-checkpoint-write", 9), ("after-sink-commit", 14)] {
+                let run = try Self.start(script, data: data, environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
+                run.process.waitUntilExit()
+                #expect(run.process.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+            }
+            _ = try Self.finish(script, data: data)
+            let log = try String(contentsOf: data.appendingPathComponent("bad-records.jsonl"), encoding: .utf8)
+            let positions = log.split(separator: "\n").compactMap { line -> Int? in
+                guard let range = line.range(of: "events.csv:") else { return nil }
+                return Int(line[range.upperBound...].prefix { $0.isNumber })
+            }
+            #expect(positions.count == badLines.count, "each bad record once")
+            #expect(Set(positions) == badLines)
         }
-        try lines.joined(separator: "\n").write(to: events, atomically: true, encoding: .utf8)
-        let script = folder.appendingPathComponent("bad.sql")
-        try Query.changelog.script(sink: "'connector' = 'sqlite', 'path' = 'bad.db'").write(to: script, atomically: true, encoding: .utf8)
-        let data = folder.appendingPathComponent("data")
-        for (moment, checkpoint) in [("after-checkpoint-write", 4), ("before-checkpoint-write", 9), ("after-sink-commit", 14)] {
-            let run = try Self.start(script, data: data, environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
-            run.process.waitUntilExit()
-            #expect(run.process.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
-        }
-        _ = try Self.finish(script, data: data)
-        let log = try String(contentsOf: data.appendingPathComponent("bad-records.jsonl"), encoding: .utf8)
-        let positions = log.split(separator: "\n").compactMap { line -> Int? in
-            guard let range = line.range(of: "events.csv:") else { return nil }
-            return Int(line[range.upperBound...].prefix { $0.isNumber })
-        }
-        #expect(positions.count == badLines.count, "each bad record once")
-        #expect(Set(positions) == badLines)
     }
 
     @Test(.enabled(if: PostgresServer.isAvailable, "needs the Debian postgresql package"))
-    func postgresTableThatDoesNotMatchTheSinkIsAnErrorAtOpen() throws {
-        let folder = try Self.workspace()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try PostgresServer()
-        _ = try server.rows("CREATE TABLE balances (account text PRIMARY KEY, n bigint)")
-        let script = folder.appendingPathComponent("mismatch.sql")
-        try Query.changelog.script(sink: "'connector' = 'postgres', 'host' = '127.0.0.1', 'port' = '\(server.port)', 'user' = 'rivulet', 'database' = 'postgres'")
-            .write(to: script, atomically: true, encoding: .utf8)
-        let run = try RivuletProcess.run(["run", script.path])
-        #expect(run.status != 0)
-        #expect(run.stderr.contains("has columns (account, n), but sink 'balances' declares (account, n, total, smallest, last_id)"))
+    func postgresTableThatDoesNotMatchTheSinkIsAnErrorAtOpen() async throws {
+        try await offPool {
+            let folder = try Self.workspace()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let server = try PostgresServer()
+            _ = try server.rows("CREATE TABLE balances (account text PRIMARY KEY, n bigint)")
+            let script = folder.appendingPathComponent("mismatch.sql")
+            try Query.changelog.script(sink: "'connector' = 'postgres', 'host' = '127.0.0.1', 'port' = '\(server.port)', 'user' = 'rivulet', 'database' = 'postgres'")
+                .write(to: script, atomically: true, encoding: .utf8)
+            let run = try RivuletProcess.run(["run", script.path])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains("has columns (account, n), but sink 'balances' declares (account, n, total, smallest, last_id)"))
+        }
     }
 
     // MARK: - Support

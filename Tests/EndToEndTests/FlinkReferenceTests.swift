@@ -6,19 +6,21 @@ import Testing
     static let folder = RivuletProcess.repositoryRoot.appendingPathComponent("conformance/flink")
 
     @Test(arguments: ["q0", "q2", "q7", "tumble_agg"])
-    func scriptGivesFlinksRows(_ name: String) throws {
-        let sink = try RivuletProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: sink) }
-        let outcome = try RivuletProcess.run([
-            "run", Self.folder.appendingPathComponent("queries/\(name).sql").path,
-            "-D", "DATA_DIR=\(Self.folder.appendingPathComponent("data/small").path)",
-            "-D", "SINK_DIR=\(sink.appendingPathComponent("out").path)",
-        ])
-        #expect(outcome.status == 0, "rivulet run failed: \(outcome.stderr)")
-        #expect(outcome.stderr.contains("late rows 0"), "\(outcome.stderr)")
-        let expected = try ResultComparison.rows(at: Self.folder.appendingPathComponent("expected/\(name).csv"))
-        let actual = try ResultComparison.rows(at: sink.appendingPathComponent("out"))
-        let difference = ResultComparison.difference(expected: expected, actual: actual)
-        #expect(difference == nil, "\(difference ?? "")")
+    func scriptGivesFlinksRows(_ name: String) async throws {
+        try await offPool {
+            let sink = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: sink) }
+            let outcome = try RivuletProcess.run([
+                "run", Self.folder.appendingPathComponent("queries/\(name).sql").path,
+                "-D", "DATA_DIR=\(Self.folder.appendingPathComponent("data/small").path)",
+                "-D", "SINK_DIR=\(sink.appendingPathComponent("out").path)",
+            ])
+            #expect(outcome.status == 0, "rivulet run failed: \(outcome.stderr)")
+            #expect(outcome.stderr.contains("late rows 0"), "\(outcome.stderr)")
+            let expected = try ResultComparison.rows(at: Self.folder.appendingPathComponent("expected/\(name).csv"))
+            let actual = try ResultComparison.rows(at: sink.appendingPathComponent("out"))
+            let difference = ResultComparison.difference(expected: expected, actual: actual)
+            #expect(difference == nil, "\(difference ?? "")")
+        }
     }
 }

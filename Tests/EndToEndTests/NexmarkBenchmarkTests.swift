@@ -60,28 +60,30 @@ import Testing
     }
 
     @Test(arguments: queries)
-    func runsWithPinnedCounts(_ name: String) throws {
-        let expected = try #require(Self.expected[name], "no expected counts for \(name)")
-        let text = try String(contentsOf: Self.folder.appendingPathComponent("\(name).sql"), encoding: .utf8)
-        let script = try Self.smallStream(text)
-        let folder = try RivuletProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
+    func runsWithPinnedCounts(_ name: String) async throws {
+        try await offPool {
+            let expected = try #require(Self.expected[name], "no expected counts for \(name)")
+            let text = try String(contentsOf: Self.folder.appendingPathComponent("\(name).sql"), encoding: .utf8)
+            let script = try Self.smallStream(text)
+            let folder = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
 
-        let file = folder.appendingPathComponent("\(name).sql")
-        try script.write(to: file, atomically: true, encoding: .utf8)
-        let run = try RivuletProcess.run(["run", file.path, "--data-dir", folder.appendingPathComponent("data").path])
-        #expect(run.status == 0, "\(name): \(run.stderr)")
-        let summary = try #require(Self.counts(run.stderr), "\(name): no summary in \(run.stderr)")
-        #expect(summary.rowsIn == expected.rowsIn, "\(name) rows in")
-        #expect(summary.rowsOut == expected.rowsOut, "\(name) rows out")
-        #expect(summary.lateRows == 0, "\(name): generated input is in order, nothing may be late")
+            let file = folder.appendingPathComponent("\(name).sql")
+            try script.write(to: file, atomically: true, encoding: .utf8)
+            let run = try RivuletProcess.run(["run", file.path, "--data-dir", folder.appendingPathComponent("data").path])
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            let summary = try #require(Self.counts(run.stderr), "\(name): no summary in \(run.stderr)")
+            #expect(summary.rowsIn == expected.rowsIn, "\(name) rows in")
+            #expect(summary.rowsOut == expected.rowsOut, "\(name) rows out")
+            #expect(summary.lateRows == 0, "\(name): generated input is in order, nothing may be late")
 
-        guard let finalRows = expected.finalRows else { return }
-        let countFile = folder.appendingPathComponent("\(name)_count.sql")
-        try Self.countingFinalRows(script).write(to: countFile, atomically: true, encoding: .utf8)
-        let counted = try RivuletProcess.run(["run", countFile.path, "--data-dir", folder.appendingPathComponent("data2").path])
-        #expect(counted.status == 0, "\(name): \(counted.stderr)")
-        #expect(Self.lastCount(counted.stdout) == finalRows, "\(name) final rows: \(counted.stdout.suffix(300))")
+            guard let finalRows = expected.finalRows else { return }
+            let countFile = folder.appendingPathComponent("\(name)_count.sql")
+            try Self.countingFinalRows(script).write(to: countFile, atomically: true, encoding: .utf8)
+            let counted = try RivuletProcess.run(["run", countFile.path, "--data-dir", folder.appendingPathComponent("data2").path])
+            #expect(counted.status == 0, "\(name): \(counted.stderr)")
+            #expect(Self.lastCount(counted.stdout) == finalRows, "\(name) final rows: \(counted.stdout.suffix(300))")
+        }
     }
 
     /// The script on 20,000 events at 100 events/s; every source must take the substitution.

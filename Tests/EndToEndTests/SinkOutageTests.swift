@@ -5,36 +5,38 @@ import Testing
 /// the sink is unavailable and retried, /metrics exports it, and both clear once it is back.
 @Suite(.serialized) struct SinkOutageTests {
     @Test(.enabled(if: PostgresServer.isAvailable, "needs the Debian postgresql package"))
-    func showQueriesAndMetricsTellWhileThePostgresSinkIsDown() throws {
-        let postgres = try PostgresServer()
-        let folder = try RivuletProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try ServeRun(dataDirectory: folder)
-        defer { server.stop() }
+    func showQueriesAndMetricsTellWhileThePostgresSinkIsDown() async throws {
+        try await offPool {
+            let postgres = try PostgresServer()
+            let folder = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let server = try ServeRun(dataDirectory: folder)
+            defer { server.stop() }
 
-        _ = try server.sql("""
-            CREATE STREAM payments (id INT, account VARCHAR, amount INT);
-            CREATE TABLE totals (account VARCHAR, n BIGINT, total BIGINT, PRIMARY KEY (account) NOT ENFORCED)
-              WITH ('connector' = 'postgres', 'url' = '\(postgres.url)', 'table' = 'totals');
-            INSERT INTO payments VALUES (1, 'a', 10), (2, 'b', 20)
-            """)
-        #expect(try server.sql("INSERT INTO totals SELECT account, COUNT(*), SUM(amount) FROM payments GROUP BY account") == "q1\n")
-        #expect(try eventually { try postgres.rows("SELECT account, n, total FROM totals ORDER BY account") == ["a|1|10", "b|1|20"] })
-        #expect(try server.metric("rivulet_query_sink_available{query=\"q1\"}") == 1)
+            _ = try server.sql("""
+                CREATE STREAM payments (id INT, account VARCHAR, amount INT);
+                CREATE TABLE totals (account VARCHAR, n BIGINT, total BIGINT, PRIMARY KEY (account) NOT ENFORCED)
+                  WITH ('connector' = 'postgres', 'url' = '\(postgres.url)', 'table' = 'totals');
+                INSERT INTO payments VALUES (1, 'a', 10), (2, 'b', 20)
+                """)
+            #expect(try server.sql("INSERT INTO totals SELECT account, COUNT(*), SUM(amount) FROM payments GROUP BY account") == "q1\n")
+            #expect(try eventually { try postgres.rows("SELECT account, n, total FROM totals ORDER BY account") == ["a|1|10", "b|1|20"] })
+            #expect(try server.metric("rivulet_query_sink_available{query=\"q1\"}") == 1)
 
-        try postgres.stop(mode: "immediate")
-        _ = try server.sql("INSERT INTO payments VALUES (3, 'a', 5)")
-        #expect(try eventually { try server.sql("SHOW QUERIES").hasPrefix("q1|RUNNING (sink unavailable: ") })
-        let state = try server.sql("SHOW QUERIES").split(separator: "|")[1]
-        #expect(state.hasSuffix(", retrying)"), "\(state)")
-        #expect(try server.metric("rivulet_query_sink_available{query=\"q1\"}") == 0)
-        #expect(try eventually { try server.metric("rivulet_query_sink_retries_total{query=\"q1\"}") ?? 0 >= 2 })
-        #expect(try server.metric("rivulet_query_sink_outages_total{query=\"q1\"}") == 1)
+            try postgres.stop(mode: "immediate")
+            _ = try server.sql("INSERT INTO payments VALUES (3, 'a', 5)")
+            #expect(try eventually { try server.sql("SHOW QUERIES").hasPrefix("q1|RUNNING (sink unavailable: ") })
+            let state = try server.sql("SHOW QUERIES").split(separator: "|")[1]
+            #expect(state.hasSuffix(", retrying)"), "\(state)")
+            #expect(try server.metric("rivulet_query_sink_available{query=\"q1\"}") == 0)
+            #expect(try eventually { try server.metric("rivulet_query_sink_retries_total{query=\"q1\"}") ?? 0 >= 2 })
+            #expect(try server.metric("rivulet_query_sink_outages_total{query=\"q1\"}") == 1)
 
-        try postgres.start()
-        #expect(try eventually { try postgres.rows("SELECT account, n, total FROM totals ORDER BY account") == ["a|2|15", "b|1|20"] })
-        #expect(try eventually { try server.sql("SHOW QUERIES").hasPrefix("q1|RUNNING|") })
-        #expect(try server.metric("rivulet_query_sink_available{query=\"q1\"}") == 1)
+            try postgres.start()
+            #expect(try eventually { try postgres.rows("SELECT account, n, total FROM totals ORDER BY account") == ["a|2|15", "b|1|20"] })
+            #expect(try eventually { try server.sql("SHOW QUERIES").hasPrefix("q1|RUNNING|") })
+            #expect(try server.metric("rivulet_query_sink_available{query=\"q1\"}") == 1)
+        }
     }
 
     /// Polls `body` until it holds; an error (the sink's table not created yet) counts as not yet,

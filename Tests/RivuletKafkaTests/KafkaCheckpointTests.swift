@@ -78,43 +78,45 @@ import Testing
     }
 
     @Test("Killed inside checkpoints and mid-run, then restarted: the SQLite sink equals an uninterrupted run's")
-    func crashAndRestartEqualsUninterruptedRun() throws {
-        let cluster = try cluster(topics: ["events": 3])
-        try Self.produceEvents(cluster.bootstrapServers)
-        let folder = try KafkaCommandTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let script = folder.appendingPathComponent("totals.sql")
-        try Self.script.write(to: script, atomically: true, encoding: .utf8)
+    func crashAndRestartEqualsUninterruptedRun() async throws {
+        try await offPool {
+            let cluster = try cluster(topics: ["events": 3])
+            try Self.produceEvents(cluster.bootstrapServers)
+            let folder = try KafkaCommandTests.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let script = folder.appendingPathComponent("totals.sql")
+            try Self.script.write(to: script, atomically: true, encoding: .utf8)
 
-        let referenceDB = folder.appendingPathComponent("reference.db")
-        let reference = try Self.run(script, data: folder.appendingPathComponent("reference-data"), kafka: cluster.bootstrapServers, db: referenceDB,
-                                 group: "reference")
-        #expect(reference.terminationStatus == 0)
-        let expected = try Self.rows(referenceDB)
-        #expect(expected.count > 100)
+            let referenceDB = folder.appendingPathComponent("reference.db")
+            let reference = try Self.run(script, data: folder.appendingPathComponent("reference-data"), kafka: cluster.bootstrapServers, db: referenceDB,
+                                     group: "reference")
+            #expect(reference.terminationStatus == 0)
+            let expected = try Self.rows(referenceDB)
+            #expect(expected.count > 100)
 
-        let data = folder.appendingPathComponent("data")
-        let db = folder.appendingPathComponent("crash.db")
-        for (moment, checkpoint) in [("after-checkpoint-write", 4), ("before-checkpoint-write", 12), ("after-sink-commit", 25),
-                                     ("after-checkpoint-write", 40)] {
-            let crashed = try Self.run(script, data: data, kafka: cluster.bootstrapServers, db: db,
-                                       environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
-            #expect(crashed.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+            let data = folder.appendingPathComponent("data")
+            let db = folder.appendingPathComponent("crash.db")
+            for (moment, checkpoint) in [("after-checkpoint-write", 4), ("before-checkpoint-write", 12), ("after-sink-commit", 25),
+                                         ("after-checkpoint-write", 40)] {
+                let crashed = try Self.run(script, data: data, kafka: cluster.bootstrapServers, db: db,
+                                           environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
+                #expect(crashed.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+            }
+            // The group heard of completed checkpoints, though no run has read to the end yet.
+            let groupRead = kafkaOptions(cluster, topic: "events", ["properties.group.id": "totals", "scan.startup.mode": "group-offsets"])
+            let unread = try readAll(relation("events", [Field("id", .bigint)], groupRead), maxRows: 10_000).rows.count
+            #expect(unread > 0 && unread < Self.eventCount, "\(unread) events after the group's committed offsets")
+            // That read moved the group to the end of the topic; the restarted runs must go on from
+            // their checkpoints regardless.
+
+            let killed = try Self.run(script, data: data, kafka: cluster.bootstrapServers, db: db, wait: false)
+            waitForNewCheckpoint(in: data, of: killed)
+            kill(killed.processIdentifier, SIGKILL)
+            killed.waitUntilExit()
+
+            let final = try Self.run(script, data: data, kafka: cluster.bootstrapServers, db: db)
+            #expect(final.terminationStatus == 0)
+            #expect(try Self.rows(db) == expected)
         }
-        // The group heard of completed checkpoints, though no run has read to the end yet.
-        let groupRead = kafkaOptions(cluster, topic: "events", ["properties.group.id": "totals", "scan.startup.mode": "group-offsets"])
-        let unread = try readAll(relation("events", [Field("id", .bigint)], groupRead), maxRows: 10_000).rows.count
-        #expect(unread > 0 && unread < Self.eventCount, "\(unread) events after the group's committed offsets")
-        // That read moved the group to the end of the topic; the restarted runs must go on from
-        // their checkpoints regardless.
-
-        let killed = try Self.run(script, data: data, kafka: cluster.bootstrapServers, db: db, wait: false)
-        waitForNewCheckpoint(in: data, of: killed)
-        kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
-
-        let final = try Self.run(script, data: data, kafka: cluster.bootstrapServers, db: db)
-        #expect(final.terminationStatus == 0)
-        #expect(try Self.rows(db) == expected)
     }
 }

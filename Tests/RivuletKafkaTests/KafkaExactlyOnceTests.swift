@@ -40,39 +40,41 @@ import Testing
     }
 
     @Test("Killed inside checkpoints and mid-run, then restarted: read_committed sees exactly an uninterrupted run's rows")
-    func crashAndRestartEqualsUninterruptedRun() throws {
-        let broker = try TransactionalKafkaBroker()
-        try broker.createTopics(["events": 3, "reference": 1, "crashed": 1])
-        try KafkaCheckpointTests.produceEvents(broker.bootstrapServers)
-        let folder = try KafkaCommandTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let script = folder.appendingPathComponent("totals.sql")
-        try Self.script.write(to: script, atomically: true, encoding: .utf8)
-        let unused = folder.appendingPathComponent("unused.db")
+    func crashAndRestartEqualsUninterruptedRun() async throws {
+        try await offPool {
+            let broker = try TransactionalKafkaBroker()
+            try broker.createTopics(["events": 3, "reference": 1, "crashed": 1])
+            try KafkaCheckpointTests.produceEvents(broker.bootstrapServers)
+            let folder = try KafkaCommandTests.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let script = folder.appendingPathComponent("totals.sql")
+            try Self.script.write(to: script, atomically: true, encoding: .utf8)
+            let unused = folder.appendingPathComponent("unused.db")
 
-        let reference = try KafkaCheckpointTests.run(script, data: folder.appendingPathComponent("reference-data"), kafka: broker.bootstrapServers,
-                                                     db: unused, group: "reference")
-        #expect(reference.terminationStatus == 0, "\(broker.output)")
-        let expected = try Self.rows(broker, topic: "reference")
-        #expect(expected.count > 100)
-        #expect(Set(expected.map(\.description)).count == expected.count, "the uninterrupted run wrote a row twice")
+            let reference = try KafkaCheckpointTests.run(script, data: folder.appendingPathComponent("reference-data"), kafka: broker.bootstrapServers,
+                                                         db: unused, group: "reference")
+            #expect(reference.terminationStatus == 0, "\(broker.output)")
+            let expected = try Self.rows(broker, topic: "reference")
+            #expect(expected.count > 100)
+            #expect(Set(expected.map(\.description)).count == expected.count, "the uninterrupted run wrote a row twice")
 
-        let data = folder.appendingPathComponent("data")
-        for (moment, checkpoint) in [("after-checkpoint-write", 4), ("before-checkpoint-write", 12), ("after-sink-commit", 25),
-                                     ("after-checkpoint-write", 40)] {
-            let crashed = try KafkaCheckpointTests.run(script, data: data, kafka: broker.bootstrapServers, db: unused, group: "crashed",
-                                                       environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
-            #expect(crashed.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+            let data = folder.appendingPathComponent("data")
+            for (moment, checkpoint) in [("after-checkpoint-write", 4), ("before-checkpoint-write", 12), ("after-sink-commit", 25),
+                                         ("after-checkpoint-write", 40)] {
+                let crashed = try KafkaCheckpointTests.run(script, data: data, kafka: broker.bootstrapServers, db: unused, group: "crashed",
+                                                           environment: ["RIVULET_CRASH_AT": "\(moment):\(checkpoint)"])
+                #expect(crashed.terminationReason == .uncaughtSignal, "\(moment):\(checkpoint) was never reached")
+            }
+            let killed = try KafkaCheckpointTests.run(script, data: data, kafka: broker.bootstrapServers, db: unused, group: "crashed", wait: false)
+            waitForNewCheckpoint(in: data, of: killed)
+            kill(killed.processIdentifier, SIGKILL)
+            killed.waitUntilExit()
+
+            let final = try KafkaCheckpointTests.run(script, data: data, kafka: broker.bootstrapServers, db: unused, group: "crashed")
+            #expect(final.terminationStatus == 0)
+            let rows = try Self.rows(broker, topic: "crashed")
+            #expect(rows.count == expected.count)
+            #expect(rows == expected)
         }
-        let killed = try KafkaCheckpointTests.run(script, data: data, kafka: broker.bootstrapServers, db: unused, group: "crashed", wait: false)
-        waitForNewCheckpoint(in: data, of: killed)
-        kill(killed.processIdentifier, SIGKILL)
-        killed.waitUntilExit()
-
-        let final = try KafkaCheckpointTests.run(script, data: data, kafka: broker.bootstrapServers, db: unused, group: "crashed")
-        #expect(final.terminationStatus == 0)
-        let rows = try Self.rows(broker, topic: "crashed")
-        #expect(rows.count == expected.count)
-        #expect(rows == expected)
     }
 }

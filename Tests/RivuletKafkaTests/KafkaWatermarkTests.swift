@@ -7,42 +7,46 @@ import Testing
 @Suite("Per-partition watermarks")
 struct KafkaWatermarkTests {
     @Test("A window over two partitions closes on the slower partition's watermark, not the faster one's")
-    func windowWaitsForSlowestPartition() throws {
-        let cluster = try cluster(topics: ["clicks": 2])
-        // Partition 0 races ahead to 25 s while partition 1 is still in the first window.
-        try produce(cluster, topic: "clicks", [
-            (0, "{\"id\":1,\"ts\":1000}"), (0, "{\"id\":2,\"ts\":25000}"), (0, "{\"id\":3,\"ts\":26000}"), (0, "{\"id\":4,\"ts\":27000}"),
-            (1, "{\"id\":5,\"ts\":2000}"), (1, "{\"id\":6,\"ts\":3000}"), (1, "{\"id\":7,\"ts\":5000}"), (1, "{\"id\":8,\"ts\":7000}"),
-        ])
-        let script = """
-            CREATE TABLE clicks (id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH (
-              'connector' = 'kafka', 'topic' = 'clicks', 'properties.bootstrap.servers' = '\(cluster.bootstrapServers)',
-              'format' = 'json', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset');
-            SELECT window_start, COUNT(*) AS n
-            FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND))
-            GROUP BY window_start, window_end;
-            """
-        for _ in 0..<2 {
-            let report = try #require(try runScript(script))
-            #expect(report.lateRows == 0)
-            #expect(report.result?.rows == [[.timestamp(0), .int(5)], [.timestamp(20_000), .int(3)]])
+    func windowWaitsForSlowestPartition() async throws {
+        try await offPool {
+            let cluster = try cluster(topics: ["clicks": 2])
+            // Partition 0 races ahead to 25 s while partition 1 is still in the first window.
+            try produce(cluster, topic: "clicks", [
+                (0, "{\"id\":1,\"ts\":1000}"), (0, "{\"id\":2,\"ts\":25000}"), (0, "{\"id\":3,\"ts\":26000}"), (0, "{\"id\":4,\"ts\":27000}"),
+                (1, "{\"id\":5,\"ts\":2000}"), (1, "{\"id\":6,\"ts\":3000}"), (1, "{\"id\":7,\"ts\":5000}"), (1, "{\"id\":8,\"ts\":7000}"),
+            ])
+            let script = """
+                CREATE TABLE clicks (id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH (
+                  'connector' = 'kafka', 'topic' = 'clicks', 'properties.bootstrap.servers' = '\(cluster.bootstrapServers)',
+                  'format' = 'json', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset');
+                SELECT window_start, COUNT(*) AS n
+                FROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+                GROUP BY window_start, window_end;
+                """
+            for _ in 0..<2 {
+                let report = try #require(try runScript(script))
+                #expect(report.lateRows == 0)
+                #expect(report.result?.rows == [[.timestamp(0), .int(5)], [.timestamp(20_000), .int(3)]])
+            }
         }
     }
 
     @Test("The record timestamp is event time through kafka_timestamp")
-    func recordTimestamp() throws {
-        let cluster = try cluster(topics: ["pings": 1])
-        try produce(cluster, topic: "pings", [(0, "a"), (0, "b")])
-        let script = """
-            CREATE TABLE pings (body STRING, kafka_timestamp TIMESTAMP(3),
-              WATERMARK FOR kafka_timestamp AS kafka_timestamp - INTERVAL '1' SECOND) WITH (
-              'connector' = 'kafka', 'topic' = 'pings', 'properties.bootstrap.servers' = '\(cluster.bootstrapServers)',
-              'format' = 'raw', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset');
-            SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE pings, DESCRIPTOR(kafka_timestamp), INTERVAL '1' DAY))
-            GROUP BY window_start, window_end;
-            """
-        let report = try #require(try runScript(script))
-        #expect(report.result?.rows == [[.int(2)]])
+    func recordTimestamp() async throws {
+        try await offPool {
+            let cluster = try cluster(topics: ["pings": 1])
+            try produce(cluster, topic: "pings", [(0, "a"), (0, "b")])
+            let script = """
+                CREATE TABLE pings (body STRING, kafka_timestamp TIMESTAMP(3),
+                  WATERMARK FOR kafka_timestamp AS kafka_timestamp - INTERVAL '1' SECOND) WITH (
+                  'connector' = 'kafka', 'topic' = 'pings', 'properties.bootstrap.servers' = '\(cluster.bootstrapServers)',
+                  'format' = 'raw', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset');
+                SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE pings, DESCRIPTOR(kafka_timestamp), INTERVAL '1' DAY))
+                GROUP BY window_start, window_end;
+                """
+            let report = try #require(try runScript(script))
+            #expect(report.result?.rows == [[.int(2)]])
+        }
     }
 
     @Test("The source watermark is the minimum over active partitions; finished and idle ones stop holding it back")

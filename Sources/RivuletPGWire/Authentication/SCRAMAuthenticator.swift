@@ -36,14 +36,10 @@ struct SCRAMAuthenticator: Sendable {
     var mechanisms: [String] { channelBinding == nil ? [Self.mechanism] : [Self.plusMechanism, Self.mechanism] }
 
     /// - Parameters:
-    ///   - user: the user name of the startup message.
-    ///   - password: the user's password; nil for an unknown user, who then fails like a wrong password.
-    ///   - randomBytes: the source of salt and nonce.
+    ///   - secret: the user's (see `SCRAMSecrets`).
+    ///   - randomBytes: the source of the nonce.
     ///   - channelBinding: the connection's `tls-server-end-point` data, when it runs over TLS.
-    init(user: String, password: String?, channelBinding: [UInt8]? = nil, randomBytes: (Int) -> [UInt8]) {
-        // An unknown user gets a random password, so the exchange looks the same.
-        let secret = password.map { SCRAMSecret.of(user: user, password: $0, randomBytes: randomBytes) }
-            ?? SCRAMSecret(password: Base64.encode(randomBytes(32)), salt: randomBytes(16))
+    init(secret: SCRAMSecret, channelBinding: [UInt8]? = nil, randomBytes: (Int) -> [UInt8]) {
         self.init(secret: secret, serverNonce: Base64.encode(randomBytes(18)), channelBinding: channelBinding)
     }
 
@@ -141,8 +137,7 @@ struct SCRAMAuthenticator: Sendable {
 }
 
 /// A user's SCRAM secret as Postgres stores it: a salt and the password salted and hashed
-/// `SCRAMAuthenticator.iterations` times. Deriving it is the costly part of an exchange, so a
-/// user's is derived at the first login and kept for the life of the process.
+/// `SCRAMAuthenticator.iterations` times.
 struct SCRAMSecret: Sendable {
     let salt: [UInt8]
     let saltedPassword: [UInt8]
@@ -151,14 +146,25 @@ struct SCRAMSecret: Sendable {
         self.salt = salt
         saltedPassword = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: SCRAMAuthenticator.iterations)
     }
+}
 
-    /// The secrets derived so far, by user and the password they were derived from.
-    private static let derived = Mutex<[String: (password: String, secret: SCRAMSecret)]>([:])
+/// The users' secrets, each derived at the user's first login and kept: deriving is the costly
+/// part of an exchange, and Postgres too keeps one salt per user. Part of no configuration's
+/// identity: configurations that compare equal may keep different caches.
+final class SCRAMSecrets: Hashable, Sendable {
+    /// By user, with the password each was derived from.
+    private let derived = Mutex<[String: (password: String, secret: SCRAMSecret)]>([:])
 
-    static func of(user: String, password: String, randomBytes: (Int) -> [UInt8]) -> SCRAMSecret {
+    /// The secret of `user`; for an unknown user (`password` nil) a random one, so that the
+    /// exchange looks the same and fails like a wrong password.
+    func secret(user: String, password: String?, randomBytes: (Int) -> [UInt8]) -> SCRAMSecret {
+        guard let password else { return SCRAMSecret(password: Base64.encode(randomBytes(32)), salt: randomBytes(16)) }
         if let known = derived.withLock({ $0[user] }), known.password == password { return known.secret }
         let secret = SCRAMSecret(password: password, salt: randomBytes(16))
         derived.withLock { $0[user] = (password, secret) }
         return secret
     }
+
+    static func == (lhs: SCRAMSecrets, rhs: SCRAMSecrets) -> Bool { true }
+    func hash(into hasher: inout Hasher) {}
 }
