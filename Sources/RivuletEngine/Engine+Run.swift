@@ -22,6 +22,7 @@ extension Engine {
         options.batchSize = configuration.batchSize
         options.state = settings.stateOptions(spillDirectory: configuration.dataDirectory + "/spill")
         options.badRecords = badRecords
+        options.sessionOptions = settings.values
         options.errorLog = .file(errorLogURL, query: folder, maxEntries: settings.errorLogMaxEntries)
         if prepared.sink != nil, let interval = settings.checkpointIntervalMillis ?? configuration.checkpointIntervalMillis {
             options.checkpoints = .into(folder, every: interval)

@@ -114,7 +114,7 @@ final class EngineSession: SQLSession {
             return .rows(RowSource(schema: SelectCursor.startedSchema, rows: [[.string(query.id)]]))
         case .query(let prepared):
             let flag = CancelFlag()
-            let cursor = try SelectCursor(prepared, connectors: connectors, cancel: flag)
+            let cursor = try SelectCursor(prepared, connectors: connectors, settings: settings, cancel: flag)
             state.withLock { $0.running = flag }
             let batches = AsyncThrowingStream<[[Value]], any Error>(unfolding: { try await cursor.next() })
             return .rows(RowSource(schema: cursor.schema, batches: batches))

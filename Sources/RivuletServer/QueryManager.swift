@@ -149,6 +149,7 @@ public actor QueryManager {
         options.batchSize = batchSize
         options.state = settings.stateOptions(spillDirectory: connectors.dataDirectory + "/spill")
         options.sinkHealth = query.sinkHealth
+        options.sessionOptions = settings.values
         options.checkpoints = checkpointPolicy(plan: plan, sink: sink, id: id, settings: settings)
         let folder = URL(fileURLWithPath: connectors.dataDirectory).appendingPathComponent("queries")
             .appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))

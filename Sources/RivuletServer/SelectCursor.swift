@@ -29,7 +29,7 @@ final class SelectCursor: @unchecked Sendable {
     private var runDone = false
     private var finalRows: ArraySlice<[Value]>?
 
-    init(_ prepared: PreparedQuery, connectors: QueryConnectors, cancel: CancelFlag) throws {
+    init(_ prepared: PreparedQuery, connectors: QueryConnectors, settings: Settings, cancel: CancelFlag) throws {
         query = prepared.query
         push = prepared.query.emitChanges
         withChangeKind = push && !prepared.query.plan.appendOnly
@@ -38,6 +38,7 @@ final class SelectCursor: @unchecked Sendable {
         var options = QueryRun.Options()
         options.follow = push
         options.readAhead = true
+        options.sessionOptions = settings.values
         run = try QueryRun(prepared, connectors: connectors, options: options)
     }
 

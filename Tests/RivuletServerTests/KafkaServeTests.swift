@@ -42,6 +42,43 @@ import Testing
         #expect(process.terminationStatus == 0, "kcat failed")
     }
 
+    @Test("SET 'auto.offset.reset' = 'earliest', as ksqlDB scripts begin, starts a query without a consumer group at the start of its topic; without it the query starts at the end")
+    func ksqlOffsetReset() async throws {
+        let (broker, address) = try await offPool { try Self.startBroker(topics: ["pageviews:2"]) }
+        defer {
+            broker.terminate()
+            broker.waitUntilExit()
+        }
+        try await offPool { try Self.produce(address, topic: "pageviews", partition: 0, ["{\"page\":\"a\"}", "{\"page\":\"b\"}"]) }
+        let directory = try ServeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // ksqlDB statements name no brokers.
+        let server = try await ServeProcess.start(dataDirectory: directory, environment: ["RIVULET_KAFKA_BOOTSTRAP_SERVERS": address])
+        _ = try await server.sql("CREATE STREAM pageviews (page VARCHAR) WITH (KAFKA_TOPIC = 'pageviews', VALUE_FORMAT = 'JSON')")
+        #expect(try await server.sql("""
+            SET 'auto.offset.reset' = 'earliest';
+            CREATE TABLE from_start AS SELECT page, COUNT(*) AS n FROM pageviews GROUP BY page
+            """) == "SET\nq1\n")
+        #expect(try await server.sql("CREATE TABLE from_now AS SELECT page, COUNT(*) AS n FROM pageviews GROUP BY page") == "q2\n")
+        // Once q2 reads (its partitions' lag is reported), a new message reaches both queries.
+        #expect(try await ServeProcess.eventually(20) {
+            let described = try await server.sql("DESCRIBE EXTENDED pageviews")
+            return (0..<2).allSatisfy { described.contains("(query q2 lag pageviews/\($0))|consumer lag 0:") }
+        })
+        try await offPool { try Self.produce(address, topic: "pageviews", partition: 1, ["{\"page\":\"c\"}"]) }
+        func rows(_ table: String) async throws -> String {
+            try await server.sql("SELECT page, n FROM \(table)").split(separator: "\n").sorted().joined(separator: "\n")
+        }
+        var start = "", now = ""
+        let arrived = try await ServeProcess.eventually(20) {
+            start = try await rows("from_start")
+            now = try await rows("from_now")
+            return start == "a|1\nb|1\nc|1" && now == "c|1"
+        }
+        #expect(arrived, "from_start: \(start)\nfrom_now: \(now)\nserver: \(server.stderr)")
+        await server.stop()
+    }
+
     @Test("A persistent query reads a topic fed by kcat into a table psql reads; DESCRIBE EXTENDED and /metrics show the lag")
     func topicToMaterializedTable() async throws {
         let (broker, address) = try await offPool { try Self.startBroker(topics: ["clicks:3"]) }

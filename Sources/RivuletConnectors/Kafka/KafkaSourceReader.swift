@@ -38,6 +38,8 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
 
     private let relationName: String
     private let options: KafkaOptions
+    /// Where a partition without a committed offset starts: `earliest` or `latest`.
+    private let offsetReset: String
     private let client: KafkaClient
     private let decoder: KafkaRecordDecoder
     private var partitions: [Partition] = []
@@ -73,11 +75,10 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         // Positions live in checkpoints; the group only hears of them once a checkpoint completes.
         properties += [("enable.auto.commit", "false"), ("enable.auto.offset.store", "false")]
         client = try KafkaClient(.consumer, properties: properties)
-        let groupID = options.property("group.id")
-        if options.startup == .groupOffsets, groupID == nil {
-            throw SQLError(.invalidParameterValue, "'scan.startup.mode' = 'group-offsets' (the default) needs 'properties.group.id'",
-                           hint: "set 'properties.group.id', or 'scan.startup.mode' = 'earliest-offset'")
-        }
+        // Without a group of the user's the query's group is new, as each ksqlDB query's is: it
+        // has no committed offsets, so `auto.offset.reset` (the table's, else the session's)
+        // decides where reading starts.
+        offsetReset = (options.property("auto.offset.reset") ?? context.sessionOptions["auto.offset.reset"] ?? "latest").lowercased()
         let now = SystemClock.monotonicNanos() / 1_000_000
         for topic in options.topics {
             for id in try client.partitions(of: topic, timeoutMillis: options.timeoutMillis) {
@@ -174,8 +175,7 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
             let committed = try lookup(-1001 /* RD_KAFKA_OFFSET_INVALID */) { list in
                 rd_kafka_committed(client.handle, list, Int32(clamping: options.timeoutMillis))
             }
-            let reset = (options.property("auto.offset.reset") ?? "latest").lowercased()
-            let fromStart = ["earliest", "smallest", "beginning"].contains(reset)
+            let fromStart = ["earliest", "smallest", "beginning"].contains(offsetReset)
             starts = committed.indices.map { i in committed[i] >= 0 ? committed[i] : (fromStart ? lows[i] : highs[i]) }
         case .timestamp(let millis):
             let found = try lookup(millis) { list in

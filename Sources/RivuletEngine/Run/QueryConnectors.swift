@@ -11,9 +11,11 @@ public struct QueryConnectors: Sendable {
     /// Checkpoints, spill files, error logs.
     public var dataDirectory: String
 
-    func context(badRecords: BadRecordLog, follow: Bool = false, sinkHealth: SinkHealth = SinkHealth()) -> ConnectorContext {
+    func context(
+        badRecords: BadRecordLog, follow: Bool = false, sessionOptions: [String: String] = [:], sinkHealth: SinkHealth = SinkHealth()
+    ) -> ConnectorContext {
         ConnectorContext(
             workingDirectory: workingDirectory, dataDirectory: dataDirectory, badRecords: badRecords, follow: follow,
-            sinkHealth: sinkHealth)
+            sessionOptions: sessionOptions, sinkHealth: sinkHealth)
     }
 }

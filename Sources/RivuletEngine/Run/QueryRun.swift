@@ -25,6 +25,8 @@ public final class QueryRun {
         public var batchSize = 8192
         /// How operators hold their state.
         public var state = StateOptions()
+        /// The options the session set (`Settings.values`), which some connectors read.
+        public var sessionOptions: [String: String] = [:]
         /// Where and how often a run that writes to a sink checkpoints; nil: never.
         public var checkpoints: CheckpointPolicy?
         /// The file the run's bad records go to; nil: they stay in `badRecords`.
@@ -76,7 +78,8 @@ public final class QueryRun {
         self.badRecords = badRecords
         let output: any SinkWriter
         if let relation = prepared.sink {
-            let context = connectors.context(badRecords: badRecords, sinkHealth: options.sinkHealth)
+            let context = connectors.context(
+                badRecords: badRecords, sessionOptions: options.sessionOptions, sinkHealth: options.sinkHealth)
             let sink = try connectors.registry.factory(for: relation.connector).makeSink(relation, context: context)
             self.sink = sink
             collector = nil
@@ -115,7 +118,7 @@ public final class QueryRun {
         _ scan: StreamPlan.Scan, connectors: QueryConnectors, options: Options, log: BadRecordLog
     ) throws -> any SourceReader {
         let factory = try connectors.registry.factory(for: scan.relation.connector)
-        let context = connectors.context(badRecords: log, follow: options.follow)
+        let context = connectors.context(badRecords: log, follow: options.follow, sessionOptions: options.sessionOptions)
         guard options.readAhead, factory.readsAhead(scan.relation) else {
             return try factory.makeSource(scan.relation, columns: scan.columns, context: context)
         }

@@ -35,13 +35,17 @@ public struct ConnectorContext: Sendable {
     /// Whether sources that can follow (embedded streams, materialized tables) keep returning what is
     /// appended after they were opened instead of ending with what was there.
     public var follow: Bool
+    /// The options the session set with `SET 'key' = 'value'`, by lower-cased key, for the
+    /// connectors that read one (ksqlDB's `auto.offset.reset` for Kafka sources).
+    public var sessionOptions: [String: String]
     /// Where a sink that retries reports whether it can write (see `SinkHealth`).
     public var sinkHealth: SinkHealth
 
     public init(
         workingDirectory: String, dataDirectory: String, badRecords: BadRecordLog, follow: Bool = false,
-        sinkHealth: SinkHealth = SinkHealth()
+        sessionOptions: [String: String] = [:], sinkHealth: SinkHealth = SinkHealth()
     ) {
+        self.sessionOptions = sessionOptions
         self.workingDirectory = workingDirectory
         self.dataDirectory = dataDirectory
         self.badRecords = badRecords
