@@ -31,12 +31,19 @@ extension QueryBinder {
             calls.append(try bindAggregateCall(call, binder: argumentBinder, into: &pre))
         }
         var timeSlot: Int?
-        if let window = grouping.window { timeSlot = pre.slot(.column(window.timeColumn, input.scope.columns[window.timeColumn].type)) }
+        var window = grouping.window
+        if let source = window {
+            timeSlot = pre.slot(.column(source.timeColumn, input.scope.columns[source.timeColumn].type))
+            if case .attached(let end) = source.kind {
+                window?.kind = .attached(endColumn: pre.slot(.column(end, input.scope.columns[end].type)))
+            }
+        }
         let preProject = StreamPlan.project(.init(input: input.plan, expressions: pre.expressions, schema: pre.schema, timeColumn: timeSlot))
-        var plan = try aggregatePlan(over: preProject, input: input, window: grouping.window, keys: keys, calls: calls, emit: emit)
-        let output = AggregateOutput(
+        var plan = try aggregatePlan(over: preProject, input: input, window: window, keys: keys, calls: calls, emit: emit)
+        var output = AggregateOutput(
             aggregates: aggregates, keyExprs: grouping.keys, keys: keys, keyBinder: scalar, windowColumns: plan.windowColumns, schema: plan.schema,
             scope: input.scope, virtualBase: pre.virtualBase)
+        if let source = grouping.window, case .attached(let end) = source.kind { output.attachedWindow = (source.timeColumn, end) }
         let post = output.binder()
         if let having = select.having {
             let predicate = try post.bind(having)
@@ -84,7 +91,25 @@ extension QueryBinder {
             // Grouping a window table function without its window columns aggregates across windows.
             grouping.window = nil
         }
+        if grouping.window == nil { try attachWindow(of: input, to: &grouping) }
         return grouping
+    }
+
+    /// Grouping a windowed result (append-only, its window bounds passed through projections,
+    /// aliases and subqueries) by both its window bounds aggregates per window again, as Flink's
+    /// cascading window aggregation does: the bounds become the window, the other keys stay keys.
+    private func attachWindow(of input: Input, to grouping: inout Grouping) throws(SQLError) {
+        guard let bounds = input.plan.windowColumns, input.plan.appendOnly else { return }
+        var start: Int?, end: Int?
+        for (position, expr) in grouping.keys.enumerated() {
+            guard case .column(let reference) = expr, let index = try? input.scope.resolve(reference) else { continue }
+            if index == bounds.start, start == nil { start = position }
+            if index == bounds.end, end == nil { end = position }
+        }
+        guard let start, let end else { return }
+        let span = grouping.keys[start].span.union(grouping.keys[end].span)
+        grouping.keys = grouping.keys.enumerated().filter { $0.offset != start && $0.offset != end }.map(\.element)
+        grouping.window = WindowSource(kind: .attached(endColumn: bounds.end), timeColumn: bounds.start, grace: 0, dialect: .flink, span: span)
     }
 
     /// The projection below an aggregate: keys, aggregate arguments and filters, and the event
@@ -183,6 +208,8 @@ extension QueryBinder {
         /// The binder the keys were bound with.
         var keyBinder: ExpressionBinder
         var windowColumns: (start: Int, end: Int)?
+        /// The input columns of a windowed input's bounds when the aggregate regroups by them.
+        var attachedWindow: (start: Int, end: Int)?
         var schema: Schema
         /// The aggregate's input scope, to resolve column references against the keys.
         var scope: Scope
@@ -235,6 +262,9 @@ extension QueryBinder {
             let index = try scope.resolve(reference)
             if index >= virtualBase {
                 return try windowColumn(["start", "end", "time"][index - virtualBase], at: reference.span)
+            }
+            if let attachedWindow, index == attachedWindow.start || index == attachedWindow.end {
+                return try windowColumn(index == attachedWindow.start ? "start" : "end", at: reference.span)
             }
             if let key = keys.bound.firstIndex(of: .column(index, scope.columns[index].type)) {
                 return .column(key, keys.fields[key].type)

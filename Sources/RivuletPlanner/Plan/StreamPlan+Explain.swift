@@ -41,6 +41,7 @@ extension StreamPlan {
             case .hop: name = "HoppingWindowAggregate"
             case .cumulate: name = "CumulatingWindowAggregate"
             case .session: name = "SessionWindowAggregate"
+            case .attached: name = "CascadingWindowAggregate"
             }
             let keys = node.keys.map { "$\($0)" }.joined(separator: ", ")
             let aggregates = node.aggregates.map(\.description).joined(separator: ", ")

@@ -9,6 +9,10 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
         case cumulate(step: Int64, size: Int64, offset: Int64)
         /// Rows of one key within `gap` of each other share a window.
         case session(gap: Int64)
+        /// The window each row already belongs to: `[timeColumn, endColumn)`, the bounds a window
+        /// aggregate below wrote (a window aggregation over a windowed result, Flink's cascading
+        /// window aggregation).
+        case attached(endColumn: Int)
     }
 
     /// Whose semantics a window follows where the two dialects differ.
@@ -40,6 +44,7 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
         case .hop(let size, let slide, _): text = "HOP(size=\(size)ms, slide=\(slide)ms)"
         case .cumulate(let step, let size, _): text = "CUMULATE(step=\(step)ms, size=\(size)ms)"
         case .session(let gap): text = "SESSION(gap=\(gap)ms)"
+        case .attached(let end): text = "WINDOWED(end=$\(end))"
         }
         return text + " on $\(timeColumn)" + (grace > 0 ? " grace=\(grace)ms" : "")
     }

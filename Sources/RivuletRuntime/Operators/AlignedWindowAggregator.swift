@@ -30,6 +30,8 @@ final class AlignedWindowAggregator {
 
     private let assignment: WindowAssignment
     private let timeColumn: Int
+    /// With attached windows, the column of each row's window end (its start is the time column).
+    private var endColumn: Int?
     private let grace: Int64
     private let emitChanges: Bool
     private let keyless: Bool
@@ -58,6 +60,8 @@ final class AlignedWindowAggregator {
             guard step > 0, size > 0, size % step == 0 else {
                 throw SQLError(.invalidParameterValue, "CUMULATE size must be a positive multiple of the step")
             }
+        case .attached(let end):
+            endColumn = end
         }
         let input = plan.input.schema
         self.assignment = assignment
@@ -132,6 +136,7 @@ final class AlignedWindowAggregator {
     /// around each firing.
     private func processFinal(_ batch: RowBatch) {
         let times = batch.columns[timeColumn]
+        let ends = endColumn.map { batch.columns[$0].ints }
         let timeValidity = times.validity
         let arrival = batch.arrivalWatermarks
         let watermark = self.watermark
@@ -188,7 +193,12 @@ final class AlignedWindowAggregator {
                     rowSlots.append(slot)
                     continue
                 }
-                assignment.windows(containing: times[row], into: &bounds)
+                if let ends {
+                    bounds.removeAll(keepingCapacity: true)
+                    bounds.append(WindowBounds(start: times[row], end: ends[row]))
+                } else {
+                    assignment.windows(containing: times[row], into: &bounds)
+                }
                 var joined = false
                 var index = hint
                 for window in bounds where window.end &- 1 &+ grace > rowWatermark {
@@ -233,7 +243,11 @@ final class AlignedWindowAggregator {
                 lateRows += 1  // no event time: it can join no window
                 continue
             }
-            assignment.windows(containing: times.ints[row], into: &rowWindows)
+            if let endColumn {
+                rowWindows = [WindowBounds(start: times.ints[row], end: batch.columns[endColumn].ints[row])]
+            } else {
+                assignment.windows(containing: times.ints[row], into: &rowWindows)
+            }
             var joined = false
             for bounds in rowWindows where bounds.end &- 1 &+ grace > rowWatermark {
                 let index = Self.findOrCreate(bounds, in: &windows)

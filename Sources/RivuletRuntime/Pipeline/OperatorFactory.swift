@@ -18,6 +18,7 @@ enum OperatorFactory {
             case .tumble: return try TumblingWindowAggregate(node)
             case .hop, .cumulate: return try HoppingWindowAggregate(node)
             case .session: return try SessionWindowAggregate(node)
+            case .attached: return try CascadingWindowAggregate(node)
             }
         case .groupAggregate(let node):
             return try GroupAggregate(node, options: state)

@@ -14,6 +14,9 @@ enum WindowAssignment {
     case tumble(size: Int64, offset: Int64)
     case hop(size: Int64, slide: Int64, offset: Int64)
     case cumulate(step: Int64, size: Int64, offset: Int64)
+    /// Each row's window is in its columns: `[time, endColumn)`; `windows(containing:)` cannot
+    /// tell it from the time alone, so the aggregator reads the end itself.
+    case attached(endColumn: Int)
 
     /// Nil for session windows, which are not aligned.
     init?(_ kind: WindowSpec.Kind) {
@@ -22,6 +25,7 @@ enum WindowAssignment {
         case .hop(let size, let slide, let offset): self = .hop(size: size, slide: slide, offset: offset)
         case .cumulate(let step, let size, let offset): self = .cumulate(step: step, size: size, offset: offset)
         case .session: return nil
+        case .attached(let end): self = .attached(endColumn: end)
         }
     }
 
@@ -49,6 +53,8 @@ enum WindowAssignment {
                 windows.append(WindowBounds(start: periodStart, end: end))
                 end &+= step
             }
+        case .attached:
+            break
         }
     }
 
