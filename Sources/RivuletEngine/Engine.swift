@@ -1,5 +1,5 @@
 public import RivuletCore
-public import RivuletPlanner
+import RivuletPlanner
 public import RivuletRuntime
 public import RivuletSQL
 import RivuletConnectors

@@ -1,6 +1,3 @@
-public import RivuletCore
-public import RivuletPlanner
-
 /// What executing one statement produced.
 public enum StatementResult {
     /// A statement with no rows (DDL, SET, INSERT ... VALUES); the text says what happened.

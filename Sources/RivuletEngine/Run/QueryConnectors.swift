@@ -1,4 +1,3 @@
-public import RivuletPlanner
 public import RivuletRuntime
 
 /// What a run needs to open its sources and sink, away from the engine (a server runs queries

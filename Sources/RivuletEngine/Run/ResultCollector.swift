@@ -1,6 +1,5 @@
-public import RivuletCore
-public import RivuletPlanner
-public import RivuletRuntime
+import RivuletCore
+import RivuletRuntime
 
 /// The sink of a SELECT: keeps the rows it emits, with their change kinds, until taken.
 final class ResultCollector: SinkWriter {
