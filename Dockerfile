@@ -22,4 +22,6 @@ WORKDIR /data
 VOLUME /data
 EXPOSE 5433 8080
 ENTRYPOINT ["rivulet"]
-CMD ["serve", "--data-dir", "/data", "--listen", "0.0.0.0"]
+# Listening on every address needs users: create /data/users.txt first with
+#   docker run --rm -it -v rivulet-data:/data IMAGE user add NAME --role admin --file /data/users.txt
+CMD ["serve", "--data-dir", "/data", "--listen", "0.0.0.0", "--users", "/data/users.txt"]

@@ -74,6 +74,7 @@ let package = Package(
                 "RivuletEngine", "RivuletPGWire", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),

@@ -24,5 +24,7 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let ioError = SQLState("58030")
     public static let connectionFailure = SQLState("08006")
     public static let queryCanceled = SQLState("57014")
+    public static let insufficientPrivilege = SQLState("42501")
+    public static let tooManyConnections = SQLState("53300")
     public static let internalError = SQLState("XX000")
 }

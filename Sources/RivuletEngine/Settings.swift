@@ -16,11 +16,14 @@ public struct Settings: Sendable, Hashable {
     public private(set) var errorLogMaxEntries = ErrorLogFile.defaultMaxEntries
     /// `table.exec.state.ttl`: join rows untouched for that long (event time) are forgotten.
     public private(set) var stateTTLMillis: Int64?
+    /// `statement_timeout` (Postgres'): a SELECT of the session running longer is cancelled.
+    public private(set) var statementTimeoutMillis: Int64?
 
     public static let checkpointIntervalKey = "execution.checkpointing.interval"
     public static let memoryBudgetKey = "state.memory-budget"
     public static let errorLogMaxEntriesKey = "errors.max-entries"
     public static let stateTTLKey = "table.exec.state.ttl"
+    public static let statementTimeoutKey = "statement_timeout"
 
     public init() {}
 
@@ -43,6 +46,9 @@ public struct Settings: Sendable, Hashable {
         case Self.stateTTLKey:
             let millis = try DurationText.milliseconds(text, for: "'\(key)'")
             stateTTLMillis = millis > 0 ? millis : nil
+        case Self.statementTimeoutKey:
+            let millis = try DurationText.milliseconds(text, for: "'\(key)'")
+            statementTimeoutMillis = millis > 0 ? millis : nil
         default:
             break
         }
@@ -61,6 +67,7 @@ public struct Settings: Sendable, Hashable {
         case Self.memoryBudgetKey: memoryBudget = fresh.memoryBudget
         case Self.errorLogMaxEntriesKey: errorLogMaxEntries = fresh.errorLogMaxEntries
         case Self.stateTTLKey: stateTTLMillis = fresh.stateTTLMillis
+        case Self.statementTimeoutKey: statementTimeoutMillis = fresh.statementTimeoutMillis
         default: break
         }
         values.removeValue(forKey: key.lowercased())

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOSSL
 import RivuletCore
@@ -8,7 +13,9 @@ import RivuletCore
 /// Owned by the connection's task and never shared. Output is buffered and written at the
 /// points a client waits for it (ReadyForQuery, Flush, every batch of a result, errors), so
 /// pipelined extended-protocol messages are answered in one write; each write waits while the
-/// socket is full, which is the backpressure a streaming result needs.
+/// socket is full, which is the backpressure a streaming result needs: no more rows are taken
+/// from a result while its client does not read. A client whose socket stays full longer than
+/// the write timeout is disconnected (and its query stopped), with a line on standard error.
 final class ConnectionHandler {
     private var machine: ConnectionStateMachine
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
@@ -20,6 +27,7 @@ final class ConnectionHandler {
     /// The server certificate's `tls-server-end-point` data, offered to SCRAM when the client
     /// connected over TLS.
     private let channelBinding: [UInt8]?
+    private let writeTimeout: Duration
     private(set) var session: (any SQLSession)?
     private var encoder = BackendMessageEncoder()
     /// Results of portals that stopped at an Execute row limit.
@@ -34,9 +42,10 @@ final class ConnectionHandler {
     private init(
         configuration: ConnectionStateMachine.Configuration, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
         provider: any SQLSessionProvider, registry: ConnectionRegistry, canceller: QueryCanceller, processID: Int32,
-        channel: any Channel, channelBinding: [UInt8]?
+        channel: any Channel, channelBinding: [UInt8]?, writeTimeout: Duration
     ) {
         self.channel = channel
+        self.writeTimeout = writeTimeout
         self.channelBinding = channelBinding
         self.machine = ConnectionStateMachine(configuration: configuration)
         self.outbound = outbound
@@ -49,7 +58,8 @@ final class ConnectionHandler {
     /// Serves `channel` until the client leaves or breaks the protocol, then closes it.
     static func serve(
         _ channel: NIOAsyncChannel<FrontendMessage, ByteBuffer>, configuration: ConnectionStateMachine.Configuration,
-        provider: any SQLSessionProvider, registry: ConnectionRegistry, channelBinding: [UInt8]? = nil
+        provider: any SQLSessionProvider, registry: ConnectionRegistry, channelBinding: [UInt8]? = nil,
+        writeTimeout: Duration = .seconds(60)
     ) async {
         let canceller = QueryCanceller()
         guard let processID = registry.register(channel: channel.channel, canceller: canceller) else {
@@ -61,7 +71,8 @@ final class ConnectionHandler {
         let session = try? await channel.executeThenClose { inbound, outbound in
             let handler = ConnectionHandler(
                 configuration: configuration, outbound: outbound, provider: provider, registry: registry,
-                canceller: canceller, processID: processID, channel: channel.channel, channelBinding: channelBinding)
+                canceller: canceller, processID: processID, channel: channel.channel, channelBinding: channelBinding,
+                writeTimeout: writeTimeout)
             await handler.run(inbound)
             return handler.session
         }
@@ -250,6 +261,15 @@ final class ConnectionHandler {
 
     private func flush() async throws {
         guard encoder.buffer.readableBytes > 0, !isClosed else { return }
+        // The write waits while the socket is full; a client that reads nothing for too long
+        // is closed, which ends the wait.
+        let (channel, processID, timeout) = (channel, processID, writeTimeout)
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            let peer = channel.remoteAddress.map { " (\($0))" } ?? ""
+            logLine("rivulet: closing connection \(processID)\(peer): the client read nothing for \(timeout)")
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
         do {
             try await outbound.write(encoder.take())
         } catch {
@@ -265,6 +285,19 @@ final class ConnectionHandler {
         if let error = error as? SQLError { return error }
         return SQLError.internal("\(error)")
     }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+/// One line on standard error, in one write.
+private func logLine(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
 
 /// A result being written: the rest of the current batch and the stream of later ones.

@@ -15,9 +15,6 @@ public struct ConnectionStateMachine: Sendable {
         public var authentication: Authentication
         /// Reported as `server_version`; clients read the leading number for feature checks.
         public var serverVersion: String
-        /// The users' SCRAM secrets, derived at their first login and shared by every connection
-        /// made with this configuration.
-        let scramSecrets = SCRAMSecrets()
 
         public init(authentication: Authentication = .trust, serverVersion: String = "15.0 (Rivulet)") {
             self.authentication = authentication
@@ -186,8 +183,8 @@ public struct ConnectionStateMachine: Sendable {
             state = .authenticating(session, PasswordExchange(step: .cleartext(expected: users[user])))
             return [.send(.authentication(.cleartextPassword))]
         case .scramSHA256(let users):
-            let secret = configuration.scramSecrets.secret(user: user, password: users[user], randomBytes: randomBytes)
-            let scram = SCRAMAuthenticator(secret: secret, channelBinding: channelBinding, randomBytes: randomBytes)
+            let verifier = users[user] ?? SCRAMVerifier.unknownUser(randomBytes: randomBytes)
+            let scram = SCRAMAuthenticator(verifier: verifier, channelBinding: channelBinding, randomBytes: randomBytes)
             state = .authenticating(session, PasswordExchange(step: .scramAwaitingClientFirst(scram)))
             return [.send(.authentication(.sasl(mechanisms: scram.mechanisms)))]
         }

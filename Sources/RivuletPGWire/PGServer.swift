@@ -73,7 +73,8 @@ public final class PGServer: Sendable {
                         group.addTask {
                             await ConnectionHandler.serve(
                                 connection, configuration: machineConfiguration, provider: self.sessionProvider,
-                                registry: self.connections, channelBinding: self.tls?.channelBinding)
+                                registry: self.connections, channelBinding: self.tls?.channelBinding,
+                                writeTimeout: self.configuration.clientWriteTimeout)
                         }
                     }
                 }

@@ -11,11 +11,16 @@ public struct PGServerConfiguration: Hashable, Sendable {
     /// With a certificate, an SSLRequest is answered `S` and the connection continues over TLS;
     /// without one it is answered `N` and the client goes on unencrypted (or gives up).
     public var tls: TLSCertificateFiles?
+    /// How long a connection's socket may stay full (its client not reading) before the server
+    /// closes the connection; results are written no faster than the client reads them.
+    public var clientWriteTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 5433, authentication: Authentication = .trust,
-        serverVersion: String = "15.0 (Rivulet)", maximumMessageLength: Int = 64 << 20, tls: TLSCertificateFiles? = nil
+        serverVersion: String = "15.0 (Rivulet)", maximumMessageLength: Int = 64 << 20, tls: TLSCertificateFiles? = nil,
+        clientWriteTimeout: Duration = .seconds(60)
     ) {
+        self.clientWriteTimeout = clientWriteTimeout
         self.tls = tls
         self.host = host
         self.port = port

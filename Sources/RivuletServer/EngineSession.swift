@@ -11,6 +11,10 @@ final class EngineSession: SQLSession {
     private let manager: QueryManager
     private let connectors: QueryConnectors
     private let serverVersion: String
+    private let user: String
+    private let role: Role
+    /// Called once when the session closes.
+    private let onClose: @Sendable () -> Void
 
     private struct State {
         var settings = Settings()
@@ -20,7 +24,13 @@ final class EngineSession: SQLSession {
 
     private let state = Mutex(State())
 
-    init(manager: QueryManager, connectors: QueryConnectors, serverVersion: String) {
+    init(
+        manager: QueryManager, connectors: QueryConnectors, serverVersion: String, user: String, role: Role,
+        onClose: @escaping @Sendable () -> Void = {}
+    ) {
+        self.user = user
+        self.role = role
+        self.onClose = onClose
         self.manager = manager
         self.connectors = connectors
         self.serverVersion = serverVersion
@@ -69,6 +79,7 @@ final class EngineSession: SQLSession {
 
     func close() async {
         cancel()
+        onClose()
     }
 
     /// Runs one statement of the string (a piece may hold several when the splitter could not
@@ -92,6 +103,13 @@ final class EngineSession: SQLSession {
     }
 
     private func run(_ parsed: ParsedStatement) async throws -> StatementOutcome {
+        let needed = Role.required(for: parsed.statement)
+        guard role >= needed else {
+            throw SQLError(
+                .insufficientPrivilege,
+                "permission denied: \(Role.verb(of: parsed.statement)) needs role \(needed.rawValue) "
+                    + "(user \"\(user)\" has role \(role.rawValue))")
+        }
         switch parsed.statement {
         case .set(let option):
             var settings = state.withLock { $0.settings }
@@ -116,7 +134,22 @@ final class EngineSession: SQLSession {
             let flag = CancelFlag()
             let cursor = try SelectCursor(prepared, connectors: connectors, settings: settings, cancel: flag)
             state.withLock { $0.running = flag }
-            let batches = AsyncThrowingStream<[[Value]], any Error>(unfolding: { try await cursor.next() })
+            let timer = settings.statementTimeoutMillis.map { millis in
+                Task {
+                    try await Task.sleep(for: .milliseconds(millis))
+                    flag.timedOut()
+                }
+            }
+            let batches = AsyncThrowingStream<[[Value]], any Error>(unfolding: {
+                do {
+                    let batch = try await cursor.next()
+                    if batch == nil { timer?.cancel() }
+                    return batch
+                } catch {
+                    timer?.cancel()
+                    throw error
+                }
+            })
             return .rows(RowSource(schema: cursor.schema, batches: batches))
         }
     }
@@ -127,13 +160,58 @@ final class EngineSession: SQLSession {
     }
 }
 
-/// Makes an `EngineSession` for each connection, all over one `QueryManager`.
+/// Makes an `EngineSession` for each connection, all over one `QueryManager`, with the user's
+/// role, and refuses a user's connection beyond the per-user limit.
 struct EngineSessionProvider: SQLSessionProvider {
     let manager: QueryManager
     let connectors: QueryConnectors
     let serverVersion: String
+    /// Each user's role; nil when the server has no users (everyone is admin). A user missing
+    /// from the map is a reader.
+    let roles: [String: Role]?
+    let maxConnectionsPerUser: Int
+    private let open = OpenSessions()
+
+    init(
+        manager: QueryManager, connectors: QueryConnectors, serverVersion: String, roles: [String: Role]?,
+        maxConnectionsPerUser: Int
+    ) {
+        self.manager = manager
+        self.connectors = connectors
+        self.serverVersion = serverVersion
+        self.roles = roles
+        self.maxConnectionsPerUser = maxConnectionsPerUser
+    }
 
     func makeSession(for startup: SessionStartup) async throws -> any SQLSession {
-        EngineSession(manager: manager, connectors: connectors, serverVersion: serverVersion)
+        let user = startup.user
+        guard open.enter(user, limit: maxConnectionsPerUser) else {
+            throw SQLError(.tooManyConnections, "too many connections for role \"\(user)\"")
+        }
+        let open = open
+        return EngineSession(
+            manager: manager, connectors: connectors, serverVersion: serverVersion, user: user,
+            role: roles.map { $0[user] ?? .reader } ?? .admin, onClose: { open.leave(user) })
+    }
+}
+
+/// Open sessions by user.
+private final class OpenSessions: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    /// Counts a new session of `user`; false (and not counted) when `limit` are open already.
+    func enter(_ user: String, limit: Int) -> Bool {
+        counts.withLock { counts in
+            guard counts[user, default: 0] < limit else { return false }
+            counts[user, default: 0] += 1
+            return true
+        }
+    }
+
+    func leave(_ user: String) {
+        counts.withLock { counts in
+            counts[user, default: 1] -= 1
+            if counts[user] == 0 { counts[user] = nil }
+        }
     }
 }

@@ -1,21 +1,27 @@
+import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A minimal HTTP/1.1 server for `/metrics` and `/healthz`: reads one request head per
 /// connection, answers it through `respond`, and closes. Bodies are not read; a head longer
-/// than 16 KiB or one that does not parse gets a 400; a connection without a request within
-/// 5 seconds is closed.
+/// than 16 KiB or one that does not parse gets a 400; a connection without a complete request
+/// head within 5 seconds is closed. With a TLS context every connection is TLS.
 final class HTTPServer: Sendable {
     struct Response: Sendable {
         var status: Int
         var reason: String
         var contentType: String
         var body: String
+        /// More header lines, without line ends.
+        var headers: [String] = []
     }
 
-    typealias Responder = @Sendable (_ method: String, _ path: String) async -> Response
+    /// `authorization`: the value of the request's Authorization header, if any.
+    typealias Responder = @Sendable (_ method: String, _ path: String, _ authorization: String?) async -> Response
 
+    private let tls: NIOSSLContext?
     private let host: String
     private let port: Int
     private let respond: Responder
@@ -32,7 +38,8 @@ final class HTTPServer: Sendable {
     private static let maximumHeadLength = 16 * 1024
     private static let requestTimeout = TimeAmount.seconds(5)
 
-    init(host: String, port: Int, respond: @escaping Responder) {
+    init(host: String, port: Int, tls: NIOSSLContext? = nil, respond: @escaping Responder) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.respond = respond
@@ -40,12 +47,14 @@ final class HTTPServer: Sendable {
 
     /// Binds, reports the bound port, and serves until `shutdown()`.
     func run(onListening: @Sendable (Int) -> Void) async throws {
+        let tls = tls
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         let accepted = listener.withLock { state -> Bool in
@@ -100,6 +109,8 @@ final class HTTPServer: Sendable {
             for try await chunk in inbound {
                 head += chunk.readableBytesView
                 if let end = Self.headEnd(head) {
+                    // The request is in: answering may take longer (checking a password does).
+                    deadline.cancel()
                     response = await self.answer(Array(head[..<end]))
                     break
                 }
@@ -118,7 +129,12 @@ final class HTTPServer: Sendable {
             return Response(status: 400, reason: "Bad Request", contentType: "text/plain", body: "bad request\n")
         }
         let path = parts[1].split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
-        return await respond(String(parts[0]), path)
+        let text = String(decoding: head, as: UTF8.self)
+        let authorization = text.split(separator: "\r\n").dropFirst().lazy.compactMap { line -> String? in
+            guard let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == "authorization" else { return nil }
+            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }.first
+        return await respond(String(parts[0]), path, authorization)
     }
 
     private static func headEnd(_ bytes: [UInt8]) -> Int? {
@@ -135,6 +151,7 @@ final class HTTPServer: Sendable {
         let head = "HTTP/1.1 \(response.status) \(response.reason)\r\n"
             + "Content-Type: \(response.contentType)\r\n"
             + "Content-Length: \(body.count)\r\n"
+            + response.headers.map { "\($0)\r\n" }.joined()
             + "Connection: close\r\n\r\n"
         return Array(head.utf8) + body
     }

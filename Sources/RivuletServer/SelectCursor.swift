@@ -60,7 +60,7 @@ final class SelectCursor: @unchecked Sendable {
 
     private func nextChanges() async throws -> [[Value]]? {
         while true {
-            if cancel.isSet || remaining == 0 { return nil }
+            if try cancel.shouldStop() || remaining == 0 { return nil }
             let (rows, kinds) = run.takeRows()
             if !rows.isEmpty {
                 var batch = withChangeKind ? zip(rows, kinds).map { [.string($0.1.description)] + $0.0 } : rows
@@ -78,12 +78,12 @@ final class SelectCursor: @unchecked Sendable {
     private func nextFinalRows() async throws -> [[Value]]? {
         if finalRows == nil {
             while !runDone {
-                if cancel.isSet { return nil }
+                if try cancel.shouldStop() { return nil }
                 try await advance()
             }
             finalRows = run.result(applyingChanges: true).rows[...]
         }
-        guard !cancel.isSet, let rows = finalRows, !rows.isEmpty else { return nil }
+        guard try !cancel.shouldStop(), let rows = finalRows, !rows.isEmpty else { return nil }
         let batch = rows.prefix(Self.chunk)
         finalRows = rows.dropFirst(batch.count)
         return Array(batch)

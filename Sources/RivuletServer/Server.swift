@@ -27,15 +27,26 @@ public final class Server: Sendable {
         pgServer = try PGServer(
             configuration: PGServerConfiguration(
                 host: configuration.host, port: configuration.pgPort, authentication: configuration.authentication,
-                serverVersion: Self.serverVersion, tls: configuration.tls),
+                serverVersion: Self.serverVersion, tls: configuration.tls,
+                clientWriteTimeout: configuration.clientWriteTimeout),
             sessionProvider: EngineSessionProvider(
-                manager: manager, connectors: manager.connectors, serverVersion: Self.serverVersion))
-        httpServer = HTTPServer(host: configuration.host, port: configuration.httpPort) { method, path in
+                manager: manager, connectors: manager.connectors, serverVersion: Self.serverVersion,
+                roles: configuration.roles, maxConnectionsPerUser: configuration.maxConnectionsPerUser))
+        let verifiers: [String: SCRAMVerifier]? =
+            if case .scramSHA256(let users) = configuration.authentication { users } else { nil }
+        httpServer = HTTPServer(
+            host: configuration.host, port: configuration.httpPort, tls: try configuration.tls?.makeServerContext()
+        ) { method, path, authorization in
             guard method == "GET" || method == "HEAD" else {
                 return HTTPServer.Response(status: 405, reason: "Method Not Allowed", contentType: "text/plain", body: "GET only\n")
             }
             switch path {
             case "/metrics":
+                if let verifiers, !Self.basicAuthorizationMatches(authorization, verifiers) {
+                    return HTTPServer.Response(
+                        status: 401, reason: "Unauthorized", contentType: "text/plain", body: "a user's name and password are needed\n",
+                        headers: ["WWW-Authenticate: Basic realm=\"rivulet\", charset=\"UTF-8\""])
+                }
                 let text = PrometheusMetrics.render(await manager.persistentQueries)
                 return HTTPServer.Response(status: 200, reason: "OK", contentType: PrometheusMetrics.contentType, body: text)
             case "/healthz":
@@ -44,6 +55,16 @@ public final class Server: Sendable {
                 return HTTPServer.Response(status: 404, reason: "Not Found", contentType: "text/plain", body: "not found\n")
             }
         }
+    }
+
+    /// Whether an Authorization header is HTTP Basic with a user's name and password.
+    private static func basicAuthorizationMatches(_ header: String?, _ verifiers: [String: SCRAMVerifier]) -> Bool {
+        guard let header, header.lowercased().hasPrefix("basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let credentials = String(data: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":"),
+            let verifier = verifiers[String(credentials[..<colon])]
+        else { return false }
+        return verifier.matches(password: String(credentials[credentials.index(after: colon)...]))
     }
 
     /// Runs the catalog log of the data directory again; returns a warning per entry that failed.

@@ -30,13 +30,27 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Address to listen on.")
     var listen = "127.0.0.1"
 
-    @Option(help: "A file of user:password lines; clients then authenticate with SCRAM-SHA-256. Without it anyone may connect.")
+    @Option(
+        help: """
+            A users file (NAME:ROLE:VERIFIER lines, written by `rivulet user add`); clients then \
+            authenticate with SCRAM-SHA-256. Without it anyone may connect, which is refused on a \
+            non-loopback --listen address unless --allow-unauthenticated is given.
+            """)
     var users: String?
+
+    @Flag(help: "Let anyone connect without a password on a non-loopback --listen address.")
+    var allowUnauthenticated = false
+
+    @Option(help: "Seconds a client may leave its socket full before it is disconnected.")
+    var clientWriteTimeout = 60.0
+
+    @Option(help: "Connections one user may hold at once; more are refused (SQLSTATE 53300).")
+    var maxConnectionsPerUser = 100
 
     @Option(help: "Rows per batch read from sources.")
     var batchSize = 8192
 
-    @Option(help: "PEM certificate chain for TLS on the pgwire port (with --tls-key). Without it clients connect unencrypted.")
+    @Option(help: "PEM certificate chain for TLS on the pgwire and HTTP ports (with --tls-key). Without it clients connect unencrypted.")
     var tlsCert: String?
 
     @Option(help: "PEM private key of --tls-cert.")
@@ -46,12 +60,27 @@ struct ServeCommand: ParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
+        if users == nil, !allowUnauthenticated, !Self.isLoopback(listen) {
+            throw ValidationError(
+                "listening on \(listen) without --users lets anyone connect: give --users FILE "
+                    + "(see `rivulet user add`), or --allow-unauthenticated to mean it")
+        }
+        guard clientWriteTimeout > 0 else { throw ValidationError("--client-write-timeout must be positive") }
+        guard maxConnectionsPerUser > 0 else { throw ValidationError("--max-connections-per-user must be positive") }
+    }
+
+    /// Whether `host` reaches this machine only.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     func run() throws {
         var authentication = Authentication.trust
+        var roles: [String: Role]?
         if let users {
-            authentication = .scramSHA256(users: try readUsers(users))
+            let file = readUsers(users)
+            authentication = file.authentication
+            roles = file.roles
         }
         var scripts: [(name: String, text: String)] = []
         for file in files {
@@ -61,6 +90,8 @@ struct ServeCommand: ParsableCommand {
         let configuration = ServerConfiguration(
             dataDirectory: dataDir, workingDirectory: FileManager.default.currentDirectoryPath, host: listen,
             pgPort: pgPort, httpPort: httpPort, authentication: authentication, batchSize: batchSize,
+            clientWriteTimeout: .milliseconds(Int64(clientWriteTimeout * 1000)), roles: roles,
+            maxConnectionsPerUser: maxConnectionsPerUser,
             tls: tlsCert.flatMap { cert in tlsKey.map { TLSCertificateFiles(certificatePath: cert, privateKeyPath: $0) } })
         let server: Server
         do {
@@ -109,19 +140,16 @@ struct ServeCommand: ParsableCommand {
         note("rivulet serve: stopped")
     }
 
-    private func readUsers(_ path: String) throws -> [String: String] {
+    private func readUsers(_ path: String) -> UsersFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read \(path)") }
-        var users: [String: String] = [:]
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
-                fail("\(path):\(number + 1): expected user:password")
-            }
-            users[String(line[..<colon])] = String(line[line.index(after: colon)...])
+        let file: UsersFile
+        do {
+            file = try UsersFile(parsing: text)
+        } catch {
+            fail("\(path): \(error)")
         }
-        guard !users.isEmpty else { fail("\(path): no users") }
-        return users
+        guard !file.users.isEmpty else { fail("\(path): no users; add one with `rivulet user add NAME --file \(path)`") }
+        return file
     }
 }
 

@@ -75,7 +75,7 @@ struct PsqlEndToEndTests {
     }
 
     @Test func scramPasswordIsChecked() async throws {
-        try await withTestServer(authentication: .scramSHA256(users: ["u": "s3cret"])) { port, _ in
+        try await withTestServer(authentication: .scramSHA256(users: ["u": SCRAMVerifier(password: "s3cret")])) { port, _ in
             let good = try await Psql.run(port: port, password: "s3cret", ["-c", "SELECT 1"])
             #expect(good.status == 0, "\(good.stderr)")
             #expect(good.stdout == "1\n")

@@ -56,6 +56,53 @@ struct SCRAMAuthenticatorTests {
         #expect(String(decoding: serverFinal, as: UTF8.self) == "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
     }
 
+    /// The verifier Postgres would store for RFC 7677's user, computed independently.
+    static let pencilVerifier =
+        "SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU="
+
+    @Test func verifierHasPostgresTextForm() throws {
+        let derived = SCRAMVerifier(password: "pencil", salt: try #require(Base64.decode("W22ZaJ0SNY7soEsUEjb6gQ==")))
+        #expect(derived.description == Self.pencilVerifier)
+        #expect(SCRAMVerifier(parsing: Self.pencilVerifier) == derived)
+        for text in ["pencil", "SCRAM-SHA-256$4096:W22Z$abc:def", "SCRAM-SHA-256$0:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d:wfPL", "md5abc"] {
+            #expect(SCRAMVerifier(parsing: text) == nil)
+        }
+    }
+
+    /// The exchange needs only the stored verifier, not the password.
+    @Test func verifierAloneAuthenticates() throws {
+        var scram = SCRAMAuthenticator(
+            verifier: try #require(SCRAMVerifier(parsing: Self.pencilVerifier)), serverNonce: "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0",
+            channelBinding: nil)
+        _ = try scram.clientFirst(Self.initial("SCRAM-SHA-256", "n,,n=user,r=rOprNGfwEbeRWgbNEkqO"))
+        let serverFinal = try scram.clientFinal(
+            Array(
+                "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
+                    .utf8))
+        #expect(String(decoding: serverFinal, as: UTF8.self) == "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
+    }
+
+    @Test func invalidUTF8IsRefused() throws {
+        var first = SCRAMAuthenticator(password: "pw", salt: [1], serverNonce: "srv")
+        let bad: [UInt8] = [0x6E, 0x2C, 0x2C, 0x6E, 0x3D, 0xFF, 0xFE, 0x2C, 0x72, 0x3D, 0x61]
+        #expect(throws: SCRAMAuthenticator.Failure.malformed("invalid SCRAM message: not valid UTF-8")) {
+            try first.clientFirst(Array("SCRAM-SHA-256".utf8) + [0] + FrontendBytes.int32(Int32(bad.count)) + bad)
+        }
+        #expect(throws: SCRAMAuthenticator.Failure.self) {
+            try first.clientFirst(Array("SCRAM-\u{FF}".utf8) + [0xC3, 0x28, 0] + FrontendBytes.int32(0))
+        }
+        var final = SCRAMAuthenticator(password: "pw", salt: [1], serverNonce: "srv")
+        _ = try final.clientFirst(Self.initial("SCRAM-SHA-256", "n,,n=,r=cli"))
+        #expect(throws: SCRAMAuthenticator.Failure.malformed("invalid SCRAM message: not valid UTF-8")) {
+            try final.clientFinal([0x63, 0x3D, 0xC3, 0x28, 0x2C, 0x70, 0x3D])
+        }
+        // Through the state machine: a fatal protocol error and the connection closed.
+        var machine = ConnectionStateMachine(
+            configuration: .init(authentication: .scramSHA256(users: ["u": SCRAMVerifier(password: "pw", salt: [1])])))
+        _ = machine.startupReceived(.init(parameters: ["user": "u"]))
+        #expect(machine.passwordReceived(Array("SCRAM-SHA-256".utf8) + [0] + FrontendBytes.int32(Int32(bad.count)) + bad).last == .closeConnection)
+    }
+
     @Test func wrongProofIsRejected() throws {
         var scram = SCRAMAuthenticator(
             password: "not pencil", salt: try #require(Base64.decode("W22ZaJ0SNY7soEsUEjb6gQ==")),
@@ -72,7 +119,9 @@ struct SCRAMAuthenticatorTests {
 
     @Test func stateMachineRunsTheExchange() {
         var machine = ConnectionStateMachine(
-            configuration: .init(authentication: .scramSHA256(users: ["u": "pw"])), randomBytes: { [UInt8](repeating: 1, count: $0) })
+            configuration: .init(
+                authentication: .scramSHA256(users: ["u": SCRAMVerifier(password: "pw", salt: [UInt8](repeating: 1, count: 16))])),
+            randomBytes: { [UInt8](repeating: 1, count: $0) })
         #expect(
             machine.startupReceived(.init(parameters: ["user": "u"]))
                 == [.send(.authentication(.sasl(mechanisms: ["SCRAM-SHA-256"])))])
@@ -90,7 +139,7 @@ struct SCRAMAuthenticatorTests {
     static func clientFinal(password: String, salt: [UInt8], clientFirstBare: String, serverFirst: String, binding: [UInt8]) -> [UInt8] {
         let nonce = String(serverFirst.split(separator: ",")[0].dropFirst(2))
         let withoutProof = "c=\(Base64.encode(binding)),r=\(nonce)"
-        let salted = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: SCRAMAuthenticator.iterations)
+        let salted = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: SCRAMVerifier.defaultIterations)
         let clientKey = SHA256.hmac(key: salted, message: Array("Client Key".utf8))
         let signature = SHA256.hmac(key: SHA256.hash(clientKey), message: Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8))
         let proof = zip(clientKey, signature).map { $0 ^ $1 }
@@ -139,7 +188,8 @@ struct SCRAMAuthenticatorTests {
     }
 
     @Test func theStateMachineOffersPlusOnceTheConnectionIsEncrypted() {
-        var machine = ConnectionStateMachine(configuration: .init(authentication: .scramSHA256(users: ["u": "pw"])))
+        var machine = ConnectionStateMachine(
+            configuration: .init(authentication: .scramSHA256(users: ["u": SCRAMVerifier(password: "pw", salt: [1])])))
         machine.tlsEstablished(channelBinding: [1, 2])
         #expect(
             machine.startupReceived(.init(parameters: ["user": "u"]))

@@ -279,7 +279,15 @@ struct ServeTests {
             CREATE TABLE counts AS SELECT name, COUNT(*) AS n FROM s GROUP BY name;
             """.write(to: boot, atomically: true, encoding: .utf8)
         let users = directory.appendingPathComponent("users")
-        try "# who may connect\nalice:s3cret\n".write(to: users, atomically: true, encoding: .utf8)
+        try "# who may connect\n".write(to: users, atomically: true, encoding: .utf8)
+        try await ServeProcess.addUser("alice", password: "first", file: users)
+        try await ServeProcess.addUser("bob", password: "b0b", role: "reader", file: users)
+        // Adding a user again replaces the line: the new password, not the old, logs in.
+        try await ServeProcess.addUser("alice", password: "s3cret", file: users)
+        let lines = try String(contentsOf: users, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3 && lines[0] == "# who may connect", "\(lines)")
+        #expect(lines[1].hasPrefix("alice:admin:SCRAM-SHA-256$4096:") && lines[2].hasPrefix("bob:reader:SCRAM-SHA-256$4096:"))
+        #expect(!lines.contains { $0.contains("s3cret") })
         for _ in 0..<2 {
             let server = try await ServeProcess.start(dataDirectory: directory, arguments: [boot.path, "--users", users.path])
             let good = try await Self.eventually {
@@ -294,6 +302,29 @@ struct ServeTests {
         let broken = directory.appendingPathComponent("broken.sql")
         try "CREATE STREAM s (a INT);\nSELECT a FORM s;\n".write(to: broken, atomically: true, encoding: .utf8)
         await #expect(throws: ServeProcess.StartFailure.self) { try await ServeProcess.start(dataDirectory: directory, arguments: [broken.path]) }
+    }
+
+    @Test func plainPasswordFilesAndOpenAddressesAreRefused() async throws {
+        let directory = try ServeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let users = directory.appendingPathComponent("users")
+        try "alice:s3cret\n".write(to: users, atomically: true, encoding: .utf8)
+        await #expect(throws: ServeProcess.StartFailure.self) {
+            try await ServeProcess.start(dataDirectory: directory, arguments: ["--users", users.path])
+        }
+        let added = try await ServeProcess.addUser("bob", password: "pw", file: users)
+        #expect(added.status != 0 && added.stderr.contains("rivulet user add"), "\(added.stderr)")
+
+        do {
+            try await ServeProcess.start(dataDirectory: directory, arguments: ["--listen", "0.0.0.0"])
+            Issue.record("a server on 0.0.0.0 without users started")
+        } catch let failure as ServeProcess.StartFailure {
+            #expect(failure.description.contains("--users") && failure.description.contains("--allow-unauthenticated"), "\(failure)")
+        }
+        let open = try await ServeProcess.start(
+            dataDirectory: directory, arguments: ["--listen", "0.0.0.0", "--allow-unauthenticated"])
+        #expect(try await open.sql("SELECT 1") == "1\n")
+        #expect(await open.stop() == 0)
     }
 
     // MARK: - Helpers
@@ -316,15 +347,6 @@ struct ServeTests {
     /// Runs a query with the sqlite3 command-line tool.
     static func sqlite(_ database: String, _ sql: String) throws -> String {
         guard FileManager.default.fileExists(atPath: database) else { return "" }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [database, sql]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try toolOutput("/usr/bin/sqlite3", [database, sql])
     }
 }

@@ -115,7 +115,7 @@ struct ShellTests {
         let directory = try ServeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let users = directory.appendingPathComponent("users")
-        try "alice:s3cret\n".write(to: users, atomically: true, encoding: .utf8)
+        try await ServeProcess.addUser("alice", password: "s3cret", file: users)
         let server = try await ServeProcess.start(dataDirectory: directory, arguments: ["--users", users.path])
         defer { server.kill() }
         let login = ["--port", String(server.pgPort), "--user", "alice"]

@@ -45,6 +45,14 @@ struct TLSTests {
         }
     }
 
+    /// curl (certificate not checked): the status code, a space, then the body.
+    static func curl(_ arguments: [String]) async throws -> String {
+        let text = try await offPool { try toolOutput("/usr/bin/env", ["curl", "-sk", "--max-time", "20", "-w", "%{http_code} ", "-o", "-"] + arguments) }
+        // -w writes after the body: move the code to the front.
+        let code = text.suffix(4).trimmingCharacters(in: .whitespaces)
+        return "\(code) \(text.dropLast(4))"
+    }
+
     @Test func psqlRequiringTLSQueriesOverAnEncryptedConnection() async throws {
         try await Self.withServer(tls: true) { server, _ in
             let result = try await server.psql(
@@ -69,7 +77,7 @@ struct TLSTests {
     @Test func passwordsAreCheckedWithSCRAMInsideTLS() async throws {
         let users = try ServeProcess.temporaryDirectory().appendingPathComponent("users.txt")
         defer { try? FileManager.default.removeItem(at: users.deletingLastPathComponent()) }
-        try "ann:s3cret\n".write(to: users, atomically: true, encoding: .utf8)
+        try await ServeProcess.addUser("ann", password: "s3cret", file: users)
         try await Self.withServer(tls: true, arguments: ["--users", users.path]) { server, _ in
             let good = try await server.psql(["-c", "SHOW STREAMS", "-c", "\\conninfo"], user: "ann", password: "s3cret", sslMode: "require")
             #expect(good.status == 0, "\(good.stderr)")
@@ -78,6 +86,12 @@ struct TLSTests {
             let bound = try await server.psql(
                 ["-d", "dbname=rivulet channel_binding=require", "-c", "SHOW STREAMS"], user: "ann", password: "s3cret", sslMode: "require")
             #expect(bound.status == 0, "\(bound.stderr)")
+            // The HTTP port serves the same certificate; /metrics wants a user, /healthz nobody.
+            let https = "https://127.0.0.1:\(server.httpPort)"
+            #expect(try await Self.curl(["\(https)/healthz"]) == "200 ok\n")
+            #expect(try await Self.curl(["\(https)/metrics"]).hasPrefix("401 "))
+            #expect(try await Self.curl(["-u", "ann:wrong", "\(https)/metrics"]).hasPrefix("401 "))
+            #expect(try await Self.curl(["-u", "ann:s3cret", "\(https)/metrics"]).hasPrefix("200 "))
             let bad = try await server.psql(["-c", "SHOW STREAMS"], user: "ann", password: "wrong", sslMode: "require")
             #expect(bad.status != 0)
             #expect(bad.stderr.contains("password authentication failed for user \"ann\""), "\(bad.stderr)")

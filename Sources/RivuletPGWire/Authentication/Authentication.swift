@@ -4,7 +4,7 @@ public enum Authentication: Hashable, Sendable {
     case trust
     /// The client sends the user's password in clear text; `users` maps user names to passwords.
     case cleartextPassword(users: [String: String])
-    /// SCRAM-SHA-256 (Postgres' default): the password never crosses the wire; `users` maps
-    /// user names to passwords.
-    case scramSHA256(users: [String: String])
+    /// SCRAM-SHA-256 (Postgres' default): the password never crosses the wire, and the server
+    /// keeps only each user's verifier.
+    case scramSHA256(users: [String: SCRAMVerifier])
 }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as Postgres runs it: the user name
 /// taken from the startup message (the client's `n=` is ignored), and over TLS also
 /// SCRAM-SHA-256-PLUS with `tls-server-end-point` channel binding (RFC 5929), which ties the
@@ -11,7 +9,6 @@ struct SCRAMAuthenticator: Sendable {
     static let mechanism = "SCRAM-SHA-256"
     static let plusMechanism = "SCRAM-SHA-256-PLUS"
     static let channelBindingType = "tls-server-end-point"
-    static let iterations = 4096
 
     enum Failure: Error, Equatable {
         /// The client broke the SASL exchange.
@@ -20,8 +17,7 @@ struct SCRAMAuthenticator: Sendable {
         case rejected
     }
 
-    private let saltedPassword: [UInt8]
-    private let salt: [UInt8]
+    private let verifier: SCRAMVerifier
     private let serverNonce: String
     private var clientFirstBare = ""
     private var serverFirst = ""
@@ -36,28 +32,31 @@ struct SCRAMAuthenticator: Sendable {
     var mechanisms: [String] { channelBinding == nil ? [Self.mechanism] : [Self.plusMechanism, Self.mechanism] }
 
     /// - Parameters:
-    ///   - secret: the user's (see `SCRAMSecrets`).
+    ///   - verifier: the user's.
     ///   - randomBytes: the source of the nonce.
     ///   - channelBinding: the connection's `tls-server-end-point` data, when it runs over TLS.
-    init(secret: SCRAMSecret, channelBinding: [UInt8]? = nil, randomBytes: (Int) -> [UInt8]) {
-        self.init(secret: secret, serverNonce: Base64.encode(randomBytes(18)), channelBinding: channelBinding)
+    init(verifier: SCRAMVerifier, channelBinding: [UInt8]? = nil, randomBytes: (Int) -> [UInt8]) {
+        self.init(verifier: verifier, serverNonce: Base64.encode(randomBytes(18)), channelBinding: channelBinding)
     }
 
     init(password: String, salt: [UInt8], serverNonce: String, channelBinding: [UInt8]? = nil) {
-        self.init(secret: SCRAMSecret(password: password, salt: salt), serverNonce: serverNonce, channelBinding: channelBinding)
+        self.init(
+            verifier: SCRAMVerifier(password: password, salt: salt), serverNonce: serverNonce,
+            channelBinding: channelBinding)
     }
 
-    private init(secret: SCRAMSecret, serverNonce: String, channelBinding: [UInt8]?) {
+    init(verifier: SCRAMVerifier, serverNonce: String, channelBinding: [UInt8]?) {
         self.channelBinding = channelBinding
-        salt = secret.salt
-        saltedPassword = secret.saltedPassword
+        self.verifier = verifier
         self.serverNonce = serverNonce
     }
 
     /// SASLInitialResponse body → server-first-message.
     mutating func clientFirst(_ body: [UInt8]) throws(Failure) -> [UInt8] {
         guard let nul = body.firstIndex(of: 0) else { throw .malformed("malformed SASLInitialResponse") }
-        let mechanism = String(decoding: body[..<nul], as: UTF8.self)
+        guard let mechanism = String(validating: body[..<nul], as: UTF8.self) else {
+            throw .malformed("invalid SASL authentication mechanism")
+        }
         guard mechanism == Self.mechanism || (mechanism == Self.plusMechanism && channelBinding != nil) else {
             throw .malformed("client selected an invalid SASL authentication mechanism")
         }
@@ -66,7 +65,7 @@ struct SCRAMAuthenticator: Sendable {
         let length = rest.prefix(4).reduce(Int32(0)) { $0 << 8 | Int32($1) }
         let data = rest.dropFirst(4)
         guard Int(length) == data.count else { throw .malformed("malformed SASLInitialResponse") }
-        let message = String(decoding: data, as: UTF8.self)
+        guard let message = String(validating: data, as: UTF8.self) else { throw .malformed(Self.invalidText) }
 
         // gs2-header: "p=tls-server-end-point,," (binding, with -PLUS only), "n,," (no channel
         // binding) or "y,," (client could bind, thinks we cannot).
@@ -93,13 +92,13 @@ struct SCRAMAuthenticator: Sendable {
             throw .malformed("malformed SCRAM message: missing nonce")
         }
         nonce = clientNonce + serverNonce
-        serverFirst = "r=\(nonce),s=\(Base64.encode(salt)),i=\(Self.iterations)"
+        serverFirst = "r=\(nonce),s=\(Base64.encode(verifier.salt)),i=\(verifier.iterations)"
         return Array(serverFirst.utf8)
     }
 
     /// SASLResponse body (client-final-message) → server-final-message, when the proof is right.
     func clientFinal(_ body: [UInt8]) throws(Failure) -> [UInt8] {
-        let message = String(decoding: body, as: UTF8.self)
+        guard let message = String(validating: body, as: UTF8.self) else { throw .malformed(Self.invalidText) }
         // The proof is the last attribute; the signed message is everything before it.
         var parts = message.split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count >= 3, let last = parts.popLast(), last.hasPrefix("p=") else {
@@ -114,18 +113,18 @@ struct SCRAMAuthenticator: Sendable {
         else { throw .malformed("malformed SCRAM proof") }
 
         let authMessage = Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8)
-        let clientKey = SHA256.hmac(key: saltedPassword, message: Array("Client Key".utf8))
-        let storedKey = SHA256.hash(clientKey)
-        let clientSignature = SHA256.hmac(key: storedKey, message: authMessage)
+        // The proof is ClientKey XOR HMAC(StoredKey, AuthMessage); its ClientKey must hash to StoredKey.
+        let clientSignature = SHA256.hmac(key: verifier.storedKey, message: authMessage)
         let recoveredKey = zip(proof, clientSignature).map { $0 ^ $1 }
         var difference: UInt8 = 0
-        for (a, b) in zip(SHA256.hash(recoveredKey), storedKey) { difference |= a ^ b }
+        for (a, b) in zip(SHA256.hash(recoveredKey), verifier.storedKey) { difference |= a ^ b }
         guard difference == 0 else { throw .rejected }
 
-        let serverKey = SHA256.hmac(key: saltedPassword, message: Array("Server Key".utf8))
-        let serverSignature = SHA256.hmac(key: serverKey, message: authMessage)
+        let serverSignature = SHA256.hmac(key: verifier.serverKey, message: authMessage)
         return Array("v=\(Base64.encode(serverSignature))".utf8)
     }
+
+    private static let invalidText = "invalid SCRAM message: not valid UTF-8"
 
     /// The value of `name=` in a comma-separated SCRAM message.
     private static func attribute(_ name: Character, in message: String) -> String? {
@@ -134,37 +133,4 @@ struct SCRAMAuthenticator: Sendable {
         }
         return nil
     }
-}
-
-/// A user's SCRAM secret as Postgres stores it: a salt and the password salted and hashed
-/// `SCRAMAuthenticator.iterations` times.
-struct SCRAMSecret: Sendable {
-    let salt: [UInt8]
-    let saltedPassword: [UInt8]
-
-    init(password: String, salt: [UInt8]) {
-        self.salt = salt
-        saltedPassword = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: SCRAMAuthenticator.iterations)
-    }
-}
-
-/// The users' secrets, each derived at the user's first login and kept: deriving is the costly
-/// part of an exchange, and Postgres too keeps one salt per user. Part of no configuration's
-/// identity: configurations that compare equal may keep different caches.
-final class SCRAMSecrets: Hashable, Sendable {
-    /// By user, with the password each was derived from.
-    private let derived = Mutex<[String: (password: String, secret: SCRAMSecret)]>([:])
-
-    /// The secret of `user`; for an unknown user (`password` nil) a random one, so that the
-    /// exchange looks the same and fails like a wrong password.
-    func secret(user: String, password: String?, randomBytes: (Int) -> [UInt8]) -> SCRAMSecret {
-        guard let password else { return SCRAMSecret(password: Base64.encode(randomBytes(32)), salt: randomBytes(16)) }
-        if let known = derived.withLock({ $0[user] }), known.password == password { return known.secret }
-        let secret = SCRAMSecret(password: password, salt: randomBytes(16))
-        derived.withLock { $0[user] = (password, secret) }
-        return secret
-    }
-
-    static func == (lhs: SCRAMSecrets, rhs: SCRAMSecrets) -> Bool { true }
-    func hash(into hasher: inout Hasher) {}
 }

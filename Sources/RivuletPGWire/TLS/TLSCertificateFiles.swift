@@ -1,4 +1,4 @@
-import NIOSSL
+public import NIOSSL
 
 /// The PEM files a server presents to clients that ask for TLS: the certificate chain (the
 /// server's certificate first) and its private key.
@@ -16,6 +16,11 @@ public struct TLSCertificateFiles: Hashable, Sendable {
     struct Setup: Sendable {
         var context: NIOSSLContext
         var channelBinding: [UInt8]?
+    }
+
+    /// The server context alone, for another port that serves the same certificate (HTTP).
+    public func makeServerContext() throws(TLSSetupError) -> NIOSSLContext {
+        try makeSetup().context
     }
 
     /// Loads both files into a server context (TLS 1.2 or later); a file that is missing or

@@ -31,9 +31,14 @@ final class ServeProcess: @unchecked Sendable {
     /// Runs `body` against a server on a fresh data directory, then stops the server and
     /// removes the directory.
     static func with<T>(_ body: (ServeProcess, URL) async throws -> T) async throws -> T {
+        try await withArguments([], body)
+    }
+
+    /// `with`, the server started with `arguments`.
+    static func withArguments<T>(_ arguments: [String], _ body: (ServeProcess, URL) async throws -> T) async throws -> T {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await start(dataDirectory: directory)
+        let server = try await start(dataDirectory: directory, arguments: arguments)
         do {
             let result = try await body(server, directory)
             await server.stop()
@@ -42,6 +47,30 @@ final class ServeProcess: @unchecked Sendable {
             await server.stop()
             throw error
         }
+    }
+
+    /// Runs `rivulet user add` to write `name`'s line into the users file `file`, the password
+    /// piped to its standard input. Returns the command's standard error and status.
+    @discardableResult
+    static func addUser(_ name: String, password: String, role: String = "admin", file: URL) async throws -> (status: Int32, stderr: String) {
+        try await offPool { try runUserAdd(name, password: password, role: role, file: file) }
+    }
+
+    private static func runUserAdd(_ name: String, password: String, role: String, file: URL) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["user", "add", name, "--role", role, "--file", file.path]
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data((password + "\n").utf8))
+        try input.fileHandleForWriting.close()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stderr)
     }
 
     /// Starts the server and waits until both ports are listening; `environment` adds to the test's.

@@ -1,0 +1,29 @@
+import RivuletSQL
+
+extension Role {
+    /// The least role that may run `statement`. SET and RESET change the session's own options
+    /// and are everyone's.
+    static func required(for statement: Statement) -> Role {
+        switch statement {
+        case .query, .show, .describe, .explain, .set, .reset: .reader
+        case .createRelation, .createRelationAsSelect, .createView, .insertSelect, .insertValues: .writer
+        case .terminate, .drop: .admin
+        }
+    }
+
+    /// The statement's leading words, for a refusal.
+    static func verb(of statement: Statement) -> String {
+        switch statement {
+        case .createRelation, .createRelationAsSelect, .createView: "CREATE"
+        case .insertSelect, .insertValues: "INSERT"
+        case .query: "SELECT"
+        case .show: "SHOW"
+        case .describe: "DESCRIBE"
+        case .explain: "EXPLAIN"
+        case .terminate: "TERMINATE"
+        case .drop: "DROP"
+        case .set: "SET"
+        case .reset: "RESET"
+        }
+    }
+}
