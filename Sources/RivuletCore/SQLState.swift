@@ -25,4 +25,5 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let connectionFailure = SQLState("08006")
     public static let queryCanceled = SQLState("57014")
     public static let internalError = SQLState("XX000")
+    public static let statementTooComplex = SQLState("54001")
 }
