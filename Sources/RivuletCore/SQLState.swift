@@ -27,4 +27,5 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let insufficientPrivilege = SQLState("42501")
     public static let tooManyConnections = SQLState("53300")
     public static let internalError = SQLState("XX000")
+    public static let statementTooComplex = SQLState("54001")
 }

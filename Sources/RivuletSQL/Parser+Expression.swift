@@ -7,11 +7,22 @@ import RivuletCore
 extension Parser {
     mutating func parseExpr(above minimum: Int = Precedence.lowest) throws(SQLError) -> Expr {
         try enter()
-        defer { leave() }
+        let chained = chain
+        defer {
+            leave()
+            chain = chained
+        }
         var left = try parsePrefix()
         while true {
+            let at = current.span
             guard let next = try parseInfix(left, above: minimum) else { return left }
             left = next
+            chain += 1
+            if chain > Parser.maxOperatorChain {
+                throw SQLError(
+                    .statementTooComplex, "statement too complex: more than \(Parser.maxOperatorChain) operators chained in one expression",
+                    at: at, hint: "split the expression, or use IN (...) for a long list of alternatives")
+            }
         }
     }
 

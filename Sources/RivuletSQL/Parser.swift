@@ -6,11 +6,18 @@ import RivuletCore
 struct Parser {
     /// Deeper nesting than this is rejected instead of risking the stack.
     static let maxDepth = 150
+    /// The most binary operators an expression may chain (`1 + 1 + ...`, `a OR b OR ...`),
+    /// counted along the path from the root to the deepest operand, nested chains included.
+    /// Every stage after the parser walks the expression tree recursively, so a longer chain is
+    /// refused (54001) rather than risking the stack of a thread that plans it.
+    static let maxOperatorChain = 256
 
     let tokens: [Token]
     let characters: [Character]
     var position = 0
     var depth = 0
+    /// Binary operators on the path being parsed (see `maxOperatorChain`).
+    var chain = 0
 
     init(_ text: String) throws(SQLError) {
         self.tokens = try Lexer.tokenize(text)

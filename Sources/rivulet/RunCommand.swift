@@ -110,9 +110,6 @@ struct RunCommand: ParsableCommand {
         let entries = engine.badRecords.entries
         guard !entries.isEmpty else { return }
         var text = "\(engine.badRecords.count) bad record\(engine.badRecords.count == 1 ? "" : "s") skipped, kept in \(engine.errorLogURL.path)"
-        if engine.badRecords.trimmedCount > 0 {
-            text += " (the oldest \(engine.badRecords.count - entries.count) only counted)"
-        }
         if engine.errorLogTrimmed > 0 {
             let trimmed = engine.errorLogTrimmed
             text += "; \(trimmed) older line\(trimmed == 1 ? "" : "s") trimmed from it to keep at most "

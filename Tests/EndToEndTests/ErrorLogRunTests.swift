@@ -30,4 +30,40 @@ import Testing
             #expect(file.split(separator: "\n").count == 3)
         }
     }
+
+    /// 25,000 bad lines among 60,000, far more than the in-memory log holds between two writes:
+    /// the file gets every one of them up to its bound, and counts the rest as trimmed.
+    @Test(arguments: [30_000, nil] as [Int?])
+    func aFloodOfBadRecordsReachesTheFileUpToItsBound(maxEntries: Int?) async throws {
+        try await offPool {
+            let folder = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            var lines: [String] = []
+            lines.reserveCapacity(60_000)
+            for i in 0..<60_000 { lines.append(i % 12 < 5 ? "\(i),bad\(i)" : "\(i),\(i)") }
+            try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("flood.csv"), atomically: true, encoding: .utf8)
+            let script = folder.appendingPathComponent("flood.sql")
+            try """
+                \(maxEntries.map { "SET 'errors.max-entries' = '\($0)';" } ?? "")
+                CREATE TABLE flood (id INT, v INT) WITH ('connector' = 'filesystem', 'path' = 'flood.csv', 'format' = 'csv');
+                CREATE TABLE out (id INT, v INT) WITH ('connector' = 'blackhole');
+                INSERT INTO out SELECT id, v FROM flood;
+                """.write(to: script, atomically: true, encoding: .utf8)
+            let run = try RivuletProcess.run(["run", script.path, "--data-dir", folder.appendingPathComponent("data").path])
+            #expect(run.status == 0, "\(run.stderr)")
+            let file = try String(contentsOf: folder.appendingPathComponent("data/bad-records.jsonl"), encoding: .utf8)
+            let raws = file.split(separator: "\n").map { line -> String in
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return object?["raw"] as? String ?? ""
+            }
+            let bad = (0..<60_000).filter { $0 % 12 < 5 }.map { "\($0),bad\($0)" }
+            #expect(bad.count == 25_000)
+            let expected = maxEntries == nil ? Array(bad.suffix(10_000)) : bad
+            #expect(raws.count == expected.count)
+            #expect(raws == expected)
+            if maxEntries == nil {
+                #expect(run.stderr.contains("15000 older lines trimmed") || run.stderr.contains("15,000 older lines trimmed"), "\(run.stderr)")
+            }
+        }
+    }
 }

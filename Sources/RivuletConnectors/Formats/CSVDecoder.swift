@@ -61,6 +61,10 @@ final class CSVDecoder {
             var field = 0
             var failure: String?
             var newlines = 0
+            // The first line feed inside a quoted field: a quote that turns out broken ends the
+            // bad record there, so it does not take the next lines with it.
+            var quotedLineFeed = -1
+            var brokenQuote = false
             var p = pos
             while true {
                 var fieldStart = p
@@ -74,7 +78,8 @@ final class CSVDecoder {
                     while true {
                         if p >= n {
                             if !final { return recordStart }
-                            failure = failure ?? "unterminated quoted field"
+                            if failure == nil { brokenQuote = true }
+                            failure = failure ?? "unterminated quoted field in field \(field + 1)"
                             break
                         }
                         let c = data[p]
@@ -87,7 +92,10 @@ final class CSVDecoder {
                             }
                             break
                         }
-                        if c == lf { newlines += 1 }
+                        if c == lf {
+                            newlines += 1
+                            if quotedLineFeed < 0 { quotedLineFeed = p }
+                        }
                         p += 1
                     }
                     fieldEnd = min(p, n)
@@ -97,6 +105,7 @@ final class CSVDecoder {
                         if p + 1 == n, data[p] == cr, final {
                             p += 1
                         } else {
+                            if failure == nil { brokenQuote = true }
                             failure = failure ?? "unexpected character after a closing quote in field \(field + 1)"
                             while p < n, data[p] != delimiter, data[p] != lf { p += 1 }
                         }
@@ -123,6 +132,11 @@ final class CSVDecoder {
                 }
                 if p < n { p += 1 }  // the line feed
                 break
+            }
+            if brokenQuote, quotedLineFeed >= 0 {
+                p = quotedLineFeed + 1
+                newlines = 0
+                failure = "unterminated quoted field (a quote opened on this line is not closed on it)"
             }
             let recordLine = line
             line += 1 + newlines

@@ -102,6 +102,8 @@ enum FieldParser {
             var end: UnsafeMutablePointer<CChar>?
             let value = strtod(buffer.baseAddress!, &end)
             guard let end, end == buffer.baseAddress! + text.count else { return nil }
+            // Out of range (`1e999`): strtod gives infinity; only `inf`/`infinity` spell it.
+            if value.isInfinite, text.contains(where: { $0 &- 48 < 10 }) { return nil }
             return value
         }
     }

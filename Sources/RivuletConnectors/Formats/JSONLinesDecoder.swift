@@ -125,7 +125,8 @@ final class JSONLinesDecoder {
     }
 
     /// With `i` on an opening quote, moves past the closing quote and returns the offset of
-    /// the closing quote, or nil when the string does not end on this line.
+    /// the closing quote, or nil when the string does not end on this line or holds a control
+    /// character JSON requires escaped (then `i` is left on it).
     private func scanString(_ text: UnsafeBufferPointer<UInt8>, from i: inout Int) -> Int? {
         i += 1
         while i < text.count {
@@ -138,9 +139,15 @@ final class JSONLinesDecoder {
                 i += 1
                 return i - 1
             }
+            if c < 0x20 { return nil }
             i += 1
         }
         return nil
+    }
+
+    private static func stringFailure(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> String {
+        guard i < text.count else { return "invalid JSON: unterminated string" }
+        return "invalid JSON at column \(i + 1): an unescaped control character (0x\(String(text[i], radix: 16))) in a string"
     }
 
     private func parseValue(_ text: UnsafeBufferPointer<UInt8>, at i: inout Int, slot: Int) -> String? {
@@ -151,7 +158,7 @@ final class JSONLinesDecoder {
         var reason: String?
         switch c {
         case UInt8(ascii: "\""):
-            guard let end = scanString(text, from: &i) else { return "invalid JSON: unterminated string" }
+            guard let end = scanString(text, from: &i) else { return Self.stringFailure(text, at: i) }
             guard slot >= 0 else { return nil }
             let body = UnsafeBufferPointer(rebasing: text[(start + 1)..<end])
             if body.contains(UInt8(ascii: "\\")) {

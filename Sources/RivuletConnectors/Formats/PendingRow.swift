@@ -54,7 +54,7 @@ struct PendingRow {
         case .string:
             sourceStrings[slot] = raw
             scratchRanges[slot].start = -1
-            return nil
+            return TextCheck.problem(raw).map { "column '\(names[slot])': \($0)" }
         case .int64:
             if let v = FieldParser.int64(FieldParser.trimmed(raw)) { ints[slot] = v; return nil }
         case .int32:
@@ -86,7 +86,9 @@ struct PendingRow {
             isSet[slot] = true
             isNull[slot] = false
             scratchRanges[slot] = (start, end)
-            return nil
+            return scratch.withUnsafeBufferPointer { all in
+                TextCheck.problem(UnsafeBufferPointer(rebasing: all[start..<end])).map { "column '\(names[slot])': \($0)" }
+            }
         }
         // A non-string column given an escaped string: parse the unescaped text.
         let copy = Array(scratch[start..<end])

@@ -86,6 +86,10 @@ final class KafkaRecordDecoder {
             if values.columns.isEmpty {
                 values.count += 1
             } else if let payload {
+                if let problem = TextCheck.problem(payload) {
+                    try report(BadRecord(line: 1, raw: payload, reason: problem), topic: topic, partition: partition, offset: offset)
+                    return 0
+                }
                 values.columns[0].strings.append(payload)
                 values.columns[0].appendValidity(true)
                 values.count += 1
@@ -98,7 +102,25 @@ final class KafkaRecordDecoder {
             // One message is one record: line ends inside a pretty-printed object are spaces.
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: payload)
-            for i in scratch.indices where scratch[i] == 10 || scratch[i] == 13 { scratch[i] = 32 }
+            // Only outside strings: a raw line end inside a string is invalid JSON, kept as it is.
+            var inString = false
+            var escaped = false
+            for i in scratch.indices {
+                let c = scratch[i]
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if c == UInt8(ascii: "\\") {
+                        escaped = true
+                    } else if c == UInt8(ascii: "\"") {
+                        inString = false
+                    }
+                } else if c == UInt8(ascii: "\"") {
+                    inString = true
+                } else if c == 10 || c == 13 {
+                    scratch[i] = 32
+                }
+            }
             try scratch.withUnsafeBufferPointer { data in
                 var line = 1
                 _ = try json.decode(data, from: 0, final: true, into: &values, maxRows: .max, line: &line) { record in

@@ -141,6 +141,7 @@ public final class QueryRun {
             try end()
             return .finished
         }
+        journal?.collect()
         let idle = pipeline.rowsRead == read && pipeline.waitingForInput
         if let coordinator {
             if pipeline.rowsRead != checkpointed.read || pipeline.rowsWritten != checkpointed.written {

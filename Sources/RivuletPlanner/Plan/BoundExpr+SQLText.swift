@@ -11,7 +11,8 @@ extension BoundExpr {
                 let body = "\(args[0].text(parentPrecedence: precedence)) \(symbol) \(args[1].text(parentPrecedence: precedence + 1))"
                 return precedence < parentPrecedence ? "(\(body))" : body
             }
-            let a = args.map(\.sqlText)
+            // Each argument's text is made once: making it twice per level is exponential in depth.
+            var a: [String] { args.map(\.sqlText) }
             switch function {
             case .and, .or:
                 let precedence = function == .and ? 2 : 1
@@ -24,16 +25,17 @@ extension BoundExpr {
             case .isTrue: return "\(args[0].text(parentPrecedence: 9)) IS TRUE"
             case .isFalse: return "\(args[0].text(parentPrecedence: 9)) IS FALSE"
             case .like:
-                let escape = a.count > 2 ? " ESCAPE \(a[2])" : ""
-                return "\(args[0].text(parentPrecedence: 9)) LIKE \(a[1])\(escape)"
-            case .inList: return "\(args[0].text(parentPrecedence: 9)) IN (\(a.dropFirst().joined(separator: ", ")))"
+                let escape = args.count > 2 ? " ESCAPE \(args[2].sqlText)" : ""
+                return "\(args[0].text(parentPrecedence: 9)) LIKE \(args[1].sqlText)\(escape)"
+            case .inList: return "\(args[0].text(parentPrecedence: 9)) IN (\(args.dropFirst().map(\.sqlText).joined(separator: ", ")))"
             case .caseWhen:
+                let a = a
                 var text = "CASE"
                 for k in stride(from: 0, to: a.count - 1, by: 2) { text += " WHEN \(a[k]) THEN \(a[k + 1])" }
                 return text + " ELSE \(a[a.count - 1]) END"
             case .extract:
                 if case .literal(let field, _) = args[0], args.count == 2 {
-                    return "EXTRACT(\(field) FROM \(a[1]))"
+                    return "EXTRACT(\(field) FROM \(args[1].sqlText))"
                 }
                 return "EXTRACT(\(a.joined(separator: ", ")))"
             case .currentTimestamp: return "CURRENT_TIMESTAMP"

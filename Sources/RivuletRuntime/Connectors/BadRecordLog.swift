@@ -40,18 +40,25 @@ public final class BadRecordLog: Sendable {
         state.withLock { state in
             state.total += 1
             state.entries.append(entry)
-            if state.entries.count > capacity {
-                state.entries.removeFirst(state.entries.count - capacity)
-                state.trimmed += 1
+            // Trimmed in chunks, so a flood of bad records costs amortised constant time each.
+            let excess = state.entries.count - capacity
+            if excess > 0, excess >= capacity || capacity < 1024 {
+                state.entries.removeFirst(excess)
+                state.trimmed += excess
             }
         }
+    }
+
+    /// The newest `count` entries still kept (fewer when some were trimmed), oldest first.
+    public func newest(_ count: Int) -> [Entry] {
+        state.withLock { state in Array(state.entries.suffix(min(count, capacity))) }
     }
 
     /// Takes every entry kept so far and starts over (count included): how a source read ahead
     /// on another thread hands its records over with the batch they were found in.
     public func takeAll() -> [Entry] {
         state.withLock { state in
-            let entries = state.entries
+            let entries = Array(state.entries.suffix(capacity))
             state = State()
             return entries
         }
@@ -59,6 +66,6 @@ public final class BadRecordLog: Sendable {
 
     /// Every bad record seen, including trimmed ones.
     public var count: Int { state.withLock { $0.total } }
-    public var trimmedCount: Int { state.withLock { $0.trimmed } }
-    public var entries: [Entry] { state.withLock { $0.entries } }
+    public var trimmedCount: Int { state.withLock { $0.trimmed + max(0, $0.entries.count - capacity) } }
+    public var entries: [Entry] { state.withLock { Array($0.entries.suffix(capacity)) } }
 }
