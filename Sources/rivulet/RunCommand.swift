@@ -43,7 +43,9 @@ struct RunCommand: ParsableCommand {
         }
         let source = substitute(raw)
         let directory = url.deletingLastPathComponent().path
-        let dataDirectory = dataDir ?? NSTemporaryDirectory() + "rivulet-run-\(ProcessInfo.processInfo.processIdentifier)"
+        // Without --data-dir, a folder no earlier run can have used: a process id is reused, and a
+        // folder named after one would hand this run another run's checkpoints.
+        let dataDirectory = dataDir ?? NSTemporaryDirectory() + "rivulet-run-\(UUID().uuidString)"
         var interval = CheckpointPolicy.defaultIntervalMillis
         if let checkpointInterval {
             do {
