@@ -2,7 +2,9 @@ public import RivuletCore
 public import RivuletPlanner
 
 /// GROUP BY keys over hopping (`HOP`: size / slide windows per row) or cumulating (`CUMULATE`:
-/// windows `[periodStart, periodStart + k·step)` growing within each period) windows.
+/// windows `[periodStart, periodStart + k·step)` growing within each period) windows, or over
+/// the windows a windowed input's rows already name (a cascading window aggregation: the row's
+/// `[window_start, window_end)` under whatever names, one window per row).
 ///
 /// A row joins each of its windows that is still open at its arrival watermark and is dropped
 /// only from the closed ones; it counts as late only if it joins none. Emission is as in
@@ -13,7 +15,7 @@ public final class HoppingWindowAggregate: StreamOperator {
 
     public init(_ plan: StreamPlan.WindowAggregate) throws(SQLError) {
         guard let assignment = WindowAssignment(plan.window.kind) else {
-            throw SQLError.internal("HoppingWindowAggregate needs a HOP or CUMULATE window, got \(plan.window)")
+            throw SQLError.internal("HoppingWindowAggregate needs a HOP, CUMULATE or attached window, got \(plan.window)")
         }
         self.plan = plan
         engine = try AlignedWindowAggregator(plan, assignment: assignment)
@@ -34,5 +36,8 @@ public final class HoppingWindowAggregate: StreamOperator {
     public func snapshot(into writer: inout StateWriter) throws { engine.snapshot(into: &writer) }
     public func restore(from reader: inout StateReader) throws { try engine.restore(from: &reader) }
 
-    public var stateFormat: StateFormat { StateFormat(kind: "hopping-window-aggregate", version: 1) }
+    public var stateFormat: StateFormat {
+        if case .attached = plan.window.kind { return StateFormat(kind: "cascading-window-aggregate", version: 1) }
+        return StateFormat(kind: "hopping-window-aggregate", version: 1)
+    }
 }

@@ -16,9 +16,8 @@ enum OperatorFactory {
         case .windowAggregate(let node):
             switch node.window.kind {
             case .tumble: return try TumblingWindowAggregate(node)
-            case .hop, .cumulate: return try HoppingWindowAggregate(node)
+            case .hop, .cumulate, .attached: return try HoppingWindowAggregate(node)
             case .session: return try SessionWindowAggregate(node)
-            case .attached: return try CascadingWindowAggregate(node)
             }
         case .groupAggregate(let node):
             return try GroupAggregate(node, options: state)
