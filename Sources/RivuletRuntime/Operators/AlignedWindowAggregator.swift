@@ -244,7 +244,8 @@ final class AlignedWindowAggregator {
                 continue
             }
             if let endColumn {
-                rowWindows = [WindowBounds(start: times.ints[row], end: batch.columns[endColumn].ints[row])]
+                rowWindows.removeAll(keepingCapacity: true)
+                rowWindows.append(WindowBounds(start: times.ints[row], end: batch.columns[endColumn].ints[row]))
             } else {
                 assignment.windows(containing: times.ints[row], into: &rowWindows)
             }
