@@ -51,6 +51,7 @@ public final class Engine {
         case .createRelation(let create):
             let relation = try RelationDefinition.relation(from: create)
             try registry.factory(for: relation.connector).validate(relation, asSink: false)
+            try registry.factory(for: relation.connector).create(relation, asSink: false)
             if create.orReplace { catalog.remove(relation.name) }
             let added = try catalog.add(relation, ifNotExists: create.ifNotExists, at: create.name.span)
             let noun = relation.kind == .stream ? "Stream" : "Table"
@@ -112,6 +113,14 @@ public final class Engine {
         if catalog.relation(named: name) != nil {
             if create.ifNotExists { return .completed("\(name) already exists") }
             throw SQLError(.duplicateTable, "'\(name)' already exists", at: create.name.span)
+        }
+        if let ksql = try KsqlKafkaSink.plan(create, catalog: catalog) {
+            let bound = try queryBinder().bind(ksql.query)
+            let relation = try ksql.relation(named: name, kind: create.kind, plan: bound.plan)
+            try registry.factory(for: relation.connector).validate(relation, asSink: true)
+            try registry.factory(for: relation.connector).create(relation, asSink: true)
+            try catalog.add(relation, at: create.name.span)
+            return .persistentQuery(PreparedQuery(query: bound, sink: relation, sql: sql))
         }
         let bound = try queryBinder().bind(create.query)
         var options: [String: String] = [:]

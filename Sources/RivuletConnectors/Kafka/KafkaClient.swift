@@ -1,5 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CRdKafka
 import RivuletCore
+import RivuletRuntime
 
 /// One librdkafka client handle (`rd_kafka_t`), configured from connector properties.
 final class KafkaClient {
@@ -76,6 +82,60 @@ final class KafkaClient {
         }
         let partitions = UnsafeBufferPointer(start: found.partitions, count: Int(found.partition_cnt))
         return partitions.map(\.id).sorted()
+    }
+
+    /// Creates `topic` with `partitions` partitions (replication 1) unless it exists; returns
+    /// its partitions. A topic created by another client meanwhile is taken as it is. A broker
+    /// that does not answer CreateTopics (librdkafka's mock cluster, `rivulet dev kafka`) is asked
+    /// for the topic's metadata instead, which makes such brokers create it.
+    func ensureTopic(_ topic: String, partitions count: Int, timeoutMillis: Int64) throws(SQLError) -> [Int32] {
+        if let existing = try? partitions(of: topic, timeoutMillis: timeoutMillis) { return existing }
+        if try !requestTopic(topic, partitions: count, timeoutMillis: min(timeoutMillis, 5_000)) {
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            if let named = rd_kafka_topic_new(handle, topic, nil) {
+                _ = rd_kafka_metadata(handle, 0, named, &metadata, Int32(clamping: timeoutMillis))
+                rd_kafka_topic_destroy(named)
+            }
+            if let metadata { rd_kafka_metadata_destroy(metadata) }
+        }
+        // The new topic's metadata reaches every broker shortly after the request returns.
+        let deadline = SystemClock.monotonicNanos() / 1_000_000 + UInt64(timeoutMillis)
+        while true {
+            if let created = try? partitions(of: topic, timeoutMillis: timeoutMillis) { return created }
+            if SystemClock.monotonicNanos() / 1_000_000 > deadline { return try partitions(of: topic, timeoutMillis: timeoutMillis) }
+            usleep(20_000)
+        }
+    }
+
+    /// Sends CreateTopics; false when the broker did not answer in time.
+    private func requestTopic(_ topic: String, partitions count: Int, timeoutMillis: Int64) throws(SQLError) -> Bool {
+        var message = [CChar](repeating: 0, count: 512)
+        var newTopics: [OpaquePointer?] = [rd_kafka_NewTopic_new(topic, Int32(max(1, count)), -1, &message, message.count)]
+        guard newTopics[0] != nil else {
+            throw SQLError(.invalidParameterValue, "cannot create Kafka topic '\(topic)': \(String(cString: message))")
+        }
+        defer { rd_kafka_NewTopic_destroy(newTopics[0]) }
+        let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        _ = rd_kafka_AdminOptions_set_request_timeout(options, Int32(clamping: timeoutMillis), &message, message.count)
+        let queue = rd_kafka_queue_new(handle)
+        defer { rd_kafka_queue_destroy(queue) }
+        rd_kafka_CreateTopics(handle, &newTopics, 1, options, queue)
+        guard let event = rd_kafka_queue_poll(queue, Int32(clamping: timeoutMillis + 1_000)) else { return false }
+        defer { rd_kafka_event_destroy(event) }
+        var resultCount = 0
+        if let results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &resultCount), resultCount > 0 {
+            let error = rd_kafka_topic_result_error(results[0])
+            if error == RD_KAFKA_RESP_ERR__TIMED_OUT { return false }
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR && error != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+                throw SQLError(.ioError, "cannot create Kafka topic '\(topic)': \(String(cString: rd_kafka_topic_result_error_string(results[0])))")
+            }
+            return true
+        }
+        let error = rd_kafka_event_error(event)
+        if error == RD_KAFKA_RESP_ERR__TIMED_OUT { return false }
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR { throw unreachable(error, doing: "creating topic '\(topic)'") }
+        return true
     }
 
     /// The error for a request that failed or timed out, naming the brokers.

@@ -25,6 +25,47 @@ public struct KafkaConnector: ConnectorFactory {
                 throw SQLError(.invalidParameterValue, "format 'raw' reads the message value into exactly one VARCHAR column (besides kafka_* columns)")
             }
         }
+        try Self.checkKsqlFormats(relation, options)
+    }
+
+    /// ksqlDB's own checks of `KEY_FORMAT` and `VALUE_FORMAT` against the declared columns.
+    static func checkKsqlFormats(_ relation: Relation, _ options: KafkaOptions) throws(SQLError) {
+        guard relation.isKsqlKafka else { return }
+        let keys = relation.primaryKey
+        switch options.keyFormat {
+        case .none where !keys.isEmpty:
+            throw SQLError(.invalidParameterValue, "KEY_FORMAT 'NONE' cannot hold key columns; '\(relation.name)' declares \(keys.count)")
+        case .kafka, .raw:
+            if keys.count > 1 {
+                throw SQLError(.invalidParameterValue, "the 'KAFKA' format only supports a single field; '\(relation.name)' has \(keys.count) key columns",
+                               hint: "use KEY_FORMAT = 'JSON' or 'DELIMITED' for several key columns")
+            }
+            if let key = keys.first, !KafkaPrimitive.holds(relation.schema[key].type) {
+                throw SQLError(.invalidParameterValue, "the 'KAFKA' format does not support type \(relation.schema[key].type)")
+            }
+        default:
+            break
+        }
+        if options.valueFormat == .kafka {
+            let values = KafkaRecordDecoder.valueColumns(of: relation)
+            if values.count != 1 {
+                throw SQLError(.invalidParameterValue, "the 'KAFKA' format only supports a single field; '\(relation.name)' has \(values.count) value columns")
+            }
+            if !KafkaPrimitive.holds(relation.schema[values[0]].type) {
+                throw SQLError(.invalidParameterValue, "the 'KAFKA' format does not support type \(relation.schema[values[0]].type)")
+            }
+        }
+    }
+
+    /// A ksqlDB-style sink's topic, and a declared stream's with `PARTITIONS`, are created when missing.
+    public func create(_ relation: Relation, asSink: Bool) throws(SQLError) {
+        guard relation.isKsqlKafka else { return }
+        let options = try KafkaOptions(relation.connector)
+        guard asSink || options.partitions != nil else { return }
+        let client = try KafkaClient(.producer, properties: [("log_level", "2")] + options.properties)
+        for topic in options.topics {
+            _ = try client.ensureTopic(topic, partitions: options.partitions ?? 1, timeoutMillis: options.timeoutMillis)
+        }
     }
 
     public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {

@@ -1,21 +1,27 @@
 /// How a Kafka message value (or key) is encoded.
 enum KafkaFormat: String, Sendable {
-    /// One flat JSON object per message.
+    /// One flat JSON object per message (one key column: the bare JSON value).
     case json
     /// One CSV record per message.
     case csv
     /// The bytes as they are, into (or from) one VARCHAR column.
     case raw
+    /// ksqlDB's `KAFKA`: one column in Kafka's own serialization (`KafkaPrimitive`).
+    case kafka
+    /// ksqlDB's `NONE`: no key at all.
+    case none
 
-    /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`).
+    /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`).
     init?(name: String) {
         switch name.lowercased() {
         case "json": self = .json
         case "csv", "delimited": self = .csv
-        case "raw", "kafka": self = .raw
+        case "raw": self = .raw
+        case "kafka": self = .kafka
+        case "none": self = .none
         default: return nil
         }
     }
 
-    static let names = ["json", "csv", "raw", "delimited", "kafka"]
+    static let names = ["json", "csv", "raw", "delimited", "kafka", "none"]
 }

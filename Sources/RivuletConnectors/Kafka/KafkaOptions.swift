@@ -48,6 +48,12 @@ struct KafkaOptions: Sendable {
     var exactlyOnce: Bool
     /// `sink.transactional-id-prefix`: the start of the producer's `transactional.id`.
     var transactionalIdPrefix: String?
+    /// ksqlDB's `WINDOW_TYPE` and `WINDOW_SIZE`: the keys carry windows.
+    var window: KafkaKeyDecoder.Window?
+    /// ksqlDB's `PARTITIONS`: the partition count of a topic created for a sink.
+    var partitions: Int?
+    /// ksqlDB's `WRAP_SINGLE_VALUE = false`: a single value column is the bare value, not an object.
+    var wrapSingleValue: Bool
 
     static let known: Set<String> = [
         "topic", "kafka_topic", "scan.startup.mode", "scan.startup.timestamp-millis", "scan.bounded.mode",
@@ -55,11 +61,12 @@ struct KafkaOptions: Sendable {
         "key.fields", "timeout", "on-error", "sink.delivery-guarantee", "sink.transactional-id-prefix",
         "csv.field-delimiter", "csv.quote-character", "csv.ignore-parse-errors", "csv.null-literal",
         "json.ignore-parse-errors", "value.csv.field-delimiter", "value.json.ignore-parse-errors",
+        "window_type", "window_size", "partitions", "wrap_single_value",
     ]
     /// Options of Flink or ksqlDB that change nothing here; accepted so scripts run as they are.
     static let ignored: Set<String> = [
         "value.fields-include", "sink.partitioner", "sink.parallelism", "scan.topic-partition-discovery.interval",
-        "partitions", "replicas", "wrap_single_value", "json.fail-on-missing-field", "json.timestamp-format.standard",
+        "replicas", "json.fail-on-missing-field", "json.timestamp-format.standard",
         "sink.buffer-flush.max-rows", "sink.buffer-flush.interval",
     ]
 
@@ -121,6 +128,8 @@ struct KafkaOptions: Sendable {
                 throw options.invalid(keyKey, options[keyKey]!, expected: "one of 'json', 'csv', 'raw'")
             }
             keyFormat = key
+        } else if options.contains("kafka_topic"), !options.contains("format") {
+            keyFormat = .kafka  // ksqlDB's default key format
         } else {
             keyFormat = value
         }
@@ -146,6 +155,20 @@ struct KafkaOptions: Sendable {
         exactlyOnce = try options.choice("sink.delivery-guarantee", ["none", "at-least-once", "exactly-once"], default: "at-least-once")
             == "exactly-once"
         transactionalIdPrefix = options["sink.transactional-id-prefix"]
+        partitions = try options.int("partitions").map(Int.init)
+        wrapSingleValue = try options.bool("wrap_single_value", default: true)
+        if let type = options["window_type"] {
+            switch type.lowercased() {
+            case "session": window = .session
+            case "tumbling", "hopping":
+                guard let size = try options.duration("window_size", positive: true) else {
+                    throw SQLError(.invalidParameterValue, "WINDOW_TYPE '\(type)' needs WINDOW_SIZE", hint: "add WINDOW_SIZE = '10 SECONDS'")
+                }
+                window = .time(sizeMillis: size)
+            default:
+                throw options.invalid("window_type", type, expected: "one of 'TUMBLING', 'HOPPING', 'SESSION'")
+            }
+        }
     }
 
     /// A librdkafka property as given, if any.

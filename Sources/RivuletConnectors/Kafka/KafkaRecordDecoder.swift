@@ -4,7 +4,9 @@ import RivuletPlanner
 import RivuletRuntime
 
 /// Decodes Kafka messages into a source's output columns: the value through the JSON or CSV
-/// decoders (or as raw text), metadata columns (`kafka_partition`, ...) from the message.
+/// decoders (or as raw text, or one `KAFKA`-format value), metadata columns (`kafka_partition`,
+/// ...) from the message. A ksqlDB-style relation also reads its key columns from the message
+/// key (`KafkaKeyDecoder`) and fills its system columns (`ROWTIME`, ..., `WINDOWSTART`).
 ///
 /// Rows accumulate until `takeBatch()`. A value that does not decode is reported with its
 /// position `topic/partition@offset` and skipped (or stops the query with `on-error = fail`).
@@ -13,12 +15,16 @@ final class KafkaRecordDecoder {
     private enum Slot {
         case value(Int)
         case metadata(KafkaMetadataColumn)
+        case key(Int)
+        case windowStart
+        case windowEnd
     }
 
     private enum ValueDecoder {
         case json(JSONLinesDecoder)
         case csv(CSVDecoder)
         case raw
+        case primitive(SQLType)
     }
 
     private let sourceName: String
@@ -35,20 +41,43 @@ final class KafkaRecordDecoder {
     private var keys: [[UInt8]?] = []
     private var topics: [String] = []
     private var scratch: [UInt8] = []
+    /// The message key's columns, for a ksqlDB-style relation that reads them.
+    private let keyDecoder: KafkaKeyDecoder?
+    private let keyTypes: [SQLType]
+    private var keyValues: RowBatch
+    private var windowStarts: [Int64] = []
+    private var windowEnds: [Int64] = []
+    /// `WRAP_SINGLE_VALUE = false`: the JSON value is the bare value of this one column.
+    private let bareValueName: String?
 
     /// The columns of `relation` that are read from the message value, in order.
     static func valueColumns(of relation: Relation) -> [Int] {
-        relation.schema.fields.indices.filter { KafkaMetadataColumn(columnName: relation.schema[$0].name) == nil }
+        let fromKey = relation.isKsqlKafka ? Set(relation.primaryKey) : []
+        return relation.schema.fields.indices.filter {
+            KafkaMetadataColumn(columnName: relation.schema[$0].name) == nil && !fromKey.contains($0) && !relation.systemColumns.contains($0)
+        }
     }
 
     init(relation: Relation, columns: [Int], options: KafkaOptions, badRecords: BadRecordLog) {
         sourceName = relation.name
         outputTypes = columns.map { relation.schema[$0].type }
         let valueFields = Self.valueColumns(of: relation)
+        let keyFields = relation.isKsqlKafka ? relation.primaryKey : []
         var requested: [Int] = []
         var slots: [Slot] = []
         for column in columns {
-            if let metadata = KafkaMetadataColumn(columnName: relation.schema[column].name) {
+            let name = relation.schema[column].name
+            if relation.systemColumns.contains(column), let system = KsqlSystemColumn(name: name) {
+                switch system {
+                case .rowtime: slots.append(.metadata(.timestamp))
+                case .rowPartition: slots.append(.metadata(.partition))
+                case .rowOffset: slots.append(.metadata(.offset))
+                case .windowStart: slots.append(.windowStart)
+                case .windowEnd: slots.append(.windowEnd)
+                }
+            } else if let key = keyFields.firstIndex(of: column) {
+                slots.append(.key(key))
+            } else if let metadata = KafkaMetadataColumn(columnName: name) {
                 slots.append(.metadata(metadata))
             } else {
                 slots.append(.value(requested.count))
@@ -59,14 +88,26 @@ final class KafkaRecordDecoder {
         let types = valueFields.map { relation.schema[$0].type }
         let names = valueFields.map { relation.schema[$0].name }
         valueTypes = requested.map { types[$0] }
+        bareValueName = options.valueFormat == .json && !options.wrapSingleValue && names.count == 1 ? names[0] : nil
         switch options.valueFormat {
         case .json: decoder = .json(JSONLinesDecoder(types: types, names: names, columns: requested, ignoreParseErrors: options.ignoreParseErrors))
         case .csv:
             var csv = options.csv
             csv.ignoreParseErrors = options.ignoreParseErrors
             decoder = .csv(CSVDecoder(types: types, names: names, columns: requested, options: csv))
-        case .raw: decoder = .raw
+        case .raw, .none: decoder = .raw
+        case .kafka: decoder = types.isEmpty ? .raw : .primitive(types[0])
         }
+        let keyTypes = keyFields.map { relation.schema[$0].type }
+        self.keyTypes = keyTypes
+        if relation.isKsqlKafka {
+            keyDecoder = KafkaKeyDecoder(
+                format: options.keyFormat, types: keyTypes, names: keyFields.map { relation.schema[$0].name }, window: options.window,
+                csv: options.csv)
+        } else {
+            keyDecoder = nil
+        }
+        keyValues = RowBatch(types: keyTypes)
         self.badRecords = badRecords
         failOnError = options.onError == .fail
         values = RowBatch(types: valueTypes)
@@ -81,6 +122,14 @@ final class KafkaRecordDecoder {
         let payload = message.pointee.payload.map { UnsafeBufferPointer(start: $0.assumingMemoryBound(to: UInt8.self), count: message.pointee.len) }
         let partition = message.pointee.partition
         let offset = message.pointee.offset
+        if let keyDecoder {
+            let key = message.pointee.key.map { UnsafeBufferPointer(start: $0.assumingMemoryBound(to: UInt8.self), count: message.pointee.key_len) }
+            if let reason = keyDecoder.decode(key) {
+                try report(BadRecord(line: 1, raw: key ?? UnsafeBufferPointer(start: nil, count: 0), reason: reason),
+                           topic: topic, partition: partition, offset: offset)
+                return 0
+            }
+        }
         switch decoder {
         case .raw:
             if values.columns.isEmpty {
@@ -97,11 +146,24 @@ final class KafkaRecordDecoder {
                 values.columns[0].appendNull()
                 values.count += 1
             }
+        case .primitive(let type):
+            if let payload {
+                switch KafkaPrimitive.decode(payload, as: type) {
+                case .success(let value): values.appendRow(values.columns.isEmpty ? [] : [value])
+                case .failure(let error):
+                    try report(BadRecord(line: 1, raw: payload, reason: error.reason), topic: topic, partition: partition, offset: offset)
+                    return 0
+                }
+            } else {
+                values.appendRow(values.columns.isEmpty ? [] : [.null])
+            }
         case .json(let json):
             guard let payload else { return 0 }
             // One message is one record: line ends inside a pretty-printed object are spaces.
             scratch.removeAll(keepingCapacity: true)
+            if let bareValueName { scratch.append(contentsOf: Array("{\"\(bareValueName)\":".utf8)) }
             scratch.append(contentsOf: payload)
+            if bareValueName != nil { scratch.append(UInt8(ascii: "}")) }
             // Only outside strings: a raw line end inside a string is invalid JSON, kept as it is.
             var inString = false
             var escaped = false
@@ -140,6 +202,12 @@ final class KafkaRecordDecoder {
         let timestamp = rd_kafka_message_timestamp(message, &kind)
         let key = message.pointee.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len)) }
         for _ in 0..<produced {
+            if let keyDecoder {
+                for column in keyValues.columns.indices { keyValues.columns[column].append(from: keyDecoder.row.columns[column], row: 0) }
+                keyValues.count += 1
+                windowStarts.append(keyDecoder.windowStart)
+                windowEnds.append(keyDecoder.windowEnd)
+            }
             partitions.append(Int64(partition))
             offsets.append(offset)
             timestamps.append(timestamp >= 0 ? timestamp : nil)
@@ -153,7 +221,11 @@ final class KafkaRecordDecoder {
     func time(slot: Int, row: Int) -> Int64? {
         switch slots[slot] {
         case .metadata(.timestamp): return timestamps[row]
-        case .metadata: return nil
+        case .metadata, .windowEnd: return nil
+        case .windowStart: return windowStarts[row]
+        case .key(let index):
+            let column = keyValues.columns[index]
+            return column.isNull(row) ? nil : column.ints[row]
         case .value(let index):
             let column = values.columns[index]
             return column.isNull(row) ? nil : column.ints[row]
@@ -167,6 +239,12 @@ final class KafkaRecordDecoder {
             switch kind {
             case .value(let index):
                 columns.append(values.columns[index])
+            case .key(let index):
+                columns.append(keyValues.columns[index])
+            case .windowStart:
+                columns.append(Column(ints: windowStarts))
+            case .windowEnd:
+                columns.append(Column(ints: windowEnds))
             case .metadata(let metadata):
                 var column = Column(kind: outputTypes[slot].physical, capacity: count)
                 for row in 0..<count {
@@ -185,6 +263,9 @@ final class KafkaRecordDecoder {
         }
         let batch = RowBatch(columns: columns, count: count)
         values = RowBatch(types: valueTypes)
+        keyValues = RowBatch(types: keyTypes)
+        windowStarts.removeAll(keepingCapacity: true)
+        windowEnds.removeAll(keepingCapacity: true)
         partitions.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true)
         timestamps.removeAll(keepingCapacity: true)

@@ -1,10 +1,13 @@
 import RivuletCore
 
 /// Encodes the rows of a batch as Kafka message values or keys, one byte string per row:
-/// a JSON object, a CSV record (without its line end), or the text of a single VARCHAR (raw,
-/// where NULL gives no bytes at all).
+/// a JSON object, a CSV record (without its line end), the text of a single VARCHAR (raw,
+/// where NULL gives no bytes at all), or one value in the `KAFKA` format. With `bare`, a single
+/// JSON column is its bare value rather than an object (a ksqlDB key, `WRAP_SINGLE_VALUE = false`).
 struct KafkaRecordEncoder {
     private let format: KafkaFormat
+    private let types: [SQLType]
+    private let bare: Bool
     private let quote: UInt8
     // Two optionals rather than an enum, so encoding mutates the encoders' buffers in place.
     private var json: JSONLinesEncoder?
@@ -14,13 +17,15 @@ struct KafkaRecordEncoder {
     private var starts: [Int] = []
     private var ends: [Int] = []
 
-    init(format: KafkaFormat, types: [SQLType], names: [String], csv options: CSVOptions) {
+    init(format: KafkaFormat, types: [SQLType], names: [String], csv options: CSVOptions, bare: Bool = false) {
         self.format = format
+        self.types = types
+        self.bare = bare && types.count == 1
         quote = options.quote
         switch format {
         case .json: json = JSONLinesEncoder(types: types, names: names)
         case .csv: csv = CSVEncoder(types: types, options: options)
-        case .raw: break
+        case .raw, .kafka, .none: break
         }
     }
 
@@ -42,9 +47,27 @@ struct KafkaRecordEncoder {
                 column.strings.withBytes(row) { bytes.append(contentsOf: $0) }
                 ends.append(bytes.count)
             }
+        case .kafka:
+            for row in 0..<batch.count {
+                let value = batch.columns.isEmpty ? Value.null : batch.columns[0].value(at: row, type: types[0])
+                if value.isNull {
+                    starts.append(-1)
+                    ends.append(-1)
+                    continue
+                }
+                starts.append(bytes.count)
+                KafkaPrimitive.encode(value, as: types[0], into: &bytes)
+                ends.append(bytes.count)
+            }
+        case .none:
+            for _ in 0..<batch.count {
+                starts.append(-1)
+                ends.append(-1)
+            }
         case .json:
             json!.encode(batch, into: &bytes)
             splitLines(quoted: false)
+            if bare { unwrapSingleFields() }
         case .csv:
             csv!.encode(batch, into: &bytes)
             splitLines(quoted: true)
@@ -56,6 +79,24 @@ struct KafkaRecordEncoder {
         guard starts[row] >= 0 else { return try body(nil) }
         return try bytes.withUnsafeBufferPointer { all in
             try body(UnsafeBufferPointer(rebasing: all[starts[row]..<ends[row]]))
+        }
+    }
+
+    /// Each record `{"name":value}` becomes `value` (`null`: no bytes, as ksqlDB writes it).
+    private mutating func unwrapSingleFields() {
+        for row in starts.indices where starts[row] >= 0 {
+            var colon = starts[row] + 1
+            if bytes[colon] == UInt8(ascii: "\"") {
+                colon += 1
+                while bytes[colon] != UInt8(ascii: "\"") { colon += bytes[colon] == UInt8(ascii: "\\") ? 2 : 1 }
+            }
+            while bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            starts[row] = colon + 1
+            ends[row] -= 1
+            if ends[row] - starts[row] == 4, bytes[starts[row]] == UInt8(ascii: "n") {
+                starts[row] = -1
+                ends[row] = -1
+            }
         }
     }
 

@@ -11,6 +11,11 @@ public import RivuletRuntime
 /// skipped because the `+U` that follows replaces the value (a tombstone in between would show
 /// readers a delete that never happened). `flush` waits for every delivery report and throws
 /// if any message failed or is still undelivered after the timeout — nothing is dropped silently.
+///
+/// A ksqlDB-style relation writes as ksqlDB does: its key columns are the message key (in
+/// `KEY_FORMAT`, with the window appended for a windowed table), the other columns the value,
+/// `ROWTIME` the record timestamp, a table as upserts and tombstones; its topic is created when
+/// missing. Keys are partitioned with murmur2, as Kafka's Java clients do.
 public final class KafkaSinkWriter: SinkWriter {
     private let relationName: String
     private let topicName: String
@@ -22,19 +27,28 @@ public final class KafkaSinkWriter: SinkWriter {
     private var values: KafkaRecordEncoder
     private var keys: KafkaRecordEncoder?
     private let keyColumns: [Int]
+    private let valueColumns: [Int]
+    /// The record timestamp's column (`ROWTIME`), if the rows carry one.
+    private let timestampColumn: Int?
+    /// `WINDOWSTART` and `WINDOWEND`, appended to the key of a windowed table.
+    private let windowColumns: (start: Int, end: Int, session: Bool)?
+    private var keyBuffer: [UInt8] = []
     private var produced = 0
 
     /// - Parameter producerProperties: librdkafka properties set after the user's (`transactional.id`).
     init(relation: Relation, options: KafkaOptions, upsert: Bool, producerProperties: [(key: String, value: String)] = []) throws {
         relationName = relation.name
         self.options = options
-        self.upsert = upsert
+        let ksql = relation.isKsqlKafka
+        self.upsert = upsert || (ksql && relation.kind == .table)
         guard options.topics.count == 1 else {
             throw SQLError(.invalidParameterValue, "a Kafka sink writes to one topic, not \(options.topics.joined(separator: ";"))")
         }
         topicName = options.topics[0]
         let schema = relation.schema
-        if upsert {
+        if ksql {
+            keyColumns = relation.primaryKey
+        } else if upsert {
             guard !relation.primaryKey.isEmpty else {
                 throw SQLError(.invalidParameterValue, "connector 'upsert-kafka' needs a PRIMARY KEY: it is the message key",
                                hint: "declare PRIMARY KEY (...) NOT ENFORCED")
@@ -48,22 +62,39 @@ public final class KafkaSinkWriter: SinkWriter {
                 return index
             }
         }
-        if options.valueFormat == .raw, schema.count != 1 || schema[0].type != .varchar {
+        if ksql {
+            valueColumns = KafkaRecordDecoder.valueColumns(of: relation)
+            timestampColumn = relation.systemColumn(.rowtime)
+            if let start = relation.systemColumn(.windowStart), let end = relation.systemColumn(.windowEnd) {
+                windowColumns = (start, end, relation.connector["window_type"]?.lowercased() == "session")
+            } else {
+                windowColumns = nil
+            }
+            try KafkaConnector.checkKsqlFormats(relation, options)
+        } else {
+            valueColumns = Array(schema.fields.indices)
+            timestampColumn = nil
+            windowColumns = nil
+        }
+        if options.valueFormat == .raw, valueColumns.count != 1 || schema[valueColumns[0]].type != .varchar {
             throw SQLError(.invalidParameterValue, "format 'raw' writes exactly one VARCHAR column")
         }
         if !keyColumns.isEmpty, options.keyFormat == .raw, keyColumns.count != 1 || schema[keyColumns[0]].type != .varchar {
             throw SQLError(.invalidParameterValue, "key format 'raw' needs exactly one VARCHAR key column")
         }
-        values = KafkaRecordEncoder(format: options.valueFormat, types: schema.types, names: schema.names, csv: options.csv)
-        if !keyColumns.isEmpty {
+        values = KafkaRecordEncoder(
+            format: options.valueFormat, types: valueColumns.map { schema[$0].type }, names: valueColumns.map { schema[$0].name },
+            csv: options.csv, bare: !options.wrapSingleValue)
+        if !keyColumns.isEmpty || windowColumns != nil {
             keys = KafkaRecordEncoder(
                 format: options.keyFormat, types: keyColumns.map { schema[$0].type }, names: keyColumns.map { schema[$0].name },
-                csv: options.csv)
+                csv: options.csv, bare: ksql)
         }
         let reports = reports
         client = try KafkaClient(
             .producer,
-            properties: [("message.timeout.ms", String(options.timeoutMillis)), ("log_level", "2")] + options.properties
+            properties: [("message.timeout.ms", String(options.timeoutMillis)), ("log_level", "2"), ("partitioner", "murmur2_random")]
+                + options.properties
                 + producerProperties
         ) { conf in
             rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(reports).toOpaque())
@@ -79,7 +110,11 @@ public final class KafkaSinkWriter: SinkWriter {
             }
         }
         // Fail now, not at the first flush, when the topic is missing or the brokers are down.
-        _ = try client.partitions(of: topicName, timeoutMillis: options.timeoutMillis)
+        if ksql {
+            _ = try client.ensureTopic(topicName, partitions: options.partitions ?? 1, timeoutMillis: options.timeoutMillis)
+        } else {
+            _ = try client.partitions(of: topicName, timeoutMillis: options.timeoutMillis)
+        }
         guard let topic = rd_kafka_topic_new(client.handle, topicName, nil) else {
             throw SQLError(.invalidParameterValue, "invalid Kafka topic name '\(topicName)'")
         }
@@ -96,17 +131,18 @@ public final class KafkaSinkWriter: SinkWriter {
             throw SQLError(.featureNotSupported, "connector 'kafka' is append-only, but '\(relationName)' receives updates",
                            hint: "use 'connector' = 'upsert-kafka' with a PRIMARY KEY")
         }
-        values.encode(batch)
+        values.encode(valueColumns.count == batch.columns.count ? batch : RowBatch(columns: valueColumns.map { batch.columns[$0] }, count: batch.count))
         if keys != nil { keys!.encode(RowBatch(columns: keyColumns.map { batch.columns[$0] }, count: batch.count)) }
         for row in 0..<batch.count {
             let kind = batch.kind(row)
             if kind == .updateBefore { continue }
             let tombstone = kind == .delete
-            try withKey(row) { key in
+            let timestamp = timestampColumn.map { batch.columns[$0].isNull(row) ? 0 : Self.recordTimestamp(batch.columns[$0].ints[row]) } ?? 0
+            try withKey(row, batch) { key in
                 if tombstone {
-                    try produce(value: nil, key: key)
+                    try produce(value: nil, key: key, timestamp: timestamp)
                 } else {
-                    try values.withRow(row) { value in try produce(value: value, key: key) }
+                    try values.withRow(row) { value in try produce(value: value, key: key, timestamp: timestamp) }
                 }
             }
         }
@@ -135,23 +171,32 @@ public final class KafkaSinkWriter: SinkWriter {
         try flush()
     }
 
-    private func withKey(_ row: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
+    /// librdkafka takes a timestamp of 0 for "now"; the epoch itself is written 1 ms later.
+    static func recordTimestamp(_ millis: Int64) -> Int64 { millis == 0 ? 1 : millis }
+
+    private func withKey(_ row: Int, _ batch: RowBatch, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
         guard let keys else { return try body(nil) }
-        try keys.withRow(row, body)
+        guard let window = windowColumns else { return try keys.withRow(row, body) }
+        // Kafka Streams' windowed key: the key, then (session: the end and) the start.
+        keyBuffer.removeAll(keepingCapacity: true)
+        keys.withRow(row) { key in if let key { keyBuffer.append(contentsOf: key) } }
+        let bounds = window.session ? [window.end, window.start] : [window.start]
+        for column in bounds {
+            let millis = UInt64(bitPattern: batch.columns[column].ints[row])
+            for shift in stride(from: 56, through: 0, by: -8) { keyBuffer.append(UInt8(truncatingIfNeeded: millis >> UInt64(shift))) }
+        }
+        try keyBuffer.withUnsafeBufferPointer { try body($0) }
     }
 
-    private func produce(value: UnsafeBufferPointer<UInt8>?, key: UnsafeBufferPointer<UInt8>?) throws {
+    private func produce(value: UnsafeBufferPointer<UInt8>?, key: UnsafeBufferPointer<UInt8>?, timestamp: Int64) throws {
         let started = SystemClock.monotonicNanos() / 1_000_000
         while true {
-            let status = rd_kafka_produce(
-                topic, -1, 0x2 /* RD_KAFKA_MSG_F_COPY */,
-                UnsafeMutableRawPointer(mutating: value?.baseAddress), value?.count ?? 0,
-                key?.baseAddress, key?.count ?? 0, nil)
-            if status == 0 {
+            let error = rivulet_kafka_produce(
+                client.handle, topic, -1, value?.baseAddress, value?.count ?? 0, key?.baseAddress, key?.count ?? 0, timestamp)
+            if error == RD_KAFKA_RESP_ERR_NO_ERROR {
                 produced += 1
                 return
             }
-            let error = rd_kafka_last_error()
             guard error == RD_KAFKA_RESP_ERR__QUEUE_FULL else {
                 throw SQLError(.ioError, "cannot produce to Kafka topic '\(topicName)': \(KafkaClient.describe(error))")
             }

@@ -57,6 +57,12 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
     public var watermark: Int64 { watermarks?.watermark ?? Watermark.none }
 
     init(relation: Relation, columns: [Int], options: KafkaOptions, context: ConnectorContext) throws {
+        var options = options
+        if relation.isKsqlKafka, !context.follow {
+            // A ksqlDB pull query reads what the topic holds now.
+            options.startup = .earliest
+            options.bounded = true
+        }
         self.options = options
         relationName = relation.name
         decoder = KafkaRecordDecoder(relation: relation, columns: columns, options: options, badRecords: context.badRecords)

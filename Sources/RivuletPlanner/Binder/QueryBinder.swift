@@ -133,6 +133,7 @@ public struct QueryBinder {
                 for (index, column) in input.scope.columns.enumerated() {
                     if let qualifier, !column.qualifiers.contains(qualifier) { continue }
                     matched = true
+                    if column.isSystem { continue }
                     if column.isEventTime, timeColumn == nil { timeColumn = expressions.count }
                     expressions.append(.column(index, column.type))
                     fields.append(Field(column.name, column.type))
@@ -231,9 +232,16 @@ public struct QueryBinder {
                            hint: closestName(to: name.name.value, among: catalog.relationNames).map { "did you mean '\($0)'?" })
         }
         let scan = StreamPlan.Scan(relation: relation, columns: Array(relation.schema.fields.indices), watermark: relation.watermark)
-        var scope = Scope(schema: relation.schema, qualifier: nil, eventTimeColumn: relation.watermark?.column)
+        var plan = StreamPlan.scan(scan)
+        if relation.kind == .table, relation.isKsqlKafka, let offset = relation.systemColumn(.rowOffset) {
+            // A table kept in a topic holds each key's latest record (by offset, as a KTable).
+            plan = .topN(.init(input: plan, partitionKeys: relation.primaryKey, sortKeys: [.init(column: offset, ascending: false)],
+                               limit: 1, emitsRank: false))
+        }
+        var scope = Scope(schema: relation.schema, qualifier: nil, eventTimeColumn: plan.eventTimeColumn)
         for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }
-        return Input(plan: .scan(scan), scope: scope, window: nil)
+        for i in relation.systemColumns { scope.columns[i].isSystem = true }
+        return Input(plan: plan, scope: scope, window: nil)
     }
 }
 

@@ -12,6 +12,19 @@ public enum RelationDefinition {
             }
             fields.append(Field(column.name.value, column.type, nullable: !column.notNull))
         }
+        let ksqlKafka = create.option("kafka_topic") != nil && create.option("connector") == nil
+        var systemColumns: [Int] = []
+        if ksqlKafka {
+            let windowed = create.option("window_type") != nil
+            for column in windowed ? KsqlSystemColumn.windowed : KsqlSystemColumn.record {
+                if let declared = create.columns.first(where: { $0.name.value.uppercased() == column.rawValue }) {
+                    throw SQLError(.duplicateObject, "'\(declared.name.value)' is a reserved system column name", at: declared.name.span,
+                                   hint: "rename the column")
+                }
+                systemColumns.append(fields.count)
+                fields.append(column.field)
+            }
+        }
         let schema = Schema(fields)
         func index(of identifier: Identifier, role: String) throws(SQLError) -> Int {
             guard let index = schema.firstIndex(of: identifier.value) else {
@@ -53,6 +66,9 @@ public enum RelationDefinition {
                 throw SQLError(.datatypeMismatch, "the TIMESTAMP column '\(timestamp.text)' must be a TIMESTAMP or BIGINT", at: create.span)
             }
             watermark = WatermarkSpec(column: column, delayMillis: 0)
+        } else if ksqlKafka {
+            // ksqlDB's event time is the record timestamp, and its stream time the largest seen.
+            watermark = WatermarkSpec(column: systemColumns[0], delayMillis: 0)
         }
 
         let kind: Relation.Kind
@@ -64,7 +80,7 @@ public enum RelationDefinition {
         return Relation(
             name: create.name.name.value, kind: kind, schema: schema,
             connector: ConnectorSpec(connector: connectorName, options: options),
-            watermark: watermark, primaryKey: primaryKey)
+            watermark: watermark, primaryKey: primaryKey, systemColumns: systemColumns)
     }
 
     /// The delay of `WATERMARK FOR ts AS ts - INTERVAL ...` (or `AS ts`: none).

@@ -11,6 +11,8 @@ struct Scope {
         var type: SQLType
         /// Whether this column is the event-time attribute (a watermark is defined on it).
         var isEventTime: Bool
+        /// A system column (`ROWTIME`, ...): selected by name only, never by `*`.
+        var isSystem = false
     }
 
     var columns: [Column]

@@ -57,14 +57,21 @@ public struct Relation: Hashable, Sendable {
     public var schema: Schema
     public var connector: ConnectorSpec
     public var watermark: WatermarkSpec?
+    /// The key: a table's primary key, or a stream's `KEY` columns (the Kafka message key).
     public var primaryKey: [Int]
+    /// Columns filled by the connector rather than declared (`KsqlSystemColumn`), hidden from `*`.
+    public var systemColumns: [Int]
 
-    public init(name: String, kind: Kind, schema: Schema, connector: ConnectorSpec, watermark: WatermarkSpec? = nil, primaryKey: [Int] = []) {
+    public init(
+        name: String, kind: Kind, schema: Schema, connector: ConnectorSpec, watermark: WatermarkSpec? = nil, primaryKey: [Int] = [],
+        systemColumns: [Int] = []
+    ) {
         self.name = name
         self.kind = kind
         self.schema = schema
         self.connector = connector
         self.watermark = watermark
         self.primaryKey = primaryKey
+        self.systemColumns = systemColumns
     }
 }

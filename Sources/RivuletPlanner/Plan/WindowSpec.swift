@@ -37,6 +37,17 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
         self.dialect = dialect
     }
 
+    /// How far past a window's last millisecond the watermark may go before the window closes
+    /// (a row older than that is late). Flink fires a window once the watermark reaches
+    /// `end − 1 + grace`. ksqlDB (Kafka Streams) closes a time window when stream time reaches
+    /// `end + grace`, and drops a row for a session when the session would end more than
+    /// `gap + grace` before stream time.
+    public var closeDelay: Int64 {
+        guard dialect == .ksql else { return grace }
+        if case .session = kind { return grace + 2 }
+        return grace + 1
+    }
+
     public var description: String {
         let text: String
         switch kind {

@@ -71,6 +71,9 @@ public protocol ConnectorFactory: Sendable {
     var durability: ConnectorDurability { get }
     /// Appends the rows of an `INSERT ... VALUES`. Default: through a sink, closed at once.
     func insert(_ batch: RowBatch, into relation: Relation, context: ConnectorContext) throws
+    /// Makes what a statement that declares `relation` promises exist, before the statement
+    /// completes (a Kafka topic that ksqlDB's `CREATE ... AS SELECT` or `PARTITIONS` creates).
+    func create(_ relation: Relation, asSink: Bool) throws(SQLError)
 }
 
 /// What of a relation's rows outlives the process, which decides whether a query over it can
@@ -88,6 +91,7 @@ public enum ConnectorDurability: Sendable {
 
 extension ConnectorFactory {
     public func readsAhead(_ relation: Relation) -> Bool { false }
+    public func create(_ relation: Relation, asSink: Bool) throws(SQLError) {}
     public var durability: ConnectorDurability { .kept }
 
     public func insert(_ batch: RowBatch, into relation: Relation, context: ConnectorContext) throws {

@@ -54,7 +54,7 @@ final class AlignedWindowAggregator {
         switch assignment {
         case .tumble(let size, _):
             guard size > 0 else { throw SQLError(.invalidParameterValue, "window size must be positive") }
-        case .hop(let size, let slide, _):
+        case .hop(let size, let slide, _, _):
             guard size > 0, slide > 0 else { throw SQLError(.invalidParameterValue, "HOP size and slide must be positive") }
         case .cumulate(let step, let size, _):
             guard step > 0, size > 0, size % step == 0 else {
@@ -66,7 +66,7 @@ final class AlignedWindowAggregator {
         let input = plan.input.schema
         self.assignment = assignment
         timeColumn = plan.window.timeColumn
-        grace = plan.window.grace
+        grace = plan.window.closeDelay
         emitChanges = plan.emit == .changes
         keyless = plan.keys.isEmpty
         keys = GroupKeyTable(keyColumns: plan.keys, keyTypes: plan.keys.map { input[$0].type })

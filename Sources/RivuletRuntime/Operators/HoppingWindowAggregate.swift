@@ -14,7 +14,7 @@ public final class HoppingWindowAggregate: StreamOperator {
     private let engine: AlignedWindowAggregator
 
     public init(_ plan: StreamPlan.WindowAggregate) throws(SQLError) {
-        guard let assignment = WindowAssignment(plan.window.kind) else {
+        guard let assignment = WindowAssignment(plan.window) else {
             throw SQLError.internal("HoppingWindowAggregate needs a HOP, CUMULATE or attached window, got \(plan.window)")
         }
         self.plan = plan

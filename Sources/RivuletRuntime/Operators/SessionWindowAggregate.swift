@@ -58,7 +58,7 @@ public final class SessionWindowAggregate: StreamOperator {
         let input = plan.input.schema
         self.plan = plan
         self.gap = gap
-        grace = plan.window.grace
+        grace = plan.window.closeDelay
         timeColumn = plan.window.timeColumn
         emitChanges = plan.emit == .changes
         inclusiveEnd = plan.window.dialect == .ksql

@@ -10,7 +10,7 @@ public final class WindowTableFunction: StreamOperator {
     private var windows: [WindowBounds] = []
 
     public init(_ plan: StreamPlan.WindowTable) throws(SQLError) {
-        guard let assignment = WindowAssignment(plan.window.kind) else {
+        guard let assignment = WindowAssignment(plan.window) else {
             throw SQLError.unsupported("SESSION windows can only be used with GROUP BY window_start, window_end")
         }
         self.plan = plan

@@ -12,17 +12,19 @@ struct WindowBounds: Hashable {
 /// timestamps fall into the window below them.
 enum WindowAssignment {
     case tumble(size: Int64, offset: Int64)
-    case hop(size: Int64, slide: Int64, offset: Int64)
+    /// `minStart`: Kafka Streams (so ksqlDB) creates no hopping window that starts before the epoch.
+    case hop(size: Int64, slide: Int64, offset: Int64, minStart: Int64)
     case cumulate(step: Int64, size: Int64, offset: Int64)
     /// Each row's window is in its columns: `[time, endColumn)`; `windows(containing:)` cannot
     /// tell it from the time alone, so the aggregator reads the end itself.
     case attached(endColumn: Int)
 
     /// Nil for session windows, which are not aligned.
-    init?(_ kind: WindowSpec.Kind) {
-        switch kind {
+    init?(_ window: WindowSpec) {
+        switch window.kind {
         case .tumble(let size, let offset): self = .tumble(size: size, offset: offset)
-        case .hop(let size, let slide, let offset): self = .hop(size: size, slide: slide, offset: offset)
+        case .hop(let size, let slide, let offset):
+            self = .hop(size: size, slide: slide, offset: offset, minStart: window.dialect == .ksql ? 0 : .min)
         case .cumulate(let step, let size, let offset): self = .cumulate(step: step, size: size, offset: offset)
         case .session: return nil
         case .attached(let end): self = .attached(endColumn: end)
@@ -37,11 +39,12 @@ enum WindowAssignment {
         case .tumble(let size, let offset):
             let start = Self.floorDiv(ts &- offset, size) &* size &+ offset
             windows.append(WindowBounds(start: start, end: start &+ size))
-        case .hop(let size, let slide, let offset):
+        case .hop(let size, let slide, let offset, let minStart):
             let lastStart = Self.floorDiv(ts &- offset, slide) &* slide &+ offset
             var start = lastStart
             while start > ts &- size { start &-= slide }
             start &+= slide
+            while start < minStart { start &+= slide }
             while start <= lastStart {
                 windows.append(WindowBounds(start: start, end: start &+ size))
                 start &+= slide

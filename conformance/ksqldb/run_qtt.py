@@ -1,0 +1,628 @@
+#!/usr/bin/env python3
+"""Runs ksqlDB's query-validation tests (QTT) through a real Kafka broker and `rivulet serve`.
+
+For each test case, as ksqlDB's own harness does: its topics are created, its input records are
+produced with their keys, values and timestamps, its statements are given unmodified over pgwire
+(after `SET 'auto.offset.reset' = 'earliest'`, the harness's own setting), and the output topics
+are read back and compared record by record with the expected key, value, timestamp and window.
+A case that expects an error passes when one of its statements is refused.
+
+Cases are compared per key, in order (records of one key share a partition; across partitions
+Kafka gives no order), and as a whole (no missing or extra record).
+
+    run_qtt.py --rivulet .build/debug/rivulet [--broker host:port] [--only FILE.json ...]
+               [--cases conformance/ksqldb/ci-cases.txt] [--expect-pass conformance/ksqldb/passing.txt]
+
+Without --broker, a noida-db broker (PyPI `noida-db`) is started on a free port and removed at the
+end. `--expect-pass` makes the run fail when a case listed there does not pass (the CI guard);
+`--write-passing FILE` records the cases that passed.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+from kafka import KafkaProducer
+
+HERE = Path(__file__).resolve().parent
+KEEP = os.environ.get("RIVULET_QTT_KEEP") == "1"  # keep each server's folder and log, to debug
+SCHEMA_REGISTRY_FORMATS = {"AVRO", "PROTOBUF", "PROTOBUF_NOSR", "JSON_SR"}
+
+
+# --- the broker ------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout, process=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+
+
+class Broker:
+    """A noida-db Kafka broker in a temporary folder, killed at exit."""
+
+    def __init__(self):
+        import noida_db
+        binary = Path(noida_db.__file__).parent / "noida-db"
+        self.folder = Path(tempfile.mkdtemp(prefix="rivulet-qtt-broker-"))
+        port = free_port()
+        self.bootstrap = f"127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [str(binary), "start", "--only", "kafka", "--data-dir", str(self.folder / "data"), "--kafka-port", str(port)],
+            stdout=open(self.folder / "log", "w"), stderr=subprocess.STDOUT)
+        wait_for_port(port, 30, self.process)
+
+    def close(self):
+        self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# --- what the statements declare --------------------------------------------------------------
+
+CREATE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(STREAM|TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\"\w.]+)\s*\((.*)\)\s*WITH\s*\((.*)\)\s*;?\s*$",
+                    re.IGNORECASE | re.DOTALL)
+
+
+def split_top_level(text, separator=","):
+    parts, depth, current, quote = [], 0, "", None
+    for ch in text:
+        if quote:
+            current += ch
+            if ch == quote:
+                quote = None
+            continue
+        if ch in "'`\"":
+            quote = ch
+        elif ch in "(<":
+            depth += 1
+        elif ch in ")>":
+            depth -= 1
+        elif ch == separator and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def options_of(text):
+    options = {}
+    for part in split_top_level(text):
+        if "=" not in part:
+            continue
+        key, value = part.split("=", 1)
+        options[key.strip().lower()] = value.strip().strip("'")
+    return options
+
+
+class Declared:
+    """How records of one topic are serialized, from a CREATE STREAM|TABLE with columns."""
+
+    def __init__(self, columns, options):
+        self.key_columns = [(name, type_) for name, type_, key in columns if key]
+        self.value_columns = [(name, type_) for name, type_, key in columns if not key]
+        fmt = options.get("format")
+        self.key_format = (options.get("key_format") or fmt or "KAFKA").upper()
+        self.value_format = (options.get("value_format") or fmt or "JSON").upper()
+        self.window_type = (options.get("window_type") or "").upper() or None
+        self.wrap_single = options.get("wrap_single_value", "true").lower() != "false"
+
+
+def declared_topics(statements):
+    topics = {}
+    for statement in statements:
+        match = CREATE.match(statement)
+        if not match or re.search(r"\bAS\s+SELECT\b", statement, re.IGNORECASE):
+            continue
+        columns = []
+        for column in split_top_level(match.group(3)):
+            words = column.split()
+            if len(words) < 2:
+                continue
+            name = words[0].strip("`\"")
+            upper = column.upper()
+            is_key = bool(re.search(r"\b(PRIMARY\s+KEY|KEY)\s*$", upper))
+            type_ = re.sub(r"\s+(PRIMARY\s+KEY|KEY)\s*$", "", column[len(words[0]):].strip(), flags=re.IGNORECASE).strip().upper()
+            columns.append((name, type_, is_key))
+        options = options_of(match.group(4))
+        topic = options.get("kafka_topic") or match.group(2).strip("`\"").upper()
+        topics[topic] = Declared(columns, options)
+    return topics
+
+
+# --- serialization ---------------------------------------------------------------------------
+
+def kafka_bytes(value, type_):
+    if value is None:
+        return None
+    base = type_.split("(")[0].strip()
+    if base in ("INT", "INTEGER"):
+        return struct.pack(">i", int(value))
+    if base == "BIGINT":
+        return struct.pack(">q", int(value))
+    if base == "DOUBLE":
+        return struct.pack(">d", float(value))
+    if base == "BOOLEAN":
+        return b"\x01" if value else b"\x00"
+    if isinstance(value, str):
+        return value.encode()
+    return json.dumps(value).encode()
+
+
+def delimited_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def serialize(value, columns, fmt, wrap_single=True, is_key=False):
+    if fmt == "NONE":
+        return None
+    if value is None and (is_key or fmt != "DELIMITED"):
+        return None
+    if fmt == "KAFKA":
+        return kafka_bytes(value, columns[0][1] if columns else "STRING")
+    if fmt == "DELIMITED":
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value.encode()
+        if isinstance(value, dict):
+            return ",".join(delimited_text(value.get(name)) for name, _ in columns).encode()
+        return delimited_text(value).encode()
+    if fmt == "JSON":
+        return json.dumps(value).encode()
+    raise Unsupported(f"{fmt} format")
+
+
+def window_suffix(window):
+    if window is None:
+        return b""
+    if window.get("type", "time").lower() == "session":
+        return struct.pack(">qq", window["end"], window["start"])
+    return struct.pack(">q", window["start"])
+
+
+class Unsupported(Exception):
+    pass
+
+
+# --- decoding what Rivulet wrote, guided by what ksqlDB expects -------------------------------
+
+def decode_like(data, expected):
+    """Reads `data` as the kind of value `expected` is: a JSON document, delimited text, or one
+    primitive in the KAFKA format (4 or 8 bytes big-endian for numbers, UTF-8 for text)."""
+    if data is None:
+        return None
+    if isinstance(expected, (dict, list)):
+        try:
+            return json.loads(data)
+        except ValueError:
+            return data
+    if isinstance(expected, bool):
+        try:
+            return json.loads(data)
+        except ValueError:
+            return data[:1] == b"\x01" if len(data) == 1 else data
+    if isinstance(expected, int):
+        try:
+            return json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            pass
+        if len(data) == 4:
+            return struct.unpack(">i", data)[0]
+        if len(data) == 8:
+            return struct.unpack(">q", data)[0]
+        return data
+    if isinstance(expected, float):
+        try:
+            return float(json.loads(data))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            pass
+        if len(data) == 8:
+            return struct.unpack(">d", data)[0]
+        return data
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        return data
+    if isinstance(expected, str):
+        if text == expected:
+            return text
+        try:
+            parsed = json.loads(text)
+            if parsed == expected:
+                return parsed
+        except ValueError:
+            pass
+    return text
+
+
+def split_windowed_key(data, window):
+    if data is None or window is None:
+        return data, None
+    if window.get("type", "time").lower() == "session":
+        if len(data) < 16:
+            return data, "short"
+        end, start = struct.unpack(">qq", data[-16:])
+        return data[:-16], {"start": start, "end": end, "type": "session"}
+    if len(data) < 8:
+        return data, "short"
+    start = struct.unpack(">q", data[-8:])[0]
+    end = start + window["end"] - window["start"]
+    return data[:-8], {"start": start, "end": end, "type": window.get("type", "time")}
+
+
+def normalize(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: normalize(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalize(v) for v in value]
+    return value
+
+
+# --- one case --------------------------------------------------------------------------------
+
+class Case:
+    def __init__(self, file, test, fmt=None):
+        self.file = file
+        self.test = test
+        self.format = fmt
+        self.name = f"{file}: {test['name']}" + (f" - {fmt}" if fmt else "")
+
+    def statements(self):
+        return [s.replace("{FORMAT}", self.format) if self.format else s for s in self.test["statements"]]
+
+
+def cases_in(path):
+    data = json.loads(Path(path).read_text())
+    for test in data.get("tests", []):
+        if test.get("enabled") is False:
+            continue
+        for fmt in test.get("format") or [None]:
+            yield Case(Path(path).stem, test, fmt)
+
+
+class Server:
+    def __init__(self, rivulet, bootstrap):
+        self.folder = Path(tempfile.mkdtemp(prefix="rivulet-qtt-"))
+        env = dict(os.environ, RIVULET_KAFKA_BOOTSTRAP_SERVERS=bootstrap)
+        self.log = open(self.folder / "log", "w+")
+        self.process = subprocess.Popen(
+            [rivulet, "serve", "--data-dir", str(self.folder / "data"), "--pg-port", "0", "--http-port", "0"],
+            stdout=subprocess.PIPE, stderr=self.log, env=env, text=True)
+        printed = ""
+        while True:
+            line = self.process.stdout.readline()
+            printed += line
+            match = re.search(r"pgwire listening on [\d.]+:(\d+)", line)
+            if match:
+                break
+            if not line:
+                raise RuntimeError(f"rivulet serve did not start: {printed!r}")
+        self.port = int(match.group(1))
+
+    def close(self, keep=False):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self.log.close()
+        if keep:
+            print(f"  kept {self.folder}")
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def reset_topics(admin):
+    topics = [t for t in admin.list_topics(timeout=10).topics if not t.startswith("__")]
+    if topics:
+        for future in admin.delete_topics(topics, operation_timeout=10).values():
+            try:
+                future.result()
+            except Exception:
+                pass
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not [t for t in admin.list_topics(timeout=10).topics if not t.startswith("__")]:
+            return
+        time.sleep(0.05)
+
+
+def produce_inputs(case, bootstrap, admin):
+    declared = declared_topics(case.statements())
+    partitions = {t["name"]: t.get("partitions", 1) for t in case.test.get("topics", []) if "name" in t}
+    inputs = case.test.get("inputs", [])
+    # Output topics too, so that they keep records stamped in 1970: the broker's time-based
+    # retention would delete them from a topic created with its defaults.
+    outputs = {record["topic"] for record in case.test.get("outputs", [])}
+    names = {record["topic"] for record in inputs} | set(partitions) | outputs
+    new = [NewTopic(name, partitions.get(name, 1), 1, config={"retention.ms": "-1"}) for name in sorted(names)]
+    if new:
+        for future in admin.create_topics(new, operation_timeout=10).values():
+            future.result()
+    # kafka-python, not librdkafka: librdkafka writes a timestamp of 0 as "now", and ksqlDB's
+    # tests use 0 often.
+    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=0, api_version=(2, 5, 0))
+    for record in inputs:
+        spec = declared.get(record["topic"])
+        if spec is None:
+            raise Unsupported(f"input topic {record['topic']} is declared by no CREATE statement the runner reads")
+        for fmt in (spec.key_format, spec.value_format):
+            if fmt in SCHEMA_REGISTRY_FORMATS:
+                raise Unsupported(f"{fmt} needs a schema registry")
+        key = serialize(record.get("key"), spec.key_columns, spec.key_format, is_key=True)
+        if key is not None and record.get("window"):
+            key += window_suffix(record["window"])
+        value = record.get("value")
+        if spec.value_format in ("KAFKA",) or (not spec.wrap_single and len(spec.value_columns) == 1 and spec.value_format == "JSON"):
+            value_bytes = serialize(value, spec.value_columns, spec.value_format)
+        else:
+            value_bytes = serialize(value, spec.value_columns, spec.value_format)
+        kwargs = {"key": key, "value": value_bytes}
+        if "timestamp" in record:
+            kwargs["timestamp_ms"] = record["timestamp"]
+        if "partition" in record:
+            kwargs["partition"] = record["partition"]
+        producer.send(record["topic"], **kwargs).get(timeout=30)
+    producer.flush(30)
+    producer.close()
+
+
+def read_topic(bootstrap, admin, topic, expected_count, timeout, settle):
+    """The records of `topic` from its start: once `expected_count` have come and `settle`
+    seconds pass without another, or after `timeout` seconds. Partitions are assigned, not
+    subscribed: a group would wait for a rebalance when the topic appears."""
+    deadline = time.monotonic() + timeout
+    partitions = []
+    while time.monotonic() < deadline:
+        metadata = admin.list_topics(topic=topic, timeout=5).topics.get(topic)
+        if metadata is not None and metadata.error is None and metadata.partitions:
+            partitions = sorted(metadata.partitions)
+            break
+        time.sleep(0.05)
+    if not partitions:
+        return []
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "qtt-reader", "enable.auto.commit": False,
+                         "isolation.level": "read_committed"})
+    records = []
+    quiet_until = None
+    try:
+        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
+        while True:
+            now = time.monotonic()
+            if now > deadline:
+                break
+            if len(records) >= expected_count:
+                if quiet_until is None:
+                    quiet_until = now + settle
+                elif now > quiet_until:
+                    break
+            message = consumer.poll(0.1)
+            if message is None or message.error():
+                continue
+            timestamp_type, timestamp = message.timestamp()
+            records.append({"key": message.key(), "value": message.value(), "timestamp": timestamp,
+                            "partition": message.partition()})
+            quiet_until = None
+    finally:
+        consumer.close()
+    return records
+
+
+EPOCH_NOTE = "a record timestamp of 0 is written as 1 (README: differences from ksqlDB)"
+
+
+def compare(expected, actual, notes):
+    """Differences between ksqlDB's records and ours, as text lines (none: equal). A documented
+    difference is added to `notes` instead."""
+    # Match each expected record, per key in order: the n-th expected record of a key against
+    # the n-th actual record whose key decodes to that key.
+    problems = []
+    remaining = list(actual)
+    for index, want in enumerate(expected):
+        found = None
+        for position, got in enumerate(remaining):
+            key_bytes, window = split_windowed_key(got["key"], want.get("window"))
+            key = decode_like(key_bytes, want.get("key"))
+            if normalize(key) != normalize(want.get("key")):
+                continue
+            found = position
+            break
+        if found is None:
+            problems.append(f"missing #{index}: {json.dumps(want)}")
+            continue
+        got = remaining.pop(found)
+        key_bytes, window = split_windowed_key(got["key"], want.get("window"))
+        value = decode_like(got["value"], want.get("value"))
+        differences = []
+        if normalize(value) != normalize(want.get("value")):
+            differences.append(f"value {value!r}")
+        if "timestamp" in want and got["timestamp"] != want["timestamp"]:
+            if want["timestamp"] == 0 and got["timestamp"] == 1:
+                notes.add(EPOCH_NOTE)
+            else:
+                differences.append(f"timestamp {got['timestamp']}")
+        if want.get("window") is not None:
+            expected_window = {k: want["window"][k] for k in ("start", "end")}
+            if window == "short" or window is None or {k: window[k] for k in ("start", "end")} != expected_window:
+                differences.append(f"window {window}")
+        if differences:
+            problems.append(f"record #{index} {json.dumps(want)}: got " + ", ".join(differences))
+    for got in remaining:
+        problems.append(f"extra: key={got['key']!r} value={got['value']!r} timestamp={got['timestamp']}")
+    return problems
+
+
+def query_troubles(port):
+    """What SHOW QUERIES says of queries that are not running, and the first bad records."""
+    lines = []
+    try:
+        with psycopg.connect(host="127.0.0.1", port=port, user="qtt", dbname="rivulet", autocommit=True) as connection:
+            for row in connection.execute("SHOW QUERIES").fetchall():
+                lines.append(f"query {row[0]} {row[1]}: {row[2]} rows in, {row[3]} out, {row[4]} late" + (f": {row[7]}" if row[7] else ""))
+            for row in connection.execute("SELECT source, reason, raw_text FROM rivulet_errors").fetchall()[:3]:
+                lines.append(f"bad record in {row[0]}: {row[1]}: {row[2]!r}")
+    except psycopg.Error as error:
+        lines.append(f"server: {error}")
+    return lines
+
+
+def run_case(case, rivulet, bootstrap, admin, timeout):
+    """(outcome, detail): outcome is pass, fail, error or unsupported."""
+    reset_topics(admin)
+    try:
+        produce_inputs(case, bootstrap, admin)
+    except Unsupported as reason:
+        return "unsupported", str(reason)
+    server = Server(rivulet, bootstrap)
+    try:
+        refused = None
+        with psycopg.connect(host="127.0.0.1", port=server.port, user="qtt", dbname="rivulet", autocommit=True) as connection:
+            connection.execute("SET 'auto.offset.reset' = 'earliest'")
+            for name, value in (case.test.get("properties") or {}).items():
+                try:
+                    connection.execute(f"SET '{name}' = '{value}'")
+                except psycopg.Error:
+                    pass
+            for statement in case.statements():
+                try:
+                    connection.execute(statement)
+                except psycopg.Error as error:
+                    refused = f"{statement}\n  -> {str(error).splitlines()[0]}"
+                    break
+        if "expectedException" in case.test:
+            if refused:
+                return "pass", "refused as ksqlDB refuses: " + refused
+            return "fail", "accepted statements ksqlDB refuses: " + json.dumps(case.test["expectedException"])
+        if refused:
+            return "error", refused
+        outputs = case.test.get("outputs", [])
+        by_topic = {}
+        for record in outputs:
+            by_topic.setdefault(record["topic"], []).append(record)
+        problems = []
+        notes = set()
+        for topic, expected in by_topic.items():
+            actual = read_topic(bootstrap, admin, topic, len(expected), timeout, settle=0.5)
+            problems += [f"{topic}: {p}" for p in compare(expected, actual, notes)]
+        if problems:
+            return "fail", "\n  ".join(problems[:12] + query_troubles(server.port))
+        return "pass", "; ".join(sorted(notes))
+    finally:
+        server.close(keep=KEEP)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rivulet", required=True)
+    parser.add_argument("--broker")
+    parser.add_argument("--only", nargs="*", help="QTT file names (without folder) to run")
+    parser.add_argument("--cases", help="a file of case names to run, one per line")
+    parser.add_argument("--match", help="run the cases whose name contains this text")
+    parser.add_argument("--expect-pass", help="a file of case names that must pass")
+    parser.add_argument("--write-passing", help="write the names of the cases that passed here")
+    parser.add_argument("--report", help="write every case's outcome and detail here")
+    parser.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a case's output")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+
+    files = sorted((HERE / "qtt").glob("*.json"))
+    if args.only:
+        files = [f for f in files if f.name in args.only or f.stem in args.only]
+    cases = [case for f in files for case in cases_in(f)]
+    if args.cases:
+        wanted = {line.strip() for line in Path(args.cases).read_text().splitlines() if line.strip() and not line.startswith("#")}
+        cases = [c for c in cases if c.name in wanted]
+    if args.match:
+        cases = [c for c in cases if args.match in c.name]
+    excluded = {}
+    exclusions = HERE / "excluded.tsv"
+    if exclusions.exists():
+        for line in exclusions.read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, _, reason = line.partition("\t")
+                excluded[name] = reason
+
+    broker = None if args.broker else Broker()
+    bootstrap = args.broker or broker.bootstrap
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    outcomes = {}
+    try:
+        for number, case in enumerate(cases, 1):
+            try:
+                outcome, detail = run_case(case, args.rivulet, bootstrap, admin, args.timeout)
+            except Exception as error:  # the runner's own trouble is reported, not fatal
+                outcome, detail = "error", f"runner: {type(error).__name__}: {error}"
+            outcomes[case.name] = (outcome, detail)
+            if args.verbose or outcome not in ("pass",):
+                print(f"[{number}/{len(cases)}] {outcome.upper():11} {case.name}" + (f"\n  {detail}" if detail and outcome != "pass" else ""), flush=True)
+    finally:
+        if broker:
+            broker.close()
+
+    per_file = {}
+    for case in cases:
+        counts = per_file.setdefault(case.file, {"pass": 0, "fail": 0, "error": 0, "unsupported": 0})
+        counts[outcomes[case.name][0]] += 1
+    print("\nfile                               pass  fail error unsupp  total")
+    totals = {"pass": 0, "fail": 0, "error": 0, "unsupported": 0}
+    for file, counts in sorted(per_file.items()):
+        for k in totals:
+            totals[k] += counts[k]
+        print(f"{file:34} {counts['pass']:5} {counts['fail']:5} {counts['error']:5} {counts['unsupported']:6} {sum(counts.values()):6}")
+    total = sum(totals.values())
+    print(f"{'all':34} {totals['pass']:5} {totals['fail']:5} {totals['error']:5} {totals['unsupported']:6} {total:6}")
+    counted = [c for c in cases if c.name not in excluded]
+    passed = sum(1 for c in counted if outcomes[c.name][0] == "pass")
+    if total:
+        print(f"passed {totals['pass']} of {total} ({100 * totals['pass'] / total:.1f}%); "
+              f"of the {len(counted)} not excluded: {passed} ({100 * passed / max(1, len(counted)):.1f}%)")
+
+    if args.report:
+        with open(args.report, "w") as out:
+            for case in cases:
+                outcome, detail = outcomes[case.name]
+                out.write(f"{outcome}\t{case.name}\t{detail.replace(chr(10), ' | ')}\n")
+    if args.write_passing:
+        Path(args.write_passing).write_text("".join(f"{c.name}\n" for c in cases if outcomes[c.name][0] == "pass"))
+    if args.expect_pass:
+        required = [line.strip() for line in Path(args.expect_pass).read_text().splitlines() if line.strip() and not line.startswith("#")]
+        regressions = [name for name in required if name in outcomes and outcomes[name][0] != "pass"]
+        for name in regressions:
+            print(f"REGRESSION: {name}: {outcomes[name][1]}")
+        if regressions:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
