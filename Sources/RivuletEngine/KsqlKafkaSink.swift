@@ -49,6 +49,11 @@ struct KsqlKafkaSink {
         }
 
         let keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
+        // ksqlDB drops a row whose grouping key is NULL: a message key cannot hold it.
+        for key in select.groupBy {
+            let present: Expr = .isNull(IsNull(expr: key, negated: true))
+            select.whereClause = select.whereClause.map { .binary(BinaryExpression(left: $0, op: .and, right: present)) } ?? present
+        }
 
         // The system columns, appended in the order a declared relation has them.
         let aggregated = !select.groupBy.isEmpty || select.window != nil

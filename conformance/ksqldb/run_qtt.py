@@ -388,9 +388,8 @@ def produce_inputs(case, bootstrap, admin):
             value_bytes = serialize(value, spec.value_columns, spec.value_format)
         else:
             value_bytes = serialize(value, spec.value_columns, spec.value_format)
-        kwargs = {"key": key, "value": value_bytes}
-        if "timestamp" in record:
-            kwargs["timestamp_ms"] = record["timestamp"]
+        # ksqlDB's harness stamps a record given without a timestamp with 0.
+        kwargs = {"key": key, "value": value_bytes, "timestamp_ms": record.get("timestamp", 0)}
         if "partition" in record:
             kwargs["partition"] = record["partition"]
         producer.send(record["topic"], **kwargs).get(timeout=30)

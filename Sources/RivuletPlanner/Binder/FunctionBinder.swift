@@ -14,7 +14,7 @@ enum FunctionBinder {
     static let scalarNames: [String] = [
         "UPPER", "UCASE", "LOWER", "LCASE", "CONCAT", "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH", "SPLIT_INDEX",
         "REPLACE", "ABS", "ROUND", "FLOOR", "CEIL", "CEILING", "MOD", "POWER", "SQRT", "LN", "EXP", "DATE_FORMAT",
-        "TO_TIMESTAMP", "COALESCE", "IFNULL", "NULLIF", "LTRIM", "RTRIM", "TRIM",
+        "TO_TIMESTAMP", "COALESCE", "IFNULL", "NULLIF", "GREATEST", "LEAST", "LTRIM", "RTRIM", "TRIM",
     ]
 
     static func isAggregate(_ call: FunctionCall) -> Bool {
@@ -138,6 +138,24 @@ enum FunctionBinder {
             var cast: [BoundExpr] = []
             for arg in args { cast.append(try binder.cast(arg, to: type)) }
             return .call(.coalesce, cast, type)
+        case "GREATEST", "LEAST":
+            // As in Postgres and ksqlDB, NULL arguments are ignored; all NULL gives NULL. The
+            // first argument that beats every other non-NULL one is the result.
+            try arity(1...Int.max)
+            let type = try binder.commonType(of: args, at: call.span, what: name)
+            let wins: ScalarFunction = name == "GREATEST" ? .greaterOrEqual : .lessOrEqual
+            var values: [BoundExpr] = []
+            for arg in args { values.append(try binder.cast(arg, to: type)) }
+            var branches: [BoundExpr] = []
+            for (i, candidate) in values.enumerated().dropLast() {
+                var condition: BoundExpr = .call(.isNotNull, [candidate], .boolean)
+                for (j, other) in values.enumerated() where j != i {
+                    let beats: BoundExpr = .call(.or, [.call(wins, [candidate, other], .boolean), .call(.isNull, [other], .boolean)], .boolean)
+                    condition = .call(.and, [condition, beats], .boolean)
+                }
+                branches += [condition, candidate]
+            }
+            return branches.isEmpty ? values[0] : .call(.caseWhen, branches + [values[values.count - 1]], type)
         case "NULLIF":
             try arity(2...2)
             let type = try binder.commonType(of: args, at: call.span, what: name)
