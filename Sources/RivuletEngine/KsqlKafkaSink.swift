@@ -16,8 +16,8 @@ struct KsqlKafkaSink {
     var query: Query
     /// The output names of the key columns, in key order.
     var keyNames: [String]
-    /// The select items' names as ksqlDB gives them (nil for `*`).
-    var itemNames: [String?]
+    /// The result's column names as ksqlDB gives them, when known for every column.
+    var outputNames: [String]?
     var options: [String: String]
     var systemColumns: [KsqlSystemColumn]
 
@@ -31,24 +31,62 @@ struct KsqlKafkaSink {
         for reference in select.from { collect(reference, catalog: catalog, into: &sources) }
         guard given["kafka_topic"] != nil || sources.first?.relation.isKsqlKafka == true else { return nil }
 
-        // ksqlDB's names: KSQL_COL_n for unnamed expressions.
+        // ksqlDB's names: KSQL_COL_n for unnamed expressions; in a join, a source's columns
+        // are prefixed with its alias (`L_A`), as `*` expands them too.
+        let joined = sources.count > 1
+        func sourceIndex(of reference: ColumnReference) -> Int? {
+            if let qualifier = reference.qualifier.last?.value.lowercased() {
+                return sources.firstIndex { $0.qualifier.lowercased() == qualifier }
+            }
+            return sources.firstIndex { $0.relation.schema.firstIndex(of: reference.name.value) != nil }
+        }
+        func visibleColumns(of source: Int) -> [String] {
+            let relation = sources[source].relation
+            return relation.schema.fields.indices.filter { !relation.systemColumns.contains($0) }.map { relation.schema[$0].name }
+        }
+        func prefixed(_ source: Int, _ column: String) -> String {
+            joined ? "\(sources[source].qualifier.uppercased())_\(column.uppercased())" : column.uppercased()
+        }
         var generated = 0
+        var outputs: [Output] = []
         var itemNames: [String?] = []
+        var complete = true
         for index in select.items.indices {
-            guard case .expression(var item) = select.items[index] else { itemNames.append(nil); continue }
-            if item.alias == nil, case .column(let reference) = item.expr {
-                itemNames.append(reference.name.quoted ? reference.name.value : reference.name.value.uppercased())
-                continue
+            switch select.items[index] {
+            case .wildcard(let wildcard):
+                itemNames.append(nil)
+                let chosen = wildcard.qualifier.map { q in sources.indices.filter { sources[$0].qualifier.lowercased() == q.name.value.lowercased() } }
+                    ?? Array(sources.indices)
+                if chosen.isEmpty { complete = false }
+                for source in chosen {
+                    outputs += visibleColumns(of: source).map { Output(name: prefixed(source, $0), origin: (source, $0.lowercased())) }
+                }
+            case .expression(var item):
+                if item.alias == nil, case .column(let reference) = item.expr {
+                    let source = sourceIndex(of: reference)
+                    let name = reference.name.quoted && !joined ? reference.name.value
+                        : source.map { prefixed($0, reference.name.value) } ?? reference.name.value.uppercased()
+                    itemNames.append(name)
+                    outputs.append(Output(name: name, origin: source.map { ($0, reference.name.value.lowercased()) }))
+                    continue
+                }
+                if item.alias == nil {
+                    item.alias = Identifier("KSQL_COL_\(generated)", quoted: true)
+                    generated += 1
+                    select.items[index] = .expression(item)
+                }
+                let name = item.alias!.quoted ? item.alias!.value : item.alias!.value.uppercased()
+                itemNames.append(name)
+                var origin: (Int, String)?
+                if case .column(let reference) = item.expr, let source = sourceIndex(of: reference) { origin = (source, reference.name.value.lowercased()) }
+                outputs.append(Output(name: name, origin: origin))
             }
-            if item.alias == nil {
-                item.alias = Identifier("KSQL_COL_\(generated)", quoted: true)
-                generated += 1
-                select.items[index] = .expression(item)
-            }
-            itemNames.append(item.alias!.quoted ? item.alias!.value : item.alias!.value.uppercased())
         }
 
-        let keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
+        var keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
+        if joined, select.groupBy.isEmpty, select.partitionBy.isEmpty {
+            keyNames = joinKeyNames(select, outputs: outputs, sourceIndex: sourceIndex)
+        }
         // ksqlDB drops a row whose grouping key is NULL: a message key cannot hold it.
         for key in select.groupBy {
             let present: Expr = .isNull(IsNull(expr: key, negated: true))
@@ -94,17 +132,16 @@ struct KsqlKafkaSink {
         }
         var query = create.query
         query.body = .select(select)
-        return KsqlKafkaSink(query: query, keyNames: keyNames, itemNames: itemNames, options: options, systemColumns: system)
+        return KsqlKafkaSink(
+            query: query, keyNames: keyNames, outputNames: complete ? outputs.map(\.name) : nil, options: options, systemColumns: system)
     }
 
     /// The relation the query writes, from the plan bound for `query`.
     func relation(named name: String, kind: RelationKind, plan: StreamPlan) throws(SQLError) -> Relation {
         var fields = plan.schema.fields
         let systemStart = fields.count - systemColumns.count
-        // `*` expands to several columns: the names of the other items are known by position from the end.
-        let explicit = itemNames.compactMap { $0 }
-        if itemNames.allSatisfy({ $0 != nil }), explicit.count == systemStart {
-            for i in 0..<systemStart { fields[i].name = explicit[i] }
+        if let outputNames, outputNames.count == systemStart {
+            for i in 0..<systemStart { fields[i].name = outputNames[i] }
         } else {
             for i in 0..<systemStart { fields[i].name = fields[i].name.uppercased() }
         }
@@ -122,6 +159,38 @@ struct KsqlKafkaSink {
             name: name, kind: kind == .table ? .table : .stream, schema: schema,
             connector: ConnectorSpec(connector: "kafka", options: options),
             watermark: WatermarkSpec(column: systemStart, delayMillis: 0), primaryKey: primaryKey, systemColumns: systemIndices)
+    }
+
+    /// One column of the result: its name, and the source column it shows unchanged, if any.
+    struct Output {
+        var name: String
+        var origin: (source: Int, column: String)?
+    }
+
+    /// A join's result is keyed by its join column: the first selected column that is one side
+    /// of an equality in `ON`.
+    private static func joinKeyNames(_ select: Select, outputs: [Output], sourceIndex: (ColumnReference) -> Int?) -> [String] {
+        var joinColumns: [(Int, String)] = []
+        func visit(_ reference: TableReference) {
+            guard case .join(let join) = reference else { return }
+            visit(join.left)
+            visit(join.right)
+            guard let condition = join.condition else { return }
+            var pending = [condition]
+            while let expr = pending.popLast() {
+                guard case .binary(let binary) = expr else { continue }
+                if binary.op == .and { pending += [binary.left, binary.right]; continue }
+                guard binary.op == .equal else { continue }
+                for side in [binary.left, binary.right] {
+                    if case .column(let column) = side, let source = sourceIndex(column) { joinColumns.append((source, column.name.value.lowercased())) }
+                }
+            }
+        }
+        select.from.forEach(visit)
+        for output in outputs {
+            if let origin = output.origin, joinColumns.contains(where: { $0.0 == origin.source && $0.1 == origin.column }) { return [output.name] }
+        }
+        return []
     }
 
     private static func collect(_ reference: TableReference, catalog: some Catalog, into sources: inout [(relation: Relation, qualifier: String)]) {
