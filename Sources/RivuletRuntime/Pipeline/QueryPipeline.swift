@@ -40,6 +40,10 @@ public final class QueryPipeline {
         var watermark = Watermark.none
         /// Rows this source has returned, the pending batch included.
         var rowsRead = 0
+        /// Whether the merge waits for this source's next row while it has none yet. A ksqlDB
+        /// source does not: as in Kafka Streams, the others go on while its topic is quiet (a
+        /// stream–table join joins with the table as it is).
+        var waitsWhenQuiet = true
     }
 
     private let sink: any SinkWriter
@@ -79,6 +83,7 @@ public final class QueryPipeline {
             var input = Input(
                 reader: try openSource(scan), entry: parent ?? -1, entryPort: port, assigner: nil,
                 timeColumn: scan.watermark?.column, untimedRank: scan.relation.kind == .table ? 0 : 1)
+            input.waitsWhenQuiet = !scan.relation.isKsqlKafka
             if let spec = scan.watermark {
                 let assigner = WatermarkAssigner(spec: spec, sourceName: scan.relation.name, badRecordLog: badRecordLog)
                 nodes.append(Node(op: assigner, parent: parent, parentPort: port))
@@ -116,6 +121,7 @@ public final class QueryPipeline {
     public func step() throws -> Bool {
         if finished { return false }
         waitingForInput = false
+        var quiet = false
         // Every source still running needs a head row before the next one can be chosen.
         for i in inputs.indices where !inputs[i].exhausted && inputs[i].pending == nil {
             guard let batch = try inputs[i].reader.nextBatch(maxRows: batchSize) else {
@@ -127,13 +133,22 @@ public final class QueryPipeline {
             counters.rowsRead += batch.count
             inputs[i].rowsRead += batch.count
             if batch.count == 0 {
-                waitingForInput = true
-                return true
+                if inputs[i].waitsWhenQuiet || inputs.count == 1 {
+                    waitingForInput = true
+                    return true
+                }
+                quiet = true
+                continue
             }
             inputs[i].pending = batch
             inputs[i].offset = 0
         }
-        guard let chosen = nextInput() else {
+        let next = nextInput()
+        if next == nil, quiet {
+            waitingForInput = true
+            return true
+        }
+        guard let chosen = next else {
             for i in inputs.indices where inputs[i].watermark != Watermark.end { try advance(i, to: Watermark.end) }
             try sink.flush()
             try sink.close()
