@@ -49,6 +49,10 @@ final class KafkaRecordDecoder {
     private var windowEnds: [Int64] = []
     /// `WRAP_SINGLE_VALUE = false`: the JSON value is the bare value of this one column.
     private let bareValueName: String?
+    /// A ksqlDB table's tombstone (a message without a value) is a `-D` row of its key.
+    private let tombstonesDelete: Bool
+    /// The rows that are tombstones, by index in the rows decoded so far.
+    private var deletes: [Int] = []
 
     /// The columns of `relation` that are read from the message value, in order.
     static func valueColumns(of relation: Relation) -> [Int] {
@@ -88,6 +92,7 @@ final class KafkaRecordDecoder {
         let types = valueFields.map { relation.schema[$0].type }
         let names = valueFields.map { relation.schema[$0].name }
         valueTypes = requested.map { types[$0] }
+        tombstonesDelete = relation.isKsqlKafka && relation.kind == .table
         bareValueName = options.valueFormat == .json && !options.wrapSingleValue && names.count == 1 ? names[0] : nil
         switch options.valueFormat {
         case .json: decoder = .json(JSONLinesDecoder(types: types, names: names, columns: requested, ignoreParseErrors: options.ignoreParseErrors))
@@ -130,6 +135,34 @@ final class KafkaRecordDecoder {
                 return 0
             }
         }
+        if tombstonesDelete, message.pointee.payload == nil {
+            deletes.append(offsets.count)
+            values.appendRow(valueTypes.map { _ in .null })
+        } else {
+            try decodeValue(payload, topic: topic, partition: partition, offset: offset)
+        }
+        let produced = values.count - before
+        guard produced > 0 else { return 0 }
+        var kind = rd_kafka_timestamp_type_t(0)
+        let timestamp = rd_kafka_message_timestamp(message, &kind)
+        let key = message.pointee.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len)) }
+        for _ in 0..<produced {
+            if let keyDecoder {
+                for column in keyValues.columns.indices { keyValues.columns[column].append(from: keyDecoder.row.columns[column], row: 0) }
+                keyValues.count += 1
+                windowStarts.append(keyDecoder.windowStart)
+                windowEnds.append(keyDecoder.windowEnd)
+            }
+            partitions.append(Int64(partition))
+            offsets.append(offset)
+            timestamps.append(timestamp >= 0 ? timestamp : nil)
+            keys.append(key.map { Array($0) })
+            topics.append(topic)
+        }
+        return produced
+    }
+
+    private func decodeValue(_ payload: UnsafeBufferPointer<UInt8>?, topic: String, partition: Int32, offset: Int64) throws {
         switch decoder {
         case .raw:
             if values.columns.isEmpty {
@@ -137,7 +170,7 @@ final class KafkaRecordDecoder {
             } else if let payload {
                 if let problem = TextCheck.problem(payload) {
                     try report(BadRecord(line: 1, raw: payload, reason: problem), topic: topic, partition: partition, offset: offset)
-                    return 0
+                    return
                 }
                 values.columns[0].strings.append(payload)
                 values.columns[0].appendValidity(true)
@@ -152,13 +185,13 @@ final class KafkaRecordDecoder {
                 case .success(let value): values.appendRow(values.columns.isEmpty ? [] : [value])
                 case .failure(let error):
                     try report(BadRecord(line: 1, raw: payload, reason: error.reason), topic: topic, partition: partition, offset: offset)
-                    return 0
+                    return
                 }
             } else {
                 values.appendRow(values.columns.isEmpty ? [] : [.null])
             }
         case .json(let json):
-            guard let payload else { return 0 }
+            guard let payload else { return }
             // One message is one record: line ends inside a pretty-printed object are spaces.
             scratch.removeAll(keepingCapacity: true)
             if let bareValueName { scratch.append(contentsOf: Array("{\"\(bareValueName)\":".utf8)) }
@@ -190,31 +223,12 @@ final class KafkaRecordDecoder {
                 }
             }
         case .csv(let csv):
-            guard let payload else { return 0 }
+            guard let payload else { return }
             var line = 1
             _ = try csv.decode(payload, from: 0, final: true, into: &values, maxRows: .max, line: &line) { record in
                 try report(record, topic: topic, partition: partition, offset: offset)
             }
         }
-        let produced = values.count - before
-        guard produced > 0 else { return 0 }
-        var kind = rd_kafka_timestamp_type_t(0)
-        let timestamp = rd_kafka_message_timestamp(message, &kind)
-        let key = message.pointee.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len)) }
-        for _ in 0..<produced {
-            if let keyDecoder {
-                for column in keyValues.columns.indices { keyValues.columns[column].append(from: keyDecoder.row.columns[column], row: 0) }
-                keyValues.count += 1
-                windowStarts.append(keyDecoder.windowStart)
-                windowEnds.append(keyDecoder.windowEnd)
-            }
-            partitions.append(Int64(partition))
-            offsets.append(offset)
-            timestamps.append(timestamp >= 0 ? timestamp : nil)
-            keys.append(key.map { Array($0) })
-            topics.append(topic)
-        }
-        return produced
     }
 
     /// The value of output column `slot` at `row` as epoch milliseconds (the event time), or nil.
@@ -261,7 +275,13 @@ final class KafkaRecordDecoder {
                 columns.append(column)
             }
         }
-        let batch = RowBatch(columns: columns, count: count)
+        var batch = RowBatch(columns: columns, count: count)
+        if !deletes.isEmpty {
+            var kinds = [RowKind](repeating: .insert, count: count)
+            for row in deletes { kinds[row] = .delete }
+            batch.kinds = kinds
+            deletes.removeAll(keepingCapacity: true)
+        }
         values = RowBatch(types: valueTypes)
         keyValues = RowBatch(types: keyTypes)
         windowStarts.removeAll(keepingCapacity: true)

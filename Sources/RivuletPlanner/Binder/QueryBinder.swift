@@ -235,8 +235,10 @@ public struct QueryBinder {
         var plan = StreamPlan.scan(scan)
         if relation.kind == .table, relation.isKsqlKafka, let offset = relation.systemColumn(.rowOffset) {
             // A table kept in a topic holds each key's latest record (by offset, as a KTable).
-            plan = .topN(.init(input: plan, partitionKeys: relation.primaryKey, sortKeys: [.init(column: offset, ascending: false)],
-                               limit: 1, emitsRank: false))
+            var latest = StreamPlan.TopN(input: plan, partitionKeys: relation.primaryKey, sortKeys: [.init(column: offset, ascending: false)],
+                                         limit: 1, emitsRank: false)
+            latest.latestPerKey = true
+            plan = .topN(latest)
         }
         var scope = Scope(schema: relation.schema, qualifier: nil, eventTimeColumn: plan.eventTimeColumn)
         for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }

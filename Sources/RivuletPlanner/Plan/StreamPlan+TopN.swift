@@ -27,6 +27,9 @@ extension StreamPlan {
         public var emitsRank: Bool
         /// The `window_end` column when the partition includes a window.
         public var windowEnd: Int?
+        /// Each row replaces its key's row whatever its order, and a `-D` row deletes it: a
+        /// table kept in a topic as ksqlDB keeps it (latest record per key; a tombstone deletes).
+        public var latestPerKey = false
         public var schema: Schema
 
         public init(input: StreamPlan, partitionKeys: [Int], sortKeys: [SortKey], limit: Int, emitsRank: Bool,
@@ -51,7 +54,7 @@ extension StreamPlan {
 
         /// Whether a deduplication runs as one: over a changelog input it is a Top-N of one row,
         /// which can take back the row it kept.
-        public var runsAsDeduplication: Bool { isDeduplication && input.appendOnly }
+        public var runsAsDeduplication: Bool { latestPerKey || (isDeduplication && input.appendOnly) }
 
         /// The operator that runs the node, as EXPLAIN names it.
         public var operatorName: String {

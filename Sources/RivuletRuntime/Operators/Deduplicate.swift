@@ -5,11 +5,13 @@ public import RivuletPlanner
 /// one row per key. Keep-first (ascending) keeps the row with the earliest time, the earlier
 /// arrival on ties; keep-last (descending) the latest time, the later arrival on ties. The first
 /// row of a key is inserted (`+I`); a row that takes its place updates it (`-U` old, `+U` new).
+/// With `latestPerKey` every row takes its key's place and a `-D` row deletes it (`-D` old).
 public final class Deduplicate: StreamOperator {
     private let plan: StreamPlan.TopN
     private let types: [SQLType]
     private let timeColumn: Int
     private let keepLast: Bool
+    private let latestPerKey: Bool
     private var kept: [[Value]: (time: Int64, row: [Value])] = [:]
     private var output: ChangelogBuilder
 
@@ -17,6 +19,7 @@ public final class Deduplicate: StreamOperator {
         guard plan.runsAsDeduplication else {
             throw SQLError.internal("Deduplicate needs ROW_NUMBER() = 1 by event time over an append-only input")
         }
+        latestPerKey = plan.latestPerKey
         self.plan = plan
         types = plan.input.schema.types
         timeColumn = plan.sortKeys[0].column
@@ -33,8 +36,12 @@ public final class Deduplicate: StreamOperator {
             let time = times.ints[row]
             let values = batch.row(row, types: types)
             let key = plan.partitionKeys.map { values[$0] }
+            if latestPerKey, batch.kind(row) == .delete {
+                if let current = kept.removeValue(forKey: key) { append(current.row, kind: .delete) }
+                continue
+            }
             if let current = kept[key] {
-                let replaces = keepLast ? time >= current.time : time < current.time
+                let replaces = latestPerKey || (keepLast ? time >= current.time : time < current.time)
                 guard replaces else { continue }
                 append(current.row, kind: .updateBefore)
                 append(values, kind: .updateAfter)
@@ -52,7 +59,7 @@ public final class Deduplicate: StreamOperator {
         output.finishRow(kind)
     }
 
-    public var stateFormat: StateFormat { StateFormat(kind: "deduplicate", version: 1) }
+    public var stateFormat: StateFormat { StateFormat(kind: latestPerKey ? "latest-per-key" : "deduplicate", version: 1) }
 }
 
 extension Deduplicate {
