@@ -115,7 +115,8 @@ public final class Engine {
             throw SQLError(.duplicateTable, "'\(name)' already exists", at: create.name.span)
         }
         if let ksql = try KsqlKafkaSink.plan(create, catalog: catalog) {
-            let bound = try queryBinder().bind(ksql.query)
+            var bound = try queryBinder().bind(ksql.query)
+            bound.plan = ksql.adjusted(bound.plan)
             let relation = try ksql.relation(named: name, kind: create.kind, plan: bound.plan)
             try registry.factory(for: relation.connector).validate(relation, asSink: true)
             try registry.factory(for: relation.connector).create(relation, asSink: true)

@@ -136,6 +136,23 @@ struct KsqlKafkaSink {
             query: query, keyNames: keyNames, outputNames: complete ? outputs.map(\.name) : nil, options: options, systemColumns: system)
     }
 
+    /// The bound plan with ksqlDB's table aggregation: a group emptied by retractions stays.
+    func adjusted(_ plan: StreamPlan) -> StreamPlan {
+        switch plan {
+        case .groupAggregate(var node):
+            node.keepsEmptyGroups = true
+            return .groupAggregate(node)
+        case .project(var node):
+            node.input = adjusted(node.input)
+            return .project(node)
+        case .filter(var node):
+            node.input = adjusted(node.input)
+            return .filter(node)
+        default:
+            return plan
+        }
+    }
+
     /// The relation the query writes, from the plan bound for `query`.
     func relation(named name: String, kind: RelationKind, plan: StreamPlan) throws(SQLError) -> Relation {
         var fields = plan.schema.fields

@@ -107,6 +107,9 @@ public indirect enum StreamPlan: Sendable {
         public var keys: [Int]
         public var aggregates: [AggregateCall]
         public var schema: Schema
+        /// A group whose last row is retracted stays, updated to its aggregates over no rows
+        /// (`COUNT` 0), as a ksqlDB table aggregation keeps it; otherwise it is deleted.
+        public var keepsEmptyGroups = false
 
         public init(input: StreamPlan, keys: [Int], aggregates: [AggregateCall], schema: Schema) {
             self.input = input

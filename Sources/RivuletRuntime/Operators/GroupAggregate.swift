@@ -135,6 +135,9 @@ public final class GroupAggregate: StreamOperator {
                     copyBeforeRow(beforeRow[i], kind: .updateBefore)
                     output.appendRow(0, of: scratch, kind: .updateAfter)
                 }
+            } else if existed, plan.keepsEmptyGroups {
+                copyBeforeRow(beforeRow[i], kind: .updateBefore)
+                appendRow(key, into: &output, kind: .updateAfter)
             } else if existed {
                 copyBeforeRow(beforeRow[i], kind: .delete)
             } else if exists {
