@@ -136,11 +136,13 @@ struct KsqlKafkaSink {
             query: query, keyNames: keyNames, outputNames: complete ? outputs.map(\.name) : nil, options: options, systemColumns: system)
     }
 
-    /// The bound plan with ksqlDB's table aggregation: a group emptied by retractions stays.
+    /// The bound plan with ksqlDB's table aggregation: a group emptied by retractions stays, and
+    /// every update is emitted, changed or not.
     func adjusted(_ plan: StreamPlan) -> StreamPlan {
         switch plan {
         case .groupAggregate(var node):
             node.keepsEmptyGroups = true
+            node.emitsUnchangedUpdates = true
             return .groupAggregate(node)
         case .project(var node):
             node.input = adjusted(node.input)

@@ -5,6 +5,7 @@ import RivuletSQL
 enum FunctionBinder {
     static let aggregateNames: Set<String> = [
         "COUNT", "SUM", "AVG", "MIN", "MAX", "APPROX_PERCENTILE", "PERCENTILE_APPROX", "APPROX_QUANTILE",
+        "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET",
     ]
     static let groupWindowNames: Set<String> = [
         "TUMBLE", "HOP", "SESSION", "CUMULATE",

@@ -290,8 +290,9 @@ extension QueryBinder {
         if name == "COUNT", call.isStar || call.arguments.isEmpty {
             return AggregateCall(kind: .countStar, argument: nil, filter: filter, type: .bigint)
         }
+        let byOffset = name.hasSuffix("_BY_OFFSET")
         let expectedArguments = name.contains("PERCENTILE") || name == "APPROX_QUANTILE" ? 2 : 1
-        guard call.arguments.count == expectedArguments else {
+        guard call.arguments.count == expectedArguments || (byOffset && call.arguments.count == 2) else {
             throw SQLError(.undefinedFunction, "\(name) takes \(expectedArguments) argument\(expectedArguments == 1 ? "" : "s")", at: call.span)
         }
         var argument = try binder.bind(call.arguments[0])
@@ -321,6 +322,17 @@ extension QueryBinder {
             return AggregateCall(kind: .avg, argument: column(argument), distinct: call.distinct, filter: filter, type: result)
         case "MIN", "MAX":
             return AggregateCall(kind: name == "MIN" ? .min : .max, argument: column(argument), distinct: false, filter: filter, type: type)
+        case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+            var ignoreNulls = true
+            if call.arguments.count == 2 {
+                guard case .literal(.boolean(let flag), _) = try binder.bind(call.arguments[1]).unwrappedCast else {
+                    throw SQLError.unsupported("\(name) takes a constant BOOLEAN (ignore NULLs) as its second argument", at: call.arguments[1].span)
+                }
+                ignoreNulls = flag
+            }
+            return AggregateCall(
+                kind: name == "LATEST_BY_OFFSET" ? .latestByOffset(ignoreNulls: ignoreNulls) : .earliestByOffset(ignoreNulls: ignoreNulls),
+                argument: column(argument), filter: filter, type: type)
         default:
             try requireNumeric()
             let quantile = try binder.bind(call.arguments[1])

@@ -11,6 +11,10 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case max
         /// An approximate quantile, `APPROX_PERCENTILE(x, q)` / `PERCENTILE_APPROX`; q in [0, 1].
         case approxQuantile(Double)
+        /// ksqlDB's `LATEST_BY_OFFSET(x [, ignoreNulls])` / `EARLIEST_BY_OFFSET`: the last (first)
+        /// value to arrive, NULLs skipped unless `ignoreNulls` is false.
+        case latestByOffset(ignoreNulls: Bool)
+        case earliestByOffset(ignoreNulls: Bool)
     }
 
     public var kind: Kind
@@ -43,6 +47,8 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .min: name = "MIN"
         case .max: name = "MAX"
         case .approxQuantile(let q): name = "APPROX_PERCENTILE[\(q)]"
+        case .latestByOffset(let skip): name = "LATEST_BY_OFFSET" + (skip ? "" : "[nulls]")
+        case .earliestByOffset(let skip): name = "EARLIEST_BY_OFFSET" + (skip ? "" : "[nulls]")
         }
         var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*") + ")"
         if let filter { text += " FILTER (WHERE \(filter.sqlText))" }

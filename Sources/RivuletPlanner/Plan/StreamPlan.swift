@@ -110,6 +110,9 @@ public indirect enum StreamPlan: Sendable {
         /// A group whose last row is retracted stays, updated to its aggregates over no rows
         /// (`COUNT` 0), as a ksqlDB table aggregation keeps it; otherwise it is deleted.
         public var keepsEmptyGroups = false
+        /// An update that leaves a group's result as it was is still emitted (ksqlDB emits a
+        /// record per input record); otherwise it is not.
+        public var emitsUnchangedUpdates = false
 
         public init(input: StreamPlan, keys: [Int], aggregates: [AggregateCall], schema: Schema) {
             self.input = input

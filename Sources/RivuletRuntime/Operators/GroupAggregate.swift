@@ -131,7 +131,7 @@ public final class GroupAggregate: StreamOperator {
             if existed, exists {
                 scratch.clear()
                 appendRow(key, into: &scratch, kind: .insert)
-                if !scratch.rowEquals(0, before, beforeRow[i]) {
+                if plan.emitsUnchangedUpdates || !scratch.rowEquals(0, before, beforeRow[i]) {
                     copyBeforeRow(beforeRow[i], kind: .updateBefore)
                     output.appendRow(0, of: scratch, kind: .updateAfter)
                 }
