@@ -160,6 +160,11 @@ struct ExpressionBinder {
         if left.type == .intervalDayTime, right.type.isTimestamp, op == .plus {
             return .call(.timestampAddInterval, [right, left], right.type)
         }
+        // ksqlDB concatenates strings with `+`.
+        if op == .plus, left.type == .varchar || right.type == .varchar, left.type == .varchar || left.type == .null,
+           right.type == .varchar || right.type == .null {
+            return .call(.concat, [try cast(left, to: .varchar), try cast(right, to: .varchar)], .varchar)
+        }
         guard (left.type.isNumeric || left.type == .null), (right.type.isNumeric || right.type == .null) else {
             throw SQLError(.datatypeMismatch, "operator \(op.rawValue) cannot be applied to \(left.type) and \(right.type)", at: span)
         }

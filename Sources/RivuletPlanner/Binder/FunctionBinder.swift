@@ -15,7 +15,7 @@ enum FunctionBinder {
     static let scalarNames: [String] = [
         "UPPER", "UCASE", "LOWER", "LCASE", "CONCAT", "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH", "SPLIT_INDEX",
         "REPLACE", "ABS", "ROUND", "FLOOR", "CEIL", "CEILING", "MOD", "POWER", "SQRT", "LN", "EXP", "DATE_FORMAT",
-        "TO_TIMESTAMP", "COALESCE", "IFNULL", "NULLIF", "GREATEST", "LEAST", "LTRIM", "RTRIM", "TRIM",
+        "TO_TIMESTAMP", "COALESCE", "IFNULL", "NULLIF", "GREATEST", "LEAST", "AS_VALUE", "LTRIM", "RTRIM", "TRIM",
     ]
 
     static func isAggregate(_ call: FunctionCall) -> Bool {
@@ -139,6 +139,10 @@ enum FunctionBinder {
             var cast: [BoundExpr] = []
             for arg in args { cast.append(try binder.cast(arg, to: type)) }
             return .call(.coalesce, cast, type)
+        case "AS_VALUE":
+            // ksqlDB: a key column's value, as a value column (the sink decides what is key).
+            try arity(1...1)
+            return args[0]
         case "GREATEST", "LEAST":
             // As in Postgres and ksqlDB, NULL arguments are ignored; all NULL gives NULL. The
             // first argument that beats every other non-NULL one is the result.
