@@ -7,7 +7,7 @@ produced with their keys, values and timestamps, its statements are given unmodi
 are read back and compared record by record with the expected key, value, timestamp and window.
 A case that expects an error passes when one of its statements is refused.
 
-Cases are compared per key, in order (records of one key share a partition; across partitions
+Cases are compared per message key (a windowed key includes its window), in order (records of one key share a partition; across partitions
 Kafka gives no order), and as a whole (no missing or extra record).
 
     run_qtt.py --rivulet .build/debug/rivulet [--broker host:port] [--only FILE.json ...]
@@ -450,10 +450,13 @@ def compare(expected, actual, notes):
     remaining = list(actual)
     for index, want in enumerate(expected):
         found = None
+        # A windowed key holds its window: records of one key and window are one message key.
         for position, got in enumerate(remaining):
             key_bytes, window = split_windowed_key(got["key"], want.get("window"))
             key = decode_like(key_bytes, want.get("key"))
             if normalize(key) != normalize(want.get("key")):
+                continue
+            if want.get("window") is not None and window not in (None, "short") and window["start"] != want["window"]["start"]:
                 continue
             found = position
             break
