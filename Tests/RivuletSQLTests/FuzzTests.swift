@@ -131,6 +131,8 @@ import Testing
         // A bare hyphenated option key printed quoted, and read back as a string key.
         "CREATE STREAM c (ts TIMESTAMP(3)) WITH (connector = 'file', TIMESTAMon-errorP = 'ts')",
         "CREATE TABLE c (a INT) WITH ('connector' = 'file', json.ignore-parse-errors = TRUE, x-1 = 2, y.z2 = 'q')",
+        // Nested signs printed as `-(-x)`, twice as deep as the input, past the depth limit.
+        "SELECT " + String(repeating: "- ", count: 140) + "1",
     ])
     func libFuzzerFindings(_ text: String) throws {
         _ = try parseScript(text)
