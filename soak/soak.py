@@ -320,7 +320,8 @@ def main():
             nonlocal findings
             try:
                 findings = check_sinks(pg, server, database, producer.events)
-            except (psycopg.Error, sqlite3.Error):
+            except (psycopg.Error, sqlite3.Error) as error:
+                findings = {"sinks readable": False, "why": f"{type(error).__name__}: {error}".strip()}
                 return False
             return all(findings.values())
 
@@ -328,6 +329,15 @@ def main():
             wait_for(caught_up, 120, "the sinks to hold every produced event")
         except RuntimeError:
             pass
+
+        # What the server says of its queries (a failed one no restart brought back), and
+        # whether it is still there: something else may have stopped it.
+        exited = server.process.poll()
+        try:
+            with server.connect() as conn:
+                queries = [" | ".join(str(value) for value in row) for row in conn.execute("SHOW QUERIES").fetchall()]
+        except psycopg.Error as error:
+            queries = [f"SHOW QUERIES failed: {error}".strip()]
 
         growth = {}
         for start in sorted({s for s, _, _ in samples}):
@@ -344,12 +354,15 @@ def main():
             "client errors around restarts": clients.expected_errors,
             "unexpected client errors": clients.unexpected[:20],
             "sinks": findings,
+            "queries": queries,
+            "server exited before the end": exited is not None,
             "peak rss MiB": round(max((rss for _, _, rss in samples), default=0), 1),
             "rss growth after warm-up per server run MiB": growth,
             "memory flat": memory_flat,
         }
         print(json.dumps(summary, indent=2))
-        ok = findings and all(findings.values()) and not clients.unexpected and memory_flat and kills > 0
+        ok = (findings and all(findings.values()) and not clients.unexpected and memory_flat and kills > 0
+              and exited is None)
         return 0 if ok else 1
     finally:
         if producer is not None:
@@ -366,6 +379,8 @@ def main():
         shutil.rmtree(pg.folder, ignore_errors=True)
         if not summary or os.environ.get("RIVULET_SOAK_KEEP") is None:
             shutil.rmtree(folder, ignore_errors=True)
+        else:
+            print(f"kept the server's folder (data directory, soak.db, serve-N.log): {folder}", file=sys.stderr)
 
 
 if __name__ == "__main__":

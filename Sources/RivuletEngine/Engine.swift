@@ -14,6 +14,9 @@ public final class Engine {
     public private(set) var registry: ConnectorRegistry
     /// Options set with `SET 'key' = 'value'`; a server sets a session's before each statement.
     public var settings = Settings()
+    /// Called as a query is planned; throws to stop planning (see `QueryBinder.checkInterrupted`).
+    /// A server sets the statement's before each statement.
+    public var planningInterrupt: () throws(SQLError) -> Void = {}
     /// Every query run so far, for SHOW QUERIES.
     public internal(set) var reports: [QueryReport] = []
     /// Checkpoint folders handed out by `run`, and how often each (the same statement twice in

@@ -164,19 +164,28 @@ extension Parser {
         return .reset(ResetOption(key: key, span: span(from: start)))
     }
 
-    /// A `'quoted.key'` or a dotted/hyphenated bare key like `auto.offset.reset`.
+    /// A `'quoted.key'` or a dotted/hyphenated bare key like `auto.offset.reset`, written
+    /// without spaces (`a - b` is no key), so that it reads the same printed.
     mutating func parseOptionKey(_ context: String) throws(SQLError) -> String {
         if case .string(let text) = current.kind {
             advance()
             return text
         }
         guard case .word = current.kind else { throw expected("an option name", context) }
-        var key = advance().text
-        while isSymbol(.period) || isSymbol(.minus) {
-            key += advance().text
+        var last = advance()
+        var key = last.text
+        while isSymbol(.period) || isSymbol(.minus), current.span.start.offset == last.span.end.offset {
+            let separator = advance()
+            key += separator.text
+            guard current.span.start.offset == separator.span.end.offset else {
+                throw expected("an option name", "after '\(key)'")
+            }
             switch current.kind {
-            case .word, .number: key += advance().text
-            default: throw expected("an option name", "after '\(key)'")
+            case .word, .number:
+                last = advance()
+                key += last.text
+            default:
+                throw expected("an option name", "after '\(key)'")
             }
         }
         return key

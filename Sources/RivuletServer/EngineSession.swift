@@ -18,7 +18,7 @@ final class EngineSession: SQLSession {
 
     private struct State {
         var settings = Settings()
-        /// The SELECT being streamed, which `cancel()` stops.
+        /// The statement being planned or the SELECT being streamed, which `cancel()` stops.
         var running: CancelFlag?
     }
 
@@ -67,7 +67,9 @@ final class EngineSession: SQLSession {
         }
         do {
             guard let parsed = try parseScript(piece.text).first else { return nil }
-            return try await manager.describe(parsed, settings: settings)
+            let flag = CancelFlag()
+            state.withLock { $0.running = flag }
+            return try await manager.describe(parsed, settings: settings, cancel: flag)
         } catch {
             throw piece.placed(error)
         }
@@ -123,22 +125,40 @@ final class EngineSession: SQLSession {
             break
         }
         let settings = state.withLock { $0.settings }
-        switch try await manager.execute(parsed, settings: settings) {
+        // The cancel request and statement_timeout stop planning too, which a few views read
+        // many times can make long.
+        let flag = CancelFlag()
+        state.withLock { $0.running = flag }
+        let timer = settings.statementTimeoutMillis.map { millis in
+            Task {
+                try await Task.sleep(for: .milliseconds(millis))
+                flag.timedOut()
+            }
+        }
+        let outcome: QueryManager.Outcome
+        do {
+            outcome = try await manager.execute(parsed, settings: settings, cancel: flag)
+        } catch {
+            timer?.cancel()
+            throw error
+        }
+        switch outcome {
         case .command(let tag):
+            timer?.cancel()
             return .command(tag: tag)
         case .rows(let rows):
+            timer?.cancel()
             return .rows(RowSource(schema: rows.schema, rows: rows.rows))
         case .started(let query):
+            timer?.cancel()
             return .rows(RowSource(schema: SelectCursor.startedSchema, rows: [[.string(query.id)]]))
         case .query(let prepared):
-            let flag = CancelFlag()
-            let cursor = try SelectCursor(prepared, connectors: connectors, settings: settings, cancel: flag)
-            state.withLock { $0.running = flag }
-            let timer = settings.statementTimeoutMillis.map { millis in
-                Task {
-                    try await Task.sleep(for: .milliseconds(millis))
-                    flag.timedOut()
-                }
+            let cursor: SelectCursor
+            do {
+                cursor = try SelectCursor(prepared, connectors: connectors, settings: settings, cancel: flag)
+            } catch {
+                timer?.cancel()
+                throw error
             }
             let batches = AsyncThrowingStream<[[Value]], any Error>(unfolding: {
                 do {

@@ -59,9 +59,14 @@ public actor QueryManager {
 
     /// Executes one statement with a session's SET options. `record`: append an accepted
     /// definition to the catalog log (false for boot files, which run again at every start).
-    public func execute(_ parsed: ParsedStatement, settings: Settings = Settings(), record: Bool = true) async throws(SQLError) -> Outcome {
+    /// `cancel`: the statement's, which stops its planning once set.
+    public func execute(
+        _ parsed: ParsedStatement, settings: Settings = Settings(), record: Bool = true, cancel: CancelFlag? = nil
+    ) async throws(SQLError) -> Outcome {
         guard !isShutDown else { throw SQLError(SQLState("57P01"), "the server is shutting down") }
         engine.settings = settings
+        engine.planningInterrupt = Self.interrupt(cancel)
+        defer { engine.planningInterrupt = {} }
         switch parsed.statement {
         case .show(let show) where show.kind == .queries:
             return .rows(queryTable())
@@ -110,19 +115,30 @@ public actor QueryManager {
     }
 
     /// The result columns of a statement, without running it; nil when it returns none.
-    public func describe(_ parsed: ParsedStatement, settings: Settings = Settings()) async throws(SQLError) -> Schema? {
+    public func describe(_ parsed: ParsedStatement, settings: Settings = Settings(), cancel: CancelFlag? = nil) async throws(SQLError) -> Schema? {
         engine.settings = settings
         switch parsed.statement {
         case .query:
+            engine.planningInterrupt = Self.interrupt(cancel)
+            defer { engine.planningInterrupt = {} }
             guard case .query(let prepared) = try engine.execute(parsed) else { return nil }
             return SelectCursor.schema(for: prepared.query)
         case .show, .describe, .explain:
-            guard case .rows(let rows) = try await execute(parsed, settings: settings, record: false) else { return nil }
+            guard case .rows(let rows) = try await execute(parsed, settings: settings, record: false, cancel: cancel) else { return nil }
             return rows.schema
         case .insertSelect, .createRelationAsSelect:
             return SelectCursor.startedSchema
         default:
             return nil
+        }
+    }
+
+    /// What stops planning once `cancel` is set: 57014, for the client's cancel request or the
+    /// statement timeout.
+    private static func interrupt(_ cancel: CancelFlag?) -> () throws(SQLError) -> Void {
+        guard let cancel else { return {} }
+        return { () throws(SQLError) in
+            if try cancel.shouldStop() { throw SQLError(.queryCanceled, "canceling statement due to user request") }
         }
     }
 

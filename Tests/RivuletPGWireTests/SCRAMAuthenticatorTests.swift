@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 @testable import RivuletPGWire
 import Testing
 
@@ -7,41 +9,43 @@ struct SCRAMAuthenticatorTests {
         bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
-    @Test func sha256Vectors() {
-        #expect(Self.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(
-            Self.hex(SHA256.hash(Array(repeating: UInt8(ascii: "a"), count: 1000)))
-                == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
-    }
-
     @Test func hmacVector() {
         // RFC 4231, test case 2.
         #expect(
-            Self.hex(SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+            Self.hex(SCRAMVerifier.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
     @Test func pbkdf2Vector() {
-        // RFC 7914, section 11.
+        // RFC 7914, section 11 (the first 32 of its 64 bytes).
+        let salted = SCRAMVerifier.saltedPassword("passwd", salt: Array("salt".utf8), iterations: 1)
         #expect(
-            Self.hex(SHA256.pbkdf2(password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1, length: 64))
-                == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
-                + "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")
+            Self.hex(salted.withUnsafeBytes { Array($0) })
+                == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc")
     }
 
-    @Test func base64RoundTrip() {
+    @Test func emptyPasswordDerivesAndMatches() {
+        let verifier = SCRAMVerifier(password: "", salt: [1, 2, 3])
+        #expect(verifier.matches(password: ""))
+        #expect(!verifier.matches(password: "x"))
+        #expect(!SCRAMVerifier(password: "x", salt: [1, 2, 3]).matches(password: ""))
+    }
+
+    @Test func base64IsCanonical() {
         for length in 0..<8 {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 200) }
-            #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+            #expect([UInt8](canonicalBase64: bytes.base64) == bytes)
         }
-        #expect(Base64.encode(Array("n,,".utf8)) == "biws")
-        #expect(Base64.decode("bi=s") == nil)
+        #expect(Array("n,,".utf8).base64 == "biws")
+        for text in ["bi=s", "YR==", "biw", "YQ", " biws", "bi ws", "biws\n"] {
+            #expect([UInt8](canonicalBase64: text) == nil, "\(text.debugDescription)")
+        }
     }
 
     /// RFC 7677's example exchange.
     @Test func rfc7677Exchange() throws {
         var scram = SCRAMAuthenticator(
-            password: "pencil", salt: try #require(Base64.decode("W22ZaJ0SNY7soEsUEjb6gQ==")),
+            password: "pencil", salt: try #require([UInt8](canonicalBase64: "W22ZaJ0SNY7soEsUEjb6gQ==")),
             serverNonce: "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0")
         let clientFirst = Array("n,,n=user,r=rOprNGfwEbeRWgbNEkqO".utf8)
         let initial = Array("SCRAM-SHA-256".utf8) + [0] + FrontendBytes.int32(Int32(clientFirst.count)) + clientFirst
@@ -61,10 +65,16 @@ struct SCRAMAuthenticatorTests {
         "SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU="
 
     @Test func verifierHasPostgresTextForm() throws {
-        let derived = SCRAMVerifier(password: "pencil", salt: try #require(Base64.decode("W22ZaJ0SNY7soEsUEjb6gQ==")))
+        let derived = SCRAMVerifier(password: "pencil", salt: try #require([UInt8](canonicalBase64: "W22ZaJ0SNY7soEsUEjb6gQ==")))
         #expect(derived.description == Self.pencilVerifier)
         #expect(SCRAMVerifier(parsing: Self.pencilVerifier) == derived)
-        for text in ["pencil", "SCRAM-SHA-256$4096:W22Z$abc:def", "SCRAM-SHA-256$0:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d:wfPL", "md5abc"] {
+        for text in [
+            "pencil", "SCRAM-SHA-256$4096:W22Z$abc:def", "SCRAM-SHA-256$0:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d:wfPL", "md5abc",
+            // Iteration counts PBKDF2 cannot take, and base64 that is not canonical.
+            Self.pencilVerifier.replacingOccurrences(of: "$4096:", with: "$4294967296:"),
+            Self.pencilVerifier.replacingOccurrences(of: "$4096:", with: "$-1:"),
+            Self.pencilVerifier.replacingOccurrences(of: "W22ZaJ0SNY7soEsUEjb6gQ==", with: "W22ZaJ0SNY7soEsUEjb6gR=="),
+        ] {
             #expect(SCRAMVerifier(parsing: text) == nil)
         }
     }
@@ -105,7 +115,7 @@ struct SCRAMAuthenticatorTests {
 
     @Test func wrongProofIsRejected() throws {
         var scram = SCRAMAuthenticator(
-            password: "not pencil", salt: try #require(Base64.decode("W22ZaJ0SNY7soEsUEjb6gQ==")),
+            password: "not pencil", salt: try #require([UInt8](canonicalBase64: "W22ZaJ0SNY7soEsUEjb6gQ==")),
             serverNonce: "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0")
         let clientFirst = Array("n,,n=user,r=rOprNGfwEbeRWgbNEkqO".utf8)
         _ = try scram.clientFirst(Array("SCRAM-SHA-256".utf8) + [0] + FrontendBytes.int32(Int32(clientFirst.count)) + clientFirst)
@@ -138,12 +148,13 @@ struct SCRAMAuthenticatorTests {
     /// The client's side of the final message, as libpq computes it.
     static func clientFinal(password: String, salt: [UInt8], clientFirstBare: String, serverFirst: String, binding: [UInt8]) -> [UInt8] {
         let nonce = String(serverFirst.split(separator: ",")[0].dropFirst(2))
-        let withoutProof = "c=\(Base64.encode(binding)),r=\(nonce)"
-        let salted = SHA256.pbkdf2(password: Array(password.utf8), salt: salt, iterations: SCRAMVerifier.defaultIterations)
-        let clientKey = SHA256.hmac(key: salted, message: Array("Client Key".utf8))
-        let signature = SHA256.hmac(key: SHA256.hash(clientKey), message: Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8))
+        let withoutProof = "c=\(binding.base64),r=\(nonce)"
+        let salted = SCRAMVerifier.saltedPassword(password, salt: salt, iterations: SCRAMVerifier.defaultIterations)
+        let clientKey = SCRAMVerifier.hmac(key: salted, message: Array("Client Key".utf8))
+        let signature = SCRAMVerifier.hmac(
+            key: Array(SHA256.hash(data: clientKey)), message: Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8))
         let proof = zip(clientKey, signature).map { $0 ^ $1 }
-        return Array("\(withoutProof),p=\(Base64.encode(proof))".utf8)
+        return Array("\(withoutProof),p=\(proof.base64)".utf8)
     }
 
     static func initial(_ mechanism: String, _ clientFirst: String) -> [UInt8] {
@@ -196,7 +207,7 @@ struct SCRAMAuthenticatorTests {
                 == [.send(.authentication(.sasl(mechanisms: ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"])))])
     }
 
-    @Test func tlsServerEndPointHashesCertificatesSignedWithSHA256OrWeaker() {
+    @Test func tlsServerEndPointHashesWithTheCertificateSignatureHash() {
         // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE { OID }, signature BIT STRING }
         func certificate(algorithm oid: [UInt8]) -> [UInt8] {
             let tbs: [UInt8] = [0x30, 0x03, 0x02, 0x01, 0x05]
@@ -209,8 +220,11 @@ struct SCRAMAuthenticatorTests {
         let ecdsaSHA384: [UInt8] = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x03]
         let der = certificate(algorithm: ecdsaSHA256)
         #expect(ChannelBinding.signatureAlgorithm(of: der) == ecdsaSHA256)
-        #expect(ChannelBinding.tlsServerEndPoint(certificate: der) == SHA256.hash(der))
-        #expect(ChannelBinding.tlsServerEndPoint(certificate: certificate(algorithm: ecdsaSHA384)) == nil)
+        #expect(ChannelBinding.tlsServerEndPoint(certificate: der) == Array(SHA256.hash(data: der)))
+        let sha384Signed = certificate(algorithm: ecdsaSHA384)
+        #expect(ChannelBinding.tlsServerEndPoint(certificate: sha384Signed) == Array(SHA384.hash(data: sha384Signed)))
+        let ed25519: [UInt8] = [0x2B, 0x65, 0x70]
+        #expect(ChannelBinding.tlsServerEndPoint(certificate: certificate(algorithm: ed25519)) == nil)
         #expect(ChannelBinding.tlsServerEndPoint(certificate: Array(der.prefix(7))) == nil)
     }
 }

@@ -44,7 +44,8 @@ import Testing
         #expect(try parseExpression("a - (b - c)").description == "a - (b - c)")
         #expect(try parseExpression("(a AND b) OR c").description == "a AND b OR c")
         #expect(try parseExpression("NOT (a AND b)").description == "NOT (a AND b)")
-        #expect(try parseExpression("-(-5)").description == "-(-5)")
+        #expect(try parseExpression("-(-5)").description == "- -5")
+        #expect(try parseExpression("+(-(+a))").description == "+ - +a")
     }
 
     @Test func literals() throws {

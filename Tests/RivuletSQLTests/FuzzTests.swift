@@ -124,4 +124,28 @@ import Testing
             check(String((0..<random.below(40)).map { _ in random.pick(alphabet) }))
         }
     }
+
+    /// Inputs `fuzz/run.sh` found (reduced), each a bug fixed since: they parse, and print back
+    /// to the same tree.
+    @Test(arguments: [
+        // A bare hyphenated option key printed quoted, and read back as a string key.
+        "CREATE STREAM c (ts TIMESTAMP(3)) WITH (connector = 'file', TIMESTAMon-errorP = 'ts')",
+        "CREATE TABLE c (a INT) WITH ('connector' = 'file', json.ignore-parse-errors = TRUE, x-1 = 2, y.z2 = 'q')",
+        // Nested signs printed as `-(-x)`, twice as deep as the input, past the depth limit.
+        "SELECT " + String(repeating: "- ", count: 140) + "1",
+    ])
+    func libFuzzerFindings(_ text: String) throws {
+        _ = try parseScript(text)
+        check(text)
+    }
+
+    @Test func bareOptionKeysHaveNoSpaces() throws {
+        guard case .createRelation(let create) = try parseStatement("CREATE TABLE c (a INT) WITH (json.ignore-parse-errors = TRUE)")
+        else { Issue.record("not a CREATE TABLE"); return }
+        #expect(create.options.map(\.key) == ["json.ignore-parse-errors"])
+        #expect(create.description.hasSuffix("WITH (json.ignore-parse-errors = TRUE)"))
+        for spaced in ["json . ignore = TRUE", "json- ignore = TRUE", "json -ignore = TRUE", "json.5 = TRUE"] {
+            #expect(throws: SQLError.self, "\(spaced)") { try parseStatement("CREATE TABLE c (a INT) WITH (\(spaced))") }
+        }
+    }
 }

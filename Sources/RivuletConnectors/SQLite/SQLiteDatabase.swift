@@ -21,7 +21,8 @@ final class SQLiteDatabase {
             throw SQLError(.ioError, "cannot open SQLite database '\(path)': \(message)")
         }
         handle = db
-        sqlite3_busy_timeout(db, 5000)
+        // Writers of one file take turns (sinks write only at flushes and checkpoints, briefly).
+        sqlite3_busy_timeout(db, 30_000)
     }
 
     deinit {

@@ -11,10 +11,16 @@ public import RivuletRuntime
 /// in the changelog's final state. Without a primary key the sink appends and refuses
 /// retractions. The database runs in WAL mode so readers never block the writer.
 ///
-/// Under checkpoints (`TransactionalSink`) everything written between two checkpoints goes
-/// into one open transaction that commits only at the next checkpoint, together with the
-/// query's row in `_rivulet_checkpoints(query_id, checkpoint_id, instance)`; a crash rolls the
-/// open transaction back. Otherwise each `flush` commits (large batches commit along the way).
+/// Rows are kept in memory until the next `flush` (or checkpoint) and written then, in one short
+/// transaction: SQLite has one writer per database file at a time, so a sink holding a write
+/// transaction open between flushes would lock out every other sink into the same file (they
+/// failed with "database is locked"). Past `rowsPerTransaction` kept rows, they are written at
+/// once (and committed, without checkpoints).
+///
+/// Under checkpoints (`TransactionalSink`) everything written between two checkpoints commits
+/// only at the next checkpoint, in one transaction with the query's row in
+/// `_rivulet_checkpoints(query_id, checkpoint_id, instance)`; a crash loses the rows not yet
+/// committed, which the query reads again from the checkpoint the sink holds.
 public final class SQLiteSinkWriter: TransactionalSink {
     private let database: SQLiteDatabase
     private let relationName: String
@@ -24,7 +30,9 @@ public final class SQLiteSinkWriter: TransactionalSink {
     private let upsert: SQLiteStatement
     private let delete: SQLiteStatement?
     private var inTransaction = false
-    private var rowsInTransaction = 0
+    /// Batches given to `write` and not yet written to the database, in order.
+    private var kept: [RowBatch] = []
+    private var keptRows = 0
     /// Keys retracted by `-U` and not yet re-inserted.
     private var pendingRetractions: Set<[Value]> = []
     /// Commits happen only at checkpoints.
@@ -111,10 +119,27 @@ public final class SQLiteSinkWriter: TransactionalSink {
                 "sink '\(relationName)' (sqlite table '\(table)') has no primary key, so it cannot apply changelog row \(change)",
                 hint: "declare PRIMARY KEY (...) NOT ENFORCED on the sink")
         }
+        kept.append(batch)
+        keptRows += batch.count
+        if keptRows >= Self.rowsPerTransaction {
+            try writeKept()
+            if !checkpointing { try commit() }
+        }
+    }
+
+    /// Writes the kept batches into the open transaction (opening one).
+    private func writeKept() throws {
+        guard !kept.isEmpty else { return }
         if !inTransaction {
-            try database.execute("BEGIN")
+            try database.execute("BEGIN IMMEDIATE")
             inTransaction = true
         }
+        for batch in kept { try apply(batch) }
+        kept.removeAll()
+        keptRows = 0
+    }
+
+    private func apply(_ batch: RowBatch) throws {
         for row in 0..<batch.count {
             switch batch.kind(row) {
             case .insert, .updateAfter:
@@ -132,12 +157,11 @@ public final class SQLiteSinkWriter: TransactionalSink {
                 delete.reset()
             }
         }
-        rowsInTransaction += batch.count
-        if rowsInTransaction >= Self.rowsPerTransaction, !checkpointing { try commit() }
     }
 
     public func flush() throws {
         guard !checkpointing else { return }
+        try writeKept()
         try applyPendingRetractions()
         try commit()
     }
@@ -145,6 +169,8 @@ public final class SQLiteSinkWriter: TransactionalSink {
     public func close() throws {
         if checkpointing {
             // Whatever no checkpoint covers is not the sink's to keep.
+            kept.removeAll()
+            keptRows = 0
             if inTransaction { try database.execute("ROLLBACK") }
             inTransaction = false
             return
@@ -155,6 +181,7 @@ public final class SQLiteSinkWriter: TransactionalSink {
     public static let bookkeepingTable = "_rivulet_checkpoints"
 
     public func beginCheckpointing(query: String) throws -> CheckpointMark? {
+        try writeKept()
         if inTransaction { try commit() }
         checkpointing = true
         try database.execute("PRAGMA synchronous=FULL")
@@ -167,9 +194,10 @@ public final class SQLiteSinkWriter: TransactionalSink {
     }
 
     public func commit(_ mark: CheckpointMark) throws {
+        try writeKept()
         try applyPendingRetractions()
         if !inTransaction {
-            try database.execute("BEGIN")
+            try database.execute("BEGIN IMMEDIATE")
             inTransaction = true
         }
         let record = try database.prepare(
@@ -186,7 +214,7 @@ public final class SQLiteSinkWriter: TransactionalSink {
     private func applyPendingRetractions() throws {
         if !pendingRetractions.isEmpty, let delete {
             if !inTransaction {
-                try database.execute("BEGIN")
+                try database.execute("BEGIN IMMEDIATE")
                 inTransaction = true
             }
             for values in pendingRetractions {
@@ -204,7 +232,6 @@ public final class SQLiteSinkWriter: TransactionalSink {
         guard inTransaction else { return }
         try database.execute("COMMIT")
         inTransaction = false
-        rowsInTransaction = 0
     }
 
     private func keyValues(_ batch: RowBatch, _ row: Int) -> [Value] {

@@ -1,3 +1,5 @@
+import Crypto
+
 /// The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as Postgres runs it: the user name
 /// taken from the startup message (the client's `n=` is ignored), and over TLS also
 /// SCRAM-SHA-256-PLUS with `tls-server-end-point` channel binding (RFC 5929), which ties the
@@ -36,7 +38,7 @@ struct SCRAMAuthenticator: Sendable {
     ///   - randomBytes: the source of the nonce.
     ///   - channelBinding: the connection's `tls-server-end-point` data, when it runs over TLS.
     init(verifier: SCRAMVerifier, channelBinding: [UInt8]? = nil, randomBytes: (Int) -> [UInt8]) {
-        self.init(verifier: verifier, serverNonce: Base64.encode(randomBytes(18)), channelBinding: channelBinding)
+        self.init(verifier: verifier, serverNonce: randomBytes(18).base64, channelBinding: channelBinding)
     }
 
     init(password: String, salt: [UInt8], serverNonce: String, channelBinding: [UInt8]? = nil) {
@@ -92,7 +94,7 @@ struct SCRAMAuthenticator: Sendable {
             throw .malformed("malformed SCRAM message: missing nonce")
         }
         nonce = clientNonce + serverNonce
-        serverFirst = "r=\(nonce),s=\(Base64.encode(verifier.salt)),i=\(verifier.iterations)"
+        serverFirst = "r=\(nonce),s=\(verifier.salt.base64),i=\(verifier.iterations)"
         return Array(serverFirst.utf8)
     }
 
@@ -105,23 +107,22 @@ struct SCRAMAuthenticator: Sendable {
             throw .malformed("malformed SCRAM message: missing proof")
         }
         let withoutProof = parts.joined(separator: ",")
-        guard Self.attribute("c", in: withoutProof) == Base64.encode(expectedBinding) else {
+        guard Self.attribute("c", in: withoutProof) == expectedBinding.base64 else {
             throw .malformed("SCRAM channel binding check failed")
         }
         guard Self.attribute("r", in: withoutProof) == nonce else { throw .malformed("SCRAM nonce does not match") }
-        guard let proof = Base64.decode(String(last.dropFirst(2))), proof.count == SHA256.digestLength
+        guard let proof = [UInt8](canonicalBase64: String(last.dropFirst(2))), proof.count == SHA256.byteCount
         else { throw .malformed("malformed SCRAM proof") }
 
         let authMessage = Array("\(clientFirstBare),\(serverFirst),\(withoutProof)".utf8)
         // The proof is ClientKey XOR HMAC(StoredKey, AuthMessage); its ClientKey must hash to StoredKey.
-        let clientSignature = SHA256.hmac(key: verifier.storedKey, message: authMessage)
+        let clientSignature = SCRAMVerifier.hmac(key: verifier.storedKey, message: authMessage)
         let recoveredKey = zip(proof, clientSignature).map { $0 ^ $1 }
-        var difference: UInt8 = 0
-        for (a, b) in zip(SHA256.hash(recoveredKey), verifier.storedKey) { difference |= a ^ b }
-        guard difference == 0 else { throw .rejected }
+        // A digest compares in constant time.
+        guard SHA256.hash(data: recoveredKey) == verifier.storedKey else { throw .rejected }
 
-        let serverSignature = SHA256.hmac(key: verifier.serverKey, message: authMessage)
-        return Array("v=\(Base64.encode(serverSignature))".utf8)
+        let serverSignature = SCRAMVerifier.hmac(key: verifier.serverKey, message: authMessage)
+        return Array("v=\(serverSignature.base64)".utf8)
     }
 
     private static let invalidText = "invalid SCRAM message: not valid UTF-8"

@@ -1,21 +1,33 @@
+import Crypto
+
 /// SCRAM channel-binding data of a TLS server (RFC 5929): `tls-server-end-point` is the hash of
 /// the server's certificate, with the hash of its signature algorithm (SHA-256 for MD5 and
-/// SHA-1). Only SHA-256 is at hand, so certificates signed with another hash (SHA-384,
-/// Ed25519, RSA-PSS ...) offer no binding and clients use plain SCRAM-SHA-256.
+/// SHA-1), as libpq computes it. Certificates whose signature names no hash (Ed25519, RSA-PSS)
+/// offer no binding, and clients use plain SCRAM-SHA-256.
 enum ChannelBinding {
     /// `tls-server-end-point` of a DER certificate; nil when it cannot be computed here.
     static func tlsServerEndPoint(certificate der: [UInt8]) -> [UInt8]? {
-        guard let algorithm = signatureAlgorithm(of: der), sha256Algorithms.contains(algorithm) else { return nil }
-        return SHA256.hash(der)
+        guard let algorithm = signatureAlgorithm(of: der), let hash = endPointHashes[algorithm] else { return nil }
+        switch hash {
+        case .sha256: return Array(SHA256.hash(data: der))
+        case .sha384: return Array(SHA384.hash(data: der))
+        case .sha512: return Array(SHA512.hash(data: der))
+        }
     }
 
-    /// Signature algorithm OIDs (DER contents) whose end-point hash is SHA-256.
-    private static let sha256Algorithms: Set<[UInt8]> = [
-        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B],  // sha256WithRSAEncryption
-        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x05],  // sha1WithRSAEncryption
-        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x04],  // md5WithRSAEncryption
-        [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02],  // ecdsa-with-SHA256
-        [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x01],  // ecdsa-with-SHA1
+    private enum Hash { case sha256, sha384, sha512 }
+
+    /// Signature algorithm OIDs (DER contents) and the hash of their end point.
+    private static let endPointHashes: [[UInt8]: Hash] = [
+        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x04]: .sha256,  // md5WithRSAEncryption
+        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x05]: .sha256,  // sha1WithRSAEncryption
+        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B]: .sha256,  // sha256WithRSAEncryption
+        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0C]: .sha384,  // sha384WithRSAEncryption
+        [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0D]: .sha512,  // sha512WithRSAEncryption
+        [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x01]: .sha256,  // ecdsa-with-SHA1
+        [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02]: .sha256,  // ecdsa-with-SHA256
+        [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x03]: .sha384,  // ecdsa-with-SHA384
+        [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x04]: .sha512,  // ecdsa-with-SHA512
     ]
 
     /// `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm AlgorithmIdentifier, ... }`:

@@ -15,9 +15,24 @@ public struct QueryBinder {
     var commonTables: [String: Query] = [:]
     /// `table.exec.state.ttl`: how long a regular join keeps rows no one touched (approximate).
     public var stateTTLMillis: Int64?
+    /// Called before binding each query block and each relation read; throws to stop planning
+    /// (the statement was cancelled, or ran out of time).
+    public var checkInterrupted: () throws(SQLError) -> Void = {}
+    /// Relations read so far by the statement, shared by the copies binding its parts.
+    private let reads = ReadCount()
+
+    /// The most relations one statement may read. A view or common table expression is bound
+    /// again wherever it is read, so a few views that each read the previous one twice expand
+    /// to a plan of exponential size; past this many reads the statement is refused (54001).
+    public static let maxRelationReads = 1000
 
     public init(catalog: any Catalog) {
         self.catalog = catalog
+    }
+
+    /// A counter the copies of one binder share.
+    private final class ReadCount {
+        var value = 0
     }
 
     /// The relation an item of FROM reads, with the columns visible from it.
@@ -39,6 +54,7 @@ public struct QueryBinder {
     /// `query` bound, before the plan rules: what a derived table, view or CTE contributes to
     /// the query that reads it (the rules run once, over the whole plan).
     func bindQuery(_ query: Query) throws(SQLError) -> BoundQuery {
+        try checkInterrupted()
         var binder = self
         for cte in query.with { binder.commonTables[cte.name.value.lowercased()] = cte.query }
         guard case .select(let select) = query.body else {
@@ -216,6 +232,14 @@ public struct QueryBinder {
     }
 
     func bindNamed(_ name: ObjectName, alias: Identifier?) throws(SQLError) -> Input {
+        try checkInterrupted()
+        reads.value += 1
+        if reads.value > Self.maxRelationReads {
+            throw SQLError(
+                .statementTooComplex,
+                "statement too complex: it reads more than \(Self.maxRelationReads) streams, tables, views and common table expressions",
+                at: name.span, hint: "a view or WITH query is planned again wherever it is read; read it fewer times")
+        }
         let key = name.name.value.lowercased()
         var qualifiers: Set<String> = [key]
         if let alias { qualifiers.insert(alias.value.lowercased()) }

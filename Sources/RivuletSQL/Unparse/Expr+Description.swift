@@ -92,9 +92,10 @@ extension UnaryExpression: CustomStringConvertible {
         case .not:
             return "NOT \(operand.sql(atLeast: Precedence.not))"
         case .minus, .plus:
-            var inner = operand.sql(atLeast: Precedence.unary)
-            // `- -x` must not print as `--x`, which starts a comment.
-            if inner.hasPrefix("-") || inner.hasPrefix("+") { inner = "(\(inner))" }
+            let inner = operand.sql(atLeast: Precedence.unary)
+            // `- -x` must not print as `--x`, which starts a comment, nor as `-(-x)`, which
+            // nests twice as deep and could pass the parser's depth limit the input kept to.
+            if inner.hasPrefix("-") || inner.hasPrefix("+") { return op.rawValue + " " + inner }
             return op.rawValue + inner
         }
     }

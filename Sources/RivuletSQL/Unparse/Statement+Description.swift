@@ -86,10 +86,21 @@ extension TableOption: CustomStringConvertible {
 }
 
 extension Statement {
-    /// Whether `key` reads back as a bare option key (`KAFKA_TOPIC`, `auto.offset.reset`).
+    /// Whether `key` reads back as a bare option key (`KAFKA_TOPIC`, `auto.offset.reset`,
+    /// `json.ignore-parse-errors`): a word, then words or numbers after `.` or `-`, as the
+    /// lexer splits it.
     static func isBareOptionKey(_ key: String) -> Bool {
-        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.allSatisfy { SQLFormatting.isPlainWord(String($0)) } && !key.contains("-")
+        guard let tokens = try? Lexer.tokenize(key), case .word = tokens.first?.kind else { return false }
+        var parts = tokens.dropFirst()
+        while let separator = parts.first, separator.kind == .symbol(.period) || separator.kind == .symbol(.minus) {
+            guard let part = parts.dropFirst().first else { return false }
+            switch part.kind {
+            case .word, .number: parts = parts.dropFirst(2)
+            default: return false
+            }
+        }
+        guard parts.count == 1, parts.first?.kind == .endOfInput else { return false }
+        return tokens.dropLast().map(\.text).joined() == key
     }
 }
 
