@@ -186,6 +186,8 @@ public struct Lexer {
             if next == "=" { symbol = .bangEqual; width = 2 } else { symbol = nil }
         case "|":
             if next == "|" { symbol = .concat; width = 2 } else { symbol = nil }
+        case ":":
+            if next == ":" { symbol = .doubleColon; width = 2 } else { symbol = nil }
         default: symbol = nil
         }
         if symbol != nil {

@@ -3,7 +3,7 @@ import RivuletCore
 /// Expressions by precedence climbing: `parseExpr(above: p)` parses an operand, then keeps
 /// applying infix and postfix operators whose precedence is greater than `p`.
 /// Levels (see `Precedence`): OR < AND < NOT < comparison, IS, LIKE, IN, BETWEEN < `||` `+` `-`
-/// < `*` `/` `%` < unary sign.
+/// < `*` `/` `%` < unary sign < the `::` cast.
 extension Parser {
     mutating func parseExpr(above minimum: Int = Precedence.lowest) throws(SQLError) -> Expr {
         try enter()
@@ -30,6 +30,11 @@ extension Parser {
     /// `minimum`; nil otherwise.
     private mutating func parseInfix(_ left: Expr, above minimum: Int) throws(SQLError) -> Expr? {
         let start = left.span.start
+        if consumeSymbol(.doubleColon) {
+            // Postgres' `x::type` binds tighter than every other operator.
+            let type = try parseDataType()
+            return .cast(Cast(expr: left, type: type, span: span(from: start)))
+        }
         if let op = binaryOperator(), op.precedence > minimum {
             advance()
             let right = try parseExpr(above: op.precedence)

@@ -61,4 +61,6 @@ public enum Symbol: String, Hashable, Sendable, CaseIterable {
     case concat = "||"
     /// `=>` of named arguments.
     case arrow = "=>"
+    /// `::` of Postgres casts (`x::bigint`).
+    case doubleColon = "::"
 }
