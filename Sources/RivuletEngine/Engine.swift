@@ -1,5 +1,5 @@
 public import RivuletCore
-import RivuletPlanner
+public import RivuletPlanner
 public import RivuletRuntime
 public import RivuletSQL
 import RivuletConnectors
@@ -14,6 +14,9 @@ public final class Engine {
     public private(set) var registry: ConnectorRegistry
     /// Options set with `SET 'key' = 'value'`; a server sets a session's before each statement.
     public var settings = Settings()
+    /// A client session's parameters, functions and column naming for the statement about to
+    /// run; nil for scripts. A server sets it before each statement.
+    public var bindingContext: BindingContext?
     /// Every query run so far, for SHOW QUERIES.
     public internal(set) var reports: [QueryReport] = []
     /// Checkpoint folders handed out by `run`, and how often each (the same statement twice in

@@ -1,6 +1,7 @@
 import RivuletCore
 import RivuletEngine
 import RivuletPGWire
+import RivuletPlanner
 import RivuletSQL
 import Synchronization
 
@@ -12,6 +13,8 @@ final class EngineSession: SQLSession {
     private let connectors: QueryConnectors
     private let serverVersion: String
     private let user: String
+    private let database: String
+    private let processID: Int32
     private let role: Role
     /// Called once when the session closes.
     private let onClose: @Sendable () -> Void
@@ -26,9 +29,11 @@ final class EngineSession: SQLSession {
 
     init(
         manager: QueryManager, connectors: QueryConnectors, serverVersion: String, user: String, role: Role,
-        onClose: @escaping @Sendable () -> Void = {}
+        database: String = "rivulet", processID: Int32 = 0, onClose: @escaping @Sendable () -> Void = {}
     ) {
         self.user = user
+        self.database = database
+        self.processID = processID
         self.role = role
         self.onClose = onClose
         self.manager = manager
@@ -51,25 +56,70 @@ final class EngineSession: SQLSession {
         return outcomes
     }
 
-    func describe(_ sql: String) async throws -> Schema? {
-        guard let piece = StatementSplitter.split(sql).first else { return nil }
+    func describe(_ sql: String, parameterTypes: [Int: SQLType]) async throws -> StatementDescription {
+        guard let piece = StatementSplitter.split(sql).first else { return StatementDescription(columns: nil) }
         let settings = state.withLock { $0.settings }
         switch ClientCompatibility.answer(piece.text, settings: settings.values, serverVersion: serverVersion) {
-        case .rows(let rows): return rows.schema
-        case .command: return nil
+        case .rows(let rows): return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
+        case .command: return StatementDescription(parameterTypes: parameterTypes, columns: nil)
         case .failed(let error): throw piece.placed(error)
         case nil: break
         }
         if PGCatalogQueries.mayBeCatalogQuery(piece.text),
             let rows = PGCatalogQueries.answer(piece.text, relations: await manager.relations)
         {
-            return rows.schema
+            return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
         }
         do {
-            guard let parsed = try parseScript(piece.text).first else { return nil }
-            return try await manager.describe(parsed, settings: settings)
+            guard let parsed = try parseScript(piece.text).first else { return StatementDescription(columns: nil) }
+            let context = bindingContext(for: parsed, parameterTypes: parameterTypes)
+            let columns = try await manager.describe(parsed, settings: settings, context: context)
+            return StatementDescription(parameterTypes: context.parameterTypes, columns: columns)
         } catch {
             throw piece.placed(error)
+        }
+    }
+
+    /// How `parsed` binds in this session: its parameters, the session's functions, and
+    /// Postgres' names for the result columns of a SELECT.
+    private func bindingContext(for parsed: ParsedStatement, parameterTypes: [Int: SQLType] = [:]) -> BindingContext {
+        var naming = BindingContext.ColumnNaming.flink
+        if case .query = parsed.statement { naming = .postgres }
+        return BindingContext(
+            parameterTypes: parameterTypes, columnNaming: naming,
+            sessionFunction: { [self] name, arguments throws(SQLError) in try sessionFunction(name, arguments) })
+    }
+
+    /// The functions Postgres clients call about their session, answered from it.
+    private func sessionFunction(_ name: String, _ arguments: [Value]) throws(SQLError) -> Value? {
+        func text(_ index: Int) -> String? {
+            guard index < arguments.count, case .string(let text) = arguments[index] else { return nil }
+            return text
+        }
+        switch (name, arguments.count) {
+        case ("CURRENT_SCHEMA", 0): return .string("public")
+        case ("CURRENT_DATABASE", 0), ("CURRENT_CATALOG", 0): return .string(database)
+        case ("CURRENT_USER", 0), ("SESSION_USER", 0), ("USER", 0), ("CURRENT_ROLE", 0): return .string(user)
+        case ("VERSION", 0): return .string(ClientCompatibility.versionText(serverVersion))
+        case ("PG_BACKEND_PID", 0): return .int(Int64(processID))
+        case ("PG_IS_IN_RECOVERY", 0): return .boolean(false)
+        case ("CURRENT_SETTING", 1...2):
+            guard let key = text(0) else { return .null }
+            let settings = state.withLock { $0.settings.values }
+            if let value = ClientCompatibility.setting(key.lowercased(), settings: settings, serverVersion: serverVersion) {
+                return .string(value)
+            }
+            if arguments.count == 2, case .boolean(true) = arguments[1] { return .null }
+            throw SQLError(.undefinedObject, "unrecognized configuration parameter \"\(key)\"")
+        case ("SET_CONFIG", 3):
+            guard let key = text(0) else { return .null }
+            let value = text(1) ?? ""
+            var settings = state.withLock { $0.settings }
+            try settings.set(key, value)
+            state.withLock { [settings] in $0.settings = settings }
+            return .string(value)
+        default:
+            return nil
         }
     }
 
@@ -123,7 +173,7 @@ final class EngineSession: SQLSession {
             break
         }
         let settings = state.withLock { $0.settings }
-        switch try await manager.execute(parsed, settings: settings) {
+        switch try await manager.execute(parsed, settings: settings, context: bindingContext(for: parsed)) {
         case .command(let tag):
             return .command(tag: tag)
         case .rows(let rows):
@@ -191,7 +241,8 @@ struct EngineSessionProvider: SQLSessionProvider {
         let open = open
         return EngineSession(
             manager: manager, connectors: connectors, serverVersion: serverVersion, user: user,
-            role: roles.map { $0[user] ?? .reader } ?? .admin, onClose: { open.leave(user) })
+            role: roles.map { $0[user] ?? .reader } ?? .admin, database: startup.database,
+            processID: startup.processID, onClose: { open.leave(user) })
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 public import RivuletCore
 public import RivuletEngine
-import RivuletPlanner
+public import RivuletPlanner
 import RivuletRuntime
 public import RivuletSQL
 
@@ -59,9 +59,13 @@ public actor QueryManager {
 
     /// Executes one statement with a session's SET options. `record`: append an accepted
     /// definition to the catalog log (false for boot files, which run again at every start).
-    public func execute(_ parsed: ParsedStatement, settings: Settings = Settings(), record: Bool = true) async throws(SQLError) -> Outcome {
+    /// `context`: the client session's parameters, functions and column naming, for binding.
+    public func execute(
+        _ parsed: ParsedStatement, settings: Settings = Settings(), context: BindingContext? = nil, record: Bool = true
+    ) async throws(SQLError) -> Outcome {
         guard !isShutDown else { throw SQLError(SQLState("57P01"), "the server is shutting down") }
         engine.settings = settings
+        engine.bindingContext = context
         switch parsed.statement {
         case .show(let show) where show.kind == .queries:
             return .rows(queryTable())
@@ -110,8 +114,14 @@ public actor QueryManager {
     }
 
     /// The result columns of a statement, without running it; nil when it returns none.
-    public func describe(_ parsed: ParsedStatement, settings: Settings = Settings()) async throws(SQLError) -> Schema? {
+    /// The result columns of `parsed`, without running it; the types its parameters take are
+    /// learned into `context`.
+    public func describe(
+        _ parsed: ParsedStatement, settings: Settings = Settings(), context: BindingContext? = nil
+    ) async throws(SQLError) -> Schema? {
         engine.settings = settings
+        engine.bindingContext = context
+        try engine.inferParameterTypes(parsed)
         switch parsed.statement {
         case .query:
             guard case .query(let prepared) = try engine.execute(parsed) else { return nil }
@@ -287,6 +297,7 @@ public actor QueryManager {
                 if entry.terminated == true, case .insertSelect = parsed.statement { continue }
                 let settings = try Settings(entry.settings ?? [:])
                 engine.settings = settings
+                engine.bindingContext = nil
                 let result = try engine.execute(parsed)
                 if case .persistentQuery(let prepared) = result, let id = entry.query, entry.terminated != true {
                     restarted.append((prepared, id, settings))

@@ -15,6 +15,8 @@ public struct QueryBinder {
     var commonTables: [String: Query] = [:]
     /// `table.exec.state.ttl`: how long a regular join keeps rows no one touched (approximate).
     public var stateTTLMillis: Int64?
+    /// A client session's parameters, functions and column naming; nil outside a session.
+    public var context: BindingContext?
 
     public init(catalog: any Catalog) {
         self.catalog = catalog
@@ -49,7 +51,10 @@ public struct QueryBinder {
         }
         let (plan, items) = try binder.bindSelect(select, emit: query.emit)
         var limit: Int?
-        if let limitExpr = query.limit {
+        if let limitExpr = query.limit, case .parameter(let parameter) = limitExpr, let context {
+            // Only while describing a prepared statement: the value is spliced in before it runs.
+            _ = context.parameterType(parameter.index, context: .bigint)
+        } else if let limitExpr = query.limit {
             guard case .literal(let literal) = limitExpr, case .number(let text) = literal.value, let n = Int(text), n >= 0 else {
                 throw SQLError(.syntaxError, "LIMIT takes a non-negative integer", at: limitExpr.span)
             }
@@ -171,7 +176,36 @@ public struct QueryBinder {
     func outputName(of selected: SelectExpression, position: Int) -> String {
         if let alias = selected.alias { return alias.value }
         if case .column(let reference) = selected.expr { return reference.name.value }
+        if context?.columnNaming == .postgres { return Self.postgresName(of: selected.expr) ?? "?column?" }
         return "EXPR$\(position)"
+    }
+
+    /// The name Postgres gives a result column computed by `expr`, when it gives one.
+    static func postgresName(of expr: Expr) -> String? {
+        switch expr {
+        case .column(let reference): return reference.name.value
+        case .function(let call): return call.name.name.value.lowercased()
+        case .cast(let cast):
+            if let inner = postgresName(of: cast.expr) { return inner }
+            switch cast.type {
+            case .boolean: return "bool"
+            case .integer: return "int4"
+            case .bigint: return "int8"
+            case .double: return "float8"
+            case .decimal: return "numeric"
+            case .varchar: return "text"
+            case .timestamp: return "timestamp"
+            case .date: return "date"
+            default: return nil
+            }
+        case .caseWhen: return "case"
+        case .extract: return "extract"
+        case .substring: return "substring"
+        case .trim: return "btrim"
+        case .currentDateTime(let current): return current.kind.rawValue.lowercased()
+        case .exists: return "exists"
+        default: return nil
+        }
     }
 
     func scalarBinder(for scope: Scope, clause: String) -> ExpressionBinder {
@@ -180,7 +214,7 @@ public struct QueryBinder {
                 let index = try scope.resolve(reference)
                 return .column(index, scope.columns[index].type)
             },
-            clause: clause)
+            clause: clause, context: context)
     }
 
     // MARK: FROM
