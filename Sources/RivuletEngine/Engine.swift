@@ -31,8 +31,11 @@ public final class Engine {
         registry.register(EmbeddedConnector(store: embedded))
         for connector in connectors { registry.register(connector) }
         registry.register(ErrorLogConnector(dataDirectory: configuration.dataDirectory))
+        registry.register(SystemCatalogConnector(snapshot: catalog.snapshot))
         self.registry = registry
         catalog.addSystem(ErrorLogConnector.relation)
+        for relation in SystemCatalogConnector.relations { catalog.addSystem(relation) }
+        catalog.snapshot.update { $0.functions = (FunctionNames.scalar, FunctionNames.aggregate) }
     }
 
     /// The connectors and folders a query run opens its sources and sink with.

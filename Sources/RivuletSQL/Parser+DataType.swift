@@ -23,7 +23,7 @@ extension Parser {
             return .boolean
         case "INT", "INTEGER", "SMALLINT", "TINYINT", "INT2", "INT4":
             return .integer
-        case "BIGINT", "INT8", "OID", "REGCLASS", "REGTYPE", "REGPROC", "REGNAMESPACE", "XID":
+        case "BIGINT", "INT8", "OID", "XID":
             return .bigint
         case "DOUBLE":
             _ = consumeWord("PRECISION")

@@ -63,4 +63,10 @@ public enum Symbol: String, Hashable, Sendable, CaseIterable {
     case arrow = "=>"
     /// `::` of Postgres casts (`x::bigint`).
     case doubleColon = "::"
+    /// `~` and `!~`: Postgres' regular-expression match and its negation.
+    case tilde = "~"
+    case notTilde = "!~"
+    /// `[` and `]` of `ARRAY[...]`.
+    case leftBracket = "["
+    case rightBracket = "]"
 }

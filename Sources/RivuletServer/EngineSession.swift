@@ -91,18 +91,36 @@ final class EngineSession: SQLSession {
     }
 
     /// The functions Postgres clients call about their session, answered from it.
-    private func sessionFunction(_ name: String, _ arguments: [Value]) throws(SQLError) -> Value? {
+    private func sessionFunction(_ functionName: String, _ arguments: [Value]) throws(SQLError) -> Value? {
         func text(_ index: Int) -> String? {
             guard index < arguments.count, case .string(let text) = arguments[index] else { return nil }
             return text
         }
-        switch (name, arguments.count) {
+        switch (functionName, arguments.count) {
         case ("CURRENT_SCHEMA", 0): return .string("public")
         case ("CURRENT_DATABASE", 0), ("CURRENT_CATALOG", 0): return .string(database)
         case ("CURRENT_USER", 0), ("SESSION_USER", 0), ("USER", 0), ("CURRENT_ROLE", 0): return .string(user)
         case ("VERSION", 0): return .string(ClientCompatibility.versionText(serverVersion))
         case ("PG_BACKEND_PID", 0): return .int(Int64(processID))
         case ("PG_IS_IN_RECOVERY", 0): return .boolean(false)
+        case ("CURRENT_SCHEMAS", 1):
+            // An array in its text form, as `UNNEST` reads it.
+            return .string(arguments[0] == .boolean(true) ? "{pg_catalog,public}" : "{public}")
+        case ("TO_REGCLASS", 1), ("REGCLASS", 1):
+            guard let name = text(0) else { return nil }
+            let contents = manager.catalogSnapshot.current
+            let oid = SystemCatalogConnector.regclass(name, relations: contents.relations, views: contents.views.map(\.name))
+            if oid == nil, functionName == "REGCLASS" {
+                throw SQLError(.undefinedTable, "relation \"\(name)\" does not exist")
+            }
+            return oid.map { .int($0) } ?? .null
+        case ("REGNAMESPACE", 1):
+            guard let name = text(0) else { return nil }
+            let namespaces = ["pg_catalog": 11, "public": 2200, "information_schema": 13_183]
+            guard let oid = namespaces[name.lowercased()] else {
+                throw SQLError(SQLState("3F000"), "schema \"\(name)\" does not exist")
+            }
+            return .int(Int64(oid))
         case ("CURRENT_SETTING", 1...2):
             guard let key = text(0) else { return .null }
             let settings = state.withLock { $0.settings.values }
@@ -146,8 +164,18 @@ final class EngineSession: SQLSession {
             return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
         }
         var outcomes: [StatementOutcome] = []
-        for parsed in try parseScript(text) {
-            outcomes.append(try await run(parsed))
+        do {
+            for parsed in try parseScript(text) {
+                outcomes.append(try await run(parsed))
+            }
+        } catch {
+            // psql's catalog queries for what Rivulet has none of (policies, triggers, ...) answer no rows.
+            if PGCatalogQueries.mayBeCatalogQuery(text), PGCatalogQueries.isUnanswerable(text),
+                let items = SelectListItem.items(of: text)
+            {
+                return [.rows(RowSource(schema: Schema(items.map { Field($0.name, .varchar) }), rows: []))]
+            }
+            throw error
         }
         return outcomes
     }

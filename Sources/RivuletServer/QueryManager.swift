@@ -28,6 +28,8 @@ public actor QueryManager {
     static let idlePause: Duration = .milliseconds(20)
 
     private let engine: Engine
+    /// What the system catalog shows, readable by sessions without a hop to this actor.
+    nonisolated let catalogSnapshot: CatalogSnapshot
     /// What queries open their sources and sinks with, outside this actor.
     let connectors: QueryConnectors
     private let batchSize: Int
@@ -47,6 +49,12 @@ public actor QueryManager {
                 materializedTableConnector: MaterializedTableConnector.name),
             connectors: [MaterializedTableConnector(store: materialized)])
         self.engine = engine
+        self.catalogSnapshot = engine.catalog.snapshot
+        engine.catalog.snapshot.update { contents in
+            contents.settings = ClientCompatibility.standardSettings.map { name in
+                (name, ClientCompatibility.setting(name, settings: [:], serverVersion: Server.serverVersion) ?? "")
+            }
+        }
         self.materialized = materialized
         self.connectors = engine.connectors
         self.batchSize = batchSize

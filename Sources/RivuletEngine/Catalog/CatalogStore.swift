@@ -9,8 +9,19 @@ public final class CatalogStore: Catalog {
     private var order: [String] = []
     /// Relations the process provides (the error log): found by name, never listed or dropped.
     private var systemRelations: [String: Relation] = [:]
+    /// What the system catalog (`pg_catalog`, `information_schema`) shows, kept in step.
+    public let snapshot = CatalogSnapshot()
 
     public init() {}
+
+    private func publish() {
+        let relations = allRelations
+        let views = views.values.map { (name: $0.name, sql: $0.query.description) }.sorted { $0.name < $1.name }
+        snapshot.update { contents in
+            contents.relations = relations
+            contents.views = views
+        }
+    }
 
     public func addSystem(_ relation: Relation) {
         systemRelations[relation.name.lowercased()] = relation
@@ -27,10 +38,12 @@ public final class CatalogStore: Catalog {
             throw SQLError(.duplicateTable, "'\(name)' already exists", at: span)
         }
         views[key] = (name, query)
+        publish()
     }
 
     public func removeView(_ name: String) -> Bool {
-        views.removeValue(forKey: name.lowercased()) != nil
+        defer { publish() }
+        return views.removeValue(forKey: name.lowercased()) != nil
     }
 
     public func relation(named name: String) -> Relation? {
@@ -56,6 +69,7 @@ public final class CatalogStore: Catalog {
         }
         relations[key] = relation
         order.append(key)
+        publish()
         return true
     }
 
@@ -65,6 +79,7 @@ public final class CatalogStore: Catalog {
         let key = name.lowercased()
         guard relations.removeValue(forKey: key) != nil else { return false }
         order.removeAll { $0 == key }
+        publish()
         return true
     }
 }

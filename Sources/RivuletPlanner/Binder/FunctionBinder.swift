@@ -44,6 +44,7 @@ enum FunctionBinder {
                 return ExpressionBinder.constant(value)
             }
         }
+        if let bound = try bindPostgres(name, args, call: call, binder: binder) { return bound }
         func arity(_ counts: ClosedRange<Int>) throws(SQLError) {
             guard counts.contains(args.count) else {
                 let wanted = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
