@@ -141,6 +141,12 @@ final class ConnectionHandler {
             } catch {
                 return machine.executionFailed(sqlError(from: error))
             }
+        case .describeCursor(let name):
+            do {
+                return machine.describeCompleted(try await requireSession().describeCursor(name))
+            } catch {
+                return machine.executionFailed(sqlError(from: error))
+            }
         case .inferParameterTypes(let sql, let declared):
             let description = try? await requireSession().describe(sql, parameterTypes: declared)
             return machine.parameterTypesInferred(description?.parameterTypes)

@@ -35,6 +35,9 @@ public struct ConnectionStateMachine: Sendable {
         /// Describe a statement through `SQLSession.describe` (with its placeholders' known
         /// types); report `describeCompleted(_:)` or `executionFailed(_:)`.
         case describe(String, parameterTypes: [Int: SQLType])
+        /// Describe a cursor a statement declared, through `SQLSession.describeCursor`; report
+        /// `describeCompleted(_:)` or `executionFailed(_:)`.
+        case describeCursor(String)
         /// Learn the types of a statement's placeholders the client left unspecified, through
         /// `SQLSession.describe`; report `parameterTypesInferred(_:)` (nil when describing failed).
         case inferParameterTypes(String, declared: [Int: SQLType])
@@ -365,7 +368,9 @@ public struct ConnectionStateMachine: Sendable {
             return [.describe(statement.query, parameterTypes: Self.declared(statement.parameterTypes))]
         case .portal(let name):
             guard let portal = session.portals[name] else {
-                return extendedError(session, .invalidCursorName, "portal \"\(name)\" does not exist")
+                // A cursor declared with DECLARE is a portal too.
+                state = .executing(session, .describePortal(name))
+                return [.describeCursor(name)]
             }
             state = .executing(session, .describePortal(name))
             return [.describe(portal.substitution.sql, parameterTypes: [:])]

@@ -26,6 +26,11 @@ public protocol SQLSession: Sendable {
     /// protocol's Parse (for the placeholders' types) and Describe.
     func describe(_ sql: String, parameterTypes: [Int: SQLType]) async throws -> StatementDescription
 
+    /// The columns of the cursor `name` a statement declared (`DECLARE name CURSOR FOR ...`),
+    /// which the extended protocol's Describe reaches as a portal; throws `34000` when there is
+    /// no such cursor.
+    func describeCursor(_ name: String) async throws -> Schema?
+
     /// Stops the running statement, if any (a CancelRequest, or the client went away). Its row
     /// stream should then finish; the wire layer reports `57014` to the client. Must not block.
     func cancel()
@@ -36,6 +41,10 @@ public protocol SQLSession: Sendable {
 
 extension SQLSession {
     public func close() async {}
+
+    public func describeCursor(_ name: String) async throws -> Schema? {
+        throw SQLError(.invalidCursorName, "portal \"\(name)\" does not exist")
+    }
 }
 
 /// What a statement takes and produces, as Describe reports it.

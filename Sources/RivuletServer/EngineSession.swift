@@ -26,6 +26,8 @@ final class EngineSession: SQLSession {
     }
 
     private let state = Mutex(State())
+    /// Cursors declared with `DECLARE`, by name.
+    private let cursors = Mutex<[String: SessionCursor]>([:])
 
     init(
         manager: QueryManager, connectors: QueryConnectors, serverVersion: String, user: String, role: Role,
@@ -58,6 +60,14 @@ final class EngineSession: SQLSession {
 
     func describe(_ sql: String, parameterTypes: [Int: SQLType]) async throws -> StatementDescription {
         guard let piece = StatementSplitter.split(sql).first else { return StatementDescription(columns: nil) }
+        switch CursorStatement(piece.text) {
+        case .fetch(let name, _):
+            return StatementDescription(parameterTypes: parameterTypes, columns: cursors.withLock { $0[name] }?.schema)
+        case .declare, .close:
+            return StatementDescription(parameterTypes: parameterTypes, columns: nil)
+        case nil:
+            break
+        }
         let settings = state.withLock { $0.settings }
         switch ClientCompatibility.answer(piece.text, settings: settings.values, serverVersion: serverVersion) {
         case .rows(let rows): return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
@@ -141,18 +151,27 @@ final class EngineSession: SQLSession {
         }
     }
 
+    func describeCursor(_ name: String) async throws -> Schema? {
+        guard let cursor = cursors.withLock({ $0[name] }) else {
+            throw SQLError(.invalidCursorName, "portal \"\(name)\" does not exist")
+        }
+        return cursor.schema
+    }
+
     func cancel() {
         state.withLock { $0.running }?.set()
     }
 
     func close() async {
         cancel()
+        cursors.withLock { $0.removeAll() }
         onClose()
     }
 
     /// Runs one statement of the string (a piece may hold several when the splitter could not
     /// tell them apart; the parser then splits them).
     private func run(_ text: String) async throws -> [StatementOutcome] {
+        if let statement = CursorStatement(text) { return [try await run(statement, in: text)] }
         let settings = state.withLock { $0.settings }
         switch ClientCompatibility.answer(text, settings: settings.values, serverVersion: serverVersion) {
         case .command(let tag): return [.command(tag: tag)]
@@ -229,6 +248,46 @@ final class EngineSession: SQLSession {
                 }
             })
             return .rows(RowSource(schema: cursor.schema, batches: batches))
+        }
+    }
+
+    /// `DECLARE`, `FETCH` and `CLOSE`.
+    private func run(_ statement: CursorStatement, in text: String) async throws -> StatementOutcome {
+        switch statement {
+        case .declare(let name, let query, let offset):
+            let prefix = text.prefix(offset)
+            let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+            let piece = StatementSplitter.Piece(
+                text: query, offset: offset, line: lines.count, column: (lines.last?.count ?? 0) + 1)
+            guard cursors.withLock({ $0[name] }) == nil else {
+                throw SQLError(.duplicateCursor, "cursor \"\(name)\" already exists")
+            }
+            let outcome: StatementOutcome
+            do {
+                guard let parsed = try parseScript(query).first, case .query = parsed.statement else {
+                    throw SQLError(.syntaxError, "DECLARE CURSOR takes a SELECT")
+                }
+                outcome = try await run(parsed)
+            } catch {
+                throw piece.placed(Self.sqlError(error))
+            }
+            guard case .rows(let source) = outcome else { throw SQLError(.syntaxError, "DECLARE CURSOR takes a SELECT") }
+            cursors.withLock { $0[name] = SessionCursor(source) }
+            return .command(tag: "DECLARE CURSOR")
+        case .fetch(let name, let count):
+            guard let cursor = cursors.withLock({ $0[name] }) else {
+                throw SQLError(.invalidCursorName, "cursor \"\(name)\" does not exist")
+            }
+            return .rows(RowSource(schema: cursor.schema, rows: try await cursor.fetch(count), verb: "FETCH"))
+        case .close(let name):
+            if let name {
+                guard cursors.withLock({ $0.removeValue(forKey: name) }) != nil else {
+                    throw SQLError(.invalidCursorName, "cursor \"\(name)\" does not exist")
+                }
+            } else {
+                cursors.withLock { $0.removeAll() }
+            }
+            return .command(tag: "CLOSE CURSOR")
         }
     }
 

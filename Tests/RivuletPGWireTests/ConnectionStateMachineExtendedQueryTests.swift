@@ -187,6 +187,16 @@ struct ConnectionStateMachineExtendedQueryTests {
         #expect(machine.parseReceived(.init(statementName: "s", query: "SELECT 2")) == [.send(.parseComplete)])
     }
 
+    @Test func aDeclaredCursorIsDescribedAsAPortal() {
+        var machine = ConnectionStateMachine.ready()
+        #expect(machine.describeReceived(.portal("c1")) == [.describeCursor("c1")])
+        #expect(machine.describeCompleted(schema) == [.send(.rowDescription(ColumnDescription.describing(schema)))])
+        #expect(machine.describeReceived(.portal("nope")) == [.describeCursor("nope")])
+        #expect(
+            machine.executionFailed(SQLError(.invalidCursorName, "portal \"nope\" does not exist"))
+                == [.error(.invalidCursorName, "portal \"nope\" does not exist")])
+    }
+
     @Test func unknownPortalIsAnError() {
         var machine = ConnectionStateMachine.ready()
         #expect(
