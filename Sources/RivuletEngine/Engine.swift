@@ -63,6 +63,10 @@ public final class Engine {
             return .completed(added ? "\(noun) \(relation.name) created" : "\(noun) \(relation.name) already exists")
         case .createView(let view):
             try catalog.addView(named: view.name.name.value, query: view.query, ifNotExists: view.ifNotExists, at: view.name.span)
+            // Its columns, for the system catalog; a view that does not bind fails when it is read.
+            if let bound = try? queryBinder().bind(view.query) {
+                catalog.setViewSchema(bound.schema, of: view.name.name.value)
+            }
             return .completed("View \(view.name.name.value) created")
         case .createRelationAsSelect(let create):
             return try createAsSelect(create, sql: parsed.text)

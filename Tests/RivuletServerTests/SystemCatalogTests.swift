@@ -14,6 +14,7 @@ struct SystemCatalogTests {
         conn.execute("CREATE TABLE prices (sku VARCHAR, price DECIMAL(10, 2), PRIMARY KEY (sku) NOT ENFORCED) WITH ('connector' = 'sqlite', 'path' = 'p.db')")
         conn.execute("CREATE VIEW home AS SELECT user_id FROM clicks WHERE page = 'home'")
         show("tables", "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = %s ORDER BY table_name", "public")
+        show("view columns", "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s", "home")
         show("columns", "SELECT column_name, data_type, numeric_precision, numeric_scale, is_nullable FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position", "prices")
         show("attributes", '''
             SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), t.typname
@@ -43,6 +44,7 @@ struct SystemCatalogTests {
             #expect(status == 0, "\(text)")
             #expect(text == """
                 tables [('clicks', 'BASE TABLE'), ('home', 'VIEW'), ('prices', 'BASE TABLE')]
+                view columns [('user_id', 'bigint')]
                 columns [('sku', 'character varying', None, None, 'NO'), ('price', 'numeric', 10, 2, 'YES')]
                 attributes [('ts', 'timestamp(3) without time zone', 'timestamp'), ('page', 'character varying', 'varchar'), ('user_id', 'bigint', 'int8')]
                 kinds [('clicks', 'r'), ('home', 'v'), ('prices', 'r'), ('prices_pkey', 'i')]

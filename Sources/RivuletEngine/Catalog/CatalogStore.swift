@@ -6,6 +6,8 @@ public import RivuletSQL
 public final class CatalogStore: Catalog {
     private var relations: [String: Relation] = [:]
     private var views: [String: (name: String, query: Query)] = [:]
+    /// The columns of each view, as binding its query gave them when it was created.
+    private var viewSchemas: [String: Schema] = [:]
     private var order: [String] = []
     /// Relations the process provides (the error log): found by name, never listed or dropped.
     private var systemRelations: [String: Relation] = [:]
@@ -16,7 +18,9 @@ public final class CatalogStore: Catalog {
 
     private func publish() {
         let relations = allRelations
-        let views = views.values.map { (name: $0.name, sql: $0.query.description) }.sorted { $0.name < $1.name }
+        let views = views.map { key, view in
+            (name: view.name, sql: view.query.description, schema: viewSchemas[key] ?? Schema([]))
+        }.sorted { $0.name < $1.name }
         snapshot.update { contents in
             contents.relations = relations
             contents.views = views
@@ -43,7 +47,14 @@ public final class CatalogStore: Catalog {
 
     public func removeView(_ name: String) -> Bool {
         defer { publish() }
+        viewSchemas[name.lowercased()] = nil
         return views.removeValue(forKey: name.lowercased()) != nil
+    }
+
+    /// Records the columns of view `name`, for the system catalog.
+    public func setViewSchema(_ schema: Schema, of name: String) {
+        viewSchemas[name.lowercased()] = schema
+        publish()
     }
 
     public func relation(named name: String) -> Relation? {

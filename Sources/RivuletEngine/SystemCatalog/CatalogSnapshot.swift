@@ -1,3 +1,4 @@
+public import RivuletCore
 public import RivuletPlanner
 import Synchronization
 
@@ -7,8 +8,8 @@ import Synchronization
 public final class CatalogSnapshot: Sendable {
     public struct Contents: Sendable {
         public var relations: [Relation] = []
-        /// Each view's name and canonical SQL.
-        public var views: [(name: String, sql: String)] = []
+        /// Each view's name, canonical SQL and columns.
+        public var views: [(name: String, sql: String, schema: Schema)] = []
         /// The database clients connect to, as `pg_database` and `information_schema` name it.
         public var database = "rivulet"
         /// Settings `pg_settings` lists, with their values.

@@ -54,9 +54,15 @@ struct SystemCatalogRows {
 
     private var database: String { contents.database }
 
-    /// Streams, tables and views with their oids, by name.
+    /// Streams and tables with their oids.
     private var relations: [(oid: Int64, relation: Relation)] {
         contents.relations.map { (SystemCatalogConnector.oid(ofRelationNamed: $0.name), $0) }
+    }
+
+    /// Every relation with columns, views included: oid, name, columns, key.
+    private var columnOwners: [(oid: Int64, name: String, schema: Schema, key: [Int])] {
+        relations.map { ($0.oid, $0.relation.name, $0.relation.schema, $0.relation.primaryKey) }
+            + contents.views.map { (SystemCatalogConnector.oid(ofRelationNamed: $0.name), $0.name, $0.schema, []) }
     }
 
     private static let namespaceNames: [(Int64, String)] = [
@@ -99,15 +105,15 @@ struct SystemCatalogRows {
         }
         for view in contents.views {
             rows.append(classRow(oid: SystemCatalogConnector.oid(ofRelationNamed: view.name), name: view.name, kind: "v",
-                                 columns: 0, hasIndex: false))
+                                 columns: view.schema.count, hasIndex: false))
         }
         return rows
     }
 
     private var attributes: [Row] {
         var rows: [Row] = []
-        for (oid, relation) in relations {
-            for (index, field) in relation.schema.fields.enumerated() {
+        for (oid, _, schema, key) in columnOwners {
+            for (index, field) in schema.fields.enumerated() {
                 let type = PGTypeCatalog.oid(of: field.type)
                 let length = PGTypeCatalog.entries.first { $0.oid == type }?.length ?? -1
                 rows.append([
@@ -116,7 +122,7 @@ struct SystemCatalogRows {
                     "attndims": .int(0), "attcacheoff": .int(-1), "atttypmod": .int(PGTypeCatalog.typeModifier(of: field.type)),
                     "attbyval": .boolean(length > 0 && length <= 8), "attalign": .string(length == 8 ? "d" : "i"),
                     "attstorage": .string(length > 0 ? "p" : "x"), "attcompression": .string(""),
-                    "attnotnull": .boolean(!field.nullable || relation.primaryKey.contains(index)),
+                    "attnotnull": .boolean(!field.nullable || key.contains(index)),
                     "atthasdef": .boolean(false), "atthasmissing": .boolean(false), "attidentity": .string(""),
                     "attgenerated": .string(""), "attisdropped": .boolean(false), "attislocal": .boolean(true),
                     "attinhcount": .int(0), "attcollation": .int(field.type == .varchar ? 100 : 0),
@@ -228,12 +234,12 @@ struct SystemCatalogRows {
 
     private var informationSchemaColumns: [Row] {
         var rows: [Row] = []
-        for relation in contents.relations {
-            for (index, field) in relation.schema.fields.enumerated() {
+        for (_, name, schema, key) in columnOwners {
+            for (index, field) in schema.fields.enumerated() {
                 var row: Row = [
-                    "table_catalog": .string(database), "table_schema": .string("public"), "table_name": .string(relation.name),
+                    "table_catalog": .string(database), "table_schema": .string("public"), "table_name": .string(name),
                     "column_name": .string(field.name), "ordinal_position": .int(Int64(index + 1)),
-                    "is_nullable": .string(field.nullable && !relation.primaryKey.contains(index) ? "YES" : "NO"),
+                    "is_nullable": .string(field.nullable && !key.contains(index) ? "YES" : "NO"),
                     "data_type": .string(Self.dataType(field.type)), "udt_catalog": .string(database),
                     "udt_schema": .string("pg_catalog"),
                     "udt_name": .string(PGTypeCatalog.entries.first { $0.oid == PGTypeCatalog.oid(of: field.type) }?.name ?? "text"),
