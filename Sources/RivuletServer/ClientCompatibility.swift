@@ -3,11 +3,13 @@ import RivuletCore
 import RivuletEngine
 
 /// Statements Postgres drivers and tools send on their own (transaction control, `SHOW
-/// transaction_isolation`, `SELECT version()`, `SET TIME ZONE ...`), answered the way Postgres
-/// would so that clients work; the SQL parser never sees them.
+/// transaction_isolation`, `SHOW ALL`, `SET TIME ZONE ...`, `SET x TO y`), answered the way
+/// Postgres would so that clients work; the SQL parser never sees them.
 enum ClientCompatibility {
     enum Answer {
         case command(String)
+        /// A session setting to record (`SET x TO y`, `SET TIME ZONE z`); nil value: `DEFAULT`.
+        case set(key: String, value: String?)
         case rows(ResultSet)
         case failed(SQLError)
     }
@@ -87,11 +89,27 @@ enum ClientCompatibility {
             return show(name, as: name, settings: settings, serverVersion: serverVersion)
         case "set":
             // Postgres spellings the SQL grammar does not have: SET x TO y, SET SESSION/LOCAL ..., SET TIME ZONE ...
-            let rest = words.dropFirst()
-            if rest.first == "session" || rest.first == "local" || rest.starts(with: ["time", "zone"]) || rest.dropFirst().first == "to" {
+            var rest = Array(sql.split(whereSeparator: { $0.isWhitespace }).dropFirst().map(String.init))
+            if let scope = rest.first?.lowercased(), scope == "session" || scope == "local" {
+                rest.removeFirst()
+                if ["characteristics", "authorization"].contains(rest.first?.lowercased() ?? "") { return .command("SET") }
+            } else if !(rest.count >= 2 && (rest[1].lowercased() == "to" || rest.first?.lowercased() == "time")) {
+                return nil
+            }
+            let key: String
+            var value: [String]
+            if rest.count >= 2, rest[0].lowercased() == "time", rest[1].lowercased() == "zone" {
+                key = "timezone"
+                value = Array(rest.dropFirst(2))
+            } else if let equals = rest.firstIndex(where: { $0.lowercased() == "to" || $0 == "=" }), equals == 1 {
+                key = rest[0].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "\"'`"))
+                value = Array(rest.dropFirst(2))
+            } else {
                 return .command("SET")
             }
-            return nil
+            if let last = value.last, last.hasSuffix(";") { value[value.count - 1] = String(last.dropLast()) }
+            let text = value.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+            return .set(key: key, value: text.lowercased() == "default" ? nil : text)
         default:
             return nil
         }

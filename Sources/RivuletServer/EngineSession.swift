@@ -71,7 +71,7 @@ final class EngineSession: SQLSession {
         let settings = state.withLock { $0.settings }
         switch ClientCompatibility.answer(piece.text, settings: settings.values, serverVersion: serverVersion) {
         case .rows(let rows): return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
-        case .command: return StatementDescription(parameterTypes: parameterTypes, columns: nil)
+        case .command, .set: return StatementDescription(parameterTypes: parameterTypes, columns: nil)
         case .failed(let error): throw piece.placed(error)
         case nil: break
         }
@@ -175,6 +175,11 @@ final class EngineSession: SQLSession {
         let settings = state.withLock { $0.settings }
         switch ClientCompatibility.answer(text, settings: settings.values, serverVersion: serverVersion) {
         case .command(let tag): return [.command(tag: tag)]
+        case .set(let key, let value):
+            var updated = settings
+            if let value { try updated.set(key, value) } else { updated.reset(key) }
+            state.withLock { [updated] in $0.settings = updated }
+            return [.command(tag: "SET")]
         case .rows(let rows): return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
         case .failed(let error): throw error
         case nil: break
