@@ -63,7 +63,11 @@ final class EngineSession: SQLSession {
         switch CursorStatement(piece.text) {
         case .fetch(let name, _):
             return StatementDescription(parameterTypes: parameterTypes, columns: cursors.withLock { $0[name] }?.schema)
-        case .declare, .close:
+        case .declare(_, let query, _):
+            // No rows of its own; its parameters are the query's.
+            let inner = try await describe(query, parameterTypes: parameterTypes)
+            return StatementDescription(parameterTypes: inner.parameterTypes, columns: nil)
+        case .close:
             return StatementDescription(parameterTypes: parameterTypes, columns: nil)
         case nil:
             break

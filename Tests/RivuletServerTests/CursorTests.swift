@@ -17,7 +17,8 @@ struct CursorTests {
         with connect() as conn:
             # psycopg's server-side cursor: DECLARE "pull" CURSOR ... then FETCH FORWARD n FROM "pull".
             with conn.cursor(name="pull") as cur:
-                cur.execute("SELECT id, name FROM s WHERE id >= %s", (2,))
+                # A text parameter: DECLARE takes the type its query gives it.
+                cur.execute("SELECT id, name FROM s WHERE id >= %s AND name > %s", ("2", "a"))
                 print("pull", cur.fetchmany(1), cur.fetchmany(5), cur.fetchmany(5))
             with conn.cursor(name="push") as cur:
                 cur.execute("SELECT id, UPPER(name) AS name FROM s EMIT CHANGES")
