@@ -130,11 +130,10 @@ final class EngineSession: SQLSession {
             return oid.map { .int($0) } ?? .null
         case ("REGNAMESPACE", 1):
             guard let name = text(0) else { return nil }
-            let namespaces = ["pg_catalog": 11, "public": 2200, "information_schema": 13_183]
-            guard let oid = namespaces[name.lowercased()] else {
+            guard let oid = SystemCatalogConnector.namespaceOIDs[name.lowercased()] else {
                 throw SQLError(SQLState("3F000"), "schema \"\(name)\" does not exist")
             }
-            return .int(Int64(oid))
+            return .int(oid)
         case ("CURRENT_SETTING", 1...2):
             guard let key = text(0) else { return .null }
             let settings = state.withLock { $0.settings.values }

@@ -13,6 +13,10 @@ public struct SystemCatalogConnector: ConnectorFactory {
     static let pgCatalogNamespace: Int64 = 11
     static let publicNamespace: Int64 = 2200
     static let informationSchemaNamespace: Int64 = 13_183
+    /// The schemas' oids by name (`'public'::regnamespace`).
+    public static let namespaceOIDs: [String: Int64] = [
+        "pg_catalog": pgCatalogNamespace, "public": publicNamespace, "information_schema": informationSchemaNamespace,
+    ]
     /// The oid of the one database and of the one role that owns everything.
     static let databaseOID: Int64 = 16_384
     static let ownerOID: Int64 = 10

@@ -37,7 +37,8 @@ extension FunctionBinder {
         case "REGTYPE" where args.count == 1 && args[0].type.isInteger:
             // `atttypid::regtype` reads as the type's name.
             return .call(.formatType, [try oid(0), .literal(.int(-1), .bigint)], .varchar)
-        case "REGCLASS", "REGNAMESPACE", "REGPROC", "REGPROCEDURE", "REGROLE" where args.count == 1 && args[0].type.isInteger:
+        case "REGCLASS", "REGNAMESPACE", "REGPROC", "REGPROCEDURE", "REGROLE", "TO_REGCLASS"
+        where args.count == 1 && (args[0].type.isInteger || args[0].type == .null):
             return try oid(0)
         case "TO_REGTYPE", "REGTYPE":
             guard args.count == 1, case .literal(let value, _) = args[0] else { return nil }
