@@ -1,5 +1,5 @@
 public import RivuletCore
-import RivuletPlanner
+public import RivuletPlanner
 public import RivuletRuntime
 public import RivuletSQL
 import RivuletConnectors
@@ -17,6 +17,9 @@ public final class Engine {
     /// Called as a query is planned; throws to stop planning (see `QueryBinder.checkInterrupted`).
     /// A server sets the statement's before each statement.
     public var planningInterrupt: () throws(SQLError) -> Void = {}
+    /// A client session's parameters, functions and column naming for the statement about to
+    /// run; nil for scripts. A server sets it before each statement.
+    public var bindingContext: BindingContext?
     /// Every query run so far, for SHOW QUERIES.
     public internal(set) var reports: [QueryReport] = []
     /// Checkpoint folders handed out by `run`, and how often each (the same statement twice in
@@ -31,8 +34,11 @@ public final class Engine {
         registry.register(EmbeddedConnector(store: embedded))
         for connector in connectors { registry.register(connector) }
         registry.register(ErrorLogConnector(dataDirectory: configuration.dataDirectory))
+        registry.register(SystemCatalogConnector(snapshot: catalog.snapshot))
         self.registry = registry
         catalog.addSystem(ErrorLogConnector.relation)
+        for relation in SystemCatalogConnector.relations { catalog.addSystem(relation) }
+        catalog.snapshot.update { $0.functions = (FunctionNames.scalar, FunctionNames.aggregate) }
     }
 
     /// The connectors and folders a query run opens its sources and sink with.
@@ -61,6 +67,10 @@ public final class Engine {
             return .completed(added ? "\(noun) \(relation.name) created" : "\(noun) \(relation.name) already exists")
         case .createView(let view):
             try catalog.addView(named: view.name.name.value, query: view.query, ifNotExists: view.ifNotExists, at: view.name.span)
+            // Its columns, for the system catalog; a view that does not bind fails when it is read.
+            if let bound = try? queryBinder().bind(view.query) {
+                catalog.setViewSchema(bound.schema, of: view.name.name.value)
+            }
             return .completed("View \(view.name.name.value) created")
         case .createRelationAsSelect(let create):
             return try createAsSelect(create, sql: parsed.text)

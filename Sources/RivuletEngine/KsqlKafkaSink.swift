@@ -221,7 +221,7 @@ struct KsqlKafkaSink {
         case .join(let join):
             collect(join.left, catalog: catalog, into: &sources)
             collect(join.right, catalog: catalog, into: &sources)
-        case .derived, .windowFunction:
+        case .derived, .windowFunction, .unnest:
             break
         }
     }

@@ -45,6 +45,10 @@ extension ResultSet {
             set.rows.removeLast(set.rows.count - limit)
             if set.kinds != nil { set.kinds!.removeLast(set.kinds!.count - limit) }
         }
+        if query.hiddenColumns > 0 {
+            set = ResultSet(
+                schema: query.schema, rows: set.rows.map { Array($0.dropLast(query.hiddenColumns)) }, kinds: set.kinds)
+        }
         return set
     }
 }

@@ -120,8 +120,9 @@ final class ConnectionHandler {
         case .send(let message):
             encoder.encode(message)
             return []
-        case .startSession(let startup):
+        case .startSession(var startup):
             do {
+                startup.processID = processID
                 let session = try await provider.makeSession(for: startup)
                 self.session = session
                 canceller.attach(session)
@@ -133,13 +134,22 @@ final class ConnectionHandler {
             }
         case .executeQuery(let sql):
             return await runQuery(sql)
-        case .describe(let sql):
+        case .describe(let sql, let parameterTypes):
             do {
-                let schema = try await requireSession().describe(sql)
-                return machine.describeCompleted(schema)
+                let description = try await requireSession().describe(sql, parameterTypes: parameterTypes)
+                return machine.describeCompleted(description)
             } catch {
                 return machine.executionFailed(sqlError(from: error))
             }
+        case .describeCursor(let name):
+            do {
+                return machine.describeCompleted(try await requireSession().describeCursor(name))
+            } catch {
+                return machine.executionFailed(sqlError(from: error))
+            }
+        case .inferParameterTypes(let sql, let declared):
+            let description = try? await requireSession().describe(sql, parameterTypes: declared)
+            return machine.parameterTypesInferred(description?.parameterTypes)
         case .executePortal(let execution):
             return await runPortal(execution)
         case .discardPortals(let names):

@@ -32,9 +32,15 @@ public struct ConnectionStateMachine: Sendable {
         /// DataRows and CommandComplete (or EmptyQueryResponse for no statement); report
         /// `executionCompleted()` or `executionFailed(_:)`.
         case executeQuery(String)
-        /// Describe a statement through `SQLSession.describe`; report `describeCompleted(_:)` or
-        /// `executionFailed(_:)`.
-        case describe(String)
+        /// Describe a statement through `SQLSession.describe` (with its placeholders' known
+        /// types); report `describeCompleted(_:)` or `executionFailed(_:)`.
+        case describe(String, parameterTypes: [Int: SQLType])
+        /// Describe a cursor a statement declared, through `SQLSession.describeCursor`; report
+        /// `describeCompleted(_:)` or `executionFailed(_:)`.
+        case describeCursor(String)
+        /// Learn the types of a statement's placeholders the client left unspecified, through
+        /// `SQLSession.describe`; report `parameterTypesInferred(_:)` (nil when describing failed).
+        case inferParameterTypes(String, declared: [Int: SQLType])
         /// Run or resume a portal: its DataRows (no RowDescription) then CommandComplete, stopping
         /// after `maxRows` rows when it is positive; report `executionCompleted()`,
         /// `portalSuspended()` or `executionFailed(_:)`.
@@ -93,7 +99,9 @@ public struct ConnectionStateMachine: Sendable {
     /// What a running action will report back about.
     public enum Execution: Sendable {
         case simpleQuery
-        case describeStatement(parameterTypes: [PGType], substitution: ParameterSubstitution)
+        /// A Parse waiting for its placeholders' types.
+        case parse(statementName: String, query: String, parameterTypes: [PGType])
+        case describeStatement(String)
         case describePortal(String)
         case portal(String)
     }
@@ -263,7 +271,43 @@ public struct ConnectionStateMachine: Sendable {
         }
         var types = parse.parameterTypes
         types += Array(repeating: .unspecified, count: count - types.count)
+        if types.contains(.unspecified) {
+            // Postgres types every placeholder at Parse, from where it stands in the statement.
+            state = .executing(
+                session, .parse(statementName: parse.statementName, query: parse.query, parameterTypes: types))
+            return [.inferParameterTypes(parse.query, declared: Self.declared(types))]
+        }
         session.statements[parse.statementName] = PreparedStatement(query: parse.query, parameterTypes: types)
+        state = .ready(session)
+        return [.send(.parseComplete)]
+    }
+
+    /// The placeholders' types the client declared, by number.
+    private static func declared(_ types: [PGType]) -> [Int: SQLType] {
+        var declared: [Int: SQLType] = [:]
+        for (index, type) in types.enumerated() {
+            if let sqlType = type.sqlType { declared[index + 1] = sqlType }
+        }
+        return declared
+    }
+
+    /// `types` with each unspecified placeholder given its inferred type, or `text` (what
+    /// Postgres makes of a placeholder nothing types).
+    private static func resolved(_ types: [PGType], inferred: [Int: SQLType]) -> [PGType] {
+        types.enumerated().map { index, type in
+            guard type == .unspecified else { return type }
+            return inferred[index + 1].map { PGType($0) } ?? .text
+        }
+    }
+
+    /// The placeholders' types of the statement being parsed, learned from the engine (nil:
+    /// it could not describe the statement, which then fails when it is described or run).
+    public mutating func parameterTypesInferred(_ inferred: [Int: SQLType]?) -> [Action] {
+        guard case .executing(var session, .parse(let name, let query, let types)) = state else {
+            return unexpectedReport("parameterTypesInferred")
+        }
+        let final = inferred.map { Self.resolved(types, inferred: $0) } ?? types
+        session.statements[name] = PreparedStatement(query: query, parameterTypes: final)
         state = .ready(session)
         return [.send(.parseComplete)]
     }
@@ -320,17 +364,16 @@ public struct ConnectionStateMachine: Sendable {
             guard let statement = session.statements[name] else {
                 return extendedError(session, .invalidSQLStatementName, "prepared statement \"\(name)\" does not exist")
             }
-            // Parameters are unknown until Bind; NULLs stand in for them.
-            let substitution = ParameterSubstitution(sql: statement.query, values: [], types: statement.parameterTypes)
-            state = .executing(
-                session, .describeStatement(parameterTypes: statement.parameterTypes, substitution: substitution))
-            return [.describe(substitution.sql)]
+            state = .executing(session, .describeStatement(name))
+            return [.describe(statement.query, parameterTypes: Self.declared(statement.parameterTypes))]
         case .portal(let name):
             guard let portal = session.portals[name] else {
-                return extendedError(session, .invalidCursorName, "portal \"\(name)\" does not exist")
+                // A cursor declared with DECLARE is a portal too.
+                state = .executing(session, .describePortal(name))
+                return [.describeCursor(name)]
             }
             state = .executing(session, .describePortal(name))
-            return [.describe(portal.substitution.sql)]
+            return [.describe(portal.substitution.sql, parameterTypes: [:])]
         }
     }
 
@@ -415,18 +458,27 @@ public struct ConnectionStateMachine: Sendable {
     }
 
     public mutating func describeCompleted(_ schema: Schema?) -> [Action] {
-        guard case .executing(let session, let execution) = state else { return unexpectedReport("describeCompleted") }
-        state = .ready(session)
+        describeCompleted(StatementDescription(columns: schema))
+    }
+
+    public mutating func describeCompleted(_ description: StatementDescription) -> [Action] {
+        guard case .executing(var session, let execution) = state else { return unexpectedReport("describeCompleted") }
+        let schema = description.columns
         let rows: BackendMessage
         switch execution {
-        case .describeStatement(let types, _):
+        case .describeStatement(let name):
+            guard var statement = session.statements[name] else { return unexpectedReport("describeCompleted") }
+            statement.parameterTypes = Self.resolved(statement.parameterTypes, inferred: description.parameterTypes)
+            session.statements[name] = statement
+            state = .ready(session)
             rows = schema.map { .rowDescription(ColumnDescription.describing($0)) } ?? .noData
-            return [.send(.parameterDescription(types)), .send(rows)]
+            return [.send(.parameterDescription(statement.parameterTypes)), .send(rows)]
         case .describePortal(let name):
+            state = .ready(session)
             let formats = session.portals[name]?.resultFormats ?? []
             rows = schema.map { .rowDescription(ColumnDescription.describing($0, formats: formats)) } ?? .noData
             return [.send(rows)]
-        case .simpleQuery, .portal:
+        case .simpleQuery, .portal, .parse:
             return unexpectedReport("describeCompleted")
         }
     }
@@ -444,7 +496,7 @@ public struct ConnectionStateMachine: Sendable {
             session.portals[name]?.suspended = false
             state = .ready(session)
             return []
-        case .describeStatement, .describePortal:
+        case .describeStatement, .describePortal, .parse:
             return unexpectedReport("executionCompleted")
         }
     }
@@ -476,8 +528,10 @@ public struct ConnectionStateMachine: Sendable {
             state = .ready(session)
             if transactionStatus == .inTransaction { transactionStatus = .failedTransaction }
             return [.send(.errorResponse(ErrorFields(error))), .send(.readyForQuery(transactionStatus))]
-        case .describeStatement(_, let substitution):
-            return extendedError(session, substitution.mapped(error))
+        case .describeStatement:
+            return extendedError(session, error)
+        case .parse:
+            return unexpectedReport("executionFailed")
         case .describePortal(let name), .portal(let name):
             let mapped = session.portals[name]?.substitution.mapped(error) ?? error
             return extendedError(session, mapped)

@@ -16,6 +16,22 @@ extension PGType {
         }
     }
 
+    /// The Rivulet type a parameter declared with this Postgres type stands for; nil for
+    /// `unspecified` and types Rivulet has no counterpart of.
+    public var sqlType: SQLType? {
+        switch self {
+        case .bool: return .boolean
+        case .int2, .int4: return .integer
+        case .int8: return .bigint
+        case .float4, .float8: return .double
+        case .numeric: return .decimal(precision: 18, scale: 6)
+        case .text, .varchar: return .varchar
+        case .timestamp, .timestamptz: return .timestamp3
+        case .date: return .date
+        default: return nil
+        }
+    }
+
     /// `atttypmod` as Postgres reports it: `(precision << 16 | scale) + 4` for numeric, the
     /// fractional-second precision for timestamps, -1 when unconstrained.
     public static func typeModifier(of type: SQLType) -> Int32 {

@@ -19,9 +19,17 @@ public protocol SQLSession: Sendable {
     /// may be run lazily by the engine when the wire layer starts reading them.
     func execute(_ sql: String) async throws -> [StatementOutcome]
 
-    /// The result columns `sql` (one statement) would produce, without running it; nil for a
-    /// statement that returns no rows. Used by the extended protocol's Describe.
-    func describe(_ sql: String) async throws -> Schema?
+    /// What `sql` (one statement, possibly holding `$1`, `$2`, ... placeholders) takes and
+    /// produces, without running it: the type each placeholder takes from where it stands, and
+    /// the result columns (nil for a statement that returns no rows). `parameterTypes` are the
+    /// types the client declared, by placeholder number; they are kept. Used by the extended
+    /// protocol's Parse (for the placeholders' types) and Describe.
+    func describe(_ sql: String, parameterTypes: [Int: SQLType]) async throws -> StatementDescription
+
+    /// The columns of the cursor `name` a statement declared (`DECLARE name CURSOR FOR ...`),
+    /// which the extended protocol's Describe reaches as a portal; throws `34000` when there is
+    /// no such cursor.
+    func describeCursor(_ name: String) async throws -> Schema?
 
     /// Stops the running statement, if any (a CancelRequest, or the client went away). Its row
     /// stream should then finish; the wire layer reports `57014` to the client. Must not block.
@@ -33,6 +41,23 @@ public protocol SQLSession: Sendable {
 
 extension SQLSession {
     public func close() async {}
+
+    public func describeCursor(_ name: String) async throws -> Schema? {
+        throw SQLError(.invalidCursorName, "portal \"\(name)\" does not exist")
+    }
+}
+
+/// What a statement takes and produces, as Describe reports it.
+public struct StatementDescription: Hashable, Sendable {
+    /// The type of each `$n` placeholder, by number, where the statement or the client gives one.
+    public var parameterTypes: [Int: SQLType]
+    /// The result columns; nil for a statement without rows.
+    public var columns: Schema?
+
+    public init(parameterTypes: [Int: SQLType] = [:], columns: Schema?) {
+        self.parameterTypes = parameterTypes
+        self.columns = columns
+    }
 }
 
 /// What one statement produced.
@@ -87,6 +112,8 @@ public struct SessionStartup: Hashable, Sendable {
     public var database: String
     /// Every startup parameter (`application_name`, `options`, `client_encoding`, ...).
     public var parameters: [String: String]
+    /// The connection's process id, as BackendKeyData tells the client (`pg_backend_pid()`).
+    public var processID: Int32 = 0
 
     public init(user: String, database: String, parameters: [String: String] = [:]) {
         self.user = user

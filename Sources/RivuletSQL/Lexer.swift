@@ -183,9 +183,16 @@ public struct Lexer {
         case ">":
             if next == "=" { symbol = .greaterOrEqual; width = 2 } else { symbol = .greater }
         case "!":
-            if next == "=" { symbol = .bangEqual; width = 2 } else { symbol = nil }
+            if next == "=" { symbol = .bangEqual; width = 2 }
+            else if next == "~" { symbol = .notTilde; width = 2 }
+            else { symbol = nil }
+        case "~": symbol = .tilde
+        case "[": symbol = .leftBracket
+        case "]": symbol = .rightBracket
         case "|":
             if next == "|" { symbol = .concat; width = 2 } else { symbol = nil }
+        case ":":
+            if next == ":" { symbol = .doubleColon; width = 2 } else { symbol = nil }
         default: symbol = nil
         }
         if symbol != nil {

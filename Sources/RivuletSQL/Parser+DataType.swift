@@ -4,24 +4,31 @@ import RivuletCore
 /// `VARCHAR(n)`/`STRING`/`CHAR(n)`/`TEXT` → varchar, `INT`/`INTEGER`/`SMALLINT`/`TINYINT` → integer,
 /// `BIGINT`, `DOUBLE [PRECISION]`/`FLOAT`/`REAL` → double, `DECIMAL(p, s)` (default 10, 0),
 /// `TIMESTAMP(p)` (default 3; `WITHOUT TIME ZONE` allowed), `TIMESTAMP_LTZ(p)` and
-/// `TIMESTAMP(p) WITH LOCAL TIME ZONE` → timestamp, `DATE`, `BOOLEAN`.
+/// `TIMESTAMP(p) WITH LOCAL TIME ZONE` → timestamp, `DATE`, `BOOLEAN`; and Postgres' names, as
+/// clients write them in `::` casts: `int2`/`int4`/`int8`, `float4`/`float8`, `timestamptz`,
+/// `bpchar`, `name`, `oid`, `regclass`, optionally qualified by `pg_catalog.`.
 extension Parser {
     mutating func parseDataType() throws(SQLError) -> SQLType {
         let token = current
         let typeNames = "a data type (BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL, VARCHAR, TIMESTAMP or DATE)"
-        guard let word = word() else { throw expected(typeNames) }
+        guard var word = word() else { throw expected(typeNames) }
         advance()
+        if word == "PG_CATALOG", consumeSymbol(.period) {
+            guard let qualified = self.word() else { throw expected(typeNames) }
+            word = qualified
+            advance()
+        }
         switch word {
         case "BOOLEAN", "BOOL":
             return .boolean
-        case "INT", "INTEGER", "SMALLINT", "TINYINT":
+        case "INT", "INTEGER", "SMALLINT", "TINYINT", "INT2", "INT4":
             return .integer
-        case "BIGINT":
+        case "BIGINT", "INT8", "OID", "XID":
             return .bigint
         case "DOUBLE":
             _ = consumeWord("PRECISION")
             return .double
-        case "FLOAT", "REAL":
+        case "FLOAT", "REAL", "FLOAT4", "FLOAT8":
             return .double
         case "DECIMAL", "DEC", "NUMERIC":
             var precision = 10, scale = 0
@@ -34,13 +41,15 @@ extension Parser {
                 throw SQLError.syntax("DECIMAL scale \(scale) exceeds precision \(precision)", at: span(from: token.span.start))
             }
             return .decimal(precision: precision, scale: scale)
-        case "VARCHAR", "CHAR", "CHARACTER", "STRING", "TEXT":
+        case "VARCHAR", "CHAR", "CHARACTER", "STRING", "TEXT", "BPCHAR", "NAME":
             if word == "CHARACTER" { _ = consumeWord("VARYING") }
             if word != "STRING", consumeSymbol(.leftParen) {
                 _ = try parseTypeLength("length")
                 try expectSymbol(.rightParen, "after \(word) length")
             }
             return .varchar
+        case "TIMESTAMPTZ":
+            return .timestamp3
         case "TIMESTAMP", "TIMESTAMP_LTZ":
             var precision = 3
             if consumeSymbol(.leftParen) {
@@ -48,7 +57,9 @@ extension Parser {
                 try expectSymbol(.rightParen, "after \(word) precision")
             }
             if word == "TIMESTAMP" {
-                if consumeWords("WITHOUT", "TIME", "ZONE") || consumeWords("WITH", "LOCAL", "TIME", "ZONE") {}
+                if consumeWords("WITHOUT", "TIME", "ZONE") || consumeWords("WITH", "LOCAL", "TIME", "ZONE")
+                    || consumeWords("WITH", "TIME", "ZONE")
+                {}
             }
             if precision > 9 {
                 throw SQLError.syntax("TIMESTAMP precision must be between 0 and 9", at: span(from: token.span.start))

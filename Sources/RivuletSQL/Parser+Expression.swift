@@ -3,7 +3,7 @@ import RivuletCore
 /// Expressions by precedence climbing: `parseExpr(above: p)` parses an operand, then keeps
 /// applying infix and postfix operators whose precedence is greater than `p`.
 /// Levels (see `Precedence`): OR < AND < NOT < comparison, IS, LIKE, IN, BETWEEN < `||` `+` `-`
-/// < `*` `/` `%` < unary sign.
+/// < `*` `/` `%` < unary sign < the `::` cast.
 extension Parser {
     mutating func parseExpr(above minimum: Int = Precedence.lowest) throws(SQLError) -> Expr {
         try enter()
@@ -30,6 +30,29 @@ extension Parser {
     /// `minimum`; nil otherwise.
     private mutating func parseInfix(_ left: Expr, above minimum: Int) throws(SQLError) -> Expr? {
         let start = left.span.start
+        if consumeSymbol(.doubleColon) {
+            // Postgres' `x::type` binds tighter than every other operator.
+            if let lookup = try parseObjectIdentifierType() {
+                return .function(FunctionCall(name: lookup, arguments: [left], span: span(from: start)))
+            }
+            let type = try parseDataType()
+            return .cast(Cast(expr: left, type: type, span: span(from: start)))
+        }
+        if let op = binaryOperator(), op.precedence > minimum, op == .equal || op == .notEqual,
+            isWord("ANY", at: 1) || isWord("SOME", at: 1) || isWord("ALL", at: 1), isSymbol(.leftParen, at: 2)
+        {
+            return try parseQuantifiedComparison(left, op)
+        }
+        if isSymbol(.tilde) || isSymbol(.notTilde), Precedence.comparison > minimum {
+            let negated = isSymbol(.notTilde)
+            let operatorSpan = current.span
+            advance()
+            let pattern = try parseExpr(above: Precedence.comparison)
+            let match = Expr.function(
+                FunctionCall(name: ObjectName([Identifier("REGEXP_LIKE", span: operatorSpan)]), arguments: [left, pattern],
+                             span: span(from: start)))
+            return negated ? .unary(UnaryExpression(op: .not, operand: match, span: span(from: start))) : match
+        }
         if let op = binaryOperator(), op.precedence > minimum {
             advance()
             let right = try parseExpr(above: op.precedence)
@@ -68,6 +91,51 @@ extension Parser {
             return .inList(InList(expr: left, negated: negated, list: list, span: span(from: start)))
         }
         return nil
+    }
+
+    /// `x = ANY (ARRAY[a, b])` (`x IN (a, b)`) and `x <> ALL (ARRAY[a, b])` (`x NOT IN (a, b)`),
+    /// the current token being the operator.
+    private mutating func parseQuantifiedComparison(_ left: Expr, _ op: BinaryOperator) throws(SQLError) -> Expr {
+        let start = left.span.start
+        advance()
+        let quantifier = current
+        advance()
+        guard (op == .equal) == (quantifier.kind != .word("ALL")) else {
+            throw SQLError.unsupported("only = ANY (...) and <> ALL (...) are supported", at: quantifier.span)
+        }
+        try expectSymbol(.leftParen, "after \(quantifier.text)")
+        var list: [Expr]
+        if consumeWord("ARRAY") {
+            try expectSymbol(.leftBracket, "after ARRAY")
+            list = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
+            try expectSymbol(.rightBracket, "after the ARRAY elements")
+        } else if case .string(let text) = current.kind {
+            // An array in its text form, `'{a,b}'`, as drivers send array parameters.
+            let token = current
+            advance()
+            guard let elements = PostgresArrayLiteral.elements(of: text) else {
+                throw SQLError(SQLState("22P02"), "malformed array literal: \"\(text)\"", at: token.span)
+            }
+            list = elements.map { .literal(Literal(.string($0), span: token.span)) }
+        } else if case .parameter(let index) = current.kind {
+            // Typed like one element while a prepared statement is described; its value is an array's text form.
+            list = [.parameter(Parameter(index: index, span: current.span))]
+            advance()
+        } else {
+            throw expected("ARRAY[...] or an array literal", "in \(quantifier.text) (...)")
+        }
+        try expectSymbol(.rightParen, "after the array")
+        return .inList(InList(expr: left, negated: op == .notEqual, list: list, span: span(from: start)))
+    }
+
+    /// Postgres' object identifier types (`regclass`, `regtype`, ...) after `::` or `AS`: a
+    /// cast to one is a look-up by name, the function of the same name.
+    mutating func parseObjectIdentifierType() throws(SQLError) -> ObjectName? {
+        let names: Set<String> = ["REGCLASS", "REGTYPE", "REGPROC", "REGPROCEDURE", "REGNAMESPACE", "REGROLE"]
+        guard case .word(let word) = current.kind, names.contains(word) else { return nil }
+        let token = current
+        advance()
+        return ObjectName([Identifier(word.lowercased(), span: token.span)])
     }
 
     private func binaryOperator() -> BinaryOperator? {

@@ -33,6 +33,10 @@ extension Parser {
         try expectSymbol(.leftParen)
         let expr = try parseExpr()
         try expectWord("AS", "in CAST")
+        if !isTry, let lookup = try parseObjectIdentifierType() {
+            try expectSymbol(.rightParen, "after CAST type")
+            return .function(FunctionCall(name: lookup, arguments: [expr], span: span(from: start)))
+        }
         let type = try parseDataType()
         try expectSymbol(.rightParen, "after CAST type")
         return .cast(Cast(expr: expr, type: type, isTry: isTry, span: span(from: start)))

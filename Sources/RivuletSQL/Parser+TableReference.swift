@@ -57,6 +57,14 @@ extension Parser {
             function.span = span(from: start)
             return .windowFunction(function)
         }
+        if isWord("UNNEST"), isSymbol(.leftParen, at: 1) {
+            advance()
+            advance()
+            let argument = try parseExpr()
+            try expectSymbol(.rightParen, "after the UNNEST argument")
+            let alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
+            return .unnest(UnnestTable(argument: argument, alias: alias, span: span(from: start)))
+        }
         if atEnd || !atIdentifier {
             throw expected("a table name or subquery")
         }

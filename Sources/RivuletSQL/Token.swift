@@ -61,4 +61,12 @@ public enum Symbol: String, Hashable, Sendable, CaseIterable {
     case concat = "||"
     /// `=>` of named arguments.
     case arrow = "=>"
+    /// `::` of Postgres casts (`x::bigint`).
+    case doubleColon = "::"
+    /// `~` and `!~`: Postgres' regular-expression match and its negation.
+    case tilde = "~"
+    case notTilde = "!~"
+    /// `[` and `]` of `ARRAY[...]`.
+    case leftBracket = "["
+    case rightBracket = "]"
 }

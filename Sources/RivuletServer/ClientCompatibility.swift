@@ -3,17 +3,38 @@ import RivuletCore
 import RivuletEngine
 
 /// Statements Postgres drivers and tools send on their own (transaction control, `SHOW
-/// transaction_isolation`, `SELECT version()`, `SET TIME ZONE ...`), answered the way Postgres
-/// would so that clients work; the SQL parser never sees them.
+/// transaction_isolation`, `SHOW ALL`, `SET TIME ZONE ...`, `SET x TO y`), answered the way
+/// Postgres would so that clients work; the SQL parser never sees them.
 enum ClientCompatibility {
     enum Answer {
         case command(String)
+        /// A session setting to record (`SET x TO y`, `SET TIME ZONE z`); nil value: `DEFAULT`.
+        case set(key: String, value: String?)
         case rows(ResultSet)
         case failed(SQLError)
     }
 
     /// Rivulet's own `SHOW` objects; any other name is a Postgres setting.
     private static let showObjects: Set<String> = ["streams", "tables", "queries", "views", "functions", "topics", "connectors"]
+
+    /// A setting's value: set in the session, else the value Rivulet behaves by (`name` lower-cased).
+    static func setting(_ name: String, settings: [String: String], serverVersion: String) -> String? {
+        settings[name] ?? setting(name, serverVersion: serverVersion)
+    }
+
+    /// What `version()` answers.
+    static func versionText(_ serverVersion: String) -> String {
+        "PostgreSQL \(serverVersion), Rivulet streaming SQL server"
+    }
+
+    /// The Postgres settings SHOW ALL lists.
+    static let standardSettings = [
+        "application_name", "client_encoding", "datestyle", "default_transaction_isolation",
+        "default_transaction_read_only", "integer_datetimes", "intervalstyle", "is_superuser", "lc_collate", "lc_ctype",
+        "lc_messages", "lc_monetary", "lc_numeric", "lc_time", "max_identifier_length", "search_path",
+        "server_encoding", "server_version", "server_version_num", "standard_conforming_strings", "timezone",
+        "transaction_isolation", "transaction_read_only",
+    ]
 
     /// Postgres settings clients ask for, with the values Rivulet behaves by.
     private static func setting(_ name: String, serverVersion: String) -> String? {
@@ -51,29 +72,54 @@ enum ClientCompatibility {
             return .command("ROLLBACK")
         case "discard" where words.count == 2:
             return .command("DISCARD \(words[1].uppercased())")
+        case "show" where words.count == 3 && words[1] == "time" && words[2] == "zone":
+            return show("timezone", as: "TimeZone", settings: settings, serverVersion: serverVersion)
+        case "show" where words.dropFirst() == ["transaction", "isolation", "level"]:
+            return show("transaction_isolation", as: "transaction_isolation", settings: settings, serverVersion: serverVersion)
         case "show" where words.count == 2 && !showObjects.contains(words[1]):
             let name = words[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'`"))
-            if name == "all" { return nil }
-            guard let value = settings[name] ?? setting(name, serverVersion: serverVersion) else {
-                return .failed(SQLError(.undefinedObject, "unrecognized configuration parameter \"\(name)\""))
+            if name == "all" {
+                let names = Set(standardSettings).union(settings.keys).sorted()
+                let rows: [[Value]] = names.map { name in
+                    [.string(name), .string(Self.setting(name, settings: settings, serverVersion: serverVersion) ?? ""), .string("")]
+                }
+                let schema = Schema([Field("name", .varchar), Field("setting", .varchar), Field("description", .varchar)])
+                return .rows(ResultSet(schema: schema, rows: rows))
             }
-            return .rows(ResultSet(schema: Schema([Field(name, .varchar)]), rows: [[.string(value)]]))
+            return show(name, as: name, settings: settings, serverVersion: serverVersion)
         case "set":
             // Postgres spellings the SQL grammar does not have: SET x TO y, SET SESSION/LOCAL ..., SET TIME ZONE ...
-            let rest = words.dropFirst()
-            if rest.first == "session" || rest.first == "local" || rest.starts(with: ["time", "zone"]) || rest.dropFirst().first == "to" {
+            var rest = Array(sql.split(whereSeparator: { $0.isWhitespace }).dropFirst().map(String.init))
+            if let scope = rest.first?.lowercased(), scope == "session" || scope == "local" {
+                rest.removeFirst()
+                if ["characteristics", "authorization"].contains(rest.first?.lowercased() ?? "") { return .command("SET") }
+            } else if !(rest.count >= 2 && (rest[1].lowercased() == "to" || rest.first?.lowercased() == "time")) {
+                return nil
+            }
+            let key: String
+            var value: [String]
+            if rest.count >= 2, rest[0].lowercased() == "time", rest[1].lowercased() == "zone" {
+                key = "timezone"
+                value = Array(rest.dropFirst(2))
+            } else if let equals = rest.firstIndex(where: { $0.lowercased() == "to" || $0 == "=" }), equals == 1 {
+                key = rest[0].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "\"'`"))
+                value = Array(rest.dropFirst(2))
+            } else {
                 return .command("SET")
             }
-            return nil
-        case "select":
-            let compact = sql.lowercased().filter { !$0.isWhitespace }
-            if compact == "selectversion()" || compact == "selectpg_catalog.version()" {
-                let text = "PostgreSQL \(serverVersion), Rivulet streaming SQL server"
-                return .rows(ResultSet(schema: Schema([Field("version", .varchar)]), rows: [[.string(text)]]))
-            }
-            return nil
+            if let last = value.last, last.hasSuffix(";") { value[value.count - 1] = String(last.dropLast()) }
+            let text = value.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+            return .set(key: key, value: text.lowercased() == "default" ? nil : text)
         default:
             return nil
         }
+    }
+
+    /// `SHOW name`: one row, one column named as Postgres names it.
+    private static func show(_ name: String, as column: String, settings: [String: String], serverVersion: String) -> Answer {
+        guard let value = setting(name, settings: settings, serverVersion: serverVersion) else {
+            return .failed(SQLError(.undefinedObject, "unrecognized configuration parameter \"\(name)\""))
+        }
+        return .rows(ResultSet(schema: Schema([Field(column, .varchar)]), rows: [[.string(value)]]))
     }
 }

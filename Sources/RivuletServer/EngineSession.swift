@@ -1,6 +1,7 @@
 import RivuletCore
 import RivuletEngine
 import RivuletPGWire
+import RivuletPlanner
 import RivuletSQL
 import Synchronization
 
@@ -12,6 +13,8 @@ final class EngineSession: SQLSession {
     private let connectors: QueryConnectors
     private let serverVersion: String
     private let user: String
+    private let database: String
+    private let processID: Int32
     private let role: Role
     /// Called once when the session closes.
     private let onClose: @Sendable () -> Void
@@ -23,12 +26,16 @@ final class EngineSession: SQLSession {
     }
 
     private let state = Mutex(State())
+    /// Cursors declared with `DECLARE`, by name.
+    private let cursors = Mutex<[String: SessionCursor]>([:])
 
     init(
         manager: QueryManager, connectors: QueryConnectors, serverVersion: String, user: String, role: Role,
-        onClose: @escaping @Sendable () -> Void = {}
+        database: String = "rivulet", processID: Int32 = 0, onClose: @escaping @Sendable () -> Void = {}
     ) {
         self.user = user
+        self.database = database
+        self.processID = processID
         self.role = role
         self.onClose = onClose
         self.manager = manager
@@ -51,28 +58,109 @@ final class EngineSession: SQLSession {
         return outcomes
     }
 
-    func describe(_ sql: String) async throws -> Schema? {
-        guard let piece = StatementSplitter.split(sql).first else { return nil }
+    func describe(_ sql: String, parameterTypes: [Int: SQLType]) async throws -> StatementDescription {
+        guard let piece = StatementSplitter.split(sql).first else { return StatementDescription(columns: nil) }
+        switch CursorStatement(piece.text) {
+        case .fetch(let name, _):
+            return StatementDescription(parameterTypes: parameterTypes, columns: cursors.withLock { $0[name] }?.schema)
+        case .declare(_, let query, _):
+            // No rows of its own; its parameters are the query's.
+            let inner = try await describe(query, parameterTypes: parameterTypes)
+            return StatementDescription(parameterTypes: inner.parameterTypes, columns: nil)
+        case .close:
+            return StatementDescription(parameterTypes: parameterTypes, columns: nil)
+        case nil:
+            break
+        }
         let settings = state.withLock { $0.settings }
         switch ClientCompatibility.answer(piece.text, settings: settings.values, serverVersion: serverVersion) {
-        case .rows(let rows): return rows.schema
-        case .command: return nil
+        case .rows(let rows): return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
+        case .command, .set: return StatementDescription(parameterTypes: parameterTypes, columns: nil)
         case .failed(let error): throw piece.placed(error)
         case nil: break
         }
         if PGCatalogQueries.mayBeCatalogQuery(piece.text),
             let rows = PGCatalogQueries.answer(piece.text, relations: await manager.relations)
         {
-            return rows.schema
+            return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
         }
         do {
-            guard let parsed = try parseScript(piece.text).first else { return nil }
+            guard let parsed = try parseScript(piece.text).first else { return StatementDescription(columns: nil) }
             let flag = CancelFlag()
             state.withLock { $0.running = flag }
-            return try await manager.describe(parsed, settings: settings, cancel: flag)
+            let context = bindingContext(for: parsed, parameterTypes: parameterTypes)
+            let columns = try await manager.describe(parsed, settings: settings, context: context, cancel: flag)
+            return StatementDescription(parameterTypes: context.parameterTypes, columns: columns)
         } catch {
             throw piece.placed(error)
         }
+    }
+
+    /// How `parsed` binds in this session: its parameters, the session's functions, and
+    /// Postgres' names for the result columns of a SELECT.
+    private func bindingContext(for parsed: ParsedStatement, parameterTypes: [Int: SQLType] = [:]) -> BindingContext {
+        var naming = BindingContext.ColumnNaming.flink
+        if case .query = parsed.statement { naming = .postgres }
+        return BindingContext(
+            parameterTypes: parameterTypes, columnNaming: naming,
+            sessionFunction: { [self] name, arguments throws(SQLError) in try sessionFunction(name, arguments) })
+    }
+
+    /// The functions Postgres clients call about their session, answered from it.
+    private func sessionFunction(_ functionName: String, _ arguments: [Value]) throws(SQLError) -> Value? {
+        func text(_ index: Int) -> String? {
+            guard index < arguments.count, case .string(let text) = arguments[index] else { return nil }
+            return text
+        }
+        switch (functionName, arguments.count) {
+        case ("CURRENT_SCHEMA", 0): return .string("public")
+        case ("CURRENT_DATABASE", 0), ("CURRENT_CATALOG", 0): return .string(database)
+        case ("CURRENT_USER", 0), ("SESSION_USER", 0), ("USER", 0), ("CURRENT_ROLE", 0): return .string(user)
+        case ("VERSION", 0): return .string(ClientCompatibility.versionText(serverVersion))
+        case ("PG_BACKEND_PID", 0): return .int(Int64(processID))
+        case ("PG_IS_IN_RECOVERY", 0): return .boolean(false)
+        case ("CURRENT_SCHEMAS", 1):
+            // An array in its text form, as `UNNEST` reads it.
+            return .string(arguments[0] == .boolean(true) ? "{pg_catalog,public}" : "{public}")
+        case ("TO_REGCLASS", 1), ("REGCLASS", 1):
+            guard let name = text(0) else { return nil }
+            let contents = manager.catalogSnapshot.current
+            let oid = SystemCatalogConnector.regclass(name, relations: contents.relations, views: contents.views.map(\.name))
+            if oid == nil, functionName == "REGCLASS" {
+                throw SQLError(.undefinedTable, "relation \"\(name)\" does not exist")
+            }
+            return oid.map { .int($0) } ?? .null
+        case ("REGNAMESPACE", 1):
+            guard let name = text(0) else { return nil }
+            guard let oid = SystemCatalogConnector.namespaceOIDs[name.lowercased()] else {
+                throw SQLError(SQLState("3F000"), "schema \"\(name)\" does not exist")
+            }
+            return .int(oid)
+        case ("CURRENT_SETTING", 1...2):
+            guard let key = text(0) else { return .null }
+            let settings = state.withLock { $0.settings.values }
+            if let value = ClientCompatibility.setting(key.lowercased(), settings: settings, serverVersion: serverVersion) {
+                return .string(value)
+            }
+            if arguments.count == 2, case .boolean(true) = arguments[1] { return .null }
+            throw SQLError(.undefinedObject, "unrecognized configuration parameter \"\(key)\"")
+        case ("SET_CONFIG", 3):
+            guard let key = text(0) else { return .null }
+            let value = text(1) ?? ""
+            var settings = state.withLock { $0.settings }
+            try settings.set(key, value)
+            state.withLock { [settings] in $0.settings = settings }
+            return .string(value)
+        default:
+            return nil
+        }
+    }
+
+    func describeCursor(_ name: String) async throws -> Schema? {
+        guard let cursor = cursors.withLock({ $0[name] }) else {
+            throw SQLError(.invalidCursorName, "portal \"\(name)\" does not exist")
+        }
+        return cursor.schema
     }
 
     func cancel() {
@@ -81,15 +169,22 @@ final class EngineSession: SQLSession {
 
     func close() async {
         cancel()
+        cursors.withLock { $0.removeAll() }
         onClose()
     }
 
     /// Runs one statement of the string (a piece may hold several when the splitter could not
     /// tell them apart; the parser then splits them).
     private func run(_ text: String) async throws -> [StatementOutcome] {
+        if let statement = CursorStatement(text) { return [try await run(statement, in: text)] }
         let settings = state.withLock { $0.settings }
         switch ClientCompatibility.answer(text, settings: settings.values, serverVersion: serverVersion) {
         case .command(let tag): return [.command(tag: tag)]
+        case .set(let key, let value):
+            var updated = settings
+            if let value { try updated.set(key, value) } else { updated.reset(key) }
+            state.withLock { [updated] in $0.settings = updated }
+            return [.command(tag: "SET")]
         case .rows(let rows): return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
         case .failed(let error): throw error
         case nil: break
@@ -98,8 +193,18 @@ final class EngineSession: SQLSession {
             return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
         }
         var outcomes: [StatementOutcome] = []
-        for parsed in try parseScript(text) {
-            outcomes.append(try await run(parsed))
+        do {
+            for parsed in try parseScript(text) {
+                outcomes.append(try await run(parsed))
+            }
+        } catch {
+            // psql's catalog queries for what Rivulet has none of (policies, triggers, ...) answer no rows.
+            if PGCatalogQueries.mayBeCatalogQuery(text), PGCatalogQueries.isUnanswerable(text),
+                let items = SelectListItem.items(of: text)
+            {
+                return [.rows(RowSource(schema: Schema(items.map { Field($0.name, .varchar) }), rows: []))]
+            }
+            throw error
         }
         return outcomes
     }
@@ -137,7 +242,7 @@ final class EngineSession: SQLSession {
         }
         let outcome: QueryManager.Outcome
         do {
-            outcome = try await manager.execute(parsed, settings: settings, cancel: flag)
+            outcome = try await manager.execute(parsed, settings: settings, context: bindingContext(for: parsed), cancel: flag)
         } catch {
             timer?.cancel()
             throw error
@@ -171,6 +276,46 @@ final class EngineSession: SQLSession {
                 }
             })
             return .rows(RowSource(schema: cursor.schema, batches: batches))
+        }
+    }
+
+    /// `DECLARE`, `FETCH` and `CLOSE`.
+    private func run(_ statement: CursorStatement, in text: String) async throws -> StatementOutcome {
+        switch statement {
+        case .declare(let name, let query, let offset):
+            let prefix = text.prefix(offset)
+            let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+            let piece = StatementSplitter.Piece(
+                text: query, offset: offset, line: lines.count, column: (lines.last?.count ?? 0) + 1)
+            guard cursors.withLock({ $0[name] }) == nil else {
+                throw SQLError(.duplicateCursor, "cursor \"\(name)\" already exists")
+            }
+            let outcome: StatementOutcome
+            do {
+                guard let parsed = try parseScript(query).first, case .query = parsed.statement else {
+                    throw SQLError(.syntaxError, "DECLARE CURSOR takes a SELECT")
+                }
+                outcome = try await run(parsed)
+            } catch {
+                throw piece.placed(Self.sqlError(error))
+            }
+            guard case .rows(let source) = outcome else { throw SQLError(.syntaxError, "DECLARE CURSOR takes a SELECT") }
+            cursors.withLock { $0[name] = SessionCursor(source) }
+            return .command(tag: "DECLARE CURSOR")
+        case .fetch(let name, let count):
+            guard let cursor = cursors.withLock({ $0[name] }) else {
+                throw SQLError(.invalidCursorName, "cursor \"\(name)\" does not exist")
+            }
+            return .rows(RowSource(schema: cursor.schema, rows: try await cursor.fetch(count), verb: "FETCH"))
+        case .close(let name):
+            if let name {
+                guard cursors.withLock({ $0.removeValue(forKey: name) }) != nil else {
+                    throw SQLError(.invalidCursorName, "cursor \"\(name)\" does not exist")
+                }
+            } else {
+                cursors.withLock { $0.removeAll() }
+            }
+            return .command(tag: "CLOSE CURSOR")
         }
     }
 
@@ -211,7 +356,8 @@ struct EngineSessionProvider: SQLSessionProvider {
         let open = open
         return EngineSession(
             manager: manager, connectors: connectors, serverVersion: serverVersion, user: user,
-            role: roles.map { $0[user] ?? .reader } ?? .admin, onClose: { open.leave(user) })
+            role: roles.map { $0[user] ?? .reader } ?? .admin, database: startup.database,
+            processID: startup.processID, onClose: { open.leave(user) })
     }
 }
 

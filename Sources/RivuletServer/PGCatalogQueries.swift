@@ -13,7 +13,8 @@ import RivuletPlanner
 /// and tables are relations of kind `r` in schema `public`; their oids are derived from their
 /// names. Any other query over `pg_catalog` tables asks for something Rivulet has none of
 /// (policies, triggers, inheritance, publications ...) and gets no rows. `\l` lists one database
-/// and `\dn` one schema, `public`.
+/// and `\dn` one schema, `public`. Every other query runs in the engine, over the system catalog
+/// (`SystemCatalogConnector`); one of these that the engine cannot run answers no rows.
 enum PGCatalogQueries {
     /// What a recognized query asks for.
     enum Request: Equatable {
@@ -72,9 +73,16 @@ enum PGCatalogQueries {
         return (.nothing, items)
     }
 
-    /// The answer to `sql` when it is a catalog query; nil otherwise.
+    /// Whether `sql` is a catalog query of a shape psql sends that the system catalog cannot run
+    /// itself, but one Rivulet has no rows for (policies, triggers, publications, ...).
+    static func isUnanswerable(_ sql: String) -> Bool {
+        request(for: sql)?.0 == .nothing
+    }
+
+    /// The answer to `sql` when it is one of psql's catalog queries answered here; nil otherwise
+    /// (the engine runs it over the system catalog).
     static func answer(_ sql: String, relations: [Relation]) -> ResultSet? {
-        guard let (request, items) = request(for: sql) else { return nil }
+        guard let (request, items) = request(for: sql), request != .nothing else { return nil }
         let schema = Schema(items.map { Field($0.name, .varchar) })
         let rows: [[Value]]
         switch request {
@@ -223,11 +231,7 @@ enum PGCatalogQueries {
 
     /// A stable oid per relation name (FNV-1a), above Postgres's range of built-in oids.
     static func oid(of relation: Relation) -> Int64 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in relation.name.lowercased().utf8 {
-            hash = (hash ^ UInt32(byte)) &* 16_777_619
-        }
-        return 16_384 + Int64(hash % 2_000_000_000)
+        SystemCatalogConnector.oid(ofRelationNamed: relation.name)
     }
 
     private static func matching(_ relations: [Relation], name: String?, schema: String?) -> [Relation] {

@@ -1,7 +1,7 @@
 import Foundation
 public import RivuletCore
 public import RivuletEngine
-import RivuletPlanner
+public import RivuletPlanner
 import RivuletRuntime
 public import RivuletSQL
 
@@ -28,6 +28,8 @@ public actor QueryManager {
     static let idlePause: Duration = .milliseconds(20)
 
     private let engine: Engine
+    /// What the system catalog shows, readable by sessions without a hop to this actor.
+    nonisolated let catalogSnapshot: CatalogSnapshot
     /// What queries open their sources and sinks with, outside this actor.
     let connectors: QueryConnectors
     private let batchSize: Int
@@ -47,6 +49,12 @@ public actor QueryManager {
                 materializedTableConnector: MaterializedTableConnector.name),
             connectors: [MaterializedTableConnector(store: materialized)])
         self.engine = engine
+        self.catalogSnapshot = engine.catalog.snapshot
+        engine.catalog.snapshot.update { contents in
+            contents.settings = ClientCompatibility.standardSettings.map { name in
+                (name, ClientCompatibility.setting(name, settings: [:], serverVersion: Server.serverVersion) ?? "")
+            }
+        }
         self.materialized = materialized
         self.connectors = engine.connectors
         self.batchSize = batchSize
@@ -59,12 +67,15 @@ public actor QueryManager {
 
     /// Executes one statement with a session's SET options. `record`: append an accepted
     /// definition to the catalog log (false for boot files, which run again at every start).
+    /// `context`: the client session's parameters, functions and column naming, for binding.
     /// `cancel`: the statement's, which stops its planning once set.
     public func execute(
-        _ parsed: ParsedStatement, settings: Settings = Settings(), record: Bool = true, cancel: CancelFlag? = nil
+        _ parsed: ParsedStatement, settings: Settings = Settings(), context: BindingContext? = nil, record: Bool = true,
+        cancel: CancelFlag? = nil
     ) async throws(SQLError) -> Outcome {
         guard !isShutDown else { throw SQLError(SQLState("57P01"), "the server is shutting down") }
         engine.settings = settings
+        engine.bindingContext = context
         engine.planningInterrupt = Self.interrupt(cancel)
         defer { engine.planningInterrupt = {} }
         switch parsed.statement {
@@ -115,8 +126,14 @@ public actor QueryManager {
     }
 
     /// The result columns of a statement, without running it; nil when it returns none.
-    public func describe(_ parsed: ParsedStatement, settings: Settings = Settings(), cancel: CancelFlag? = nil) async throws(SQLError) -> Schema? {
+    /// The result columns of `parsed`, without running it; the types its parameters take are
+    /// learned into `context`.
+    public func describe(
+        _ parsed: ParsedStatement, settings: Settings = Settings(), context: BindingContext? = nil, cancel: CancelFlag? = nil
+    ) async throws(SQLError) -> Schema? {
         engine.settings = settings
+        engine.bindingContext = context
+        try engine.inferParameterTypes(parsed)
         switch parsed.statement {
         case .query:
             engine.planningInterrupt = Self.interrupt(cancel)
@@ -124,7 +141,7 @@ public actor QueryManager {
             guard case .query(let prepared) = try engine.execute(parsed) else { return nil }
             return SelectCursor.schema(for: prepared.query)
         case .show, .describe, .explain:
-            guard case .rows(let rows) = try await execute(parsed, settings: settings, record: false, cancel: cancel) else { return nil }
+            guard case .rows(let rows) = try await execute(parsed, settings: settings, context: context, record: false, cancel: cancel) else { return nil }
             return rows.schema
         case .insertSelect, .createRelationAsSelect:
             return SelectCursor.startedSchema
@@ -303,6 +320,7 @@ public actor QueryManager {
                 if entry.terminated == true, case .insertSelect = parsed.statement { continue }
                 let settings = try Settings(entry.settings ?? [:])
                 engine.settings = settings
+                engine.bindingContext = nil
                 let result = try engine.execute(parsed)
                 if case .persistentQuery(let prepared) = result, let id = entry.query, entry.terminated != true {
                     restarted.append((prepared, id, settings))

@@ -135,6 +135,28 @@ import Testing
         #expect(try parseExpression("TRY_CAST(s AS INT)").description == "TRY_CAST(s AS INT)")
         #expect(try parseExpression("CAST(x AS VARCHAR(10))").description == "CAST(x AS VARCHAR)")
         #expect(try parseExpression("CAST(x AS DECIMAL(10, 2))").description == "CAST(x AS DECIMAL(10, 2))")
+    }
+
+    @Test func postgresCasts() throws {
+        #expect(try parseExpression("$1::bigint") == .cast(Cast(expr: .parameter(Parameter(index: 1)), type: .bigint)))
+        // `::` binds tighter than every operator, the unary sign included.
+        #expect(try parseExpression("a + b::int4 * 2").description == "a + CAST(b AS INT) * 2")
+        #expect(try parseExpression("-x::float8").description == "-CAST(x AS DOUBLE)")
+        #expect(try parseExpression("'1'::int8::text").description == "CAST(CAST('1' AS BIGINT) AS VARCHAR)")
+        #expect(try parseExpression("ts::pg_catalog.timestamptz").description == "CAST(ts AS TIMESTAMP(3))")
+        #expect(try parseExpression("t::timestamp with time zone").description == "CAST(t AS TIMESTAMP(3))")
+        // Object identifier types are look-ups by name.
+        #expect(try parseExpression("'pg_class'::regclass").description == "regclass('pg_class')")
+        #expect(try parseExpression("CAST(oid AS REGTYPE)").description == "regtype(oid)")
+    }
+
+    @Test func postgresOperatorsOverArrays() throws {
+        #expect(try parseExpression("relkind = ANY (ARRAY['r', 'v'])").description == "relkind IN ('r', 'v')")
+        #expect(try parseExpression("relkind = ANY('{r,\"p q\",NULL}')").description == "relkind IN ('r', 'p q')")
+        #expect(try parseExpression("relkind <> ALL (ARRAY['i'])").description == "relkind NOT IN ('i')")
+        #expect(try parseExpression("nspname ~ '^pg_'").description == "REGEXP_LIKE(nspname, '^pg_')")
+        #expect(try parseExpression("nspname !~ '^pg_'").description == "NOT REGEXP_LIKE(nspname, '^pg_')")
+        #expect(throws: SQLError.self) { try parseExpression("x = ALL (ARRAY[1])") }
         #expect(try parseExpression("EXTRACT(HOUR FROM ts)") == .extract(Extract(field: .hour, expr: .column(ColumnReference("ts")))))
         let fromFor = try parseExpression("SUBSTRING(s FROM 2 FOR 3)")
         #expect(fromFor == (try parseExpression("SUBSTRING(s, 2, 3)")))

@@ -35,6 +35,11 @@ import Testing
         #expect(s.whereClause?.description == "bidder <> 0")
     }
 
+    @Test func unnestInFrom() throws {
+        let statement = try roundTrip("SELECT s FROM unnest(current_schemas(TRUE)) AS s")
+        #expect(statement.description == "SELECT s FROM UNNEST(current_schemas(TRUE)) AS s")
+    }
+
     @Test func emitAndLimitInEitherOrder() throws {
         let ksql = try query("SELECT * FROM s EMIT CHANGES LIMIT 5")
         let other = try query("SELECT * FROM s LIMIT 5 EMIT CHANGES")

@@ -84,8 +84,9 @@ struct PGCatalogQueriesTests {
 
     @Test func otherCatalogQueriesHaveNoRowsAndOrdinaryStatementsAreLeftAlone() throws {
         let policies = "SELECT pol.polname, pol.polpermissive FROM pg_catalog.pg_policy pol WHERE pol.polrelid = '16385' ORDER BY 1;"
-        let result = try #require(PGCatalogQueries.answer(policies, relations: Self.relations))
-        #expect(result.schema.count == 2 && result.rows.isEmpty)
+        // Left to the engine's system catalog; a query it cannot run answers no rows.
+        #expect(PGCatalogQueries.answer(policies, relations: Self.relations) == nil)
+        #expect(PGCatalogQueries.isUnanswerable(policies))
         #expect(PGCatalogQueries.answer("SELECT * FROM users", relations: Self.relations) == nil)
     }
 }

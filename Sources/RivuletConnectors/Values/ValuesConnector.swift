@@ -16,6 +16,13 @@ public struct ValuesConnector: ConnectorFactory {
     }
 
     public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {
+        if let elements = relation.connector.options[Relation.valuesElementsOption] {
+            // UNNEST's elements: one VARCHAR column.
+            var batch = RowBatch(types: columns.map { relation.schema[$0].type })
+            let values = elements.isEmpty ? [] : elements.components(separatedBy: Relation.valuesElementSeparator)
+            for value in values { batch.appendRow(columns.map { _ in .string(value) }) }
+            return HeldBatchReader(batch: batch)
+        }
         guard relation.schema.count == 0, columns.isEmpty else {
             throw SQLError(.featureNotSupported, "connector '\(Relation.oneRowConnector)' has no columns; '\(relation.name)' declares some")
         }

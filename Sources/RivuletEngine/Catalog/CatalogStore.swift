@@ -6,11 +6,26 @@ public import RivuletSQL
 public final class CatalogStore: Catalog {
     private var relations: [String: Relation] = [:]
     private var views: [String: (name: String, query: Query)] = [:]
+    /// The columns of each view, as binding its query gave them when it was created.
+    private var viewSchemas: [String: Schema] = [:]
     private var order: [String] = []
     /// Relations the process provides (the error log): found by name, never listed or dropped.
     private var systemRelations: [String: Relation] = [:]
+    /// What the system catalog (`pg_catalog`, `information_schema`) shows, kept in step.
+    public let snapshot = CatalogSnapshot()
 
     public init() {}
+
+    private func publish() {
+        let relations = allRelations
+        let views = views.map { key, view in
+            (name: view.name, sql: view.query.description, schema: viewSchemas[key] ?? Schema([]))
+        }.sorted { $0.name < $1.name }
+        snapshot.update { contents in
+            contents.relations = relations
+            contents.views = views
+        }
+    }
 
     public func addSystem(_ relation: Relation) {
         systemRelations[relation.name.lowercased()] = relation
@@ -27,10 +42,19 @@ public final class CatalogStore: Catalog {
             throw SQLError(.duplicateTable, "'\(name)' already exists", at: span)
         }
         views[key] = (name, query)
+        publish()
     }
 
     public func removeView(_ name: String) -> Bool {
-        views.removeValue(forKey: name.lowercased()) != nil
+        defer { publish() }
+        viewSchemas[name.lowercased()] = nil
+        return views.removeValue(forKey: name.lowercased()) != nil
+    }
+
+    /// Records the columns of view `name`, for the system catalog.
+    public func setViewSchema(_ schema: Schema, of name: String) {
+        viewSchemas[name.lowercased()] = schema
+        publish()
     }
 
     public func relation(named name: String) -> Relation? {
@@ -56,6 +80,7 @@ public final class CatalogStore: Catalog {
         }
         relations[key] = relation
         order.append(key)
+        publish()
         return true
     }
 
@@ -65,6 +90,7 @@ public final class CatalogStore: Catalog {
         let key = name.lowercased()
         guard relations.removeValue(forKey: key) != nil else { return false }
         order.removeAll { $0 == key }
+        publish()
         return true
     }
 }

@@ -15,6 +15,9 @@ public struct BoundQuery: Sendable {
     public var limit: Int?
     /// `ORDER BY`: applied to the final result of a bounded run.
     public var orderBy: [SortKey]
+    /// Trailing columns of the plan that only ORDER BY reads: dropped from the result.
+    public var hiddenColumns = 0
 
-    public var schema: Schema { plan.schema }
+    /// The columns the caller sees.
+    public var schema: Schema { Schema(Array(plan.schema.fields.dropLast(hiddenColumns))) }
 }

@@ -10,16 +10,28 @@ struct ExpressionBinder {
     var substitute: ((Expr) throws(SQLError) -> BoundExpr?)? = nil
     /// What to call the place aggregates are not allowed in, for the error message.
     var clause = "this clause"
+    /// The client session's parameters and functions; nil outside a session (parameters are then an error).
+    var context: BindingContext? = nil
 
     func bind(_ expr: Expr) throws(SQLError) -> BoundExpr {
         if let substitute, let replacement = try substitute(expr) { return replacement }
         switch expr {
         case .column(let reference):
-            return try resolveColumn(reference)
+            do {
+                return try resolveColumn(reference)
+            } catch {
+                // `current_user`, `session_user`, `current_schema`, ...: session functions without parentheses.
+                if reference.parts.count == 1, let context,
+                    let value = try context.callSessionFunction(reference.name.value.uppercased(), [])
+                {
+                    return Self.constant(value)
+                }
+                throw error
+            }
         case .literal(let literal):
             return try LiteralBinder.bind(literal)
         case .parameter(let parameter):
-            throw SQLError.unsupported("parameters are not supported here", at: parameter.span)
+            return try bind(expr, typedLike: .null)
         case .unary(let unary):
             return try bindUnary(unary)
         case .binary(let binary):
@@ -27,15 +39,15 @@ struct ExpressionBinder {
         case .isNull(let isNull):
             return .call(isNull.negated ? .isNotNull : .isNull, [try bind(isNull.expr)], .boolean)
         case .like(let like):
-            var args = [try coerce(try bind(like.expr), to: .varchar, at: like.expr.span),
-                        try coerce(try bind(like.pattern), to: .varchar, at: like.pattern.span)]
+            var args = [try coerce(try bind(like.expr, typedLike: .varchar), to: .varchar, at: like.expr.span),
+                        try coerce(try bind(like.pattern, typedLike: .varchar), to: .varchar, at: like.pattern.span)]
             if let escape = like.escape { args.append(try coerce(try bind(escape), to: .varchar, at: escape.span)) }
             let call = BoundExpr.call(.like, args, .boolean)
             return like.negated ? .call(.not, [call], .boolean) : call
         case .inList(let inList):
             let value = try bind(inList.expr)
             var items: [BoundExpr] = []
-            for item in inList.list { items.append(try bind(item)) }
+            for item in inList.list { items.append(try bind(item, typedLike: value.type)) }
             let type = try commonType(of: [value] + items, at: inList.span, what: "IN list")
             var args = [try cast(value, to: type)]
             for item in items { args.append(try cast(item, to: type)) }
@@ -43,8 +55,8 @@ struct ExpressionBinder {
             return inList.negated ? .call(.not, [call], .boolean) : call
         case .between(let between):
             let value = try bind(between.expr)
-            let low = try bind(between.low)
-            let high = try bind(between.high)
+            let low = try bind(between.low, typedLike: value.type)
+            let high = try bind(between.high, typedLike: value.type)
             let type = try commonType(of: [value, low, high], at: between.span, what: "BETWEEN")
             let v = try cast(value, to: type)
             let range = BoundExpr.call(.and, [
@@ -57,7 +69,7 @@ struct ExpressionBinder {
         case .caseWhen(let caseWhen):
             return try bindCase(caseWhen)
         case .cast(let cast):
-            let inner = try bind(cast.expr)
+            let inner = try bind(cast.expr, typedLike: cast.type)
             return inner.type == cast.type ? inner : .cast(inner, to: cast.type)
         case .extract(let extract):
             let value = try bind(extract.expr)
@@ -104,7 +116,7 @@ struct ExpressionBinder {
         case .plus:
             return try bind(unary.operand)
         case .not:
-            return .call(.not, [try coerce(try bind(unary.operand), to: .boolean, at: unary.operand.span)], .boolean)
+            return .call(.not, [try coerce(try bind(unary.operand, typedLike: .boolean), to: .boolean, at: unary.operand.span)], .boolean)
         case .minus:
             let operand = try bind(unary.operand)
             switch operand {
@@ -122,8 +134,7 @@ struct ExpressionBinder {
     }
 
     private func bindBinary(_ binary: BinaryExpression) throws(SQLError) -> BoundExpr {
-        let left = try bind(binary.left)
-        let right = try bind(binary.right)
+        let (left, right) = try bindOperands(binary.left, binary.right, of: binary.op)
         switch binary.op {
         case .and, .or:
             let args = [try coerce(left, to: .boolean, at: binary.left.span), try coerce(right, to: .boolean, at: binary.right.span)]
@@ -224,10 +235,49 @@ struct ExpressionBinder {
         return .call(.caseWhen, args, type)
     }
 
+    // MARK: Parameters
+
+    /// Binds `expr`; when it is a parameter, `type` (what its place calls for, `.null` for
+    /// nothing) gives it its type.
+    func bind(_ expr: Expr, typedLike type: SQLType) throws(SQLError) -> BoundExpr {
+        guard case .parameter(let parameter) = expr else { return try bind(expr) }
+        guard let context else { throw SQLError.unsupported("parameters are not supported here", at: parameter.span) }
+        return .literal(.null, context.parameterType(parameter.index, context: type))
+    }
+
+    /// Binds the two operands of `op`; a parameter takes the other operand's type (the
+    /// operator's own for AND, OR and ||).
+    private func bindOperands(_ a: Expr, _ b: Expr, of op: BinaryOperator) throws(SQLError) -> (BoundExpr, BoundExpr) {
+        switch op {
+        case .and, .or: return (try bind(a, typedLike: .boolean), try bind(b, typedLike: .boolean))
+        case .concat: return (try bind(a, typedLike: .varchar), try bind(b, typedLike: .varchar))
+        default: break
+        }
+        if case .parameter = a {
+            let right = try bind(b)
+            return (try bind(a, typedLike: right.type), right)
+        }
+        let left = try bind(a)
+        return (left, try bind(b, typedLike: left.type))
+    }
+
+    /// A session function's answer as a typed literal.
+    static func constant(_ value: Value) -> BoundExpr {
+        switch value {
+        case .boolean: return .literal(value, .boolean)
+        case .int(let v): return .literal(value, Int32(exactly: v) == nil ? .bigint : .integer)
+        case .double: return .literal(value, .double)
+        case .string: return .literal(value, .varchar)
+        case .timestamp: return .literal(value, .timestamp3)
+        case .date: return .literal(value, .date)
+        default: return .literal(value, .null)
+        }
+    }
+
     // MARK: Coercion helpers
 
     func integerArgument(_ expr: Expr) throws(SQLError) -> BoundExpr {
-        let bound = try bind(expr)
+        let bound = try bind(expr, typedLike: .bigint)
         guard bound.type.isInteger || bound.type == .null else {
             throw SQLError(.datatypeMismatch, "expected an integer, found \(bound.type)", at: expr.span)
         }

@@ -36,6 +36,16 @@ enum FunctionBinder {
         }
         var args: [BoundExpr] = []
         for argument in call.arguments { args.append(try binder.bind(argument)) }
+        if let context = binder.context {
+            let constants = args.compactMap { arg -> Value? in
+                if case .literal(let value, _) = arg { return value }
+                return nil
+            }
+            if constants.count == args.count, let value = try context.callSessionFunction(name, constants) {
+                return ExpressionBinder.constant(value)
+            }
+        }
+        if let bound = try bindPostgres(name, args, call: call, binder: binder) { return bound }
         func arity(_ counts: ClosedRange<Int>) throws(SQLError) {
             guard counts.contains(args.count) else {
                 let wanted = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"

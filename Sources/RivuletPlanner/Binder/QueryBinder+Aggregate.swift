@@ -44,7 +44,8 @@ extension QueryBinder {
             aggregates: aggregates, keyExprs: grouping.keys, keys: keys, keyBinder: scalar, windowColumns: plan.windowColumns, schema: plan.schema,
             scope: input.scope, virtualBase: pre.virtualBase)
         if let source = grouping.window, case .attached(let end) = source.kind { output.attachedWindow = (source.timeColumn, end) }
-        let post = output.binder()
+        var post = output.binder()
+        post.context = context
         if let having = select.having {
             let predicate = try post.bind(having)
             guard predicate.type == .boolean || predicate.type == .null else {

@@ -5,6 +5,7 @@ extension QueryBinder {
     /// `SELECT ... FROM (SELECT ..., ROW_NUMBER() OVER (PARTITION BY p ORDER BY o) AS rn FROM ...) [alias]
     /// WHERE rn <= N [AND ...]`: the derived table becomes a `TopN` node, and the input of the
     /// outer SELECT is its output (the inner columns, plus `rn` when the outer query reads it).
+    /// Without `rn <= N` the TopN ranks every row of each partition.
     /// Returns nil when the query has no such shape; the remaining WHERE conjuncts come back.
     func bindTopNInput(_ select: Select) throws(SQLError) -> (Input, Expr?)? {
         guard select.from.count == 1, case .derived(let derived) = select.from[0],
@@ -15,20 +16,17 @@ extension QueryBinder {
         else { return nil }
         let rankName = rankItem.alias?.value ?? "EXPR$\(rankIndex)"
         // WHERE rn <= N (or rn < N, rn = 1, N >= rn).
-        var limit: Int?
+        var rankLimit: Int?
         var rest: [Expr] = []
         for conjunct in Self.conjuncts(of: select.whereClause) {
-            if limit == nil, let n = Self.rankLimit(conjunct, rankName: rankName) {
-                limit = n
+            if rankLimit == nil, let n = Self.rankLimit(conjunct, rankName: rankName) {
+                rankLimit = n
             } else {
                 rest.append(conjunct)
             }
         }
-        guard let limit else {
-            throw SQLError.unsupported(
-                "ROW_NUMBER() is only supported for Top-N: filter it in the enclosing query with WHERE \(rankName) <= N",
-                at: call.span)
-        }
+        // Without `rn <= N` every row is ranked (N unbounded): a changelog of the ranks.
+        let limit = rankLimit ?? Int(Int32.max)
         guard limit >= 1 else {
             throw SQLError(.invalidParameterValue, "the Top-N limit must be at least 1", at: select.whereClause?.span)
         }

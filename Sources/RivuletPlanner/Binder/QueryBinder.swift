@@ -25,6 +25,8 @@ public struct QueryBinder {
     /// again wherever it is read, so a few views that each read the previous one twice expand
     /// to a plan of exponential size; past this many reads the statement is refused (54001).
     public static let maxRelationReads = 1000
+    /// A client session's parameters, functions and column naming; nil outside a session.
+    public var context: BindingContext?
 
     public init(catalog: any Catalog) {
         self.catalog = catalog
@@ -63,9 +65,31 @@ public struct QueryBinder {
             }
             throw SQLError.unsupported("UNION, INTERSECT and EXCEPT are not supported yet", at: query.body.span)
         }
-        let (plan, items) = try binder.bindSelect(select, emit: query.emit)
+        var (plan, items) = try binder.bindSelect(select, emit: query.emit)
+        let pull = query.emit == nil && plan.readsSnapshotsOnly
+        // A pull query of a plain SELECT may sort by what it does not select: those
+        // expressions become hidden trailing columns, dropped once the result is sorted.
+        var hidden = 0
+        if pull, !select.distinct, select.groupBy.isEmpty, select.having == nil,
+            !select.items.contains(where: { if case .expression(let e) = $0 { Self.containsAggregate(e.expr) } else { false } })
+        {
+            let missing = query.orderBy.filter { (try? sortColumn($0.expr, items: items, schema: plan.schema)) == nil }
+            if !missing.isEmpty {
+                var widened = select
+                for (index, item) in missing.enumerated() {
+                    widened.items.append(.expression(SelectExpression(
+                        expr: item.expr, alias: Identifier("?order\(index)"), span: item.expr.span)))
+                }
+                (plan, _) = try binder.bindSelect(widened, emit: query.emit)
+                hidden = missing.count
+                items += missing.map { Optional($0.expr) }
+            }
+        }
         var limit: Int?
-        if let limitExpr = query.limit {
+        if let limitExpr = query.limit, case .parameter(let parameter) = limitExpr, let context {
+            // Only while describing a prepared statement: the value is spliced in before it runs.
+            _ = context.parameterType(parameter.index, context: .bigint)
+        } else if let limitExpr = query.limit {
             guard case .literal(let literal) = limitExpr, case .number(let text) = literal.value, let n = Int(text), n >= 0 else {
                 throw SQLError(.syntaxError, "LIMIT takes a non-negative integer", at: limitExpr.span)
             }
@@ -74,15 +98,23 @@ public struct QueryBinder {
         var orderBy: [BoundQuery.SortKey] = []
         for item in query.orderBy {
             orderBy.append(BoundQuery.SortKey(
-                column: try sortColumn(item, items: items, plan: plan),
+                column: try sortColumn(item, items: items, plan: plan, pull: pull),
                 ascending: item.ascending ?? true, nullsFirst: item.nullsFirst ?? !(item.ascending ?? true)))
         }
-        return BoundQuery(plan: plan, emitChanges: query.emit == .changes, limit: limit, orderBy: orderBy)
+        return BoundQuery(plan: plan, emitChanges: query.emit == .changes, limit: limit, orderBy: orderBy, hiddenColumns: hidden)
     }
 
-    /// ORDER BY may only sort by the event-time column, ascending: that order is what the
-    /// watermark yields; any other order of an unbounded stream could never be emitted.
-    private func sortColumn(_ item: OrderByItem, items: [Expr?], plan: StreamPlan) throws(SQLError) -> Int {
+    /// Whether `expr` calls an aggregate function.
+    static func containsAggregate(_ expr: Expr) -> Bool {
+        if case .function(let call) = expr, FunctionBinder.isAggregate(call) { return true }
+        return expr.children.contains(where: containsAggregate)
+    }
+
+    /// A query over a stream may only sort by the event-time column, ascending: that order is
+    /// what the watermark yields; any other order of an unbounded stream could never be emitted.
+    /// A pull query (no EMIT) of tables and the system catalog sorts its result by any column.
+    private func sortColumn(_ item: OrderByItem, items: [Expr?], plan: StreamPlan, pull: Bool) throws(SQLError) -> Int {
+        if pull { return try sortColumn(item.expr, items: items, schema: plan.schema) }
         let column = try? sortColumn(item.expr, items: items, schema: plan.schema)
         guard let column, column == plan.eventTimeColumn, item.ascending ?? true else {
             throw SQLError(
@@ -104,6 +136,15 @@ public struct QueryBinder {
         if case .column(let reference) = expr, reference.qualifier.isEmpty, let index = schema.firstIndex(of: reference.name.value) {
             return index
         }
+        // `ORDER BY t.a` of a query selecting `a` (or `t.a`).
+        if case .column(let reference) = expr, let index = items.firstIndex(where: { item in
+            guard case .column(let selected) = item else { return false }
+            return selected.name.value.lowercased() == reference.name.value.lowercased()
+                && (selected.qualifier.isEmpty || selected.qualifier == reference.qualifier)
+        }) {
+            return index
+        }
+        if case .column(let reference) = expr, let index = schema.firstIndex(of: reference.name.value) { return index }
         throw SQLError(.undefinedColumn, "ORDER BY must name a column of the result", at: expr.span)
     }
 
@@ -188,7 +229,36 @@ public struct QueryBinder {
     func outputName(of selected: SelectExpression, position: Int) -> String {
         if let alias = selected.alias { return alias.value }
         if case .column(let reference) = selected.expr { return reference.name.value }
+        if context?.columnNaming == .postgres { return Self.postgresName(of: selected.expr) ?? "?column?" }
         return "EXPR$\(position)"
+    }
+
+    /// The name Postgres gives a result column computed by `expr`, when it gives one.
+    static func postgresName(of expr: Expr) -> String? {
+        switch expr {
+        case .column(let reference): return reference.name.value
+        case .function(let call): return call.name.name.value.lowercased()
+        case .cast(let cast):
+            if let inner = postgresName(of: cast.expr) { return inner }
+            switch cast.type {
+            case .boolean: return "bool"
+            case .integer: return "int4"
+            case .bigint: return "int8"
+            case .double: return "float8"
+            case .decimal: return "numeric"
+            case .varchar: return "text"
+            case .timestamp: return "timestamp"
+            case .date: return "date"
+            default: return nil
+            }
+        case .caseWhen: return "case"
+        case .extract: return "extract"
+        case .substring: return "substring"
+        case .trim: return "btrim"
+        case .currentDateTime(let current): return current.kind.rawValue.lowercased()
+        case .exists: return "exists"
+        default: return nil
+        }
     }
 
     func scalarBinder(for scope: Scope, clause: String) -> ExpressionBinder {
@@ -197,7 +267,7 @@ public struct QueryBinder {
                 let index = try scope.resolve(reference)
                 return .column(index, scope.columns[index].type)
             },
-            clause: clause)
+            clause: clause, context: context)
     }
 
     // MARK: FROM
@@ -216,9 +286,34 @@ public struct QueryBinder {
                                                         eventTimeColumn: bound.plan.eventTimeColumn), window: nil)
         case .windowFunction(let function):
             return try bindWindowFunction(function)
+        case .unnest(let unnest):
+            return try bindUnnest(unnest)
         case .join(let join):
             return try bindJoin(join)
         }
+    }
+
+    /// `UNNEST(array)`: the constant array's elements, read from a values relation.
+    private func bindUnnest(_ unnest: UnnestTable) throws(SQLError) -> Input {
+        let bound = try scalarBinder(for: Scope(columns: []), clause: "UNNEST").bind(unnest.argument)
+        guard case .literal(let value, _) = bound.unwrappedCast else {
+            throw SQLError.unsupported("UNNEST takes a constant array", at: unnest.argument.span)
+        }
+        var elements: [String] = []
+        if case .string(let text) = value {
+            guard let parsed = PostgresArrayLiteral.elements(of: text) else {
+                throw SQLError(SQLState("22P02"), "malformed array literal: \"\(text)\"", at: unnest.argument.span)
+            }
+            elements = parsed
+        }
+        let name = unnest.alias?.value ?? "unnest"
+        let relation = Relation(
+            name: "(unnest)", kind: .stream, schema: Schema([Field(name, .varchar)]),
+            connector: ConnectorSpec(
+                connector: Relation.oneRowConnector,
+                options: [Relation.valuesElementsOption: elements.joined(separator: Relation.valuesElementSeparator)]))
+        let scan = StreamPlan.Scan(relation: relation, columns: [0], watermark: nil)
+        return Input(plan: .scan(scan), scope: Scope(schema: relation.schema, qualifier: name, eventTimeColumn: nil), window: nil)
     }
 
     /// A SELECT without FROM reads the built-in one-row relation, which has no columns.
@@ -251,7 +346,9 @@ public struct QueryBinder {
             for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }
             return Input(plan: bound.plan, scope: scope, window: nil)
         }
-        guard let relation = catalog.relation(named: key) else {
+        // `information_schema.tables` is known by its qualified name; `public.t` and `pg_catalog.pg_class` by their own.
+        let qualified = name.parts.count >= 2 ? name.parts.suffix(2).map { $0.value.lowercased() }.joined(separator: ".") : nil
+        guard let relation = qualified.flatMap({ catalog.relation(named: $0) }) ?? catalog.relation(named: key) else {
             throw SQLError(.undefinedTable, "unknown stream or table '\(name.name.value)'", at: name.span,
                            hint: closestName(to: name.name.value, among: catalog.relationNames).map { "did you mean '\($0)'?" })
         }
@@ -272,6 +369,12 @@ public struct QueryBinder {
 }
 
 extension StreamPlan {
+    /// Whether every relation the plan reads is a finished snapshot (`Relation.isSnapshot`).
+    var readsSnapshotsOnly: Bool {
+        if case .scan(let scan) = self { return scan.relation.isSnapshot }
+        return inputs.allSatisfy(\.readsSnapshotsOnly)
+    }
+
     /// The output column that carries event time (with a watermark upstream), if any.
     public var eventTimeColumn: Int? {
         switch self {

@@ -62,6 +62,10 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case isNull, isNotNull, isTrue, isFalse
     /// `[value, pattern]` or `[value, pattern, escape]`, VARCHAR.
     case like
+    /// `[value, pattern]`, VARCHAR: the regular expression matches somewhere in the value (`~`).
+    case regexpLike
+    /// `[type oid, type modifier]`, BIGINT: Postgres' `format_type`, the type's SQL spelling.
+    case formatType
     /// `[value, item1, item2, ...]`, all one type.
     case inList
     /// `[cond1, result1, cond2, result2, ..., else]`: the else is always present (NULL literal if omitted).

@@ -44,11 +44,14 @@ public enum ExpressionCompiler {
             return try LogicKernels.compile(function, children)
         case .like:
             return try LikeKernel.compile(children)
+        case .regexpLike:
+            return try RegexKernel.compile(children)
         case .inList:
             return try InListKernel.compile(children)
         case .caseWhen, .coalesce, .nullIf:
             return try ConditionalKernels.compile(function, children, args: args, type: type)
-        case .upper, .lower, .concat, .charLength, .trim, .ltrim, .rtrim, .substring, .splitIndex, .replace, .position:
+        case .upper, .lower, .concat, .charLength, .trim, .ltrim, .rtrim, .substring, .splitIndex, .replace, .position,
+            .formatType:
             return try StringFunctions.compile(function, children, type: type)
         case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp:
             return try MathFunctions.compile(function, children, type: type)

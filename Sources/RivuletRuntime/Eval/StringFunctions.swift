@@ -64,6 +64,13 @@ enum StringFunctions {
                 }
                 return true
             }
+        case .formatType:
+            try need(2...2)
+            return text(args) { cols, i, out in
+                guard let name = PGTypeCatalog.formatType(oid: cols[0].ints[i], modifier: cols[1].ints[i]) else { return false }
+                out.append(contentsOf: name.utf8)
+                return true
+            }
         case .position:
             try need(2...2)
             return number(args, type) { cols, i in

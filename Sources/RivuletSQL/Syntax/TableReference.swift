@@ -8,6 +8,8 @@ public indirect enum TableReference: Hashable, Sendable {
     case derived(DerivedTable)
     /// `TABLE(TUMBLE(...))`, `TABLE(HOP(...))`, `TABLE(SESSION(...))`, `TABLE(CUMULATE(...))`
     case windowFunction(WindowTableFunction)
+    /// `UNNEST(array) [[AS] alias]`
+    case unnest(UnnestTable)
     /// `left [kind] JOIN right [WITHIN ...] [ON cond]`
     case join(Join)
 
@@ -16,6 +18,7 @@ public indirect enum TableReference: Hashable, Sendable {
         case .named(let t): return t.span
         case .derived(let t): return t.span
         case .windowFunction(let t): return t.span
+        case .unnest(let t): return t.span
         case .join(let j): return j.span
         }
     }
@@ -26,6 +29,7 @@ public indirect enum TableReference: Hashable, Sendable {
         case .named(let t): return t.alias
         case .derived(let t): return t.alias
         case .windowFunction(let t): return t.alias
+        case .unnest(let t): return t.alias
         case .join: return nil
         }
     }

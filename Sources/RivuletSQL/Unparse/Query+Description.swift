@@ -71,6 +71,8 @@ extension TableReference: CustomStringConvertible {
             return "(\(t.query))" + (t.alias.map { " AS \($0)" } ?? "")
         case .windowFunction(let f):
             return f.description
+        case .unnest(let t):
+            return "UNNEST(\(t.argument))" + (t.alias.map { " AS \($0)" } ?? "")
         case .join(let j):
             return j.description
         }

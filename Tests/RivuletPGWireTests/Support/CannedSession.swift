@@ -53,7 +53,11 @@ final class CannedSession: SQLSession {
         return outcomes
     }
 
-    func describe(_ sql: String) async throws -> Schema? {
+    func describe(_ sql: String, parameterTypes: [Int: SQLType]) async throws -> StatementDescription {
+        StatementDescription(parameterTypes: parameterTypes, columns: try columns(of: sql))
+    }
+
+    private func columns(of sql: String) throws -> Schema? {
         let text = Substring(sql).trimmingSpaces().uppercased()
         if text.hasPrefix("SELECT 1") { return Schema([Field("one", .integer)]) }
         if text.hasPrefix("ROWS") || text.hasPrefix("PUSH") { return Self.rowsSchema }

@@ -1,0 +1,55 @@
+import RivuletCore
+import RivuletSQL
+
+/// The functions of Postgres' catalog that clients call in their catalog queries, answered as
+/// Rivulet's catalog allows: visibility and privilege checks are true (everything is in
+/// `public` and readable), definitions and descriptions Rivulet does not keep are NULL.
+extension FunctionBinder {
+    static func bindPostgres(
+        _ name: String, _ args: [BoundExpr], call: FunctionCall, binder: ExpressionBinder
+    ) throws(SQLError) -> BoundExpr? {
+        func string(_ i: Int) throws(SQLError) -> BoundExpr {
+            try binder.coerce(args[i], to: .varchar, at: call.arguments[i].span, lenient: true)
+        }
+        func oid(_ i: Int) throws(SQLError) -> BoundExpr {
+            guard args[i].type.isInteger || args[i].type == .null else {
+                throw SQLError(.datatypeMismatch, "\(name) expects an oid, found \(args[i].type)", at: call.arguments[i].span)
+            }
+            return try binder.cast(args[i], to: .bigint)
+        }
+        switch name {
+        case "REGEXP_LIKE" where args.count == 2:
+            return .call(.regexpLike, [try string(0), try string(1)], .boolean)
+        case "PG_TABLE_IS_VISIBLE", "PG_TYPE_IS_VISIBLE", "PG_FUNCTION_IS_VISIBLE", "PG_COLLATION_IS_VISIBLE",
+            "HAS_TABLE_PRIVILEGE", "HAS_SCHEMA_PRIVILEGE", "HAS_DATABASE_PRIVILEGE", "HAS_COLUMN_PRIVILEGE":
+            return .literal(.boolean(true), .boolean)
+        case "PG_GET_EXPR", "PG_GET_CONSTRAINTDEF", "PG_GET_INDEXDEF", "PG_GET_VIEWDEF", "OBJ_DESCRIPTION",
+            "COL_DESCRIPTION", "SHOBJ_DESCRIPTION", "PG_GET_SERIAL_SEQUENCE", "PG_GET_TRIGGERDEF",
+            "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS":
+            return .literal(.null, .varchar)
+        case "PG_GET_USERBYID" where args.count == 1:
+            return .literal(.string("rivulet"), .varchar)
+        case "PG_ENCODING_TO_CHAR" where args.count == 1:
+            return .literal(.string("UTF8"), .varchar)
+        case "FORMAT_TYPE" where args.count == 2:
+            let modifier = args[1].type == .null ? BoundExpr.literal(.int(-1), .bigint) : try oid(1)
+            return .call(.formatType, [try oid(0), modifier], .varchar)
+        case "REGTYPE" where args.count == 1 && args[0].type.isInteger:
+            // `atttypid::regtype` reads as the type's name.
+            return .call(.formatType, [try oid(0), .literal(.int(-1), .bigint)], .varchar)
+        case "REGCLASS", "REGNAMESPACE", "REGPROC", "REGPROCEDURE", "REGROLE", "TO_REGCLASS"
+        where args.count == 1 && (args[0].type.isInteger || args[0].type == .null):
+            return try oid(0)
+        case "TO_REGTYPE", "REGTYPE":
+            guard args.count == 1, case .literal(let value, _) = args[0] else { return nil }
+            guard case .string(let text) = value else { return .literal(.null, .bigint) }
+            guard let found = PGTypeCatalog.oid(named: text) else {
+                if name == "TO_REGTYPE" { return .literal(.null, .bigint) }
+                throw SQLError(.undefinedObject, "type \"\(text)\" does not exist", at: call.span)
+            }
+            return .literal(.int(found), .bigint)
+        default:
+            return nil
+        }
+    }
+}

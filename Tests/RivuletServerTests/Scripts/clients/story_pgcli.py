@@ -1,0 +1,45 @@
+# The client story with pgcli: statements through the pgcli command (-c), its completion
+# metadata (schemas, tables and columns read from the catalog) and a failing statement through
+# pgcli's own executor, whose error carries the SQLSTATE (the command prints only the message).
+import os, subprocess, sys, time
+
+from pgcli.pgexecute import PGExecute
+
+port, prefix = sys.argv[1], sys.argv[2]
+clicks, counts = f"{prefix}_clicks", f"{prefix}_counts"
+
+
+def pgcli(*commands):
+    arguments = ["pgcli", "-h", "127.0.0.1", "-p", port, "-U", "story", "-w", "--less-chatty", "-t"]
+    for command in commands:
+        arguments += ["-c", command]
+    done = subprocess.run(arguments + ["rivulet"], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, TZ="UTC"))
+    if done.returncode != 0 or done.stderr:
+        sys.exit(f"pgcli failed ({done.returncode}): {done.stderr}")
+    return done.stdout.split()
+
+
+print("connected", *pgcli("SELECT 1"))
+inserts = [f"INSERT INTO {clicks} (user_id, page) VALUES ({user_id}, '{page}')"
+           for user_id, page in [(1, "home"), (2, "cart"), (1, "home"), (3, "home")]]
+pgcli(f"CREATE STREAM {clicks} (user_id BIGINT, page VARCHAR)", *inserts)
+print("inserted", *pgcli(f"SELECT COUNT(*) FROM {clicks}"))
+pgcli(f"CREATE TABLE {counts} AS SELECT page, COUNT(*) AS n FROM {clicks} GROUP BY page")
+deadline = time.monotonic() + 20
+while (n := pgcli(f"SELECT n FROM {counts} WHERE page = 'home'")) != ["3"]:
+    if time.monotonic() > deadline:
+        sys.exit(f"the table counted {n} home clicks, not 3, within 20 s")
+    time.sleep(0.05)
+print("pull", *n)
+words = pgcli(f"SELECT user_id, page FROM {clicks} EMIT CHANGES LIMIT 2")
+print("push", [(int(words[i]), words[i + 1]) for i in range(0, len(words), 2)])
+executor = PGExecute("rivulet", "story", None, "127.0.0.1", int(port))
+print("completion", [t for t in executor.tables() if t[1].startswith(prefix)],
+      [c[:4] for c in executor.table_columns() if c[1] == counts])
+try:
+    list(executor.run(f"SELECT * FROM {prefix}_missing"))
+except Exception as error:
+    print("error", error.sqlstate)
+executor.conn.close()
+print("closed")

@@ -1,0 +1,41 @@
+# The client story with SQLAlchemy Core (on psycopg 3): bound parameters, the relations listed
+# through inspect(), and pandas.read_sql over the same engine.
+import sys, time
+
+import pandas
+import sqlalchemy
+from sqlalchemy import bindparam, text
+
+port, prefix = int(sys.argv[1]), sys.argv[2]
+clicks, counts = f"{prefix}_clicks", f"{prefix}_counts"
+
+engine = sqlalchemy.create_engine(f"postgresql+psycopg://story@127.0.0.1:{port}/rivulet", isolation_level="AUTOCOMMIT")
+with engine.connect() as conn:
+    print("connected", conn.execute(text("SELECT 1")).scalar())
+    conn.execute(text(f"CREATE STREAM {clicks} (user_id BIGINT, page VARCHAR)"))
+    table = sqlalchemy.table(clicks, sqlalchemy.column("user_id"), sqlalchemy.column("page"))
+    conn.execute(table.insert(), [
+        {"user_id": 1, "page": "home"}, {"user_id": 2, "page": "cart"},
+        {"user_id": 1, "page": "home"}, {"user_id": 3, "page": "home"},
+    ])
+    print("inserted", conn.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(table)).scalar())
+    conn.execute(text(f"CREATE TABLE {counts} AS SELECT page, COUNT(*) AS n FROM {clicks} GROUP BY page"))
+    inspector = sqlalchemy.inspect(conn)
+    print("tables", sorted(name for name in inspector.get_table_names() if name.startswith(prefix)))
+    print("has_table", inspector.has_table(counts), inspector.has_table(f"{prefix}_missing"))
+    pull = text(f"SELECT n FROM {counts} WHERE page = :page")
+    deadline = time.monotonic() + 20
+    while (n := conn.execute(pull, {"page": "home"}).scalar()) != 3:
+        if time.monotonic() > deadline:
+            sys.exit(f"the table counted {n} home clicks, not 3, within 20 s")
+        time.sleep(0.05)
+    print("pull", n)
+    frame = pandas.read_sql(text(f"SELECT page, n FROM {counts} WHERE n >= :least"), conn, params={"least": 1})
+    print("pandas", sorted(frame.itertuples(index=False, name=None)))
+    print("push", [tuple(row) for row in conn.execute(text(f"SELECT user_id, page FROM {clicks} EMIT CHANGES LIMIT 2"))])
+    try:
+        conn.execute(text(f"SELECT * FROM {prefix}_missing"))
+    except sqlalchemy.exc.DBAPIError as error:
+        print("error", error.orig.sqlstate)
+engine.dispose()
+print("closed")
