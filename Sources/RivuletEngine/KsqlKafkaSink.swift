@@ -83,6 +83,7 @@ struct KsqlKafkaSink {
             }
         }
 
+        try Self.checkTableAggregates(select, sources: sources)
         var keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
         if joined, select.groupBy.isEmpty, select.partitionBy.isEmpty {
             keyNames = joinKeyNames(select, outputs: outputs, sourceIndex: sourceIndex)
@@ -93,26 +94,12 @@ struct KsqlKafkaSink {
             select.whereClause = select.whereClause.map { .binary(BinaryExpression(left: $0, op: .and, right: present)) } ?? present
         }
 
-        // The system columns, appended in the order a declared relation has them.
-        let aggregated = !select.groupBy.isEmpty || select.window != nil
-        var system: [KsqlSystemColumn] = KsqlSystemColumn.record
-        var appended: [Expr] = []
-        if let rowtime = rowtime(of: sources) {
-            appended.append(aggregated ? .function(FunctionCall(name: ObjectName("MAX"), arguments: [rowtime])) : rowtime)
-        } else {
-            appended.append(.cast(Cast(expr: .literal(Literal(.null)), type: .bigint)))
+        var rowtime: Expr?
+        if let column = given.removeValue(forKey: "timestamp") {
+            // `TIMESTAMP = 'col'` stamps each record with that column instead.
+            rowtime = .cast(Cast(expr: .column(ColumnReference(column)), type: .bigint))
         }
-        appended.append(.cast(Cast(expr: .literal(Literal(.null)), type: .integer)))
-        appended.append(.cast(Cast(expr: .literal(Literal(.null)), type: .bigint)))
-        let windowedSource = sources.count == 1 && sources[0].relation.systemColumn(.windowStart) != nil ? sources[0].relation : nil
-        if select.window != nil || windowedSource != nil {
-            // A windowed aggregate's window, or a windowed source's, passed through.
-            system = KsqlSystemColumn.windowed
-            appended += [.column(ColumnReference("windowstart")), .column(ColumnReference("windowend"))]
-        }
-        for (column, expr) in zip(system, appended) {
-            select.items.append(.expression(SelectExpression(expr: expr, alias: Identifier(column.rawValue, quoted: true))))
-        }
+        let system = appendSystemColumns(to: &select, sources: sources, rowtime: rowtime)
 
         var options: [String: String] = given
         let source = sources.first { $0.relation.isKsqlKafka }?.relation
@@ -126,7 +113,7 @@ struct KsqlKafkaSink {
         if let window = select.window {
             options["window_type"] = window.kind.rawValue
             if window.kind != .session { options["window_size"] = "\(window.size.milliseconds ?? 0) MILLISECONDS" }
-        } else if let windowedSource {
+        } else if let windowedSource = sources.first?.relation, system == KsqlSystemColumn.windowed {
             options["window_type"] = windowedSource.connector["window_type"]
             options["window_size"] = windowedSource.connector["window_size"]
         }
@@ -134,6 +121,48 @@ struct KsqlKafkaSink {
         query.body = .select(select)
         return KsqlKafkaSink(
             query: query, keyNames: keyNames, outputNames: complete ? outputs.map(\.name) : nil, options: options, systemColumns: system)
+    }
+
+    /// `INSERT INTO` a ksqlDB relation: the query with the system columns the relation has.
+    static func insertQuery(_ query: Query, into target: Relation, catalog: some Catalog) -> Query {
+        guard target.isKsqlKafka, case .select(var select) = query.body else { return query }
+        var sources: [(relation: Relation, qualifier: String)] = []
+        for reference in select.from { collect(reference, catalog: catalog, into: &sources) }
+        appendSystemColumns(to: &select, sources: sources, rowtime: nil)
+        var query = query
+        query.body = .select(select)
+        return query
+    }
+
+    /// Appends ksqlDB's system columns to the select list, in the order a declared relation has
+    /// them: ROWTIME (`rowtime`, else as the sources give it), ROWPARTITION and ROWOFFSET (left
+    /// to the topic), and a window's bounds, aggregated over or passed through.
+    @discardableResult
+    private static func appendSystemColumns(
+        to select: inout Select, sources: [(relation: Relation, qualifier: String)], rowtime given: Expr?
+    ) -> [KsqlSystemColumn] {
+        let aggregated = !select.groupBy.isEmpty || select.window != nil
+        var system: [KsqlSystemColumn] = KsqlSystemColumn.record
+        var appended: [Expr] = []
+        if let given {
+            appended.append(given)
+        } else if let rowtime = rowtime(of: sources) {
+            appended.append(aggregated ? .function(FunctionCall(name: ObjectName("MAX"), arguments: [rowtime])) : rowtime)
+        } else {
+            appended.append(.cast(Cast(expr: .literal(Literal(.null)), type: .bigint)))
+        }
+        appended.append(.cast(Cast(expr: .literal(Literal(.null)), type: .integer)))
+        appended.append(.cast(Cast(expr: .literal(Literal(.null)), type: .bigint)))
+        let windowedSource = sources.count == 1 && sources[0].relation.systemColumn(.windowStart) != nil
+        if select.window != nil || windowedSource {
+            // A windowed aggregate's window, or a windowed source's, passed through.
+            system = KsqlSystemColumn.windowed
+            appended += [.column(ColumnReference("windowstart")), .column(ColumnReference("windowend"))]
+        }
+        for (column, expr) in zip(system, appended) {
+            select.items.append(.expression(SelectExpression(expr: expr, alias: Identifier(column.rawValue, quoted: true))))
+        }
+        return system
     }
 
     /// The bound plan with ksqlDB's table aggregation: a group emptied by retractions stays, and
@@ -178,6 +207,20 @@ struct KsqlKafkaSink {
             name: name, kind: kind == .table ? .table : .stream, schema: schema,
             connector: ConnectorSpec(connector: "kafka", options: options),
             watermark: WatermarkSpec(column: systemStart, delayMillis: 0), primaryKey: primaryKey, systemColumns: systemIndices)
+    }
+
+    /// ksqlDB's aggregates that cannot take a row back are refused over a table, with its words.
+    private static func checkTableAggregates(_ select: Select, sources: [(relation: Relation, qualifier: String)]) throws(SQLError) {
+        guard !select.groupBy.isEmpty, sources.contains(where: { $0.relation.kind == .table }) else { return }
+        let streamOnly: Set<String> = ["LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET", "MIN", "MAX", "TOPK", "TOPKDISTINCT"]
+        var used: [String] = []
+        for case .expression(let item) in select.items {
+            if case .function(let call) = item.expr, streamOnly.contains(call.upperName), !used.contains(call.upperName) { used.append(call.upperName) }
+        }
+        guard !used.isEmpty else { return }
+        let names = used.count == 1 ? used[0] : used.dropLast().joined(separator: ", ") + " and " + used.last!
+        throw SQLError(.groupingError, "The aggregation function\(used.count == 1 ? "" : "s") \(names) cannot be applied to a table source, only to a stream source.",
+                       at: select.span)
     }
 
     /// One column of the result: its name, and the source column it shows unchanged, if any.
