@@ -81,7 +81,7 @@ public final class Engine {
             if target.connector.connector == ErrorLogConnector.name {
                 try registry.factory(for: target.connector).validate(target, asSink: true)
             }
-            let bound = try queryBinder().bind(KsqlKafkaSink.insertQuery(insert.query, into: target, catalog: catalog))
+            let bound = try queryBinder().bind(try KsqlKafkaSink.insertQuery(insert.query, into: target, catalog: catalog))
             let plan = try SinkMapping.plan(bound.plan, into: target, columns: insert.columns, at: insert.query.span)
             var query = bound
             query.plan = plan

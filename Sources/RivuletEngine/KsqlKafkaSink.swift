@@ -84,6 +84,7 @@ struct KsqlKafkaSink {
         }
 
         try Self.checkTableAggregates(select, sources: sources)
+        if sources.count == 1 { try Self.checkReservedNames(select) }
         var keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
         if joined, select.groupBy.isEmpty, select.partitionBy.isEmpty {
             keyNames = joinKeyNames(select, outputs: outputs, sourceIndex: sourceIndex)
@@ -124,10 +125,15 @@ struct KsqlKafkaSink {
     }
 
     /// `INSERT INTO` a ksqlDB relation: the query with the system columns the relation has.
-    static func insertQuery(_ query: Query, into target: Relation, catalog: some Catalog) -> Query {
+    static func insertQuery(_ query: Query, into target: Relation, catalog: some Catalog) throws(SQLError) -> Query {
         guard target.isKsqlKafka, case .select(var select) = query.body else { return query }
+        if target.kind == .table {
+            throw SQLError(.featureNotSupported, "INSERT INTO can only be used to insert into a stream. \(target.name) is a table.",
+                           at: query.span)
+        }
         var sources: [(relation: Relation, qualifier: String)] = []
         for reference in select.from { collect(reference, catalog: catalog, into: &sources) }
+        if sources.count == 1 { try checkReservedNames(select) }
         appendSystemColumns(to: &select, sources: sources, rowtime: nil)
         var query = query
         query.body = .select(select)
@@ -207,6 +213,19 @@ struct KsqlKafkaSink {
             name: name, kind: kind == .table ? .table : .stream, schema: schema,
             connector: ConnectorSpec(connector: "kafka", options: options),
             watermark: WatermarkSpec(column: systemStart, delayMillis: 0), primaryKey: primaryKey, systemColumns: systemIndices)
+    }
+
+    /// A result column may not take a record system column's name (`SELECT ROWOFFSET` unaliased);
+    /// a window's bounds may be selected, and a join prefixes its columns' names (`S1_ROWTIME`).
+    private static func checkReservedNames(_ select: Select) throws(SQLError) {
+        for case .expression(let item) in select.items {
+            var name = item.alias?.value
+            if name == nil, case .column(let reference) = item.expr { name = reference.name.value }
+            if let name, let reserved = KsqlSystemColumn(name: name), KsqlSystemColumn.record.contains(reserved) {
+                throw SQLError(.duplicateObject, "Reserved column name in select: `\(reserved.rawValue)`. Please remove or alias the column.",
+                               at: item.span)
+            }
+        }
     }
 
     /// ksqlDB's aggregates that cannot take a row back are refused over a table, with its words.

@@ -133,7 +133,9 @@ public final class QueryPipeline {
             counters.rowsRead += batch.count
             inputs[i].rowsRead += batch.count
             if batch.count == 0 {
-                if inputs[i].waitsWhenQuiet || inputs.count == 1 {
+                // A source that has not yet read up to its partitions' ends is behind, not quiet.
+                let behind = (inputs[i].reader as? any LagReportingSource)?.partitionLags.contains { $0.position < $0.end } ?? false
+                if inputs[i].waitsWhenQuiet || inputs.count == 1 || behind {
                     waitingForInput = true
                     return true
                 }
