@@ -13,9 +13,10 @@ final class KafkaKeyDecoder {
 
     private let format: KafkaFormat
     private let types: [SQLType]
-    private let names: [String]
     private let window: Window?
     private let json: JSONLinesDecoder?
+    /// A single JSON key column is the bare value.
+    private let bare: BareJSONValue?
     private let csv: CSVDecoder?
     /// The last key decoded: one row of the key columns.
     private(set) var row: RowBatch
@@ -26,10 +27,10 @@ final class KafkaKeyDecoder {
     init(format: KafkaFormat, types: [SQLType], names: [String], window: Window?, csv options: CSVOptions) {
         self.format = format
         self.types = types
-        self.names = names
         self.window = window
         let all = Array(types.indices)
         json = format == .json ? JSONLinesDecoder(types: types, names: names, columns: all, ignoreParseErrors: false) : nil
+        bare = format == .json && types.count == 1 ? BareJSONValue(column: names[0]) : nil
         csv = format == .csv ? CSVDecoder(types: types, names: names, columns: all, options: options) : nil
         row = RowBatch(types: types)
     }
@@ -64,13 +65,10 @@ final class KafkaKeyDecoder {
             case .failure(let error): return error.reason
             }
         case .json:
-            scratch.removeAll(keepingCapacity: true)
-            if types.count == 1 {
-                // A single key column is the bare JSON value: read it as that field of an object.
-                scratch.append(contentsOf: Array("{\"".utf8) + Array(names[0].utf8) + Array("\":".utf8))
-                scratch.append(contentsOf: key)
-                scratch.append(UInt8(ascii: "}"))
+            if let bare {
+                bare.wrap(key, into: &scratch)
             } else {
+                scratch.removeAll(keepingCapacity: true)
                 scratch.append(contentsOf: key)
             }
             var reason: String?

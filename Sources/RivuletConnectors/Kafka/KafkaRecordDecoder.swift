@@ -47,8 +47,8 @@ final class KafkaRecordDecoder {
     private var keyValues: RowBatch
     private var windowStarts: [Int64] = []
     private var windowEnds: [Int64] = []
-    /// `WRAP_SINGLE_VALUE = false`: the JSON value is the bare value of this one column.
-    private let bareValueName: String?
+    /// `WRAP_SINGLE_VALUE = false`: the JSON value is the bare value of the one value column.
+    private let bareValue: BareJSONValue?
     /// A ksqlDB table's tombstone (a message without a value) is a `-D` row of its key.
     private let tombstonesDelete: Bool
     /// The rows that are tombstones, by index in the rows decoded so far.
@@ -93,7 +93,7 @@ final class KafkaRecordDecoder {
         let names = valueFields.map { relation.schema[$0].name }
         valueTypes = requested.map { types[$0] }
         tombstonesDelete = relation.isKsqlKafka && relation.kind == .table
-        bareValueName = options.valueFormat == .json && !options.wrapSingleValue && names.count == 1 ? names[0] : nil
+        bareValue = options.valueFormat == .json && !options.wrapSingleValue && names.count == 1 ? BareJSONValue(column: names[0]) : nil
         switch options.valueFormat {
         case .json: decoder = .json(JSONLinesDecoder(types: types, names: names, columns: requested, ignoreParseErrors: options.ignoreParseErrors))
         case .csv:
@@ -193,10 +193,12 @@ final class KafkaRecordDecoder {
         case .json(let json):
             guard let payload else { return }
             // One message is one record: line ends inside a pretty-printed object are spaces.
-            scratch.removeAll(keepingCapacity: true)
-            if let bareValueName { scratch.append(contentsOf: Array("{\"\(bareValueName)\":".utf8)) }
-            scratch.append(contentsOf: payload)
-            if bareValueName != nil { scratch.append(UInt8(ascii: "}")) }
+            if let bareValue {
+                bareValue.wrap(payload, into: &scratch)
+            } else {
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: payload)
+            }
             // Only outside strings: a raw line end inside a string is invalid JSON, kept as it is.
             var inString = false
             var escaped = false
