@@ -70,34 +70,8 @@ struct ClientMatrixTests {
     static func run(_ client: Client, port: Int, in directory: URL) async throws
         -> (status: Int32, stdout: String, stderr: String)
     {
-        let stdoutURL = directory.appendingPathComponent("\(client.script).out")
-        let stderrURL = directory.appendingPathComponent("\(client.script).err")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = client.command + [scripts.appendingPathComponent(client.script).path, String(port), "story"]
-        process.environment = ProcessInfo.processInfo.environment.merging(client.environment) { $1 }
-        process.currentDirectoryURL = directory
-        let out = try FileHandle(forWritingTo: stdoutURL)
-        let err = try FileHandle(forWritingTo: stderrURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(90))
-            process.terminate()
-        }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        watchdog.cancel()
-        try out.close()
-        try err.close()
-        return (status, try String(contentsOf: stdoutURL, encoding: .utf8), try String(contentsOf: stderrURL, encoding: .utf8))
+        try await ClientProcess.run(
+            client.command + [scripts.appendingPathComponent(client.script).path, String(port), "story"], environment: client.environment,
+            in: directory, name: client.script, timeout: .seconds(90))
     }
 }
