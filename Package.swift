@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RivuletServerTests",
-            dependencies: ["RivuletServer", "RivuletPlanner", "RivuletCore", "rivulet"],
+            dependencies: ["RivuletServer", "RivuletPlanner", "RivuletCore", "TestBrokers", "rivulet"],
             exclude: ["Scripts"]
         ),
         .testTarget(name: "RivuletRuntimeTests", dependencies: ["RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore"]),
@@ -123,6 +123,8 @@ let package = Package(
             dependencies: ["RivuletConnectors", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CSQLite"]),
         .testTarget(
             name: "RivuletKafkaTests",
-            dependencies: ["RivuletConnectors", "RivuletEngine", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CRdKafka", "rivulet"]),
+            dependencies: ["RivuletConnectors", "RivuletEngine", "RivuletRuntime", "RivuletPlanner", "RivuletCore", "CRdKafka", "TestBrokers", "rivulet"]),
+        // A real Kafka broker process for the tests that need what librdkafka's mock cluster lacks.
+        .target(name: "TestBrokers", dependencies: ["RivuletCore", "CRdKafka"], path: "Tests/TestBrokers"),
     ]
 )

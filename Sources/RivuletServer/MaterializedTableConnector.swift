@@ -1,3 +1,4 @@
+import Foundation
 import RivuletCore
 import RivuletPlanner
 import RivuletRuntime
@@ -5,13 +6,20 @@ import RivuletRuntime
 /// The connector of tables materialized in memory (`materialized`): the sink applies a
 /// query's changelog to a `MaterializedTableStore` by the relation's primary key; the source
 /// reads the rows held now and ends, which makes a SELECT over it a pull query.
+///
+/// A checkpointed query's table is saved beside its checkpoints at each one (see
+/// `SavedTable`), so after a restart the query resumes from its checkpoint over the rows it
+/// had then, instead of running again over sources that may have lost their oldest records.
 struct MaterializedTableConnector: ConnectorFactory {
     static let name = "materialized"
     let store: MaterializedTableStore
 
     var names: [String] { [Self.name] }
 
-    var durability: ConnectorDurability { .rebuilt }
+    var durability: ConnectorDurability { .committedRowsKept }
+
+    /// Whether `name`, in a query's checkpoint folder, is one of the files that save its table.
+    static func isSavedFile(_ name: String) -> Bool { name.hasPrefix(SavedTable.prefix) }
 
     func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {}
 
@@ -24,7 +32,7 @@ struct MaterializedTableConnector: ConnectorFactory {
     }
 
     func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
-        ChangelogWriter(store: store, relation: relation)
+        ChangelogWriter(store: store, relation: relation, dataDirectory: context.dataDirectory)
     }
 
     /// A reader that never ends: the rows held now as inserts, then every change applied to the
@@ -62,20 +70,104 @@ struct MaterializedTableConnector: ConnectorFactory {
         }
     }
 
-    private final class ChangelogWriter: SinkWriter {
+    /// Applies a query's changelog to the table as it comes, so pull queries see rows at once;
+    /// once checkpointing, saves the table at each checkpoint and loads it back at the start.
+    private final class ChangelogWriter: TransactionalSink {
         let store: MaterializedTableStore
         let relation: Relation
+        let dataDirectory: String
+        private var saved: SavedTable?
+        /// Whether rows were written since the table was last saved.
+        private var changed = false
 
-        init(store: MaterializedTableStore, relation: Relation) {
+        init(store: MaterializedTableStore, relation: Relation, dataDirectory: String) {
             self.store = store
             self.relation = relation
+            self.dataDirectory = dataDirectory
         }
 
         func write(_ batch: RowBatch) throws {
+            guard batch.count > 0 else { return }
             store.apply(batch, types: relation.schema.types, key: relation.primaryKey, to: relation.name)
+            changed = true
         }
 
         func flush() throws {}
         func close() throws {}
+
+        /// Loads the rows saved with the query's last checkpoint into the table (empty at the
+        /// server's start), and returns that checkpoint's mark.
+        func beginCheckpointing(query: String) throws -> CheckpointMark? {
+            let saved = SavedTable(folder: CheckpointStore.directory(dataDirectory: dataDirectory, queryId: query))
+            self.saved = saved
+            changed = true
+            guard let (mark, rows) = try saved.load(), mark.query == query else { return nil }
+            var batch = RowBatch(types: relation.schema.types)
+            for row in rows { batch.appendRow(row) }
+            store.apply(batch, types: relation.schema.types, key: relation.primaryKey, to: relation.name)
+            changed = false
+            return mark
+        }
+
+        func commit(_ mark: CheckpointMark) throws {
+            guard let saved else { throw SQLError.internal("commit before beginCheckpointing") }
+            try saved.save(mark, rows: changed ? store.rows(of: relation.name) : nil)
+            changed = false
+        }
+    }
+}
+
+/// A materialized table saved in its query's checkpoint folder: `table-rows-<n>` holds the
+/// rows, rewritten only when they changed, and `table-mark` the checkpoint they belong to and
+/// which rows file that is. The mark is replaced after the rows file it names is durable, and
+/// older rows files are removed only then, so a crash leaves a mark with its rows.
+final class SavedTable {
+    static let prefix = "table-"
+    private static let magic = Array("RIVTABL1".utf8)
+    let folder: String
+    /// The rows file the mark names now.
+    private var generation: Int64 = 0
+
+    init(folder: String) {
+        self.folder = folder
+    }
+
+    private var markPath: String { folder + "/\(Self.prefix)mark" }
+    private func rowsPath(_ generation: Int64) -> String { folder + "/\(Self.prefix)rows-\(generation)" }
+
+    /// The saved mark and its rows, or nil when nothing was saved.
+    func load() throws -> (CheckpointMark, [[Value]])? {
+        guard let markBytes = try DurableFile.read(markPath, magic: Self.magic) else { return nil }
+        var reader = StateReader(markBytes)
+        let mark = CheckpointMark(query: try reader.readString(), instance: try reader.readString(), checkpoint: try reader.readInt64())
+        generation = try reader.readInt64()
+        guard let rowBytes = try DurableFile.read(rowsPath(generation), magic: Self.magic) else {
+            throw SQLError(.ioError, "'\(markPath)' names rows that '\(rowsPath(generation))' should hold, but it is missing")
+        }
+        var rowsReader = StateReader(rowBytes)
+        let count = try rowsReader.readCount()
+        var rows: [[Value]] = []
+        rows.reserveCapacity(count)
+        for _ in 0..<count { rows.append(try rowsReader.readRow()) }
+        return (mark, rows)
+    }
+
+    /// Saves `mark`, with `rows` as the table's new contents (nil: the rows saved last are still current).
+    func save(_ mark: CheckpointMark, rows: [[Value]]?) throws {
+        let previous = generation
+        if let rows {
+            generation += 1
+            var writer = StateWriter()
+            writer.write(rows.count)
+            for row in rows { writer.write(row: row) }
+            try DurableFile.write(writer.bytes, to: rowsPath(generation), magic: Self.magic)
+        }
+        var writer = StateWriter()
+        writer.write(mark.query)
+        writer.write(mark.instance)
+        writer.write(mark.checkpoint)
+        writer.write(generation)
+        try DurableFile.write(writer.bytes, to: markPath, magic: Self.magic)
+        if generation != previous { try? FileManager.default.removeItem(atPath: rowsPath(previous)) }
     }
 }

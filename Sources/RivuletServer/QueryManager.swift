@@ -195,22 +195,25 @@ public actor QueryManager {
     }
 
     /// Checkpoints are taken when a restart can resume from them: the sink keeps what it was
-    /// given (not an embedded stream or a materialized table, which are rebuilt by running their
-    /// queries again), and every source gives the same rows again after a restart (an embedded
+    /// given or what it committed (not an embedded stream, whose written rows are rebuilt by
+    /// running its queries again), and every source gives the same rows again after a restart (an embedded
     /// stream only when all of its rows come back from its file, i.e. no query writes into it).
     private func checkpointPolicy(plan: StreamPlan, sink: Relation, id: String, settings: Settings) -> CheckpointPolicy? {
         guard log != nil else { return nil }
         func durability(_ relation: Relation) -> ConnectorDurability {
             (try? connectors.registry.factory(for: relation.connector))?.durability ?? .rebuilt
         }
-        if durability(sink) != .kept { return nil }
+        switch durability(sink) {
+        case .kept, .committedRowsKept: break
+        case .insertedRowsKept, .rebuilt: return nil
+        }
         let written = Set(queries.filter { $0.status.state == .running }.map { $0.sink.lowercased() })
             .union(log?.entries.filter { $0.kind == .query && $0.terminated != true }.map(\.relation) ?? [])
         for source in plan.sourceRelations {
             switch durability(source) {
             case .kept: continue
             case .insertedRowsKept where !written.contains(source.name.lowercased()): continue
-            case .insertedRowsKept, .rebuilt: return nil
+            case .insertedRowsKept, .committedRowsKept, .rebuilt: return nil
             }
         }
         return .into(CheckpointPolicy.folder(serverQuery: id), every: settings.checkpointIntervalMillis ?? CheckpointPolicy.serverIntervalMillis)
@@ -223,7 +226,7 @@ public actor QueryManager {
         for id in ids {
             let folder = queriesFolder.appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            for name in names where name.hasPrefix("checkpoint-") || name == "instance" {
+            for name in names where name.hasPrefix("checkpoint-") || name == "instance" || MaterializedTableConnector.isSavedFile(name) {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }

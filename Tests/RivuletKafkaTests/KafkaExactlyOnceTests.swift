@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import RivuletCore
+import TestBrokers
 import Testing
 
 /// `'sink.delivery-guarantee' = 'exactly-once'` against a broker that implements transactions:

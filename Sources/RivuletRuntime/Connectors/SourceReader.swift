@@ -84,8 +84,12 @@ public enum ConnectorDurability: Sendable {
     /// Inserted rows are kept; rows that queries wrote are written again by running those
     /// queries again (embedded streams).
     case insertedRowsKept
-    /// Nothing: the contents are rebuilt by running the queries that fill them (tables a server
-    /// materializes in memory).
+    /// What a query's sink committed at its last checkpoint, with the checkpoint, so the query
+    /// resumes there (tables a server materializes in memory and saves beside the query's
+    /// checkpoints). Read as a source after a restart, the rows come back whole rather than as
+    /// the same stream, so queries reading it run again from the beginning.
+    case committedRowsKept
+    /// Nothing: the contents are rebuilt by running the queries that fill them.
     case rebuilt
 }
 

@@ -5,20 +5,21 @@ import Darwin
 #endif
 import CRdKafka
 import Foundation
-import RivuletCore
+public import RivuletCore
 
-/// A Kafka broker that implements transactions as real Kafka does (`read_committed` hides aborted
+/// A Kafka broker that implements transactions and record deletion as real Kafka does (`read_committed` hides aborted
 /// and open transactions, a new producer with the same `transactional.id` fences the old one),
 /// which librdkafka's mock cluster does not: `noida-db start --only kafka` (PyPI `noida-db`),
 /// run in the foreground on a free port with its data in a temporary directory, killed when
 /// released.
-final class TransactionalKafkaBroker {
-    let bootstrapServers: String
+/// Sendable: every property is set once, in `init`.
+public final class TransactionalKafkaBroker: @unchecked Sendable {
+    public let bootstrapServers: String
     private let process = Process()
     private let folder: URL
     private let log: URL
 
-    init() throws {
+    public init() throws {
         let binary = try Self.binary()
         let port = try Self.freePort()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-noida-\(UUID().uuidString.prefix(8))")
@@ -45,10 +46,10 @@ final class TransactionalKafkaBroker {
     }
 
     /// What the broker printed, for failure messages.
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     /// Creates topics through the admin API, with the given partition counts.
-    func createTopics(_ topics: [String: Int]) throws {
+    public func createTopics(_ topics: [String: Int]) throws {
         let conf = rd_kafka_conf_new()
         var message = [CChar](repeating: 0, count: 512)
         _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
@@ -71,6 +72,34 @@ final class TransactionalKafkaBroker {
         for i in 0..<count where rd_kafka_topic_result_error(results![i]) != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw SQLError(.internalError, "creating topic \(String(cString: rd_kafka_topic_result_name(results![i]))): "
                 + String(cString: rd_kafka_topic_result_error_string(results![i])))
+        }
+    }
+
+    /// Deletes a partition's records before `offset`, as retention does (`DeleteRecords`).
+    public func deleteRecords(topic: String, partition: Int32, before offset: Int64) throws {
+        let conf = rd_kafka_conf_new()
+        var message = [CChar](repeating: 0, count: 512)
+        _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
+        guard let admin = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &message, message.count) else {
+            throw SQLError(.internalError, String(cString: message))
+        }
+        defer { rd_kafka_destroy(admin) }
+        let offsets = rd_kafka_topic_partition_list_new(1)
+        defer { rd_kafka_topic_partition_list_destroy(offsets) }
+        rd_kafka_topic_partition_list_add(offsets, topic, partition).pointee.offset = offset
+        var request: OpaquePointer? = rd_kafka_DeleteRecords_new(offsets)
+        defer { rd_kafka_DeleteRecords_destroy(request) }
+        let queue = rd_kafka_queue_new(admin)
+        defer { rd_kafka_queue_destroy(queue) }
+        rd_kafka_DeleteRecords(admin, &request, 1, nil, queue)
+        guard let event = rd_kafka_queue_poll(queue, 15_000) else { throw SQLError(.internalError, "deleting records timed out\n\(output)") }
+        defer { rd_kafka_event_destroy(event) }
+        if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw SQLError(.internalError, "deleting records: \(String(cString: rd_kafka_event_error_string(event)))")
+        }
+        let deleted = rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(event))!.pointee
+        for i in 0..<Int(deleted.cnt) where deleted.elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw SQLError(.internalError, "deleting records of \(topic) [\(partition)]: \(String(cString: rd_kafka_err2str(deleted.elems[i].err)))")
         }
     }
 
