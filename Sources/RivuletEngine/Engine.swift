@@ -81,7 +81,10 @@ public final class Engine {
             if target.connector.connector == ErrorLogConnector.name {
                 try registry.factory(for: target.connector).validate(target, asSink: true)
             }
-            let bound = try queryBinder().bind(try KsqlKafkaSink.insertQuery(insert.query, into: target, catalog: catalog))
+            let ksql = try KsqlKafkaSink.insertQuery(insert.query, into: target, catalog: catalog)
+            var binder = try queryBinder()
+            binder.keepsValuelessRecords = ksql.keepsValuelessRecords
+            let bound = try binder.bind(ksql.query)
             let plan = try SinkMapping.plan(bound.plan, into: target, columns: insert.columns, at: insert.query.span)
             var query = bound
             query.plan = plan
@@ -128,7 +131,9 @@ public final class Engine {
             throw SQLError(.duplicateTable, "'\(name)' already exists", at: create.name.span)
         }
         if let ksql = try KsqlKafkaSink.plan(create, catalog: catalog) {
-            var bound = try queryBinder().bind(ksql.query)
+            var binder = try queryBinder()
+            binder.keepsValuelessRecords = ksql.keepsValuelessRecords
+            var bound = try binder.bind(ksql.query)
             bound.plan = ksql.adjusted(bound.plan)
             let relation = try ksql.relation(named: name, kind: create.kind, plan: bound.plan)
             try registry.factory(for: relation.connector).validate(relation, asSink: true)

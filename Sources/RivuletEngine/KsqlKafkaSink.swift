@@ -20,6 +20,9 @@ struct KsqlKafkaSink {
     var outputNames: [String]?
     var options: [String: String]
     var systemColumns: [KsqlSystemColumn]
+    /// Whether the query passes a stream's records without a value through (its binder's
+    /// `keepsValuelessRecords`).
+    var keepsValuelessRecords: Bool
 
     /// The sink of `create`, or nil when the statement is not ksqlDB's over Kafka.
     static func plan(_ create: CreateRelationAsSelect, catalog: some Catalog) throws(SQLError) -> KsqlKafkaSink? {
@@ -31,9 +34,15 @@ struct KsqlKafkaSink {
         for reference in select.from { collect(reference, catalog: catalog, into: &sources) }
         guard given["kafka_topic"] != nil || sources.first?.relation.isKsqlKafka == true else { return nil }
 
+        let joined = sources.count > 1
+        if !joined, let source = sources.first, select.groupBy.isEmpty, !select.partitionBy.isEmpty {
+            select.items = Self.expandingWildcards(select.items, partitionBy: select.partitionBy, source: source)
+        }
+        let joinKey = joined && select.groupBy.isEmpty && select.partitionBy.isEmpty ? KsqlJoinKey(select.from) : nil
+        if let joinKey { select.items = joinKey.selectingSyntheticKey(select.items, sources: sources.map(\.relation)) }
+
         // ksqlDB's names: KSQL_COL_n for unnamed expressions; in a join, a source's columns
         // are prefixed with its alias (`L_A`), as `*` expands them too.
-        let joined = sources.count > 1
         func sourceIndex(of reference: ColumnReference) -> Int? {
             if let qualifier = reference.qualifier.last?.value.lowercased() {
                 return sources.firstIndex { $0.qualifier.lowercased() == qualifier }
@@ -64,8 +73,11 @@ struct KsqlKafkaSink {
             case .expression(var item):
                 if item.alias == nil, case .column(let reference) = item.expr {
                     let source = sourceIndex(of: reference)
+                    // A column that only one side of a join has keeps its name; one both have
+                    // takes its side's alias (`L_A`).
+                    let shared = sources.filter { $0.relation.schema.firstIndex(of: reference.name.value) != nil }.count > 1
                     let name = reference.name.quoted && !joined ? reference.name.value
-                        : source.map { prefixed($0, reference.name.value) } ?? reference.name.value.uppercased()
+                        : source.map { shared ? prefixed($0, reference.name.value) : reference.name.value.uppercased() } ?? reference.name.value.uppercased()
                     itemNames.append(name)
                     outputs.append(Output(name: name, origin: source.map { ($0, reference.name.value.lowercased()) }))
                     continue
@@ -79,15 +91,19 @@ struct KsqlKafkaSink {
                 itemNames.append(name)
                 var origin: (Int, String)?
                 if case .column(let reference) = item.expr, let source = sourceIndex(of: reference) { origin = (source, reference.name.value.lowercased()) }
-                outputs.append(Output(name: name, origin: origin))
+                outputs.append(Output(name: name, origin: origin, synthetic: joinKey?.synthetic == true && item.expr == joinKey?.value))
             }
         }
 
         try Self.checkTableAggregates(select, sources: sources)
         if sources.count == 1 { try Self.checkReservedNames(select) }
         var keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
-        if joined, select.groupBy.isEmpty, select.partitionBy.isEmpty {
-            keyNames = joinKeyNames(select, outputs: outputs, sourceIndex: sourceIndex)
+        if let joinKey {
+            keyNames = try joinKey.keyNames(outputs: outputs, sourceIndex: sourceIndex, target: create.name.name.value, at: select.span)
+        }
+        if !select.groupBy.isEmpty, complete, outputs.count == keyNames.count {
+            throw SQLError(.groupingError, "The projection contains no value columns.", at: select.span,
+                           hint: "select an aggregate or another column besides the GROUP BY columns")
         }
         // ksqlDB drops a row whose grouping key is NULL: a message key cannot hold it.
         for key in select.groupBy {
@@ -100,7 +116,8 @@ struct KsqlKafkaSink {
             // `TIMESTAMP = 'col'` stamps each record with that column instead.
             rowtime = .cast(Cast(expr: .column(ColumnReference(column)), type: .bigint))
         }
-        let system = appendSystemColumns(to: &select, sources: sources, rowtime: rowtime)
+        let keepsValueless = passesRecordsWithoutValue(select, sources: sources)
+        let system = appendSystemColumns(to: &select, sources: sources, rowtime: rowtime, keepsValueless: keepsValueless)
 
         var options: [String: String] = given
         let source = sources.first { $0.relation.isKsqlKafka }?.relation
@@ -111,6 +128,7 @@ struct KsqlKafkaSink {
             if given["key_format"] == nil, let key = source?.connector["key_format"] ?? sourceFormat { options["key_format"] = key }
         }
         if options["value_format"] == nil && options["format"] == nil { options["value_format"] = "JSON" }
+        try checkKeyFormat(keyNames: keyNames, options: options, given: given, kind: create.kind, at: create.span)
         if let window = select.window {
             options["window_type"] = window.kind.rawValue
             if window.kind != .session { options["window_size"] = "\(window.size.milliseconds ?? 0) MILLISECONDS" }
@@ -121,12 +139,14 @@ struct KsqlKafkaSink {
         var query = create.query
         query.body = .select(select)
         return KsqlKafkaSink(
-            query: query, keyNames: keyNames, outputNames: complete ? outputs.map(\.name) : nil, options: options, systemColumns: system)
+            query: query, keyNames: keyNames, outputNames: complete ? outputs.map(\.name) : nil, options: options, systemColumns: system,
+            keepsValuelessRecords: keepsValueless)
     }
 
-    /// `INSERT INTO` a ksqlDB relation: the query with the system columns the relation has.
-    static func insertQuery(_ query: Query, into target: Relation, catalog: some Catalog) throws(SQLError) -> Query {
-        guard target.isKsqlKafka, case .select(var select) = query.body else { return query }
+    /// `INSERT INTO` a ksqlDB relation: the query with the system columns the relation has, and
+    /// whether it passes records without a value through.
+    static func insertQuery(_ query: Query, into target: Relation, catalog: some Catalog) throws(SQLError) -> (query: Query, keepsValuelessRecords: Bool) {
+        guard target.isKsqlKafka, case .select(var select) = query.body else { return (query, false) }
         if target.kind == .table {
             throw SQLError(.featureNotSupported, "INSERT INTO can only be used to insert into a stream. \(target.name) is a table.",
                            at: query.span)
@@ -134,10 +154,11 @@ struct KsqlKafkaSink {
         var sources: [(relation: Relation, qualifier: String)] = []
         for reference in select.from { collect(reference, catalog: catalog, into: &sources) }
         if sources.count == 1 { try checkReservedNames(select) }
-        appendSystemColumns(to: &select, sources: sources, rowtime: nil)
+        let keepsValueless = passesRecordsWithoutValue(select, sources: sources)
+        appendSystemColumns(to: &select, sources: sources, rowtime: nil, keepsValueless: keepsValueless)
         var query = query
         query.body = .select(select)
-        return query
+        return (query, keepsValueless)
     }
 
     /// Appends ksqlDB's system columns to the select list, in the order a declared relation has
@@ -145,7 +166,7 @@ struct KsqlKafkaSink {
     /// to the topic), and a window's bounds, aggregated over or passed through.
     @discardableResult
     private static func appendSystemColumns(
-        to select: inout Select, sources: [(relation: Relation, qualifier: String)], rowtime given: Expr?
+        to select: inout Select, sources: [(relation: Relation, qualifier: String)], rowtime given: Expr?, keepsValueless: Bool
     ) -> [KsqlSystemColumn] {
         let aggregated = !select.groupBy.isEmpty || select.window != nil
         var system: [KsqlSystemColumn] = KsqlSystemColumn.record
@@ -159,6 +180,8 @@ struct KsqlKafkaSink {
         }
         appended.append(.cast(Cast(expr: .literal(Literal(.null)), type: .integer)))
         appended.append(.cast(Cast(expr: .literal(Literal(.null)), type: .bigint)))
+        appended.append(keepsValueless
+            ? .column(ColumnReference(KsqlSystemColumn.valueIsNull.rawValue)) : .literal(Literal(.boolean(false))))
         let windowedSource = sources.count == 1 && sources[0].relation.systemColumn(.windowStart) != nil
         if select.window != nil || windowedSource {
             // A windowed aggregate's window, or a windowed source's, passed through.
@@ -169,6 +192,14 @@ struct KsqlKafkaSink {
             select.items.append(.expression(SelectExpression(expr: expr, alias: Identifier(column.rawValue, quoted: true))))
         }
         return system
+    }
+
+    /// Whether a stream's records without a value pass through the query, as ksqlDB passes them
+    /// through a projection or a `PARTITION BY` of one stream; a filter, join or aggregation
+    /// skips them.
+    private static func passesRecordsWithoutValue(_ select: Select, sources: [(relation: Relation, qualifier: String)]) -> Bool {
+        guard sources.count == 1, sources[0].relation.kind == .stream, sources[0].relation.systemColumn(.valueIsNull) != nil else { return false }
+        return select.whereClause == nil && select.groupBy.isEmpty && select.window == nil && select.having == nil
     }
 
     /// The bound plan with ksqlDB's table aggregation: a group emptied by retractions stays, and
@@ -221,11 +252,38 @@ struct KsqlKafkaSink {
         for case .expression(let item) in select.items {
             var name = item.alias?.value
             if name == nil, case .column(let reference) = item.expr { name = reference.name.value }
-            if let name, let reserved = KsqlSystemColumn(name: name), KsqlSystemColumn.record.contains(reserved) {
+            if let name, let reserved = KsqlSystemColumn(name: name), KsqlSystemColumn.named.contains(reserved) {
                 throw SQLError(.duplicateObject, "Reserved column name in select: `\(reserved.rawValue)`. Please remove or alias the column.",
                                at: item.span)
             }
         }
+    }
+
+    /// `*` over a source re-keyed by `PARTITION BY`, as ksqlDB expands it: the PARTITION BY
+    /// expressions (the new key columns), then the source's value columns and then its old key
+    /// columns, leaving out the columns that became keys.
+    private static func expandingWildcards(
+        _ items: [SelectItem], partitionBy: [Expr], source: (relation: Relation, qualifier: String)
+    ) -> [SelectItem] {
+        let relation = source.relation
+        var partitioned: Set<String> = []
+        for case .column(let reference) in partitionBy { partitioned.insert(reference.name.value.lowercased()) }
+        let visible = relation.schema.fields.indices.filter { !relation.systemColumns.contains($0) }
+        let keys = Set(relation.primaryKey)
+        let rest = (visible.filter { !keys.contains($0) } + relation.primaryKey)
+            .map { relation.schema[$0].name }
+            .filter { !partitioned.contains($0.lowercased()) }
+        var expanded: [SelectItem] = []
+        for item in items {
+            guard case .wildcard(let wildcard) = item,
+                  wildcard.qualifier == nil || wildcard.qualifier!.name.value.lowercased() == source.qualifier.lowercased() else {
+                expanded.append(item)
+                continue
+            }
+            expanded += partitionBy.map { .expression(SelectExpression(expr: $0, span: wildcard.span)) }
+            expanded += rest.map { .expression(SelectExpression(expr: .column(ColumnReference($0)), span: wildcard.span)) }
+        }
+        return expanded
     }
 
     /// ksqlDB's aggregates that cannot take a row back are refused over a table, with its words.
@@ -242,36 +300,12 @@ struct KsqlKafkaSink {
                        at: select.span)
     }
 
-    /// One column of the result: its name, and the source column it shows unchanged, if any.
+    /// One column of the result: its name, the source column it shows unchanged, if any, and
+    /// whether it is a join's synthetic key.
     struct Output {
         var name: String
         var origin: (source: Int, column: String)?
-    }
-
-    /// A join's result is keyed by its join column: the first selected column that is one side
-    /// of an equality in `ON`.
-    private static func joinKeyNames(_ select: Select, outputs: [Output], sourceIndex: (ColumnReference) -> Int?) -> [String] {
-        var joinColumns: [(Int, String)] = []
-        func visit(_ reference: TableReference) {
-            guard case .join(let join) = reference else { return }
-            visit(join.left)
-            visit(join.right)
-            guard let condition = join.condition else { return }
-            var pending = [condition]
-            while let expr = pending.popLast() {
-                guard case .binary(let binary) = expr else { continue }
-                if binary.op == .and { pending += [binary.left, binary.right]; continue }
-                guard binary.op == .equal else { continue }
-                for side in [binary.left, binary.right] {
-                    if case .column(let column) = side, let source = sourceIndex(column) { joinColumns.append((source, column.name.value.lowercased())) }
-                }
-            }
-        }
-        select.from.forEach(visit)
-        for output in outputs {
-            if let origin = output.origin, joinColumns.contains(where: { $0.0 == origin.source && $0.1 == origin.column }) { return [output.name] }
-        }
-        return []
+        var synthetic = false
     }
 
     private static func collect(_ reference: TableReference, catalog: some Catalog, into sources: inout [(relation: Relation, qualifier: String)]) {
@@ -307,31 +341,73 @@ struct KsqlKafkaSink {
         of select: Select, itemNames: [String?], sources: [(relation: Relation, qualifier: String)], target: String
     ) throws(SQLError) -> [String] {
         let keyExprs = select.groupBy.isEmpty ? select.partitionBy : select.groupBy
+        // `PARTITION BY NULL` alone: records without a key.
+        if select.groupBy.isEmpty, keyExprs.count == 1, case .literal(let literal) = keyExprs[0], literal.value == .null { return [] }
         if !keyExprs.isEmpty {
             return try keyExprs.map { (expr: Expr) throws(SQLError) -> String in
+                var names: [String] = []
                 for (index, item) in select.items.enumerated() {
                     guard case .expression(let selected) = item, let name = itemNames[index] else { continue }
-                    if selected.expr == expr { return name }
-                    if case .column(let a) = selected.expr, case .column(let b) = expr, a.name.normalized == b.name.normalized { return name }
+                    // Unquoted names match whatever their case (`INITCAP(COL1)` selects `INITCAP(col1)`).
+                    if selected.expr == expr || selected.expr.description.uppercased() == expr.description.uppercased() {
+                        names.append(name)
+                    } else if case .column(let a) = selected.expr, case .column(let b) = expr, a.name.normalized == b.name.normalized,
+                              a.qualifier.isEmpty || b.qualifier.isEmpty || a.qualifier.last!.normalized == b.qualifier.last!.normalized {
+                        names.append(name)
+                    }
                 }
-                throw SQLError(.groupingError, "Key missing from projection (ie, SELECT): the query used to build \(target) must include the grouping expression \(expr) in its projection",
-                               at: expr.span, hint: "add it to the select list")
+                guard let first = names.first else {
+                    throw SQLError(.groupingError, "Key missing from projection (ie, SELECT): the query used to build \(target) must include the grouping expression \(expr) in its projection",
+                                   at: expr.span, hint: "add it to the select list")
+                }
+                try checkSelectedOnce(key: expr.description, names: names, at: expr.span)
+                return first
             }
         }
         guard sources.count == 1 else { return [] }
         let relation = sources[0].relation
-        let keys = Set(relation.primaryKey.map { relation.schema[$0].name.lowercased() })
         var names: [String] = []
+        var selected: [String: [String]] = [:]
         for (index, item) in select.items.enumerated() {
             switch item {
             case .wildcard:
-                names += relation.primaryKey.map { relation.schema[$0].name.uppercased() }
-            case .expression(let selected):
-                if case .column(let reference) = selected.expr, keys.contains(reference.name.value.lowercased()), let name = itemNames[index] {
-                    names.append(name)
+                for key in relation.primaryKey {
+                    names.append(relation.schema[key].name.uppercased())
+                    selected[relation.schema[key].name.lowercased(), default: []].append(relation.schema[key].name.uppercased())
                 }
+            case .expression(let item):
+                guard case .column(let reference) = item.expr, let name = itemNames[index],
+                      let key = relation.primaryKey.first(where: { relation.schema[$0].name.lowercased() == reference.name.value.lowercased() })
+                else { continue }
+                if selected[relation.schema[key].name.lowercased()] == nil { names.append(name) }
+                selected[relation.schema[key].name.lowercased(), default: []].append(name)
             }
         }
+        for key in relation.primaryKey {
+            try checkSelectedOnce(key: relation.schema[key].name.uppercased(), names: selected[relation.schema[key].name.lowercased()] ?? [], at: select.span)
+        }
         return names
+    }
+
+    /// A key column becomes the message key once: ksqlDB refuses a projection that selects it twice.
+    private static func checkSelectedOnce(key: String, names: [String], at span: SourceSpan) throws(SQLError) {
+        guard names.count > 1 else { return }
+        let aliases = names.sorted()
+        throw SQLError(.groupingError, "The projection contains a key column (`\(key)`) more than once, aliased as: \(aliases.dropLast().joined(separator: ", ")) and \(aliases.last!).",
+                       at: span, hint: "select it once")
+    }
+
+    /// ksqlDB's refusals of a result's key format: `KAFKA` holds one column, and a stream without
+    /// key columns takes no key format.
+    private static func checkKeyFormat(keyNames: [String], options: [String: String], given: [String: String], kind: RelationKind, at span: SourceSpan) throws(SQLError) {
+        if keyNames.isEmpty, kind == .stream, given["key_format"] != nil {
+            throw SQLError(.invalidParameterValue, "Key format specified for stream without key columns.", at: span,
+                           hint: "remove KEY_FORMAT, or give the stream a key with PARTITION BY")
+        }
+        let format = (options["key_format"] ?? options["format"] ?? "KAFKA").uppercased()
+        if format == "KAFKA", keyNames.count > 1 {
+            throw SQLError(.invalidParameterValue, "Key format does not support schema.\nformat: KAFKA\nreason: The 'KAFKA' format only supports a single field. Got: [\(keyNames.map { "`\($0)`" }.joined(separator: ", "))]",
+                           at: span, hint: "set KEY_FORMAT = 'JSON' (or another format that holds several columns)")
+        }
     }
 }

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 import psycopg
-from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 from kafka import KafkaProducer
 
@@ -392,9 +392,22 @@ def produce_inputs(case, bootstrap, admin):
         kwargs = {"key": key, "value": value_bytes, "timestamp_ms": record.get("timestamp", 0)}
         if "partition" in record:
             kwargs["partition"] = record["partition"]
-        producer.send(record["topic"], **kwargs).get(timeout=30)
+        if key is None and value_bytes is None:
+            produce_null_record(bootstrap, record["topic"], kwargs)
+        else:
+            producer.send(record["topic"], **kwargs).get(timeout=30)
     producer.flush(30)
     producer.close()
+
+
+def produce_null_record(bootstrap, topic, kwargs):
+    """A record without key and value, which kafka-python refuses to send: through librdkafka,
+    which writes a timestamp of 0 as "now", so 0 becomes 1 (the difference the README notes)."""
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0})
+    extra = {"partition": kwargs["partition"]} if "partition" in kwargs else {}
+    producer.produce(topic, key=None, value=None, timestamp=max(kwargs["timestamp_ms"], 1), **extra)
+    if producer.flush(30) != 0:
+        raise RuntimeError(f"a record without key and value was not delivered to {topic}")
 
 
 def read_topic(bootstrap, admin, topic, expected_count, timeout, settle):

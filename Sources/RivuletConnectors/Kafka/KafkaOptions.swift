@@ -146,7 +146,11 @@ struct KafkaOptions: Sendable {
             guard bytes.count == 1 else { throw options.invalid("csv.quote-character", quote, expected: "a single character") }
             csv.quote = bytes[0]
         }
-        if let literal = options["csv.null-literal"] { csv.nullLiteral = Array(literal.utf8) }
+        if let literal = options["csv.null-literal"] {
+            csv.nullLiteral = Array(literal.utf8)
+        } else if options.contains("kafka_topic") {
+            csv.nullLiteral = []  // ksqlDB's DELIMITED: an empty field is NULL, as it writes NULL
+        }
         ignoreParseErrors = try valueFormat == .csv
             ? options.bool("csv.ignore-parse-errors", default: false)
             : options.bool(options.contains("value.json.ignore-parse-errors") ? "value.json.ignore-parse-errors" : "json.ignore-parse-errors",

@@ -10,7 +10,9 @@ import RivuletRuntime
 ///
 /// Rows accumulate until `takeBatch()`. A value that does not decode is reported with its
 /// position `topic/partition@offset` and skipped (or stops the query with `on-error = fail`).
-/// A message without a value (a tombstone) gives no row in JSON and CSV, and a NULL in raw.
+/// A message without a value (a tombstone) gives no row in JSON and CSV, and a NULL in raw; in a
+/// ksqlDB table it deletes its key, and in a ksqlDB stream read with `$VALUE_IS_NULL` it is a
+/// row with NULL values, marked.
 final class KafkaRecordDecoder {
     private enum Slot {
         case value(Int)
@@ -18,6 +20,7 @@ final class KafkaRecordDecoder {
         case key(Int)
         case windowStart
         case windowEnd
+        case valueIsNull
     }
 
     private enum ValueDecoder {
@@ -53,6 +56,10 @@ final class KafkaRecordDecoder {
     private let tombstonesDelete: Bool
     /// The rows that are tombstones, by index in the rows decoded so far.
     private var deletes: [Int] = []
+    /// A ksqlDB stream's record without a value is a row (see `KsqlSystemColumn.valueIsNull`).
+    private let keepsValuelessRecords: Bool
+    /// Whether each row decoded so far came from a record without a value.
+    private var valueless: [Bool] = []
 
     /// The columns of `relation` that are read from the message value, in order.
     static func valueColumns(of relation: Relation) -> [Int] {
@@ -78,6 +85,7 @@ final class KafkaRecordDecoder {
                 case .rowOffset: slots.append(.metadata(.offset))
                 case .windowStart: slots.append(.windowStart)
                 case .windowEnd: slots.append(.windowEnd)
+                case .valueIsNull: slots.append(.valueIsNull)
                 }
             } else if let key = keyFields.firstIndex(of: column) {
                 slots.append(.key(key))
@@ -93,6 +101,7 @@ final class KafkaRecordDecoder {
         let names = valueFields.map { relation.schema[$0].name }
         valueTypes = requested.map { types[$0] }
         tombstonesDelete = relation.isKsqlKafka && relation.kind == .table
+        keepsValuelessRecords = relation.kind == .stream && slots.contains { if case .valueIsNull = $0 { true } else { false } }
         bareValue = options.valueFormat == .json && !options.wrapSingleValue && names.count == 1 ? BareJSONValue(column: names[0]) : nil
         switch options.valueFormat {
         case .json: decoder = .json(JSONLinesDecoder(types: types, names: names, columns: requested, ignoreParseErrors: options.ignoreParseErrors))
@@ -135,14 +144,16 @@ final class KafkaRecordDecoder {
                 return 0
             }
         }
-        if tombstonesDelete, message.pointee.payload == nil {
-            deletes.append(offsets.count)
+        let hasValue = message.pointee.payload != nil
+        if !hasValue, tombstonesDelete || keepsValuelessRecords {
+            if tombstonesDelete { deletes.append(offsets.count) }
             values.appendRow(valueTypes.map { _ in .null })
         } else {
             try decodeValue(payload, topic: topic, partition: partition, offset: offset)
         }
         let produced = values.count - before
         guard produced > 0 else { return 0 }
+        if keepsValuelessRecords { valueless += repeatElement(!hasValue, count: produced) }
         var kind = rd_kafka_timestamp_type_t(0)
         let timestamp = rd_kafka_message_timestamp(message, &kind)
         let key = message.pointee.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.pointee.key_len)) }
@@ -237,7 +248,7 @@ final class KafkaRecordDecoder {
     func time(slot: Int, row: Int) -> Int64? {
         switch slots[slot] {
         case .metadata(.timestamp): return timestamps[row]
-        case .metadata, .windowEnd: return nil
+        case .metadata, .windowEnd, .valueIsNull: return nil
         case .windowStart: return windowStarts[row]
         case .key(let index):
             let column = keyValues.columns[index]
@@ -261,6 +272,11 @@ final class KafkaRecordDecoder {
                 columns.append(Column(ints: windowStarts))
             case .windowEnd:
                 columns.append(Column(ints: windowEnds))
+            case .valueIsNull:
+                var column = Column(kind: outputTypes[slot].physical, capacity: count)
+                // A table's records without a value are deletes, not marked rows.
+                for row in 0..<count { column.append(.boolean(keepsValuelessRecords && valueless[row])) }
+                columns.append(column)
             case .metadata(let metadata):
                 var column = Column(kind: outputTypes[slot].physical, capacity: count)
                 for row in 0..<count {
@@ -288,6 +304,7 @@ final class KafkaRecordDecoder {
         keyValues = RowBatch(types: keyTypes)
         windowStarts.removeAll(keepingCapacity: true)
         windowEnds.removeAll(keepingCapacity: true)
+        valueless.removeAll(keepingCapacity: true)
         partitions.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true)
         timestamps.removeAll(keepingCapacity: true)

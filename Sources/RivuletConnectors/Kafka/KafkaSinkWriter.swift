@@ -32,6 +32,8 @@ public final class KafkaSinkWriter: SinkWriter {
     private let timestampColumn: Int?
     /// `WINDOWSTART` and `WINDOWEND`, appended to the key of a windowed table.
     private let windowColumns: (start: Int, end: Int, session: Bool)?
+    /// Marks the rows of records without a value, written again without one.
+    private let valueIsNullColumn: Int?
     private var keyBuffer: [UInt8] = []
     private var produced = 0
 
@@ -65,6 +67,7 @@ public final class KafkaSinkWriter: SinkWriter {
         if ksql {
             valueColumns = KafkaRecordDecoder.valueColumns(of: relation)
             timestampColumn = relation.systemColumn(.rowtime)
+            valueIsNullColumn = relation.kind == .stream ? relation.systemColumn(.valueIsNull) : nil
             if let start = relation.systemColumn(.windowStart), let end = relation.systemColumn(.windowEnd) {
                 windowColumns = (start, end, relation.connector["window_type"]?.lowercased() == "session")
             } else {
@@ -75,6 +78,7 @@ public final class KafkaSinkWriter: SinkWriter {
             valueColumns = Array(schema.fields.indices)
             timestampColumn = nil
             windowColumns = nil
+            valueIsNullColumn = nil
         }
         if options.valueFormat == .raw, valueColumns.count != 1 || schema[valueColumns[0]].type != .varchar {
             throw SQLError(.invalidParameterValue, "format 'raw' writes exactly one VARCHAR column")
@@ -136,7 +140,7 @@ public final class KafkaSinkWriter: SinkWriter {
         for row in 0..<batch.count {
             let kind = batch.kind(row)
             if kind == .updateBefore { continue }
-            let tombstone = kind == .delete
+            let tombstone = kind == .delete || valueIsNullColumn.map { batch.columns[$0].value(at: row, type: .boolean) == .boolean(true) } == true
             let timestamp = timestampColumn.map { batch.columns[$0].isNull(row) ? 0 : Self.recordTimestamp(batch.columns[$0].ints[row]) } ?? 0
             try withKey(row, batch) { key in
                 if tombstone {

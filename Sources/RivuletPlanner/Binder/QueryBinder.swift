@@ -27,6 +27,10 @@ public struct QueryBinder {
     public static let maxRelationReads = 1000
     /// A client session's parameters, functions and column naming; nil outside a session.
     public var context: BindingContext?
+    /// Whether a ksqlDB stream's records without a value are rows of this query (a projection or
+    /// `PARTITION BY` of one stream, which writes them again without a value); other queries
+    /// skip them, as ksqlDB's joins, filters and aggregations do.
+    public var keepsValuelessRecords = false
 
     public init(catalog: any Catalog) {
         self.catalog = catalog
@@ -360,6 +364,9 @@ public struct QueryBinder {
                                          limit: 1, emitsRank: false)
             latest.latestPerKey = true
             plan = .topN(latest)
+        }
+        if relation.kind == .stream, let valueIsNull = relation.systemColumn(.valueIsNull), !keepsValuelessRecords {
+            plan = .filter(StreamPlan.Filter(input: plan, predicate: .call(.not, [.column(valueIsNull, .boolean)], .boolean)))
         }
         var scope = Scope(schema: relation.schema, qualifier: nil, eventTimeColumn: plan.eventTimeColumn)
         for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }

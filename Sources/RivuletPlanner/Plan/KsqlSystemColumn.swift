@@ -9,6 +9,12 @@ public enum KsqlSystemColumn: String, CaseIterable, Sendable {
     case rowOffset = "ROWOFFSET"
     case windowStart = "WINDOWSTART"
     case windowEnd = "WINDOWEND"
+    /// Whether the record had no value: a stream's record without a value still passes through
+    /// a projection or a re-keying (`PARTITION BY`), with its value columns NULL, and is written
+    /// again without a value. Not a ksqlDB name, so that no declared column can take it; only
+    /// queries that select it read such records, the others skip them as ksqlDB's joins and
+    /// aggregations do.
+    case valueIsNull = "$VALUE_IS_NULL"
 
     public init?(name: String) {
         self.init(rawValue: name.uppercased())
@@ -18,13 +24,16 @@ public enum KsqlSystemColumn: String, CaseIterable, Sendable {
         switch self {
         case .rowPartition: return .integer
         case .rowtime, .rowOffset, .windowStart, .windowEnd: return .bigint
+        case .valueIsNull: return .boolean
         }
     }
 
-    public var field: Field { Field(rawValue, type, nullable: self != .rowtime) }
+    public var field: Field { Field(rawValue, type, nullable: self != .rowtime && self != .valueIsNull) }
 
+    /// The columns ksqlDB names, taken from each record.
+    public static let named: [KsqlSystemColumn] = [.rowtime, .rowPartition, .rowOffset]
     /// The system columns of an unwindowed, and of a windowed, relation.
-    public static let record: [KsqlSystemColumn] = [.rowtime, .rowPartition, .rowOffset]
+    public static let record: [KsqlSystemColumn] = named + [.valueIsNull]
     public static let windowed: [KsqlSystemColumn] = record + [.windowStart, .windowEnd]
 }
 
