@@ -96,14 +96,26 @@ struct KsqlKafkaSink {
         }
 
         try Self.checkTableAggregates(select, sources: sources)
+        for reference in select.from { try KsqlJoinRules.check(reference, catalog: catalog) }
+        if create.query.emit == .final, select.window == nil {
+            throw SQLError(.featureNotSupported, "EMIT FINAL is only supported for windowed aggregations.", at: create.query.span,
+                           hint: "use EMIT CHANGES, or aggregate over a WINDOW")
+        }
+        try Self.checkKafkaValueFormat(select, sources: sources)
         if sources.count == 1 { try Self.checkReservedNames(select) }
         var keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
         if let joinKey {
             keyNames = try joinKey.keyNames(outputs: outputs, sourceIndex: sourceIndex, target: create.name.name.value, at: select.span)
         }
-        if !select.groupBy.isEmpty, complete, outputs.count == keyNames.count {
+        if !joined, select.groupBy.isEmpty, select.partitionBy.isEmpty, let source = sources.first?.relation, keyNames.count < source.primaryKey.count {
+            let missing = source.primaryKey.map { source.schema[$0].name.uppercased() }.filter { !keyNames.contains($0) }
+            let listed = missing.count == 1 ? "column \(missing[0])" : "columns " + missing.dropLast().joined(separator: ", ") + " and " + missing.last!
+            throw SQLError(.groupingError, "The query used to build `\(create.name.name.value.uppercased())` must include the key \(listed) in its projection (eg, SELECT \(missing.joined(separator: ", "))...).",
+                           at: select.span, hint: "select the key columns: they become the message key")
+        }
+        if !keyNames.isEmpty, complete, outputs.count == keyNames.count {
             throw SQLError(.groupingError, "The projection contains no value columns.", at: select.span,
-                           hint: "select an aggregate or another column besides the GROUP BY columns")
+                           hint: "select a column besides the key columns: they are the message key, the others its value")
         }
         // ksqlDB drops a row whose grouping key is NULL: a message key cannot hold it.
         for key in select.groupBy {
@@ -286,6 +298,17 @@ struct KsqlKafkaSink {
         return expanded
     }
 
+    /// ksqlDB cannot group or join sources whose value is in the `KAFKA` format.
+    private static func checkKafkaValueFormat(_ select: Select, sources: [(relation: Relation, qualifier: String)]) throws(SQLError) {
+        let operation = !select.groupBy.isEmpty ? "GROUP BY" : sources.count > 1 ? "JOIN" : nil
+        guard let operation else { return }
+        let kafka = sources.filter { ($0.relation.connector["value_format"] ?? $0.relation.connector["format"])?.uppercased() == "KAFKA" }
+        guard !kafka.isEmpty else { return }
+        throw SQLError(.featureNotSupported,
+                       "Source(s) \(kafka.map { $0.relation.name.uppercased() }.joined(separator: ", ")) are using the 'KAFKA' value format. This format does not yet support \(operation).",
+                       at: select.span, hint: "declare the source with VALUE_FORMAT 'JSON' or 'DELIMITED'")
+    }
+
     /// ksqlDB's aggregates that cannot take a row back are refused over a table, with its words.
     private static func checkTableAggregates(_ select: Select, sources: [(relation: Relation, qualifier: String)]) throws(SQLError) {
         guard !select.groupBy.isEmpty, sources.contains(where: { $0.relation.kind == .table }) else { return }
@@ -308,7 +331,7 @@ struct KsqlKafkaSink {
         var synthetic = false
     }
 
-    private static func collect(_ reference: TableReference, catalog: some Catalog, into sources: inout [(relation: Relation, qualifier: String)]) {
+    static func collect(_ reference: TableReference, catalog: some Catalog, into sources: inout [(relation: Relation, qualifier: String)]) {
         switch reference {
         case .named(let named):
             if let relation = catalog.relation(named: named.name.name.value) {

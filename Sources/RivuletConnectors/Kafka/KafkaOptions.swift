@@ -163,7 +163,11 @@ struct KafkaOptions: Sendable {
         wrapSingleValue = try options.bool("wrap_single_value", default: true)
         if let type = options["window_type"] {
             switch type.lowercased() {
-            case "session": window = .session
+            case "session":
+                if options.contains("window_size") {
+                    throw SQLError(.invalidParameterValue, "'WINDOW_SIZE' should not be set for SESSION windows.", hint: "remove WINDOW_SIZE")
+                }
+                window = .session
             case "tumbling", "hopping":
                 guard let size = try options.duration("window_size", positive: true) else {
                     throw SQLError(.invalidParameterValue, "WINDOW_TYPE '\(type)' needs WINDOW_SIZE", hint: "add WINDOW_SIZE = '10 SECONDS'")

@@ -16,11 +16,11 @@ public enum RelationDefinition {
         var systemColumns: [Int] = []
         if ksqlKafka {
             let windowed = create.option("window_type") != nil
+            for declared in create.columns where KsqlSystemColumn(name: declared.name.value) != nil {
+                throw SQLError(.duplicateObject, "`\(declared.name.value.uppercased())` is a reserved column name. You cannot use it as a name for a column.",
+                               at: declared.name.span, hint: "rename the column")
+            }
             for column in windowed ? KsqlSystemColumn.windowed : KsqlSystemColumn.record {
-                if let declared = create.columns.first(where: { $0.name.value.uppercased() == column.rawValue }) {
-                    throw SQLError(.duplicateObject, "'\(declared.name.value)' is a reserved system column name", at: declared.name.span,
-                                   hint: "rename the column")
-                }
                 systemColumns.append(fields.count)
                 fields.append(column.field)
             }
