@@ -50,18 +50,15 @@ public final class TransactionalKafkaBroker: @unchecked Sendable {
 
     /// Creates topics through the admin API, with the given partition counts.
     public func createTopics(_ topics: [String: Int]) throws {
-        let conf = rd_kafka_conf_new()
+        let admin = try AdminClient(bootstrapServers)
+        // Destroyed after the queue and requests below, whose defers run first.
+        defer { withExtendedLifetime(admin) {} }
         var message = [CChar](repeating: 0, count: 512)
-        _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
-        guard let admin = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &message, message.count) else {
-            throw SQLError(.internalError, String(cString: message))
-        }
-        defer { rd_kafka_destroy(admin) }
         var newTopics: [OpaquePointer?] = topics.map { rd_kafka_NewTopic_new($0.key, Int32($0.value), 1, &message, message.count) }
         defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
-        let queue = rd_kafka_queue_new(admin)
+        let queue = rd_kafka_queue_new(admin.handle)
         defer { rd_kafka_queue_destroy(queue) }
-        rd_kafka_CreateTopics(admin, &newTopics, newTopics.count, nil, queue)
+        rd_kafka_CreateTopics(admin.handle, &newTopics, newTopics.count, nil, queue)
         guard let event = rd_kafka_queue_poll(queue, 15_000) else { throw SQLError(.internalError, "creating topics timed out\n\(output)") }
         defer { rd_kafka_event_destroy(event) }
         if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -77,21 +74,17 @@ public final class TransactionalKafkaBroker: @unchecked Sendable {
 
     /// Deletes a partition's records before `offset`, as retention does (`DeleteRecords`).
     public func deleteRecords(topic: String, partition: Int32, before offset: Int64) throws {
-        let conf = rd_kafka_conf_new()
-        var message = [CChar](repeating: 0, count: 512)
-        _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
-        guard let admin = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &message, message.count) else {
-            throw SQLError(.internalError, String(cString: message))
-        }
-        defer { rd_kafka_destroy(admin) }
+        let admin = try AdminClient(bootstrapServers)
+        // Destroyed after the queue and requests below, whose defers run first.
+        defer { withExtendedLifetime(admin) {} }
         let offsets = rd_kafka_topic_partition_list_new(1)
         defer { rd_kafka_topic_partition_list_destroy(offsets) }
         rd_kafka_topic_partition_list_add(offsets, topic, partition).pointee.offset = offset
         var request: OpaquePointer? = rd_kafka_DeleteRecords_new(offsets)
         defer { rd_kafka_DeleteRecords_destroy(request) }
-        let queue = rd_kafka_queue_new(admin)
+        let queue = rd_kafka_queue_new(admin.handle)
         defer { rd_kafka_queue_destroy(queue) }
-        rd_kafka_DeleteRecords(admin, &request, 1, nil, queue)
+        rd_kafka_DeleteRecords(admin.handle, &request, 1, nil, queue)
         guard let event = rd_kafka_queue_poll(queue, 15_000) else { throw SQLError(.internalError, "deleting records timed out\n\(output)") }
         defer { rd_kafka_event_destroy(event) }
         if rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -167,4 +160,21 @@ public final class TransactionalKafkaBroker: @unchecked Sendable {
         }
         throw SQLError(.internalError, "noida-db did not listen on port \(port) within 20 s:\n\(output)")
     }
+}
+
+/// A librdkafka client for admin requests, destroyed with this object.
+private final class AdminClient {
+    let handle: OpaquePointer
+
+    init(_ bootstrapServers: String) throws {
+        let conf = rd_kafka_conf_new()
+        var message = [CChar](repeating: 0, count: 512)
+        _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
+        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &message, message.count) else {
+            throw SQLError(.internalError, String(cString: message))
+        }
+        self.handle = handle
+    }
+
+    deinit { rd_kafka_destroy(handle) }
 }
