@@ -98,6 +98,14 @@ extension Parser {
         if consumeWord("HAVING") {
             select.having = try parseExpr()
         }
+        if isWord("WINDOW"), isWord("AS", at: 2) {
+            advance()
+            select.namedWindows = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in
+                let name = try p.parseIdentifier("a window name")
+                try p.expectWord("AS", "after the window name")
+                return NamedWindow(name: name, specification: try p.parseWindowSpecification())
+            }
+        }
         if consumeWords("PARTITION", "BY") {
             select.partitionBy = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
         }
@@ -106,7 +114,8 @@ extension Parser {
     }
 
     private mutating func parseKsqlWindowIfPresent(into select: inout Select) throws(SQLError) {
-        guard isWord("WINDOW") else { return }
+        // `WINDOW w AS (...)` is Flink's named OVER windows, read after HAVING.
+        guard isWord("WINDOW"), !isWord("AS", at: 2) else { return }
         if select.window != nil {
             throw SQLError.syntax("a query can have only one WINDOW clause", at: current.span)
         }

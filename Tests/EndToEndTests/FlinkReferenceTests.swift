@@ -5,7 +5,10 @@ import Testing
 @Suite struct FlinkReferenceTests {
     static let folder = RivuletProcess.repositoryRoot.appendingPathComponent("conformance/flink")
 
-    @Test(arguments: ["q0", "q2", "q5", "q7", "tumble_agg"])
+    @Test(arguments: [
+        "q0", "q2", "q5", "q7", "tumble_agg", "union_all", "union_window",
+        "over_range", "over_window", "over_range_bids", "over_rows", "over_unbounded",
+    ])
     func scriptGivesFlinksRows(_ name: String) async throws {
         try await offPool {
             let sink = try RivuletProcess.temporaryDirectory()

@@ -115,7 +115,7 @@ extension QueryBinder {
 
     /// The projection below an aggregate: keys, aggregate arguments and filters, and the event
     /// time, each distinct expression once.
-    private struct PreProjection {
+    struct PreProjection {
         /// The first of a window table function's virtual columns, which cannot be computed here.
         let virtualBase: Int
         var expressions: [BoundExpr] = []
@@ -276,7 +276,7 @@ extension QueryBinder {
         }
     }
 
-    private func bindAggregateCall(
+    func bindAggregateCall(
         _ call: FunctionCall, binder: ExpressionBinder, into pre: inout PreProjection
     ) throws(SQLError) -> AggregateCall {
         let name = call.upperName

@@ -33,6 +33,12 @@ enum OperatorFactory {
             if node.windowEnd != nil { return try WindowTopN(node) }
             if node.runsAsDeduplication { return try Deduplicate(node) }
             return try TopN(node)
+        case .union(let node):
+            return Union(node)
+        case .overAggregate(let node):
+            return try OverAggregate(node)
+        case .semiJoin(let node):
+            return SemiJoin(node)
         }
     }
 }

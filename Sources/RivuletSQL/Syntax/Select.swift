@@ -1,7 +1,7 @@
 public import RivuletCore
 
 /// `SELECT [DISTINCT] items [FROM from] [WINDOW ksql_window] [WHERE cond] [GROUP BY exprs] [HAVING cond]
-/// [PARTITION BY exprs]`
+/// [WINDOW name AS (spec), ...] [PARTITION BY exprs]`
 ///
 /// ksqlDB puts `WINDOW` right after `FROM`; it is also accepted after `WHERE`/`GROUP BY` and
 /// printed after `FROM`.
@@ -15,6 +15,8 @@ public struct Select: Hashable, Sendable {
     public var whereClause: Expr?
     public var groupBy: [Expr]
     public var having: Expr?
+    /// Flink's `WINDOW w AS (...), ...`: OVER windows the select list names (`OVER w`).
+    public var namedWindows: [NamedWindow] = []
     /// ksqlDB `PARTITION BY` (re-keys the output stream).
     public var partitionBy: [Expr]
     @IgnoredSpan public var span: SourceSpan

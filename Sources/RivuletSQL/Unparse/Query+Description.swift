@@ -41,6 +41,11 @@ extension Select: CustomStringConvertible {
         if let whereClause { text += " WHERE \(whereClause)" }
         if !groupBy.isEmpty { text += " GROUP BY \(SQLFormatting.list(groupBy))" }
         if let having { text += " HAVING \(having)" }
+        if !namedWindows.isEmpty {
+            text += " WINDOW " + namedWindows.map {
+                "\(SQLFormatting.identifier($0.name, reservedAllowed: false)) AS (\($0.specification))"
+            }.joined(separator: ", ")
+        }
         if !partitionBy.isEmpty { text += " PARTITION BY \(SQLFormatting.list(partitionBy))" }
         return text
     }
