@@ -17,7 +17,8 @@ extension QueryBinder {
 
     /// `left UNION|INTERSECT|EXCEPT [ALL] right`, as Flink plans them: `UNION ALL` is a union of
     /// the two inputs; `UNION` that union made distinct (a grouping by every column, no
-    /// aggregates). The result takes the left input's column names; each column's type is the
+    /// aggregates); `INTERSECT` and `EXCEPT` the distinct rows of a semi or anti join of the left
+    /// input with the right on every column, NULL equal to NULL. The result takes the left input's column names; each column's type is the
     /// common type of the two sides', which are cast to it below the operation.
     private func bindSetOperation(_ operation: SetOperation, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
         var (left, leftItems) = try bindSetExpr(operation.left, emit: emit)
@@ -47,8 +48,14 @@ extension QueryBinder {
             }
             return (plan, leftItems.map { _ in nil })
         case .intersect, .except:
-            _ = leftItems
-            throw SQLError.unsupported("\(name) is not supported yet", at: operation.span)
+            if operation.all {
+                throw SQLError.unsupported("\(name) is not supported; use \(operation.op.rawValue) (distinct rows)", at: operation.span)
+            }
+            let keys = Array(schema.fields.indices)
+            let joined = StreamPlan.semiJoin(.init(
+                left: left, right: right, leftKeys: keys, rightKeys: keys, anti: operation.op == .except, nulls: .equal))
+            let plan = StreamPlan.groupAggregate(.init(input: joined, keys: keys, aggregates: [], schema: schema))
+            return (plan, leftItems.map { _ in nil })
         }
     }
 

@@ -148,7 +148,8 @@ public struct QueryBinder {
     // MARK: SELECT
 
     /// The plan of one SELECT, and the expression of each output column (nil for `*` columns).
-    func bindSelect(_ select: Select, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+    func bindSelect(_ original: Select, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        let (select, subqueryPredicates) = Self.splitSubqueryPredicates(original)
         var input: Input
         let remainingWhere: Expr?
         if select.from.isEmpty {
@@ -164,6 +165,9 @@ public struct QueryBinder {
                 throw SQLError(.datatypeMismatch, "WHERE needs a BOOLEAN condition, found \(predicate.type)", at: whereClause.span)
             }
             input.plan = .filter(.init(input: input.plan, predicate: predicate))
+        }
+        for predicate in subqueryPredicates {
+            input = try bindSubqueryPredicate(predicate, input: input)
         }
         if let over = try bindOverAggregate(select, input: input) {
             return over
