@@ -61,7 +61,25 @@ import Testing
         ("window top-n", .topN(.init(
             input: windowed("l"), partitionKeys: [3, 4], sortKeys: [.init(column: 2, ascending: false)], limit: 2,
             emitsRank: true, windowEnd: 4))),
+        ("over aggregate, rows", over(.rows(preceding: 3))),
+        ("over aggregate, range", over(.range(precedingMillis: 10))),
+        ("over aggregate, unbounded", over(.range(precedingMillis: nil))),
+        ("semi join", semiJoin(anti: false, nulls: .neverMatch)),
+        ("anti join", semiJoin(anti: true, nulls: .neverMatch)),
+        ("anti join of a changelog, NULLs equal", .semiJoin(.init(
+            left: table("l", timed: false), right: table("r", timed: false), leftKeys: [2], rightKeys: [2], anti: true,
+            nulls: .equal))),
     ]
+
+    static func semiJoin(anti: Bool, nulls: StreamPlan.SemiJoin.Nulls) -> StreamPlan {
+        .semiJoin(.init(left: stream("l"), right: stream("r"), leftKeys: [0], rightKeys: [0], anti: anti, nulls: nulls))
+    }
+
+    static func over(_ frame: StreamPlan.OverAggregate.Frame) -> StreamPlan {
+        .overAggregate(.init(
+            input: stream("l"), partitionKeys: [0], timeColumn: 1, frame: frame,
+            aggregates: [countStar, AggregateCall(kind: .max, argument: columnRef(2, .bigint), type: .bigint)]))
+    }
 
     static func pipeline(_ plan: StreamPlan, into sink: MemorySink) throws -> QueryPipeline {
         try QueryPipeline(

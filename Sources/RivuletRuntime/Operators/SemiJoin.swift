@@ -11,6 +11,8 @@ public final class SemiJoin: StreamOperator {
     private struct Entry {
         var values: [Value]
         var matches: Int
+        /// Arrival order: rows of several keys flipping at once are emitted in it.
+        var sequence: Int
     }
 
     private let plan: StreamPlan.SemiJoin
@@ -23,6 +25,7 @@ public final class SemiJoin: StreamOperator {
     private var rightNulls = 0
     private var rightTotal = 0
     private var leftCount = 0
+    private var sequence = 0
     private var watermarks = InputWatermarks()
 
     public init(_ plan: StreamPlan.SemiJoin) {
@@ -64,7 +67,8 @@ public final class SemiJoin: StreamOperator {
         let kind = batch.kind(row)
         if kind.isAccumulate {
             let count = matches(of: key)
-            left[key, default: []].append(Entry(values: values, matches: count))
+            left[key, default: []].append(Entry(values: values, matches: count, sequence: sequence))
+            sequence += 1
             leftCount += 1
             if visible(count) { out.appendRow(values, kind: kind) }
         } else if let index = left[key]?.firstIndex(where: { $0.values == values }) {
@@ -84,28 +88,31 @@ public final class SemiJoin: StreamOperator {
         if isNull, plan.nulls == .notIn {
             rightNulls += delta
             // A NULL in the right input decides every left row.
-            for leftKey in Array(left.keys) { adjust(leftKey, by: delta, into: &out) }
+            adjust(Array(left.keys), by: delta, into: &out)
             return
         }
         right[key, default: 0] += delta
         if right[key] == 0 { right.removeValue(forKey: key) }
-        adjust(key, by: delta, into: &out)
-        if plan.nulls == .notIn {
-            // Left NULL keys match any right row.
-            for leftKey in Array(left.keys) where hasNull(leftKey) { adjust(leftKey, by: delta, into: &out) }
-        }
+        // Under NOT IN, left NULL keys match any right row.
+        adjust([key] + (plan.nulls == .notIn ? left.keys.filter(hasNull) : []), by: delta, into: &out)
     }
 
-    /// Changes the match count of the left rows under `key`, emitting those whose visibility flips.
-    private func adjust(_ key: [Value], by delta: Int, into out: inout RowBatch) {
-        guard var entries = left[key] else { return }
-        for i in entries.indices {
-            let before = visible(entries[i].matches)
-            entries[i].matches += delta
-            let after = visible(entries[i].matches)
-            if before != after { out.appendRow(entries[i].values, kind: after ? .insert : .delete) }
+    /// Changes the match count of the left rows under `keys`, emitting those whose visibility
+    /// flips in their arrival order.
+    private func adjust(_ keys: [[Value]], by delta: Int, into out: inout RowBatch) {
+        var flipped: [(sequence: Int, values: [Value], visible: Bool)] = []
+        for key in keys {
+            guard var entries = left[key] else { continue }
+            for i in entries.indices {
+                let before = visible(entries[i].matches)
+                entries[i].matches += delta
+                let after = visible(entries[i].matches)
+                if before != after { flipped.append((entries[i].sequence, entries[i].values, after)) }
+            }
+            left[key] = entries
         }
-        left[key] = entries
+        if keys.count > 1 { flipped.sort { $0.sequence < $1.sequence } }
+        for row in flipped { out.appendRow(row.values, kind: row.visible ? .insert : .delete) }
     }
 
     public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
@@ -116,6 +123,7 @@ public final class SemiJoin: StreamOperator {
 
     public func snapshot(into writer: inout StateWriter) throws {
         watermarks.save(into: &writer)
+        writer.write(sequence)
         writer.write(rightNulls)
         writer.write(rightTotal)
         writer.write(right.count)
@@ -128,12 +136,14 @@ public final class SemiJoin: StreamOperator {
             for entry in entries {
                 writer.write(row: entry.values)
                 writer.write(entry.matches)
+                writer.write(entry.sequence)
             }
         }
     }
 
     public func restore(from reader: inout StateReader) throws {
         try watermarks.restore(from: &reader)
+        sequence = try reader.readInt()
         rightNulls = try reader.readInt()
         rightTotal = try reader.readInt()
         for _ in 0..<(try reader.readCount()) {
@@ -143,7 +153,8 @@ public final class SemiJoin: StreamOperator {
         leftCount = try reader.readCount()
         for _ in 0..<leftCount {
             let values = try reader.readRow()
-            left[plan.leftKeys.map { values[$0] }, default: []].append(Entry(values: values, matches: try reader.readInt()))
+            let entry = Entry(values: values, matches: try reader.readInt(), sequence: try reader.readInt())
+            left[plan.leftKeys.map { values[$0] }, default: []].append(entry)
         }
     }
 }
