@@ -397,6 +397,7 @@ extension StreamPlan {
         case .union(let node): return node.eventTimeColumn
         case .overAggregate(let node): return node.timeColumn
         case .semiJoin: return nil
+        case .expand(let node): return node.timeColumn
         }
     }
 }

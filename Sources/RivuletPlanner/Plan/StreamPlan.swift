@@ -16,6 +16,7 @@ public indirect enum StreamPlan: Sendable {
     case union(Union)
     case overAggregate(OverAggregate)
     case semiJoin(SemiJoin)
+    case expand(Expand)
 
     /// Reads a declared source; assigns watermarks when the relation declares one.
     public struct Scan: Sendable {
@@ -138,6 +139,7 @@ public indirect enum StreamPlan: Sendable {
         case .union(let node): return node.schema
         case .overAggregate(let node): return node.schema
         case .semiJoin(let node): return node.schema
+        case .expand(let node): return node.schema
         }
     }
 
@@ -155,6 +157,7 @@ public indirect enum StreamPlan: Sendable {
         case .union(let node): return node.appendOnly
         case .overAggregate(let node): return node.input.appendOnly
         case .semiJoin(let node): return node.appendOnly
+        case .expand(let node): return node.input.appendOnly
         }
     }
 
@@ -171,6 +174,7 @@ public indirect enum StreamPlan: Sendable {
         case .union(let node): return node.inputs
         case .overAggregate(let node): return [node.input]
         case .semiJoin(let node): return [node.left, node.right]
+        case .expand(let node): return [node.input]
         }
     }
 }
@@ -214,6 +218,9 @@ extension StreamPlan {
             node.left = inputs[0]
             node.right = inputs[1]
             return .semiJoin(node)
+        case .expand(var node):
+            node.input = inputs[0]
+            return .expand(node)
         }
     }
 

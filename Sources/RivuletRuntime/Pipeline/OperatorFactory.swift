@@ -39,6 +39,8 @@ enum OperatorFactory {
             return try OverAggregate(node)
         case .semiJoin(let node):
             return SemiJoin(node)
+        case .expand(let node):
+            return try Expand(node)
         }
     }
 }

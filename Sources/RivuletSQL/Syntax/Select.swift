@@ -14,6 +14,9 @@ public struct Select: Hashable, Sendable {
     public var window: KsqlWindow?
     public var whereClause: Expr?
     public var groupBy: [Expr]
+    /// `GROUPING SETS`, `ROLLUP` and `CUBE` elements of GROUP BY, after its plain keys (which
+    /// belong to every set).
+    public var groupingSets: [GroupingSets] = []
     public var having: Expr?
     /// Flink's `WINDOW w AS (...), ...`: OVER windows the select list names (`OVER w`).
     public var namedWindows: [NamedWindow] = []
