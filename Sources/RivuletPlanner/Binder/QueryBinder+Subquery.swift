@@ -146,9 +146,19 @@ extension QueryBinder {
         right = .project(.init(
             input: right, expressions: rightExpressions,
             schema: Schema(rightExpressions.enumerated().map { Field("$key\($0.offset)", $0.element.type == .null ? .varchar : $0.element.type) })))
-        var plan = StreamPlan.semiJoin(.init(
+        var join = StreamPlan.SemiJoin(
             left: left, right: right, leftKeys: leftKeys, rightKeys: Array(rightExpressions.indices), anti: predicate.negated,
-            nulls: predicate.negated && predicate.operand != nil ? .notIn : .neverMatch))
+            nulls: predicate.negated && predicate.operand != nil ? .notIn : .neverMatch)
+        // Two windowed inputs joined on both their window bounds: a window semi or anti join.
+        if let leftWindow = input.plan.windowColumns, let rightWindow = bound.plan.windowColumns,
+           input.plan.appendOnly, bound.plan.appendOnly
+        {
+            let pairs = zip(leftKeys, rightKeys).enumerated()
+            let start = pairs.first { $0.element.0 == leftWindow.start && $0.element.1 == rightWindow.start }
+            let end = pairs.first { $0.element.0 == leftWindow.end && $0.element.1 == rightWindow.end }
+            if start != nil, let end { join.windowEnd = (left: leftWindow.end, right: end.offset) }
+        }
+        var plan = StreamPlan.semiJoin(join)
         if leftExpressions.count > width {
             plan = .project(.init(
                 input: plan, expressions: Array(leftExpressions[..<width]), schema: input.plan.schema, timeColumn: nil))

@@ -38,6 +38,7 @@ enum OperatorFactory {
         case .overAggregate(let node):
             return try OverAggregate(node)
         case .semiJoin(let node):
+            if node.windowEnd != nil { return try WindowSemiJoin(node) }
             return SemiJoin(node)
         case .expand(let node):
             return try Expand(node)
