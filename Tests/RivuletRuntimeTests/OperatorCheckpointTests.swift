@@ -66,6 +66,7 @@ import Testing
         ("over aggregate, unbounded", over(.range(precedingMillis: nil))),
         ("semi join", semiJoin(anti: false, nulls: .neverMatch)),
         ("anti join", semiJoin(anti: true, nulls: .neverMatch)),
+        ("except all", .multisetOperation(.init(left: keysOf("l"), right: keysOf("r"), op: .exceptAll))),
         ("window anti join", windowSemiJoin(anti: true)),
         ("window semi join", windowSemiJoin(anti: false)),
         ("anti join of a changelog, NULLs equal", .semiJoin(.init(
@@ -86,6 +87,11 @@ import Testing
             left: windowed("l"), right: right, leftKeys: [0, 3, 4], rightKeys: [0, 1, 2], anti: anti, nulls: .neverMatch)
         join.windowEnd = (left: 4, right: 2)
         return .semiJoin(join)
+    }
+
+    /// Stream `name`'s keys alone, so rows repeat.
+    static func keysOf(_ name: String) -> StreamPlan {
+        .project(.init(input: stream(name), expressions: [columnRef(0, .bigint)], schema: Schema([Field("k", .bigint)])))
     }
 
     static func over(_ frame: StreamPlan.OverAggregate.Frame) -> StreamPlan {

@@ -18,7 +18,8 @@ extension QueryBinder {
     /// `left UNION|INTERSECT|EXCEPT [ALL] right`, as Flink plans them: `UNION ALL` is a union of
     /// the two inputs; `UNION` that union made distinct (a grouping by every column, no
     /// aggregates); `INTERSECT` and `EXCEPT` the distinct rows of a semi or anti join of the left
-    /// input with the right on every column, NULL equal to NULL. The result takes the left input's column names; each column's type is the
+    /// input with the right on every column, NULL equal to NULL; `INTERSECT ALL` and `EXCEPT ALL`
+    /// keep each row as many times as the counts of both sides say (a `MultisetOperation`). The result takes the left input's column names; each column's type is the
     /// common type of the two sides', which are cast to it below the operation.
     private func bindSetOperation(_ operation: SetOperation, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
         var (left, leftItems) = try bindSetExpr(operation.left, emit: emit)
@@ -49,7 +50,8 @@ extension QueryBinder {
             return (plan, leftItems.map { _ in nil })
         case .intersect, .except:
             if operation.all {
-                throw SQLError.unsupported("\(name) is not supported; use \(operation.op.rawValue) (distinct rows)", at: operation.span)
+                let op: StreamPlan.MultisetOperation.Operator = operation.op == .intersect ? .intersectAll : .exceptAll
+                return (.multisetOperation(.init(left: left, right: right, op: op)), leftItems.map { _ in nil })
             }
             let keys = Array(schema.fields.indices)
             let joined = StreamPlan.semiJoin(.init(

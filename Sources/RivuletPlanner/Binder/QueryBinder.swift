@@ -396,7 +396,7 @@ extension StreamPlan {
         case .topN(let node): return node.eventTimeColumn
         case .union(let node): return node.eventTimeColumn
         case .overAggregate(let node): return node.timeColumn
-        case .semiJoin: return nil
+        case .semiJoin, .multisetOperation: return nil
         case .expand(let node): return node.timeColumn
         }
     }

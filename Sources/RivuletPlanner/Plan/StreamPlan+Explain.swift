@@ -57,6 +57,8 @@ extension StreamPlan {
             return node.explainText + " " + output
         case .overAggregate(let node):
             return node.explainText + " " + output
+        case .multisetOperation(let node):
+            return node.explainText + " " + output
         case .expand(let node):
             return node.explainText + " " + output
         case .semiJoin(let node):

@@ -17,6 +17,7 @@ public indirect enum StreamPlan: Sendable {
     case overAggregate(OverAggregate)
     case semiJoin(SemiJoin)
     case expand(Expand)
+    case multisetOperation(MultisetOperation)
 
     /// Reads a declared source; assigns watermarks when the relation declares one.
     public struct Scan: Sendable {
@@ -140,6 +141,7 @@ public indirect enum StreamPlan: Sendable {
         case .overAggregate(let node): return node.schema
         case .semiJoin(let node): return node.schema
         case .expand(let node): return node.schema
+        case .multisetOperation(let node): return node.schema
         }
     }
 
@@ -158,6 +160,7 @@ public indirect enum StreamPlan: Sendable {
         case .overAggregate(let node): return node.input.appendOnly
         case .semiJoin(let node): return node.appendOnly
         case .expand(let node): return node.input.appendOnly
+        case .multisetOperation: return false
         }
     }
 
@@ -175,6 +178,7 @@ public indirect enum StreamPlan: Sendable {
         case .overAggregate(let node): return [node.input]
         case .semiJoin(let node): return [node.left, node.right]
         case .expand(let node): return [node.input]
+        case .multisetOperation(let node): return [node.left, node.right]
         }
     }
 }
@@ -221,6 +225,10 @@ extension StreamPlan {
         case .expand(var node):
             node.input = inputs[0]
             return .expand(node)
+        case .multisetOperation(var node):
+            node.left = inputs[0]
+            node.right = inputs[1]
+            return .multisetOperation(node)
         }
     }
 

@@ -42,6 +42,8 @@ enum OperatorFactory {
             return SemiJoin(node)
         case .expand(let node):
             return try Expand(node)
+        case .multisetOperation(let node):
+            return MultisetOperation(node)
         }
     }
 }
