@@ -44,7 +44,8 @@ extension QueryBinder {
         }
         var preProject = StreamPlan.project(.init(input: input.plan, expressions: pre.expressions, schema: pre.schema, timeColumn: timeSlot))
         if let sets {
-            preProject = try expandSets(sets, plain: original.groupBy, grouping: grouping, keys: &keys, over: preProject, binder: scalar)
+            preProject = try expandSets(
+                sets, plain: original.groupBy, grouping: grouping, keys: &keys, calls: &calls, over: preProject, binder: scalar)
         }
         var plan = try aggregatePlan(over: preProject, input: input, window: window, keys: keys, calls: calls, emit: emit)
         var output = AggregateOutput(
@@ -76,11 +77,23 @@ extension QueryBinder {
 
     /// The rows below the aggregate once per grouping set, the keys outside the set NULL, with the
     /// set's number as one more key, so each set's groups aggregate apart (Flink's Expand).
+    /// A key an aggregate also reads (`COUNT(a) ... ROLLUP (a)`) is copied first, so the aggregate
+    /// sees its values in every set.
     private func expandSets(
-        _ sets: [[Expr]], plain: [Expr], grouping: Grouping, keys: inout GroupKeys, over preProject: StreamPlan,
-        binder: ExpressionBinder
+        _ sets: [[Expr]], plain: [Expr], grouping: Grouping, keys: inout GroupKeys, calls: inout [AggregateCall],
+        over preProject: StreamPlan, binder: ExpressionBinder
     ) throws(SQLError) -> StreamPlan {
-        let schema = preProject.schema
+        var schema = preProject.schema
+        let read = Set(calls.flatMap { [$0.argument?.unwrappedColumn, $0.filter?.unwrappedColumn].compactMap { $0 } })
+        var copies: [Int: Int] = [:]
+        for slot in keys.slots where read.contains(slot) {
+            copies[slot] = schema.count
+            schema = Schema(schema.fields + [schema[slot]])
+        }
+        for i in calls.indices {
+            calls[i].argument = calls[i].argument.map { $0.remapColumns { copies[$0] ?? $0 } }
+            calls[i].filter = calls[i].filter.map { $0.remapColumns { copies[$0] ?? $0 } }
+        }
         var projections: [[BoundExpr]] = []
         for set in sets {
             var kept = Set<Int>()
@@ -88,7 +101,8 @@ extension QueryBinder {
                 if let key = keys.bound.firstIndex(of: try binder.bind(expr)) { kept.insert(keys.slots[key]) }
             }
             var projection = schema.fields.enumerated().map { index, field -> BoundExpr in
-                keys.slots.contains(index) && !kept.contains(index) ? .literal(.null, field.type) : .column(index, field.type)
+                if keys.slots.contains(index), !kept.contains(index) { return .literal(.null, field.type) }
+                return .column(copies.first { $0.value == index }?.key ?? index, field.type)
             }
             projection.append(.literal(.int(Int64(projections.count)), .bigint))
             projections.append(projection)
