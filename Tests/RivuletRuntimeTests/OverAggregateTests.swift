@@ -56,6 +56,8 @@ import Testing
             "+I 1,12,50,50",
         ])
         #expect(result.lateRows == 1)
+        // Rows no later row's frame can reach are let go, and their partitions with them.
+        #expect(result.stateSizeAtEnd == 0)
     }
 
     @Test(arguments: [1, 100])

@@ -8,7 +8,8 @@ public import RivuletPlanner
 ///
 /// Per partition the operator keeps one accumulator slot holding the current frame, the rows
 /// still waiting for the watermark, and, for a bounded frame, the rows in the frame, so that
-/// each can be retracted when it leaves. With `RANGE`, rows of equal time enter together and
+/// each can be retracted when it leaves (with `RANGE`, as soon as the watermark shows no later
+/// row can include it; a partition left empty is freed). With `RANGE`, rows of equal time enter together and
 /// share one result; with `ROWS`, each enters alone.
 public final class OverAggregate: StreamOperator {
     private struct Row {
@@ -104,11 +105,33 @@ public final class OverAggregate: StreamOperator {
             fire(ordered, in: partition, into: &batch)
             emitted += ordered.map { ($0.time, $0.sequence) }
         }
+        expireRanges(below: watermark)
         guard batch.count > 0 else { return watermark }
         // Event-time order across partitions, arrival order among equal times.
         let order = emitted.indices.sorted { (emitted[$0].time, emitted[$0].sequence) < (emitted[$1].time, emitted[$1].sequence) }
         output.emit(batch.gather(order))
         return watermark
+    }
+
+    /// With a `RANGE` frame of `p` ms, a row at or below `watermark - p` is in no future row's
+    /// frame (every future row is later than the watermark): it is retracted now, and a partition
+    /// left with no rows is freed, so idle partitions hold no state.
+    private func expireRanges(below watermark: Int64) {
+        guard case .range(let preceding?) = plan.frame, watermark > Int64.min + preceding else { return }
+        let limit = watermark - preceding
+        for (key, partition) in partitions where partition.pending.isEmpty {
+            var leaving = 0
+            while leaving < partition.frameCount, partition.frame[partition.head + leaving].time <= limit { leaving += 1 }
+            if leaving == partition.frameCount {
+                frameRows -= leaving
+                slots.free(partition.slot)
+                partitions.removeValue(forKey: key)
+            } else if leaving > 0 {
+                accumulate(Array(partition.frame[partition.head..<(partition.head + leaving)]), into: partition, sign: -1)
+                partition.dropFrameHead(leaving)
+                frameRows -= leaving
+            }
+        }
     }
 
     /// Moves `rows` (one partition's, sorted) into its frame and appends each with its result.
