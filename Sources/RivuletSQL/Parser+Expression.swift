@@ -320,14 +320,19 @@ extension Parser {
         }
         if isWord("OVER") {
             advance()
-            call.over = try parseWindowSpecification()
+            if isSymbol(.leftParen) {
+                call.over = try parseWindowSpecification()
+            } else {
+                let name = try parseIdentifier("a window name or (")
+                call.over = WindowSpecification(name: name, span: name.span)
+            }
         }
         call.span = span(from: start)
         return call
     }
 
     /// `(PARTITION BY ... ORDER BY ... [ROWS|RANGE ...])`
-    private mutating func parseWindowSpecification() throws(SQLError) -> WindowSpecification {
+    mutating func parseWindowSpecification() throws(SQLError) -> WindowSpecification {
         let start = current.span.start
         try expectSymbol(.leftParen, "after OVER")
         var spec = WindowSpecification()
@@ -357,8 +362,10 @@ extension Parser {
         if consumeWords("UNBOUNDED", "PRECEDING") { return .unboundedPreceding }
         if consumeWords("UNBOUNDED", "FOLLOWING") { return .unboundedFollowing }
         if consumeWords("CURRENT", "ROW") { return .currentRow }
-        guard case .number = current.kind else {
-            throw expected("UNBOUNDED, CURRENT ROW or an offset", "in window frame")
+        switch current.kind {
+        case .number: break
+        case _ where isWord("INTERVAL"): break
+        default: throw expected("UNBOUNDED, CURRENT ROW or an offset", "in window frame")
         }
         let offset = try parseExpr(above: Precedence.comparison)
         if consumeWord("PRECEDING") { return .preceding(offset) }

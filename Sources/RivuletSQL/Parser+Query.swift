@@ -92,11 +92,19 @@ extension Parser {
         }
         try parseKsqlWindowIfPresent(into: &select)
         if consumeWords("GROUP", "BY") {
-            select.groupBy = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
+            try parseGroupBy(into: &select)
         }
         try parseKsqlWindowIfPresent(into: &select)
         if consumeWord("HAVING") {
             select.having = try parseExpr()
+        }
+        if isWord("WINDOW"), isWord("AS", at: 2) {
+            advance()
+            select.namedWindows = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in
+                let name = try p.parseIdentifier("a window name")
+                try p.expectWord("AS", "after the window name")
+                return NamedWindow(name: name, specification: try p.parseWindowSpecification())
+            }
         }
         if consumeWords("PARTITION", "BY") {
             select.partitionBy = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
@@ -105,8 +113,58 @@ extension Parser {
         return select
     }
 
+    /// `GROUP BY` elements: expressions, `GROUPING SETS (...)`, `ROLLUP (...)`, `CUBE (...)`, `()`.
+    private mutating func parseGroupBy(into select: inout Select) throws(SQLError) {
+        let elements = try parseCommaSeparated { (p: inout Parser) throws(SQLError) -> Either in
+            if p.isWord("GROUPING"), p.isWord("SETS", at: 1) {
+                p.advance()
+                p.advance()
+                try p.expectSymbol(.leftParen, "after GROUPING SETS")
+                let sets = try p.parseCommaSeparated { (q: inout Parser) throws(SQLError) in try q.parseGroupingSet() }
+                try p.expectSymbol(.rightParen, "to close GROUPING SETS (...)")
+                return .sets(.sets(sets))
+            }
+            if p.isWord("ROLLUP") || p.isWord("CUBE"), p.isSymbol(.leftParen, at: 1) {
+                let rollup = p.isWord("ROLLUP")
+                p.advance()
+                p.advance()
+                let keys = try p.parseCommaSeparated { (q: inout Parser) throws(SQLError) in try q.parseExpr() }
+                try p.expectSymbol(.rightParen, rollup ? "to close ROLLUP (...)" : "to close CUBE (...)")
+                return .sets(rollup ? .rollup(keys) : .cube(keys))
+            }
+            if p.isSymbol(.leftParen), p.isSymbol(.rightParen, at: 1) {
+                p.advance()
+                p.advance()
+                return .sets(.sets([[]]))
+            }
+            return .key(try p.parseExpr())
+        }
+        for element in elements {
+            switch element {
+            case .key(let expr): select.groupBy.append(expr)
+            case .sets(let sets): select.groupingSets.append(sets)
+            }
+        }
+    }
+
+    private enum Either {
+        case key(Expr)
+        case sets(GroupingSets)
+    }
+
+    /// One set of `GROUPING SETS`: `(a, b)`, `()` or a lone expression.
+    private mutating func parseGroupingSet() throws(SQLError) -> [Expr] {
+        guard isSymbol(.leftParen) else { return [try parseExpr()] }
+        advance()
+        if consumeSymbol(.rightParen) { return [] }
+        let keys = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
+        try expectSymbol(.rightParen, "to close a grouping set")
+        return keys
+    }
+
     private mutating func parseKsqlWindowIfPresent(into select: inout Select) throws(SQLError) {
-        guard isWord("WINDOW") else { return }
+        // `WINDOW w AS (...)` is Flink's named OVER windows, read after HAVING.
+        guard isWord("WINDOW"), !isWord("AS", at: 2) else { return }
         if select.window != nil {
             throw SQLError.syntax("a query can have only one WINDOW clause", at: current.span)
         }

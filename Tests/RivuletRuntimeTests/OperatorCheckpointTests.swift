@@ -61,7 +61,44 @@ import Testing
         ("window top-n", .topN(.init(
             input: windowed("l"), partitionKeys: [3, 4], sortKeys: [.init(column: 2, ascending: false)], limit: 2,
             emitsRank: true, windowEnd: 4))),
+        ("over aggregate, rows", over(.rows(preceding: 3))),
+        ("over aggregate, range", over(.range(precedingMillis: 10))),
+        ("over aggregate, unbounded", over(.range(precedingMillis: nil))),
+        ("semi join", semiJoin(anti: false, nulls: .neverMatch)),
+        ("anti join", semiJoin(anti: true, nulls: .neverMatch)),
+        ("except all", .multisetOperation(.init(left: keysOf("l"), right: keysOf("r"), op: .exceptAll))),
+        ("window anti join", windowSemiJoin(anti: true)),
+        ("window semi join", windowSemiJoin(anti: false)),
+        ("anti join of a changelog, NULLs equal", .semiJoin(.init(
+            left: table("l", timed: false), right: table("r", timed: false), leftKeys: [2], rightKeys: [2], anti: true,
+            nulls: .equal))),
     ]
+
+    static func semiJoin(anti: Bool, nulls: StreamPlan.SemiJoin.Nulls) -> StreamPlan {
+        .semiJoin(.init(left: stream("l"), right: stream("r"), leftKeys: [0], rightKeys: [0], anti: anti, nulls: nulls))
+    }
+
+    /// (k, ts, v, window_start, window_end, window_time) against the right's (k, window_start, window_end).
+    static func windowSemiJoin(anti: Bool) -> StreamPlan {
+        let right = StreamPlan.project(.init(
+            input: windowed("r"), expressions: [columnRef(0, .bigint), columnRef(3, .timestamp3), columnRef(4, .timestamp3)],
+            schema: Schema([Field("k", .bigint), Field("window_start", .timestamp3), Field("window_end", .timestamp3)])))
+        var join = StreamPlan.SemiJoin(
+            left: windowed("l"), right: right, leftKeys: [0, 3, 4], rightKeys: [0, 1, 2], anti: anti, nulls: .neverMatch)
+        join.windowEnd = (left: 4, right: 2)
+        return .semiJoin(join)
+    }
+
+    /// Stream `name`'s keys alone, so rows repeat.
+    static func keysOf(_ name: String) -> StreamPlan {
+        .project(.init(input: stream(name), expressions: [columnRef(0, .bigint)], schema: Schema([Field("k", .bigint)])))
+    }
+
+    static func over(_ frame: StreamPlan.OverAggregate.Frame) -> StreamPlan {
+        .overAggregate(.init(
+            input: stream("l"), partitionKeys: [0], timeColumn: 1, frame: frame,
+            aggregates: [countStar, AggregateCall(kind: .max, argument: columnRef(2, .bigint), type: .bigint)]))
+    }
 
     static func pipeline(_ plan: StreamPlan, into sink: MemorySink) throws -> QueryPipeline {
         try QueryPipeline(

@@ -57,6 +57,32 @@ import Testing
         #expect(!outer.all && inner.all)
     }
 
+    @Test func namedOverWindowsAndIntervalFrames() throws {
+        let statement = try roundTrip(
+            "SELECT id, SUM(amount) OVER w, AVG(amount) OVER w FROM orders "
+                + "WINDOW w AS (PARTITION BY product ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW)")
+        #expect(statement.description.contains("SUM(amount) OVER w"))
+        #expect(statement.description.hasSuffix(
+            "WINDOW w AS (PARTITION BY product ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW)"))
+        // ksqlDB's WINDOW clause is still read as one.
+        _ = try roundTrip("SELECT k, COUNT(*) FROM s WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY k")
+    }
+
+    @Test func groupingSetsRollupAndCube() throws {
+        let statement = try roundTrip(
+            "SELECT a, b, COUNT(*) FROM t GROUP BY a, GROUPING SETS ((a, b), (b), ()), ROLLUP (a, b), CUBE (b)")
+        guard case .query(let query) = statement, case .select(let select) = query.body else {
+            Issue.record("not a SELECT")
+            return
+        }
+        #expect(select.groupBy.count == 1)
+        #expect(select.groupingSets.count == 3)
+        #expect(select.groupingSets[1].expanded.map(\.count) == [2, 1, 0])
+        #expect(select.groupingSets[2].expanded.map(\.count) == [1, 0])
+        let cube = GroupingSets.cube([.column(ColumnReference("x")), .column(ColumnReference("y"))])
+        #expect(cube.expanded.map { $0.map(\.description).joined(separator: ",") } == ["x,y", "x", "y", ""])
+    }
+
     @Test func joins() throws {
         let s = try select("""
             SELECT * FROM a INNER JOIN b ON a.k = b.k LEFT OUTER JOIN c ON b.k = c.k

@@ -20,11 +20,15 @@ extension QueryBinder {
     }
 
     /// GROUP BY (with or without a window): pre-projection → aggregate → HAVING → projection.
-    func bindAggregate(_ select: Select, input: Input, aggregates: [FunctionCall], emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+    func bindAggregate(_ original: Select, input: Input, aggregates: [FunctionCall], emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        // Every key of the grouping sets is a key; each set NULLs the others (see `expandSets`).
+        var select = original
+        let sets = Self.groupingSets(of: original)
+        for set in sets ?? [] { for expr in set where !select.groupBy.contains(expr) { select.groupBy.append(expr) } }
         let grouping = try grouping(of: select, input: input)
         var pre = PreProjection(virtualBase: input.plan.schema.count)
         let scalar = scalarBinder(for: input.scope, clause: "GROUP BY")
-        let keys = try bindGroupKeys(grouping.keys, binder: scalar, into: &pre)
+        var keys = try bindGroupKeys(grouping.keys, binder: scalar, into: &pre)
         let argumentBinder = scalarBinder(for: input.scope, clause: "an aggregate's argument")
         var calls: [AggregateCall] = []
         for call in aggregates {
@@ -38,7 +42,11 @@ extension QueryBinder {
                 window?.kind = .attached(endColumn: pre.slot(.column(end, input.scope.columns[end].type)))
             }
         }
-        let preProject = StreamPlan.project(.init(input: input.plan, expressions: pre.expressions, schema: pre.schema, timeColumn: timeSlot))
+        var preProject = StreamPlan.project(.init(input: input.plan, expressions: pre.expressions, schema: pre.schema, timeColumn: timeSlot))
+        if let sets {
+            preProject = try expandSets(
+                sets, plain: original.groupBy, grouping: grouping, keys: &keys, calls: &calls, over: preProject, binder: scalar)
+        }
         var plan = try aggregatePlan(over: preProject, input: input, window: window, keys: keys, calls: calls, emit: emit)
         var output = AggregateOutput(
             aggregates: aggregates, keyExprs: grouping.keys, keys: keys, keyBinder: scalar, windowColumns: plan.windowColumns, schema: plan.schema,
@@ -54,6 +62,59 @@ extension QueryBinder {
             plan = .filter(.init(input: plan, predicate: predicate))
         }
         return try bindAggregateSelectList(select, over: plan, binder: post)
+    }
+
+    /// The sets of keys of a GROUP BY with `GROUPING SETS`, `ROLLUP` or `CUBE` (the cross product
+    /// of its elements, each with the plain keys); nil without them.
+    static func groupingSets(of select: Select) -> [[Expr]]? {
+        guard !select.groupingSets.isEmpty else { return nil }
+        var sets: [[Expr]] = [[]]
+        for element in select.groupingSets {
+            sets = sets.flatMap { prefix in element.expanded.map { prefix + $0.filter { !prefix.contains($0) } } }
+        }
+        return sets
+    }
+
+    /// The rows below the aggregate once per grouping set, the keys outside the set NULL, with the
+    /// set's number as one more key, so each set's groups aggregate apart (Flink's Expand).
+    /// A key an aggregate also reads (`COUNT(a) ... ROLLUP (a)`) is copied first, so the aggregate
+    /// sees its values in every set.
+    private func expandSets(
+        _ sets: [[Expr]], plain: [Expr], grouping: Grouping, keys: inout GroupKeys, calls: inout [AggregateCall],
+        over preProject: StreamPlan, binder: ExpressionBinder
+    ) throws(SQLError) -> StreamPlan {
+        var schema = preProject.schema
+        let read = Set(calls.flatMap { [$0.argument?.unwrappedColumn, $0.filter?.unwrappedColumn].compactMap { $0 } })
+        var copies: [Int: Int] = [:]
+        for slot in keys.slots where read.contains(slot) {
+            copies[slot] = schema.count
+            schema = Schema(schema.fields + [schema[slot]])
+        }
+        for i in calls.indices {
+            calls[i].argument = calls[i].argument.map { $0.remapColumns { copies[$0] ?? $0 } }
+            calls[i].filter = calls[i].filter.map { $0.remapColumns { copies[$0] ?? $0 } }
+        }
+        var projections: [[BoundExpr]] = []
+        for set in sets {
+            var kept = Set<Int>()
+            for expr in grouping.keys where plain.contains(expr) || set.contains(expr) {
+                if let key = keys.bound.firstIndex(of: try binder.bind(expr)) { kept.insert(keys.slots[key]) }
+            }
+            var projection = schema.fields.enumerated().map { index, field -> BoundExpr in
+                if keys.slots.contains(index), !kept.contains(index) { return .literal(.null, field.type) }
+                return .column(copies.first { $0.value == index }?.key ?? index, field.type)
+            }
+            projection.append(.literal(.int(Int64(projections.count)), .bigint))
+            projections.append(projection)
+        }
+        let setColumn = schema.count
+        // The set number is a key no expression of the select list names.
+        keys.bound.append(.column(-1, .bigint))
+        keys.slots.append(setColumn)
+        keys.fields.append(Field("$grouping_set", .bigint, nullable: false))
+        return .expand(.init(
+            input: preProject, projections: projections, schema: Schema(schema.fields + [Field("$grouping_set", .bigint, nullable: false)]),
+            timeColumn: preProject.eventTimeColumn))
     }
 
     /// What a grouped query groups by: its plain keys and, at most once, a window (a group
@@ -115,7 +176,7 @@ extension QueryBinder {
 
     /// The projection below an aggregate: keys, aggregate arguments and filters, and the event
     /// time, each distinct expression once.
-    private struct PreProjection {
+    struct PreProjection {
         /// The first of a window table function's virtual columns, which cannot be computed here.
         let virtualBase: Int
         var expressions: [BoundExpr] = []
@@ -139,7 +200,7 @@ extension QueryBinder {
     }
 
     /// The distinct bound group keys, their pre-projection columns and output fields.
-    private struct GroupKeys {
+    struct GroupKeys {
         var bound: [BoundExpr] = []
         var slots: [Int] = []
         var fields: [Field] = []
@@ -276,7 +337,7 @@ extension QueryBinder {
         }
     }
 
-    private func bindAggregateCall(
+    func bindAggregateCall(
         _ call: FunctionCall, binder: ExpressionBinder, into pre: inout PreProjection
     ) throws(SQLError) -> AggregateCall {
         let name = call.upperName

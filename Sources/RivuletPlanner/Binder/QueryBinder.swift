@@ -63,18 +63,15 @@ public struct QueryBinder {
         try checkInterrupted()
         var binder = self
         for cte in query.with { binder.commonTables[cte.name.value.lowercased()] = cte.query }
-        guard case .select(let select) = query.body else {
-            if case .query(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil {
-                return try binder.bindQuery(inner)
-            }
-            throw SQLError.unsupported("UNION, INTERSECT and EXCEPT are not supported yet", at: query.body.span)
+        if case .query(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil {
+            return try binder.bindQuery(inner)
         }
-        var (plan, items) = try binder.bindSelect(select, emit: query.emit)
+        var (plan, items) = try binder.bindSetExpr(query.body, emit: query.emit)
         let pull = query.emit == nil && plan.readsSnapshotsOnly
         // A pull query of a plain SELECT may sort by what it does not select: those
         // expressions become hidden trailing columns, dropped once the result is sorted.
         var hidden = 0
-        if pull, !select.distinct, select.groupBy.isEmpty, select.having == nil,
+        if pull, case .select(let select) = query.body, !select.distinct, select.groupBy.isEmpty, select.having == nil,
             !select.items.contains(where: { if case .expression(let e) = $0 { Self.containsAggregate(e.expr) } else { false } })
         {
             let missing = query.orderBy.filter { (try? sortColumn($0.expr, items: items, schema: plan.schema)) == nil }
@@ -155,7 +152,8 @@ public struct QueryBinder {
     // MARK: SELECT
 
     /// The plan of one SELECT, and the expression of each output column (nil for `*` columns).
-    func bindSelect(_ select: Select, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+    func bindSelect(_ original: Select, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        let (select, subqueryPredicates) = Self.splitSubqueryPredicates(original)
         var input: Input
         let remainingWhere: Expr?
         if select.from.isEmpty {
@@ -172,6 +170,12 @@ public struct QueryBinder {
             }
             input.plan = .filter(.init(input: input.plan, predicate: predicate))
         }
+        for predicate in subqueryPredicates {
+            input = try bindSubqueryPredicate(predicate, input: input)
+        }
+        if let over = try bindOverAggregate(select, input: input) {
+            return over
+        }
         let aggregates = collectAggregates(select)
         let isGrouped = !select.groupBy.isEmpty || !aggregates.isEmpty || select.window != nil
         if isGrouped {
@@ -180,8 +184,13 @@ public struct QueryBinder {
         return try bindProjection(select, input: input)
     }
 
-    private func bindProjection(_ select: Select, input: Input) throws(SQLError) -> (StreamPlan, [Expr?]) {
-        let binder = scalarBinder(for: input.scope, clause: "SELECT")
+    /// The select list over `input`; `substitute` replaces expressions already computed below
+    /// (OVER aggregates) by their columns.
+    func bindProjection(
+        _ select: Select, input: Input, substitute: ((Expr) throws(SQLError) -> BoundExpr?)? = nil
+    ) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        var binder = scalarBinder(for: input.scope, clause: "SELECT")
+        binder.substitute = substitute
         var expressions: [BoundExpr] = []
         var fields: [Field] = []
         var items: [Expr?] = []
@@ -205,7 +214,7 @@ public struct QueryBinder {
                 }
             case .expression(let selected):
                 let bound = try binder.bind(selected.expr)
-                if case .column(let index, _) = bound, input.scope.columns[index].isEventTime, timeColumn == nil {
+                if case .column(let index, _) = bound, index < input.scope.columns.count, input.scope.columns[index].isEventTime, timeColumn == nil {
                     timeColumn = expressions.count
                 }
                 expressions.append(bound)
@@ -392,6 +401,10 @@ extension StreamPlan {
         case .windowAggregate, .groupAggregate: return nil
         case .join(let node): return node.eventTimeColumn
         case .topN(let node): return node.eventTimeColumn
+        case .union(let node): return node.eventTimeColumn
+        case .overAggregate(let node): return node.timeColumn
+        case .semiJoin, .multisetOperation: return nil
+        case .expand(let node): return node.timeColumn
         }
     }
 }

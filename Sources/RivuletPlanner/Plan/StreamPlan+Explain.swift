@@ -55,6 +55,16 @@ extension StreamPlan {
             return node.explainText + " " + output
         case .topN(let node):
             return node.explainText + " " + output
+        case .overAggregate(let node):
+            return node.explainText + " " + output
+        case .multisetOperation(let node):
+            return node.explainText + " " + output
+        case .expand(let node):
+            return node.explainText + " " + output
+        case .semiJoin(let node):
+            return node.explainText + " " + output
+        case .union(let node):
+            return "Union: \(node.inputs.count) inputs \(output)"
         }
     }
 }

@@ -32,6 +32,9 @@ extension StreamPlan {
             return Array(0..<(node.keys.count + 2))
         case .scan:
             return upsertKey
+        case .semiJoin(let node):
+            // Left rows pass through whole, so their changelog's key does too.
+            return node.left.changelogKey
         case .filter, .project:
             return passingThrough(\.changelogKey)
         default:
@@ -69,6 +72,10 @@ extension StreamPlan {
             return node.input.windowColumns
         case .topN(let node):
             return node.windowEnd == nil ? nil : node.input.windowColumns
+        case .union(let node):
+            return node.windowColumns
+        case .semiJoin(let node):
+            return node.left.windowColumns
         case .project(let node):
             guard let inner = node.input.windowColumns,
                   let start = node.outputColumn(of: inner.start), let end = node.outputColumn(of: inner.end)

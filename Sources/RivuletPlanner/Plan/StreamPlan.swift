@@ -13,6 +13,11 @@ public indirect enum StreamPlan: Sendable {
     case groupAggregate(GroupAggregate)
     case join(Join)
     case topN(TopN)
+    case union(Union)
+    case overAggregate(OverAggregate)
+    case semiJoin(SemiJoin)
+    case expand(Expand)
+    case multisetOperation(MultisetOperation)
 
     /// Reads a declared source; assigns watermarks when the relation declares one.
     public struct Scan: Sendable {
@@ -132,6 +137,11 @@ public indirect enum StreamPlan: Sendable {
         case .groupAggregate(let node): return node.schema
         case .join(let node): return node.schema
         case .topN(let node): return node.schema
+        case .union(let node): return node.schema
+        case .overAggregate(let node): return node.schema
+        case .semiJoin(let node): return node.schema
+        case .expand(let node): return node.schema
+        case .multisetOperation(let node): return node.schema
         }
     }
 
@@ -146,6 +156,11 @@ public indirect enum StreamPlan: Sendable {
         case .groupAggregate: return false
         case .join(let node): return node.appendOnly
         case .topN(let node): return node.appendOnly
+        case .union(let node): return node.appendOnly
+        case .overAggregate(let node): return node.input.appendOnly
+        case .semiJoin(let node): return node.appendOnly
+        case .expand(let node): return node.input.appendOnly
+        case .multisetOperation: return false
         }
     }
 
@@ -159,6 +174,11 @@ public indirect enum StreamPlan: Sendable {
         case .groupAggregate(let node): return [node.input]
         case .join(let node): return [node.left, node.right]
         case .topN(let node): return [node.input]
+        case .union(let node): return node.inputs
+        case .overAggregate(let node): return [node.input]
+        case .semiJoin(let node): return [node.left, node.right]
+        case .expand(let node): return [node.input]
+        case .multisetOperation(let node): return [node.left, node.right]
         }
     }
 }
@@ -192,6 +212,23 @@ extension StreamPlan {
         case .topN(var node):
             node.input = inputs[0]
             return .topN(node)
+        case .union(var node):
+            node.inputs = inputs
+            return .union(node)
+        case .overAggregate(var node):
+            node.input = inputs[0]
+            return .overAggregate(node)
+        case .semiJoin(var node):
+            node.left = inputs[0]
+            node.right = inputs[1]
+            return .semiJoin(node)
+        case .expand(var node):
+            node.input = inputs[0]
+            return .expand(node)
+        case .multisetOperation(var node):
+            node.left = inputs[0]
+            node.right = inputs[1]
+            return .multisetOperation(node)
         }
     }
 

@@ -33,6 +33,17 @@ enum OperatorFactory {
             if node.windowEnd != nil { return try WindowTopN(node) }
             if node.runsAsDeduplication { return try Deduplicate(node) }
             return try TopN(node)
+        case .union(let node):
+            return Union(node)
+        case .overAggregate(let node):
+            return try OverAggregate(node)
+        case .semiJoin(let node):
+            if node.windowEnd != nil { return try WindowSemiJoin(node) }
+            return SemiJoin(node)
+        case .expand(let node):
+            return try Expand(node)
+        case .multisetOperation(let node):
+            return MultisetOperation(node)
         }
     }
 }

@@ -30,14 +30,21 @@ public struct FunctionCall: Hashable, Sendable {
     public var upperName: String { name.name.value.uppercased() }
 }
 
-/// `OVER (PARTITION BY a ORDER BY b DESC [ROWS|RANGE BETWEEN ... AND ...])`
+/// `OVER (PARTITION BY a ORDER BY b DESC [ROWS|RANGE BETWEEN ... AND ...])`, or `OVER w` naming a
+/// window of the query's `WINDOW w AS (...)` clause.
 public struct WindowSpecification: Hashable, Sendable {
+    /// `OVER w`: the named window this one is (the other fields are then empty).
+    public var name: Identifier?
     public var partitionBy: [Expr]
     public var orderBy: [OrderByItem]
     public var frame: WindowFrame?
     @IgnoredSpan public var span: SourceSpan
 
-    public init(partitionBy: [Expr] = [], orderBy: [OrderByItem] = [], frame: WindowFrame? = nil, span: SourceSpan = .unknown) {
+    public init(
+        name: Identifier? = nil, partitionBy: [Expr] = [], orderBy: [OrderByItem] = [], frame: WindowFrame? = nil,
+        span: SourceSpan = .unknown
+    ) {
+        self.name = name
         self.partitionBy = partitionBy
         self.orderBy = orderBy
         self.frame = frame
@@ -71,4 +78,15 @@ public enum FrameBound: Hashable, Sendable {
     case currentRow
     case following(Expr)
     case unboundedFollowing
+}
+
+/// `name AS (window specification)` in a query's `WINDOW` clause (Flink's named OVER windows).
+public struct NamedWindow: Hashable, Sendable {
+    public var name: Identifier
+    public var specification: WindowSpecification
+
+    public init(name: Identifier, specification: WindowSpecification) {
+        self.name = name
+        self.specification = specification
+    }
 }

@@ -1,7 +1,7 @@
 public import RivuletCore
 
 /// `SELECT [DISTINCT] items [FROM from] [WINDOW ksql_window] [WHERE cond] [GROUP BY exprs] [HAVING cond]
-/// [PARTITION BY exprs]`
+/// [WINDOW name AS (spec), ...] [PARTITION BY exprs]`
 ///
 /// ksqlDB puts `WINDOW` right after `FROM`; it is also accepted after `WHERE`/`GROUP BY` and
 /// printed after `FROM`.
@@ -14,7 +14,12 @@ public struct Select: Hashable, Sendable {
     public var window: KsqlWindow?
     public var whereClause: Expr?
     public var groupBy: [Expr]
+    /// `GROUPING SETS`, `ROLLUP` and `CUBE` elements of GROUP BY, after its plain keys (which
+    /// belong to every set).
+    public var groupingSets: [GroupingSets] = []
     public var having: Expr?
+    /// Flink's `WINDOW w AS (...), ...`: OVER windows the select list names (`OVER w`).
+    public var namedWindows: [NamedWindow] = []
     /// ksqlDB `PARTITION BY` (re-keys the output stream).
     public var partitionBy: [Expr]
     @IgnoredSpan public var span: SourceSpan

@@ -124,7 +124,11 @@ extension FunctionCall: CustomStringConvertible {
         }
         text += ")"
         if let filter { text += " FILTER (WHERE \(filter))" }
-        if let over { text += " OVER (\(over))" }
+        if let over, let name = over.name {
+            text += " OVER \(SQLFormatting.identifier(name, reservedAllowed: false))"
+        } else if let over {
+            text += " OVER (\(over))"
+        }
         return text
     }
 }

@@ -39,8 +39,22 @@ extension Select: CustomStringConvertible {
         if !from.isEmpty { text += " FROM \(SQLFormatting.list(from))" }
         if let window { text += " \(window)" }
         if let whereClause { text += " WHERE \(whereClause)" }
-        if !groupBy.isEmpty { text += " GROUP BY \(SQLFormatting.list(groupBy))" }
+        if !groupBy.isEmpty || !groupingSets.isEmpty {
+            let sets = groupingSets.map { element -> String in
+                switch element {
+                case .sets(let sets): return "GROUPING SETS (" + sets.map { "(\(SQLFormatting.list($0)))" }.joined(separator: ", ") + ")"
+                case .rollup(let keys): return "ROLLUP (\(SQLFormatting.list(keys)))"
+                case .cube(let keys): return "CUBE (\(SQLFormatting.list(keys)))"
+                }
+            }
+            text += " GROUP BY " + (groupBy.map(\.description) + sets).joined(separator: ", ")
+        }
         if let having { text += " HAVING \(having)" }
+        if !namedWindows.isEmpty {
+            text += " WINDOW " + namedWindows.map {
+                "\(SQLFormatting.identifier($0.name, reservedAllowed: false)) AS (\($0.specification))"
+            }.joined(separator: ", ")
+        }
         if !partitionBy.isEmpty { text += " PARTITION BY \(SQLFormatting.list(partitionBy))" }
         return text
     }

@@ -1,0 +1,36 @@
+-- Flink's windowed GROUPING SETS example (queries/window-agg.md) over the reference bids: per
+-- 10 s window, the total price per channel and over all channels. Append-only.
+-- ${DATA_DIR} / ${SINK_DIR} are substituted by the runner
+
+CREATE TABLE bid (
+  auction BIGINT,
+  bidder BIGINT,
+  price BIGINT,
+  channel VARCHAR,
+  url VARCHAR,
+  `dateTime` TIMESTAMP(3),
+  extra VARCHAR,
+  WATERMARK FOR `dateTime` AS `dateTime` - INTERVAL '4' SECOND
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '${DATA_DIR}/bid',
+  'format' = 'csv'
+);
+
+CREATE TABLE sink (
+  window_start TIMESTAMP(3),
+  window_end TIMESTAMP(3),
+  channel VARCHAR,
+  total_price BIGINT,
+  cnt BIGINT
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '${SINK_DIR}',
+  'format' = 'csv'
+);
+
+INSERT INTO sink
+SELECT window_start, window_end, channel, SUM(price) AS total_price, COUNT(*) AS cnt
+FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
+WHERE channel IN ('Google', 'Baidu', 'Apple', 'Facebook')
+GROUP BY window_start, window_end, GROUPING SETS ((channel), ());
