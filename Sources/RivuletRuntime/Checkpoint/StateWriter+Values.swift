@@ -35,6 +35,16 @@ extension StateWriter {
         case .intervalMonths(let months):
             write(UInt64(9))
             write(months)
+        case .array(let elements):
+            write(UInt64(10))
+            write(row: elements)
+        case .map(let keys, let values):
+            write(UInt64(11))
+            write(row: keys)
+            write(row: values)
+        case .row(let fields):
+            write(UInt64(12))
+            write(row: fields)
         }
     }
 
@@ -77,6 +87,13 @@ extension StateReader {
         case 7: return .date(try readInt64())
         case 8: return .interval(milliseconds: try readInt64())
         case 9: return .intervalMonths(try readInt64())
+        case 10: return .array(try readRow())
+        case 11:
+            let keys = try readRow()
+            let values = try readRow()
+            guard keys.count == values.count else { throw Self.corrupt("a map of \(keys.count) keys and \(values.count) values") }
+            return .map(keys: keys, values: values)
+        case 12: return .row(try readRow())
         case let tag: throw Self.corrupt("a value of unknown kind \(tag)")
         }
     }

@@ -19,11 +19,20 @@ extension Column {
         }
     }
 
-    /// `count` NULLs of `kind`.
+    /// `count` copies of `value`, of nested `type`: built through the boxed path, since nested
+    /// constants are rare and their children must be laid out for the type.
+    static func repeating(_ value: Value, type: SQLType, count: Int) -> Column {
+        var column = Column(type: type, capacity: count)
+        for _ in 0..<count { column.append(value) }
+        return column
+    }
+
+    /// `count` NULLs of `kind` (flat kinds; a nested NULL column comes from `repeating`).
     static func nulls(kind: PhysicalKind, count: Int) -> Column {
         let validity = Validity.allNull(count)
         switch kind {
-        case .bool, .int64: return Column(ints: Array(repeating: 0, count: count), kind: kind, validity: validity)
+        case .bool, .int64, .list, .struct:
+            return Column(ints: Array(repeating: 0, count: count), kind: kind, validity: validity)
         case .double: return Column(doubles: Array(repeating: 0, count: count), validity: validity)
         case .bytes:
             var strings = ByteColumn()

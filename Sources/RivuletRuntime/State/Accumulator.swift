@@ -60,6 +60,12 @@ enum AccumulatorFactory {
                 return DistinctCountAccumulator<ByteString>(argument: argument, filter: filter) {
                     ByteString(bytes: $0.bytes(at: $1))
                 }
+            case .list, .struct:
+                return DistinctCountAccumulator<ByteString>(argument: argument, filter: filter) { column, row in
+                    var key: [UInt8] = []
+                    column.appendKeyBytes(row, to: &key)
+                    return ByteString(bytes: key)
+                }
             }
         }
         switch call.kind {
@@ -74,7 +80,7 @@ enum AccumulatorFactory {
                 return IntegerSumAccumulator(
                     argument: argument, filter: filter, average: isAverage,
                     argumentScale: argType.decimalScale, resultType: call.type)
-            case .bytes:
+            case .bytes, .list, .struct:
                 throw SQLError(.datatypeMismatch, "\(call): cannot sum \(argType)")
             }
         case .min, .max:
@@ -89,6 +95,8 @@ enum AccumulatorFactory {
                 return DoubleExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
             case .bytes:
                 return BytesExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
+            case .list, .struct:
+                throw SQLError(.datatypeMismatch, "\(call): \(argType) has no order")
             }
         case .approxQuantile(let q):
             guard argType.isNumeric || argType.isTimestamp else {
@@ -121,6 +129,8 @@ enum AccumulatorFactory {
             return RetractableExtremeAccumulator<ByteString>(
                 argument: argument, filter: filter, isMax: isMax, resultType: type,
                 read: { ByteString(bytes: $0.bytes(at: $1)) }, write: { $1.appendBytes($0.bytes) })
+        case .list, .struct:
+            throw SQLError(.datatypeMismatch, "\(isMax ? "MAX" : "MIN") of \(type): it has no order")
         }
     }
 

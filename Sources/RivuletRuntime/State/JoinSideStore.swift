@@ -152,6 +152,8 @@ struct JoinSideStore {
             case .bytes:
                 let same = theirs.strings.withBytes(row) { mine.strings.equals(s, $0) }
                 if !same { return false }
+            case .list, .struct:
+                if !mine.rowEquals(s, theirs, row) { return false }
             }
         }
         return true
