@@ -51,3 +51,61 @@ import Testing
         }
     }
 }
+
+@Suite struct NestedExpressionTests {
+    /// Parses, prints, and parses the print again: the trees must match.
+    private func printed(_ text: String) throws -> String {
+        let expr = try parseExpression(text)
+        #expect(try parseExpression(expr.description) == expr, "changed after printing: \(expr)")
+        return expr.description
+    }
+
+    @Test(arguments: [
+        ("ARRAY[1, 2, NULL]", "ARRAY[1, 2, NULL]"),
+        ("MAP['a', 1, 'b', 2]", "MAP['a', 1, 'b', 2]"),
+        ("MAP('a' := 1)", "MAP('a' := 1)"),
+        ("ROW(1, 'x')", "ROW(1, 'x')"),
+        ("STRUCT(name := 'x', n := 1)", "STRUCT(name := 'x', n := 1)"),
+        ("tags[1] || 'x'", "tags[1] || 'x'"),
+        ("-a[2]", "-a[2]"),
+        ("m['k'][1]", "m['k'][1]"),
+        ("s->address->city", "s->address->city"),
+        ("a[1].name", "a[1].name"),
+        ("(r).name", "(r).name"),
+        ("t.r.name", "t.r.name"),
+        ("CAST(x AS ARRAY<ROW<a INT>>)", "CAST(x AS ARRAY<ROW<a INT>>)"),
+    ])
+    func roundTrips(_ text: String, _ expected: String) throws {
+        #expect(try printed(text) == expected)
+    }
+
+    @Test func subscriptsBindTighterThanOperators() throws {
+        guard case .binary(let sum) = try parseExpression("a[1] + b[2] * 3") else {
+            Issue.record("not a binary expression")
+            return
+        }
+        guard case .subscript = sum.left else {
+            Issue.record("left operand is \(sum.left)")
+            return
+        }
+    }
+
+    @Test func constructorMistakesPointAtThemselves() {
+        do {
+            _ = try parseExpression("MAP['a', 1, 'b']")
+            Issue.record("odd MAP parsed")
+        } catch {
+            #expect(error.state == .syntaxError)
+            #expect(error.message.contains("pairs"))
+            #expect(error.span?.start.column == 1)
+        }
+        do {
+            _ = try parseExpression("STRUCT(a = 1)")
+            Issue.record("STRUCT without := parsed")
+        } catch {
+            #expect(error.message.contains("':='"))
+            #expect(error.span?.start.column == 10)
+        }
+        #expect(throws: SQLError.self) { try parseExpression("a[1") }
+    }
+}

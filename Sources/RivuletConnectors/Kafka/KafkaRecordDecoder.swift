@@ -262,7 +262,7 @@ final class KafkaRecordDecoder {
             case .windowEnd:
                 columns.append(Column(ints: windowEnds))
             case .metadata(let metadata):
-                var column = Column(kind: outputTypes[slot].physical, capacity: count)
+                var column = Column(type: outputTypes[slot], capacity: count)
                 for row in 0..<count {
                     switch metadata {
                     case .partition: column.append(.int(partitions[row]))

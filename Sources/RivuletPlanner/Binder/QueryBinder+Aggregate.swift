@@ -378,6 +378,9 @@ extension Expr {
         case .extract(let e): return [e.expr]
         case .substring(let e): return [e.expr, e.start] + (e.length.map { [$0] } ?? [])
         case .trim(let e): return [e.expr] + (e.characters.map { [$0] } ?? [])
+        case .constructor(let e): return e.items
+        case .subscript(let e): return [e.base, e.index]
+        case .fieldAccess(let e): return [e.base]
         }
     }
 }

@@ -229,6 +229,8 @@ public struct QueryBinder {
     func outputName(of selected: SelectExpression, position: Int) -> String {
         if let alias = selected.alias { return alias.value }
         if case .column(let reference) = selected.expr { return reference.name.value }
+        // ksqlDB names `s->field` after the field, as Flink names `r.field`.
+        if case .fieldAccess(let access) = selected.expr { return access.field.value }
         if context?.columnNaming == .postgres { return Self.postgresName(of: selected.expr) ?? "?column?" }
         return "EXPR$\(position)"
     }

@@ -79,7 +79,7 @@ extension RowBatch {
     /// placeholders (used to evaluate a conditional branch on just the rows that reach it).
     func gather(_ indices: [Int], columns needed: Set<Int>) -> RowBatch {
         let gathered = columns.indices.map { i in
-            needed.contains(i) ? columns[i].gather(indices) : Column(kind: columns[i].kind)
+            needed.contains(i) ? columns[i].gather(indices) : columns[i].emptyCopy()
         }
         return RowBatch(columns: gathered, count: indices.count)
     }

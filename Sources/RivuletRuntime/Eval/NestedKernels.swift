@@ -1,4 +1,5 @@
 import RivuletCore
+import RivuletPlanner
 
 /// Kernels over ARRAY, MAP and ROW values. Nested values are built and read through their
 /// boxed form row by row: their layouts vary with the type, and these expressions are rare
@@ -92,6 +93,109 @@ enum NestedKernels {
             let column = try? kernel.run(EvalInput(batch: RowBatch(columns: [], count: 1), now: 0))
         else { return .null }
         return column.value(at: 0, type: target)
+    }
+
+    static func compile(_ function: ScalarFunction, _ children: [CompiledNode], type: SQLType) throws(SQLError) -> CompiledNode {
+        switch function {
+        case .makeArray:
+            return boxed(type: type, children, strict: false) { args in .array(args) }
+        case .makeMap:
+            return boxed(type: type, children, strict: false) { args in
+                var keys: [Value] = [], values: [Value] = []
+                for i in stride(from: 0, to: args.count - 1, by: 2) {
+                    if let existing = keys.firstIndex(of: args[i]) {
+                        values[existing] = args[i + 1]
+                    } else {
+                        keys.append(args[i])
+                        values.append(args[i + 1])
+                    }
+                }
+                return .map(keys: keys, values: values)
+            }
+        case .makeRow:
+            return boxed(type: type, children, strict: false) { args in .row(args) }
+        case .arrayElement:
+            return boxed(type: type, children) { args in
+                guard case .array(let items) = args[0], case .int(let index) = args[1] else { return .null }
+                let position = index > 0 ? Int(index) - 1 : items.count + Int(index)
+                return index != 0 && position >= 0 && position < items.count ? items[position] : .null
+            }
+        case .mapValue:
+            return boxed(type: type, children) { args in
+                guard case .map(let keys, let values) = args[0], let i = keys.firstIndex(of: args[1]) else { return .null }
+                return values[i]
+            }
+        case .rowField:
+            guard case .int(let position)? = children.count == 2 ? children[1].constant : nil else {
+                throw SQLError.internal("a row field position must be a constant")
+            }
+            return boxed(type: type, [children[0]]) { args in
+                guard case .row(let fields) = args[0], Int(position) < fields.count else { return .null }
+                return fields[Int(position)]
+            }
+        case .cardinality:
+            return boxed(type: type, children) { args in
+                switch args[0] {
+                case .array(let items): return .int(Int64(items.count))
+                case .map(let keys, _): return .int(Int64(keys.count))
+                default: return .null
+                }
+            }
+        case .element:
+            var node = boxed(type: type, children) { args throws(SQLError) in
+                guard case .array(let items) = args[0] else { return .null }
+                guard items.count <= 1 else {
+                    throw SQLError(.cardinalityViolation, "ELEMENT of an array of \(items.count) elements: it must have at most one")
+                }
+                return items.first ?? .null
+            }
+            node.mayThrow = true
+            return node
+        case .arrayContains:
+            return boxed(type: type, children, strict: false) { args in
+                guard case .array(let items) = args[0] else { return .null }
+                return .boolean(items.contains(args[1]))
+            }
+        case .arrayDistinct:
+            return boxed(type: type, children) { args in
+                guard case .array(let items) = args[0] else { return .null }
+                var seen = Set<Value>()
+                return .array(items.filter { seen.insert($0).inserted })
+            }
+        case .arrayJoin:
+            return boxed(type: type, children) { args in
+                guard case .array(let items) = args[0], case .string(let delimiter) = args[1] else { return .null }
+                let replacement: String? = if args.count > 2, case .string(let r) = args[2] { r } else { nil }
+                let texts = items.compactMap { item -> String? in
+                    if case .string(let s) = item { return s }
+                    return item.isNull ? replacement : item.description
+                }
+                return .string(texts.joined(separator: delimiter))
+            }
+        case .mapKeys, .mapValues:
+            let keys = function == .mapKeys
+            return boxed(type: type, children) { args in
+                guard case .map(let k, let v) = args[0] else { return .null }
+                return .array(keys ? k : v)
+            }
+        case .slice:
+            return boxed(type: type, children) { args in
+                guard case .array(let items) = args[0], case .int(let from) = args[1] else { return .null }
+                let n = Int64(items.count)
+                var to = n
+                if args.count > 2 {
+                    guard case .int(let end) = args[2] else { return .null }
+                    to = end
+                }
+                // 1-based and inclusive; negative counts from the end; 0 is the start.
+                let start = from < 0 ? n + from + 1 : max(from, 1)
+                let end = min(to < 0 ? n + to + 1 : to, n)
+                guard start <= end, start >= 1, start <= n else { return .array([]) }
+                return .array(Array(items[Int(start - 1)..<Int(end)]))
+            }
+        default:
+            throw SQLError.internal("\(function) is not a nested-value function")
+        }
     }
 
     /// `=` and `<>` of nested values: NULL when either side is NULL, else whole-value equality.

@@ -52,7 +52,7 @@ struct JoinSideStore {
         self.integerKeys = integerKeys
         self.countsMatches = countsMatches
         self.keepsTouch = keepsTouch
-        columns = types.map { Column(kind: $0.physical) }
+        columns = types.map { Column(type: $0) }
         kept = Array(repeating: true, count: types.count)
     }
 
