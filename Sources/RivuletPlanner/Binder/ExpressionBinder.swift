@@ -71,6 +71,10 @@ struct ExpressionBinder {
         case .caseWhen(let caseWhen):
             return try bindCase(caseWhen)
         case .cast(let cast):
+            // `CAST(ARRAY[] AS ARRAY<t>)`: the cast gives the empty array its type.
+            if case .constructor(let c) = cast.expr, c.kind == .array, c.items.isEmpty, case .array = cast.type {
+                return .literal(.array([]), cast.type)
+            }
             let inner = try bind(cast.expr, typedLike: cast.type)
             return inner.type == cast.type ? inner : .cast(inner, to: cast.type)
         case .extract(let extract):

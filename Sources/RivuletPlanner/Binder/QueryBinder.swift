@@ -152,6 +152,7 @@ public struct QueryBinder {
 
     /// The plan of one SELECT, and the expression of each output column (nil for `*` columns).
     func bindSelect(_ select: Select, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
+        var select = select
         var input: Input
         let remainingWhere: Expr?
         if select.from.isEmpty {
@@ -168,6 +169,7 @@ public struct QueryBinder {
             }
             input.plan = .filter(.init(input: input.plan, predicate: predicate))
         }
+        select = try bindExplode(select, input: &input)
         let aggregates = collectAggregates(select)
         let isGrouped = !select.groupBy.isEmpty || !aggregates.isEmpty || select.window != nil
         if isGrouped {
@@ -384,6 +386,7 @@ extension StreamPlan {
         case .filter(let node): return node.input.eventTimeColumn
         case .project(let node): return node.timeColumn
         case .windowTable(let node): return node.input.eventTimeColumn
+        case .unnest(let node): return node.input.eventTimeColumn
         case .windowAggregate, .groupAggregate: return nil
         case .join(let node): return node.eventTimeColumn
         case .topN(let node): return node.eventTimeColumn

@@ -13,6 +13,7 @@ public indirect enum StreamPlan: Sendable {
     case groupAggregate(GroupAggregate)
     case join(Join)
     case topN(TopN)
+    case unnest(Unnest)
 
     /// Reads a declared source; assigns watermarks when the relation declares one.
     public struct Scan: Sendable {
@@ -132,6 +133,7 @@ public indirect enum StreamPlan: Sendable {
         case .groupAggregate(let node): return node.schema
         case .join(let node): return node.schema
         case .topN(let node): return node.schema
+        case .unnest(let node): return node.schema
         }
     }
 
@@ -146,6 +148,7 @@ public indirect enum StreamPlan: Sendable {
         case .groupAggregate: return false
         case .join(let node): return node.appendOnly
         case .topN(let node): return node.appendOnly
+        case .unnest(let node): return node.input.appendOnly
         }
     }
 
@@ -159,6 +162,7 @@ public indirect enum StreamPlan: Sendable {
         case .groupAggregate(let node): return [node.input]
         case .join(let node): return [node.left, node.right]
         case .topN(let node): return [node.input]
+        case .unnest(let node): return [node.input]
         }
     }
 }
@@ -192,6 +196,9 @@ extension StreamPlan {
         case .topN(var node):
             node.input = inputs[0]
             return .topN(node)
+        case .unnest(var node):
+            node.input = inputs[0]
+            return .unnest(node)
         }
     }
 
