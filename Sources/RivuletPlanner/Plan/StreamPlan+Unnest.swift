@@ -5,7 +5,8 @@ extension StreamPlan {
     /// once per element of `argument`, followed by the element's columns and, when asked, its
     /// 1-based ordinal. An ARRAY of ROWs spreads each row's fields over columns (as Flink's UNNEST
     /// does; ksqlDB's EXPLODE keeps the row whole, `spreadsRows` false),
-    /// a MAP gives a key and a value column per entry. A NULL or empty array gives no row.
+    /// a MAP gives a key and a value column per entry. A NULL or empty array gives no row, nor
+    /// does a NULL row among spread rows.
     /// Stateless; rows keep their kind and arrival watermark.
     public struct Unnest: Sendable {
         public var input: StreamPlan

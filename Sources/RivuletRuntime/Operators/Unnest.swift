@@ -21,8 +21,11 @@ public final class Unnest: StreamOperator {
         var rows: [Int] = []
         var elements: [Int] = []
         var ordinals: [Int64] = []
+        // A NULL row inside an array whose rows are spread gives no row, as in Flink.
+        let spreadRows: Column? = if case .array(.row) = plan.argument.type, plan.spreadsRows { lists.children[0] } else { nil }
         for row in 0..<batch.count where !lists.isNull(row) {
             for (position, element) in lists.listRange(row).enumerated() {
+                if let spreadRows, spreadRows.isNull(element) { continue }
                 rows.append(row)
                 elements.append(element)
                 ordinals.append(Int64(position + 1))
@@ -31,17 +34,8 @@ public final class Unnest: StreamOperator {
         var out = batch.gather(rows)
         switch plan.argument.type {
         case .array(.row) where plan.spreadsRows:
-            // The row's fields become columns; a NULL row gives NULL fields.
-            let structs = lists.children[0]
-            let nullRows = structs.validity.map { v in elements.indices.filter { !v.isValid(elements[$0]) } } ?? []
-            for field in structs.children {
-                var column = field.gather(elements)
-                if !nullRows.isEmpty {
-                    if column.validity == nil { column.validity = Validity(allValid: column.count) }
-                    for i in nullRows { column.validity!.set(i, valid: false) }
-                }
-                out.columns.append(column)
-            }
+            // The row's fields become columns.
+            for field in lists.children[0].children { out.columns.append(field.gather(elements)) }
         default:
             for child in lists.children { out.columns.append(child.gather(elements)) }
         }

@@ -44,6 +44,9 @@ enum AccumulatorFactory {
         guard let argument else {
             throw SQLError.internal("\(call) needs an argument")
         }
+        if case .collect(let distinct) = call.kind {
+            return CollectAccumulator(argument: argument, filter: filter, distinct: distinct, resultType: call.type)
+        }
         if call.distinct, call.kind != .min, call.kind != .max {
             guard call.kind == .count else {
                 throw SQLError.unsupported("\(call): DISTINCT is supported for COUNT, MIN and MAX only")
@@ -112,6 +115,8 @@ enum AccumulatorFactory {
             }
             let latest = if case .latestByOffset = call.kind { true } else { false }
             return ArrivalOrderAccumulator(argument: argument, filter: filter, latest: latest, ignoreNulls: ignoreNulls, resultType: argType)
+        case .collect:
+            throw SQLError.internal("\(call) is built above")
         }
     }
 
