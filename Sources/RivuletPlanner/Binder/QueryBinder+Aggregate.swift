@@ -325,7 +325,9 @@ extension QueryBinder {
             return AggregateCall(kind: name == "MIN" ? .min : .max, argument: column(argument), distinct: false, filter: filter, type: type)
         case "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET":
             let distinct = name == "COLLECT_SET" || call.distinct
-            return AggregateCall(kind: .collect(distinct: distinct), argument: column(argument), filter: filter, type: .array(type))
+            return AggregateCall(
+                kind: .collect(distinct: distinct, respectNulls: name == "ARRAY_AGG"), argument: column(argument), filter: filter,
+                type: .array(type))
         case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
             var ignoreNulls = true
             if call.arguments.count == 2 {

@@ -15,10 +15,11 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         /// value to arrive, NULLs skipped unless `ignoreNulls` is false.
         case latestByOffset(ignoreNulls: Bool)
         case earliestByOffset(ignoreNulls: Bool)
-        /// `ARRAY_AGG(x)` / ksqlDB's `COLLECT_LIST(x)`: the non-NULL values in arrival order
-        /// (`distinct`: `COLLECT_SET`, `ARRAY_AGG(DISTINCT x)`: each value once, first arrival
-        /// first). The result is NULL when there is none.
-        case collect(distinct: Bool)
+        /// `ARRAY_AGG(x)` / ksqlDB's `COLLECT_LIST(x)`: the values in arrival order (`distinct`:
+        /// `COLLECT_SET`, `ARRAY_AGG(DISTINCT x)`: each value once, first arrival first). NULLs
+        /// are kept when `respectNulls` (Flink's ARRAY_AGG), left out otherwise (ksqlDB's
+        /// COLLECT_*). The result is NULL when there is no value.
+        case collect(distinct: Bool, respectNulls: Bool)
     }
 
     public var kind: Kind
@@ -53,7 +54,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .approxQuantile(let q): name = "APPROX_PERCENTILE[\(q)]"
         case .latestByOffset(let skip): name = "LATEST_BY_OFFSET" + (skip ? "" : "[nulls]")
         case .earliestByOffset(let skip): name = "EARLIEST_BY_OFFSET" + (skip ? "" : "[nulls]")
-        case .collect(let distinct): name = distinct ? "COLLECT_SET" : "ARRAY_AGG"
+        case .collect(let distinct, let nulls): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (nulls ? "[nulls]" : "")
         }
         var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*") + ")"
         if let filter { text += " FILTER (WHERE \(filter.sqlText))" }

@@ -44,8 +44,9 @@ enum AccumulatorFactory {
         guard let argument else {
             throw SQLError.internal("\(call) needs an argument")
         }
-        if case .collect(let distinct) = call.kind {
-            return CollectAccumulator(argument: argument, filter: filter, distinct: distinct, resultType: call.type)
+        if case .collect(let distinct, let respectNulls) = call.kind {
+            return CollectAccumulator(
+                argument: argument, filter: filter, distinct: distinct, respectNulls: respectNulls, resultType: call.type)
         }
         if call.distinct, call.kind != .min, call.kind != .max {
             guard call.kind == .count else {

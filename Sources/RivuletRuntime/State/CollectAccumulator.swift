@@ -1,7 +1,8 @@
 import RivuletCore
 import RivuletPlanner
 
-/// `ARRAY_AGG` / `COLLECT_LIST` / `COLLECT_SET`: per slot the non-NULL values in arrival order
+/// `ARRAY_AGG` / `COLLECT_LIST` / `COLLECT_SET`: per slot the values in arrival order (NULLs
+/// only when `respectNulls`)
 /// (each value once when `distinct`, kept with its count so a retraction removes it only when
 /// its last copy goes). A retracted value removes its earliest copy. No values: NULL.
 final class CollectAccumulator: Accumulator {
@@ -10,14 +11,16 @@ final class CollectAccumulator: Accumulator {
     private let argument: Int
     private let filter: Int?
     private let distinct: Bool
+    private let respectNulls: Bool
     private var values: [[Value]] = []
     /// Copies of each value in `values` (all 1 unless `distinct`).
     private var counts: [[Int]] = []
 
-    init(argument: Int, filter: Int?, distinct: Bool, resultType: SQLType) {
+    init(argument: Int, filter: Int?, distinct: Bool, respectNulls: Bool, resultType: SQLType) {
         self.argument = argument
         self.filter = filter
         self.distinct = distinct
+        self.respectNulls = respectNulls
         self.resultType = resultType
         if case .array(let element) = resultType { elementType = element } else { elementType = .null }
     }
@@ -39,7 +42,7 @@ final class CollectAccumulator: Accumulator {
         for (i, row) in rows.enumerated() {
             let row = Int(row)
             if let filter, !batch.columns[filter].isTrue(row) { continue }
-            if column.isNull(row) { continue }
+            if !respectNulls, column.isNull(row) { continue }
             add(column.value(at: row, type: elementType), to: Int(slots[i]), count: Int(signs?[i] ?? 1))
         }
     }
