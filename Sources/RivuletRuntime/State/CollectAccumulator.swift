@@ -77,7 +77,7 @@ final class CollectAccumulator: Accumulator {
     }
 
     func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
-        values[slot] = try reader.readRow()
+        values[slot] = try reader.readRow(limit: StateReader.nestedLimit)
         let n = try reader.readCount(limit: 1 << 20)
         guard n == values[slot].count else { throw StateReader.corrupt("a collected list of \(values[slot].count) values and \(n) counts") }
         counts[slot] = []
