@@ -323,6 +323,11 @@ extension QueryBinder {
             return AggregateCall(kind: .avg, argument: column(argument), distinct: call.distinct, filter: filter, type: result)
         case "MIN", "MAX":
             return AggregateCall(kind: name == "MIN" ? .min : .max, argument: column(argument), distinct: false, filter: filter, type: type)
+        case "HISTOGRAM":
+            guard type == .varchar else {
+                throw SQLError(.datatypeMismatch, "HISTOGRAM counts VARCHAR values, not \(type)", at: call.arguments[0].span)
+            }
+            return AggregateCall(kind: .histogram, argument: column(argument), filter: filter, type: .map(key: .varchar, value: .bigint))
         case "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET":
             let distinct = name == "COLLECT_SET" || call.distinct
             return AggregateCall(

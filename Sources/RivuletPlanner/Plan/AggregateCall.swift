@@ -20,6 +20,9 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         /// are kept when `respectNulls` (Flink's ARRAY_AGG), left out otherwise (ksqlDB's
         /// COLLECT_*). The result is NULL when there is no value.
         case collect(distinct: Bool, respectNulls: Bool)
+        /// ksqlDB's `HISTOGRAM(x)`: a MAP from each distinct non-NULL value to how many rows hold
+        /// it, first arrival first; NULL when there is none.
+        case histogram
     }
 
     public var kind: Kind
@@ -55,6 +58,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .latestByOffset(let skip): name = "LATEST_BY_OFFSET" + (skip ? "" : "[nulls]")
         case .earliestByOffset(let skip): name = "EARLIEST_BY_OFFSET" + (skip ? "" : "[nulls]")
         case .collect(let distinct, let nulls): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (nulls ? "[nulls]" : "")
+        case .histogram: name = "HISTOGRAM"
         }
         var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*") + ")"
         if let filter { text += " FILTER (WHERE \(filter.sqlText))" }

@@ -48,6 +48,9 @@ enum AccumulatorFactory {
             return CollectAccumulator(
                 argument: argument, filter: filter, distinct: distinct, respectNulls: respectNulls, resultType: call.type)
         }
+        if call.kind == .histogram {
+            return CollectAccumulator(argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type)
+        }
         if call.distinct, call.kind != .min, call.kind != .max {
             guard call.kind == .count else {
                 throw SQLError.unsupported("\(call): DISTINCT is supported for COUNT, MIN and MAX only")
@@ -116,7 +119,7 @@ enum AccumulatorFactory {
             }
             let latest = if case .latestByOffset = call.kind { true } else { false }
             return ArrivalOrderAccumulator(argument: argument, filter: filter, latest: latest, ignoreNulls: ignoreNulls, resultType: argType)
-        case .collect:
+        case .collect, .histogram:
             throw SQLError.internal("\(call) is built above")
         }
     }

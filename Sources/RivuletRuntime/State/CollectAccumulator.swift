@@ -4,7 +4,8 @@ import RivuletPlanner
 /// `ARRAY_AGG` / `COLLECT_LIST` / `COLLECT_SET`: per slot the values in arrival order (NULLs
 /// only when `respectNulls`)
 /// (each value once when `distinct`, kept with its count so a retraction removes it only when
-/// its last copy goes). A retracted value removes its earliest copy. No values: NULL.
+/// its last copy goes). A retracted value removes its earliest copy. No values: NULL. With a
+/// MAP result type it is `HISTOGRAM`: each distinct value mapped to its count.
 final class CollectAccumulator: Accumulator {
     let resultType: SQLType
     private let elementType: SQLType
@@ -22,7 +23,10 @@ final class CollectAccumulator: Accumulator {
         self.distinct = distinct
         self.respectNulls = respectNulls
         self.resultType = resultType
-        if case .array(let element) = resultType { elementType = element } else { elementType = .null }
+        switch resultType {
+        case .array(let element), .map(let element, _): elementType = element
+        default: elementType = .null
+        }
     }
 
     func grow(to slotCount: Int) {
@@ -67,7 +71,13 @@ final class CollectAccumulator: Accumulator {
     }
 
     func appendResult(_ slot: Int, into column: inout Column) {
-        column.append(values[slot].isEmpty ? .null : .array(values[slot]))
+        if values[slot].isEmpty {
+            column.appendNull()
+        } else if case .map = resultType {
+            column.append(.map(keys: values[slot], values: counts[slot].map { .int(Int64($0)) }))
+        } else {
+            column.append(.array(values[slot]))
+        }
     }
 
     func save(_ slot: Int, into writer: inout StateWriter) {
