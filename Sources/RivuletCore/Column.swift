@@ -3,6 +3,11 @@
 /// Exactly one of `ints`, `doubles` and `strings` is used, as `kind` says: integers, decimals
 /// (unscaled), timestamps (ms), dates (days), intervals and booleans (0/1) live in `ints`.
 /// Keeping the three buffers as plain stored arrays lets hot loops append and mutate in place.
+///
+/// Nested values (ARRAY, MAP, ROW) keep their parts in `children`: a list column's `ints` holds
+/// each row's end offset into its children (the start is the previous row's end), a struct
+/// column's `ints` holds a 0 per row so every kind counts its rows the same way. A NULL list
+/// row is empty; a NULL struct row has a (NULL) slot in every child.
 public struct Column: Sendable {
     public let kind: PhysicalKind
     public var ints: [Int64]
@@ -10,6 +15,8 @@ public struct Column: Sendable {
     public var strings: ByteColumn
     /// nil when the column has no NULLs.
     public var validity: Validity?
+    /// The element columns of a nested column; empty otherwise.
+    public var children: [Column]
 
     public init(kind: PhysicalKind, capacity: Int = 0) {
         self.kind = kind
@@ -17,8 +24,9 @@ public struct Column: Sendable {
         doubles = []
         strings = ByteColumn()
         validity = nil
+        children = []
         switch kind {
-        case .bool, .int64: ints.reserveCapacity(capacity)
+        case .bool, .int64, .list, .struct: ints.reserveCapacity(capacity)
         case .double: doubles.reserveCapacity(capacity)
         case .bytes: strings.offsets.reserveCapacity(capacity + 1)
         }
@@ -30,6 +38,7 @@ public struct Column: Sendable {
         doubles = []
         strings = ByteColumn()
         self.validity = validity
+        children = []
     }
 
     public init(doubles: [Double], validity: Validity? = nil) {
@@ -38,6 +47,7 @@ public struct Column: Sendable {
         self.doubles = doubles
         strings = ByteColumn()
         self.validity = validity
+        children = []
     }
 
     public init(strings: ByteColumn, validity: Validity? = nil) {
@@ -46,11 +56,38 @@ public struct Column: Sendable {
         doubles = []
         self.strings = strings
         self.validity = validity
+        children = []
+    }
+
+    /// An empty column laid out for `type`, with the child columns a nested type needs.
+    public init(type: SQLType, capacity: Int = 0) {
+        self.init(kind: type.physical, capacity: capacity)
+        children = type.childTypes.map { Column(type: $0) }
+    }
+
+    /// A nested column from its parts (a checkpoint being read, a kernel's output).
+    public init(kind: PhysicalKind, ints: [Int64], children: [Column], validity: Validity? = nil) {
+        self.init(ints: ints, kind: kind, validity: validity)
+        self.children = children
+    }
+
+    /// An empty column of the same layout (children included).
+    public func emptyCopy() -> Column {
+        var out = Column(kind: kind)
+        out.children = children.map { $0.emptyCopy() }
+        return out
+    }
+
+    /// The child rows of list row `row`.
+    @inline(__always)
+    public func listRange(_ row: Int) -> Range<Int> {
+        let start = row == 0 ? 0 : Int(ints[row - 1])
+        return start..<Int(ints[row])
     }
 
     public var count: Int {
         switch kind {
-        case .bool, .int64: return ints.count
+        case .bool, .int64, .list, .struct: return ints.count
         case .double: return doubles.count
         case .bytes: return strings.count
         }
@@ -79,6 +116,10 @@ public struct Column: Sendable {
         case .bool, .int64: ints.append(0)
         case .double: doubles.append(0)
         case .bytes: strings.appendEmpty()
+        case .list: ints.append(ints.last ?? 0)
+        case .struct:
+            ints.append(0)
+            for i in children.indices { children[i].appendNull() }
         }
         if validity == nil { validity = Validity(allValid: row) }
         validity!.append(false)
@@ -95,18 +136,27 @@ public struct Column: Sendable {
         case .bool, .int64: ints.append(other.ints[row])
         case .double: doubles.append(other.doubles[row])
         case .bytes: other.strings.withBytes(row) { strings.append($0) }
+        case .list:
+            for c in children.indices {
+                for r in other.listRange(row) { children[c].append(from: other.children[c], row: r) }
+            }
+            ints.append(Int64(children.first?.count ?? 0))
+        case .struct:
+            for c in children.indices { children[c].append(from: other.children[c], row: row) }
+            ints.append(0)
         }
         if validity != nil { validity!.append(true) }
     }
 
     /// The rows at `indices`, in that order.
     public func gather(_ indices: [Int]) -> Column {
-        var out = Column(kind: kind, capacity: indices.count)
-        if validity == nil {
+        var out = emptyCopy()
+        if validity == nil, kind != .list, kind != .struct {
             switch kind {
             case .bool, .int64: out.ints = indices.map { ints[$0] }
             case .double: out.doubles = indices.map { doubles[$0] }
             case .bytes: for i in indices { strings.withBytes(i) { out.strings.append($0) } }
+            case .list, .struct: break
             }
             return out
         }

@@ -22,7 +22,7 @@ public struct RowBatch: Sendable {
 
     /// An empty batch with columns laid out for `types`.
     public init(types: [SQLType], capacity: Int = 0) {
-        columns = types.map { Column(kind: $0.physical, capacity: capacity) }
+        columns = types.map { Column(type: $0, capacity: capacity) }
         count = 0
         kinds = nil
         arrivalWatermarks = nil

@@ -28,4 +28,5 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let tooManyConnections = SQLState("53300")
     public static let internalError = SQLState("XX000")
     public static let statementTooComplex = SQLState("54001")
+    public static let cardinalityViolation = SQLState("21000")
 }

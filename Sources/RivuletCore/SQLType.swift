@@ -1,5 +1,5 @@
 /// A SQL data type as the binder and planner see it.
-public enum SQLType: Hashable, Sendable, CustomStringConvertible {
+public indirect enum SQLType: Hashable, Sendable, CustomStringConvertible {
     case boolean
     /// INT / INTEGER: 32-bit semantics, stored in 64-bit columns.
     case integer
@@ -18,6 +18,12 @@ public enum SQLType: Hashable, Sendable, CustomStringConvertible {
     case intervalYearMonth
     /// The type of a bare NULL literal, before coercion gives it a real one.
     case null
+    /// ARRAY<element> (ksqlDB and Flink), 1-based.
+    case array(SQLType)
+    /// MAP<key, value>: entries in insertion order, keys distinct.
+    case map(key: SQLType, value: SQLType)
+    /// ROW<name type, ...> (Flink) / STRUCT<name type, ...> (ksqlDB): named fields in order.
+    case row([RowField])
 
     public static let timestamp3 = SQLType.timestamp(precision: 3)
 
@@ -28,6 +34,27 @@ public enum SQLType: Hashable, Sendable, CustomStringConvertible {
         case .integer, .bigint, .decimal, .timestamp, .date, .intervalDayTime, .intervalYearMonth, .null: return .int64
         case .double: return .double
         case .varchar: return .bytes
+        case .array, .map: return .list
+        case .row: return .struct
+        }
+    }
+
+    /// Whether values of this type hold other values (ARRAY, MAP, ROW).
+    public var isNested: Bool {
+        switch self {
+        case .array, .map, .row: return true
+        default: return false
+        }
+    }
+
+    /// The types of a nested column's children, as `Column` lays them out: an array's
+    /// elements, a map's keys and values, a row's fields. Empty for flat types.
+    public var childTypes: [SQLType] {
+        switch self {
+        case .array(let element): return [element]
+        case .map(let key, let value): return [key, value]
+        case .row(let fields): return fields.map(\.type)
+        default: return []
         }
     }
 
@@ -64,14 +91,40 @@ public enum SQLType: Hashable, Sendable, CustomStringConvertible {
         case .intervalDayTime: return "INTERVAL DAY TO SECOND"
         case .intervalYearMonth: return "INTERVAL YEAR TO MONTH"
         case .null: return "NULL"
+        case .array(let element): return "ARRAY<\(element)>"
+        case .map(let key, let value): return "MAP<\(key), \(value)>"
+        case .row(let fields): return "ROW<\(fields.map(\.description).joined(separator: ", "))>"
         }
     }
 }
 
-/// The three physical layouts of column data (booleans are kept as 0/1 in `ints`).
+/// One named field of a ROW / STRUCT type.
+public struct RowField: Hashable, Sendable, CustomStringConvertible {
+    public var name: String
+    public var type: SQLType
+
+    public init(_ name: String, _ type: SQLType) {
+        self.name = name
+        self.type = type
+    }
+
+    /// The name is quoted when it is not a plain identifier, so the type prints as valid SQL.
+    public var description: String {
+        let plain = name.first.map { $0.isLetter || $0 == "_" } == true
+            && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        return (plain ? name : "`" + name.split(separator: "`", omittingEmptySubsequences: false).joined(separator: "``") + "`") + " \(type)"
+    }
+}
+
+/// The physical layouts of column data (booleans are kept as 0/1 in `ints`).
 public enum PhysicalKind: Sendable, Hashable {
     case bool
     case int64
     case double
     case bytes
+    /// ARRAY and MAP: an end offset per row in `ints`, elements in `children` (a map has two:
+    /// keys and values), as Arrow's list and map layouts.
+    case list
+    /// ROW: one child column per field, each with a slot for every row, as Arrow's struct layout.
+    case `struct`
 }

@@ -17,6 +17,12 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case interval(milliseconds: Int64)
     /// Year-month interval in months.
     case intervalMonths(Int64)
+    /// ARRAY: the elements in order.
+    case array([Value])
+    /// MAP: keys and values, pairwise, in insertion order.
+    case map(keys: [Value], values: [Value])
+    /// ROW / STRUCT: the field values in the type's order (the type holds the names).
+    case row([Value])
 
     public var isNull: Bool {
         if case .null = self { return true }
@@ -37,6 +43,11 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .date(let days): return TimeFormat.dateText(days)
         case .interval(let ms): return "INTERVAL '\(DecimalFormat.text(unscaled: ms, scale: 3))' SECOND"
         case .intervalMonths(let months): return "INTERVAL '\(months)' MONTH"
+        // Nested values print as Flink casts them to STRING: [1, 2], {k=v}, (1, x).
+        case .array(let elements): return "[" + elements.map(\.description).joined(separator: ", ") + "]"
+        case .map(let keys, let values):
+            return "{" + zip(keys, values).map { "\($0)=\($1)" }.joined(separator: ", ") + "}"
+        case .row(let fields): return "(" + fields.map(\.description).joined(separator: ", ") + ")"
         }
     }
 }
@@ -56,6 +67,15 @@ extension Column {
         case .intervalDayTime: return .interval(milliseconds: ints[row])
         case .intervalYearMonth: return .intervalMonths(ints[row])
         case .null: return .null
+        case .array(let element):
+            return .array(listRange(row).map { children[0].value(at: $0, type: element) })
+        case .map(let keyType, let valueType):
+            let range = listRange(row)
+            return .map(
+                keys: range.map { children[0].value(at: $0, type: keyType) },
+                values: range.map { children[1].value(at: $0, type: valueType) })
+        case .row(let fields):
+            return .row(fields.indices.map { children[$0].value(at: row, type: fields[$0].type) })
         }
     }
 
@@ -71,6 +91,18 @@ extension Column {
         case .decimal(let unscaled, _): ints.append(unscaled)
         case .double(let d): doubles.append(d)
         case .string(let s): strings.append(s)
+        case .array(let elements):
+            for element in elements { children[0].append(element) }
+            ints.append(Int64(children[0].count))
+        case .map(let keys, let values):
+            for key in keys { children[0].append(key) }
+            for value in values { children[1].append(value) }
+            ints.append(Int64(children[0].count))
+        case .row(let fields):
+            for (i, field) in fields.enumerated() where i < children.count { children[i].append(field) }
+            // A row value narrower than the type (never from the binder) pads with NULLs.
+            for i in fields.count..<max(fields.count, children.count) { children[i].appendNull() }
+            ints.append(0)
         }
         if validity != nil { validity!.append(true) }
     }

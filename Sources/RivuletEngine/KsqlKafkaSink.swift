@@ -82,6 +82,11 @@ struct KsqlKafkaSink {
                     outputs.append(Output(name: name, origin: source.map { ($0, reference.name.value.lowercased()) }))
                     continue
                 }
+                // `s->field` is named after the field, as ksqlDB does.
+                if item.alias == nil, case .fieldAccess(let access) = item.expr {
+                    item.alias = Identifier(access.field.quoted ? access.field.value : access.field.value.uppercased(), quoted: true)
+                    select.items[index] = .expression(item)
+                }
                 if item.alias == nil {
                     item.alias = Identifier("KSQL_COL_\(generated)", quoted: true)
                     generated += 1
@@ -251,11 +256,37 @@ struct KsqlKafkaSink {
             }
             primaryKey.append(index)
         }
+        try Self.checkKeyTypes(primaryKey.map { fields[$0] }, keyFormat: options["key_format"] ?? options["format"])
         let systemIndices = Array(systemStart..<fields.count)
         return Relation(
             name: name, kind: kind == .table ? .table : .stream, schema: schema,
             connector: ConnectorSpec(connector: "kafka", options: options),
             watermark: WatermarkSpec(column: systemStart, delayMillis: 0), primaryKey: primaryKey, systemColumns: systemIndices)
+    }
+
+    /// Key columns ksqlDB refuses: any holding a MAP (its serialization is not stable, so equal
+    /// keys could differ in bytes), and nested ones in a key format that has no nesting.
+    private static func checkKeyTypes(_ keys: [Field], keyFormat: String?) throws(SQLError) {
+        func containsMap(_ type: SQLType) -> Bool {
+            if case .map = type { return true }
+            return type.childTypes.contains(where: containsMap)
+        }
+        for key in keys {
+            if containsMap(key.type) {
+                throw SQLError(
+                    .featureNotSupported,
+                    "Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `\(key.name)`. Column type: \(key.type).")
+            }
+            let format = (keyFormat ?? "KAFKA").uppercased()
+            if key.type.isNested, format == "DELIMITED" || format == "KAFKA" {
+                let kind: String = switch key.type {
+                case .row: "STRUCT"
+                case .array: "ARRAY"
+                default: "MAP"
+                }
+                throw SQLError(.featureNotSupported, "The '\(format)' format does not support type '\(kind)', column: `\(key.name)`")
+            }
+        }
     }
 
     /// A result column may not take a record system column's name (`SELECT ROWOFFSET` unaliased);

@@ -89,11 +89,12 @@ public struct BackendMessageEncoder: Sendable {
     }
 
     /// DataRow in text format, straight from the values (the hot path of result streaming).
-    public mutating func encodeDataRow(_ values: [Value]) {
+    /// `types` names the columns' types, which nested values need (a ROW's field names).
+    public mutating func encodeDataRow(_ values: [Value], types: [SQLType] = []) {
         framed(.dataRow) { buffer in
             buffer.writeInteger(Int16(truncatingIfNeeded: values.count))
-            for value in values {
-                guard let text = value.pgText else {
+            for (index, value) in values.enumerated() {
+                guard let text = index < types.count ? value.pgText(as: types[index]) : value.pgText else {
                     buffer.writeInteger(Int32(-1))
                     continue
                 }
@@ -109,7 +110,7 @@ public struct BackendMessageEncoder: Sendable {
     /// `types`, the rest in text. A value that has no binary form for its column throws.
     public mutating func encodeDataRow(_ values: [Value], types: [SQLType], formats: [FormatCode]) throws(SQLError) {
         guard formats.contains(.binary) else {
-            encodeDataRow(values)
+            encodeDataRow(values, types: types)
             return
         }
         let start = buffer.writerIndex
@@ -130,7 +131,7 @@ public struct BackendMessageEncoder: Sendable {
                         return
                     }
                 } else {
-                    buffer.writeString(value.pgText ?? "")
+                    buffer.writeString((index < types.count ? value.pgText(as: types[index]) : value.pgText) ?? "")
                 }
                 buffer.setInteger(Int32(buffer.writerIndex - lengthIndex - 4), at: lengthIndex)
             }

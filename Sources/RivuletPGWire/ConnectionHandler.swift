@@ -247,7 +247,7 @@ final class ConnectionHandler {
             }
             while let row = cursor.pending.first, limit == 0 || sent < limit {
                 if cursor.formats.isEmpty {
-                    encoder.encodeDataRow(row)
+                    encoder.encodeDataRow(row, types: cursor.types)
                 } else {
                     try encoder.encodeDataRow(row, types: cursor.types, formats: cursor.formats)
                 }

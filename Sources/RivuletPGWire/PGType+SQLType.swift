@@ -13,6 +13,13 @@ extension PGType {
         case .timestamp: self = .timestamp
         case .date: self = .date
         case .intervalDayTime, .intervalYearMonth: self = .interval
+        // Postgres arrays are rectangular and typed by their innermost element, so an array of
+        // arrays is the element's array type; ROW and MAP have no Postgres counterpart but json.
+        case .array(let element):
+            var inner = element
+            while case .array(let deeper) = inner { inner = deeper }
+            self = PGType(inner).arrayType ?? .textArray
+        case .map, .row: self = .json
         }
     }
 

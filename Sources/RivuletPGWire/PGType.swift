@@ -23,6 +23,41 @@ public struct PGType: RawRepresentable, Hashable, Sendable, CustomStringConverti
     public static let timestamptz = PGType(1184)
     public static let interval = PGType(1186)
     public static let numeric = PGType(1700)
+    public static let json = PGType(114)
+    // Array types, named after their elements as Postgres' `_int4` etc.
+    public static let jsonArray = PGType(199)
+    public static let boolArray = PGType(1000)
+    public static let int2Array = PGType(1005)
+    public static let int4Array = PGType(1007)
+    public static let textArray = PGType(1009)
+    public static let varcharArray = PGType(1015)
+    public static let int8Array = PGType(1016)
+    public static let float4Array = PGType(1021)
+    public static let float8Array = PGType(1022)
+    public static let timestampArray = PGType(1115)
+    public static let dateArray = PGType(1182)
+    public static let intervalArray = PGType(1187)
+    public static let numericArray = PGType(1231)
+
+    /// The array type whose elements are of this type (`int4` → `_int4`); nil when Postgres has none here.
+    public var arrayType: PGType? {
+        switch self {
+        case .bool: return .boolArray
+        case .int2: return .int2Array
+        case .int4: return .int4Array
+        case .int8: return .int8Array
+        case .text: return .textArray
+        case .varchar: return .varcharArray
+        case .float4: return .float4Array
+        case .float8: return .float8Array
+        case .timestamp: return .timestampArray
+        case .date: return .dateArray
+        case .interval: return .intervalArray
+        case .numeric: return .numericArray
+        case .json: return .jsonArray
+        default: return nil
+        }
+    }
 
     public var description: String { String(rawValue) }
 

@@ -43,8 +43,39 @@ extension Value {
                 !overflow
             else { return false }
             Self.writeNumeric(unscaled: scaled, scale: scale, into: &buffer)
+        case (.map, .map), (.row, .row):
+            buffer.writeString(ValueJSON.text(self, type: type))  // json's binary form is its text
+        case (.array(let element), .array(let elements)):
+            return Self.writeArray(elements, of: element, into: &buffer)
         default:
             return false
+        }
+        return true
+    }
+
+    /// A one-dimensional array's binary form: dimensions, a has-NULLs flag, the element oid,
+    /// the length and lower bound (1), then each element length-prefixed (-1 for NULL).
+    /// Arrays of arrays have no binary form here (Postgres' are rectangular).
+    private static func writeArray(_ elements: [Value], of element: SQLType, into buffer: inout ByteBuffer) -> Bool {
+        if case .array = element { return false }
+        let start = buffer.writerIndex
+        buffer.writeInteger(Int32(1))
+        buffer.writeInteger(Int32(elements.contains(where: \.isNull) ? 1 : 0))
+        buffer.writeInteger(PGType(element).rawValue)
+        buffer.writeInteger(Int32(elements.count))
+        buffer.writeInteger(Int32(1))
+        for value in elements {
+            if value.isNull {
+                buffer.writeInteger(Int32(-1))
+                continue
+            }
+            let lengthIndex = buffer.writerIndex
+            buffer.writeInteger(Int32(0))
+            guard value.writePGBinary(as: element, into: &buffer) else {
+                buffer.moveWriterIndex(to: start)
+                return false
+            }
+            buffer.setInteger(Int32(buffer.writerIndex - lengthIndex - 4), at: lengthIndex)
         }
         return true
     }

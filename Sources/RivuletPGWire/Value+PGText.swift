@@ -15,6 +15,20 @@ extension Value {
         case .date(let days): return TimeFormat.dateText(days)
         case .interval(let ms): return Self.intervalText(milliseconds: ms)
         case .intervalMonths(let months): return Self.intervalText(months: months)
+        case .array, .map, .row: return pgText(as: .null)
+        }
+    }
+
+    /// The value in Postgres text format for a column of `type`: arrays as Postgres array
+    /// literals (`{1,2,NULL}`, elements quoted when needed), ROW and MAP as `json`.
+    public func pgText(as type: SQLType) -> String? {
+        switch self {
+        case .null: return nil
+        case .array(let elements):
+            let elementType: SQLType = if case .array(let t) = type { t } else { .null }
+            return PostgresArrayText.text(elements) { $0.pgText(as: elementType) }
+        case .map, .row: return ValueJSON.text(self, type: type)
+        default: return pgText
         }
     }
 

@@ -170,7 +170,8 @@ public struct Lexer {
         case ".": symbol = .period
         case ";": symbol = .semicolon
         case "+": symbol = .plus
-        case "-": symbol = .minus
+        case "-":
+            if next == ">" { symbol = .thinArrow; width = 2 } else { symbol = .minus }
         case "*": symbol = .star
         case "/": symbol = .slash
         case "%": symbol = .percent
@@ -192,7 +193,9 @@ public struct Lexer {
         case "|":
             if next == "|" { symbol = .concat; width = 2 } else { symbol = nil }
         case ":":
-            if next == ":" { symbol = .doubleColon; width = 2 } else { symbol = nil }
+            if next == ":" { symbol = .doubleColon; width = 2 }
+            else if next == "=" { symbol = .colonEqual; width = 2 }
+            else { symbol = nil }
         default: symbol = nil
         }
         if symbol != nil {

@@ -67,11 +67,57 @@ extension Parser {
             return .timestamp(precision: precision)
         case "DATE":
             return .date
-        case "ARRAY", "MAP", "ROW", "MULTISET", "STRUCT", "BYTES", "VARBINARY", "BINARY", "TIME", "INTERVAL":
+        case "ARRAY":
+            // `ARRAY<t>`, in both dialects.
+            try expectSymbol(.less, "after ARRAY")
+            let element = try parseNestedFieldType()
+            try expectClosingAngle("ARRAY")
+            return .array(element)
+        case "MAP":
+            try expectSymbol(.less, "after MAP")
+            let key = try parseNestedFieldType()
+            try expectSymbol(.comma, "between MAP's key and value types")
+            let value = try parseNestedFieldType()
+            try expectClosingAngle("MAP")
+            return .map(key: key, value: value)
+        case "ROW", "STRUCT":
+            // Flink: `ROW<a INT, b STRING>` or `ROW(a INT, b STRING)`; ksqlDB: `STRUCT<a INT, b STRING>`.
+            let angle = word == "STRUCT" || isSymbol(.less)
+            if angle { try expectSymbol(.less, "after \(word)") } else { try expectSymbol(.leftParen, "after ROW") }
+            var fields: [RowField] = []
+            if angle ? !isSymbol(.greater) : !isSymbol(.rightParen) {
+                repeat {
+                    let name = try parseIdentifierAfterPeriod("a field name")
+                    if fields.contains(where: { $0.name.lowercased() == name.value.lowercased() }) {
+                        throw SQLError.syntax("duplicate field name '\(name.value)' in \(word)", at: name.span)
+                    }
+                    fields.append(RowField(name.value, try parseNestedFieldType()))
+                    // Flink allows a description string after a field's type.
+                    if case .string = current.kind { advance() }
+                } while consumeSymbol(.comma)
+            }
+            if angle { try expectClosingAngle(word) } else { try expectSymbol(.rightParen, "closing ROW's fields") }
+            guard !fields.isEmpty else {
+                throw SQLError.syntax("\(word) needs at least one field", at: span(from: token.span.start))
+            }
+            return .row(fields)
+        case "MULTISET", "BYTES", "VARBINARY", "BINARY", "TIME", "INTERVAL":
             throw SQLError.unsupported("data type \(word) is not supported", at: token.span)
         default:
             throw expected(typeNames, at: token)
         }
+    }
+
+    /// An element, key, value or field type inside a nested type: `NOT NULL` / `NULL` after it
+    /// is accepted (nullability is not enforced).
+    private mutating func parseNestedFieldType() throws(SQLError) -> SQLType {
+        let type = try parseDataType()
+        if !consumeWords("NOT", "NULL") { _ = consumeWord("NULL") }
+        return type
+    }
+
+    private mutating func expectClosingAngle(_ what: String) throws(SQLError) {
+        try expectSymbol(.greater, "closing \(what)<...>")
     }
 
     private mutating func parseTypeLength(_ what: String) throws(SQLError) -> Int {

@@ -30,6 +30,7 @@ extension Parser {
     /// `minimum`; nil otherwise.
     private mutating func parseInfix(_ left: Expr, above minimum: Int) throws(SQLError) -> Expr? {
         let start = left.span.start
+        if let access = try parseNestedAccess(left) { return access }
         if consumeSymbol(.doubleColon) {
             // Postgres' `x::type` binds tighter than every other operator.
             if let lookup = try parseObjectIdentifierType() {
@@ -199,6 +200,12 @@ extension Parser {
             }
             let inner = try parseExpr()
             try expectSymbol(.rightParen, "to close '('")
+            // `(r).field`: the parentheses end the name, so `.field` is a field of its value.
+            if case .column = inner, isSymbol(.period), !isSymbol(.star, at: 1) {
+                advance()
+                let field = try parseIdentifierAfterPeriod("a field name")
+                return .fieldAccess(FieldAccess(base: inner, field: field, arrow: false, span: span(from: start)))
+            }
             return inner
         case .quotedIdentifier:
             return try parseNameOrCall()
@@ -220,6 +227,7 @@ extension Parser {
     private mutating func parseKeywordExpression(_ word: String, _ token: Token) throws(SQLError) -> Expr? {
         let start = token.span.start
         let call = isSymbol(.leftParen, at: 1)
+        if let constructor = try parseNestedConstructor(word) { return constructor }
         switch word {
         case "TRUE", "FALSE":
             advance()

@@ -62,8 +62,15 @@ extension Parser {
             advance()
             let argument = try parseExpr()
             try expectSymbol(.rightParen, "after the UNNEST argument")
+            let withOrdinality = consumeWords("WITH", "ORDINALITY")
             let alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
-            return .unnest(UnnestTable(argument: argument, alias: alias, span: span(from: start)))
+            var columns: [Identifier] = []
+            if alias != nil, consumeSymbol(.leftParen) {
+                columns = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseIdentifier("a column name") }
+                try expectSymbol(.rightParen, "after the column names")
+            }
+            return .unnest(UnnestTable(
+                argument: argument, withOrdinality: withOrdinality, alias: alias, columnAliases: columns, span: span(from: start)))
         }
         if atEnd || !atIdentifier {
             throw expected("a table name or subquery")

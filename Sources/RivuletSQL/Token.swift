@@ -66,6 +66,10 @@ public enum Symbol: String, Hashable, Sendable, CaseIterable {
     /// `~` and `!~`: Postgres' regular-expression match and its negation.
     case tilde = "~"
     case notTilde = "!~"
+    /// `->` of ksqlDB's struct field access (`s->name`).
+    case thinArrow = "->"
+    /// `:=` of ksqlDB's `STRUCT(name := value)` and `MAP(key := value)`.
+    case colonEqual = ":="
     /// `[` and `]` of `ARRAY[...]`.
     case leftBracket = "["
     case rightBracket = "]"

@@ -226,6 +226,8 @@ enum PGCatalogQueries {
         case .timestamp(let precision): return "timestamp(\(precision)) without time zone"
         case .date: return "date"
         case .intervalDayTime, .intervalYearMonth: return "interval"
+        case .array(let element): return typeName(element) + "[]"
+        case .map, .row: return "json"
         }
     }
 

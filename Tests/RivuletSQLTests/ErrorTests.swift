@@ -72,9 +72,9 @@ import Testing
     }
 
     @Test func unsupportedDataTypeIsNotASyntaxError() {
-        let error = syntaxError("CREATE TABLE t (a ARRAY<INT>)")
+        let error = syntaxError("CREATE TABLE t (a MULTISET<INT>)")
         #expect(error?.state == .featureNotSupported)
-        #expect(error?.message == "data type ARRAY is not supported")
+        #expect(error?.message == "data type MULTISET is not supported")
     }
 
     @Test func renderedWithCaret() throws {

@@ -17,7 +17,8 @@ public struct FileConnector: ConnectorFactory {
     public var names: [String] { ["file", "filesystem"] }
 
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {
-        _ = try FileFormat(relation.connector)
+        let format = try FileFormat(relation.connector)
+        if format.kind == .csv { try NestedColumns.refuse(relation.schema.fields, format: "csv") }
     }
 
     public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {

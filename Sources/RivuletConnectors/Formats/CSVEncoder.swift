@@ -113,6 +113,14 @@ struct CSVEncoder {
                 if validity?.isValid(row) ?? true { text.appendDate(days: column.ints[row], to: &fieldBytes) }
                 fieldEnds.append(fieldBytes.count)
             }
+        case .array, .map, .row:
+            // Refused when the relation is declared (`NestedColumns`); JSON text if ever reached.
+            for row in 0..<rows {
+                if validity?.isValid(row) ?? true {
+                    fieldBytes.append(contentsOf: ValueJSON.text(column.value(at: row, type: type), type: type).utf8)
+                }
+                fieldEnds.append(fieldBytes.count)
+            }
         case .integer, .bigint, .intervalDayTime, .intervalYearMonth, .null:
             column.ints.withUnsafeBufferPointer { values in
                 for row in 0..<rows {

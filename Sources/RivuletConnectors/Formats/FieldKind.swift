@@ -15,6 +15,8 @@ enum FieldKind: Sendable, Equatable {
     case date
     /// The NULL type: every value is NULL.
     case alwaysNull
+    /// ARRAY, MAP, ROW: a JSON value read into the type (`ValueJSON`).
+    case nested
 
     init(_ type: SQLType) {
         switch type {
@@ -27,6 +29,7 @@ enum FieldKind: Sendable, Equatable {
         case .timestamp: self = .timestamp
         case .date: self = .date
         case .null: self = .alwaysNull
+        case .array, .map, .row: self = .nested
         }
     }
 }

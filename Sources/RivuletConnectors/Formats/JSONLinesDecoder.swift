@@ -5,7 +5,8 @@ import RivuletCore
 /// Field names match columns case-insensitively; a missing field or `null` is NULL; unknown
 /// fields are ignored. Strings, numbers and booleans convert to the column's type (a number
 /// given as a string is accepted, a TIMESTAMP may also be a number of epoch milliseconds).
-/// A nested object or array is kept as its raw JSON text in a VARCHAR column. A line that is
+/// A nested object or array fills an ARRAY, MAP or ROW column (`ValueJSON`), or is kept as its
+/// raw JSON text in a VARCHAR column. A line that is
 /// not a JSON object, or a value that does not fit its column, is handed to `bad` and skipped.
 final class JSONLinesDecoder {
     /// Lower-cased UTF-8 names of every field, and the output slot each fills (-1: not requested).
@@ -171,7 +172,7 @@ final class JSONLinesDecoder {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             guard skipNested(text, at: &i) else { return "invalid JSON: unbalanced \(c == 123 ? "object" : "array")" }
             guard slot >= 0 else { return nil }
-            if pending.kinds[slot] == .string {
+            if pending.kinds[slot] == .string || pending.kinds[slot] == .nested {
                 reason = pending.set(slot, text: UnsafeBufferPointer(rebasing: text[start..<i]))
             } else {
                 reason = "column '\(pending.names[slot])': a nested JSON value is not a valid \(pending.types[slot])"

@@ -55,6 +55,8 @@ struct JSONLinesEncoder {
                     out.append(UInt8(ascii: "\""))
                 case .integer, .bigint, .intervalDayTime, .intervalYearMonth, .null:
                     ValueText.appendInt(column.ints[row], to: &out)
+                case .array, .map, .row:
+                    out.append(contentsOf: ValueJSON.text(column.value(at: row, type: types[c]), type: types[c]).utf8)
                 }
             }
             out.append(contentsOf: [UInt8(ascii: "}"), 10])

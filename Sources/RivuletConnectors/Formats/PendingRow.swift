@@ -17,6 +17,8 @@ struct PendingRow {
     /// `(start, end)` in `scratch`, or `start < 0` when the value is in `sourceStrings`.
     var scratchRanges: [(start: Int, end: Int)]
     var scratch: [UInt8] = []
+    /// Parsed values of nested slots.
+    var nested: [Value]
 
     init(types: [SQLType], names: [String]) {
         self.types = types
@@ -30,6 +32,7 @@ struct PendingRow {
         let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         sourceStrings = Array(repeating: empty, count: n)
         scratchRanges = Array(repeating: (-1, -1), count: n)
+        nested = Array(repeating: .null, count: n)
         scratch.reserveCapacity(256)
     }
 
@@ -76,6 +79,12 @@ struct PendingRow {
         case .alwaysNull:
             isNull[slot] = true
             return nil
+        case .nested:
+            if let v = ValueJSON.parse(String(decoding: raw, as: UTF8.self), as: types[slot]) {
+                nested[slot] = v
+                isNull[slot] = v.isNull
+                return nil
+            }
         }
         return failure(slot, raw)
     }
@@ -125,6 +134,9 @@ struct PendingRow {
                 batch.columns[slot].doubles.append(doubles[slot])
             case .alwaysNull:
                 batch.columns[slot].appendNull()
+                continue
+            case .nested:
+                batch.columns[slot].append(nested[slot])
                 continue
             default:
                 batch.columns[slot].ints.append(ints[slot])

@@ -13,6 +13,7 @@ public struct KafkaConnector: ConnectorFactory {
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {
         let options = try KafkaOptions(relation.connector)
         try KafkaClient.check(options.properties)
+        if options.valueFormat != .json { try NestedColumns.refuse(relation.schema.fields, format: "\(options.valueFormat)") }
         if asSink { return }
         for field in relation.schema.fields {
             if let metadata = KafkaMetadataColumn(columnName: field.name), !metadata.accepts(field.type) {

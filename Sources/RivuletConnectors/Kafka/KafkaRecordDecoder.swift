@@ -278,7 +278,7 @@ final class KafkaRecordDecoder {
                 for row in 0..<count { column.append(.boolean(keepsValuelessRecords && valueless[row])) }
                 columns.append(column)
             case .metadata(let metadata):
-                var column = Column(kind: outputTypes[slot].physical, capacity: count)
+                var column = Column(type: outputTypes[slot], capacity: count)
                 for row in 0..<count {
                     switch metadata {
                     case .partition: column.append(.int(partitions[row]))

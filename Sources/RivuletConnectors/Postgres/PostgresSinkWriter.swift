@@ -242,6 +242,14 @@ public final class PostgresSinkWriter: TransactionalSink {
         case .string(let s): return Array(s.utf8)
         case .timestamp(let millis): formatter.appendTimestamp(millis, to: &out)
         case .date(let days): formatter.appendDate(days: days, to: &out)
+        case .array(let elements):
+            let elementType: SQLType = if case .array(let t) = type { t } else { .null }
+            let literal = PostgresArrayText.text(elements) { element in
+                text(element, type: elementType, formatter: &formatter).map { String(decoding: $0, as: UTF8.self) }
+            }
+            return Array(literal.utf8)
+        // ROW and MAP go to jsonb columns.
+        case .map, .row: return Array(ValueJSON.text(value, type: type).utf8)
         }
         return out
     }

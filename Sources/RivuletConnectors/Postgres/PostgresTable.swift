@@ -22,6 +22,8 @@ enum PostgresTable {
         case .varchar, .null: return "text"
         case .timestamp: return "timestamp(3)"
         case .date: return "date"
+        case .array(let element): return columnType(element).split(separator: "[").first.map(String.init)! + "[]"
+        case .map, .row: return "jsonb"
         }
     }
 
@@ -36,6 +38,8 @@ enum PostgresTable {
         case .varchar, .null: return ["text", "character varying", "character"].contains(existing)
         case .timestamp: return existing.hasPrefix("timestamp")
         case .date: return existing == "date"
+        case .array: return existing == "ARRAY"
+        case .map, .row: return existing == "jsonb" || existing == "json"
         }
     }
 

@@ -267,6 +267,9 @@ public final class SQLiteSinkWriter: TransactionalSink {
                 scratch.removeAll(keepingCapacity: true)
                 text.appendDate(days: column.ints[row], to: &scratch)
                 scratch.withUnsafeBufferPointer { statement.bind(index, text: $0) }
+            case .array, .map, .row:
+                scratch = Array(ValueJSON.text(column.value(at: row, type: types[c]), type: types[c]).utf8)
+                scratch.withUnsafeBufferPointer { statement.bind(index, text: $0) }
             default:
                 statement.bind(index, int: column.ints[row])
             }

@@ -26,6 +26,8 @@ struct SQLiteTableOptions: Sendable {
         case .boolean, .integer, .bigint, .intervalDayTime, .intervalYearMonth, .null: return "INTEGER"
         case .double: return "REAL"
         case .decimal, .varchar, .timestamp, .date: return "TEXT"
+        // Nested values as JSON text, which SQLite's json functions read.
+        case .array, .map, .row: return "TEXT"
         }
     }
 }

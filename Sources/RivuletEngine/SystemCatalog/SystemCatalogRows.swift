@@ -290,6 +290,8 @@ struct SystemCatalogRows {
         case .timestamp: return "timestamp without time zone"
         case .date: return "date"
         case .intervalDayTime, .intervalYearMonth: return "interval"
+        case .array: return "ARRAY"
+        case .map, .row: return "json"
         }
     }
 }

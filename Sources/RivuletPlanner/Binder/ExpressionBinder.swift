@@ -20,6 +20,8 @@ struct ExpressionBinder {
             do {
                 return try resolveColumn(reference)
             } catch {
+                // `r.field`: a ROW column's field, when no qualified column has that name.
+                if let field = try bindFieldPath(reference) { return field }
                 // `current_user`, `session_user`, `current_schema`, ...: session functions without parentheses.
                 if reference.parts.count == 1, let context,
                     let value = try context.callSessionFunction(reference.name.value.uppercased(), [])
@@ -69,6 +71,10 @@ struct ExpressionBinder {
         case .caseWhen(let caseWhen):
             return try bindCase(caseWhen)
         case .cast(let cast):
+            // `CAST(ARRAY[] AS ARRAY<t>)`: the cast gives the empty array its type.
+            if case .constructor(let c) = cast.expr, c.kind == .array, c.items.isEmpty, case .array = cast.type {
+                return .literal(.array([]), cast.type)
+            }
             let inner = try bind(cast.expr, typedLike: cast.type)
             return inner.type == cast.type ? inner : .cast(inner, to: cast.type)
         case .extract(let extract):
@@ -106,6 +112,12 @@ struct ExpressionBinder {
             throw SQLError.unsupported("scalar subqueries are not supported yet", at: node.span)
         case .exists(let node):
             throw SQLError.unsupported("EXISTS subqueries are not supported yet", at: node.span)
+        case .constructor(let node):
+            return try bindConstructor(node)
+        case .subscript(let node):
+            return try bindSubscript(node)
+        case .fieldAccess(let node):
+            return try bindFieldAccess(node)
         }
     }
 

@@ -5,7 +5,7 @@ import RivuletSQL
 enum FunctionBinder {
     static let aggregateNames: Set<String> = [
         "COUNT", "SUM", "AVG", "MIN", "MAX", "APPROX_PERCENTILE", "PERCENTILE_APPROX", "APPROX_QUANTILE",
-        "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET",
+        "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET", "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET", "HISTOGRAM",
     ]
     static let groupWindowNames: Set<String> = [
         "TUMBLE", "HOP", "SESSION", "CUMULATE",
@@ -16,6 +16,8 @@ enum FunctionBinder {
         "UPPER", "UCASE", "LOWER", "LCASE", "CONCAT", "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH", "SPLIT_INDEX",
         "REPLACE", "ABS", "ROUND", "FLOOR", "CEIL", "CEILING", "MOD", "POWER", "SQRT", "LN", "EXP", "DATE_FORMAT",
         "TO_TIMESTAMP", "COALESCE", "IFNULL", "NULLIF", "GREATEST", "LEAST", "AS_VALUE", "LTRIM", "RTRIM", "TRIM",
+        "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "MAP_KEYS", "MAP_VALUES", "SLICE",
+        "ARRAY_SLICE",
     ]
 
     static func isAggregate(_ call: FunctionCall) -> Bool {
@@ -46,6 +48,7 @@ enum FunctionBinder {
             }
         }
         if let bound = try bindPostgres(name, args, call: call, binder: binder) { return bound }
+        if let bound = try binder.bindNestedFunction(name, args, call: call) { return bound }
         func arity(_ counts: ClosedRange<Int>) throws(SQLError) {
             guard counts.contains(args.count) else {
                 let wanted = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"

@@ -33,6 +33,7 @@ public enum PGTypeCatalog {
         Entry(oid: 1184, name: "timestamptz", length: 8, category: "D", arrayOID: 1185),
         Entry(oid: 1186, name: "interval", length: 16, category: "T", arrayOID: 1187),
         Entry(oid: 1700, name: "numeric", length: -1, category: "N", arrayOID: 1231),
+        Entry(oid: 114, name: "json", length: -1, category: "U", arrayOID: 199),
     ]
 
     /// The type `name` (a `pg_type` name or an SQL spelling such as `integer`), if listed.
@@ -60,6 +61,13 @@ public enum PGTypeCatalog {
         case .timestamp: return 1114
         case .date: return 1082
         case .intervalDayTime, .intervalYearMonth: return 1186
+        // As pgwire sends them: arrays typed by their innermost element, ROW and MAP as json.
+        case .array(let element):
+            var inner = element
+            while case .array(let deeper) = inner { inner = deeper }
+            let elementOID = inner == .varchar || inner == .null ? 25 : oid(of: inner)
+            return entries.first { $0.oid == elementOID }?.arrayOID ?? 1009
+        case .map, .row: return 114
         }
     }
 
@@ -92,7 +100,11 @@ public enum PGTypeCatalog {
         case 1700:
             guard modifier >= 4 else { return "numeric" }
             return "numeric(\((modifier - 4) >> 16),\((modifier - 4) & 0xFFFF))"
-        default: return entries.first { $0.oid == oid }?.name
+        default:
+            if let element = entries.first(where: { $0.arrayOID == oid }) {
+                return (formatType(oid: element.oid, modifier: nil) ?? element.name) + "[]"
+            }
+            return entries.first { $0.oid == oid }?.name
         }
     }
 }

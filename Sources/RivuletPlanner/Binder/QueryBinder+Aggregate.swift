@@ -384,6 +384,16 @@ extension QueryBinder {
             return AggregateCall(kind: .avg, argument: column(argument), distinct: call.distinct, filter: filter, type: result)
         case "MIN", "MAX":
             return AggregateCall(kind: name == "MIN" ? .min : .max, argument: column(argument), distinct: false, filter: filter, type: type)
+        case "HISTOGRAM":
+            guard type == .varchar else {
+                throw SQLError(.datatypeMismatch, "HISTOGRAM counts VARCHAR values, not \(type)", at: call.arguments[0].span)
+            }
+            return AggregateCall(kind: .histogram, argument: column(argument), filter: filter, type: .map(key: .varchar, value: .bigint))
+        case "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET":
+            let distinct = name == "COLLECT_SET" || call.distinct
+            return AggregateCall(
+                kind: .collect(distinct: distinct, respectNulls: name == "ARRAY_AGG"), argument: column(argument), filter: filter,
+                type: .array(type))
         case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
             var ignoreNulls = true
             if call.arguments.count == 2 {
@@ -439,6 +449,9 @@ extension Expr {
         case .extract(let e): return [e.expr]
         case .substring(let e): return [e.expr, e.start] + (e.length.map { [$0] } ?? [])
         case .trim(let e): return [e.expr] + (e.characters.map { [$0] } ?? [])
+        case .constructor(let e): return e.items
+        case .subscript(let e): return [e.base, e.index]
+        case .fieldAccess(let e): return [e.base]
         }
     }
 }

@@ -14,6 +14,7 @@ extension QueryBinder {
     }
 
     func bindJoin(_ join: Join) throws(SQLError) -> Input {
+        if case .unnest(let unnest) = join.right, let expanded = try bindLateralUnnest(join, unnest) { return expanded }
         var left = try materializedWindow(bindTableReference(join.left))
         var asOf: Expr?
         var right: Input
@@ -112,7 +113,7 @@ extension QueryBinder {
     }
 
     /// A window table function joined directly: its rows, once per window, with the window columns.
-    private func materializedWindow(_ input: Input) throws(SQLError) -> Input {
+    func materializedWindow(_ input: Input) throws(SQLError) -> Input {
         guard let window = input.window else { return input }
         if case .session = window.kind {
             throw SQLError.unsupported("SESSION windows cannot be joined; aggregate them first", at: window.span)

@@ -153,7 +153,7 @@ public struct QueryBinder {
 
     /// The plan of one SELECT, and the expression of each output column (nil for `*` columns).
     func bindSelect(_ original: Select, emit: EmitMode?) throws(SQLError) -> (StreamPlan, [Expr?]) {
-        let (select, subqueryPredicates) = Self.splitSubqueryPredicates(original)
+        var (select, subqueryPredicates) = Self.splitSubqueryPredicates(original)
         var input: Input
         let remainingWhere: Expr?
         if select.from.isEmpty {
@@ -173,6 +173,7 @@ public struct QueryBinder {
         for predicate in subqueryPredicates {
             input = try bindSubqueryPredicate(predicate, input: input)
         }
+        select = try bindExplode(select, input: &input)
         if let over = try bindOverAggregate(select, input: input) {
             return over
         }
@@ -242,6 +243,8 @@ public struct QueryBinder {
     func outputName(of selected: SelectExpression, position: Int) -> String {
         if let alias = selected.alias { return alias.value }
         if case .column(let reference) = selected.expr { return reference.name.value }
+        // ksqlDB names `s->field` after the field, as Flink names `r.field`.
+        if case .fieldAccess(let access) = selected.expr { return access.field.value }
         if context?.columnNaming == .postgres { return Self.postgresName(of: selected.expr) ?? "?column?" }
         return "EXPR$\(position)"
     }
@@ -398,6 +401,7 @@ extension StreamPlan {
         case .filter(let node): return node.input.eventTimeColumn
         case .project(let node): return node.timeColumn
         case .windowTable(let node): return node.input.eventTimeColumn
+        case .unnest(let node): return node.input.eventTimeColumn
         case .windowAggregate, .groupAggregate: return nil
         case .join(let node): return node.eventTimeColumn
         case .topN(let node): return node.eventTimeColumn

@@ -15,6 +15,14 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         /// value to arrive, NULLs skipped unless `ignoreNulls` is false.
         case latestByOffset(ignoreNulls: Bool)
         case earliestByOffset(ignoreNulls: Bool)
+        /// `ARRAY_AGG(x)` / ksqlDB's `COLLECT_LIST(x)`: the values in arrival order (`distinct`:
+        /// `COLLECT_SET`, `ARRAY_AGG(DISTINCT x)`: each value once, first arrival first). NULLs
+        /// are kept when `respectNulls` (Flink's ARRAY_AGG), left out otherwise (ksqlDB's
+        /// COLLECT_*). The result is NULL when there is no value.
+        case collect(distinct: Bool, respectNulls: Bool)
+        /// ksqlDB's `HISTOGRAM(x)`: a MAP from each distinct non-NULL value to how many rows hold
+        /// it, first arrival first; NULL when there is none.
+        case histogram
     }
 
     public var kind: Kind
@@ -49,6 +57,8 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .approxQuantile(let q): name = "APPROX_PERCENTILE[\(q)]"
         case .latestByOffset(let skip): name = "LATEST_BY_OFFSET" + (skip ? "" : "[nulls]")
         case .earliestByOffset(let skip): name = "EARLIEST_BY_OFFSET" + (skip ? "" : "[nulls]")
+        case .collect(let distinct, let nulls): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (nulls ? "[nulls]" : "")
+        case .histogram: name = "HISTOGRAM"
         }
         var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*") + ")"
         if let filter { text += " FILTER (WHERE \(filter.sqlText))" }

@@ -89,6 +89,33 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case currentTimestamp
     /// `[timestamp, interval]`: timestamp + interval (day-time ms or months).
     case timestampAddInterval
+    // Nested values. Constructors take their parts already cast to the result's part types.
+    /// `[e1, e2, ...]` → ARRAY.
+    case makeArray
+    /// `[k1, v1, k2, v2, ...]` → MAP; a repeated key keeps its last value.
+    case makeMap
+    /// `[f1, f2, ...]` → ROW.
+    case makeRow
+    /// `[array, index]`, 1-based; NULL out of range (a negative index counts from the end).
+    case arrayElement
+    /// `[map, key]` (the key cast to the map's key type); NULL when absent.
+    case mapValue
+    /// `[row, field position literal]` (0-based BIGINT).
+    case rowField
+    /// `[array or map]` → INT: the number of elements or entries.
+    case cardinality
+    /// `[array]`: the only element, NULL for an empty array; more than one is an error.
+    case element
+    /// `[array, value]` → BOOLEAN.
+    case arrayContains
+    /// `[array]`: elements in first-seen order without repeats.
+    case arrayDistinct
+    /// `[array, delimiter]` or `[array, delimiter, null replacement]` → VARCHAR; NULL elements are skipped unless replaced.
+    case arrayJoin
+    case mapKeys, mapValues
+    /// `[array, start, end?]`: 1-based, both ends included, negative counting from the end (0 is
+    /// the start), as Flink's ARRAY_SLICE and ksqlDB's SLICE.
+    case slice
 
     public var description: String { rawValue }
 }

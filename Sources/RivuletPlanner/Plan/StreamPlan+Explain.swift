@@ -34,6 +34,8 @@ extension StreamPlan {
             return "Project: \(items.joined(separator: ", ")) \(output)"
         case .windowTable(let node):
             return "WindowTableFunction: \(node.window) \(output)"
+        case .unnest(let node):
+            return "Unnest: \(node.argument.sqlText)\(node.withOrdinality ? " WITH ORDINALITY" : "") \(output)"
         case .windowAggregate(let node):
             let name: String
             switch node.window.kind {

@@ -18,6 +18,7 @@ public indirect enum StreamPlan: Sendable {
     case semiJoin(SemiJoin)
     case expand(Expand)
     case multisetOperation(MultisetOperation)
+    case unnest(Unnest)
 
     /// Reads a declared source; assigns watermarks when the relation declares one.
     public struct Scan: Sendable {
@@ -142,6 +143,7 @@ public indirect enum StreamPlan: Sendable {
         case .semiJoin(let node): return node.schema
         case .expand(let node): return node.schema
         case .multisetOperation(let node): return node.schema
+        case .unnest(let node): return node.schema
         }
     }
 
@@ -161,6 +163,7 @@ public indirect enum StreamPlan: Sendable {
         case .semiJoin(let node): return node.appendOnly
         case .expand(let node): return node.input.appendOnly
         case .multisetOperation: return false
+        case .unnest(let node): return node.input.appendOnly
         }
     }
 
@@ -179,6 +182,7 @@ public indirect enum StreamPlan: Sendable {
         case .semiJoin(let node): return [node.left, node.right]
         case .expand(let node): return [node.input]
         case .multisetOperation(let node): return [node.left, node.right]
+        case .unnest(let node): return [node.input]
         }
     }
 }
@@ -229,6 +233,9 @@ extension StreamPlan {
             node.left = inputs[0]
             node.right = inputs[1]
             return .multisetOperation(node)
+        case .unnest(var node):
+            node.input = inputs[0]
+            return .unnest(node)
         }
     }
 

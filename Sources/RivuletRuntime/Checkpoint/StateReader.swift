@@ -112,6 +112,23 @@ public struct StateReader {
                 offset += length
             }
             column = Column(strings: strings)
+        case 4, 5:
+            var ints: [Int64] = []
+            ints.reserveCapacity(count)
+            for _ in 0..<count { ints.append(try readInt64()) }
+            var children: [Column] = []
+            for _ in 0..<(try readCount(limit: 1 << 16)) { children.append(try readColumn()) }
+            if code == 4 {
+                var previous: Int64 = 0
+                for end in ints {
+                    guard end >= previous else { throw Self.corrupt("list offsets that go backwards") }
+                    previous = end
+                }
+                guard children.allSatisfy({ $0.count == Int(previous) }) else { throw Self.corrupt("a list column whose children do not match its offsets") }
+            } else {
+                guard children.allSatisfy({ $0.count == count }) else { throw Self.corrupt("a struct column whose fields differ in length") }
+            }
+            column = Column(kind: code == 4 ? .list : .struct, ints: ints, children: children)
         default:
             throw Self.corrupt("a column of unknown kind \(code)")
         }

@@ -35,6 +35,16 @@ extension StateWriter {
         case .intervalMonths(let months):
             write(UInt64(9))
             write(months)
+        case .array(let elements):
+            write(UInt64(10))
+            write(row: elements)
+        case .map(let keys, let values):
+            write(UInt64(11))
+            write(row: keys)
+            write(row: values)
+        case .row(let fields):
+            write(UInt64(12))
+            write(row: fields)
         }
     }
 
@@ -77,17 +87,28 @@ extension StateReader {
         case 7: return .date(try readInt64())
         case 8: return .interval(milliseconds: try readInt64())
         case 9: return .intervalMonths(try readInt64())
+        case 10: return .array(try readRow(limit: Self.nestedLimit))
+        case 11:
+            let keys = try readRow(limit: Self.nestedLimit)
+            let values = try readRow(limit: Self.nestedLimit)
+            guard keys.count == values.count else { throw Self.corrupt("a map of \(keys.count) keys and \(values.count) values") }
+            return .map(keys: keys, values: values)
+        case 12: return .row(try readRow())
         case let tag: throw Self.corrupt("a value of unknown kind \(tag)")
         }
     }
 
-    public mutating func readRow() throws(SQLError) -> [Value] {
-        let count = try readCount(limit: 1 << 16)
+    /// A row, or (with a larger `limit`) the elements of a nested value or a collected list.
+    public mutating func readRow(limit: Int = 1 << 16) throws(SQLError) -> [Value] {
+        let count = try readCount(limit: limit)
         var row: [Value] = []
-        row.reserveCapacity(count)
+        row.reserveCapacity(min(count, 4096))  // a damaged count fails on reading, not on allocating
         for _ in 0..<count { row.append(try readValue()) }
         return row
     }
+
+    /// Elements of one nested value or collected list (each also takes bytes of the input).
+    static let nestedLimit = 1 << 30
 
     public mutating func readBatch() throws(SQLError) -> RowBatch {
         let count = try readCount()

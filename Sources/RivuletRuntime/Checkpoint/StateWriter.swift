@@ -61,6 +61,11 @@ public struct StateWriter {
         write(column.count)
         switch column.kind {
         case .bool, .int64: for v in column.ints { write(v) }
+        case .list, .struct:
+            // Offsets (a struct's are zeros), then the children, each a column of its own.
+            for v in column.ints { write(v) }
+            write(column.children.count)
+            for child in column.children { write(child) }
         case .double: for v in column.doubles { write(v) }
         case .bytes:
             for i in 0..<column.strings.count { write(column.strings.length(i)) }
@@ -83,6 +88,8 @@ public struct StateWriter {
         case .int64: return 1
         case .double: return 2
         case .bytes: return 3
+        case .list: return 4
+        case .struct: return 5
         }
     }
 }

@@ -10,6 +10,7 @@ enum CastKernels {
         let source = x.type
         if source == target { return x }
         if source == .null || x.isNullConstant { return .literal(.null, target) }
+        if source.isNested || target.isNested, target != .varchar { return try NestedKernels.cast(x, to: target) }
         if target == .varchar { return toText(x) }
         switch (source, target) {
         case (_, .boolean):
@@ -17,6 +18,7 @@ enum CastKernels {
             case .bool, .int64: return ints(x, .boolean) { $0 != 0 ? 1 : 0 }
             case .double: return doublesToInts(x, .boolean) { $0 != 0 ? 1 : 0 }
             case .bytes: return parse(x, .boolean) { TextParsing.parseBool($0).map { $0 ? 1 : 0 } }
+            case .list, .struct: break
             }
         case (_, .integer), (_, .bigint):
             let (lo, hi) = ArithmeticKernels.range(of: target)

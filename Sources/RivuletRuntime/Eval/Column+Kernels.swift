@@ -19,11 +19,20 @@ extension Column {
         }
     }
 
-    /// `count` NULLs of `kind`.
+    /// `count` copies of `value`, of nested `type`: built through the boxed path, since nested
+    /// constants are rare and their children must be laid out for the type.
+    static func repeating(_ value: Value, type: SQLType, count: Int) -> Column {
+        var column = Column(type: type, capacity: count)
+        for _ in 0..<count { column.append(value) }
+        return column
+    }
+
+    /// `count` NULLs of `kind` (flat kinds; a nested NULL column comes from `repeating`).
     static func nulls(kind: PhysicalKind, count: Int) -> Column {
         let validity = Validity.allNull(count)
         switch kind {
-        case .bool, .int64: return Column(ints: Array(repeating: 0, count: count), kind: kind, validity: validity)
+        case .bool, .int64, .list, .struct:
+            return Column(ints: Array(repeating: 0, count: count), kind: kind, validity: validity)
         case .double: return Column(doubles: Array(repeating: 0, count: count), validity: validity)
         case .bytes:
             var strings = ByteColumn()
@@ -70,7 +79,7 @@ extension RowBatch {
     /// placeholders (used to evaluate a conditional branch on just the rows that reach it).
     func gather(_ indices: [Int], columns needed: Set<Int>) -> RowBatch {
         let gathered = columns.indices.map { i in
-            needed.contains(i) ? columns[i].gather(indices) : Column(kind: columns[i].kind)
+            needed.contains(i) ? columns[i].gather(indices) : columns[i].emptyCopy()
         }
         return RowBatch(columns: gathered, count: indices.count)
     }

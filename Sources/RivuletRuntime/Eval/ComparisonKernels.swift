@@ -45,6 +45,12 @@ enum ComparisonKernels {
             }
         case .bytes:
             return bytes(op, l, r)
+        case .list, .struct:
+            // Nested values compare for equality only, as in Flink; they have no order.
+            if Op.self == Equal.self || Op.self == NotEqual.self {
+                return NestedKernels.equality(l, r, negated: Op.self == NotEqual.self)
+            }
+            throw SQLError(.datatypeMismatch, "\(shared) values cannot be compared with \(Op.symbol)")
         }
     }
 

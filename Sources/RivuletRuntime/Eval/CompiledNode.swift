@@ -54,6 +54,14 @@ struct CompiledNode: Sendable {
 
     /// A constant node broadcasting `value` (already of `type`) to every row.
     static func literal(_ value: Value, _ type: SQLType) -> CompiledNode {
+        if type.isNested {
+            var node = CompiledNode(type: type) { input throws(SQLError) in
+                Column.repeating(value, type: type, count: input.count)
+            }
+            node.constant = value
+            node.scalar = value.isNull ? .null : nil
+            return node
+        }
         let scalar = Scalar(value, type)
         let kind = type.physical
         var node = CompiledNode(type: type) { input throws(SQLError) in
@@ -110,6 +118,7 @@ enum Scalar: Sendable, Equatable {
             } else {
                 self = .null
             }
+        case (.array, _), (.map, _), (.row, _), (_, .list), (_, .struct): self = .null
         case (_, .bytes): self = .bytes(Array(value.description.utf8))
         case (.boolean(let b), .double): self = .double(b ? 1 : 0)
         }

@@ -108,7 +108,7 @@ enum ConditionalKernels {
                 columns[k] = try branches[k].evaluate(input, rows: rowsOf[k])
             }
         }
-        var out = Column(kind: type.physical, capacity: n)
+        var out = Column(type: type, capacity: n)
         var position = [Int](repeating: 0, count: branches.count)
         for row in 0..<n {
             let k = branchOf[row]

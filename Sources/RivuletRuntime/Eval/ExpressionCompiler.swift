@@ -57,6 +57,9 @@ public enum ExpressionCompiler {
             return try MathFunctions.compile(function, children, type: type)
         case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .timestampAddInterval:
             return try TimeFunctions.compile(function, children, type: type)
+        case .makeArray, .makeMap, .makeRow, .arrayElement, .mapValue, .rowField, .cardinality, .element, .arrayContains,
+            .arrayDistinct, .arrayJoin, .mapKeys, .mapValues, .slice:
+            return try NestedKernels.compile(function, children, type: type)
         }
     }
 
@@ -64,6 +67,9 @@ public enum ExpressionCompiler {
     static func isStrict(_ function: ScalarFunction) -> Bool {
         switch function {
         case .and, .or, .isNull, .isNotNull, .isTrue, .isFalse, .inList, .caseWhen, .coalesce, .nullIf, .currentTimestamp:
+            return false
+        // Nested values hold NULLs; ARRAY_CONTAINS may look for one.
+        case .makeArray, .makeMap, .makeRow, .arrayContains:
             return false
         default:
             return true

@@ -8,6 +8,9 @@ enum InListKernel {
         let (shared, coerced) = try OperandTypes.shared(args, in: "IN")
         let value = coerced[0]
         let items = Array(coerced.dropFirst())
+        if shared.isNested {
+            throw SQLError(.datatypeMismatch, "IN over \(shared) values is not supported")
+        }
         if items.allSatisfy({ $0.scalar != nil }) {
             return literalList(value, items.compactMap(\.scalar), kind: shared.physical)
         }
@@ -27,6 +30,8 @@ enum InListKernel {
         case .bytes:
             let set = ByteSet(items.compactMap(\.bytes))
             matcher = { column, i in column.strings.withBytes(i) { set.contains($0) } }
+        case .list, .struct:
+            matcher = { _, _ in false }  // refused in `compile`
         }
         let select: Selector = { input throws(SQLError) in
             let column = try value.run(input)
@@ -63,6 +68,7 @@ enum InListKernel {
                     case .bool, .int64: equal = column.ints[i] == item.ints[i]
                     case .double: equal = column.doubles[i] == item.doubles[i]
                     case .bytes: equal = column.strings.withBytes(i) { item.strings.equals(i, $0) }
+                    case .list, .struct: equal = column.rowEquals(i, item, i)
                     }
                     if equal { return 1 }
                 }

@@ -13,6 +13,8 @@ enum OperatorFactory {
             return try Project(expressions: node.expressions)
         case .windowTable(let node):
             return try WindowTableFunction(node)
+        case .unnest(let node):
+            return try Unnest(node)
         case .windowAggregate(let node):
             switch node.window.kind {
             case .tumble: return try TumblingWindowAggregate(node)

@@ -44,6 +44,13 @@ enum AccumulatorFactory {
         guard let argument else {
             throw SQLError.internal("\(call) needs an argument")
         }
+        if case .collect(let distinct, let respectNulls) = call.kind {
+            return CollectAccumulator(
+                argument: argument, filter: filter, distinct: distinct, respectNulls: respectNulls, resultType: call.type)
+        }
+        if call.kind == .histogram {
+            return CollectAccumulator(argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type)
+        }
         if call.distinct, call.kind != .min, call.kind != .max {
             guard call.kind == .count else {
                 throw SQLError.unsupported("\(call): DISTINCT is supported for COUNT, MIN and MAX only")
@@ -60,6 +67,12 @@ enum AccumulatorFactory {
                 return DistinctCountAccumulator<ByteString>(argument: argument, filter: filter) {
                     ByteString(bytes: $0.bytes(at: $1))
                 }
+            case .list, .struct:
+                return DistinctCountAccumulator<ByteString>(argument: argument, filter: filter) { column, row in
+                    var key: [UInt8] = []
+                    column.appendKeyBytes(row, to: &key)
+                    return ByteString(bytes: key)
+                }
             }
         }
         switch call.kind {
@@ -74,7 +87,7 @@ enum AccumulatorFactory {
                 return IntegerSumAccumulator(
                     argument: argument, filter: filter, average: isAverage,
                     argumentScale: argType.decimalScale, resultType: call.type)
-            case .bytes:
+            case .bytes, .list, .struct:
                 throw SQLError(.datatypeMismatch, "\(call): cannot sum \(argType)")
             }
         case .min, .max:
@@ -89,6 +102,8 @@ enum AccumulatorFactory {
                 return DoubleExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
             case .bytes:
                 return BytesExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
+            case .list, .struct:
+                throw SQLError(.datatypeMismatch, "\(call): \(argType) has no order")
             }
         case .approxQuantile(let q):
             guard argType.isNumeric || argType.isTimestamp else {
@@ -104,6 +119,8 @@ enum AccumulatorFactory {
             }
             let latest = if case .latestByOffset = call.kind { true } else { false }
             return ArrivalOrderAccumulator(argument: argument, filter: filter, latest: latest, ignoreNulls: ignoreNulls, resultType: argType)
+        case .collect, .histogram:
+            throw SQLError.internal("\(call) is built above")
         }
     }
 
@@ -121,6 +138,8 @@ enum AccumulatorFactory {
             return RetractableExtremeAccumulator<ByteString>(
                 argument: argument, filter: filter, isMax: isMax, resultType: type,
                 read: { ByteString(bytes: $0.bytes(at: $1)) }, write: { $1.appendBytes($0.bytes) })
+        case .list, .struct:
+            throw SQLError(.datatypeMismatch, "\(isMax ? "MAX" : "MIN") of \(type): it has no order")
         }
     }
 

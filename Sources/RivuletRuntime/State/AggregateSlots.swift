@@ -65,7 +65,7 @@ final class AggregateSlots {
         for (i, accumulator) in accumulators.enumerated() {
             // Taken out of the array while appending, so appends need no uniqueness check of it.
             var column = columns[first + i]
-            columns[first + i] = Column(kind: column.kind)
+            columns[first + i] = column.emptyCopy()
             accumulator.appendResults(slots, into: &column)
             columns[first + i] = column
         }

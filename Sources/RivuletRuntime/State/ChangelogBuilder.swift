@@ -12,7 +12,7 @@ struct ChangelogBuilder {
     init(types: [SQLType], isChangelog: Bool) {
         self.types = types
         self.isChangelog = isChangelog
-        columns = types.map { Column(kind: $0.physical) }
+        columns = types.map { Column(type: $0) }
     }
 
     /// Call after appending one value to every column.
@@ -31,7 +31,7 @@ struct ChangelogBuilder {
     mutating func flush(into output: inout Collector) {
         guard count > 0 else { return }
         output.emit(RowBatch(columns: columns, count: count, kinds: isChangelog ? kinds : nil))
-        columns = types.map { Column(kind: $0.physical) }
+        columns = types.map { Column(type: $0) }
         kinds.removeAll(keepingCapacity: true)
         count = 0
     }
@@ -50,7 +50,7 @@ struct ChangelogBuilder {
     }
 
     mutating func clear() {
-        columns = types.map { Column(kind: $0.physical) }
+        columns = types.map { Column(type: $0) }
         kinds.removeAll(keepingCapacity: true)
         count = 0
     }

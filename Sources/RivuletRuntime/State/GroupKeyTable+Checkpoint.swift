@@ -3,7 +3,7 @@ import RivuletCore
 extension GroupKeyTable {
     /// Writes the keys of `ids`, in order, as key columns.
     func save(_ ids: [Int32], into writer: inout StateWriter) {
-        var columns = keyTypes.map { Column(kind: $0.physical) }
+        var columns = keyTypes.map { Column(type: $0) }
         appendKeys(ids, into: &columns, at: 0)
         writer.write(ids.count)
         for column in columns { writer.write(column) }

@@ -36,7 +36,7 @@ final class GroupKeyTable {
             refCounts = [1]
             isFree = [false]
             liveCount = 1
-        } else if keyColumns.count == 1, keyTypes[0].physical != .bytes, keyTypes[0].physical != .double {
+        } else if keyColumns.count == 1, [.bool, .int64].contains(keyTypes[0].physical) {
             mode = .integer
         } else {
             mode = .general
@@ -253,6 +253,8 @@ final class GroupKeyTable {
                     appendWord(UInt64(bytes.count))
                     scratch.append(contentsOf: bytes)
                 }
+            case .list, .struct:
+                column.appendKeyBytes(row, to: &scratch)
             }
         }
     }

@@ -52,7 +52,7 @@ struct JoinSideStore {
         self.integerKeys = integerKeys
         self.countsMatches = countsMatches
         self.keepsTouch = keepsTouch
-        columns = types.map { Column(kind: $0.physical) }
+        columns = types.map { Column(type: $0) }
         kept = Array(repeating: true, count: types.count)
     }
 
@@ -152,6 +152,8 @@ struct JoinSideStore {
             case .bytes:
                 let same = theirs.strings.withBytes(row) { mine.strings.equals(s, $0) }
                 if !same { return false }
+            case .list, .struct:
+                if !mine.rowEquals(s, theirs, row) { return false }
             }
         }
         return true

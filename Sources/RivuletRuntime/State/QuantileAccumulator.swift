@@ -56,7 +56,7 @@ final class QuantileAccumulator: Accumulator {
         case .int64, .bool:
             let scaled = (value * Double(DecimalFormat.powersOfTen[min(resultType.decimalScale, 18)])).rounded()
             column.appendInt(Int64(exactly: scaled) ?? (scaled < 0 ? .min : .max))
-        case .bytes: column.appendNull()
+        case .bytes, .list, .struct: column.appendNull()
         }
     }
 }

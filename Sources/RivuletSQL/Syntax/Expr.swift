@@ -42,6 +42,12 @@ public indirect enum Expr: Hashable, Sendable {
     case scalarSubquery(ScalarSubquery)
     /// `[NOT] EXISTS (SELECT ...)`
     case exists(Exists)
+    /// `ARRAY[...]`, `MAP[...]`, `ROW(...)`, `STRUCT(a := ...)`, `MAP(k := v)`
+    case constructor(NestedConstructor)
+    /// `a[i]`, `m[key]`
+    case `subscript`(Subscript)
+    /// `s->field`, `(expr).field`
+    case fieldAccess(FieldAccess)
 
     public var span: SourceSpan {
         switch self {
@@ -64,6 +70,9 @@ public indirect enum Expr: Hashable, Sendable {
         case .currentDateTime(let e): return e.span
         case .scalarSubquery(let e): return e.span
         case .exists(let e): return e.span
+        case .constructor(let e): return e.span
+        case .subscript(let e): return e.span
+        case .fieldAccess(let e): return e.span
         }
     }
 }

@@ -51,6 +51,31 @@ extension Expr: CustomStringConvertible {
         case .currentDateTime(let e): return e.kind.rawValue
         case .scalarSubquery(let e): return "(\(e.query))"
         case .exists(let e): return "\(e.negated ? "NOT " : "")EXISTS (\(e.query))"
+        case .constructor(let e): return e.description
+        case .subscript(let e): return "\(e.base.sql(atLeast: Precedence.primary))[\(e.index)]"
+        case .fieldAccess(let e):
+            let field = SQLFormatting.identifier(e.field, reservedAllowed: true)
+            // A bare column before `.` would read back as a qualified name: parenthesize it.
+            if !e.arrow, case .column = e.base { return "(\(e.base)).\(field)" }
+            return "\(e.base.sql(atLeast: Precedence.primary))\(e.arrow ? "->" : ".")\(field)"
+        }
+    }
+}
+
+extension NestedConstructor: CustomStringConvertible {
+    public var description: String {
+        func pairs(_ separator: String) -> String {
+            stride(from: 0, to: items.count - 1, by: 2).map { "\(items[$0])\(separator)\(items[$0 + 1])" }
+                .joined(separator: ", ")
+        }
+        switch kind {
+        case .array: return "ARRAY[\(SQLFormatting.list(items))]"
+        case .map: return "MAP[\(SQLFormatting.list(items))]"
+        case .assignedMap: return "MAP(\(pairs(" := ")))"
+        case .row: return "ROW(\(SQLFormatting.list(items)))"
+        case .struct:
+            return "STRUCT(" + zip(names, items).map { "\(SQLFormatting.identifier($0, reservedAllowed: true)) := \($1)" }
+                .joined(separator: ", ") + ")"
         }
     }
 }

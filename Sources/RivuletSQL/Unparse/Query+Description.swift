@@ -86,7 +86,10 @@ extension TableReference: CustomStringConvertible {
         case .windowFunction(let f):
             return f.description
         case .unnest(let t):
-            return "UNNEST(\(t.argument))" + (t.alias.map { " AS \($0)" } ?? "")
+            var text = "UNNEST(\(t.argument))" + (t.withOrdinality ? " WITH ORDINALITY" : "")
+            text += t.alias.map { " AS \($0)" } ?? ""
+            if !t.columnAliases.isEmpty { text += " (" + SQLFormatting.identifiers(t.columnAliases) + ")" }
+            return text
         case .join(let j):
             return j.description
         }

@@ -1,0 +1,74 @@
+public import RivuletCore
+import RivuletSQL
+
+extension QueryBinder {
+    /// `t CROSS JOIN UNNEST(t.arr) [WITH ORDINALITY] AS u(c, ...)` (also `JOIN ... ON TRUE` and
+    /// `FROM t, UNNEST(...)`): each row of `t` expanded by its own array or map. nil when the
+    /// argument reads no column of `t` (a constant array, bound as a table of its own).
+    func bindLateralUnnest(_ join: Join, _ unnest: UnnestTable) throws(SQLError) -> Input? {
+        let left = try materializedWindow(bindTableReference(join.left))
+        let argument = try scalarBinder(for: left.scope, clause: "UNNEST").bind(unnest.argument)
+        guard !argument.referencedColumns.isEmpty else { return nil }
+        guard join.kind == .cross || join.kind == .inner else {
+            throw SQLError.unsupported("only CROSS JOIN UNNEST (or INNER JOIN ... ON TRUE) is supported", at: join.span)
+        }
+        if let condition = join.condition {
+            guard case .literal(let literal) = condition, literal.value == .boolean(true) else {
+                throw SQLError.unsupported("a join with UNNEST takes no condition but ON TRUE; filter in WHERE", at: condition.span)
+            }
+        }
+        guard StreamPlan.Unnest.elementFields(of: argument.type) != nil else {
+            throw SQLError(.datatypeMismatch, "UNNEST needs an ARRAY or a MAP, not \(argument.type)", at: unnest.argument.span)
+        }
+        let node = StreamPlan.Unnest(
+            input: left.plan, argument: argument, withOrdinality: unnest.withOrdinality,
+            names: unnest.columnAliases.map(\.value))
+        let added = Array(node.schema.fields[left.plan.schema.count...])
+        if unnest.columnAliases.count > added.count {
+            throw SQLError(.syntaxError, "UNNEST gives \(added.count) column\(added.count == 1 ? "" : "s"), not \(unnest.columnAliases.count)",
+                           at: unnest.columnAliases[added.count].span)
+        }
+        let qualifier = unnest.alias?.value.lowercased()
+        let columns = left.scope.columns + added.map { field in
+            Scope.Column(qualifiers: qualifier.map { [$0] } ?? [], name: field.name, type: field.type, isEventTime: false)
+        }
+        return Input(plan: .unnest(node), scope: Scope(columns: columns), window: nil)
+    }
+}
+
+extension QueryBinder {
+    /// The column an `EXPLODE(...)` call is read from once the input is expanded.
+    static let explodedColumn = "$exploded"
+
+    /// ksqlDB's `EXPLODE(array)` in the SELECT list: the input expanded to one row per element
+    /// (a NULL or empty array gives none), and the call replaced by the element column, named
+    /// by the alias or `EXPR$n`. Returns `select` unchanged when it calls no EXPLODE.
+    func bindExplode(_ select: Select, input: inout Input) throws(SQLError) -> Select {
+        var select = select
+        var found: (index: Int, call: FunctionCall, alias: Identifier?)?
+        for (i, item) in select.items.enumerated() {
+            guard case .expression(let e) = item, case .function(let call) = e.expr, call.upperName == "EXPLODE" else { continue }
+            if found != nil {
+                throw SQLError.unsupported("only one EXPLODE per SELECT is supported", at: call.span)
+            }
+            found = (i, call, e.alias)
+        }
+        guard let (index, call, alias) = found else { return select }
+        guard call.arguments.count == 1 else {
+            throw SQLError(.undefinedFunction, "EXPLODE takes 1 argument, not \(call.arguments.count)", at: call.span)
+        }
+        let argument = try scalarBinder(for: input.scope, clause: "EXPLODE").bind(call.arguments[0])
+        guard case .array = argument.type else {
+            throw SQLError(.datatypeMismatch, "EXPLODE expects an ARRAY, found \(argument.type)", at: call.arguments[0].span)
+        }
+        let node = StreamPlan.Unnest(
+            input: input.plan, argument: argument, withOrdinality: false, spreadsRows: false, names: [Self.explodedColumn])
+        let element = node.schema.fields[node.schema.count - 1]
+        input.plan = .unnest(node)
+        input.scope.columns.append(Scope.Column(qualifiers: [], name: element.name, type: element.type, isEventTime: false))
+        let reference = Expr.column(ColumnReference([Identifier(Self.explodedColumn, quoted: true, span: call.span)]))
+        select.items[index] = .expression(SelectExpression(
+            expr: reference, alias: alias ?? Identifier("EXPR$\(index)", quoted: true), span: call.span))
+        return select
+    }
+}

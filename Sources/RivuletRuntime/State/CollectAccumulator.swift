@@ -1,0 +1,96 @@
+import RivuletCore
+import RivuletPlanner
+
+/// `ARRAY_AGG` / `COLLECT_LIST` / `COLLECT_SET`: per slot the values in arrival order (NULLs
+/// only when `respectNulls`)
+/// (each value once when `distinct`, kept with its count so a retraction removes it only when
+/// its last copy goes). A retracted value removes its earliest copy. No values: NULL. With a
+/// MAP result type it is `HISTOGRAM`: each distinct value mapped to its count.
+final class CollectAccumulator: Accumulator {
+    let resultType: SQLType
+    private let elementType: SQLType
+    private let argument: Int
+    private let filter: Int?
+    private let distinct: Bool
+    private let respectNulls: Bool
+    private var values: [[Value]] = []
+    /// Copies of each value in `values` (all 1 unless `distinct`).
+    private var counts: [[Int]] = []
+
+    init(argument: Int, filter: Int?, distinct: Bool, respectNulls: Bool, resultType: SQLType) {
+        self.argument = argument
+        self.filter = filter
+        self.distinct = distinct
+        self.respectNulls = respectNulls
+        self.resultType = resultType
+        switch resultType {
+        case .array(let element), .map(let element, _): elementType = element
+        default: elementType = .null
+        }
+    }
+
+    func grow(to slotCount: Int) {
+        if values.count < slotCount {
+            values.append(contentsOf: repeatElement([], count: slotCount - values.count))
+            counts.append(contentsOf: repeatElement([], count: slotCount - counts.count))
+        }
+    }
+
+    func reset(_ slot: Int) {
+        values[slot] = []
+        counts[slot] = []
+    }
+
+    func accumulate(_ batch: RowBatch, rows: [Int32], slots: [Int32], signs: [Int8]?) {
+        let column = batch.columns[argument]
+        for (i, row) in rows.enumerated() {
+            let row = Int(row)
+            if let filter, !batch.columns[filter].isTrue(row) { continue }
+            if !respectNulls, column.isNull(row) { continue }
+            add(column.value(at: row, type: elementType), to: Int(slots[i]), count: Int(signs?[i] ?? 1))
+        }
+    }
+
+    private func add(_ value: Value, to slot: Int, count: Int) {
+        if let index = values[slot].firstIndex(of: value), distinct || count < 0 {
+            counts[slot][index] += count
+            if counts[slot][index] <= 0 {
+                values[slot].remove(at: index)
+                counts[slot].remove(at: index)
+            }
+        } else if count > 0 {
+            for _ in 0..<(distinct ? 1 : count) {
+                values[slot].append(value)
+                counts[slot].append(distinct ? count : 1)
+            }
+        }
+    }
+
+    func merge(from source: Int, into target: Int) {
+        for (value, count) in zip(values[source], counts[source]) { add(value, to: target, count: count) }
+    }
+
+    func appendResult(_ slot: Int, into column: inout Column) {
+        if values[slot].isEmpty {
+            column.appendNull()
+        } else if case .map = resultType {
+            column.append(.map(keys: values[slot], values: counts[slot].map { .int(Int64($0)) }))
+        } else {
+            column.append(.array(values[slot]))
+        }
+    }
+
+    func save(_ slot: Int, into writer: inout StateWriter) {
+        writer.write(row: values[slot])
+        writer.write(counts[slot].count)
+        for count in counts[slot] { writer.write(count) }
+    }
+
+    func load(_ slot: Int, from reader: inout StateReader) throws(SQLError) {
+        values[slot] = try reader.readRow(limit: StateReader.nestedLimit)
+        let n = try reader.readCount(limit: 1 << 20)
+        guard n == values[slot].count else { throw StateReader.corrupt("a collected list of \(values[slot].count) values and \(n) counts") }
+        counts[slot] = []
+        for _ in 0..<n { counts[slot].append(try reader.readCount(limit: Int.max)) }
+    }
+}

@@ -1,0 +1,82 @@
+import RivuletCore
+import Testing
+
+@Suite struct NestedColumnTests {
+    static let person = SQLType.row([RowField("name", .varchar), RowField("tags", .array(.varchar))])
+    static let scores = SQLType.map(key: .varchar, value: .array(.bigint))
+
+    static let people: [Value] = [
+        .row([.string("ann"), .array([.string("a"), .null])]),
+        .null,
+        .row([.null, .array([])]),
+        .row([.string("bo"), .null]),
+    ]
+
+    @Test func nestedValuesRoundTripThroughTheirColumnLayout() {
+        var column = Column(type: Self.person)
+        for value in Self.people { column.append(value) }
+        #expect(column.count == 4)
+        #expect(column.kind == .struct)
+        // One child per field, each with a slot for every row (NULL rows included).
+        #expect(column.children.map(\.count) == [4, 4])
+        // The tags list child holds its elements once, behind end offsets per row.
+        #expect(column.children[1].ints == [2, 2, 2, 2])
+        #expect(column.children[1].children[0].count == 2)
+        #expect((0..<4).map { column.value(at: $0, type: Self.person) } == Self.people)
+    }
+
+    @Test func gatherAndAppendFromCopyNestedRows() {
+        var column = Column(type: Self.scores)
+        let maps: [Value] = [
+            .map(keys: [.string("x")], values: [.array([.int(1), .int(2)])]),
+            .map(keys: [], values: []),
+            .null,
+            .map(keys: [.string("y"), .string("z")], values: [.null, .array([.int(3)])]),
+        ]
+        for value in maps { column.append(value) }
+        let gathered = column.gather([3, 0, 2, 3])
+        #expect((0..<4).map { gathered.value(at: $0, type: Self.scores) } == [maps[3], maps[0], maps[2], maps[3]])
+    }
+
+    @Test func keyBytesAndEqualityFollowNestedValues() {
+        var column = Column(type: .array(.integer))
+        for value: Value in [.array([.int(1), .null]), .array([.int(1), .null]), .array([.int(1)]), .null, .array([])] {
+            column.append(value)
+        }
+        func key(_ row: Int) -> [UInt8] {
+            var bytes: [UInt8] = []
+            column.appendKeyBytes(row, to: &bytes)
+            return bytes
+        }
+        #expect(column.rowEquals(0, column, 1))
+        #expect(key(0) == key(1))
+        #expect(!column.rowEquals(0, column, 2))
+        #expect(key(0) != key(2))
+        #expect(key(3) != key(4))  // NULL is not the empty array
+        #expect(!column.rowEquals(3, column, 4))
+    }
+
+    @Test func typesPrintAsSQL() {
+        #expect(Self.person.description == "ROW<name VARCHAR, tags ARRAY<VARCHAR>>")
+        #expect(Self.scores.description == "MAP<VARCHAR, ARRAY<BIGINT>>")
+        #expect(SQLType.row([RowField("my field", .integer)]).description == "ROW<`my field` INT>")
+    }
+
+    @Test func valuesPrintAsFlinkCastsThemToText() {
+        #expect(Value.array([.int(1), .null]).description == "[1, NULL]")
+        #expect(Value.map(keys: [.string("a")], values: [.int(1)]).description == "{a=1}")
+        #expect(Self.people[0].description == "(ann, [a, NULL])")
+    }
+
+    @Test func jsonTextNamesRowFieldsAndReadsBack() {
+        let text = ValueJSON.text(Self.people[0], type: Self.person)
+        #expect(text == #"{"name":"ann","tags":["a",null]}"#)
+        #expect(ValueJSON.parse(text, as: Self.person) == Self.people[0])
+        // Field names match case-insensitively; a missing field is NULL; a wrong shape does not fit.
+        #expect(ValueJSON.parse(#"{"NAME":"x"}"#, as: Self.person) == .row([.string("x"), .null]))
+        #expect(ValueJSON.parse(#"{"tags":"a"}"#, as: Self.person) == nil)
+        // A JSON object or array read as VARCHAR keeps its JSON text, as the JSON format does.
+        #expect(ValueJSON.parse(#"{"name":[1]}"#, as: Self.person) == .row([.string("[1]"), .null]))
+        #expect(ValueJSON.parse(#"{"a":[1,2]}"#, as: Self.scores) == .map(keys: [.string("a")], values: [.array([.int(1), .int(2)])]))
+    }
+}
