@@ -140,7 +140,8 @@ public final class KafkaSinkWriter: SinkWriter {
         for row in 0..<batch.count {
             let kind = batch.kind(row)
             if kind == .updateBefore { continue }
-            let tombstone = kind == .delete || valueIsNullColumn.map { batch.columns[$0].value(at: row, type: .boolean) == .boolean(true) } == true
+            // Booleans are 0/1 in `ints`: no Value per row on this path.
+            let tombstone = kind == .delete || valueIsNullColumn.map { !batch.columns[$0].isNull(row) && batch.columns[$0].ints[row] != 0 } == true
             let timestamp = timestampColumn.map { batch.columns[$0].isNull(row) ? 0 : Self.recordTimestamp(batch.columns[$0].ints[row]) } ?? 0
             try withKey(row, batch) { key in
                 if tombstone {
