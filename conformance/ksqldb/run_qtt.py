@@ -358,8 +358,7 @@ def reset_topics(admin):
         time.sleep(0.05)
 
 
-def produce_inputs(case, bootstrap, admin):
-    declared = declared_topics(case.statements())
+def create_topics(case, admin):
     partitions = {t["name"]: t.get("partitions", 1) for t in case.test.get("topics", []) if "name" in t}
     inputs = case.test.get("inputs", [])
     # Output topics too, so that they keep records stamped in 1970: the broker's time-based
@@ -370,10 +369,14 @@ def produce_inputs(case, bootstrap, admin):
     if new:
         for future in admin.create_topics(new, operation_timeout=10).values():
             future.result()
-    # kafka-python, not librdkafka: librdkafka writes a timestamp of 0 as "now", and ksqlDB's
-    # tests use 0 often.
-    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=0, api_version=(2, 5, 0))
-    for record in inputs:
+
+
+def input_records(case):
+    """(topic, producer arguments) for each input record of the case, in order, serialized as
+    its CREATE statement declares; Unsupported when the runner cannot write them."""
+    declared = declared_topics(case.statements())
+    records = []
+    for record in case.test.get("inputs", []):
         spec = declared.get(record["topic"])
         if spec is None:
             raise Unsupported(f"input topic {record['topic']} is declared by no CREATE statement the runner reads")
@@ -383,19 +386,27 @@ def produce_inputs(case, bootstrap, admin):
         key = serialize(record.get("key"), spec.key_columns, spec.key_format, is_key=True)
         if key is not None and record.get("window"):
             key += window_suffix(record["window"])
-        value = record.get("value")
-        if spec.value_format in ("KAFKA",) or (not spec.wrap_single and len(spec.value_columns) == 1 and spec.value_format == "JSON"):
-            value_bytes = serialize(value, spec.value_columns, spec.value_format)
-        else:
-            value_bytes = serialize(value, spec.value_columns, spec.value_format)
+        value_bytes = serialize(record.get("value"), spec.value_columns, spec.value_format)
         # ksqlDB's harness stamps a record given without a timestamp with 0.
         kwargs = {"key": key, "value": value_bytes, "timestamp_ms": record.get("timestamp", 0)}
         if "partition" in record:
             kwargs["partition"] = record["partition"]
-        if key is None and value_bytes is None:
-            produce_null_record(bootstrap, record["topic"], kwargs)
+        records.append((record["topic"], kwargs))
+    return records
+
+
+def produce_inputs(records, bootstrap, after_each=None):
+    """Writes `records` in order; `after_each()` runs after each one is written."""
+    # kafka-python, not librdkafka: librdkafka writes a timestamp of 0 as "now", and ksqlDB's
+    # tests use 0 often.
+    producer = KafkaProducer(bootstrap_servers=bootstrap, linger_ms=0, api_version=(2, 5, 0))
+    for topic, kwargs in records:
+        if kwargs["key"] is None and kwargs["value"] is None:
+            produce_null_record(bootstrap, topic, kwargs)
         else:
-            producer.send(record["topic"], **kwargs).get(timeout=30)
+            producer.send(topic, **kwargs).get(timeout=30)
+        if after_each:
+            after_each()
     producer.flush(30)
     producer.close()
 
@@ -512,13 +523,47 @@ def query_troubles(port):
     return lines
 
 
+def several_queries_write_one_topic(case):
+    """Whether an INSERT INTO adds a second writer to a topic. ksqlDB's test driver processes the
+    inputs one at a time, so the order of such a topic's records follows the inputs'; two
+    queries running side by side interleave theirs as they are scheduled."""
+    statements = [" ".join(s.split()).upper() for s in case.statements()]
+    writers = [s for s in statements if " AS SELECT " in s or s.startswith("INSERT INTO ")]
+    return len(writers) > 1 and any(s.startswith("INSERT INTO ") for s in writers)
+
+
+class QueryProgress:
+    """Waits, after each input record, until the server's queries have read one more row, so
+    that inputs are processed in the order they were written, as ksqlDB's test driver does."""
+
+    def __init__(self, port):
+        self.connection = psycopg.connect(host="127.0.0.1", port=port, user="qtt", dbname="rivulet", autocommit=True)
+        self.rows_in = self.total()
+
+    def total(self):
+        return sum(int(row[2]) for row in self.connection.execute("SHOW QUERIES").fetchall())
+
+    def wait_for_next_row(self, timeout=5):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            total = self.total()
+            if total > self.rows_in:
+                self.rows_in = total
+                return
+            time.sleep(0.01)
+
+
 def run_case(case, rivulet, bootstrap, admin, timeout):
     """(outcome, detail): outcome is pass, fail, error or unsupported."""
     reset_topics(admin)
     try:
-        produce_inputs(case, bootstrap, admin)
+        records = input_records(case)
     except Unsupported as reason:
         return "unsupported", str(reason)
+    create_topics(case, admin)
+    one_at_a_time = several_queries_write_one_topic(case)
+    if not one_at_a_time:
+        produce_inputs(records, bootstrap)
     server = Server(rivulet, bootstrap)
     try:
         refused = None
@@ -541,6 +586,8 @@ def run_case(case, rivulet, bootstrap, admin, timeout):
             return "fail", "accepted statements ksqlDB refuses: " + json.dumps(case.test["expectedException"])
         if refused:
             return "error", refused
+        if one_at_a_time:
+            produce_inputs(records, bootstrap, after_each=QueryProgress(server.port).wait_for_next_row)
         outputs = case.test.get("outputs", [])
         by_topic = {}
         for record in outputs:
