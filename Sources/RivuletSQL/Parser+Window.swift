@@ -7,6 +7,10 @@ extension Parser {
     mutating func parseKsqlWindow() throws(SQLError) -> KsqlWindow {
         let start = current.span.start
         try expectWord("WINDOW")
+        // ksqlDB's grammar lets a name stand before the window's kind: `WINDOW w SESSION (...)`.
+        if word().flatMap(KsqlWindow.Kind.init(rawValue:)) == nil, word(at: 1).flatMap(KsqlWindow.Kind.init(rawValue:)) != nil {
+            advance()
+        }
         guard let kind = word().flatMap(KsqlWindow.Kind.init(rawValue:)) else {
             throw expected("TUMBLING, HOPPING or SESSION", "after WINDOW")
         }

@@ -19,6 +19,7 @@ end. `--expect-pass` makes the run fail when a case listed there does not pass (
 """
 import argparse
 import json
+from decimal import Decimal
 import os
 import re
 import shutil
@@ -225,7 +226,8 @@ def decode_like(data, expected):
         return None
     if isinstance(expected, (dict, list)):
         try:
-            return json.loads(data)
+            # Decimal keeps a DECIMAL's scale, which ksqlDB's expected outputs spell ("3.40").
+            return json.loads(data, parse_float=Decimal)
         except ValueError:
             return data
     if isinstance(expected, bool):
@@ -280,6 +282,22 @@ def split_windowed_key(data, window):
     start = struct.unpack(">q", data[-8:])[0]
     end = start + window["end"] - window["start"]
     return data[:-8], {"start": start, "end": end, "type": window.get("type", "time")}
+
+
+def same(want, got):
+    """Whether a decoded value equals ksqlDB's expected one: a number read as Decimal equals an
+    expected number of the same value, and an expected DECIMAL's text ("3.40") digit for digit."""
+    if isinstance(got, Decimal):
+        if isinstance(want, str):
+            return str(got) == want
+        if isinstance(want, (int, float)) and not isinstance(want, bool):
+            return got == Decimal(repr(want))
+        return False
+    if isinstance(want, dict) and isinstance(got, dict):
+        return want.keys() == got.keys() and all(same(want[k], got[k]) for k in want)
+    if isinstance(want, list) and isinstance(got, list):
+        return len(want) == len(got) and all(same(w, g) for w, g in zip(want, got))
+    return normalize(want) == normalize(got)
 
 
 def normalize(value):
@@ -491,7 +509,7 @@ def compare(expected, actual, notes):
         key_bytes, window = split_windowed_key(got["key"], want.get("window"))
         value = decode_like(got["value"], want.get("value"))
         differences = []
-        if normalize(value) != normalize(want.get("value")):
+        if not same(want.get("value"), value):
             differences.append(f"value {value!r}")
         if "timestamp" in want and got["timestamp"] != want["timestamp"]:
             if want["timestamp"] == 0 and got["timestamp"] == 1:

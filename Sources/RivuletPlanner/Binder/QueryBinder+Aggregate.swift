@@ -354,7 +354,7 @@ extension QueryBinder {
         }
         let byOffset = name.hasSuffix("_BY_OFFSET")
         let expectedArguments = name.contains("PERCENTILE") || name == "APPROX_QUANTILE" ? 2 : 1
-        guard call.arguments.count == expectedArguments || (byOffset && call.arguments.count == 2) else {
+        guard call.arguments.count == expectedArguments || (byOffset && (2...3).contains(call.arguments.count)) else {
             throw SQLError(.undefinedFunction, "\(name) takes \(expectedArguments) argument\(expectedArguments == 1 ? "" : "s")", at: call.span)
         }
         var argument = try binder.bind(call.arguments[0])
@@ -362,6 +362,13 @@ extension QueryBinder {
             throw SQLError.unsupported("aggregates over window columns are not supported", at: call.arguments[0].span)
         }
         if argument.type == .null { argument = .literal(.null, .bigint) }
+        if name == "SUM_LIST" {
+            // ksqlDB's SUM_LIST(array): the SUM of every element of every row's array.
+            guard case .array(let element) = argument.type, element.isInteger || element == .double else {
+                throw SQLError(.datatypeMismatch, "SUM_LIST sums an ARRAY of INT, BIGINT or DOUBLE, not \(argument.type)", at: call.arguments[0].span)
+            }
+            argument = .call(.arraySum, [argument], element)
+        }
         let type = argument.type
         func column(_ expr: BoundExpr) -> BoundExpr { .column(pre.slot(expr), expr.type) }
         func requireNumeric() throws(SQLError) {
@@ -372,7 +379,7 @@ extension QueryBinder {
         switch name {
         case "COUNT":
             return AggregateCall(kind: .count, argument: column(argument), distinct: call.distinct, filter: filter, type: .bigint)
-        case "SUM":
+        case "SUM", "SUM_LIST":
             try requireNumeric()
             var result = type
             if case .decimal(_, let s) = type { result = .decimal(precision: 18, scale: s) }
@@ -395,16 +402,28 @@ extension QueryBinder {
                 kind: .collect(distinct: distinct, respectNulls: name == "ARRAY_AGG"), argument: column(argument), filter: filter,
                 type: .array(type))
         case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+            // ksqlDB's forms: (x), (x, ignoreNulls), (x, n), (x, n, ignoreNulls).
             var ignoreNulls = true
-            if call.arguments.count == 2 {
-                guard case .literal(.boolean(let flag), _) = try binder.bind(call.arguments[1]).unwrappedCast else {
-                    throw SQLError.unsupported("\(name) takes a constant BOOLEAN (ignore NULLs) as its second argument", at: call.arguments[1].span)
+            var count: Int?
+            for (position, argumentExpr) in call.arguments.dropFirst().enumerated() {
+                switch try binder.bind(argumentExpr).unwrappedCast {
+                case .literal(.boolean(let flag), _) where position == call.arguments.count - 2:
+                    ignoreNulls = flag
+                case .literal(.int(let n), _) where position == 0:
+                    guard n > 0, n <= 1_000 else {
+                        throw SQLError(.invalidParameterValue, "\(name) keeps between 1 and 1000 values, not \(n)", at: argumentExpr.span)
+                    }
+                    count = Int(n)
+                default:
+                    throw SQLError.unsupported(
+                        "\(name) takes a constant count of values and a constant BOOLEAN (ignore NULLs) after its column",
+                        at: argumentExpr.span)
                 }
-                ignoreNulls = flag
             }
             return AggregateCall(
-                kind: name == "LATEST_BY_OFFSET" ? .latestByOffset(ignoreNulls: ignoreNulls) : .earliestByOffset(ignoreNulls: ignoreNulls),
-                argument: column(argument), filter: filter, type: type)
+                kind: name == "LATEST_BY_OFFSET"
+                    ? .latestByOffset(ignoreNulls: ignoreNulls, count: count) : .earliestByOffset(ignoreNulls: ignoreNulls, count: count),
+                argument: column(argument), filter: filter, type: count == nil ? type : .array(type))
         default:
             try requireNumeric()
             let quantile = try binder.bind(call.arguments[1])

@@ -11,10 +11,11 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case max
         /// An approximate quantile, `APPROX_PERCENTILE(x, q)` / `PERCENTILE_APPROX`; q in [0, 1].
         case approxQuantile(Double)
-        /// ksqlDB's `LATEST_BY_OFFSET(x [, ignoreNulls])` / `EARLIEST_BY_OFFSET`: the last (first)
-        /// value to arrive, NULLs skipped unless `ignoreNulls` is false.
-        case latestByOffset(ignoreNulls: Bool)
-        case earliestByOffset(ignoreNulls: Bool)
+        /// ksqlDB's `LATEST_BY_OFFSET(x [, n] [, ignoreNulls])` / `EARLIEST_BY_OFFSET`: the last
+        /// (first) value to arrive, NULLs skipped unless `ignoreNulls` is false; with a `count`,
+        /// an ARRAY of the last (first) `count` values in arrival order.
+        case latestByOffset(ignoreNulls: Bool, count: Int? = nil)
+        case earliestByOffset(ignoreNulls: Bool, count: Int? = nil)
         /// `ARRAY_AGG(x)` / ksqlDB's `COLLECT_LIST(x)`: the values in arrival order (`distinct`:
         /// `COLLECT_SET`, `ARRAY_AGG(DISTINCT x)`: each value once, first arrival first). NULLs
         /// are kept when `respectNulls` (Flink's ARRAY_AGG), left out otherwise (ksqlDB's
@@ -55,8 +56,8 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .min: name = "MIN"
         case .max: name = "MAX"
         case .approxQuantile(let q): name = "APPROX_PERCENTILE[\(q)]"
-        case .latestByOffset(let skip): name = "LATEST_BY_OFFSET" + (skip ? "" : "[nulls]")
-        case .earliestByOffset(let skip): name = "EARLIEST_BY_OFFSET" + (skip ? "" : "[nulls]")
+        case .latestByOffset(let skip, let count): name = "LATEST_BY_OFFSET" + (count.map { "[\($0)]" } ?? "") + (skip ? "" : "[nulls]")
+        case .earliestByOffset(let skip, let count): name = "EARLIEST_BY_OFFSET" + (count.map { "[\($0)]" } ?? "") + (skip ? "" : "[nulls]")
         case .collect(let distinct, let nulls): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (nulls ? "[nulls]" : "")
         case .histogram: name = "HISTOGRAM"
         }

@@ -110,6 +110,9 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case arrayContains
     /// `[array]`: elements in first-seen order without repeats.
     case arrayDistinct
+    /// `[array]` of numbers → the sum of its non-NULL elements (0 for none), of the element type:
+    /// each row's part of ksqlDB's `SUM_LIST`.
+    case arraySum
     /// `[array, delimiter]` or `[array, delimiter, null replacement]` → VARCHAR; NULL elements are skipped unless replaced.
     case arrayJoin
     case mapKeys, mapValues

@@ -58,7 +58,7 @@ public enum ExpressionCompiler {
         case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .timestampAddInterval:
             return try TimeFunctions.compile(function, children, type: type)
         case .makeArray, .makeMap, .makeRow, .arrayElement, .mapValue, .rowField, .cardinality, .element, .arrayContains,
-            .arrayDistinct, .arrayJoin, .mapKeys, .mapValues, .slice:
+            .arrayDistinct, .arraySum, .arrayJoin, .mapKeys, .mapValues, .slice:
             return try NestedKernels.compile(function, children, type: type)
         }
     }

@@ -162,6 +162,17 @@ enum NestedKernels {
                 var seen = Set<Value>()
                 return .array(items.filter { seen.insert($0).inserted })
             }
+        case .arraySum:
+            return boxed(type: type, children) { args in
+                guard case .array(let items) = args[0] else { return .null }
+                switch type.physical {
+                case .double:
+                    return .double(items.reduce(0) { sum, item in if case .double(let d) = item { sum + d } else { sum } })
+                default:
+                    // Java's integer addition, which ksqlDB's SUM_LIST uses, wraps around.
+                    return .int(items.reduce(0) { sum, item in if case .int(let i) = item { sum &+ i } else { sum } })
+                }
+            }
         case .arrayJoin:
             return boxed(type: type, children) { args in
                 guard case .array(let items) = args[0], case .string(let delimiter) = args[1] else { return .null }

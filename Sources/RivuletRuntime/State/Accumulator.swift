@@ -113,11 +113,16 @@ enum AccumulatorFactory {
                 throw SQLError(.invalidParameterValue, "\(call): the quantile must be between 0 and 1")
             }
             return QuantileAccumulator(argument: argument, filter: filter, quantile: q, argumentType: argType, resultType: call.type)
-        case .latestByOffset(let ignoreNulls), .earliestByOffset(let ignoreNulls):
+        case .latestByOffset(let ignoreNulls, let count), .earliestByOffset(let ignoreNulls, let count):
             if retractable {
                 throw SQLError.unsupported("\(call) over a changelog: a retracted row cannot be taken back from it; aggregate a stream")
             }
             let latest = if case .latestByOffset = call.kind { true } else { false }
+            if let count {
+                return ArrivalOrderListAccumulator(
+                    argument: argument, filter: filter, latest: latest, ignoreNulls: ignoreNulls, count: count, elementType: argType,
+                    resultType: call.type)
+            }
             return ArrivalOrderAccumulator(argument: argument, filter: filter, latest: latest, ignoreNulls: ignoreNulls, resultType: argType)
         case .collect, .histogram:
             throw SQLError.internal("\(call) is built above")
