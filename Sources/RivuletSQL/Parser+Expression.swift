@@ -63,6 +63,12 @@ extension Parser {
         if isWord("IS") {
             advance()
             let negated = consumeWord("NOT")
+            if consumeWord("DISTINCT") {
+                try expectWord("FROM", negated ? "after IS NOT DISTINCT" : "after IS DISTINCT")
+                let right = try parseExpr(above: Precedence.comparison)
+                return .binary(BinaryExpression(
+                    left: left, op: negated ? .isNotDistinctFrom : .isDistinctFrom, right: right, span: span(from: start)))
+            }
             try expectWord("NULL", negated ? "after IS NOT" : "after IS")
             return .isNull(IsNull(expr: left, negated: negated, span: span(from: start)))
         }

@@ -164,6 +164,15 @@ struct ExpressionBinder {
             default: .greaterOrEqual
             }
             return .call(function, [try cast(left, to: type), try cast(right, to: type)], .boolean)
+        case .isDistinctFrom, .isNotDistinctFrom:
+            guard let type = TypeCoercion.commonType(left.type, right.type) else {
+                throw SQLError(.datatypeMismatch, "cannot compare \(left.type) with \(right.type)", at: binary.span)
+            }
+            let (l, r) = (try cast(left, to: type), try cast(right, to: type))
+            // Equal when both are values, else whether both are NULL.
+            let bothNull = BoundExpr.call(.and, [.call(.isNull, [l], .boolean), .call(.isNull, [r], .boolean)], .boolean)
+            let notDistinct = BoundExpr.call(.coalesce, [.call(.equal, [l, r], .boolean), bothNull], .boolean)
+            return binary.op == .isNotDistinctFrom ? notDistinct : .call(.not, [notDistinct], .boolean)
         case .concat:
             return .call(.concat, [try coerce(left, to: .varchar, at: binary.left.span, lenient: true),
                                    try coerce(right, to: .varchar, at: binary.right.span, lenient: true)], .varchar)

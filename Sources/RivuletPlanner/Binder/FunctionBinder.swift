@@ -14,7 +14,7 @@ enum FunctionBinder {
         "SESSION_START", "SESSION_END", "SESSION_ROWTIME",
     ]
     static let scalarNames: [String] = [
-        "UPPER", "UCASE", "LOWER", "LCASE", "CONCAT", "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH", "SPLIT_INDEX",
+        "UPPER", "UCASE", "LOWER", "LCASE", "INITCAP", "CONCAT", "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH", "SPLIT_INDEX",
         "REPLACE", "ABS", "ROUND", "FLOOR", "CEIL", "CEILING", "MOD", "POWER", "SQRT", "LN", "EXP", "DATE_FORMAT",
         "TO_TIMESTAMP", "COALESCE", "IFNULL", "NULLIF", "GREATEST", "LEAST", "AS_VALUE", "LTRIM", "RTRIM", "TRIM",
         "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "MAP_KEYS", "MAP_VALUES", "SLICE",
@@ -81,6 +81,9 @@ enum FunctionBinder {
         case "LOWER", "LCASE":
             try arity(1...1)
             return .call(.lower, [try string(0)], .varchar)
+        case "INITCAP":
+            try arity(1...1)
+            return .call(.initCap, [try string(0)], .varchar)
         case "CONCAT":
             try arity(1...Int.max)
             var strings: [BoundExpr] = []

@@ -72,7 +72,8 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case caseWhen
     case coalesce, nullIf
     // Strings.
-    case upper, lower, concat, charLength, trim, ltrim, rtrim
+    /// `initCap`: ksqlDB's INITCAP, each whitespace-delimited word's first letter upper-cased and the rest lower-cased.
+    case upper, lower, initCap, concat, charLength, trim, ltrim, rtrim
     /// `[string, start]` or `[string, start, length]`, 1-based like SQL.
     case substring
     /// `[string, separator, index]`, 0-based index.

@@ -50,7 +50,7 @@ public enum ExpressionCompiler {
             return try InListKernel.compile(children)
         case .caseWhen, .coalesce, .nullIf:
             return try ConditionalKernels.compile(function, children, args: args, type: type)
-        case .upper, .lower, .concat, .charLength, .trim, .ltrim, .rtrim, .substring, .splitIndex, .replace, .position,
+        case .upper, .lower, .initCap, .concat, .charLength, .trim, .ltrim, .rtrim, .substring, .splitIndex, .replace, .position,
             .formatType:
             return try StringFunctions.compile(function, children, type: type)
         case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp:

@@ -17,6 +17,17 @@ enum StringFunctions {
         case .upper, .lower:
             try need(1...1)
             return changeCase(args[0], upper: function == .upper)
+        case .initCap:
+            try need(1...1)
+            return text(args) { cols, i, out in
+                var startsWord = true
+                for character in cols[0].strings[i] {
+                    let cased = character.isWhitespace ? String(character) : startsWord ? character.uppercased() : character.lowercased()
+                    out.append(contentsOf: cased.utf8)
+                    startsWord = character.isWhitespace
+                }
+                return true
+            }
         case .concat:
             try need(1...Int.max)
             return text(args) { cols, i, out in

@@ -50,13 +50,17 @@ public enum BinaryOperator: String, Hashable, Sendable, CaseIterable {
     case divide = "/"
     case modulo = "%"
     case concat = "||"
+    /// NULL-safe comparisons: NULL is not distinct from NULL, and distinct from any value.
+    case isDistinctFrom = "IS DISTINCT FROM"
+    case isNotDistinctFrom = "IS NOT DISTINCT FROM"
 
     /// Binding power: OR < AND < (NOT) < comparison < `||` `+` `-` < `*` `/` `%` < unary.
     public var precedence: Int {
         switch self {
         case .or: return Precedence.or
         case .and: return Precedence.and
-        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: return Precedence.comparison
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .isDistinctFrom, .isNotDistinctFrom:
+            return Precedence.comparison
         case .plus, .minus, .concat: return Precedence.additive
         case .multiply, .divide, .modulo: return Precedence.multiplicative
         }
