@@ -137,18 +137,31 @@ extension Parser {
                 p.advance()
                 return .sets(.sets([[]]))
             }
-            return .key(try p.parseExpr())
+            if p.isSymbol(.leftParen) {
+                // `GROUP BY (a, b)`: one grouping set, the same as `GROUP BY a, b`; a
+                // parenthesized expression otherwise.
+                var list = p
+                list.advance()
+                let first = try list.parseExpr()
+                if list.consumeSymbol(.comma) {
+                    let rest = try list.parseCommaSeparated { (q: inout Parser) throws(SQLError) in try q.parseExpr() }
+                    try list.expectSymbol(.rightParen, "to close a grouping set")
+                    p = list
+                    return .keys([first] + rest)
+                }
+            }
+            return .keys([try p.parseExpr()])
         }
         for element in elements {
             switch element {
-            case .key(let expr): select.groupBy.append(expr)
+            case .keys(let exprs): select.groupBy += exprs
             case .sets(let sets): select.groupingSets.append(sets)
             }
         }
     }
 
     private enum Either {
-        case key(Expr)
+        case keys([Expr])
         case sets(GroupingSets)
     }
 

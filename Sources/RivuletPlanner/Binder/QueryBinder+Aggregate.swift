@@ -314,7 +314,14 @@ extension QueryBinder {
             if let index = keyExprs.firstIndex(of: expr), let key = keys.bound.firstIndex(of: try keyBinder.bind(keyExprs[index])) {
                 return .column(key, keys.fields[key].type)
             }
-            guard case .column(let reference) = expr else { return nil }
+            guard case .column(let reference) = expr else {
+                // A grouping expression spelled differently (`INITCAP(COL1)` for `initcap(col1)`)
+                // binds to the same key; one that does not bind below the aggregate is not one.
+                if !keyExprs.isEmpty, let bound = try? keyBinder.bind(expr), let key = keys.bound.firstIndex(of: bound) {
+                    return .column(key, keys.fields[key].type)
+                }
+                return nil
+            }
             let name = reference.name.value.lowercased()
             if reference.qualifier.isEmpty, windowColumns != nil, name == "windowstart" || name == "windowend",
                scope.columns.firstIndex(where: { $0.name.lowercased() == name }) == nil {
