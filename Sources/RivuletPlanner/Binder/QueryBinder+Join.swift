@@ -102,10 +102,23 @@ extension QueryBinder {
             strategy = .streamTable
         }
         let residual = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { .call(.and, [$0, $1], .boolean) }
-        let node = StreamPlan.Join(
+        var node = StreamPlan.Join(
             left: left.plan, right: right.plan, kind: kind, strategy: strategy, leftKeys: leftKeys, rightKeys: rightKeys,
             residual: residual, leftTime: joinLeftTime, rightTime: joinRightTime,
             stateTTLMillis: strategy == .regular ? stateTTLMillis : nil)
+        if let within = join.within, case .interval = strategy {
+            // ksqlDB: without GRACE PERIOD, rows join up to a day late and unmatched rows of an
+            // outer side come out at once; with one, they wait for the window and grace to pass.
+            if let grace = within.grace {
+                guard let millis = grace.milliseconds, millis >= 0 else {
+                    throw SQLError(.invalidParameterValue, "GRACE PERIOD must be a non-negative duration", at: grace.span)
+                }
+                node.graceMillis = millis
+            } else {
+                node.graceMillis = ksqlDefaultGraceMillis
+                node.emitsUnmatchedOnArrival = true
+            }
+        }
         let plan = StreamPlan.join(node)
         var scope = combined
         for i in scope.columns.indices { scope.columns[i].isEventTime = i == plan.eventTimeColumn }

@@ -50,6 +50,12 @@ extension StreamPlan {
         /// For a regular join: the output columns (left, then right) its state must hold, set by
         /// `PlanOptimizer` when only some are read above it; the others come out NULL. nil: all.
         public var storedColumns: Set<Int>?
+        /// For an interval join: how far below the watermark a row may arrive and still join
+        /// (ksqlDB's `WITHIN ... GRACE PERIOD`); state is kept that much longer.
+        public var graceMillis: Int64 = 0
+        /// For an outer interval join: an unmatched row is emitted NULL-padded as it arrives,
+        /// and its later matches after it, as ksqlDB does when `WITHIN` has no `GRACE PERIOD`.
+        public var emitsUnmatchedOnArrival = false
         public var schema: Schema
 
         public init(
@@ -117,6 +123,8 @@ extension StreamPlan {
                 if let ttl = stateTTLMillis { text += " ttl=\(ttl)ms" }
             case .interval(let lower, let upper):
                 text += " bounds=$\(leftTime ?? 0) - $\((rightTime ?? 0) + width) in [\(lower)ms, \(upper)ms]"
+                if graceMillis > 0 { text += " grace=\(graceMillis)ms" }
+                if emitsUnmatchedOnArrival { text += " unmatched=on arrival" }
                 text += " state=rows per key until the watermark passes their bound"
             case .window:
                 text += " state=rows per window until it closes"

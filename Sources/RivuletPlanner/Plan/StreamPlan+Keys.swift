@@ -12,6 +12,9 @@ extension StreamPlan {
                 key.append(index)
             }
             return key
+        case .topN(let node) where node.latestPerKey:
+            // A ksqlDB table read from its topic: each key's latest record.
+            return node.partitionKeys
         case .filter, .project:
             return passingThrough(\.upsertKey)
         default:
@@ -31,6 +34,8 @@ extension StreamPlan {
         case .windowAggregate(let node):
             return Array(0..<(node.keys.count + 2))
         case .scan:
+            return upsertKey
+        case .topN(let node) where node.latestPerKey:
             return upsertKey
         case .semiJoin(let node):
             // Left rows pass through whole, so their changelog's key does too.

@@ -21,6 +21,7 @@ public final class IntervalJoin: StreamOperator {
     private let plan: StreamPlan.Join
     private let lower: Int64
     private let upper: Int64
+    private let grace: Int64
     private let timeColumns: [Int]
     private var matcher: JoinMatcher
     private var sides: [[[Value]: [Entry]]] = [[:], [:]]
@@ -37,6 +38,7 @@ public final class IntervalJoin: StreamOperator {
         self.plan = plan
         self.lower = lower
         self.upper = upper
+        grace = plan.graceMillis
         timeColumns = [leftTime, rightTime]
         matcher = try JoinMatcher(plan, changelog: false)
     }
@@ -60,13 +62,16 @@ public final class IntervalJoin: StreamOperator {
         for row in 0..<batch.count {
             if times.isNull(row) { continue }
             let time = times.ints[row]
-            if time < watermarks.arrival(batch, row: row, port: port) {
+            let (arrivalBound, overflow) = watermarks.arrival(batch, row: row, port: port).subtractingReportingOverflow(grace)
+            if !overflow, time < arrivalBound {
                 lateRows += 1
                 continue
             }
             let values = matcher.values(batch, row, port: port)
             guard let key = matcher.key(batch, row, port: port) else {
-                if keepsUnmatched(port) {
+                if keepsUnmatched(port), plan.emitsUnmatchedOnArrival {
+                    if port == 0 { matcher.emit(left: values, right: nil) } else { matcher.emit(left: nil, right: values) }
+                } else if keepsUnmatched(port) {
                     unmatchable[port].append(Entry(row: values, time: time, matched: false))
                     count += 1
                 }
@@ -87,6 +92,10 @@ public final class IntervalJoin: StreamOperator {
                     sides[other][key] = candidates
                 }
             }
+            if !matched, plan.emitsUnmatchedOnArrival, keepsUnmatched(port) {
+                if port == 0 { matcher.emit(left: values, right: nil) } else { matcher.emit(left: nil, right: values) }
+                matched = true
+            }
             sides[port][key, default: []].append(Entry(row: values, time: time, matched: matched))
             count += 1
         }
@@ -94,7 +103,10 @@ public final class IntervalJoin: StreamOperator {
     }
 
     public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
-        guard let combined = watermarks.advance(port, to: watermark) else { return nil }
+        guard let advanced = watermarks.advance(port, to: watermark) else { return nil }
+        // Rows may still arrive `grace` below the watermark: state waits for them.
+        let (lowered, underflow) = advanced.subtractingReportingOverflow(grace)
+        let combined = advanced == Watermark.end ? advanced : underflow ? Int64.min : lowered
         for side in 0..<2 {
             // A left row expires once t − lower < W; a right row once t + upper < W.
             let expired = { (time: Int64) -> Bool in
