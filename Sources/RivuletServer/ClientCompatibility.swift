@@ -2,7 +2,7 @@ import Foundation
 import RivuletCore
 import RivuletEngine
 
-/// Statements Postgres drivers and tools send on their own (transaction control, `SHOW
+/// Statements Postgres drivers and tools send on their own (transaction control and savepoints, `SHOW
 /// transaction_isolation`, `SHOW ALL`, `SET TIME ZONE ...`, `SET x TO y`), answered the way
 /// Postgres would so that clients work; the SQL parser never sees them.
 enum ClientCompatibility {
@@ -70,6 +70,11 @@ enum ClientCompatibility {
             return .command("COMMIT")
         case "rollback", "abort":
             return .command("ROLLBACK")
+        // Savepoints of the transactions above (psycopg opens one around its type lookups).
+        case "savepoint":
+            return .command("SAVEPOINT")
+        case "release":
+            return .command("RELEASE")
         case "discard" where words.count == 2:
             return .command("DISCARD \(words[1].uppercased())")
         case "show" where words.count == 3 && words[1] == "time" && words[2] == "zone":
