@@ -384,6 +384,12 @@ extension QueryBinder {
             return AggregateCall(kind: .avg, argument: column(argument), distinct: call.distinct, filter: filter, type: result)
         case "MIN", "MAX":
             return AggregateCall(kind: name == "MIN" ? .min : .max, argument: column(argument), distinct: false, filter: filter, type: type)
+        case "BOOL_AND", "EVERY", "BOOL_OR":
+            // FALSE < TRUE: every value true is the least one true, any true the greatest.
+            guard type == .boolean else {
+                throw SQLError(.datatypeMismatch, "\(name) needs a BOOLEAN argument, found \(type)", at: call.arguments[0].span)
+            }
+            return AggregateCall(kind: name == "BOOL_OR" ? .max : .min, argument: column(argument), distinct: false, filter: filter, type: type)
         case "HISTOGRAM":
             guard type == .varchar else {
                 throw SQLError(.datatypeMismatch, "HISTOGRAM counts VARCHAR values, not \(type)", at: call.arguments[0].span)
