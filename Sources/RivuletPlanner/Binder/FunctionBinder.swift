@@ -37,6 +37,9 @@ enum FunctionBinder {
             throw SQLError(.groupingError, "\(name) is only allowed in GROUP BY and in the SELECT list of a grouped query",
                            at: call.span)
         }
+        if let first = call.orderBy.first {
+            throw SQLError(SQLState("42809"), "ORDER BY specified, but \(call.name.name.value) is not an aggregate function", at: first.span)
+        }
         var args: [BoundExpr] = []
         for argument in call.arguments { args.append(try binder.bind(argument)) }
         if let context = binder.context {

@@ -352,6 +352,9 @@ extension QueryBinder {
         if name == "COUNT", call.isStar || call.arguments.isEmpty {
             return AggregateCall(kind: .countStar, argument: nil, filter: filter, type: .bigint)
         }
+        if let first = call.orderBy.first, !["ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET"].contains(name) {
+            throw SQLError.unsupported("ORDER BY inside an aggregate's arguments is supported for ARRAY_AGG only", at: first.span)
+        }
         let byOffset = name.hasSuffix("_BY_OFFSET")
         let expectedArguments = name.contains("PERCENTILE") || name == "APPROX_QUANTILE" ? 2 : 1
         guard call.arguments.count == expectedArguments || (byOffset && call.arguments.count == 2) else {
@@ -397,9 +400,29 @@ extension QueryBinder {
             return AggregateCall(kind: .histogram, argument: column(argument), filter: filter, type: .map(key: .varchar, value: .bigint))
         case "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET":
             let distinct = name == "COLLECT_SET" || call.distinct
-            return AggregateCall(
-                kind: .collect(distinct: distinct, respectNulls: name == "ARRAY_AGG"), argument: column(argument), filter: filter,
+            // With ORDER BY the collected values are rows of the sort keys and the value.
+            var collected = argument
+            var order: [AggregateCall.SortKey] = []
+            if !call.orderBy.isEmpty {
+                var parts: [BoundExpr] = []
+                for item in call.orderBy {
+                    parts.append(try binder.bind(item.expr))
+                    let ascending = item.ascending ?? true
+                    order.append(AggregateCall.SortKey(ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending))
+                }
+                parts.append(argument)
+                var fields: [RowField] = []
+                for (index, part) in parts.enumerated() {
+                    fields.append(RowField("f\(index)", part.type == .null ? .varchar : part.type))
+                    parts[index] = try binder.cast(part, to: fields[index].type)
+                }
+                collected = .call(.makeRow, parts, .row(fields))
+            }
+            var aggregate = AggregateCall(
+                kind: .collect(distinct: distinct, respectNulls: name == "ARRAY_AGG"), argument: column(collected), filter: filter,
                 type: .array(type))
+            aggregate.orderBy = order
+            return aggregate
         case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
             var ignoreNulls = true
             if call.arguments.count == 2 {
