@@ -28,6 +28,7 @@ with engine.connect() as conn:
     reflector = sqlalchemy.inspect(sqlalchemy.create_engine(f"postgresql+psycopg://story@127.0.0.1:{port}/rivulet"))
     print("columns", [(c["name"], str(c["type"]), c["nullable"]) for c in reflector.get_columns(counts)])
     print("foreign keys", reflector.get_foreign_keys(counts), reflector.get_check_constraints(counts))
+    print("options", reflector.get_table_options(counts), reflector.get_table_comment(counts))
     pull = text(f"SELECT n FROM {counts} WHERE page = :page")
     deadline = time.monotonic() + 20
     while (n := conn.execute(pull, {"page": "home"}).scalar()) != 3:
