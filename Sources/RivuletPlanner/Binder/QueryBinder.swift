@@ -185,6 +185,7 @@ public struct QueryBinder {
             }
         }
         select = try bindExplode(select, input: &input)
+        select = try bindSetReturningFunctions(select, input: &input)
         if let over = try bindOverAggregate(select, input: input) {
             return over
         }

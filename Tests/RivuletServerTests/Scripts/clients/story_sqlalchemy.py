@@ -27,6 +27,7 @@ with engine.connect() as conn:
     # here through an engine with its default settings (transactions, psycopg's savepoints).
     reflector = sqlalchemy.inspect(sqlalchemy.create_engine(f"postgresql+psycopg://story@127.0.0.1:{port}/rivulet"))
     print("columns", [(c["name"], str(c["type"]), c["nullable"]) for c in reflector.get_columns(counts)])
+    print("primary key", reflector.get_pk_constraint(counts)["constrained_columns"], reflector.get_unique_constraints(counts))
     print("foreign keys", reflector.get_foreign_keys(counts), reflector.get_check_constraints(counts))
     print("options", reflector.get_table_options(counts), reflector.get_table_comment(counts))
     pull = text(f"SELECT n FROM {counts} WHERE page = :page")
