@@ -29,4 +29,5 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let internalError = SQLState("XX000")
     public static let statementTooComplex = SQLState("54001")
     public static let cardinalityViolation = SQLState("21000")
+    public static let objectNotInPrerequisiteState = SQLState("55000")
 }

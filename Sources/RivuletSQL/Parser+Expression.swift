@@ -307,7 +307,7 @@ extension Parser {
         }
     }
 
-    /// `(args) [FILTER (WHERE cond)] [OVER (window)]` after a function name.
+    /// `(args [ORDER BY ...]) [FILTER (WHERE cond)] [OVER (window)]` after a function name.
     private mutating func parseFunctionCall(_ name: ObjectName) throws(SQLError) -> FunctionCall {
         let start = name.span.start
         let what = "after arguments of \(name.name.value)"
@@ -323,6 +323,7 @@ extension Parser {
                 _ = consumeWord("ALL")
             }
             call.arguments = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
+            if consumeWords("ORDER", "BY") { call.orderBy = try parseOrderByItems() }
             try expectSymbol(.rightParen, what)
         }
         if isWord("FILTER"), isSymbol(.leftParen, at: 1) {

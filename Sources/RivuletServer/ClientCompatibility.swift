@@ -2,7 +2,7 @@ import Foundation
 import RivuletCore
 import RivuletEngine
 
-/// Statements Postgres drivers and tools send on their own (transaction control, `SHOW
+/// Statements Postgres drivers and tools send on their own (transaction control and savepoints, `SHOW
 /// transaction_isolation`, `SHOW ALL`, `SET TIME ZONE ...`, `SET x TO y`), answered the way
 /// Postgres would so that clients work; the SQL parser never sees them.
 enum ClientCompatibility {
@@ -29,7 +29,7 @@ enum ClientCompatibility {
 
     /// The Postgres settings SHOW ALL lists.
     static let standardSettings = [
-        "application_name", "client_encoding", "datestyle", "default_transaction_isolation",
+        "application_name", "client_encoding", "datestyle", "default_table_access_method", "default_transaction_isolation",
         "default_transaction_read_only", "integer_datetimes", "intervalstyle", "is_superuser", "lc_collate", "lc_ctype",
         "lc_messages", "lc_monetary", "lc_numeric", "lc_time", "max_identifier_length", "search_path",
         "server_encoding", "server_version", "server_version_num", "standard_conforming_strings", "timezone",
@@ -52,6 +52,8 @@ enum ClientCompatibility {
         case "max_identifier_length": return "63"
         case "search_path": return "\"$user\", public"
         case "application_name": return ""
+        // What `pg_am` calls the access method of every stream and table (`pg_class.relam`).
+        case "default_table_access_method": return "heap"
         case "lc_collate", "lc_ctype", "lc_messages", "lc_monetary", "lc_numeric", "lc_time": return "C.UTF-8"
         default: return nil
         }
@@ -70,6 +72,11 @@ enum ClientCompatibility {
             return .command("COMMIT")
         case "rollback", "abort":
             return .command("ROLLBACK")
+        // Savepoints of the transactions above (psycopg opens one around its type lookups).
+        case "savepoint":
+            return .command("SAVEPOINT")
+        case "release":
+            return .command("RELEASE")
         case "discard" where words.count == 2:
             return .command("DISCARD \(words[1].uppercased())")
         case "show" where words.count == 3 && words[1] == "time" && words[2] == "zone":

@@ -63,11 +63,11 @@ final class EngineSession: SQLSession {
         switch CursorStatement(piece.text) {
         case .fetch(let name, _):
             return StatementDescription(parameterTypes: parameterTypes, columns: cursors.withLock { $0[name] }?.schema)
-        case .declare(_, let query, _):
+        case .declare(_, let query, _, _):
             // No rows of its own; its parameters are the query's.
             let inner = try await describe(query, parameterTypes: parameterTypes)
             return StatementDescription(parameterTypes: inner.parameterTypes, columns: nil)
-        case .close:
+        case .move, .close:
             return StatementDescription(parameterTypes: parameterTypes, columns: nil)
         case nil:
             break
@@ -209,7 +209,9 @@ final class EngineSession: SQLSession {
         return outcomes
     }
 
-    private func run(_ parsed: ParsedStatement) async throws -> StatementOutcome {
+    /// `scrollCursor`: the statement is the query of a `DECLARE ... SCROLL CURSOR`, which a push
+    /// query cannot be.
+    private func run(_ parsed: ParsedStatement, scrollCursor: Bool = false) async throws -> StatementOutcome {
         let needed = Role.required(for: parsed.statement)
         guard role >= needed else {
             throw SQLError(
@@ -260,6 +262,12 @@ final class EngineSession: SQLSession {
         case .query(let prepared):
             let cursor: SelectCursor
             do {
+                if scrollCursor, prepared.query.emitChanges {
+                    // A scrollable cursor keeps every row to move back over; a push query's rows never end.
+                    throw SQLError(
+                        .featureNotSupported, "DECLARE SCROLL CURSOR ... EMIT CHANGES is not supported",
+                        hint: "A push query's rows are unbounded: declare its cursor without SCROLL, or drop EMIT CHANGES.")
+                }
                 cursor = try SelectCursor(prepared, connectors: connectors, settings: settings, cancel: flag)
             } catch {
                 timer?.cancel()
@@ -282,7 +290,7 @@ final class EngineSession: SQLSession {
     /// `DECLARE`, `FETCH` and `CLOSE`.
     private func run(_ statement: CursorStatement, in text: String) async throws -> StatementOutcome {
         switch statement {
-        case .declare(let name, let query, let offset):
+        case .declare(let name, let query, let offset, let scroll):
             let prefix = text.prefix(offset)
             let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
             let piece = StatementSplitter.Piece(
@@ -295,18 +303,19 @@ final class EngineSession: SQLSession {
                 guard let parsed = try parseScript(query).first, case .query = parsed.statement else {
                     throw SQLError(.syntaxError, "DECLARE CURSOR takes a SELECT")
                 }
-                outcome = try await run(parsed)
+                outcome = try await run(parsed, scrollCursor: scroll)
             } catch {
                 throw piece.placed(Self.sqlError(error))
             }
             guard case .rows(let source) = outcome else { throw SQLError(.syntaxError, "DECLARE CURSOR takes a SELECT") }
-            cursors.withLock { $0[name] = SessionCursor(source) }
+            cursors.withLock { $0[name] = SessionCursor(source, scrollable: scroll) }
             return .command(tag: "DECLARE CURSOR")
-        case .fetch(let name, let count):
-            guard let cursor = cursors.withLock({ $0[name] }) else {
-                throw SQLError(.invalidCursorName, "cursor \"\(name)\" does not exist")
-            }
-            return .rows(RowSource(schema: cursor.schema, rows: try await cursor.fetch(count), verb: "FETCH"))
+        case .fetch(let name, let direction):
+            let cursor = try declaredCursor(name)
+            return .rows(RowSource(schema: cursor.schema, rows: try await cursor.fetch(direction), verb: "FETCH"))
+        case .move(let name, let direction):
+            // The rows FETCH would have returned, counted.
+            return .command(tag: "MOVE \(try await declaredCursor(name).fetch(direction).count)")
         case .close(let name):
             if let name {
                 guard cursors.withLock({ $0.removeValue(forKey: name) }) != nil else {
@@ -317,6 +326,13 @@ final class EngineSession: SQLSession {
             }
             return .command(tag: "CLOSE CURSOR")
         }
+    }
+
+    private func declaredCursor(_ name: String) throws -> SessionCursor {
+        guard let cursor = cursors.withLock({ $0[name] }) else {
+            throw SQLError(.invalidCursorName, "cursor \"\(name)\" does not exist")
+        }
+        return cursor
     }
 
     private static func sqlError(_ error: any Error) -> SQLError {

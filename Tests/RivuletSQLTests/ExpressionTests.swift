@@ -109,6 +109,15 @@ import Testing
         #expect(count.filter?.description == "price < 10000")
         #expect(count.description == "count(DISTINCT bidder) FILTER (WHERE price < 10000)")
 
+        guard case .function(let ordered) = try parseExpression("array_agg(CAST(name AS TEXT) order by ord desc, name)") else {
+            Issue.record("not a call")
+            return
+        }
+        #expect(ordered.orderBy.map(\.expr) == [.column(ColumnReference("ord")), .column(ColumnReference("name"))])
+        #expect(ordered.orderBy.map(\.ascending) == [false, nil])
+        #expect(ordered.description == "array_agg(CAST(name AS VARCHAR) ORDER BY ord DESC, name)")
+        #expect(try parseExpression(ordered.description) == .function(ordered))
+
         guard case .function(let star) = try parseExpression("COUNT(*)") else {
             Issue.record("COUNT(*) is not a call")
             return

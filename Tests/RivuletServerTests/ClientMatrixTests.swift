@@ -43,7 +43,9 @@ struct ClientMatrixTests {
         Client(
             name: "SQLAlchemy and pandas", command: [python], script: "story_sqlalchemy.py",
             expected: story(
-                afterInsert: "tables ['story_clicks', 'story_counts']\nhas_table True False\n",
+                afterInsert: "tables ['story_clicks', 'story_counts']\nhas_table True False\n"
+                    + "columns [('page', 'VARCHAR', False), ('n', 'BIGINT', True)]\nprimary key ['page'] []\nforeign keys [] []\n"
+                    + "options {} {'text': None}\n",
                 afterPull: "pandas [('cart', 1), ('home', 3)]\n")),
         Client(
             name: "pgcli", command: [python], script: "story_pgcli.py",

@@ -26,7 +26,7 @@ public struct SystemCatalogConnector: ConnectorFactory {
         "pg_class": 1259, "pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_namespace": 2615,
         "pg_constraint": 2606, "pg_index": 2610, "pg_description": 2609, "pg_database": 1262, "pg_attrdef": 2604,
         "pg_collation": 3456, "pg_am": 2601, "pg_inherits": 2611, "pg_tablespace": 1213, "pg_settings": 12_000,
-        "pg_roles": 12_001,
+        "pg_roles": 12_001, "pg_sequence": 2224, "pg_opclass": 2616,
     ]
 
     /// The relations the catalog knows the system tables by.

@@ -151,15 +151,16 @@ struct SystemCatalogRows {
 
     private var indexes: [Row] {
         relations.filter { !$0.relation.primaryKey.isEmpty }.map { oid, relation in
-            let keys = relation.primaryKey.map { String($0 + 1) }.joined(separator: " ")
+            // int2vectors, as arrays: the key's column numbers, and no sort options.
+            let keys = relation.primaryKey.map { Value.int(Int64($0 + 1)) }
             return [
                 "indexrelid": .int(SystemCatalogConnector.oid(ofRelationNamed: relation.name + "_pkey")), "indrelid": .int(oid),
                 "indnatts": .int(Int64(relation.primaryKey.count)), "indnkeyatts": .int(Int64(relation.primaryKey.count)),
                 "indisunique": .boolean(true), "indnullsnotdistinct": .boolean(false), "indisprimary": .boolean(true),
                 "indisexclusion": .boolean(false), "indimmediate": .boolean(true), "indisclustered": .boolean(false),
                 "indisvalid": .boolean(true), "indcheckxmin": .boolean(false), "indisready": .boolean(true),
-                "indislive": .boolean(true), "indisreplident": .boolean(false), "indkey": .string(keys),
-                "indoption": .string(relation.primaryKey.map { _ in "0" }.joined(separator: " ")),
+                "indislive": .boolean(true), "indisreplident": .boolean(false), "indkey": .array(keys),
+                "indoption": .array(keys.map { _ in .int(0) }),
             ]
         }
     }

@@ -109,7 +109,7 @@ struct ExpressionBinder {
         case .inSubquery(let node):
             throw SQLError.unsupported("IN (SELECT ...) subqueries are not supported yet", at: node.span)
         case .scalarSubquery(let node):
-            throw SQLError.unsupported("scalar subqueries are not supported yet", at: node.span)
+            throw SQLError.unsupported("a scalar subquery is supported in the select list only", at: node.span)
         case .exists(let node):
             throw SQLError.unsupported("EXISTS subqueries are not supported yet", at: node.span)
         case .constructor(let node):

@@ -27,6 +27,22 @@ extension FunctionBinder {
             "COL_DESCRIPTION", "SHOBJ_DESCRIPTION", "PG_GET_SERIAL_SEQUENCE", "PG_GET_TRIGGERDEF",
             "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS":
             return .literal(.null, .varchar)
+        case "JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT":
+            // An object of constant keys: a ROW with those field names, whose text is that JSON object.
+            guard args.count % 2 == 0 else {
+                throw SQLError(.invalidParameterValue, "argument list must have even number of elements", at: call.span)
+            }
+            var fields: [RowField] = []
+            var values: [BoundExpr] = []
+            for pair in stride(from: 0, to: args.count, by: 2) {
+                guard case .literal(let key, _) = args[pair].unwrappedCast, key != .null else {
+                    throw SQLError.unsupported("\(name) takes constant keys", at: call.arguments[pair].span)
+                }
+                let type = args[pair + 1].type == .null ? SQLType.varchar : args[pair + 1].type
+                fields.append(RowField(key.description, type))
+                values.append(try binder.cast(args[pair + 1], to: type))
+            }
+            return .cast(.call(.makeRow, values, .row(fields)), to: .varchar)
         case "PG_GET_USERBYID" where args.count == 1:
             return .literal(.string("rivulet"), .varchar)
         case "PG_ENCODING_TO_CHAR" where args.count == 1:
@@ -37,6 +53,10 @@ extension FunctionBinder {
         case "REGTYPE" where args.count == 1 && args[0].type.isInteger:
             // `atttypid::regtype` reads as the type's name.
             return .call(.formatType, [try oid(0), .literal(.int(-1), .bigint)], .varchar)
+        case "REGCLASS", "REGNAMESPACE", "REGPROC", "REGPROCEDURE", "REGROLE", "TO_REGCLASS"
+        where args.count == 1 && args[0].unwrappedCast.isNullLiteral:
+            // `NULL::regclass`, the NULL of whatever type: what `pg_get_serial_sequence(...)::regclass` is.
+            return .literal(.null, .bigint)
         case "REGCLASS", "REGNAMESPACE", "REGPROC", "REGPROCEDURE", "REGROLE", "TO_REGCLASS"
         where args.count == 1 && (args[0].type.isInteger || args[0].type == .null):
             return try oid(0)
@@ -51,5 +71,12 @@ extension FunctionBinder {
         default:
             return nil
         }
+    }
+}
+
+extension BoundExpr {
+    fileprivate var isNullLiteral: Bool {
+        if case .literal(.null, _) = self { return true }
+        return false
     }
 }

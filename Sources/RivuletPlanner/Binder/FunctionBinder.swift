@@ -6,7 +6,7 @@ enum FunctionBinder {
     static let aggregateNames: Set<String> = [
         "COUNT", "SUM", "AVG", "MIN", "MAX", "APPROX_PERCENTILE", "PERCENTILE_APPROX", "APPROX_QUANTILE",
         "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET", "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET", "HISTOGRAM",
-        "SUM_LIST",
+        "SUM_LIST", "BOOL_AND", "BOOL_OR", "EVERY",
     ]
     static let groupWindowNames: Set<String> = [
         "TUMBLE", "HOP", "SESSION", "CUMULATE",
@@ -36,6 +36,9 @@ enum FunctionBinder {
         if groupWindowNames.contains(name) {
             throw SQLError(.groupingError, "\(name) is only allowed in GROUP BY and in the SELECT list of a grouped query",
                            at: call.span)
+        }
+        if let first = call.orderBy.first {
+            throw SQLError(SQLState("42809"), "ORDER BY specified, but \(call.name.name.value) is not an aggregate function", at: first.span)
         }
         var args: [BoundExpr] = []
         for argument in call.arguments { args.append(try binder.bind(argument)) }

@@ -359,6 +359,9 @@ extension QueryBinder {
         if name == "COUNT", call.isStar || call.arguments.isEmpty {
             return AggregateCall(kind: .countStar, argument: nil, filter: filter, type: .bigint)
         }
+        if let first = call.orderBy.first, !["ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET"].contains(name) {
+            throw SQLError.unsupported("ORDER BY inside an aggregate's arguments is supported for ARRAY_AGG only", at: first.span)
+        }
         let byOffset = name.hasSuffix("_BY_OFFSET")
         let expectedArguments = name.contains("PERCENTILE") || name == "APPROX_QUANTILE" ? 2 : 1
         guard call.arguments.count == expectedArguments || (byOffset && (2...3).contains(call.arguments.count)) else {
@@ -398,6 +401,12 @@ extension QueryBinder {
             return AggregateCall(kind: .avg, argument: column(argument), distinct: call.distinct, filter: filter, type: result)
         case "MIN", "MAX":
             return AggregateCall(kind: name == "MIN" ? .min : .max, argument: column(argument), distinct: false, filter: filter, type: type)
+        case "BOOL_AND", "EVERY", "BOOL_OR":
+            // FALSE < TRUE: every value true is the least one true, any true the greatest.
+            guard type == .boolean else {
+                throw SQLError(.datatypeMismatch, "\(name) needs a BOOLEAN argument, found \(type)", at: call.arguments[0].span)
+            }
+            return AggregateCall(kind: name == "BOOL_OR" ? .max : .min, argument: column(argument), distinct: false, filter: filter, type: type)
         case "HISTOGRAM":
             guard type == .varchar else {
                 throw SQLError(.datatypeMismatch, "HISTOGRAM counts VARCHAR values, not \(type)", at: call.arguments[0].span)
@@ -405,9 +414,29 @@ extension QueryBinder {
             return AggregateCall(kind: .histogram, argument: column(argument), filter: filter, type: .map(key: .varchar, value: .bigint))
         case "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET":
             let distinct = name == "COLLECT_SET" || call.distinct
-            return AggregateCall(
-                kind: .collect(distinct: distinct, respectNulls: name == "ARRAY_AGG"), argument: column(argument), filter: filter,
+            // With ORDER BY the collected values are rows of the sort keys and the value.
+            var collected = argument
+            var order: [AggregateCall.SortKey] = []
+            if !call.orderBy.isEmpty {
+                var parts: [BoundExpr] = []
+                for item in call.orderBy {
+                    parts.append(try binder.bind(item.expr))
+                    let ascending = item.ascending ?? true
+                    order.append(AggregateCall.SortKey(ascending: ascending, nullsFirst: item.nullsFirst ?? !ascending))
+                }
+                parts.append(argument)
+                var fields: [RowField] = []
+                for (index, part) in parts.enumerated() {
+                    fields.append(RowField("f\(index)", part.type == .null ? .varchar : part.type))
+                    parts[index] = try binder.cast(part, to: fields[index].type)
+                }
+                collected = .call(.makeRow, parts, .row(fields))
+            }
+            var aggregate = AggregateCall(
+                kind: .collect(distinct: distinct, respectNulls: name == "ARRAY_AGG"), argument: column(collected), filter: filter,
                 type: .array(type))
+            aggregate.orderBy = order
+            return aggregate
         case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
             // ksqlDB's forms: (x), (x, ignoreNulls), (x, n), (x, n, ignoreNulls).
             var ignoreNulls = true

@@ -50,20 +50,9 @@ extension QueryBinder {
         }
 
         // Equal keys: a left column = a right column of the same kind of value.
-        var leftKeys: [Int] = []
-        var rightKeys: [Int] = []
-        var rest: [BoundExpr] = []
-        for conjunct in conjuncts {
-            if case .call(.equal, let args, _) = conjunct, let a = args[0].unwrappedColumn, let b = args[1].unwrappedColumn {
-                let (l, r) = a < width ? (a, b) : (b, a)
-                if l < width, r >= width, Self.sameKeyDomain(combined.columns[l].type, combined.columns[r].type) {
-                    leftKeys.append(l)
-                    rightKeys.append(r - width)
-                    continue
-                }
-            }
-            rest.append(conjunct)
-        }
+        let keys = Self.joinKeys(of: conjuncts, leftWidth: width, columns: combined.columns)
+        let (leftKeys, rightKeys) = (keys.left, keys.right)
+        var rest = keys.rest
 
         var strategy = StreamPlan.Join.Strategy.regular
         var joinLeftTime: Int?
@@ -210,6 +199,28 @@ extension QueryBinder {
         case .cast(let inner, _): return constantMillis(inner)
         default: return nil
         }
+    }
+
+    /// The conjuncts of a join condition that are equal keys (a left column = a right column of
+    /// the same kind of value), as left and right column indexes, and the others.
+    static func joinKeys(of conjuncts: [BoundExpr], leftWidth width: Int, columns: [Scope.Column])
+        -> (left: [Int], right: [Int], rest: [BoundExpr])
+    {
+        var leftKeys: [Int] = []
+        var rightKeys: [Int] = []
+        var rest: [BoundExpr] = []
+        for conjunct in conjuncts {
+            if case .call(.equal, let args, _) = conjunct, let a = args[0].unwrappedColumn, let b = args[1].unwrappedColumn {
+                let (l, r) = a < width ? (a, b) : (b, a)
+                if l < width, r >= width, Self.sameKeyDomain(columns[l].type, columns[r].type) {
+                    leftKeys.append(l)
+                    rightKeys.append(r - width)
+                    continue
+                }
+            }
+            rest.append(conjunct)
+        }
+        return (leftKeys, rightKeys, rest)
     }
 
     static func conjuncts(of expr: BoundExpr) -> [BoundExpr] {

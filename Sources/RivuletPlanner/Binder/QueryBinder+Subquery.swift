@@ -30,7 +30,7 @@ extension QueryBinder {
         return (plain, predicates)
     }
 
-    private static func whereConjuncts(_ expr: Expr?) -> [Expr] {
+    static func whereConjuncts(_ expr: Expr?) -> [Expr] {
         guard let expr else { return [] }
         if case .binary(let binary) = expr, binary.op == .and { return whereConjuncts(binary.left) + whereConjuncts(binary.right) }
         return [expr]

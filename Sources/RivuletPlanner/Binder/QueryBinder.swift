@@ -173,7 +173,19 @@ public struct QueryBinder {
         for predicate in subqueryPredicates {
             input = try bindSubqueryPredicate(predicate, input: input)
         }
+        let scalarSubqueries = Self.scalarSubqueries(of: select)
+        if !scalarSubqueries.isEmpty {
+            guard select.groupBy.isEmpty, select.window == nil, collectAggregates(select).isEmpty else {
+                throw SQLError.unsupported("a scalar subquery in the select list of a GROUP BY", at: scalarSubqueries[0].span)
+            }
+            let values = try joinScalarSubqueries(scalarSubqueries, into: &input)
+            return try bindProjection(select, input: input) { (expr: Expr) throws(SQLError) -> BoundExpr? in
+                guard case .scalarSubquery(let node) = expr else { return nil }
+                return values[node]
+            }
+        }
         select = try bindExplode(select, input: &input)
+        select = try bindSetReturningFunctions(select, input: &input)
         if let over = try bindOverAggregate(select, input: input) {
             return over
         }
@@ -273,6 +285,12 @@ public struct QueryBinder {
         case .trim: return "btrim"
         case .currentDateTime(let current): return current.kind.rawValue.lowercased()
         case .exists: return "exists"
+        case .scalarSubquery(let node):
+            // Named as its one select item is.
+            guard case .select(let select) = node.query.body, select.items.count == 1,
+                case .expression(let item) = select.items[0]
+            else { return nil }
+            return item.alias?.value ?? postgresName(of: item.expr)
         default: return nil
         }
     }
@@ -359,7 +377,10 @@ public struct QueryBinder {
             inner.commonTables.removeValue(forKey: key)
             let bound = try inner.bindQuery(query)
             var scope = Scope(schema: bound.plan.schema, qualifier: nil, eventTimeColumn: bound.plan.eventTimeColumn)
-            for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }
+            for i in scope.columns.indices {
+                scope.columns[i].qualifiers = qualifiers
+                if alias != nil { scope.columns[i].aliasedName = key }
+            }
             return Input(plan: bound.plan, scope: scope, window: nil)
         }
         // `information_schema.tables` is known by its qualified name; `public.t` and `pg_catalog.pg_class` by their own.
@@ -381,7 +402,10 @@ public struct QueryBinder {
             plan = .filter(StreamPlan.Filter(input: plan, predicate: .call(.not, [.column(valueIsNull, .boolean)], .boolean)))
         }
         var scope = Scope(schema: relation.schema, qualifier: nil, eventTimeColumn: plan.eventTimeColumn)
-        for i in scope.columns.indices { scope.columns[i].qualifiers = qualifiers }
+        for i in scope.columns.indices {
+            scope.columns[i].qualifiers = qualifiers
+            if alias != nil { scope.columns[i].aliasedName = key }
+        }
         for i in relation.systemColumns { scope.columns[i].isSystem = true }
         return Input(plan: plan, scope: scope, window: nil)
     }

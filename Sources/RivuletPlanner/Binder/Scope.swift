@@ -13,6 +13,10 @@ struct Scope {
         var isEventTime: Bool
         /// A system column (`ROWTIME`, ...): selected by name only, never by `*`.
         var isSystem = false
+        /// The relation's own name when the FROM clause gave it an alias. It still qualifies the
+        /// column, but, as Postgres hides it, loses to another relation of that name without one
+        /// (`FROM pg_class AS ref JOIN pg_class ON ...`: `pg_class.oid` is the second).
+        var aliasedName: String? = nil
     }
 
     var columns: [Column]
@@ -37,6 +41,10 @@ struct Scope {
             columns[index].name.lowercased() == name && (qualifier == nil || columns[index].qualifiers.contains(qualifier!))
         }
         if matches.count == 1 { return matches[0] }
+        if matches.count > 1, let qualifier {
+            let unaliased = matches.filter { columns[$0].aliasedName != qualifier }
+            if unaliased.count == 1 { return unaliased[0] }
+        }
         let written = reference.parts.map(\.value).joined(separator: ".")
         if matches.count > 1 {
             throw SQLError(.ambiguousColumn, "column reference '\(written)' is ambiguous", at: reference.span,

@@ -26,7 +26,21 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case histogram
     }
 
+    /// One key of `array_agg(x ORDER BY ...)`.
+    public struct SortKey: Hashable, Sendable {
+        public var ascending: Bool
+        public var nullsFirst: Bool
+
+        public init(ascending: Bool, nullsFirst: Bool) {
+            self.ascending = ascending
+            self.nullsFirst = nullsFirst
+        }
+    }
+
     public var kind: Kind
+    /// `ARRAY_AGG(x ORDER BY k1, k2 ...)`: the argument is then `ROW(k1, k2, ..., x)`, and the
+    /// result holds each row's last field, ordered by the leading ones (ties in arrival order).
+    public var orderBy: [SortKey] = []
     /// The argument; nil for `COUNT(*)`. The planner guarantees a plain `.column` reference
     /// (it computes argument expressions in a projection below the aggregate).
     public var argument: BoundExpr?
@@ -61,7 +75,12 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .collect(let distinct, let nulls): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (nulls ? "[nulls]" : "")
         case .histogram: name = "HISTOGRAM"
         }
-        var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*") + ")"
+        var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*")
+        if !orderBy.isEmpty {
+            text += " ORDER BY " + orderBy.map { ($0.ascending ? "ASC" : "DESC") + ($0.nullsFirst ? " NULLS FIRST" : "") }
+                .joined(separator: ", ")
+        }
+        text += ")"
         if let filter { text += " FILTER (WHERE \(filter.sqlText))" }
         return text
     }

@@ -46,10 +46,12 @@ enum AccumulatorFactory {
         }
         if case .collect(let distinct, let respectNulls) = call.kind {
             return CollectAccumulator(
-                argument: argument, filter: filter, distinct: distinct, respectNulls: respectNulls, resultType: call.type)
+                argument: argument, filter: filter, distinct: distinct, respectNulls: respectNulls, resultType: call.type,
+                orderedBy: call.orderBy, argumentType: argType)
         }
         if call.kind == .histogram {
-            return CollectAccumulator(argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type)
+            return CollectAccumulator(
+                argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type, argumentType: argType)
         }
         if call.distinct, call.kind != .min, call.kind != .max {
             guard call.kind == .count else {

@@ -5,10 +5,14 @@ import RivuletPlanner
 /// only when `respectNulls`)
 /// (each value once when `distinct`, kept with its count so a retraction removes it only when
 /// its last copy goes). A retracted value removes its earliest copy. No values: NULL. With a
-/// MAP result type it is `HISTOGRAM`: each distinct value mapped to its count.
+/// MAP result type it is `HISTOGRAM`: each distinct value mapped to its count. With
+/// `orderedBy` (`ARRAY_AGG(x ORDER BY k)`) the values are rows of the sort keys and the value,
+/// and the result their last fields, sorted by the keys (a stable sort: ties in arrival order).
 final class CollectAccumulator: Accumulator {
     let resultType: SQLType
+    /// The type of the values kept: the argument's.
     private let elementType: SQLType
+    private let orderedBy: [AggregateCall.SortKey]
     private let argument: Int
     private let filter: Int?
     private let distinct: Bool
@@ -17,16 +21,17 @@ final class CollectAccumulator: Accumulator {
     /// Copies of each value in `values` (all 1 unless `distinct`).
     private var counts: [[Int]] = []
 
-    init(argument: Int, filter: Int?, distinct: Bool, respectNulls: Bool, resultType: SQLType) {
+    init(
+        argument: Int, filter: Int?, distinct: Bool, respectNulls: Bool, resultType: SQLType,
+        orderedBy: [AggregateCall.SortKey] = [], argumentType: SQLType
+    ) {
         self.argument = argument
         self.filter = filter
         self.distinct = distinct
         self.respectNulls = respectNulls
         self.resultType = resultType
-        switch resultType {
-        case .array(let element), .map(let element, _): elementType = element
-        default: elementType = .null
-        }
+        self.orderedBy = orderedBy
+        elementType = argumentType
     }
 
     func grow(to slotCount: Int) {
@@ -75,9 +80,30 @@ final class CollectAccumulator: Accumulator {
             column.appendNull()
         } else if case .map = resultType {
             column.append(.map(keys: values[slot], values: counts[slot].map { .int(Int64($0)) }))
-        } else {
+        } else if orderedBy.isEmpty {
             column.append(.array(values[slot]))
+        } else {
+            column.append(.array(sortedByKeys(values[slot])))
         }
+    }
+
+    /// The last field of each `ROW(k1, ..., x)`, in the order of the keys.
+    private func sortedByKeys(_ rows: [Value]) -> [Value] {
+        let fields = rows.map { row -> [Value] in
+            if case .row(let fields) = row { return fields }
+            return [row]
+        }
+        let order = fields.indices.sorted { a, b in
+            for (index, key) in orderedBy.enumerated() {
+                let x = fields[a][index], y = fields[b][index]
+                if x == y { continue }
+                if x == .null || y == .null { return (x == .null) == key.nullsFirst }
+                let comparison = ValueOrder.compare(x, y)
+                if comparison != 0 { return key.ascending ? comparison < 0 : comparison > 0 }
+            }
+            return a < b
+        }
+        return order.map { fields[$0].last ?? .null }
     }
 
     func save(_ slot: Int, into writer: inout StateWriter) {

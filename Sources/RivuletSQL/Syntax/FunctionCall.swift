@@ -1,10 +1,13 @@
 public import RivuletCore
 
-/// `name([DISTINCT] args)` or `name(*)`, optionally followed by `FILTER (WHERE cond)` and `OVER (...)`.
+/// `name([DISTINCT] args [ORDER BY ...])` or `name(*)`, optionally followed by `FILTER (WHERE cond)`
+/// and `OVER (...)`.
 public struct FunctionCall: Hashable, Sendable {
     public var name: ObjectName
     public var distinct: Bool
     public var arguments: [Expr]
+    /// `array_agg(x ORDER BY y)`: the order an aggregate takes its values in.
+    public var orderBy: [OrderByItem] = []
     /// `COUNT(*)`: the argument list is a lone `*` (and `arguments` is empty).
     public var isStar: Bool
     /// `FILTER (WHERE cond)` after an aggregate.

@@ -146,6 +146,7 @@ extension FunctionCall: CustomStringConvertible {
         } else {
             if distinct { text += "DISTINCT " }
             text += SQLFormatting.list(arguments)
+            if !orderBy.isEmpty { text += " ORDER BY \(SQLFormatting.list(orderBy))" }
         }
         text += ")"
         if let filter { text += " FILTER (WHERE \(filter))" }

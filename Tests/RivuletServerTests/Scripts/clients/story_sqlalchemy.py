@@ -1,5 +1,5 @@
 # The client story with SQLAlchemy Core (on psycopg 3): bound parameters, the relations listed
-# through inspect(), and pandas.read_sql over the same engine.
+# and their columns reflected through inspect(), and pandas.read_sql over the same engine.
 import sys, time
 
 import pandas
@@ -23,6 +23,13 @@ with engine.connect() as conn:
     inspector = sqlalchemy.inspect(conn)
     print("tables", sorted(name for name in inspector.get_table_names() if name.startswith(prefix)))
     print("has_table", inspector.has_table(counts), inspector.has_table(f"{prefix}_missing"))
+    # Column reflection runs SQLAlchemy's own pg_catalog queries (correlated scalar subqueries),
+    # here through an engine with its default settings (transactions, psycopg's savepoints).
+    reflector = sqlalchemy.inspect(sqlalchemy.create_engine(f"postgresql+psycopg://story@127.0.0.1:{port}/rivulet"))
+    print("columns", [(c["name"], str(c["type"]), c["nullable"]) for c in reflector.get_columns(counts)])
+    print("primary key", reflector.get_pk_constraint(counts)["constrained_columns"], reflector.get_unique_constraints(counts))
+    print("foreign keys", reflector.get_foreign_keys(counts), reflector.get_check_constraints(counts))
+    print("options", reflector.get_table_options(counts), reflector.get_table_comment(counts))
     pull = text(f"SELECT n FROM {counts} WHERE page = :page")
     deadline = time.monotonic() + 20
     while (n := conn.execute(pull, {"page": "home"}).scalar()) != 3:
