@@ -8,6 +8,8 @@ final class PostgresServer {
     let folder: URL
     private let binaries: URL
     private let asRoot: Bool
+    /// Extra server settings (`wal_level=logical`), given as `-c` options at every start.
+    private let settings: [String]
 
     var url: String { "postgresql://rivulet@127.0.0.1:\(port)/postgres" }
 
@@ -24,7 +26,8 @@ final class PostgresServer {
 
     static var isAvailable: Bool { binaries != nil }
 
-    init() throws {
+    init(settings: [String] = []) throws {
+        self.settings = settings
         guard let binaries = Self.binaries else { throw Failure(message: "Postgres is not installed") }
         self.binaries = binaries
         asRoot = getuid() == 0
@@ -44,7 +47,7 @@ final class PostgresServer {
     func start() throws {
         try tool("pg_ctl", [
             "-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("log").path, "-w",
-            "-o", "-p \(port) -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+            "-o", (["-p \(port) -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off"] + settings.map { "-c \($0)" }).joined(separator: " "), "start",
         ])
     }
 

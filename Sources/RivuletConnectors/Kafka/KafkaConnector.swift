@@ -13,7 +13,10 @@ public struct KafkaConnector: ConnectorFactory {
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {
         let options = try KafkaOptions(relation.connector)
         try KafkaClient.check(options.properties)
-        if options.valueFormat != .json { try NestedColumns.refuse(relation.schema.fields, format: "\(options.valueFormat)") }
+        if options.valueFormat != .json, options.valueFormat != .debeziumJSON {
+            try NestedColumns.refuse(relation.schema.fields, format: "\(options.valueFormat)")
+        }
+        if options.valueFormat == .debeziumJSON { try Self.checkDebezium(relation, asSink: asSink) }
         if asSink { return }
         for field in relation.schema.fields {
             if let metadata = KafkaMetadataColumn(columnName: field.name), !metadata.accepts(field.type) {
@@ -27,6 +30,22 @@ public struct KafkaConnector: ConnectorFactory {
             }
         }
         try Self.checkKsqlFormats(relation, options)
+    }
+
+    /// A `debezium-json` topic is read as the changelog of a keyed table, whose updates and
+    /// deletes replace rows by primary key; it is not written.
+    static func checkDebezium(_ relation: Relation, asSink: Bool) throws(SQLError) {
+        if asSink {
+            throw SQLError(.featureNotSupported, "format 'debezium-json' is read-only: '\(relation.name)' cannot be written",
+                           hint: "write the rows with 'connector' = 'upsert-kafka' and 'format' = 'json'")
+        }
+        if relation.connector.connector.lowercased() == "upsert-kafka" {
+            throw SQLError(.invalidParameterValue, "format 'debezium-json' carries its own changes; read it with 'connector' = 'kafka'")
+        }
+        guard relation.kind == .table, !relation.primaryKey.isEmpty else {
+            throw SQLError(.invalidParameterValue, "format 'debezium-json' gives a changelog; declare '\(relation.name)' as a TABLE with a PRIMARY KEY",
+                           hint: "add PRIMARY KEY (id) NOT ENFORCED with the source table's key columns")
+        }
     }
 
     /// ksqlDB's own checks of `KEY_FORMAT` and `VALUE_FORMAT` against the declared columns.
@@ -81,6 +100,7 @@ public struct KafkaConnector: ConnectorFactory {
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
         let options = try KafkaOptions(relation.connector)
         try KafkaClient.check(options.properties)
+        if options.valueFormat == .debeziumJSON { try Self.checkDebezium(relation, asSink: true) }
         let upsert = relation.connector.connector.lowercased() == "upsert-kafka"
         if options.exactlyOnce { return KafkaTransactionalSink(relation: relation, options: options, upsert: upsert) }
         return try KafkaSinkWriter(relation: relation, options: options, upsert: upsert)

@@ -10,6 +10,9 @@ enum KafkaFormat: String, Sendable {
     case kafka
     /// ksqlDB's `NONE`: no key at all.
     case none
+    /// Flink's `debezium-json`: each value a Debezium change event (`DebeziumEnvelope`), read
+    /// as a changelog of the table's rows.
+    case debeziumJSON
 
     /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`).
     init?(name: String) {
@@ -19,9 +22,10 @@ enum KafkaFormat: String, Sendable {
         case "raw": self = .raw
         case "kafka": self = .kafka
         case "none": self = .none
+        case "debezium-json": self = .debeziumJSON
         default: return nil
         }
     }
 
-    static let names = ["json", "csv", "raw", "delimited", "kafka", "none"]
+    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json"]
 }

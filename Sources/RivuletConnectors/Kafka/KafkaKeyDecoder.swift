@@ -85,6 +85,8 @@ final class KafkaKeyDecoder {
             if row.count == 0 { row.appendRow(types.map { _ in .null }) }
         case .none:
             row.appendRow(types.map { _ in .null })
+        case .debeziumJSON:
+            preconditionFailure("'debezium-json' is refused as a key format by KafkaOptions")
         }
         return row.count == 1 ? nil : "the key holds no record"
     }

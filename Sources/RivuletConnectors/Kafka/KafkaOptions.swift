@@ -54,6 +54,9 @@ struct KafkaOptions: Sendable {
     var partitions: Int?
     /// ksqlDB's `WRAP_SINGLE_VALUE = false`: a single value column is the bare value, not an object.
     var wrapSingleValue: Bool
+    /// `debezium-json.schema-include`: each event is wrapped in `schema` / `payload`, as
+    /// Kafka Connect's JSON converter writes it with schemas enabled.
+    var debeziumSchemaIncluded: Bool
 
     static let known: Set<String> = [
         "topic", "kafka_topic", "scan.startup.mode", "scan.startup.timestamp-millis", "scan.bounded.mode",
@@ -62,12 +65,13 @@ struct KafkaOptions: Sendable {
         "csv.field-delimiter", "csv.quote-character", "csv.ignore-parse-errors", "csv.null-literal",
         "json.ignore-parse-errors", "value.csv.field-delimiter", "value.json.ignore-parse-errors",
         "window_type", "window_size", "partitions", "wrap_single_value",
+        "debezium-json.schema-include", "debezium-json.ignore-parse-errors",
     ]
     /// Options of Flink or ksqlDB that change nothing here; accepted so scripts run as they are.
     static let ignored: Set<String> = [
         "value.fields-include", "sink.partitioner", "sink.parallelism", "scan.topic-partition-discovery.interval",
         "replicas", "json.fail-on-missing-field", "json.timestamp-format.standard",
-        "sink.buffer-flush.max-rows", "sink.buffer-flush.interval",
+        "sink.buffer-flush.max-rows", "sink.buffer-flush.interval", "debezium-json.timestamp-format.standard",
     ]
 
     static let bootstrapVariable = "RIVULET_KAFKA_BOOTSTRAP_SERVERS"
@@ -127,7 +131,12 @@ struct KafkaOptions: Sendable {
             guard let key = KafkaFormat(name: options[keyKey]!.trimmingSpaces) else {
                 throw options.invalid(keyKey, options[keyKey]!, expected: "one of 'json', 'csv', 'raw'")
             }
+            guard key != .debeziumJSON else {
+                throw options.invalid(keyKey, options[keyKey]!, expected: "a key format: 'json', 'csv' or 'raw' ('debezium-json' is a value format)")
+            }
             keyFormat = key
+        } else if value == .debeziumJSON {
+            keyFormat = .json  // Debezium's keys are the primary key as a JSON object
         } else if options.contains("kafka_topic"), !options.contains("format") {
             keyFormat = .kafka  // ksqlDB's default key format
         } else {
@@ -151,10 +160,14 @@ struct KafkaOptions: Sendable {
         } else if options.contains("kafka_topic") {
             csv.nullLiteral = []  // ksqlDB's DELIMITED: an empty field is NULL, as it writes NULL
         }
-        ignoreParseErrors = try valueFormat == .csv
-            ? options.bool("csv.ignore-parse-errors", default: false)
-            : options.bool(options.contains("value.json.ignore-parse-errors") ? "value.json.ignore-parse-errors" : "json.ignore-parse-errors",
-                           default: false)
+        switch valueFormat {
+        case .csv: ignoreParseErrors = try options.bool("csv.ignore-parse-errors", default: false)
+        case .debeziumJSON: ignoreParseErrors = try options.bool("debezium-json.ignore-parse-errors", default: false)
+        default:
+            let key = options.contains("value.json.ignore-parse-errors") ? "value.json.ignore-parse-errors" : "json.ignore-parse-errors"
+            ignoreParseErrors = try options.bool(key, default: false)
+        }
+        debeziumSchemaIncluded = try options.bool("debezium-json.schema-include", default: false)
         onError = OnError(rawValue: try options.choice("on-error", ["skip", "fail"], default: "skip"))!
         exactlyOnce = try options.choice("sink.delivery-guarantee", ["none", "at-least-once", "exactly-once"], default: "at-least-once")
             == "exactly-once"

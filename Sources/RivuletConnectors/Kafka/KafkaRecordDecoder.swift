@@ -28,6 +28,7 @@ final class KafkaRecordDecoder {
         case csv(CSVDecoder)
         case raw
         case primitive(SQLType)
+        case debezium(JSONLinesDecoder, schemaIncluded: Bool)
     }
 
     private let sourceName: String
@@ -54,8 +55,10 @@ final class KafkaRecordDecoder {
     private let bareValue: BareJSONValue?
     /// A ksqlDB table's tombstone (a message without a value) is a `-D` row of its key.
     private let tombstonesDelete: Bool
-    /// The rows that are tombstones, by index in the rows decoded so far.
-    private var deletes: [Int] = []
+    /// The kind of each row decoded so far, once one is not an insert (nil while all are).
+    private var kinds: [RowKind]?
+    /// The rows of one Debezium event, appended to `values` only when all its images decode.
+    private var eventRows: RowBatch
     /// A ksqlDB stream's record without a value is a row (see `KsqlSystemColumn.valueIsNull`).
     private let keepsValuelessRecords: Bool
     /// Whether each row decoded so far came from a record without a value.
@@ -111,6 +114,9 @@ final class KafkaRecordDecoder {
             decoder = .csv(CSVDecoder(types: types, names: names, columns: requested, options: csv))
         case .raw, .none: decoder = .raw
         case .kafka: decoder = types.isEmpty ? .raw : .primitive(types[0])
+        case .debeziumJSON:
+            decoder = .debezium(JSONLinesDecoder(types: types, names: names, columns: requested, ignoreParseErrors: options.ignoreParseErrors),
+                                schemaIncluded: options.debeziumSchemaIncluded)
         }
         let keyTypes = keyFields.map { relation.schema[$0].type }
         self.keyTypes = keyTypes
@@ -125,9 +131,19 @@ final class KafkaRecordDecoder {
         self.badRecords = badRecords
         failOnError = options.onError == .fail
         values = RowBatch(types: valueTypes)
+        eventRows = RowBatch(types: valueTypes)
     }
 
     var count: Int { offsets.count }
+
+    /// Marks the rows from `first` on as `kind`.
+    private func setKind(_ kind: RowKind, from first: Int) {
+        if kinds == nil {
+            guard kind != .insert else { return }
+            kinds = Array(repeating: .insert, count: first)
+        }
+        kinds! += repeatElement(kind, count: values.count - first)
+    }
 
     /// Decodes one message; returns how many rows it gave (0 or 1, more for a CSV value holding
     /// several records).
@@ -146,10 +162,11 @@ final class KafkaRecordDecoder {
         }
         let hasValue = message.pointee.payload != nil
         if !hasValue, tombstonesDelete || keepsValuelessRecords {
-            if tombstonesDelete { deletes.append(offsets.count) }
             values.appendRow(valueTypes.map { _ in .null })
+            setKind(tombstonesDelete ? .delete : .insert, from: before)
         } else {
             try decodeValue(payload, topic: topic, partition: partition, offset: offset)
+            if kinds != nil, kinds!.count < values.count { setKind(.insert, from: kinds!.count) }
         }
         let produced = values.count - before
         guard produced > 0 else { return 0 }
@@ -210,28 +227,21 @@ final class KafkaRecordDecoder {
                 scratch.removeAll(keepingCapacity: true)
                 scratch.append(contentsOf: payload)
             }
-            // Only outside strings: a raw line end inside a string is invalid JSON, kept as it is.
-            var inString = false
-            var escaped = false
-            for i in scratch.indices {
-                let c = scratch[i]
-                if inString {
-                    if escaped {
-                        escaped = false
-                    } else if c == UInt8(ascii: "\\") {
-                        escaped = true
-                    } else if c == UInt8(ascii: "\"") {
-                        inString = false
-                    }
-                } else if c == UInt8(ascii: "\"") {
-                    inString = true
-                } else if c == 10 || c == 13 {
-                    scratch[i] = 32
-                }
-            }
+            Self.flattenLineEnds(&scratch)
             try scratch.withUnsafeBufferPointer { data in
                 var line = 1
                 _ = try json.decode(data, from: 0, final: true, into: &values, maxRows: .max, line: &line) { record in
+                    try report(record, topic: topic, partition: partition, offset: offset)
+                }
+            }
+        case .debezium(let json, let schemaIncluded):
+            // A tombstone follows each delete (for log compaction) and changes nothing.
+            guard let payload else { return }
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: payload)
+            Self.flattenLineEnds(&scratch)
+            try scratch.withUnsafeBufferPointer { data in
+                try decodeDebezium(data, json: json, schemaIncluded: schemaIncluded) { record in
                     try report(record, topic: topic, partition: partition, offset: offset)
                 }
             }
@@ -241,6 +251,61 @@ final class KafkaRecordDecoder {
             _ = try csv.decode(payload, from: 0, final: true, into: &values, maxRows: .max, line: &line) { record in
                 try report(record, topic: topic, partition: partition, offset: offset)
             }
+        }
+    }
+
+    /// One message is one record: line ends outside strings become spaces, so a pretty-printed
+    /// object reads as one line. (A raw line end inside a string is invalid JSON, kept as it is.)
+    private static func flattenLineEnds(_ text: inout [UInt8]) {
+        var inString = false
+        var escaped = false
+        for i in text.indices {
+            let c = text[i]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if c == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if c == UInt8(ascii: "\"") {
+                inString = true
+            } else if c == 10 || c == 13 {
+                text[i] = 32
+            }
+        }
+    }
+
+    /// Appends the rows of one Debezium event with their kinds, or reports why it has none.
+    /// An event whose images do not all decode gives no row (half an update would leave the
+    /// old row retracted and no new one).
+    private func decodeDebezium(
+        _ data: UnsafeBufferPointer<UInt8>, json: JSONLinesDecoder, schemaIncluded: Bool, bad: (BadRecord) throws -> Void
+    ) throws {
+        let changes: [(kind: RowKind, image: Range<Int>)]
+        switch DebeziumEnvelope.parse(data, schemaIncluded: schemaIncluded).flatMap({ $0.changes() }) {
+        case .success(let found): changes = found
+        case .failure(let error):
+            try bad(BadRecord(line: 1, raw: data, reason: error.reason))
+            return
+        }
+        eventRows = RowBatch(types: valueTypes)
+        var failed = false
+        for change in changes {
+            var line = 1
+            _ = try json.decode(UnsafeBufferPointer(rebasing: data[change.image]), from: 0, final: true, into: &eventRows, maxRows: .max,
+                                line: &line) { record in
+                failed = true
+                try bad(BadRecord(line: 1, raw: data, reason: "'\(change.kind == .insert || change.kind == .updateAfter ? "after" : "before")': \(record.reason)"))
+            }
+        }
+        guard !failed, eventRows.count == changes.count else { return }
+        for (row, change) in changes.enumerated() {
+            let first = values.count
+            for column in values.columns.indices { values.columns[column].append(from: eventRows.columns[column], row: row) }
+            values.count += 1
+            setKind(change.kind, from: first)
         }
     }
 
@@ -294,12 +359,8 @@ final class KafkaRecordDecoder {
             }
         }
         var batch = RowBatch(columns: columns, count: count)
-        if !deletes.isEmpty {
-            var kinds = [RowKind](repeating: .insert, count: count)
-            for row in deletes { kinds[row] = .delete }
-            batch.kinds = kinds
-            deletes.removeAll(keepingCapacity: true)
-        }
+        batch.kinds = kinds
+        kinds = nil
         values = RowBatch(types: valueTypes)
         keyValues = RowBatch(types: keyTypes)
         windowStarts.removeAll(keepingCapacity: true)

@@ -26,6 +26,7 @@ struct KafkaRecordEncoder {
         case .json: json = JSONLinesEncoder(types: types, names: names)
         case .csv: csv = CSVEncoder(types: types, options: options)
         case .raw, .kafka, .none: break
+        case .debeziumJSON: preconditionFailure("'debezium-json' tables are refused as sinks by KafkaConnector")
         }
     }
 
@@ -71,6 +72,8 @@ struct KafkaRecordEncoder {
         case .csv:
             csv!.encode(batch, into: &bytes)
             splitLines(quoted: true)
+        case .debeziumJSON:
+            preconditionFailure("'debezium-json' tables are refused as sinks by KafkaConnector")
         }
     }
 

@@ -41,8 +41,8 @@ public final class QueryPipeline {
         /// Rows this source has returned, the pending batch included.
         var rowsRead = 0
         /// Whether the merge waits for this source's next row while it has none yet. A ksqlDB
-        /// source does not: as in Kafka Streams, the others go on while its topic is quiet (a
-        /// stream–table join joins with the table as it is).
+        /// source and a `ChangeFollowingSource` do not: as in Kafka Streams, the others go on
+        /// while it is quiet (a stream–table join joins with the table as it is).
         var waitsWhenQuiet = true
     }
 
@@ -83,7 +83,7 @@ public final class QueryPipeline {
             var input = Input(
                 reader: try openSource(scan), entry: parent ?? -1, entryPort: port, assigner: nil,
                 timeColumn: scan.watermark?.column, untimedRank: scan.relation.kind == .table ? 0 : 1)
-            input.waitsWhenQuiet = !scan.relation.isKsqlKafka
+            input.waitsWhenQuiet = !scan.relation.isKsqlKafka && !(input.reader is any ChangeFollowingSource)
             if let spec = scan.watermark {
                 let assigner = WatermarkAssigner(spec: spec, sourceName: scan.relation.name, badRecordLog: badRecordLog)
                 nodes.append(Node(op: assigner, parent: parent, parentPort: port))
