@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 public import RivuletCore
 public import RivuletEngine
 public import RivuletPlanner
@@ -39,6 +40,8 @@ public actor QueryManager {
     private var tasks: [String: Task<Void, Never>] = [:]
     private var nextQueryNumber = 1
     private var isShutDown = false
+    /// Query starts, stops and failures.
+    private let logger = Logger(label: "rivulet.queries")
 
     /// - Parameter persistent: keep the catalog in `catalog.jsonl` in the data directory.
     public init(workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, persistent: Bool = true) throws {
@@ -188,8 +191,10 @@ public actor QueryManager {
             .appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))
         options.errorLog = .file(folder.appendingPathComponent(ErrorLogFile.fileName), query: id, maxEntries: settings.errorLogMaxEntries)
         let connectors = connectors
+        logger.info("query started", metadata: ["query": "\(id)", "sink": "\(sink.name)", "sql": "\(prepared.sql)"])
+        let logger = logger
         tasks[id] = Task.detached {
-            await query.run(prepared, connectors: connectors, options: options)
+            await query.run(prepared, connectors: connectors, options: options, logger: logger)
         }
         return query
     }
