@@ -35,17 +35,27 @@ args = parser.parse_args()
 WAIT = 30
 
 
+server_log = []
+
+
 def start_server(data_dir):
+    """Starts the server with its debug log (JSON lines) going to `server_log`."""
     server = subprocess.Popen(
-        [args.rivulet, "serve", "--data-dir", data_dir, "--pg-port", "0", "--http-port", "0"],
+        [args.rivulet, "serve", "--data-dir", data_dir, "--pg-port", "0", "--http-port", "0",
+         "--log-level", "debug", "--log-format", "json"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in server.stdout:
         match = re.match(r"http listening on .*:(\d+)$", line.strip())
         if match:
             # Keep reading its output so the server never blocks on a full pipe.
-            threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+            threading.Thread(target=lambda: server_log.extend(server.stdout), daemon=True).start()
             return server, int(match.group(1))
     raise SystemExit("rivulet serve exited before listening")
+
+
+def logged(message, *words):
+    """Whether the server logged a record with `message` and all of `words`."""
+    return any(f'"message":"{message}"' in line and all(w in line for w in words) for line in list(server_log))
 
 
 def browser():
@@ -166,6 +176,7 @@ try:
     driver.find_element(By.ID, "cancel").click()
     until(driver, lambda d: text_of(d, "#run-status") == "cancelled after 3 rows", "the push query to be cancelled")
     assert driver.find_element(By.ID, "run").is_enabled()
+    until(driver, lambda d: logged("push query ended", "the client went away"), "the server to stop the push query")
 
     # A statement's error, marked at its line and column.
     run_in_editor(driver, "SELECT page\nFORM clicks")

@@ -11,7 +11,7 @@ struct ConsoleAPITests {
         .deletingLastPathComponent().appendingPathComponent("docs/api/openapi.yaml")
 
     @Test func answersMatchTheOpenAPIDocumentAndSayWhatTheServerDoes() async throws {
-        try await ServeProcess.with { server, directory in
+        try await ServeProcess.withArguments(["--log-level", "debug", "--log-format", "json"]) { server, directory in
             let result = try await ClientProcess.run(
                 [
                     ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", Self.scripts.appendingPathComponent("api_check.py").path,
@@ -20,6 +20,10 @@ struct ConsoleAPITests {
                 in: directory, name: "api-check", timeout: .seconds(120), mergingErrors: true)
             #expect(result.status == 0, "\(result.stdout)")
             #expect(result.stdout.hasSuffix("ok\n"), "\(result.stdout)")
+            // The script closed its push stream: the server noticed and stopped the query.
+            #expect(try await ServeTests.eventually {
+                server.stderr.split(separator: "\n").contains { $0.contains("\"message\":\"push query ended\"") && $0.contains("the client went away") }
+            }, "\(server.stderr)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RivuletCore
 import RivuletEngine
 import RivuletPGWire
@@ -13,6 +14,8 @@ struct ConsoleAPI: Sendable {
     let serverVersion: String
     /// Each user's role; nil on a server without users, where everyone is admin.
     let roles: [String: Role]?
+    /// Push queries' starts and ends, at debug level.
+    let logger = Logger(label: "rivulet.console")
 
     func queries() async -> [QuerySummary] {
         await manager.persistentQueries.map { QuerySummary($0, rates: rates.rates(of: $0.id)) }

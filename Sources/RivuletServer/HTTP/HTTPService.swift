@@ -121,7 +121,7 @@ final class HTTPService: Sendable {
                     await session.close()
                     throw ErrorDocument(code: "XX000", message: "the push query returned no rows")
                 }
-                return PushEventStream.response(session: session, source: source)
+                return PushEventStream.response(session: session, source: source, sql: sql, logger: api.logger)
             } catch {
                 await session.close()
                 return try Self.json(StatementDocument(results: [], error: ConsoleAPI.errorDocument(error)), status: .badRequest)

@@ -1,6 +1,7 @@
 import AsyncAlgorithms
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import RivuletCore
 import RivuletPGWire
@@ -26,18 +27,29 @@ enum PushEventStream {
 
     static let keepAliveInterval: Duration = .seconds(1)
 
-    static func response(session: EngineSession, source: RowSource) -> Response {
+    /// `logger` gets a debug record when the stream starts and when it ends, with why.
+    static func response(session: EngineSession, source: RowSource, sql: String, logger: Logger) -> Response {
         Response(
             status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
-                try await stream(source, of: session, to: &writer)
+                logger.debug("push query started", metadata: ["sql": "\(sql)"])
+                do {
+                    let (rows, ending) = try await stream(source, of: session, to: &writer)
+                    logger.debug("push query ended", metadata: ["rows": "\(rows)", "reason": "\(ending)"])
+                } catch {
+                    logger.debug("push query ended", metadata: ["reason": "the client went away (\(error))"])
+                    throw error
+                }
                 try await writer.finish(nil)
             })
     }
 
-    private static func stream(_ source: RowSource, of session: EngineSession, to writer: inout any ResponseBodyWriter) async throws {
+    /// Streams until the query ends; returns the rows sent and how it ended.
+    private static func stream(
+        _ source: RowSource, of session: EngineSession, to writer: inout any ResponseBodyWriter
+    ) async throws -> (rows: Int, ending: String) {
         let events = AsyncChannel<Event>()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
                     for try await batch in source.batches { await events.send(.rows(batch)) }
@@ -58,9 +70,10 @@ enum PushEventStream {
                 group.cancelAll()
                 await session.close()
             }
+            var sent = 0
+            var ending = "the server stopped"
             do {
                 try await writer.write(event("columns", Columns(columns: ConsoleAPI.columns(source.schema))))
-                var sent = 0
                 loop: for await event in events {
                     switch event {
                     case .rows(let rows):
@@ -70,9 +83,11 @@ enum PushEventStream {
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     case .end:
                         try await writer.write(Self.event("end", End(rows: sent)))
+                        ending = "its limit was reached or its sources ended"
                         break loop
                     case .failed(let error):
                         try await writer.write(Self.event("error", Failure(error: error)))
+                        ending = "it failed: \(error.message)"
                         break loop
                     }
                 }
@@ -81,6 +96,7 @@ enum PushEventStream {
                 throw error
             }
             await stop()
+            return (sent, ending)
         }
     }
 
