@@ -185,7 +185,9 @@ struct ServeTests {
         #expect(try await server.sql("SHOW TABLES") == "counts|materialized|2\n")
         #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|2\nb|1\n" })
         let states = try await server.sql("SHOW QUERIES").split(separator: "\n").map { $0.split(separator: "|").prefix(2).joined(separator: "|") }
-        #expect(states == ["q1|RUNNING", "q2|RUNNING"])
+        // The terminated query stays listed, with its plan, and does not run.
+        #expect(states == ["q1|RUNNING", "q2|RUNNING", "q3|TERMINATED"])
+        #expect(try await server.sql("EXPLAIN q3").contains("Scan: s"))
         _ = try await server.sql("INSERT INTO s VALUES ('b')")
         #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|2\nb|2\n" })
         #expect(try await server.sql("CREATE STREAM t (x INT); INSERT INTO t SELECT 1 FROM s") == "CREATE STREAM\nq4\n")
