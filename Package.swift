@@ -18,10 +18,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries from Debian, wrapped as system libraries.
@@ -70,14 +73,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The server: persistent queries, the engine behind pgwire sessions, the catalog log, /metrics.
+        // The server: persistent queries, the engine behind pgwire sessions, the catalog log, and the HTTP
+        // port (/metrics, the JSON API and the web console, on Hummingbird).
         .target(
             name: "RivuletServer",
             dependencies: [
                 "RivuletEngine", "RivuletPGWire", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            // The web console's files, compiled into the binary.
+            resources: [
+                .embedInCode("HTTP/Console/index.html"), .embedInCode("HTTP/Console/console.css"),
+                .embedInCode("HTTP/Console/console.js"),
             ],
             swiftSettings: strictSettings
         ),
@@ -90,6 +104,7 @@ let package = Package(
                 "RivuletShell", "RivuletServer", "RivuletPGWire", "RivuletEngine", "RivuletConnectors", "RivuletRuntime", "RivuletSQL",
                 "RivuletCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,10 +1,11 @@
 import Foundation
 public import RivuletCore
+import RivuletPlanner
 public import RivuletRuntime
 
 /// The options `SET 'key' = 'value'` gives, parsed once when set: a value that does not parse
 /// fails the SET. Keys the engine does not use (a connector's or another engine's) are kept as
-/// given. A server keeps one value per session and hands it to the engine with each statement.
+/// given, except one a typo away from a key the engine reads, which is refused naming it. A server keeps one value per session and hands it to the engine with each statement.
 public struct Settings: Sendable, Hashable {
     /// Every option as given, by lower-cased key.
     public private(set) var values: [String: String] = [:]
@@ -24,6 +25,16 @@ public struct Settings: Sendable, Hashable {
     public static let errorLogMaxEntriesKey = "errors.max-entries"
     public static let stateTTLKey = "table.exec.state.ttl"
     public static let statementTimeoutKey = "statement_timeout"
+    /// Read by the Kafka source when a query starts, as ksqlDB scripts set it.
+    public static let autoOffsetResetKey = "auto.offset.reset"
+
+    /// The keys something in Rivulet reads.
+    public static let knownKeys = [
+        checkpointIntervalKey, memoryBudgetKey, errorLogMaxEntriesKey, stateTTLKey, statementTimeoutKey, autoOffsetResetKey,
+    ]
+    /// Edits that make a key a typo of a known one; more would take other engines' keys for
+    /// typos (Flink's `execution.checkpointing.mode` is 7 edits from `...interval`).
+    static let typoDistance = 2
 
     public init() {}
 
@@ -50,7 +61,10 @@ public struct Settings: Sendable, Hashable {
             let millis = try DurationText.milliseconds(text, for: "'\(key)'")
             statementTimeoutMillis = millis > 0 ? millis : nil
         default:
-            break
+            if !Self.knownKeys.contains(key), let known = closestName(to: key, among: Self.knownKeys, maxDistance: Self.typoDistance) {
+                throw SQLError(.undefinedObject, "unknown setting '\(key)': did you mean '\(known)'?",
+                               hint: "settings Rivulet reads: \(Self.knownKeys.joined(separator: ", "))")
+            }
         }
         values[key] = value
     }

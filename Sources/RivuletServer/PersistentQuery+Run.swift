@@ -1,11 +1,13 @@
+import Logging
 import RivuletCore
 import RivuletEngine
 
 extension PersistentQuery {
     /// The task body of one persistent query: steps its run, yielding between steps and pausing
     /// while its sources have nothing new, until its bounded sources end, it fails, or it is
-    /// asked to stop. The run never leaves this task.
-    func run(_ prepared: PreparedQuery, connectors: QueryConnectors, options: QueryRun.Options) async {
+    /// asked to stop. The run never leaves this task. Its end is logged.
+    func run(_ prepared: PreparedQuery, connectors: QueryConnectors, options: QueryRun.Options, logger: Logger) async {
+        defer { logEnd(to: logger) }
         let run: QueryRun
         do {
             run = try QueryRun(prepared, connectors: connectors, options: options)
@@ -21,7 +23,7 @@ extension PersistentQuery {
                     return
                 }
                 let step = try run.step()
-                update(run.metrics, errorLogTrimmed: run.errorLogTrimmed)
+                update(run.metrics, checkpoints: run.checkpoints, errorLogTrimmed: run.errorLogTrimmed)
                 switch step {
                 case .finished:
                     end(.finished, metrics: run.metrics)
@@ -35,6 +37,23 @@ extension PersistentQuery {
         } catch {
             run.abandon()
             end(.failed, metrics: run.metrics, error: describe(error))
+        }
+    }
+
+    private func logEnd(to logger: Logger) {
+        let status = status
+        var metadata: Logger.Metadata = [
+            "query": "\(id)", "state": "\(status.state.rawValue)", "rows_in": "\(status.metrics.rowsRead)",
+            "rows_out": "\(status.metrics.rowsWritten)",
+        ]
+        switch status.state {
+        case .failed:
+            metadata["error"] = "\(status.error ?? "")"
+            logger.error("query failed", metadata: metadata)
+        case .finished:
+            logger.info("query finished", metadata: metadata)
+        case .terminated, .running:
+            logger.info("query stopped", metadata: metadata)
         }
     }
 

@@ -1,4 +1,6 @@
+public import Foundation
 public import RivuletCore
+public import RivuletEngine
 public import RivuletRuntime
 import Synchronization
 
@@ -12,6 +14,10 @@ public final class PersistentQuery: Sendable {
         public var metrics: QueryMetrics
         /// Why the query failed.
         public var error: String?
+        /// What checkpointing has done in this run.
+        public var checkpoints: CheckpointSummary
+        /// When the query stopped running (finished, failed or terminated).
+        public var endedAt: Date?
     }
 
     /// `q1`, `q2`, ...
@@ -23,10 +29,12 @@ public final class PersistentQuery: Sendable {
     public let sources: Set<String>
     /// The operator graph, as `EXPLAIN id` shows it.
     public let explain: [String]
+    /// When this run of the query started (at a server restart, the restart).
+    public let startedAt = Date()
     /// Whether the sink can be written; a sink that retries an unreachable server reports here.
     public let sinkHealth = SinkHealth()
 
-    private let current = Mutex(Status(state: .running, metrics: QueryMetrics(), error: nil))
+    private let current = Mutex(Status(state: .running, metrics: QueryMetrics(), error: nil, checkpoints: CheckpointSummary()))
     private let stop = Atomic<Bool>(false)
     private let trimmedErrors = Atomic<Int>(0)
 
@@ -58,8 +66,11 @@ public final class PersistentQuery: Sendable {
 
     var stopRequested: Bool { stop.load(ordering: .relaxed) }
 
-    func update(_ metrics: QueryMetrics, errorLogTrimmed: Int) {
-        current.withLock { $0.metrics = metrics }
+    func update(_ metrics: QueryMetrics, checkpoints: CheckpointSummary, errorLogTrimmed: Int) {
+        current.withLock { status in
+            status.metrics = metrics
+            status.checkpoints = checkpoints
+        }
         trimmedErrors.store(errorLogTrimmed, ordering: .relaxed)
     }
 
@@ -70,6 +81,7 @@ public final class PersistentQuery: Sendable {
             status.state = state
             if let metrics { status.metrics = metrics }
             status.error = error
+            status.endedAt = Date()
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 public import RivuletCore
 public import RivuletEngine
 public import RivuletPlanner
@@ -39,6 +40,8 @@ public actor QueryManager {
     private var tasks: [String: Task<Void, Never>] = [:]
     private var nextQueryNumber = 1
     private var isShutDown = false
+    /// Query starts, stops and failures.
+    private let logger = Logger(label: "rivulet.queries")
 
     /// - Parameter persistent: keep the catalog in `catalog.jsonl` in the data directory.
     public init(workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, persistent: Bool = true) throws {
@@ -188,8 +191,10 @@ public actor QueryManager {
             .appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))
         options.errorLog = .file(folder.appendingPathComponent(ErrorLogFile.fileName), query: id, maxEntries: settings.errorLogMaxEntries)
         let connectors = connectors
+        logger.info("query started", metadata: ["query": "\(id)", "sink": "\(sink.name)", "sql": "\(prepared.sql)"])
+        let logger = logger
         tasks[id] = Task.detached {
-            await query.run(prepared, connectors: connectors, options: options)
+            await query.run(prepared, connectors: connectors, options: options, logger: logger)
         }
         return query
     }
@@ -312,6 +317,8 @@ public actor QueryManager {
         var warnings: [String] = []
         // Queries start once every entry has run, so that the embedded rows they resume over are all back.
         var restarted: [(PreparedQuery, String, Settings)] = []
+        // Terminated queries do not run again but stay listed, with their plans when they still bind.
+        var terminated: [(entry: CatalogLog.Entry, prepared: PreparedQuery?)] = []
         // Logs of earlier versions hold inserted rows; they run again into fresh stream files
         // (whatever a run interrupted before compaction wrote there goes first) and leave the log.
         let legacyRows = Set(log.entries.filter { $0.kind == .rows }.map(\.relation))
@@ -320,13 +327,18 @@ public actor QueryManager {
             do {
                 if let id = entry.query, let number = Int(id.dropFirst()) { nextQueryNumber = max(nextQueryNumber, number + 1) }
                 guard let parsed = try parseScript(entry.sql).first else { continue }
-                if entry.terminated == true, case .insertSelect = parsed.statement { continue }
                 let settings = try Settings(entry.settings ?? [:])
                 engine.settings = settings
                 engine.bindingContext = nil
+                if entry.terminated == true, case .insertSelect = parsed.statement {
+                    // Planning an INSERT ... SELECT has no effect; a query that no longer binds is listed without a plan.
+                    let result = try? engine.execute(parsed)
+                    if case .persistentQuery(let prepared)? = result { terminated.append((entry, prepared)) } else { terminated.append((entry, nil)) }
+                    continue
+                }
                 let result = try engine.execute(parsed)
-                if case .persistentQuery(let prepared) = result, let id = entry.query, entry.terminated != true {
-                    restarted.append((prepared, id, settings))
+                if case .persistentQuery(let prepared) = result, let id = entry.query {
+                    if entry.terminated == true { terminated.append((entry, prepared)) } else { restarted.append((prepared, id, settings)) }
                 }
             } catch {
                 let sql = entry.sql.split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -342,7 +354,17 @@ public actor QueryManager {
         }
         let embeddedStreams = engine.catalog.allRelations.filter { $0.connector.connector == ConnectorSpec.embedded }
         engine.embedded.retain(Set(embeddedStreams.map { $0.name.lowercased() }))
+        for (entry, prepared) in terminated {
+            guard let id = entry.query else { continue }
+            let plan = prepared?.query.plan
+            let query = PersistentQuery(
+                id: id, sql: entry.sql, sink: prepared?.sink?.name ?? entry.relation, sources: plan?.sourceNames ?? [],
+                explain: plan?.explainLines() ?? [])
+            query.end(.terminated)
+            queries.append(query)
+        }
         for (prepared, id, settings) in restarted { _ = start(prepared, id: id, settings: settings) }
+        queries.sort { Int($0.id.dropFirst()) ?? 0 < Int($1.id.dropFirst()) ?? 0 }
         return warnings
     }
 

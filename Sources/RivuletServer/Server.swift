@@ -1,11 +1,13 @@
 import Foundation
+import Logging
+import NIOSSL
 public import RivuletCore
 import RivuletEngine
 import RivuletPGWire
 import RivuletSQL
 
 /// `rivulet serve`: the query manager behind a Postgres wire-protocol server and an HTTP
-/// server for `/metrics` and `/healthz`.
+/// server for `/healthz`, `/metrics`, the JSON API and the web console.
 ///
 /// Lifecycle: `restore()` brings back the catalog log, `runScript(_:)` runs boot files, `run`
 /// serves until `shutdown()`, then stops every persistent query (flushing and closing sinks)
@@ -14,7 +16,7 @@ public final class Server: Sendable {
     public let configuration: ServerConfiguration
     public let manager: QueryManager
     private let pgServer: PGServer
-    private let httpServer: HTTPServer
+    private let httpServer: HTTPService
 
     public static let serverVersion = "15.0 (Rivulet)"
 
@@ -34,37 +36,13 @@ public final class Server: Sendable {
                 roles: configuration.roles, maxConnectionsPerUser: configuration.maxConnectionsPerUser))
         let verifiers: [String: SCRAMVerifier]? =
             if case .scramSHA256(let users) = configuration.authentication { users } else { nil }
-        httpServer = HTTPServer(
-            host: configuration.host, port: configuration.httpPort, tls: try configuration.tls?.makeServerContext()
-        ) { method, path, authorization in
-            guard method == "GET" || method == "HEAD" else {
-                return HTTPServer.Response(status: 405, reason: "Method Not Allowed", contentType: "text/plain", body: "GET only\n")
-            }
-            switch path {
-            case "/metrics":
-                if let verifiers, !Self.basicAuthorizationMatches(authorization, verifiers) {
-                    return HTTPServer.Response(
-                        status: 401, reason: "Unauthorized", contentType: "text/plain", body: "a user's name and password are needed\n",
-                        headers: ["WWW-Authenticate: Basic realm=\"rivulet\", charset=\"UTF-8\""])
-                }
-                let text = PrometheusMetrics.render(await manager.persistentQueries)
-                return HTTPServer.Response(status: 200, reason: "OK", contentType: PrometheusMetrics.contentType, body: text)
-            case "/healthz":
-                return HTTPServer.Response(status: 200, reason: "OK", contentType: "text/plain", body: "ok\n")
-            default:
-                return HTTPServer.Response(status: 404, reason: "Not Found", contentType: "text/plain", body: "not found\n")
-            }
-        }
-    }
-
-    /// Whether an Authorization header is HTTP Basic with a user's name and password.
-    private static func basicAuthorizationMatches(_ header: String?, _ verifiers: [String: SCRAMVerifier]) -> Bool {
-        guard let header, header.lowercased().hasPrefix("basic "),
-            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-            let credentials = String(data: decoded, encoding: .utf8), let colon = credentials.firstIndex(of: ":"),
-            let verifier = verifiers[String(credentials[..<colon])]
-        else { return false }
-        return verifier.matches(password: String(credentials[credentials.index(after: colon)...]))
+        let tls = try configuration.tls?.makeServerConfiguration()
+        var logger = Logger(label: "rivulet.http")
+        logger.logLevel = .warning
+        httpServer = HTTPService(
+            host: configuration.host, port: configuration.httpPort, tls: tls,
+            api: ConsoleAPI(manager: manager, rates: QueryRateHistory(), serverVersion: Self.serverVersion, roles: configuration.roles),
+            verifiers: verifiers, logger: logger)
     }
 
     /// Runs the catalog log of the data directory again; returns a warning per entry that failed.

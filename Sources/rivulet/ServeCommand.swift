@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Logging
 import RivuletCore
 import RivuletPGWire
 import RivuletServer
@@ -8,7 +9,7 @@ import RivuletServer
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the server: persistent queries, the Postgres wire protocol and metrics.",
+        abstract: "Run the server: persistent queries, the Postgres wire protocol, the web console and metrics.",
         discussion: """
             Streams, tables and persistent queries defined over the wire are kept in the data directory \
             and come back at the next start. Statements in the given files run at every start and are \
@@ -24,7 +25,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Postgres wire protocol port (0: any free port).")
     var pgPort = 5433
 
-    @Option(help: "HTTP port for /metrics and /healthz (0: any free port).")
+    @Option(help: "HTTP port for the web console (/), its JSON API (/api/v1), /metrics and /healthz (0: any free port).")
     var httpPort = 8080
 
     @Option(help: "Address to listen on.")
@@ -56,7 +57,17 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Option(help: "The least severe log records written to standard error: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(help: "How log records are written: text, or json (one object per line, for log shippers).")
+    var logFormat = "text"
+
     func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
@@ -75,6 +86,13 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = logFormat == "json"
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         var authentication = Authentication.trust
         var roles: [String: Role]?
         if let users {

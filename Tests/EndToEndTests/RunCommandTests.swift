@@ -10,6 +10,14 @@ import Testing
         return (folder, file)
     }
 
+    @Test func versionPrintsTheReleaseAndExitsZero() async throws {
+        try await offPool {
+            let outcome = try RivuletProcess.run(["--version"])
+            #expect(outcome.status == 0)
+            #expect(outcome.stdout.wholeMatch(of: /\d+\.\d+\.\d+\n/) != nil, "\(outcome.stdout)")
+        }
+    }
+
     @Test func aSyntaxErrorNamesLineAndColumnWithACaretAndExitsNonZero() async throws {
         try await offPool {
             let (folder, file) = try script("""

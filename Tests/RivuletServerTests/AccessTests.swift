@@ -36,6 +36,21 @@ struct AccessTests {
         #expect(try await status("/metrics", ["Authorization: Basic " + Data("rae:r".utf8).base64EncodedString()]) == 200)
         #expect(try await status("/metrics", ["Authorization: Basic " + Data("rae:x".utf8).base64EncodedString()]) == 401)
         #expect(try await status("/healthz") == 200)
+        // So do the console and its API, and the API's statements run with the user's role.
+        #expect(try await status("/") == 401)
+        #expect(try await status("/api/v1/queries") == 401)
+        #expect(try await status("/api/v1/queries", ["Authorization: Basic " + Data("rae:r".utf8).base64EncodedString()]) == 200)
+        #expect(try await status("/api/v1/catalog", ["Authorization: Basic " + Data("ada:x".utf8).base64EncodedString()]) == 401)
+        func post(_ user: String, _ sql: String) async throws -> String {
+            let body = String(decoding: try JSONEncoder().encode(["sql": sql]), as: UTF8.self)
+            return try await ClientProcess.run(
+                ["curl", "-s", "-u", user, "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)/api/v1/statements"],
+                in: directory, name: "curl-\(UUID().uuidString.prefix(8))", timeout: .seconds(30)
+            ).stdout
+        }
+        let readerCreatesOverHTTP = try await post("rae:r", "CREATE STREAM t (a INT)")
+        #expect(readerCreatesOverHTTP.contains("\"code\":\"42501\""), "\(readerCreatesOverHTTP)")
+        #expect(try await post("wes:w", "CREATE STREAM t (a INT)").contains("\"tag\":\"CREATE STREAM\""))
     }
 
     @Test func aUserHasAtMostTheGivenNumberOfConnections() async throws {

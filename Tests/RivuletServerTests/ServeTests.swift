@@ -122,6 +122,44 @@ struct ServeTests {
         }
     }
 
+    /// Definitions for a query that runs (q1, from `s`) and one that fails (q2, reading a file that is not there).
+    static func runningAndFailingQueries(_ server: ServeProcess, in directory: URL) async throws {
+        _ = try await server.sql("""
+            CREATE STREAM s (id INT);
+            CREATE STREAM copy (id INT);
+            CREATE STREAM missing (id INT) WITH ('connector' = 'file', 'path' = '\(directory.path)/nowhere/in.csv', 'format' = 'csv')
+            """)
+        #expect(try await server.sql("INSERT INTO copy SELECT id FROM s") == "q1\n")
+        #expect(try await server.sql("INSERT INTO copy SELECT id FROM missing") == "q2\n")
+    }
+
+    @Test func queryStartsStopsAndFailuresAreLoggedAsJSONLines() async throws {
+        try await ServeProcess.withArguments(["--log-format", "json"]) { server, directory in
+            try await Self.runningAndFailingQueries(server, in: directory)
+            #expect(try await Self.eventually { server.stderr.contains("\"message\":\"query failed\"") })
+            #expect(try await server.sql("TERMINATE q1") == "TERMINATE\n")
+            let records = server.stderr.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+            }
+            let events = records.filter { $0["logger"] == "rivulet.queries" }.map {
+                "\($0["query"] ?? "") \($0["level"] ?? "") \($0["message"] ?? "")"
+            }
+            #expect(events == ["q1 info query started", "q2 info query started", "q2 error query failed", "q1 info query stopped"], "\(server.stderr)")
+            let failure = try #require(records.first { $0["message"] == "query failed" })
+            #expect(failure["error"]?.contains("nowhere/in.csv") == true, "\(failure)")
+            #expect(failure["time"]?.hasSuffix("Z") == true, "\(failure)")
+        }
+    }
+
+    @Test func logLevelLeavesOutLessSevereRecords() async throws {
+        try await ServeProcess.withArguments(["--log-level", "error"]) { server, directory in
+            try await Self.runningAndFailingQueries(server, in: directory)
+            #expect(try await Self.eventually { server.stderr.contains("query failed") })
+            // q1 started before q2 failed: its record would be there by now.
+            #expect(!server.stderr.contains("query started"), "\(server.stderr)")
+        }
+    }
+
     @Test func restartBringsBackStreamsTablesRowsAndQueries() async throws {
         let directory = try ServeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -147,7 +185,9 @@ struct ServeTests {
         #expect(try await server.sql("SHOW TABLES") == "counts|materialized|2\n")
         #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|2\nb|1\n" })
         let states = try await server.sql("SHOW QUERIES").split(separator: "\n").map { $0.split(separator: "|").prefix(2).joined(separator: "|") }
-        #expect(states == ["q1|RUNNING", "q2|RUNNING"])
+        // The terminated query stays listed, with its plan, and does not run.
+        #expect(states == ["q1|RUNNING", "q2|RUNNING", "q3|TERMINATED"])
+        #expect(try await server.sql("EXPLAIN q3").contains("Scan: s"))
         _ = try await server.sql("INSERT INTO s VALUES ('b')")
         #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|2\nb|2\n" })
         #expect(try await server.sql("CREATE STREAM t (x INT); INSERT INTO t SELECT 1 FROM s") == "CREATE STREAM\nq4\n")

@@ -18,14 +18,25 @@ public struct TLSCertificateFiles: Hashable, Sendable {
         var channelBinding: [UInt8]?
     }
 
-    /// The server context alone, for another port that serves the same certificate (HTTP).
-    public func makeServerContext() throws(TLSSetupError) -> NIOSSLContext {
-        try makeSetup().context
+    /// The server configuration alone (TLS 1.2 or later), for an HTTP library that makes its own context.
+    public func makeServerConfiguration() throws(TLSSetupError) -> TLSConfiguration {
+        try loadConfiguration().configuration
     }
 
     /// Loads both files into a server context (TLS 1.2 or later); a file that is missing or
     /// does not hold what it should throws `TLSSetupError` naming it.
     func makeSetup() throws(TLSSetupError) -> Setup {
+        let (configuration, leaf) = try loadConfiguration()
+        let channelBinding = (try? leaf.toDERBytes()).flatMap { ChannelBinding.tlsServerEndPoint(certificate: $0) }
+        do {
+            return Setup(context: try NIOSSLContext(configuration: configuration), channelBinding: channelBinding)
+        } catch {
+            throw TLSSetupError("the TLS certificate \(certificatePath) and key \(privateKeyPath) do not fit together: \(error)")
+        }
+    }
+
+    /// The configuration made from both files, and the server's own certificate.
+    private func loadConfiguration() throws(TLSSetupError) -> (configuration: TLSConfiguration, leaf: NIOSSLCertificate) {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
@@ -42,12 +53,7 @@ public struct TLSCertificateFiles: Hashable, Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
-        let channelBinding = (try? chain[0].toDERBytes()).flatMap { ChannelBinding.tlsServerEndPoint(certificate: $0) }
-        do {
-            return Setup(context: try NIOSSLContext(configuration: configuration), channelBinding: channelBinding)
-        } catch {
-            throw TLSSetupError("the TLS certificate \(certificatePath) and key \(privateKeyPath) do not fit together: \(error)")
-        }
+        return (configuration, chain[0])
     }
 }
 

@@ -60,13 +60,15 @@ struct Scope {
     }
 }
 
-/// The candidate nearest to `name` by edit distance, if it is plausibly a typo.
-public func closestName(to name: String, among candidates: [String]) -> String? {
+/// The candidate nearest to `name` by edit distance, if it is plausibly a typo: at most
+/// `maxDistance` edits away (by default a third of the name's length).
+public func closestName(to name: String, among candidates: [String], maxDistance: Int? = nil) -> String? {
     let target = Array(name.lowercased())
+    let limit = maxDistance ?? max(1, target.count / 3)
     var best: (String, Int)?
     for candidate in candidates {
         let distance = editDistance(target, Array(candidate.lowercased()))
-        if distance <= max(1, target.count / 3), best == nil || distance < best!.1 {
+        if distance <= limit, best == nil || distance < best!.1 {
             best = (candidate, distance)
         }
     }

@@ -1,0 +1,30 @@
+import Foundation
+
+/// One persistent query as `GET /api/v1/queries/{id}` shows it: its summary, EXPLAIN, its
+/// operator graph and its most recent bad records.
+struct QueryDetail: Encodable, Sendable {
+    struct BadRecord: Encodable, Sendable {
+        var source: String?
+        var position: String?
+        var rawText: String?
+        var reason: String?
+        var time: String?
+    }
+
+    var query: QuerySummary
+    /// EXPLAIN's numbered lines.
+    var explain: [String]
+    var graph: OperatorGraph
+    /// The newest first, at most `badRecordLimit`.
+    var badRecords: [BadRecord]
+
+    static let badRecordLimit = 20
+}
+
+extension QueryDetail.BadRecord {
+    /// A row of `source, position, raw_text, reason, error_time`.
+    init(row: [String?]) {
+        func column(_ index: Int) -> String? { index < row.count ? row[index] : nil }
+        self.init(source: column(0), position: column(1), rawText: column(2), reason: column(3), time: column(4))
+    }
+}
