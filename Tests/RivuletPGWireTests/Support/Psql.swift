@@ -28,7 +28,7 @@ struct Psql {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", database] + arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["PGCONNECT_TIMEOUT"] = "10"
+        environment["PGCONNECT_TIMEOUT"] = "60"
         environment["PGSSLMODE"] = "prefer"
         environment["PGPASSWORD"] = password
         environment["PGOPTIONS"] = nil
