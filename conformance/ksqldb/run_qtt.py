@@ -606,7 +606,11 @@ def run_case(case, rivulet, bootstrap, admin, timeout):
         if refused:
             return "error", refused
         if one_at_a_time:
-            produce_inputs(records, bootstrap, after_each=QueryProgress(server.port).wait_for_next_row)
+            progress = QueryProgress(server.port)
+            try:
+                produce_inputs(records, bootstrap, after_each=progress.wait_for_next_row)
+            finally:
+                progress.connection.close()
         outputs = case.test.get("outputs", [])
         by_topic = {}
         for record in outputs:

@@ -10,7 +10,9 @@ public import RivuletPlanner
 /// emitted NULL-padded at that moment. A row is late, counted and dropped, when its time is
 /// below the watermark it arrives under (its own input's watermark just before it, and the
 /// other input's current one); every row that can still arrive is at or above W, so dropping
-/// state by W never loses a match.
+/// state by W never loses a match. The plan's grace lowers both bounds by that much (rows may
+/// come that late), and `emitsUnmatchedOnArrival` emits an outer row NULL-padded as soon as it
+/// finds no match instead of when it expires.
 public final class IntervalJoin: StreamOperator {
     private struct Entry {
         var row: [Value]
@@ -69,11 +71,13 @@ public final class IntervalJoin: StreamOperator {
             }
             let values = matcher.values(batch, row, port: port)
             guard let key = matcher.key(batch, row, port: port) else {
-                if keepsUnmatched(port), plan.emitsUnmatchedOnArrival {
-                    if port == 0 { matcher.emit(left: values, right: nil) } else { matcher.emit(left: nil, right: values) }
-                } else if keepsUnmatched(port) {
-                    unmatchable[port].append(Entry(row: values, time: time, matched: false))
-                    count += 1
+                if keepsUnmatched(port) {
+                    if plan.emitsUnmatchedOnArrival {
+                        emitPadded(values, port: port)
+                    } else {
+                        unmatchable[port].append(Entry(row: values, time: time, matched: false))
+                        count += 1
+                    }
                 }
                 continue
             }
@@ -93,7 +97,7 @@ public final class IntervalJoin: StreamOperator {
                 }
             }
             if !matched, plan.emitsUnmatchedOnArrival, keepsUnmatched(port) {
-                if port == 0 { matcher.emit(left: values, right: nil) } else { matcher.emit(left: nil, right: values) }
+                emitPadded(values, port: port)
                 matched = true
             }
             sides[port][key, default: []].append(Entry(row: values, time: time, matched: matched))
@@ -132,15 +136,18 @@ public final class IntervalJoin: StreamOperator {
             unmatchable[side] = waiting
             padded += gone
             // Outer rows in time order, so the output is the same however the input was batched.
-            for entry in padded.sorted(by: Self.outerOrder) {
-                if side == 0 { matcher.emit(left: entry.row, right: nil) } else { matcher.emit(left: nil, right: entry.row) }
-            }
+            for entry in padded.sorted(by: Self.outerOrder) { emitPadded(entry.row, port: side) }
         }
         matcher.flush(into: &output)
         if combined == Watermark.end { return combined }
         // Rows still to be emitted have a left time of at least W + min(lower, 0).
         let (held, overflow) = combined.addingReportingOverflow(min(lower, 0))
         return overflow ? Watermark.none : held
+    }
+
+    /// An unmatched row of `port`'s side, the other side's columns NULL.
+    private func emitPadded(_ row: [Value], port: Int) {
+        if port == 0 { matcher.emit(left: row, right: nil) } else { matcher.emit(left: nil, right: row) }
     }
 
     /// Time order, rows of equal time by their values: the same whatever order state is held in.
