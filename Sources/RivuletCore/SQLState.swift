@@ -30,4 +30,6 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let statementTooComplex = SQLState("54001")
     public static let cardinalityViolation = SQLState("21000")
     public static let objectNotInPrerequisiteState = SQLState("55000")
+    public static let invalidColumnReference = SQLState("42P10")
+    public static let invalidTableDefinition = SQLState("42P16")
 }

@@ -59,8 +59,8 @@ public final class Engine {
         switch parsed.statement {
         case .createRelation(let create):
             let relation = try RelationDefinition.relation(from: create)
-            try registry.factory(for: relation.connector).validate(relation, asSink: false)
-            try registry.factory(for: relation.connector).create(relation, asSink: false)
+            try registry.factory(for: relation.connector).validate(relation.stored, asSink: false)
+            try registry.factory(for: relation.connector).create(relation.stored, asSink: false)
             if create.orReplace { catalog.remove(relation.name) }
             let added = try catalog.add(relation, ifNotExists: create.ifNotExists, at: create.name.span)
             let noun = relation.kind == .stream ? "Stream" : "Table"

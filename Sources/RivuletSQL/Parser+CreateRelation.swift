@@ -86,10 +86,15 @@ extension Parser {
         try expectSymbol(.rightParen, "after column definitions")
     }
 
-    /// `name TYPE [NOT NULL | NULL] [PRIMARY KEY [NOT ENFORCED] | KEY]`
+    /// `name TYPE [NOT NULL | NULL] [PRIMARY KEY [NOT ENFORCED] | KEY]`, or `name AS expression`.
     private mutating func parseColumnDefinition() throws(SQLError) -> ColumnDefinition {
         let start = current.span.start
         let name = try parseIdentifier("a column definition")
+        if consumeWord("AS") {
+            let expression = try parseExpr()
+            if consumeWord("COMMENT") { _ = try parseOptionValue("after COMMENT") }
+            return ColumnDefinition(name: name, computed: expression, span: span(from: start))
+        }
         let type = try parseDataType()
         var column = ColumnDefinition(name: name, type: type)
         while true {

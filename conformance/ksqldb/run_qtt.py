@@ -634,6 +634,8 @@ def main():
     parser.add_argument("--only", nargs="*", help="QTT file names (without folder) to run")
     parser.add_argument("--cases", help="a file of case names to run, one per line")
     parser.add_argument("--match", help="run the cases whose name contains this text")
+    parser.add_argument("--share", type=int, default=1, metavar="N",
+                        help="run a fixed share of the selected cases: the first of every N in each file")
     parser.add_argument("--expect-pass", help="a file of case names that must pass")
     parser.add_argument("--write-passing", help="write the names of the cases that passed here")
     parser.add_argument("--report", help="write every case's outcome and detail here")
@@ -650,6 +652,16 @@ def main():
         cases = [c for c in cases if c.name in wanted]
     if args.match:
         cases = [c for c in cases if args.match in c.name]
+    if args.share > 1:
+        # Every file keeps its first case and every Nth after it, so each feature stays covered.
+        position = {}
+        kept = []
+        for case in cases:
+            index = position.get(case.file, 0)
+            position[case.file] = index + 1
+            if index % args.share == 0:
+                kept.append(case)
+        cases = kept
     excluded = {}
     exclusions = HERE / "excluded.tsv"
     if exclusions.exists():

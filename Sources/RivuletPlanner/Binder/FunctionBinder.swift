@@ -148,6 +148,10 @@ enum FunctionBinder {
                 throw SQLError(.datatypeMismatch, "DATE_FORMAT expects a TIMESTAMP, found \(value.type)", at: call.arguments[0].span)
             }
             return .call(.dateFormat, [value, try string(1)], .varchar)
+        case "PROCTIME", "NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP":
+            // PROCTIME(): the time a row is processed, as Flink's processing-time attribute.
+            try arity(0...0)
+            return .call(.currentTimestamp, [], .timestamp3)
         case "TO_TIMESTAMP":
             try arity(1...2)
             var strings = [try string(0)]

@@ -57,7 +57,19 @@ extension QueryBinder {
         var strategy = StreamPlan.Join.Strategy.regular
         var joinLeftTime: Int?
         var joinRightTime: Int?
-        if let asOf {
+        if let asOf, let probe = try scalarBinder(for: combined, clause: "FOR SYSTEM_TIME AS OF").bind(asOf).unwrappedColumn,
+           probe < width, combined.columns[probe].isProcessingTime {
+            // A processing-time temporal join is a lookup: each row joins the table as it is when the row arrives.
+            guard left.plan.appendOnly, let key = right.plan.upsertKey, !key.isEmpty, Set(key).isSubset(of: Set(rightKeys)) else {
+                throw SQLError.unsupported(
+                    "a processing-time temporal join needs an append-only left input and a TABLE with a PRIMARY KEY on the right, joined on its whole primary key",
+                    at: join.right.span)
+            }
+            guard kind == .inner || kind == .left else {
+                throw SQLError.unsupported("a temporal join is INNER or LEFT", at: join.span)
+            }
+            strategy = .streamTable
+        } else if let asOf {
             strategy = .temporal
             let probe = try scalarBinder(for: combined, clause: "FOR SYSTEM_TIME AS OF").bind(asOf)
             guard let leftTime, probe.unwrappedColumn == leftTime else {

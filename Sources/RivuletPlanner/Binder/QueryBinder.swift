@@ -407,6 +407,7 @@ public struct QueryBinder {
             if alias != nil { scope.columns[i].aliasedName = key }
         }
         for i in relation.systemColumns { scope.columns[i].isSystem = true }
+        for i in relation.processingTimeColumns { scope.columns[i].isProcessingTime = true }
         return Input(plan: plan, scope: scope, window: nil)
     }
 }

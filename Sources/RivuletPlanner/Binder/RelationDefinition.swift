@@ -12,6 +12,7 @@ public enum RelationDefinition {
             }
             fields.append(Field(column.name.value, column.type, nullable: !column.notNull))
         }
+        let computedColumns = try computedColumns(of: create, fields: &fields)
         let ksqlKafka = create.option("kafka_topic") != nil && create.option("connector") == nil
         var systemColumns: [Int] = []
         if ksqlKafka {
@@ -77,10 +78,43 @@ public enum RelationDefinition {
         case .table, .stream: kind = .stream
         case .view: throw SQLError.unsupported("use CREATE VIEW ... AS SELECT to define a view", at: create.span)
         }
-        return Relation(
+        var relation = Relation(
             name: create.name.name.value, kind: kind, schema: schema,
             connector: ConnectorSpec(connector: connectorName, options: options),
             watermark: watermark, primaryKey: primaryKey, systemColumns: systemColumns)
+        relation.computedColumns = computedColumns
+        return relation
+    }
+
+    /// Binds the computed columns (`cost AS price * quantity`) over the declared stored columns,
+    /// giving each its expression's type in `fields`. As in Flink, a computed column reads stored
+    /// columns only, and is not a key.
+    private static func computedColumns(of create: CreateRelation, fields: inout [Field]) throws(SQLError) -> [ComputedColumn] {
+        let computedIndices = Set(create.columns.indices.filter { create.columns[$0].computed != nil })
+        guard !computedIndices.isEmpty else { return [] }
+        let scope = Scope(schema: Schema(fields), qualifier: create.name.name.value, eventTimeColumn: nil)
+        let binder = ExpressionBinder(
+            resolveColumn: { (reference: ColumnReference) throws(SQLError) -> BoundExpr in
+                let index = try scope.resolve(reference)
+                guard !computedIndices.contains(index) else {
+                    throw SQLError(.invalidColumnReference, "a computed column cannot read computed column '\(reference.name.value)'",
+                                   at: reference.span, hint: "write its expression in full")
+                }
+                return .column(index, scope.columns[index].type)
+            },
+            clause: "a computed column")
+        var computed: [ComputedColumn] = []
+        for index in computedIndices.sorted() {
+            let column = create.columns[index]
+            if column.key != nil || create.primaryKeyColumns.contains(where: { $0.value.lowercased() == column.name.value.lowercased() }) {
+                throw SQLError(.invalidTableDefinition, "computed column '\(column.name.value)' cannot be part of the key", at: column.span)
+            }
+            let expression = try binder.bind(column.computed!)
+            let type = expression.type == .null ? SQLType.varchar : expression.type
+            fields[index] = Field(column.name.value, type, nullable: true)
+            computed.append(ComputedColumn(column: index, expression: expression.type == .null ? .literal(.null, type) : expression))
+        }
+        return computed
     }
 
     /// The delay of `WATERMARK FOR ts AS ts - INTERVAL ...` (or `AS ts`: none).

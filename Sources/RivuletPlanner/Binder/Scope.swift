@@ -11,6 +11,8 @@ struct Scope {
         var type: SQLType
         /// Whether this column is the event-time attribute (a watermark is defined on it).
         var isEventTime: Bool
+        /// Whether this column is a processing-time attribute (`proc AS PROCTIME()`).
+        var isProcessingTime = false
         /// A system column (`ROWTIME`, ...): selected by name only, never by `*`.
         var isSystem = false
         /// The relation's own name when the FROM clause gave it an alias. It still qualifies the

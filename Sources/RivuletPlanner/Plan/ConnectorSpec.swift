@@ -61,6 +61,9 @@ public struct Relation: Hashable, Sendable {
     public var primaryKey: [Int]
     /// Columns filled by the connector rather than declared (`KsqlSystemColumn`), hidden from `*`.
     public var systemColumns: [Int]
+    /// Columns computed from the others as rows are read (`cost AS price * quantity`), in column
+    /// order; connectors never see them (`stored`).
+    public var computedColumns: [ComputedColumn] = []
 
     public init(
         name: String, kind: Kind, schema: Schema, connector: ConnectorSpec, watermark: WatermarkSpec? = nil, primaryKey: [Int] = [],

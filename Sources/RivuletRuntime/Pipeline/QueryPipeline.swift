@@ -44,6 +44,8 @@ public final class QueryPipeline {
         /// source and a `ChangeFollowingSource` do not: as in Kafka Streams, the others go on
         /// while it is quiet (a stream–table join joins with the table as it is).
         var waitsWhenQuiet = true
+        /// The computed columns evaluated on each batch read, if the relation has any.
+        var computed: ComputedScan?
     }
 
     private let sink: any SinkWriter
@@ -80,9 +82,11 @@ public final class QueryPipeline {
         _ plan: StreamPlan, parent: Int?, port: Int, openSource: (StreamPlan.Scan) throws -> any SourceReader
     ) throws {
         if case .scan(let scan) = plan {
+            let computed = try ComputedScan(scan)
             var input = Input(
-                reader: try openSource(scan), entry: parent ?? -1, entryPort: port, assigner: nil,
+                reader: try openSource(computed?.storedScan ?? scan), entry: parent ?? -1, entryPort: port, assigner: nil,
                 timeColumn: scan.watermark?.column, untimedRank: scan.relation.kind == .table ? 0 : 1)
+            input.computed = computed
             input.waitsWhenQuiet = !scan.relation.isKsqlKafka && !(input.reader is any ChangeFollowingSource)
             if let spec = scan.watermark {
                 let assigner = WatermarkAssigner(spec: spec, sourceName: scan.relation.name, badRecordLog: badRecordLog)
@@ -124,12 +128,13 @@ public final class QueryPipeline {
         var quiet = false
         // Every source still running needs a head row before the next one can be chosen.
         for i in inputs.indices where !inputs[i].exhausted && inputs[i].pending == nil {
-            guard let batch = try inputs[i].reader.nextBatch(maxRows: batchSize) else {
+            guard let read = try inputs[i].reader.nextBatch(maxRows: batchSize) else {
                 inputs[i].exhausted = true
                 try advance(i, to: Watermark.end)
                 if inputs.allSatisfy({ $0.exhausted && $0.pending == nil }) { break }
                 return true
             }
+            let batch = try inputs[i].computed?.apply(read) ?? read
             counters.rowsRead += batch.count
             inputs[i].rowsRead += batch.count
             if batch.count == 0 {

@@ -1,9 +1,13 @@
 public import RivuletCore
 
-/// `name TYPE [NOT NULL] [PRIMARY KEY | KEY]` in a column list.
+/// `name TYPE [NOT NULL] [PRIMARY KEY | KEY]` in a column list, or Flink's computed column
+/// `name AS expression`.
 public struct ColumnDefinition: Hashable, Sendable {
     public var name: Identifier
+    /// The declared type; `.null` for a computed column, whose expression gives its type.
     public var type: SQLType
+    /// A computed column's expression over the relation's other columns, evaluated as rows are read.
+    public var computed: Expr?
     public var notNull: Bool
     /// ksqlDB's column-level key marker.
     public var key: ColumnKeyConstraint?
@@ -15,6 +19,12 @@ public struct ColumnDefinition: Hashable, Sendable {
         self.notNull = notNull
         self.key = key
         self.span = span
+    }
+
+    /// `name AS expression`.
+    public init(name: Identifier, computed: Expr, span: SourceSpan = .unknown) {
+        self.init(name: name, type: .null, span: span)
+        self.computed = computed
     }
 }
 

@@ -67,6 +67,7 @@ extension CreateRelation: CustomStringConvertible {
 
 extension ColumnDefinition: CustomStringConvertible {
     public var description: String {
+        if let computed { return "\(name) AS \(computed)" }
         var text = "\(name) \(type)"
         if notNull { text += " NOT NULL" }
         switch key {
