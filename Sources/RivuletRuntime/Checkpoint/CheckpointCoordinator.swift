@@ -106,15 +106,15 @@ public final class CheckpointCoordinator {
         try pipeline.snapshot(into: &writer)
         let id = nextId
         nextId += 1
+        let transactional = sink as? any TransactionalSink
+        // A sink without transactions holds its rows out before the checkpoint that says they are
+        // written: a crash in between repeats them on restart (at least once) instead of losing them.
+        if transactional == nil { try sink.flush() }
         try failpoint.reach(.beforeCheckpointWrite, id)
         try store.write(id, payload: writer.bytes)
         try onCheckpointWritten?(id)
         try failpoint.reach(.afterCheckpointWrite, id)
-        if let transactional = sink as? any TransactionalSink {
-            try transactional.commit(CheckpointMark(query: store.queryId, instance: store.instance, checkpoint: id))
-        } else {
-            try sink.flush()
-        }
+        try transactional?.commit(CheckpointMark(query: store.queryId, instance: store.instance, checkpoint: id))
         try failpoint.reach(.afterSinkCommit, id)
         pipeline.checkpointCompleted(id)
         committed = id
