@@ -228,6 +228,9 @@ final class EngineSession: SQLSession {
         case .reset(let reset):
             state.withLock { $0.settings.reset(reset.key) }
             return .command(tag: "RESET")
+        case .show(let show) where show.kind == .properties:
+            let rows = state.withLock { $0.settings }.inForce(checkpointIntervalMillis: CheckpointPolicy.serverIntervalMillis)
+            return .rows(RowSource(schema: rows.schema, rows: rows.rows))
         default:
             break
         }
