@@ -191,6 +191,29 @@ struct ServeTests {
         }
     }
 
+    @Test func checkpointsAndConnectionsAreLoggedAtDebugLevel() async throws {
+        try await ServeProcess.withArguments(["--log-format", "json", "--log-level", "debug"]) { server, directory in
+            let database = directory.appendingPathComponent("out.db").path
+            _ = try await server.sql("""
+                CREATE STREAM s (id INT);
+                CREATE TABLE copy (id INT, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'sqlite', 'path' = '\(database)');
+                INSERT INTO s VALUES (1), (2)
+                """)
+            #expect(try await server.sql("INSERT INTO copy SELECT id FROM s") == "q1\n")
+            func records() -> [[String: String]] {
+                server.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+            }
+            #expect(try await Self.eventually { records().contains { $0["message"] == "checkpoint taken" } }, "\(server.stderr)")
+            let checkpoint = try #require(records().first { $0["message"] == "checkpoint taken" })
+            #expect(checkpoint["level"] == "debug" && checkpoint["query"] == "q1" && Int(checkpoint["bytes"] ?? "") != nil, "\(checkpoint)")
+            // Each psql run above opened and closed a connection of user u.
+            let connections = records().filter { $0["logger"] == "rivulet.connections" }
+            #expect(connections.filter { $0["message"] == "connection opened" }.count >= 2, "\(server.stderr)")
+            #expect(connections.allSatisfy { $0["level"] == "debug" && $0["user"] == "u" }, "\(connections)")
+            #expect(try await Self.eventually { records().contains { $0["message"] == "connection closed" } })
+        }
+    }
+
     @Test func logLevelLeavesOutLessSevereRecords() async throws {
         try await ServeProcess.withArguments(["--log-level", "error"]) { server, directory in
             try await Self.runningAndFailingQueries(server, in: directory)
