@@ -199,7 +199,8 @@ import Testing
                 let folders = (try? FileManager.default.contentsOfDirectory(atPath: queries.path)) ?? []
                 return folders.contains { name in
                     let files = (try? FileManager.default.contentsOfDirectory(atPath: queries.appendingPathComponent(name).path)) ?? []
-                    return files.contains { $0.hasPrefix("checkpoint-") }
+                    // checkpoint-<n>, not the checkpoint-<n>.tmp it is written as before it counts.
+                    return files.contains { $0.hasPrefix("checkpoint-") && Int($0.dropFirst("checkpoint-".count)) != nil }
                 }
             }
             let deadline = Date().addingTimeInterval(60)
