@@ -77,7 +77,15 @@ extension Engine {
                 [.string(name), .string(ConnectorOptionNames.names(for: name).joined(separator: ", "))]
             }
             return ResultSet(schema: schema, rows: rows)
-        case .views, .topics:
+        case .views:
+            let schema = Schema([Field("name", .varchar), Field("columns", .bigint), Field("sql", .varchar)])
+            let rows = catalog.snapshot.current.views.map { view -> [Value] in
+                [.string(view.name), .int(Int64(view.schema.count)), .string(view.sql)]
+            }
+            return ResultSet(schema: schema, rows: rows)
+        case .properties:
+            return settings.inForce(checkpointIntervalMillis: configuration.checkpointIntervalMillis ?? CheckpointPolicy.defaultIntervalMillis)
+        case .topics:
             throw SQLError.unsupported("SHOW \(show.kind.rawValue) is not supported", at: show.span)
         }
     }
@@ -90,11 +98,22 @@ extension Engine {
     /// `queries` (what the queries over the relation did: `rivulet run` counts its bad records,
     /// a server lists its running queries).
     public func describe(_ describe: Describe, queries: [(String, String)]) throws(SQLError) -> ResultSet {
-        guard let relation = catalog.relation(named: describe.name.name.value) else { throw unknownRelation(describe.name) }
         let schema = Schema([
             Field("column", .varchar), Field("type", .varchar), Field("nullable", .boolean), Field("key", .boolean),
             Field("watermark", .varchar),
         ])
+        guard let relation = catalog.relation(named: describe.name.name.value) else {
+            // A view: its columns as its query gives them, and with EXTENDED its query.
+            let key = describe.name.name.value.lowercased()
+            guard describe.kind == nil, let view = catalog.snapshot.current.views.first(where: { $0.name.lowercased() == key }) else {
+                throw unknownRelation(describe.name)
+            }
+            var rows = view.schema.fields.map { field -> [Value] in
+                [.string(field.name), .string(field.type.description), .boolean(field.nullable), .boolean(false), .null]
+            }
+            if describe.extended { rows.append([.string("(view)"), .string(view.sql), .null, .null, .null]) }
+            return ResultSet(schema: schema, rows: rows)
+        }
         var rows: [[Value]] = []
         for (index, field) in relation.schema.fields.enumerated() {
             var watermark = Value.null

@@ -87,6 +87,35 @@ public struct Settings: Sendable, Hashable {
         values.removeValue(forKey: key.lowercased())
     }
 
+    /// The settings in force, as `SHOW PROPERTIES` and Flink's `SET;` list them: each key Rivulet
+    /// reads with its value (`source` 'session' when set, else 'default'), then every other key
+    /// the session set, by name. `checkpointIntervalMillis` is what applies without a SET (a
+    /// server's queries and `rivulet run` differ).
+    public func inForce(checkpointIntervalMillis defaultInterval: Int64) -> ResultSet {
+        let defaults: [String: String?] = [
+            Self.checkpointIntervalKey: "\(defaultInterval) ms",
+            // No budget: a group aggregate keeps every key in memory.
+            Self.memoryBudgetKey: nil,
+            Self.errorLogMaxEntriesKey: String(ErrorLogFile.defaultMaxEntries),
+            Self.stateTTLKey: "0",
+            Self.statementTimeoutKey: "0",
+            Self.autoOffsetResetKey: "latest",
+        ]
+        var rows: [[Value]] = []
+        for key in Self.knownKeys {
+            if let value = values[key] {
+                rows.append([.string(key), .string(value), .string("session")])
+            } else {
+                rows.append([.string(key), (defaults[key] ?? nil).map(Value.string) ?? .null, .string("default")])
+            }
+        }
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) where !Self.knownKeys.contains(key) {
+            rows.append([.string(key), .string(value), .string("session")])
+        }
+        let schema = Schema([Field("key", .varchar), Field("value", .varchar), Field("source", .varchar)])
+        return ResultSet(schema: schema, rows: rows)
+    }
+
     /// Settings from options as given (a catalog log's record of a session's options).
     public init(_ values: [String: String]) throws(SQLError) {
         for (key, value) in values.sorted(by: { $0.key < $1.key }) { try set(key, value) }

@@ -61,7 +61,7 @@ extension Parser {
         let start = current.span.start
         let verb = advance().text.uppercased()
         guard let kind = word().flatMap(Show.Kind.init(rawValue:)) else {
-            throw expected("STREAMS, TABLES, QUERIES, VIEWS, FUNCTIONS, TOPICS or CONNECTORS", "after \(verb)")
+            throw expected("STREAMS, TABLES, QUERIES, VIEWS, FUNCTIONS, TOPICS, CONNECTORS or PROPERTIES", "after \(verb)")
         }
         advance()
         let extended = consumeWord("EXTENDED")
@@ -143,10 +143,14 @@ extension Parser {
         return .drop(DropRelation(kind: kind, ifExists: ifExists, name: name, deleteTopic: deleteTopic, span: span(from: start)))
     }
 
-    /// `SET 'key' = 'value'` or `SET key.part = value`
+    /// `SET 'key' = 'value'` or `SET key.part = value`; `SET` alone (Flink's `SET;`) lists the
+    /// settings, as `SHOW PROPERTIES`.
     private mutating func parseSet() throws(SQLError) -> Statement {
         let start = current.span.start
         advance()
+        if atEnd || isSymbol(.semicolon) {
+            return .show(Show(kind: .properties, span: span(from: start)))
+        }
         let key = try parseOptionKey("after SET")
         try expectSymbol(.equal, "after SET \(key)")
         let value = try parseOptionValue("after '='")

@@ -3,7 +3,8 @@ import Foundation
 /// The statements that define the server's catalog, kept in `catalog.jsonl` in the data
 /// directory so that a restart brings back every stream, table, view and persistent query.
 /// Accepted statements are appended (and synced) one JSON object per line; DROP rewrites the
-/// file without what it removed, TERMINATE marks its queries. Rows inserted into embedded
+/// file without what it removed, TERMINATE marks its queries, and a query that fails is marked
+/// with its error. Rows inserted into embedded
 /// streams are not here: they live in each stream's own file, so the log grows only with
 /// definitions.
 final class CatalogLog {
@@ -27,6 +28,9 @@ final class CatalogLog {
         /// A terminated query does not run again; a terminated CREATE ... AS SELECT still
         /// defines its relation.
         var terminated: Bool?
+        /// The error a failed query stopped with; it does not run again, and stays listed as
+        /// FAILED with this error until its relation is dropped.
+        var failed: String?
         /// The session's SET options the statement ran with.
         var settings: [String: String]?
     }

@@ -15,7 +15,7 @@ enum ClientCompatibility {
     }
 
     /// Rivulet's own `SHOW` objects; any other name is a Postgres setting.
-    private static let showObjects: Set<String> = ["streams", "tables", "queries", "views", "functions", "topics", "connectors"]
+    private static let showObjects: Set<String> = ["streams", "tables", "queries", "views", "functions", "topics", "connectors", "properties"]
 
     /// A setting's value: set in the session, else the value Rivulet behaves by (`name` lower-cased).
     static func setting(_ name: String, settings: [String: String], serverVersion: String) -> String? {

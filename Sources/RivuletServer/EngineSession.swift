@@ -1,3 +1,4 @@
+import Logging
 import RivuletCore
 import RivuletEngine
 import RivuletPGWire
@@ -228,6 +229,9 @@ final class EngineSession: SQLSession {
         case .reset(let reset):
             state.withLock { $0.settings.reset(reset.key) }
             return .command(tag: "RESET")
+        case .show(let show) where show.kind == .properties:
+            let rows = state.withLock { $0.settings }.inForce(checkpointIntervalMillis: CheckpointPolicy.serverIntervalMillis)
+            return .rows(RowSource(schema: rows.schema, rows: rows.rows))
         default:
             break
         }
@@ -352,6 +356,8 @@ struct EngineSessionProvider: SQLSessionProvider {
     let roles: [String: Role]?
     let maxConnectionsPerUser: Int
     private let open = OpenSessions()
+    /// Connections opened, refused and closed, at debug level.
+    static let logger = Logger(label: "rivulet.connections")
 
     init(
         manager: QueryManager, connectors: QueryConnectors, serverVersion: String, roles: [String: Role]?,
@@ -366,14 +372,20 @@ struct EngineSessionProvider: SQLSessionProvider {
 
     func makeSession(for startup: SessionStartup) async throws -> any SQLSession {
         let user = startup.user
+        let metadata: Logger.Metadata = ["user": "\(user)", "database": "\(startup.database)", "pid": "\(startup.processID)"]
         guard open.enter(user, limit: maxConnectionsPerUser) else {
+            Self.logger.debug("connection refused: too many for the user", metadata: metadata)
             throw SQLError(.tooManyConnections, "too many connections for role \"\(user)\"")
         }
+        Self.logger.debug("connection opened", metadata: metadata)
         let open = open
         return EngineSession(
             manager: manager, connectors: connectors, serverVersion: serverVersion, user: user,
             role: roles.map { $0[user] ?? .reader } ?? .admin, database: startup.database,
-            processID: startup.processID, onClose: { open.leave(user) })
+            processID: startup.processID, onClose: {
+                open.leave(user)
+                Self.logger.debug("connection closed", metadata: metadata)
+            })
     }
 }
 

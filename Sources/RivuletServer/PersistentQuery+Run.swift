@@ -22,8 +22,10 @@ extension PersistentQuery {
                     end(.terminated, metrics: run.metrics)
                     return
                 }
+                let taken = run.checkpoints.taken
                 let step = try run.step()
                 update(run.metrics, checkpoints: run.checkpoints, errorLogTrimmed: run.errorLogTrimmed)
+                if run.checkpoints.taken != taken { logCheckpoint(run.checkpoints, to: logger) }
                 switch step {
                 case .finished:
                     end(.finished, metrics: run.metrics)
@@ -38,6 +40,13 @@ extension PersistentQuery {
             run.abandon()
             end(.failed, metrics: run.metrics, error: describe(error))
         }
+    }
+
+    private func logCheckpoint(_ checkpoints: CheckpointSummary, to logger: Logger) {
+        logger.debug("checkpoint taken", metadata: [
+            "query": "\(id)", "checkpoint": "\(checkpoints.last.map(String.init) ?? "")",
+            "duration_ms": "\(String(format: "%.1f", checkpoints.lastSeconds * 1000))", "bytes": "\(checkpoints.lastBytes)",
+        ])
     }
 
     private func logEnd(to logger: Logger) {

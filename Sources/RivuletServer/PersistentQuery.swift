@@ -1,4 +1,5 @@
 public import Foundation
+import Logging
 public import RivuletCore
 public import RivuletEngine
 public import RivuletRuntime
@@ -31,14 +32,23 @@ public final class PersistentQuery: Sendable {
     public let explain: [String]
     /// When this run of the query started (at a server restart, the restart).
     public let startedAt = Date()
-    /// Whether the sink can be written; a sink that retries an unreachable server reports here.
-    public let sinkHealth = SinkHealth()
+    /// Whether the sink can be written; a sink that retries an unreachable server reports here,
+    /// and its outages and recoveries are logged.
+    public let sinkHealth: SinkHealth
 
     private let current = Mutex(Status(state: .running, metrics: QueryMetrics(), error: nil, checkpoints: CheckpointSummary()))
     private let stop = Atomic<Bool>(false)
     private let trimmedErrors = Atomic<Int>(0)
 
-    init(id: String, sql: String, sink: String, sources: Set<String>, explain: [String]) {
+    init(id: String, sql: String, sink: String, sources: Set<String>, explain: [String], logger: Logger = Logger(label: "rivulet.queries")) {
+        sinkHealth = SinkHealth { change in
+            switch change {
+            case .unavailable(let error):
+                logger.warning("sink unavailable, retrying", metadata: ["query": "\(id)", "sink": "\(sink)", "error": "\(error)"])
+            case .recovered(let retries):
+                logger.info("sink recovered", metadata: ["query": "\(id)", "sink": "\(sink)", "retries": "\(retries)"])
+            }
+        }
         self.id = id
         self.sql = sql
         self.sink = sink

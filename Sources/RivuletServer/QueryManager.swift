@@ -195,6 +195,8 @@ public actor QueryManager {
         let logger = logger
         tasks[id] = Task.detached {
             await query.run(prepared, connectors: connectors, options: options, logger: logger)
+            let status = query.status
+            if status.state == .failed { await self.recordFailure(of: id, error: status.error ?? "") }
         }
         return query
     }
@@ -213,7 +215,7 @@ public actor QueryManager {
         case .insertedRowsKept, .rebuilt: return nil
         }
         let written = Set(queries.filter { $0.status.state == .running }.map { $0.sink.lowercased() })
-            .union(log?.entries.filter { $0.kind == .query && $0.terminated != true }.map(\.relation) ?? [])
+            .union(log?.entries.filter { $0.kind == .query && $0.terminated != true && $0.failed == nil }.map(\.relation) ?? [])
         for source in plan.sourceRelations {
             switch durability(source) {
             case .kept: continue
@@ -257,6 +259,18 @@ public actor QueryManager {
             }
         } catch {
             throw SQLError(.ioError, "the queries stopped, but the catalog could not be rewritten: \(error)")
+        }
+    }
+
+    /// Marks a failed query in the catalog log, so a restart lists it as FAILED with its error
+    /// instead of running it again.
+    private func recordFailure(of id: String, error: String) {
+        do {
+            try log?.update { entry in
+                if entry.kind == .query, entry.query == id { entry.failed = error }
+            }
+        } catch {
+            logger.error("a failed query could not be marked in the catalog", metadata: ["query": "\(id)", "error": "\(error)"])
         }
     }
 
@@ -317,8 +331,8 @@ public actor QueryManager {
         var warnings: [String] = []
         // Queries start once every entry has run, so that the embedded rows they resume over are all back.
         var restarted: [(PreparedQuery, String, Settings)] = []
-        // Terminated queries do not run again but stay listed, with their plans when they still bind.
-        var terminated: [(entry: CatalogLog.Entry, prepared: PreparedQuery?)] = []
+        // Terminated and failed queries do not run again but stay listed, with their plans when they still bind.
+        var ended: [(entry: CatalogLog.Entry, prepared: PreparedQuery?)] = []
         // Logs of earlier versions hold inserted rows; they run again into fresh stream files
         // (whatever a run interrupted before compaction wrote there goes first) and leave the log.
         let legacyRows = Set(log.entries.filter { $0.kind == .rows }.map(\.relation))
@@ -330,15 +344,16 @@ public actor QueryManager {
                 let settings = try Settings(entry.settings ?? [:])
                 engine.settings = settings
                 engine.bindingContext = nil
-                if entry.terminated == true, case .insertSelect = parsed.statement {
+                let hasEnded = entry.terminated == true || entry.failed != nil
+                if hasEnded, case .insertSelect = parsed.statement {
                     // Planning an INSERT ... SELECT has no effect; a query that no longer binds is listed without a plan.
                     let result = try? engine.execute(parsed)
-                    if case .persistentQuery(let prepared)? = result { terminated.append((entry, prepared)) } else { terminated.append((entry, nil)) }
+                    if case .persistentQuery(let prepared)? = result { ended.append((entry, prepared)) } else { ended.append((entry, nil)) }
                     continue
                 }
                 let result = try engine.execute(parsed)
                 if case .persistentQuery(let prepared) = result, let id = entry.query {
-                    if entry.terminated == true { terminated.append((entry, prepared)) } else { restarted.append((prepared, id, settings)) }
+                    if hasEnded { ended.append((entry, prepared)) } else { restarted.append((prepared, id, settings)) }
                 }
             } catch {
                 let sql = entry.sql.split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -354,13 +369,14 @@ public actor QueryManager {
         }
         let embeddedStreams = engine.catalog.allRelations.filter { $0.connector.connector == ConnectorSpec.embedded }
         engine.embedded.retain(Set(embeddedStreams.map { $0.name.lowercased() }))
-        for (entry, prepared) in terminated {
+        for (entry, prepared) in ended {
             guard let id = entry.query else { continue }
             let plan = prepared?.query.plan
             let query = PersistentQuery(
                 id: id, sql: entry.sql, sink: prepared?.sink?.name ?? entry.relation, sources: plan?.sourceNames ?? [],
                 explain: plan?.explainLines() ?? [])
-            query.end(.terminated)
+            // A query that failed and was terminated afterwards keeps its first end, as it did before the restart.
+            if let error = entry.failed { query.end(.failed, error: error) } else { query.end(.terminated) }
             queries.append(query)
         }
         for (prepared, id, settings) in restarted { _ = start(prepared, id: id, settings: settings) }
@@ -398,6 +414,11 @@ public actor QueryManager {
     /// What a dropped relation leaves behind outside the engine.
     private func forget(_ name: String) {
         materialized.drop(name)
+        // Queries that ended writing into it leave SHOW QUERIES with it (running ones refused the DROP).
+        let key = name.lowercased()
+        let gone = queries.filter { $0.status.state != .running && $0.sink.lowercased() == key }.map(\.id)
+        queries.removeAll { gone.contains($0.id) }
+        for id in gone { tasks[id] = nil }
     }
 
     /// The command tag Postgres clients expect for a statement without rows.

@@ -29,7 +29,7 @@ public struct Completion: Sendable {
     ]
 
     /// What `SHOW` lists.
-    public static let showKinds = ["CONNECTORS", "FUNCTIONS", "QUERIES", "STREAMS", "TABLES"]
+    public static let showKinds = ["CONNECTORS", "FUNCTIONS", "PROPERTIES", "QUERIES", "STREAMS", "TABLES", "VIEWS"]
 
     /// Whether the word is a file name (`\i FILE`), which the line editor completes itself.
     public static func completesFileName(before: String) -> Bool {
@@ -79,11 +79,15 @@ public struct Completion: Sendable {
             return Self.matching(catalog.streams, word) + Self.keywords(["IF"], typed: word)
         case "TABLE" where previous == "DROP":
             return Self.matching(catalog.tables, word) + Self.keywords(["IF"], typed: word)
+        case "VIEW" where previous == "DROP":
+            return Self.matching(catalog.views, word) + Self.keywords(["IF"], typed: word)
+        case "EXISTS" where words.count >= 3 && words[words.count - 3] == "VIEW":
+            return Self.matching(catalog.views, word)
         case "EXISTS" where words.count >= 3 && words[words.count - 3] == "STREAM":
             return Self.matching(catalog.streams, word)
         case "EXISTS" where words.count >= 3 && words[words.count - 3] == "TABLE":
             return Self.matching(catalog.tables, word)
-        case "STREAM" where previous == "CREATE", "TABLE" where previous == "CREATE":
+        case "STREAM" where previous == "CREATE", "TABLE" where previous == "CREATE", "VIEW" where previous == "CREATE":
             return []
         case "TERMINATE":
             return Self.matching(catalog.queries, word) + Self.keywords(["ALL"], typed: word)
@@ -92,7 +96,7 @@ public struct Completion: Sendable {
         case "SHOW", "LIST":
             return Self.keywords(Self.showKinds, typed: word)
         case "CREATE", "DROP":
-            return Self.keywords(["STREAM", "TABLE"], typed: word)
+            return Self.keywords(["STREAM", "TABLE", "VIEW"], typed: word)
         default:
             break
         }

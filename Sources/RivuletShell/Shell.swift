@@ -291,8 +291,9 @@ public final class Shell {
         guard connection.checkAlive() else { return CompletionCatalog() }
         let streams = (rows(of: "SHOW STREAMS") ?? []).compactMap { $0.first ?? nil }
         let tables = (rows(of: "SHOW TABLES") ?? []).compactMap { $0.first ?? nil }
+        let views = (rows(of: "SHOW VIEWS") ?? []).compactMap { $0.first ?? nil }
         var columns: [String: [String]] = [:]
-        for name in streams + tables {
+        for name in streams + tables + views {
             columns[name.lowercased()] = (rows(of: "DESCRIBE \(Self.quoted(name))") ?? []).compactMap { $0.first ?? nil }
         }
         var options: [String: [String]] = [:]
@@ -304,7 +305,8 @@ public final class Shell {
         let functions = (rows(of: "SHOW FUNCTIONS") ?? []).compactMap { $0.first ?? nil }
         let queries = (rows(of: "SHOW QUERIES") ?? []).compactMap { $0.first ?? nil }
         let fetched = CompletionCatalog(
-            streams: streams, tables: tables, columns: columns, connectorOptions: options, functions: functions, queries: queries)
+            streams: streams, tables: tables, views: views, columns: columns, connectorOptions: options, functions: functions,
+            queries: queries)
         catalog = fetched
         return fetched
     }

@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
             Statements run in order; the queries they define (INSERT INTO ... SELECT, CREATE ... AS SELECT, \
             SELECT) then run in the order they were written, each until its sources are exhausted and the \
             final watermark has closed every window. Relative paths in WITH options resolve against the \
-            script's folder. ${NAME} in the script is replaced by --define NAME=VALUE or the environment.
+            script's folder. ${NAME} in the script is replaced by --define NAME=VALUE or the environment; an \
+            undefined one is an error.
             """)
 
     @Argument(help: "The SQL script.")
@@ -36,12 +37,20 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Time between checkpoints, e.g. '2 s' or '500 ms' (default 5 s; SET 'execution.checkpointing.interval' overrides it).")
     var checkpointInterval: String?
 
+    @Option(help: "Time between progress lines when standard error is not a terminal (on one, the line is kept up to date).")
+    var progressInterval = "10 s"
+
     func run() throws {
         let url = URL(fileURLWithPath: file)
         guard let raw = try? String(contentsOf: url, encoding: .utf8) else {
             fail("cannot read \(file)")
         }
-        let source = substitute(raw)
+        let source: String
+        do {
+            source = try variables.substitute(raw)
+        } catch {
+            report(error, source: raw)
+        }
         let directory = url.deletingLastPathComponent().path
         // Without --data-dir, a folder no earlier run can have used: a process id is reused, and a
         // folder named after one would hand this run another run's checkpoints.
@@ -53,6 +62,12 @@ struct RunCommand: ParsableCommand {
             } catch {
                 fail("\(error.message); \(error.hint ?? "")")
             }
+        }
+        let progressSeconds: Double
+        do {
+            progressSeconds = Double(try DurationText.milliseconds(progressInterval, for: "--progress-interval", positive: true)) / 1000
+        } catch {
+            fail("\(error.message); \(error.hint ?? "")")
         }
         let engine = Engine(configuration: EngineConfiguration(
             workingDirectory: directory.isEmpty ? FileManager.default.currentDirectoryPath : directory,
@@ -80,12 +95,14 @@ struct RunCommand: ParsableCommand {
         defer { keepBadRecords(engine) }
         for query in queries {
             do {
-                let report = try engine.run(query, progress: showsProgress ? { metrics in
-                    let line = "q\(engine.reports.count + 1): \(metrics.rowsRead) rows in, "
-                        + "\(metrics.rowsWritten) rows out, \(metrics.lateRows) late"
-                    FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
-                } : nil)
-                if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                let report: QueryReport
+                if query.sink == nil, engine.readsUnboundedSource(query) {
+                    report = try showRowsAsTheyArrive(query, engine: engine)
+                } else {
+                    let progress = ProgressLine(id: "q\(engine.reports.count + 1)", live: showsProgress, interval: progressSeconds)
+                    report = try engine.run(query, progress: progress.update)
+                    progress.finish()
+                }
                 if let result = report.result {
                     show(TableRenderer.render(result))
                 }
@@ -129,8 +146,38 @@ struct RunCommand: ParsableCommand {
             : bytes >= 1 << 10 ? String(format: "%.1f KiB", Double(bytes) / 1024) : "\(bytes) bytes"
     }
 
-    /// Progress lines only on a terminal, never in logs or pipes.
+    /// The live progress line only on a terminal; in logs and pipes a line every `--progress-interval`.
     private var showsProgress: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// A SELECT over a source that never ends, as Flink's SQL client shows one: a header, then
+    /// each row as it is produced (with its change kind first when the result is a changelog),
+    /// until `LIMIT` rows were printed, or for ever.
+    private func showRowsAsTheyArrive(_ query: PreparedQuery, engine: Engine) throws(SQLError) -> QueryReport {
+        let bound = query.query
+        guard bound.orderBy.isEmpty else {
+            throw SQLError(
+                .featureNotSupported, "ORDER BY over a source that never ends would never return a row",
+                hint: "drop the ORDER BY, or bound the source (datagen's 'number-of-rows')")
+        }
+        let changelog = !bound.plan.appendOnly
+        let hidden = bound.hiddenColumns
+        let limit = bound.limit
+        show(((changelog ? ["op"] : []) + bound.schema.names).joined(separator: " | "))
+        var printed = 0
+        let report = try engine.run(query, rows: { rows, kinds in
+            var lines = ""
+            for (row, kind) in zip(rows, kinds) {
+                if let limit, printed >= limit { break }
+                let values = row.dropLast(hidden).map { $0.isNull ? "NULL" : $0.description }
+                lines += ((changelog ? [kind.description] : []) + values).joined(separator: " | ") + "\n"
+                printed += 1
+            }
+            FileHandle.standardOutput.write(Data(lines.utf8))
+            return limit.map { printed < $0 } ?? true
+        })
+        show("(\(printed) row\(printed == 1 ? "" : "s"))")
+        return report
+    }
 
     private func summary(_ report: QueryReport) -> String {
         let sql = report.sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
@@ -140,17 +187,14 @@ struct RunCommand: ParsableCommand {
             + "bad records \(report.badRecords), state \(report.stateSize), \(String(format: "%.3f", report.seconds)) s (\(Int(rate)) rows/s)"
     }
 
-    private func substitute(_ text: String) -> String {
+    /// What `${NAME}` stands for: the environment, then `--define`.
+    private var variables: ScriptVariables {
         var values = ProcessInfo.processInfo.environment
         for definition in define {
             let parts = definition.split(separator: "=", maxSplits: 1)
             if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
         }
-        var result = text
-        for (name, value) in values where result.contains("${\(name)}") {
-            result = result.replacingOccurrences(of: "${\(name)}", with: value)
-        }
-        return result
+        return ScriptVariables(values: values)
     }
 
     private func report(_ error: any Error, source: String) -> Never {

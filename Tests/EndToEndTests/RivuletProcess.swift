@@ -22,7 +22,9 @@ struct RivuletProcess {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
+    /// `timeout`: seconds after which the process is killed (a test of something that must end
+    /// then fails instead of hanging).
+    static func run(_ arguments: [String], in directory: URL? = nil, timeout: TimeInterval? = nil, executable: URL = RivuletProcess.executable) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -39,6 +41,12 @@ struct RivuletProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                if process.isRunning, process.processIdentifier == pid { process.terminate() }
+            }
+        }
         process.waitUntilExit()
         try out.close()
         try err.close()

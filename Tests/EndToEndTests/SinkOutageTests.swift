@@ -36,6 +36,11 @@ import Testing
             #expect(try eventually { try postgres.rows("SELECT account, n, total FROM totals ORDER BY account") == ["a|2|15", "b|1|20"] })
             #expect(try eventually { try server.sql("SHOW QUERIES").hasPrefix("q1|RUNNING|") })
             #expect(try server.metric("rivulet_query_sink_available{query=\"q1\"}") == 1)
+            // The log has the outage once, as a warning with the error, and the recovery.
+            let events = server.logRecords().filter { $0["query"] == "q1" && $0["message"]?.hasPrefix("sink") == true }
+            #expect(events.map { "\($0["level"] ?? "") \($0["message"] ?? "")" } == ["warning sink unavailable, retrying", "info sink recovered"], "\(events)")
+            #expect(events.first?["error"]?.isEmpty == false && events.first?["sink"] == "totals", "\(events)")
+            #expect(Int(events.last?["retries"] ?? "") ?? 0 >= 2, "\(events)")
         }
     }
 
@@ -54,6 +59,8 @@ import Testing
     final class ServeRun {
         let process = Process()
         let output: URL
+        /// Standard error: the server's log, one JSON record per line.
+        let log: URL
         var pgPort = 0
         var httpPort = 0
 
@@ -61,10 +68,15 @@ import Testing
             output = dataDirectory.appendingPathComponent("serve.out")
             FileManager.default.createFile(atPath: output.path, contents: nil)
             process.executableURL = RivuletProcess.executable
-            process.arguments = ["serve", "--data-dir", dataDirectory.appendingPathComponent("data").path, "--pg-port", "0", "--http-port", "0"]
+            log = dataDirectory.appendingPathComponent("serve.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.arguments = [
+                "serve", "--data-dir", dataDirectory.appendingPathComponent("data").path, "--pg-port", "0", "--http-port", "0",
+                "--log-format", "json",
+            ]
             process.currentDirectoryURL = dataDirectory
             process.standardOutput = try FileHandle(forWritingTo: output)
-            process.standardError = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: log)
             try process.run()
             let deadline = Date().addingTimeInterval(30)
             while pgPort == 0 || httpPort == 0, process.isRunning, Date() < deadline {
@@ -87,6 +99,12 @@ import Testing
         func sql(_ sql: String) throws -> String {
             try PostgresServer.run("/usr/bin/psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(pgPort)", "-U", "u",
                                                      "-d", "rivulet", "-c", sql])
+        }
+
+        /// The log's records so far, each as its string fields.
+        func logRecords() -> [[String: String]] {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
         }
 
         /// The value of one series of /metrics.

@@ -32,6 +32,25 @@ import Testing
         #expect(rows[2] == [.null, .null, .null, .null, .null, .string(""), .null, .null])
     }
 
+    @Test func reportsTheShareOfItsFilesRead() throws {
+        let dir = try TempDirectory()
+        try dir.write("in/a.csv", (1...100).map { "\($0)" }.joined(separator: "\n") + "\n")
+        try dir.write("in/b.csv", (101...150).map { "\($0)" }.joined(separator: "\n") + "\n")
+        let t = relation([Field("n", .integer)], "filesystem", ["path": "in", "format": "csv"])
+        let reader = try #require(try source(t, context: dir.context) as? any ProgressReportingSource)
+        let total = Int64((1...150).map { "\($0)\n".utf8.count }.reduce(0, +))
+        #expect(reader.inputProgress == InputProgress(read: 0, total: total))
+        var shares: [Int64] = []
+        while let batch = try reader.nextBatch(maxRows: 40) {
+            shares.append(try #require(reader.inputProgress).read)
+            if batch.count == 0 { break }
+        }
+        #expect(shares == shares.sorted() && shares.count >= 4, "\(shares)")
+        #expect(reader.inputProgress == InputProgress(read: total, total: total))
+        // 40 rows of 1- and 2-digit numbers, then 3-digit ones: the bytes of the rows returned.
+        #expect(shares.first == Int64((1...40).map { "\($0)\n".utf8.count }.reduce(0, +)))
+    }
+
     /// Fields of every length from 0 to 40 (the decoder scans eight bytes at a time), each
     /// followed by a delimiter or a line end at every offset within a word.
     @Test func fieldsOfEveryLengthSplitAtTheRightPlace() throws {

@@ -122,6 +122,46 @@ struct ServeTests {
         }
     }
 
+    @Test func settingsInForceAreListedAndResetPerSession() async throws {
+        try await ServeProcess.with { server, directory in
+            let defaults = """
+                execution.checkpointing.interval|1000 ms|default
+                state.memory-budget||default
+                errors.max-entries|10000|default
+                table.exec.state.ttl|0|default
+                statement_timeout|0|default
+                auto.offset.reset|latest|default
+
+                """
+            #expect(try await server.sql("SHOW PROPERTIES") == defaults)
+            // Flink's SET; lists what the session set, ksqlDB's LIST PROPERTIES too; RESET clears one key or all.
+            let session = try await server.sql("""
+                SET 'table.exec.state.ttl' = '1 h'; SET 'pipeline.name' = 'kpis'; SET;
+                RESET 'table.exec.state.ttl'; LIST PROPERTIES; RESET; SHOW PROPERTIES
+                """)
+            let afterSet = defaults.replacingOccurrences(of: "table.exec.state.ttl|0|default", with: "table.exec.state.ttl|1 h|session")
+                + "pipeline.name|kpis|session\n"
+            let afterResetKey = defaults + "pipeline.name|kpis|session\n"
+            #expect(session == "SET\nSET\n" + afterSet + "RESET\n" + afterResetKey + "RESET\n" + defaults, "\(session)")
+            // Settings belong to the connection that made them.
+            #expect(try await server.sql("SET") == defaults)
+        }
+    }
+
+    @Test func viewsAreListedAndDescribed() async throws {
+        try await ServeProcess.with { server, directory in
+            _ = try await server.sql("""
+                CREATE STREAM clicks (user_id INT, page VARCHAR);
+                CREATE VIEW home_clicks AS SELECT user_id, UPPER(page) AS page FROM clicks WHERE page = 'home'
+                """)
+            #expect(try await server.sql("SHOW VIEWS") == "home_clicks|2|SELECT user_id, UPPER(page) AS page FROM clicks WHERE page = 'home'\n")
+            #expect(try await server.sql("DESCRIBE home_clicks") == "user_id|INT|t|f|\npage|VARCHAR|t|f|\n")
+            let extended = try await server.sql("DESCRIBE EXTENDED home_clicks")
+            #expect(extended.hasSuffix("(view)|SELECT user_id, UPPER(page) AS page FROM clicks WHERE page = 'home'|||\n"), "\(extended)")
+            #expect(try await server.sql("DROP VIEW home_clicks; SHOW VIEWS") == "DROP VIEW\n")
+        }
+    }
+
     /// Definitions for a query that runs (q1, from `s`) and one that fails (q2, reading a file that is not there).
     static func runningAndFailingQueries(_ server: ServeProcess, in directory: URL) async throws {
         _ = try await server.sql("""
@@ -151,6 +191,29 @@ struct ServeTests {
         }
     }
 
+    @Test func checkpointsAndConnectionsAreLoggedAtDebugLevel() async throws {
+        try await ServeProcess.withArguments(["--log-format", "json", "--log-level", "debug"]) { server, directory in
+            let database = directory.appendingPathComponent("out.db").path
+            _ = try await server.sql("""
+                CREATE STREAM s (id INT);
+                CREATE TABLE copy (id INT, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'sqlite', 'path' = '\(database)');
+                INSERT INTO s VALUES (1), (2)
+                """)
+            #expect(try await server.sql("INSERT INTO copy SELECT id FROM s") == "q1\n")
+            func records() -> [[String: String]] {
+                server.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+            }
+            #expect(try await Self.eventually { records().contains { $0["message"] == "checkpoint taken" } }, "\(server.stderr)")
+            let checkpoint = try #require(records().first { $0["message"] == "checkpoint taken" })
+            #expect(checkpoint["level"] == "debug" && checkpoint["query"] == "q1" && Int(checkpoint["bytes"] ?? "") != nil, "\(checkpoint)")
+            // Each psql run above opened and closed a connection of user u.
+            let connections = records().filter { $0["logger"] == "rivulet.connections" }
+            #expect(connections.filter { $0["message"] == "connection opened" }.count >= 2, "\(server.stderr)")
+            #expect(connections.allSatisfy { $0["level"] == "debug" && $0["user"] == "u" }, "\(connections)")
+            #expect(try await Self.eventually { records().contains { $0["message"] == "connection closed" } })
+        }
+    }
+
     @Test func logLevelLeavesOutLessSevereRecords() async throws {
         try await ServeProcess.withArguments(["--log-level", "error"]) { server, directory in
             try await Self.runningAndFailingQueries(server, in: directory)
@@ -169,28 +232,37 @@ struct ServeTests {
                 CREATE STREAM s (name VARCHAR);
                 INSERT INTO s VALUES ('a'), ('b'), ('a');
                 CREATE STREAM dropped (x INT);
-                CREATE STREAM upper_names (name VARCHAR)
+                CREATE STREAM upper_names (name VARCHAR);
+                CREATE STREAM missing_copy (name VARCHAR);
+                CREATE STREAM missing (name VARCHAR) WITH ('connector' = 'file', 'path' = '\(directory.path)/nowhere/in.csv', 'format' = 'csv')
                 """)
             #expect(try await server.sql("CREATE TABLE counts AS SELECT name, COUNT(*) AS n FROM s GROUP BY name") == "q1\n")
             #expect(try await server.sql("INSERT INTO upper_names SELECT UPPER(name) FROM s") == "q2\n")
             #expect(try await server.sql("INSERT INTO upper_names SELECT name FROM s WHERE name = 'zzz'") == "q3\n")
             _ = try await server.sql("TERMINATE q3; DROP STREAM dropped")
+            #expect(try await server.sql("INSERT INTO missing_copy SELECT name FROM missing") == "q4\n")
+            #expect(try await Self.eventually { try await server.sql("SHOW QUERIES").contains("q4|FAILED|") })
             #expect(try await Self.eventually { try await server.sql("SELECT n FROM counts WHERE name = 'a'") == "2\n" })
             #expect(await server.stop() == 0)
             #expect(server.stderr.contains("stopped"))
         }
         let server = try await ServeProcess.start(dataDirectory: directory)
         defer { server.kill() }
-        #expect(try await server.sql("SHOW STREAMS") == "s|embedded|1\nupper_names|embedded|1\n")
+        #expect(try await server.sql("SHOW STREAMS") == "s|embedded|1\nupper_names|embedded|1\nmissing_copy|embedded|1\nmissing|file|1\n")
         #expect(try await server.sql("SHOW TABLES") == "counts|materialized|2\n")
         #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|2\nb|1\n" })
-        let states = try await server.sql("SHOW QUERIES").split(separator: "\n").map { $0.split(separator: "|").prefix(2).joined(separator: "|") }
-        // The terminated query stays listed, with its plan, and does not run.
-        #expect(states == ["q1|RUNNING", "q2|RUNNING", "q3|TERMINATED"])
+        let shown = try await server.sql("SHOW QUERIES").split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false) }
+        // The terminated and the failed query stay listed, with their plans, and do not run; the failed one keeps its error.
+        #expect(shown.map { $0.prefix(2).joined(separator: "|") } == ["q1|RUNNING", "q2|RUNNING", "q3|TERMINATED", "q4|FAILED"])
+        #expect(shown.last?[7].contains("nowhere/in.csv") == true, "\(shown)")
         #expect(try await server.sql("EXPLAIN q3").contains("Scan: s"))
+        #expect(try await server.sql("EXPLAIN q4").contains("Scan: missing"))
         _ = try await server.sql("INSERT INTO s VALUES ('b')")
         #expect(try await Self.eventually { try await server.sql("SELECT name, n FROM counts") == "a|2\nb|2\n" })
-        #expect(try await server.sql("CREATE STREAM t (x INT); INSERT INTO t SELECT 1 FROM s") == "CREATE STREAM\nq4\n")
+        #expect(try await server.sql("CREATE STREAM t (x INT); INSERT INTO t SELECT 1 FROM s") == "CREATE STREAM\nq5\n")
+        // Dropping its relation removes the failed query.
+        #expect(try await server.sql("DROP STREAM missing_copy") == "DROP STREAM\n")
+        #expect(!(try await server.sql("SHOW QUERIES").contains("q4|")))
     }
 
     @Test func restartResumesAQueryFromItsCheckpointWithoutWritingRowsTwice() async throws {

@@ -27,6 +27,20 @@ struct CompletionTests {
         #expect(completion.candidates(before: "CREATE STREAM ", word: "c").isEmpty)
     }
 
+    @Test func viewsAreOfferedWhereQueriesReadAndAfterDropView() {
+        let withViews = Completion(catalog: CompletionCatalog(
+            streams: ["clicks"], views: ["click_pages", "counts_view"], columns: ["click_pages": ["page", "hits"]]))
+        #expect(withViews.candidates(before: "SELECT * FROM ", word: "c") == ["clicks", "click_pages", "counts_view"])
+        #expect(withViews.candidates(before: "DESCRIBE ", word: "click_") == ["click_pages"])
+        #expect(withViews.candidates(before: "\\d ", word: "cou") == ["counts_view"])
+        #expect(withViews.candidates(before: "DROP VIEW ", word: "c") == ["click_pages", "counts_view"])
+        #expect(withViews.candidates(before: "DROP VIEW IF EXISTS ", word: "") == ["click_pages", "counts_view"])
+        #expect(withViews.candidates(before: "SELECT page FROM click_pages WHERE ", word: "h").first == "hits")
+        #expect(withViews.candidates(before: "SHOW ", word: "V") == ["VIEWS"])
+        #expect(withViews.candidates(before: "SHOW ", word: "PRO") == ["PROPERTIES"])
+        #expect(withViews.candidates(before: "CREATE ", word: "V") == ["VIEW"])
+    }
+
     @Test func columnsOfTheRelationsTheStatementNames() {
         let candidates = completion.candidates(before: "SELECT ", word: "u")
         #expect(!candidates.contains("user_id"), "no relation named yet")

@@ -15,6 +15,11 @@ public struct DatagenConnector: ConnectorFactory {
         _ = try DatagenConfig(relation)
     }
 
+    /// Without `number-of-rows` (or a sequence) rows are generated for ever.
+    public func isUnbounded(_ relation: Relation) -> Bool {
+        (try? DatagenConfig(relation))?.totalRows == nil
+    }
+
     public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {
         DatagenSourceReader(config: try DatagenConfig(relation), columns: columns, types: columns.map { relation.schema[$0].type })
     }

@@ -12,7 +12,7 @@ public import RivuletRuntime
 /// Bounded by default: after the last file it returns nil. With `source.monitor-interval`
 /// it follows the path instead, picking up appended lines and new files, and returns an
 /// empty batch when there is nothing new.
-public final class FileSourceReader: CheckpointableSource {
+public final class FileSourceReader: CheckpointableSource, ProgressReportingSource {
     /// Where the reader is: the file being read and the byte offset / line of the next record.
     public struct Position: Sendable, Hashable {
         public var file: String
@@ -33,6 +33,9 @@ public final class FileSourceReader: CheckpointableSource {
     private let badRecords: BadRecordLog
     private var pendingFiles: [String]
     private var seenFiles: Set<String>
+    /// The sizes of the files there were to read when the reader was opened, for `inputProgress`.
+    private let fileSizes: [String: Int64]
+    private let totalBytes: Int64
 
     private var fd: Int32 = -1
     private var fileName = ""
@@ -64,11 +67,27 @@ public final class FileSourceReader: CheckpointableSource {
         }
         pendingFiles = try FileList.files(at: root)
         seenFiles = Set(pendingFiles)
+        var sizes: [String: Int64] = [:]
+        for file in pendingFiles {
+            var info = stat()
+            if stat(file, &info) == 0 { sizes[file] = Int64(info.st_size) }
+        }
+        fileSizes = sizes
+        totalBytes = sizes.values.reduce(0, +)
         buffer = []
     }
 
     deinit {
         if fd >= 0 { close(fd) }
+    }
+
+    /// Bytes decoded of the files there were when the reader was opened; nil while following a
+    /// path (`source.monitor-interval`), whose input has no end.
+    public var inputProgress: InputProgress? {
+        guard format.monitorIntervalMillis == nil else { return nil }
+        var left = pendingFiles.reduce(Int64(0)) { $0 + (fileSizes[$1] ?? 0) }
+        if fd >= 0 { left += max(0, (fileSizes[fileName] ?? 0) - position.offset) }
+        return InputProgress(read: max(0, totalBytes - left), total: totalBytes)
     }
 
     public var position: Position {

@@ -6,6 +6,13 @@ public import RivuletRuntime
 /// through a librdkafka consumer, rows produced to a topic. See `KafkaOptions` for the options,
 /// `KafkaSourceReader`, `KafkaSinkWriter` and `KafkaMetadataColumn` for the behaviour.
 public struct KafkaConnector: ConnectorFactory {
+    /// A topic is read for ever unless `scan.bounded.mode` bounds it (or it is a ksqlDB topic,
+    /// read to its end outside a server).
+    public func isUnbounded(_ relation: Relation) -> Bool {
+        guard let options = try? KafkaOptions(relation.connector) else { return false }
+        return !options.bounded && !relation.isKsqlKafka
+    }
+
     public init() {}
 
     public var names: [String] { ["kafka", "upsert-kafka"] }

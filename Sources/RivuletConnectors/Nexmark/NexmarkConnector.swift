@@ -37,6 +37,10 @@ public struct NexmarkConnector: ConnectorFactory {
 
     /// Events are generated ahead on a thread of their own (event time never waits for the clock).
     public func readsAhead(_ relation: Relation) -> Bool { true }
+    /// Without `events` events are generated for ever.
+    public func isUnbounded(_ relation: Relation) -> Bool {
+        (try? NexmarkConfig(relation.connector))?.events == nil
+    }
 
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
         throw SQLError(.featureNotSupported, "connector 'nexmark' is a source only; '\(relation.name)' cannot be written to")

@@ -147,7 +147,10 @@ public final class QueryRun {
             if pipeline.rowsRead != checkpointed.read || pipeline.rowsWritten != checkpointed.written {
                 let taken = coordinator.checkpointsTaken
                 try coordinator.stepped()
-                if coordinator.checkpointsTaken != taken { checkpointed = (pipeline.rowsRead, pipeline.rowsWritten) }
+                if coordinator.checkpointsTaken != taken {
+                    checkpointed = (pipeline.rowsRead, pipeline.rowsWritten)
+                    summarize(coordinator)
+                }
             }
         } else {
             try journal?.appendNew()
@@ -187,13 +190,18 @@ public final class QueryRun {
         ended = true
         if let coordinator {
             try coordinator.complete()
-            checkpoints.taken = coordinator.checkpointsTaken
-            checkpoints.last = coordinator.committed
-            checkpoints.longestSeconds = coordinator.longestDuration.seconds
-            checkpoints.lastSeconds = coordinator.lastDuration.seconds
-            checkpoints.lastBytes = coordinator.lastBytes
+            summarize(coordinator)
         }
         try journal?.appendNew()
+    }
+
+    /// What the checkpoints taken so far did.
+    private func summarize(_ coordinator: CheckpointCoordinator) {
+        checkpoints.taken = coordinator.checkpointsTaken
+        checkpoints.last = coordinator.committed
+        checkpoints.longestSeconds = coordinator.longestDuration.seconds
+        checkpoints.lastSeconds = coordinator.lastDuration.seconds
+        checkpoints.lastBytes = coordinator.lastBytes
     }
 
     // MARK: - A SELECT's rows

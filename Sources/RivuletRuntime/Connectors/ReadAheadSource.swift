@@ -14,12 +14,13 @@ public import RivuletCore
 /// Only for sources that never wait for input (bounded files, generators): the thread keeps
 /// calling `nextBatch` while the queue has room. It stops at the end of the source, after an
 /// error, or when this object goes away.
-public class ReadAheadSource: SourceReader {
+public class ReadAheadSource: ProgressReportingSource {
     fileprivate struct Item {
         var batch: RowBatch?
         var error: (any Error)?
         var badRecords: [BadRecordLog.Entry] = []
         var position: StateWriter?
+        var progress: InputProgress?
     }
 
     /// The queue between the reading thread and the query, guarded by `condition`.
@@ -85,6 +86,8 @@ public class ReadAheadSource: SourceReader {
     private var leftover: RowBatch?
     /// The source's position after the last batch taken (checkpointable sources only).
     fileprivate var position: StateWriter?
+    /// How much of its input the source had read when it returned the last batch taken.
+    private var progress: InputProgress?
 
     /// The right wrapper for `reader`: one that is itself checkpointable when the reader is.
     /// `reader` must have been opened with `staging` as its bad-record log; `log` is the query's.
@@ -119,6 +122,7 @@ public class ReadAheadSource: SourceReader {
         let item = channel.take()
         for entry in item.badRecords { log.record(entry) }
         if let saved = item.position { position = saved }
+        if let read = item.progress { progress = read }
         if let error = item.error {
             ended = true
             throw error
@@ -128,6 +132,12 @@ public class ReadAheadSource: SourceReader {
             return nil
         }
         return split(batch, maxRows: maxRows)
+    }
+
+    /// As of the last batch taken (the reading thread may be a few batches further).
+    public var inputProgress: InputProgress? {
+        guard started else { return (inner as? any ProgressReportingSource)?.inputProgress }
+        return progress
     }
 
     /// Batches are read `batchRows` at a time; a caller asking for fewer (skipping rows while
@@ -150,6 +160,7 @@ public class ReadAheadSource: SourceReader {
         let thread = Thread {
             let reader = handover.reader
             let checkpointable = reader as? any CheckpointableSource
+            let reporting = reader as? any ProgressReportingSource
             while channel.waitForRoom() {
                 var item = Item()
                 do {
@@ -159,6 +170,7 @@ public class ReadAheadSource: SourceReader {
                         try checkpointable.savePosition(into: &writer)
                         item.position = writer
                     }
+                    item.progress = reporting?.inputProgress
                 } catch {
                     item.error = error
                 }

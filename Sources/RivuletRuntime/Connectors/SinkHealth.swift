@@ -5,7 +5,16 @@ import Synchronization
 ///
 /// Contract: a sink that retries calls `retrying(_:)` before each wait with the error it got,
 /// and `recovered()` once a retried operation succeeds. Sinks that never retry leave it alone.
+/// The owner may watch the changes (`Change`): an outage begins, the sink recovers.
 public final class SinkHealth: Sendable {
+    /// A change of availability, as `onChange` is told of it (outside the lock).
+    public enum Change: Sendable, Hashable {
+        /// The sink could not be written, for the first time since it last could.
+        case unavailable(error: String)
+        /// The sink could be written again after `retries` retries.
+        case recovered(retries: Int)
+    }
+
     public struct Snapshot: Sendable, Hashable {
         /// The last error while the sink is unavailable; nil while it is available.
         public var unavailable: String?
@@ -16,20 +25,33 @@ public final class SinkHealth: Sendable {
     }
 
     private let state = Mutex(Snapshot())
+    /// Retries of the current outage.
+    private let outageRetries = Mutex(0)
+    private let onChange: (@Sendable (Change) -> Void)?
 
-    public init() {}
+    public init(onChange: (@Sendable (Change) -> Void)? = nil) {
+        self.onChange = onChange
+    }
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
     public func retrying(_ error: String) {
-        state.withLock { state in
-            if state.unavailable == nil { state.outages += 1 }
+        let began = state.withLock { state in
+            let began = state.unavailable == nil
+            if began { state.outages += 1 }
             state.unavailable = error
             state.retries += 1
+            return began
         }
+        outageRetries.withLock { $0 = began ? 1 : $0 + 1 }
+        if began { onChange?(.unavailable(error: error)) }
     }
 
     public func recovered() {
-        state.withLock { $0.unavailable = nil }
+        let ended = state.withLock { state in
+            defer { state.unavailable = nil }
+            return state.unavailable != nil
+        }
+        if ended { onChange?(.recovered(retries: outageRetries.withLock { $0 })) }
     }
 }

@@ -69,6 +69,10 @@ public protocol ConnectorFactory: Sendable {
     func readsAhead(_ relation: Relation) -> Bool
     /// What of a relation's rows outlives the process. Default `.kept`.
     var durability: ConnectorDurability { get }
+    /// Whether a source of `relation` never ends by itself when not asked to follow (a generator
+    /// without a row count, a log read without a bound): `rivulet run` prints a SELECT's rows
+    /// over one as they arrive instead of waiting for its end. Default false.
+    func isUnbounded(_ relation: Relation) -> Bool
     /// Appends the rows of an `INSERT ... VALUES`. Default: through a sink, closed at once.
     func insert(_ batch: RowBatch, into relation: Relation, context: ConnectorContext) throws
     /// Makes what a statement that declares `relation` promises exist, before the statement
@@ -95,6 +99,7 @@ public enum ConnectorDurability: Sendable {
 
 extension ConnectorFactory {
     public func readsAhead(_ relation: Relation) -> Bool { false }
+    public func isUnbounded(_ relation: Relation) -> Bool { false }
     public func create(_ relation: Relation, asSink: Bool) throws(SQLError) {}
     public var durability: ConnectorDurability { .kept }
 

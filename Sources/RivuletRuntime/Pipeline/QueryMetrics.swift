@@ -14,6 +14,8 @@ public struct QueryMetrics: Sendable, Hashable {
     public var watermark = Int64.min
     /// Consumer lag of each partition of the sources that read logs (Kafka).
     public var partitionLags: [PartitionLag] = []
+    /// How much of their input the sources that know its size (files) have read; nil when none does.
+    public var inputProgress: InputProgress?
 
     public init() {}
 }

@@ -116,6 +116,9 @@ public final class QueryPipeline {
         current.badRecords = badRecordLog?.count ?? inputs.reduce(0) { $0 + ($1.assigner?.badRecords ?? 0) }
         current.watermark = inputs.map(\.watermark).min() ?? Watermark.none
         current.partitionLags = inputs.flatMap { ($0.reader as? any LagReportingSource)?.partitionLags ?? [] }
+        current.inputProgress = inputs.compactMap { ($0.reader as? any ProgressReportingSource)?.inputProgress }.reduce(nil) {
+            ($0 ?? InputProgress(read: 0, total: 0)) + $1
+        }
         return current
     }
 

@@ -1,6 +1,7 @@
 public import RivuletCore
 
-/// `SHOW STREAMS | TABLES | QUERIES | VIEWS | FUNCTIONS | TOPICS | CONNECTORS [EXTENDED]` (ksqlDB also spells it `LIST`).
+/// `SHOW STREAMS | TABLES | QUERIES | VIEWS | FUNCTIONS | TOPICS | CONNECTORS | PROPERTIES [EXTENDED]`
+/// (ksqlDB also spells it `LIST`; Flink's `SET;` is `SHOW PROPERTIES`).
 public struct Show: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case streams = "STREAMS"
@@ -11,6 +12,8 @@ public struct Show: Hashable, Sendable {
         case topics = "TOPICS"
         /// The connectors and the `WITH` options each accepts.
         case connectors = "CONNECTORS"
+        /// The settings in force: those the session set and the defaults of those Rivulet reads.
+        case properties = "PROPERTIES"
     }
 
     public var kind: Kind
