@@ -216,6 +216,9 @@ import Testing
             // Only the rows after the checkpoint: the ones read before it are not counted again.
             #expect((1..<30).contains(Int(counted.1)!), "\(second.stderr)")
             #expect(counted.1 == counted.2)
+            // The filesystem sink is at least once: every row is there, whatever the kill cut short.
+            let written = Set(try ResultComparison.rows(at: folder.appendingPathComponent("out")).map { $0[0] })
+            #expect(written == Set((1...30).map(String.init)), "\(written.sorted { Int($0)! < Int($1)! })")
         }
     }
 
