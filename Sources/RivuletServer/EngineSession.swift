@@ -87,7 +87,7 @@ final class EngineSession: SQLSession {
             let columns = try await manager.describe(parsed, settings: settings, context: context, cancel: flag)
             return StatementDescription(parameterTypes: context.parameterTypes, columns: columns)
         } catch {
-            if let rows = await catalogFallback(piece.text) {
+            if Self.sqlError(error).state != .queryCanceled, let rows = await catalogFallback(piece.text) {
                 return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
             }
             throw piece.placed(error)
@@ -196,7 +196,9 @@ final class EngineSession: SQLSession {
                 outcomes.append(try await run(parsed))
             }
         } catch {
-            if let rows = await catalogFallback(text) { return [.rows(RowSource(schema: rows.schema, rows: rows.rows))] }
+            if Self.sqlError(error).state != .queryCanceled, let rows = await catalogFallback(text) {
+                return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
+            }
             throw error
         }
         return outcomes
@@ -204,7 +206,7 @@ final class EngineSession: SQLSession {
 
     /// For a `pg_catalog` query the planner cannot run (psql's `\d+` relation query, its
     /// queries for policies, statistics and publications), what `PGCatalogQueries` answers;
-    /// nil for any other statement.
+    /// nil for any other statement. A cancelled query is not answered here.
     private func catalogFallback(_ text: String) async -> ResultSet? {
         guard PGCatalogQueries.mayBeCatalogQuery(text) else { return nil }
         if let rows = PGCatalogQueries.answer(text, relations: await manager.relations) { return rows }
