@@ -44,10 +44,24 @@ extension Parser {
         {
             return try parseQuantifiedComparison(left, op)
         }
-        if isSymbol(.tilde) || isSymbol(.notTilde), Precedence.comparison > minimum {
-            let negated = isSymbol(.notTilde)
+        // Postgres' `x OPERATOR(pg_catalog.~) y`, the operator named with its schema.
+        let namedOperator = isWord("OPERATOR") && isSymbol(.leftParen, at: 1)
+        if namedOperator || isSymbol(.tilde) || isSymbol(.notTilde), Precedence.comparison > minimum {
             let operatorSpan = current.span
+            if namedOperator {
+                advance()
+                advance()
+                if isWord("PG_CATALOG"), isSymbol(.period, at: 1) {
+                    advance()
+                    advance()
+                }
+                guard isSymbol(.tilde) || isSymbol(.notTilde), isSymbol(.rightParen, at: 1) else {
+                    throw SQLError.unsupported("OPERATOR(...) of ~ and !~ only", at: current.span)
+                }
+            }
+            let negated = isSymbol(.notTilde)
             advance()
+            if namedOperator { advance() }
             let pattern = try parseExpr(above: Precedence.comparison)
             let match = Expr.function(
                 FunctionCall(name: ObjectName([Identifier("REGEXP_LIKE", span: operatorSpan)]), arguments: [left, pattern],
@@ -58,6 +72,9 @@ extension Parser {
             advance()
             let right = try parseExpr(above: op.precedence)
             return .binary(BinaryExpression(left: left, op: op, right: right, span: span(from: start)))
+        }
+        if isWord("COLLATE"), Precedence.unary > minimum {
+            return try parseCollate(left)
         }
         guard Precedence.comparison > minimum else { return nil }
         if isWord("IS") {
@@ -100,6 +117,29 @@ extension Parser {
         return nil
     }
 
+    /// `x COLLATE name`: Rivulet compares text by its code points, which is Postgres's `C`
+    /// collation, and clients name the default one (psql's `COLLATE pg_catalog.default`); those
+    /// are accepted and change nothing, any other is not supported.
+    private mutating func parseCollate(_ left: Expr) throws(SQLError) -> Expr {
+        let start = current.span
+        advance()
+        if isWord("PG_CATALOG"), isSymbol(.period, at: 1) {
+            advance()
+            advance()
+        }
+        let name: String
+        switch current.kind {
+        case .word(let word): name = word.lowercased()
+        case .quotedIdentifier(let quoted): name = quoted
+        default: throw SQLError(.syntaxError, "expected a collation name after COLLATE, found \(current.displayName)", at: current.span)
+        }
+        guard ["default", "C", "c", "POSIX", "posix"].contains(name) else {
+            throw SQLError.unsupported("COLLATE \(name): text compares by code point (the \"C\" collation)", at: span(from: start.start))
+        }
+        advance()
+        return left
+    }
+
     /// `x = ANY (ARRAY[a, b])` (`x IN (a, b)`) and `x <> ALL (ARRAY[a, b])` (`x NOT IN (a, b)`),
     /// the current token being the operator.
     private mutating func parseQuantifiedComparison(_ left: Expr, _ op: BinaryOperator) throws(SQLError) -> Expr {
@@ -139,7 +179,13 @@ extension Parser {
     /// cast to one is a look-up by name, the function of the same name.
     mutating func parseObjectIdentifierType() throws(SQLError) -> ObjectName? {
         let names: Set<String> = ["REGCLASS", "REGTYPE", "REGPROC", "REGPROCEDURE", "REGNAMESPACE", "REGROLE"]
-        guard case .word(let word) = current.kind, names.contains(word) else { return nil }
+        // With its schema, `pg_catalog.regtype`, as psql writes it.
+        let qualified = isWord("PG_CATALOG") && isSymbol(.period, at: 1)
+        guard case .word(let word) = peek(qualified ? 2 : 0).kind, names.contains(word) else { return nil }
+        if qualified {
+            advance()
+            advance()
+        }
         let token = current
         advance()
         return ObjectName([Identifier(word.lowercased(), span: token.span)])

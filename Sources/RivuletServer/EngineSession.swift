@@ -80,11 +80,6 @@ final class EngineSession: SQLSession {
         case .failed(let error): throw piece.placed(error)
         case nil: break
         }
-        if PGCatalogQueries.mayBeCatalogQuery(piece.text),
-            let rows = PGCatalogQueries.answer(piece.text, relations: await manager.relations)
-        {
-            return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
-        }
         do {
             guard let parsed = try parseScript(piece.text).first else { return StatementDescription(columns: nil) }
             let flag = CancelFlag()
@@ -93,6 +88,9 @@ final class EngineSession: SQLSession {
             let columns = try await manager.describe(parsed, settings: settings, context: context, cancel: flag)
             return StatementDescription(parameterTypes: context.parameterTypes, columns: columns)
         } catch {
+            if Self.sqlError(error).state != .queryCanceled, let rows = await catalogFallback(piece.text) {
+                return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
+            }
             throw piece.placed(error)
         }
     }
@@ -104,7 +102,10 @@ final class EngineSession: SQLSession {
         if case .query = parsed.statement { naming = .postgres }
         return BindingContext(
             parameterTypes: parameterTypes, columnNaming: naming,
-            sessionFunction: { [self] name, arguments throws(SQLError) in try sessionFunction(name, arguments) })
+            sessionFunction: { [self] name, arguments throws(SQLError) in try sessionFunction(name, arguments) },
+            catalogDefinitions: { [manager] function in
+                PGCatalogDefinitions.definitions(function, relations: manager.catalogSnapshot.current.relations)
+            })
     }
 
     /// The functions Postgres clients call about their session, answered from it.
@@ -190,24 +191,28 @@ final class EngineSession: SQLSession {
         case .failed(let error): throw error
         case nil: break
         }
-        if PGCatalogQueries.mayBeCatalogQuery(text), let rows = PGCatalogQueries.answer(text, relations: await manager.relations) {
-            return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
-        }
         var outcomes: [StatementOutcome] = []
         do {
             for parsed in try parseScript(text) {
                 outcomes.append(try await run(parsed))
             }
         } catch {
-            // psql's catalog queries for what Rivulet has none of (policies, triggers, ...) answer no rows.
-            if PGCatalogQueries.mayBeCatalogQuery(text), PGCatalogQueries.isUnanswerable(text),
-                let items = SelectListItem.items(of: text)
-            {
-                return [.rows(RowSource(schema: Schema(items.map { Field($0.name, .varchar) }), rows: []))]
+            if Self.sqlError(error).state != .queryCanceled, let rows = await catalogFallback(text) {
+                return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
             }
             throw error
         }
         return outcomes
+    }
+
+    /// For a `pg_catalog` query the planner cannot run (psql's `\d+` relation query, its
+    /// queries for policies, statistics and publications), what `PGCatalogQueries` answers;
+    /// nil for any other statement. A cancelled query is not answered here.
+    private func catalogFallback(_ text: String) async -> ResultSet? {
+        guard PGCatalogQueries.mayBeCatalogQuery(text) else { return nil }
+        if let rows = PGCatalogQueries.answer(text, relations: await manager.relations) { return rows }
+        guard PGCatalogQueries.isUnanswerable(text), let items = SelectListItem.items(of: text) else { return nil }
+        return ResultSet(schema: Schema(items.map { Field($0.name, .varchar) }), rows: [])
     }
 
     /// `scrollCursor`: the statement is the query of a `DECLARE ... SCROLL CURSOR`, which a push

@@ -4,8 +4,13 @@ import RivuletEngine
 import RivuletPGWire
 import RivuletPlanner
 
-/// The `pg_catalog` queries psql's `\d` family sends (`\d`, `\dt`, `\d NAME`, and their `+`
-/// forms), answered from Rivulet's catalog so that those commands work against the server.
+/// The `pg_catalog` queries of psql's `\d` family that the planner cannot run itself (`\d+
+/// NAME`'s relation query reads `ARRAY(SELECT ...)`; the queries `\d NAME` sends for policies,
+/// statistics and publications read `ARRAY(SELECT ...)`, `= ANY (column)` and
+/// `generate_series` in FROM), answered from Rivulet's catalog. `EngineSession` asks here only
+/// after the planner failed on a statement; every other catalog query, those behind psql's
+/// `\d`, `\dt`, `\dv` and `\d NAME`'s relation, columns, indexes and inheritance among them,
+/// runs in the planner.
 ///
 /// Queries are recognized by shape — which catalog tables they read and which columns they
 /// select — never by their exact text, and each answer has exactly the columns the query's

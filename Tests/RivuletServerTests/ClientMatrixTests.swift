@@ -45,7 +45,9 @@ struct ClientMatrixTests {
             expected: story(
                 afterInsert: "tables ['story_clicks', 'story_counts']\nhas_table True False\n"
                     + "columns [('page', 'VARCHAR', False), ('n', 'BIGINT', True)]\nprimary key ['page'] []\nforeign keys [] []\n"
-                    + "options {} {'text': None}\n",
+                    + "options {} {'text': None}\n"
+                    // As Postgres reflects `CREATE TABLE story_counts (page varchar PRIMARY KEY, n bigint)`.
+                    + "indexes [] ['page', 'n'] ['page'] []\n",
                 afterPull: "pandas [('cart', 1), ('home', 3)]\n")),
         Client(
             name: "pgcli", command: [python], script: "story_pgcli.py",

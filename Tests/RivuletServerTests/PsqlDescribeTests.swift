@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// psql's `\d` family over the server: the pg_catalog queries psql sends are answered from the
-/// catalog, so `\dt`, `\d`, `\d NAME` and `\d+ NAME` print streams and tables as Postgres
-/// relations with Postgres type names; `\l` and `\dn` list the one database and schema.
+/// psql's `\d` family over the server: the pg_catalog queries psql sends run in the planner over
+/// the system catalog, so `\dt`, `\d`, `\dv`, `\d NAME` and `\d+ NAME` print streams and tables
+/// as Postgres tables (psql names relation kinds itself) with Postgres type names; `\l` and `\dn`
+/// list the one database and schema.
 @Suite(.timeLimit(.minutes(2)))
 struct PsqlDescribeTests {
     static let setup = [
@@ -11,6 +12,7 @@ struct PsqlDescribeTests {
             + "WATERMARK FOR ts AS ts - INTERVAL '4' SECOND)",
         "CREATE TABLE users (id BIGINT, name VARCHAR, active BOOLEAN, born DATE, score DOUBLE, PRIMARY KEY (id) NOT ENFORCED)",
         "CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n FROM pageviews GROUP BY user_id",
+        "CREATE VIEW home AS SELECT user_id, url FROM pageviews WHERE url = 'home'",
     ]
 
     /// psql's own aligned output with headers, titles and footers.
@@ -25,19 +27,47 @@ struct PsqlDescribeTests {
         try await ServeProcess.with { server, _ in
             for statement in Self.setup { _ = try await server.sql(statement) }
 
-            let list = """
-                           List of relations
-                 Schema |   Name    |  Type  |  Owner  
-                --------+-----------+--------+---------
-                 public | pageviews | stream | rivulet
-                 public | users     | table  | rivulet
-                 public | visits    | table  | rivulet
+            #expect(try await Self.describe(server, "\\dt") == """
+                          List of relations
+                 Schema |   Name    | Type  |  Owner  
+                --------+-----------+-------+---------
+                 public | pageviews | table | rivulet
+                 public | users     | table | rivulet
+                 public | visits    | table | rivulet
                 (3 rows)
 
 
-                """
-            #expect(try await Self.describe(server, "\\dt") == list)
-            #expect(try await Self.describe(server, "\\d") == list)
+                """)
+            #expect(try await Self.describe(server, "\\d") == """
+                          List of relations
+                 Schema |   Name    | Type  |  Owner  
+                --------+-----------+-------+---------
+                 public | home      | view  | rivulet
+                 public | pageviews | table | rivulet
+                 public | users     | table | rivulet
+                 public | visits    | table | rivulet
+                (4 rows)
+
+
+                """)
+            #expect(try await Self.describe(server, "\\dv") == """
+                       List of relations
+                 Schema | Name | Type |  Owner  
+                --------+------+------+---------
+                 public | home | view | rivulet
+                (1 row)
+
+
+                """)
+            #expect(try await Self.describe(server, "\\d home") == """
+                                      View "public.home"
+                 Column  |       Type        | Collation | Nullable | Default 
+                ---------+-------------------+-----------+----------+---------
+                 user_id | integer           |           |          | 
+                 url     | character varying |           |          | 
+
+
+                """)
             #expect(try await Self.describe(server, "\\dt u*") == """
                         List of relations
                  Schema | Name  | Type  |  Owner  
@@ -86,9 +116,9 @@ struct PsqlDescribeTests {
             #expect(databases.status == 0 && databases.stdout == "rivulet|rivulet|UTF8|C.UTF-8|C.UTF-8||libc|\n", "\(databases)")
             let schemas = try await server.psql(["-c", "\\dn"])
             #expect(schemas.status == 0 && schemas.stdout == "public|rivulet\n", "\(schemas)")
-            let views = try await server.psql(["-c", "\\dv"])
-            #expect(views.status == 0 && views.stdout.isEmpty, "\(views.stdout)")
-            #expect(views.stderr == "Did not find any relations.\n", "\(views.stderr)")
+            let sequences = try await server.psql(["-c", "\\ds"])
+            #expect(sequences.status == 0 && sequences.stdout.isEmpty, "\(sequences.stdout)")
+            #expect(sequences.stderr == "Did not find any relations.\n", "\(sequences.stderr)")
         }
     }
 }

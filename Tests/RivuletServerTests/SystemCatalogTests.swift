@@ -28,6 +28,21 @@ struct SystemCatalogTests {
             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = 1
             WHERE i.indrelid = to_regclass(%s)''', "prices")
+        # SQLAlchemy's index reflection (here with primary keys kept): pg_index's arrays unnested
+        # side by side, each key column by its position, then aggregated back in order.
+        conn.execute("CREATE TABLE pairs (a INT, b VARCHAR, c BIGINT, PRIMARY KEY (c, a) NOT ENFORCED)")
+        show("index columns", '''
+            SELECT c.relname, i.indisunique, cols.elements, cols.opclasses
+            FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON i.indexrelid = c.oid
+            LEFT OUTER JOIN (
+                SELECT idx.indexrelid, array_agg(CAST(a.attname AS TEXT) ORDER BY idx.ord) AS elements,
+                    array_agg(CAST(idx.att_opclass AS BIGINT) ORDER BY idx.ord) AS opclasses
+                FROM (SELECT pg_index.indexrelid, pg_index.indrelid, unnest(pg_index.indkey) AS attnum,
+                        unnest(pg_index.indclass) AS att_opclass, generate_subscripts(pg_index.indkey, 1) AS ord
+                      FROM pg_catalog.pg_index WHERE pg_index.indrelid IN (%s)) AS idx
+                LEFT OUTER JOIN pg_catalog.pg_attribute a ON a.attnum = idx.attnum AND a.attrelid = idx.indrelid
+                GROUP BY idx.indexrelid) AS cols ON i.indexrelid = cols.indexrelid
+            WHERE i.indrelid = 'pairs'::regclass''', conn.execute("SELECT 'pairs'::regclass").fetchone()[0])
         show("schemas", "SELECT * FROM unnest(current_schemas(true))")
         show("types", "SELECT typname FROM pg_type WHERE oid = to_regtype(%s) OR oid = 'varchar'::regtype", "bigint")
         conn.execute("DROP VIEW home")
@@ -49,6 +64,7 @@ struct SystemCatalogTests {
                 attributes [('ts', 'timestamp(3) without time zone', 'timestamp'), ('page', 'character varying', 'varchar'), ('user_id', 'bigint', 'int8')]
                 kinds [('clicks', 'r'), ('home', 'v'), ('prices', 'r'), ('prices_pkey', 'i')]
                 key [('prices_pkey', True, 'sku')]
+                index columns [('pairs_pkey', True, ['c', 'a'], [0, 0])]
                 schemas [('pg_catalog',), ('public',)]
                 types [('int8',), ('varchar',)]
                 after drop []

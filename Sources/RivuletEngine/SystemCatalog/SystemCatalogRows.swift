@@ -151,8 +151,10 @@ struct SystemCatalogRows {
 
     private var indexes: [Row] {
         relations.filter { !$0.relation.primaryKey.isEmpty }.map { oid, relation in
-            // int2vectors, as arrays: the key's column numbers, and no sort options.
+            // int2vectors and oidvectors, as arrays: the key's column numbers, their collations
+            // (the default one for text), no operator classes (Rivulet has none) and no sort options.
             let keys = relation.primaryKey.map { Value.int(Int64($0 + 1)) }
+            let collations = relation.primaryKey.map { Value.int(relation.schema.fields[$0].type == .varchar ? 100 : 0) }
             return [
                 "indexrelid": .int(SystemCatalogConnector.oid(ofRelationNamed: relation.name + "_pkey")), "indrelid": .int(oid),
                 "indnatts": .int(Int64(relation.primaryKey.count)), "indnkeyatts": .int(Int64(relation.primaryKey.count)),
@@ -160,7 +162,8 @@ struct SystemCatalogRows {
                 "indisexclusion": .boolean(false), "indimmediate": .boolean(true), "indisclustered": .boolean(false),
                 "indisvalid": .boolean(true), "indcheckxmin": .boolean(false), "indisready": .boolean(true),
                 "indislive": .boolean(true), "indisreplident": .boolean(false), "indkey": .array(keys),
-                "indoption": .array(keys.map { _ in .int(0) }),
+                "indoption": .array(keys.map { _ in .int(0) }), "indcollation": .array(collations),
+                "indclass": .array(keys.map { _ in .int(0) }),
             ]
         }
     }

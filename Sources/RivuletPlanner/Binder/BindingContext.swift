@@ -22,16 +22,22 @@ public final class BindingContext: Sendable {
     /// or nil when `name` (upper-cased) is not one.
     public typealias SessionFunction = @Sendable (_ name: String, _ arguments: [Value]) throws(SQLError) -> Value?
 
+    /// The texts a catalog function returns by oid (`PG_GET_INDEXDEF`, `PG_GET_CONSTRAINTDEF`,
+    /// upper-cased), from the catalog as it is when the statement is bound.
+    public typealias CatalogDefinitions = @Sendable (_ function: String) -> [Int64: String]
+
     public let columnNaming: ColumnNaming
     private let sessionFunction: SessionFunction?
+    private let catalogDefinitions: CatalogDefinitions?
     private let parameters: Mutex<[Int: SQLType]>
 
     /// - Parameter parameterTypes: types the client declared, by parameter number (1-based);
     ///   they are kept whatever the context says.
     public init(
         parameterTypes: [Int: SQLType] = [:], columnNaming: ColumnNaming = .flink,
-        sessionFunction: SessionFunction? = nil
+        sessionFunction: SessionFunction? = nil, catalogDefinitions: CatalogDefinitions? = nil
     ) {
+        self.catalogDefinitions = catalogDefinitions
         self.parameters = Mutex(parameterTypes)
         self.columnNaming = columnNaming
         self.sessionFunction = sessionFunction
@@ -49,6 +55,10 @@ public final class BindingContext: Sendable {
             known[number] = context
             return context
         }
+    }
+
+    func definitions(of function: String) -> [Int64: String] {
+        catalogDefinitions?(function) ?? [:]
     }
 
     func callSessionFunction(_ name: String, _ arguments: [Value]) throws(SQLError) -> Value? {

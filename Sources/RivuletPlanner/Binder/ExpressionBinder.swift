@@ -146,7 +146,13 @@ struct ExpressionBinder {
     }
 
     private func bindBinary(_ binary: BinaryExpression) throws(SQLError) -> BoundExpr {
-        let (left, right) = try bindOperands(binary.left, binary.right, of: binary.op)
+        var (left, right) = try bindOperands(binary.left, binary.right, of: binary.op)
+        if [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(binary.op) {
+            // Postgres gives a quoted literal the type of the number it is compared with, as
+            // clients write oids (`a.attrelid = '16384'`); a literal that is no number fails.
+            left = try Self.quotedLiteral(binary.left, left, typedAs: right.type) ?? left
+            right = try Self.quotedLiteral(binary.right, right, typedAs: left.type) ?? right
+        }
         switch binary.op {
         case .and, .or:
             let args = [try coerce(left, to: .boolean, at: binary.left.span), try coerce(right, to: .boolean, at: binary.right.span)]
@@ -179,6 +185,16 @@ struct ExpressionBinder {
         case .plus, .minus, .multiply, .divide, .modulo:
             return try arithmetic(binary.op, left, right, at: binary.span)
         }
+    }
+
+    /// A quoted literal `expr` (bound as `bound`) compared with a number of type `type`, as that
+    /// number; nil for anything else.
+    private static func quotedLiteral(_ expr: Expr, _ bound: BoundExpr, typedAs type: SQLType) throws(SQLError) -> BoundExpr? {
+        guard case .literal(let literal) = expr, case .string(let text) = literal.value, type.isInteger else { return nil }
+        guard let number = Int64(text) else {
+            throw SQLError(.invalidTextRepresentation, "invalid input syntax for type \(type): \"\(text)\"", at: literal.span)
+        }
+        return .literal(.int(number), type)
     }
 
     func arithmetic(_ op: BinaryOperator, _ left: BoundExpr, _ right: BoundExpr, at span: SourceSpan) throws(SQLError) -> BoundExpr {

@@ -3,7 +3,9 @@ import RivuletSQL
 
 /// The functions of Postgres' catalog that clients call in their catalog queries, answered as
 /// Rivulet's catalog allows: visibility and privilege checks are true (everything is in
-/// `public` and readable), definitions and descriptions Rivulet does not keep are NULL.
+/// `public` and readable), an index's and a constraint's definition (a primary key's) and a
+/// column's description (its watermark, for an event-time column) are read from the catalog,
+/// definitions and descriptions Rivulet does not keep are NULL.
 extension FunctionBinder {
     static func bindPostgres(
         _ name: String, _ args: [BoundExpr], call: FunctionCall, binder: ExpressionBinder
@@ -23,6 +25,21 @@ extension FunctionBinder {
         case "PG_TABLE_IS_VISIBLE", "PG_TYPE_IS_VISIBLE", "PG_FUNCTION_IS_VISIBLE", "PG_COLLATION_IS_VISIBLE",
             "HAS_TABLE_PRIVILEGE", "HAS_SCHEMA_PRIVILEGE", "HAS_DATABASE_PRIVILEGE", "HAS_COLUMN_PRIVILEGE":
             return .literal(.boolean(true), .boolean)
+        case "PG_GET_INDEXDEF" where args.count == 1 || (args.count == 3 && args[1].unwrappedCast == .literal(.int(0), args[1].type)),
+            "PG_GET_CONSTRAINTDEF" where args.count == 1 || args.count == 2,
+            "COL_DESCRIPTION" where args.count == 2:
+            // The whole definition, by the oid's value among the catalog's; a column's
+            // description by its relation's oid and its number, as `oid * 65536 + number`.
+            var key = try oid(0)
+            if name == "COL_DESCRIPTION" {
+                key = .call(.add, [.call(.multiply, [key, .literal(.int(65536), .bigint)], .bigint), try oid(1)], .bigint)
+            }
+            var branches: [BoundExpr] = []
+            for (oid, text) in binder.context?.definitions(of: name).sorted(by: { $0.key < $1.key }) ?? [] {
+                branches.append(.call(.equal, [key, .literal(.int(oid), .bigint)], .boolean))
+                branches.append(.literal(.string(text), .varchar))
+            }
+            return branches.isEmpty ? .literal(.null, .varchar) : .call(.caseWhen, branches + [.literal(.null, .varchar)], .varchar)
         case "PG_GET_EXPR", "PG_GET_CONSTRAINTDEF", "PG_GET_INDEXDEF", "PG_GET_VIEWDEF", "OBJ_DESCRIPTION",
             "COL_DESCRIPTION", "SHOBJ_DESCRIPTION", "PG_GET_SERIAL_SEQUENCE", "PG_GET_TRIGGERDEF",
             "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS":

@@ -2,14 +2,18 @@ public import RivuletCore
 import RivuletSQL
 
 extension QueryBinder {
-    /// FROM with joins: `a JOIN b ON ...` (nested), or `FROM a, b` whose WHERE becomes the join
-    /// condition. Returns the joined input and the WHERE clause still to apply.
+    /// FROM with joins: `a JOIN b ON ...` (nested), or `FROM a, b, ...` whose WHERE becomes the
+    /// condition of the join with the last relation (the ones before it crossed, as psql's
+    /// catalog queries list them). Returns the joined input and the WHERE clause still to apply.
     func bindJoinedFrom(_ select: Select) throws(SQLError) -> (Input, Expr?) {
         if select.from.count == 1 { return (try bindTableReference(select.from[0]), select.whereClause) }
-        guard select.from.count == 2 else {
-            throw SQLError.unsupported("a FROM list joins at most two relations; write the joins with JOIN ... ON", at: select.from[2].span)
+        var left = select.from[0]
+        for right in select.from.dropFirst().dropLast() {
+            left = .join(Join(left: left, kind: .cross, right: right, condition: nil, span: right.span))
         }
-        let join = Join(left: select.from[0], kind: .inner, right: select.from[1], condition: select.whereClause, span: select.span)
+        let join = Join(
+            left: left, kind: select.whereClause == nil ? .cross : .inner, right: select.from[select.from.count - 1],
+            condition: select.whereClause, span: select.span)
         return (try bindJoin(join), nil)
     }
 

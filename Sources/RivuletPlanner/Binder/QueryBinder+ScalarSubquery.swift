@@ -21,7 +21,8 @@ extension QueryBinder {
 
     /// `input` left-joined with the rows of each scalar subquery (`(SELECT expr FROM ... WHERE
     /// ...)`, correlated or not), and the value of each over the joined columns: its expression
-    /// where a subquery row matched, else NULL.
+    /// where a subquery row matched, else NULL. An outer row that more than one subquery row
+    /// matches fails the query (21000), as in Postgres.
     ///
     /// The subquery's FROM, filtered by the WHERE conjuncts that read only its own columns, is
     /// the join's right side; the conjuncts that read the outer query's columns are the join
@@ -112,9 +113,10 @@ extension QueryBinder {
         for i in outerColumns.indices { outerColumns[i].isEventTime = false }
         let keys = Self.joinKeys(of: conjuncts, leftWidth: width, columns: outerColumns + hidden)
         let residual = keys.rest.dropFirst().reduce(keys.rest.first) { conjunction, next in .call(.and, [conjunction!, next], .boolean) }
-        let join = StreamPlan.Join(
+        var join = StreamPlan.Join(
             left: outer.plan, right: right, kind: .left, strategy: .regular, leftKeys: keys.left, rightKeys: keys.right,
             residual: residual, leftTime: nil, rightTime: nil, stateTTLMillis: stateTTLMillis)
+        join.leftMatchesAtMostOnce = true
         input = Input(plan: .join(join), scope: Scope(columns: outerColumns + hidden), window: nil)
 
         let value = try binder.bind(item.expr)

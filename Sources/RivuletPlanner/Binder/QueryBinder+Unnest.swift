@@ -74,55 +74,63 @@ extension QueryBinder {
 }
 
 extension QueryBinder {
-    static let unnestedElementColumn = "$element"
-    static let unnestedSubscriptColumn = "$subscript"
-
     /// Postgres's set-returning functions in the SELECT list, `unnest(a)` and
-    /// `generate_subscripts(a, 1)`, over one array `a`: the input expanded to one row per element
-    /// (a NULL or empty array gives none), `unnest(a)` replaced by the element and
-    /// `generate_subscripts(a, 1)` by its 1-based position, side by side as Postgres runs them.
+    /// `generate_subscripts(a, 1)`: the input expanded to one row per element, arrays side by
+    /// side in lockstep as Postgres runs them (as many rows as the longest array has elements, a
+    /// shorter array's calls NULL past its end; a NULL or empty array counts as empty), `unnest(a)`
+    /// replaced by the element and `generate_subscripts(a, 1)` by its 1-based position.
     /// Returns `select` unchanged when it calls neither.
     func bindSetReturningFunctions(_ select: Select, input: inout Input) throws(SQLError) -> Select {
         var select = select
-        var array: Expr?
-        var replaced: [(index: Int, column: String, alias: Identifier?, span: SourceSpan)] = []
+        var arrays: [Expr] = []
+        var replaced: [(index: Int, array: Int, isSubscript: Bool, alias: Identifier?, span: SourceSpan)] = []
         for (i, item) in select.items.enumerated() {
             guard case .expression(let e) = item, case .function(let call) = e.expr else { continue }
-            let column: String
+            let isSubscript: Bool
             switch call.upperName {
             case "UNNEST" where call.arguments.count == 1:
-                column = Self.unnestedElementColumn
+                isSubscript = false
             case "GENERATE_SUBSCRIPTS" where call.arguments.count == 2:
                 let dimension = try scalarBinder(for: input.scope, clause: "GENERATE_SUBSCRIPTS").bind(call.arguments[1])
                 guard case .literal(.int(1), _) = dimension.unwrappedCast else {
                     throw SQLError.unsupported("GENERATE_SUBSCRIPTS of the first dimension only (arrays have one)", at: call.arguments[1].span)
                 }
-                column = Self.unnestedSubscriptColumn
+                isSubscript = true
             default:
                 continue
             }
-            if let array, array != call.arguments[0] {
-                throw SQLError.unsupported("set-returning functions of the SELECT list over one array only", at: call.span)
+            let array = arrays.firstIndex(of: call.arguments[0]) ?? {
+                arrays.append(call.arguments[0])
+                return arrays.count - 1
+            }()
+            replaced.append((i, array, isSubscript, e.alias ?? Identifier(call.name.name.value.lowercased(), quoted: true), call.span))
+        }
+        guard !arrays.isEmpty else { return select }
+        var bound: [BoundExpr] = []
+        for array in arrays {
+            let argument = try scalarBinder(for: input.scope, clause: "UNNEST").bind(array)
+            guard case .array = argument.type else {
+                throw SQLError(.datatypeMismatch, "UNNEST expects an ARRAY, found \(argument.type)", at: array.span)
             }
-            array = call.arguments[0]
-            replaced.append((i, column, e.alias ?? Identifier(call.name.name.value.lowercased(), quoted: true), call.span))
+            bound.append(argument)
         }
-        guard let array else { return select }
-        let argument = try scalarBinder(for: input.scope, clause: "UNNEST").bind(array)
-        guard case .array = argument.type else {
-            throw SQLError(.datatypeMismatch, "UNNEST expects an ARRAY, found \(argument.type)", at: array.span)
-        }
+        let names = arrays.indices.flatMap { [Self.elementColumn($0), Self.subscriptColumn($0)] }
         let node = StreamPlan.Unnest(
-            input: input.plan, argument: argument, withOrdinality: true, spreadsRows: false,
-            names: [Self.unnestedElementColumn, Self.unnestedSubscriptColumn])
+            input: input.plan, argument: bound[0], alongside: Array(bound.dropFirst()), withOrdinality: true, spreadsRows: false,
+            names: names)
         input.plan = .unnest(node)
-        for field in node.schema.fields.suffix(2) {
+        for field in node.schema.fields.suffix(names.count) {
             input.scope.columns.append(Scope.Column(qualifiers: [], name: field.name, type: field.type, isEventTime: false, isSystem: true))
         }
-        for (index, column, alias, span) in replaced {
+        for (index, array, isSubscript, alias, span) in replaced {
+            let column = isSubscript ? Self.subscriptColumn(array) : Self.elementColumn(array)
             let reference = Expr.column(ColumnReference([Identifier(column, quoted: true, span: span)]))
             select.items[index] = .expression(SelectExpression(expr: reference, alias: alias, span: span))
         }
         return select
     }
+
+    /// The columns the `n`th array of the select list's set-returning functions is read from.
+    static func elementColumn(_ n: Int) -> String { "$element\(n)" }
+    static func subscriptColumn(_ n: Int) -> String { "$subscript\(n)" }
 }

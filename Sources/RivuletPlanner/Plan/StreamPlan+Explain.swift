@@ -35,7 +35,8 @@ extension StreamPlan {
         case .windowTable(let node):
             return "WindowTableFunction: \(node.window) \(output)"
         case .unnest(let node):
-            return "Unnest: \(node.argument.sqlText)\(node.withOrdinality ? " WITH ORDINALITY" : "") \(output)"
+            let arrays = ([node.argument] + node.alongside).map(\.sqlText).joined(separator: ", ")
+            return "Unnest: \(arrays)\(node.withOrdinality ? " WITH ORDINALITY" : "") \(output)"
         case .windowAggregate(let node):
             let name: String
             switch node.window.kind {

@@ -56,6 +56,9 @@ extension StreamPlan {
         /// For an outer interval join: an unmatched row is emitted NULL-padded as it arrives,
         /// and its later matches after it, as ksqlDB does when `WITHIN` has no `GRACE PERIOD`.
         public var emitsUnmatchedOnArrival = false
+        /// For a regular left join that reads a scalar subquery: a left row that matches a second
+        /// right row fails the query with 21000, as a subquery giving more than one row does.
+        public var leftMatchesAtMostOnce = false
         public var schema: Schema
 
         public init(

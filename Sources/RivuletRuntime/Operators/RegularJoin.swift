@@ -150,6 +150,9 @@ public final class RegularJoin: StreamOperator {
         var matched = 0
         for pair in pairs where holds?[pair] ?? true {
             let slot = slots[pair]
+            if plan.leftMatchesAtMostOnce, port == 0 ? matched > 0 : sides[other].matches(slot) > 0 {
+                throw SQLError(.cardinalityViolation, "more than one row returned by a subquery used as an expression")
+            }
             if keepsUnmatched(other), sides[other].matches(slot) == 0 {
                 emitStoredUnmatched(slot, side: other, kind: .delete)
             }

@@ -7,6 +7,7 @@ public import RivuletPlanner
 public final class Unnest: StreamOperator {
     private let plan: StreamPlan.Unnest
     private let argument: CompiledExpression
+    private let alongside: [CompiledExpression]
 
     public init(_ plan: StreamPlan.Unnest) throws(SQLError) {
         guard StreamPlan.Unnest.elementFields(of: plan.argument.type) != nil else {
@@ -14,9 +15,16 @@ public final class Unnest: StreamOperator {
         }
         self.plan = plan
         argument = try ExpressionCompiler.compile(plan.argument)
+        alongside = try plan.alongside.map { expression throws(SQLError) in
+            guard case .array = expression.type else {
+                throw SQLError(.datatypeMismatch, "UNNEST needs an ARRAY, not \(expression.type)")
+            }
+            return try ExpressionCompiler.compile(expression)
+        }
     }
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        if !alongside.isEmpty { return try processInLockstep(batch, into: &output) }
         let lists = try argument.evaluate(batch)
         var rows: [Int] = []
         var elements: [Int] = []
@@ -40,6 +48,46 @@ public final class Unnest: StreamOperator {
             for child in lists.children { out.columns.append(child.gather(elements)) }
         }
         if plan.withOrdinality { out.columns.append(Column(ints: ordinals)) }
+        output.emit(out)
+    }
+
+    /// Several arrays side by side: each row as many times as its longest array has elements,
+    /// every array's element and ordinal NULL past its own end.
+    private func processInLockstep(_ batch: RowBatch, into output: inout Collector) throws {
+        let lists = try ([argument] + alongside).map { try $0.evaluate(batch) }
+        var rows: [Int] = []
+        var positions: [Int64] = []
+        // Per array, the element each output row reads; nil past the array's end.
+        var elements = Array(repeating: [Int?](), count: lists.count)
+        for row in 0..<batch.count {
+            let ranges = lists.map { $0.isNull(row) ? 0..<0 : $0.listRange(row) }
+            let length = ranges.map(\.count).max() ?? 0
+            for position in 0..<length {
+                rows.append(row)
+                positions.append(Int64(position + 1))
+                for (k, range) in ranges.enumerated() {
+                    elements[k].append(position < range.count ? range.lowerBound + position : nil)
+                }
+            }
+        }
+        var out = batch.gather(rows)
+        for (list, picks) in zip(lists, elements) {
+            for child in list.children {
+                var column = child.emptyCopy()
+                for pick in picks {
+                    if let pick { column.append(from: child, row: pick) } else { column.appendNull() }
+                }
+                out.columns.append(column)
+            }
+            if plan.withOrdinality {
+                var ordinals = Column(kind: .int64, capacity: picks.count)
+                for (pick, position) in zip(picks, positions) {
+                    ordinals.appendValidity(pick != nil)
+                    ordinals.ints.append(pick == nil ? 0 : position)
+                }
+                out.columns.append(ordinals)
+            }
+        }
         output.emit(out)
     }
 

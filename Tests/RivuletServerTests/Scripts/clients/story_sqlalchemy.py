@@ -30,6 +30,10 @@ with engine.connect() as conn:
     print("primary key", reflector.get_pk_constraint(counts)["constrained_columns"], reflector.get_unique_constraints(counts))
     print("foreign keys", reflector.get_foreign_keys(counts), reflector.get_check_constraints(counts))
     print("options", reflector.get_table_options(counts), reflector.get_table_comment(counts))
+    # Index reflection unnests pg_index's arrays side by side; a Table reflected whole reads them too.
+    reflected = sqlalchemy.Table(counts, sqlalchemy.MetaData(), autoload_with=reflector.bind)
+    print("indexes", reflector.get_indexes(counts), [c.name for c in reflected.columns],
+          [c.name for c in reflected.primary_key], sorted(index.name for index in reflected.indexes))
     pull = text(f"SELECT n FROM {counts} WHERE page = :page")
     deadline = time.monotonic() + 20
     while (n := conn.execute(pull, {"page": "home"}).scalar()) != 3:

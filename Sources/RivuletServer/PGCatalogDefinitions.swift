@@ -1,0 +1,36 @@
+import RivuletEngine
+import RivuletPlanner
+
+/// What `pg_get_indexdef` and `pg_get_constraintdef` answer for the catalog's indexes and
+/// constraints: a primary key is a unique index (kept in a hash map, so `USING hash`) and a
+/// `PRIMARY KEY` constraint, under the oids the system catalog gives them. `col_description`
+/// describes an event-time column by its watermark (what psql's `\d+` shows).
+enum PGCatalogDefinitions {
+    static func definitions(_ function: String, relations: [Relation]) -> [Int64: String] {
+        var texts: [Int64: String] = [:]
+        if function == "COL_DESCRIPTION" {
+            for relation in relations {
+                guard let watermark = relation.watermark else { continue }
+                let delay = watermark.delayMillis % 1000 == 0 ? "\(watermark.delayMillis / 1000) s" : "\(watermark.delayMillis) ms"
+                let column = relation.schema.fields[watermark.column].name
+                texts[SystemCatalogConnector.oid(ofRelationNamed: relation.name) * 65536 + Int64(watermark.column + 1)] =
+                    "event time; watermark \(column) - \(delay)"
+            }
+            return texts
+        }
+        for relation in relations where !relation.primaryKey.isEmpty {
+            let index = relation.name + "_pkey"
+            let columns = relation.primaryKey.map { relation.schema.fields[$0].name }.joined(separator: ", ")
+            switch function {
+            case "PG_GET_INDEXDEF":
+                texts[SystemCatalogConnector.oid(ofRelationNamed: index)] =
+                    "CREATE UNIQUE INDEX \(index) ON public.\(relation.name) USING hash (\(columns))"
+            case "PG_GET_CONSTRAINTDEF":
+                texts[SystemCatalogConnector.oid(ofRelationNamed: "constraint " + index)] = "PRIMARY KEY (\(columns))"
+            default:
+                break
+            }
+        }
+        return texts
+    }
+}
