@@ -1,4 +1,5 @@
 import Foundation
+import TestBrokers
 import Testing
 
 /// `'connector' = 'postgres-cdc'` against a real Postgres with `wal_level = logical`: two tables'

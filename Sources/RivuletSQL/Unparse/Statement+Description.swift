@@ -25,6 +25,12 @@ extension Statement: CustomStringConvertible {
             return "SET \(SQLFormatting.string(s.key)) = \(SQLFormatting.string(s.value))"
         case .reset(let s):
             return s.key.map { "RESET \(SQLFormatting.string($0))" } ?? "RESET"
+        case .connector(.create(let s)):
+            return "CREATE \(s.kind.rawValue) CONNECTOR \(s.ifNotExists ? "IF NOT EXISTS " : "")\(s.name) WITH (\(SQLFormatting.list(s.options)))"
+        case .connector(.describe(let name, _)):
+            return "DESCRIBE CONNECTOR \(name)"
+        case .connector(.drop(let name, let ifExists, _)):
+            return "DROP CONNECTOR \(ifExists ? "IF EXISTS " : "")\(name)"
         }
     }
 
