@@ -12,7 +12,7 @@
 #   SELECT bid, sum(abalance), count(*) FROM pgbench_accounts GROUP BY bid.
 # Changes/s = account updates pgbench committed / seconds from pgbench's start until the sink
 # caught up. When Rivulet keeps pace that is pgbench's own rate (then "lag at end" is small);
-# when it does not, it is Rivulet's. Needs Debian's postgresql (server and pgbench) and sqlite3.
+# when it does not, it is Rivulet's. Needs Debian's postgresql (server and pgbench), sqlite3 and python3.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 rivulet=${1:-$here/../../.build/release/rivulet}
@@ -22,6 +22,7 @@ clients=${4:-2}
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 work=$(mktemp -d /tmp/rivulet-cdc-bench-XXXXXX)
 chmod 777 "$work"
+calc() { awk "BEGIN { printf \"%.1f\", $1 }"; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cleanup() {
@@ -48,7 +49,7 @@ PGPORT=$port SINK=$work/sink.db "$rivulet" run "$here/pgbench.sql" --data-dir "$
 run_pid=$!
 start=$(date +%s.%N)
 wait_caught_up
-snapshot=$(echo "$(date +%s.%N) - $start" | bc)
+snapshot=$(calc "$(date +%s.%N) - $start")
 rows=$($pg -c "SELECT count(*) FROM pgbench_accounts")
 before=$($pg -c "SELECT count(*) FROM pgbench_history")
 start=$(date +%s.%N)
@@ -57,9 +58,9 @@ pgbench_end=$(date +%s.%N)
 wait_caught_up
 end=$(date +%s.%N)
 updates=$(( $($pg -c "SELECT count(*) FROM pgbench_history") - before ))
-elapsed=$(echo "$end - $start" | bc)
-pgbench_elapsed=$(echo "$pgbench_end - $start" | bc)
+elapsed=$(calc "$end - $start")
+pgbench_elapsed=$(calc "$pgbench_end - $start")
 echo "snapshot: $rows accounts in ${snapshot}s"
-echo "pgbench -N -T $seconds -c $clients: $updates account updates in ${pgbench_elapsed}s ($(echo "$updates / $pgbench_elapsed" | bc) tps)"
-echo "caught up ${elapsed}s after pgbench started (lag at end $(echo "$end - $pgbench_end" | bc)s)"
-echo "changes/s: $(echo "$updates / $elapsed" | bc)"
+echo "pgbench -N -T $seconds -c $clients: $updates account updates in ${pgbench_elapsed}s ($(calc "$updates / $pgbench_elapsed") tps)"
+echo "caught up ${elapsed}s after pgbench started (lag at end $(calc "$end - $pgbench_end")s)"
+echo "changes/s: $(calc "$updates / $elapsed")"
