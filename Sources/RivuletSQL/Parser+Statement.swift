@@ -78,7 +78,7 @@ extension Parser {
         if isWord("CONNECTOR"), peek().kind != .endOfInput, !isSymbol(.semicolon, at: 1) {
             advance()
             let name = try parseIdentifier("a connector name", "after DESCRIBE CONNECTOR")
-            return .connector(.describe(name: name, span: span(from: start)))
+            return .connector(.describe(ConnectorReference(name: name, span: span(from: start))))
         }
         var extended = consumeWord("EXTENDED")
         var kind: RelationKind?
@@ -140,7 +140,7 @@ extension Parser {
         if consumeWord("CONNECTOR") {
             let ifExists = consumeWords("IF", "EXISTS")
             let name = try parseIdentifier("a connector name", "after DROP CONNECTOR")
-            return .connector(.drop(name: name, ifExists: ifExists, span: span(from: start)))
+            return .connector(.drop(ConnectorReference(name: name, ifExists: ifExists, span: span(from: start))))
         }
         let kind: RelationKind
         switch word() {

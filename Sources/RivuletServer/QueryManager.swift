@@ -354,9 +354,9 @@ public actor QueryManager {
             ]
             return .rows(ResultSet(schema: Schema([Field("property", .varchar), Field("value", .varchar)]),
                                    rows: rows.map { [.string($0.0), $0.1.map(Value.string) ?? .null] }))
-        case .drop(_, let ifExists, _):
+        case .drop(let reference):
             guard let connector = sourceConnectors.removeValue(forKey: key) else {
-                if ifExists { return .command("DROP CONNECTOR") }
+                if reference.ifExists { return .command("DROP CONNECTOR") }
                 throw unknownConnector(statement.name)
             }
             connector.requestStop(droppingSlot: true)

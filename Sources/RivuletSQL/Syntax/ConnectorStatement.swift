@@ -6,14 +6,14 @@ public enum ConnectorStatement: Hashable, Sendable {
     /// `CREATE SOURCE|SINK CONNECTOR [IF NOT EXISTS] name WITH ('connector.class' = ..., ...)`
     case create(CreateConnector)
     /// `DESCRIBE CONNECTOR name`
-    case describe(name: Identifier, span: SourceSpan)
+    case describe(ConnectorReference)
     /// `DROP CONNECTOR [IF EXISTS] name`
-    case drop(name: Identifier, ifExists: Bool, span: SourceSpan)
+    case drop(ConnectorReference)
 
     public var span: SourceSpan {
         switch self {
         case .create(let create): return create.span
-        case .describe(_, let span), .drop(_, _, let span): return span
+        case .describe(let reference), .drop(let reference): return reference.span
         }
     }
 
@@ -21,8 +21,22 @@ public enum ConnectorStatement: Hashable, Sendable {
     public var name: Identifier {
         switch self {
         case .create(let create): return create.name
-        case .describe(let name, _), .drop(let name, _, _): return name
+        case .describe(let reference), .drop(let reference): return reference.name
         }
+    }
+}
+
+/// The connector `DESCRIBE CONNECTOR` or `DROP CONNECTOR [IF EXISTS]` names.
+public struct ConnectorReference: Hashable, Sendable {
+    public var name: Identifier
+    /// `IF EXISTS` (DROP only).
+    public var ifExists: Bool
+    @IgnoredSpan public var span: SourceSpan
+
+    public init(name: Identifier, ifExists: Bool = false, span: SourceSpan = .unknown) {
+        self.name = name
+        self.ifExists = ifExists
+        self.span = span
     }
 }
 

@@ -27,10 +27,10 @@ extension Statement: CustomStringConvertible {
             return s.key.map { "RESET \(SQLFormatting.string($0))" } ?? "RESET"
         case .connector(.create(let s)):
             return "CREATE \(s.kind.rawValue) CONNECTOR \(s.ifNotExists ? "IF NOT EXISTS " : "")\(s.name) WITH (\(SQLFormatting.list(s.options)))"
-        case .connector(.describe(let name, _)):
-            return "DESCRIBE CONNECTOR \(name)"
-        case .connector(.drop(let name, let ifExists, _)):
-            return "DROP CONNECTOR \(ifExists ? "IF EXISTS " : "")\(name)"
+        case .connector(.describe(let s)):
+            return "DESCRIBE CONNECTOR \(s.name)"
+        case .connector(.drop(let s)):
+            return "DROP CONNECTOR \(s.ifExists ? "IF EXISTS " : "")\(s.name)"
         }
     }
 
