@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "RivuletServer",
             dependencies: [
-                "RivuletEngine", "RivuletPGWire", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
+                "RivuletEngine", "RivuletConnectors", "RivuletPGWire", "RivuletRuntime", "RivuletPlanner", "RivuletSQL", "RivuletCore",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "RivuletShellTests", dependencies: ["RivuletShell", "RivuletCore"]),
         .testTarget(name: "RivuletSQLTests", dependencies: ["RivuletSQL", "RivuletCore"], exclude: ["Fixtures"]),
         // Test targets that start the `rivulet` binary depend on it so that `swift test` builds it.
-        .testTarget(name: "EndToEndTests", dependencies: ["rivulet", "CSQLite"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["rivulet", "CSQLite", "TestBrokers"]),
         .testTarget(
             name: "ConformanceTests",
             dependencies: ["RivuletEngine", "RivuletPlanner", "RivuletCore", "CSQLite"]

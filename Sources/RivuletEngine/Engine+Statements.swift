@@ -71,6 +71,9 @@ extension Engine {
             let names = (FunctionNames.scalar + FunctionNames.aggregate).sorted()
             return ResultSet(schema: Schema([Field("function", .varchar)]), rows: names.map { [.string($0)] })
         case .connectors:
+            // Connectors are created in the server; a script has none.
+            return ResultSet(schema: ConnectorListing.schema, rows: [])
+        case .connectorTypes:
             let schema = Schema([Field("name", .varchar), Field("options", .varchar)])
             // The one-row relation of SELECT without FROM is not something to declare.
             let rows = registry.names.filter { $0 != Relation.oneRowConnector }.map { name -> [Value] in

@@ -112,6 +112,8 @@ public final class Engine {
         case .reset(let reset):
             settings.reset(reset.key)
             return .completed("RESET")
+        case .connector(let statement):
+            throw SQLError.unsupported("connectors run in the server: run the statement in `rivulet serve`", at: statement.span)
         case .terminate(let terminate):
             throw SQLError(.undefinedObject, "no running query \(terminate.queryId.map { "'\($0)'" } ?? "")to terminate: queries run to completion here",
                            at: terminate.span)

@@ -5,6 +5,9 @@ extension Parser {
     mutating func parseCreate() throws(SQLError) -> Statement {
         let start = current.span.start
         advance()
+        if isWord("SOURCE") || isWord("SINK"), isWord("CONNECTOR", at: 1) {
+            return try parseCreateConnector(from: start)
+        }
         let orReplace = consumeWords("OR", "REPLACE")
         let temporary = consumeWord("TEMPORARY")
         let kind: RelationKind
@@ -116,6 +119,17 @@ extension Parser {
     }
 
     /// `WITH (key = value, ...)`, keys quoted (`'connector'`) or bare (`KAFKA_TOPIC`).
+    /// `SOURCE|SINK CONNECTOR [IF NOT EXISTS] name WITH (...)`, after CREATE.
+    private mutating func parseCreateConnector(from start: SourceLocation) throws(SQLError) -> Statement {
+        let kind: CreateConnector.Kind = advance().text.uppercased() == "SOURCE" ? .source : .sink
+        advance()
+        let ifNotExists = consumeWords("IF", "NOT", "EXISTS")
+        let name = try parseIdentifier("a connector name", "after CREATE \(kind.rawValue) CONNECTOR")
+        guard isWord("WITH") else { throw expected("WITH (...)", "after the connector's name") }
+        let options = try parseTableOptions()
+        return .connector(.create(CreateConnector(kind: kind, ifNotExists: ifNotExists, name: name, options: options, span: span(from: start))))
+    }
+
     mutating func parseTableOptions() throws(SQLError) -> [TableOption] {
         try expectWord("WITH")
         try expectSymbol(.leftParen, "after WITH")

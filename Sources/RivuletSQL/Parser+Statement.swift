@@ -60,6 +60,9 @@ extension Parser {
     private mutating func parseShow() throws(SQLError) -> Statement {
         let start = current.span.start
         let verb = advance().text.uppercased()
+        if consumeWords("CONNECTOR", "TYPES") {
+            return .show(Show(kind: .connectorTypes, span: span(from: start)))
+        }
         guard let kind = word().flatMap(Show.Kind.init(rawValue:)) else {
             throw expected("STREAMS, TABLES, QUERIES, VIEWS, FUNCTIONS, TOPICS, CONNECTORS or PROPERTIES", "after \(verb)")
         }
@@ -72,6 +75,11 @@ extension Parser {
     private mutating func parseDescribe() throws(SQLError) -> Statement {
         let start = current.span.start
         advance()
+        if isWord("CONNECTOR"), peek().kind != .endOfInput, !isSymbol(.semicolon, at: 1) {
+            advance()
+            let name = try parseIdentifier("a connector name", "after DESCRIBE CONNECTOR")
+            return .connector(.describe(ConnectorReference(name: name, span: span(from: start))))
+        }
         var extended = consumeWord("EXTENDED")
         var kind: RelationKind?
         if isWord("STREAM") || isWord("TABLE"), peek().kind != .endOfInput, !isSymbol(.semicolon, at: 1) {
@@ -129,12 +137,17 @@ extension Parser {
         let start = current.span.start
         advance()
         _ = consumeWord("TEMPORARY")
+        if consumeWord("CONNECTOR") {
+            let ifExists = consumeWords("IF", "EXISTS")
+            let name = try parseIdentifier("a connector name", "after DROP CONNECTOR")
+            return .connector(.drop(ConnectorReference(name: name, ifExists: ifExists, span: span(from: start))))
+        }
         let kind: RelationKind
         switch word() {
         case "STREAM": kind = .stream
         case "TABLE": kind = .table
         case "VIEW": kind = .view
-        default: throw expected("STREAM, TABLE or VIEW", "after DROP")
+        default: throw expected("STREAM, TABLE, VIEW or CONNECTOR", "after DROP")
         }
         advance()
         let ifExists = consumeWords("IF", "EXISTS")
@@ -168,12 +181,16 @@ extension Parser {
         return .reset(ResetOption(key: key, span: span(from: start)))
     }
 
-    /// A `'quoted.key'` or a dotted/hyphenated bare key like `auto.offset.reset`, written
+    /// A `'quoted.key'` (or `"quoted.key"`) or a dotted/hyphenated bare key like `auto.offset.reset`, written
     /// without spaces (`a - b` is no key), so that it reads the same printed.
     mutating func parseOptionKey(_ context: String) throws(SQLError) -> String {
-        if case .string(let text) = current.kind {
+        switch current.kind {
+        case .string(let text), .quotedIdentifier(let text):
+            // ksqlDB's connector properties are written both ways: 'connector.class', "connector.class".
             advance()
             return text
+        default:
+            break
         }
         guard case .word = current.kind else { throw expected("an option name", context) }
         var last = advance()

@@ -17,6 +17,8 @@ final class CatalogLog {
             case rows
             /// INSERT INTO ... SELECT or CREATE ... AS SELECT.
             case query
+            /// CREATE SOURCE CONNECTOR; DROP CONNECTOR removes it.
+            case connector
         }
 
         var kind: Kind
@@ -33,6 +35,8 @@ final class CatalogLog {
         var failed: String?
         /// The session's SET options the statement ran with.
         var settings: [String: String]?
+        /// The connector a CREATE SOURCE CONNECTOR made; lower-cased.
+        var connector: String?
     }
 
     let url: URL

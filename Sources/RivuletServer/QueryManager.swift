@@ -3,6 +3,7 @@ import Logging
 public import RivuletCore
 public import RivuletEngine
 public import RivuletPlanner
+import RivuletConnectors
 import RivuletRuntime
 public import RivuletSQL
 
@@ -38,6 +39,9 @@ public actor QueryManager {
     private let log: CatalogLog?
     private var queries: [PersistentQuery] = []
     private var tasks: [String: Task<Void, Never>] = [:]
+    /// Connectors by lower-cased name, and their tasks.
+    private var sourceConnectors: [String: SourceConnector] = [:]
+    private var connectorTasks: [String: Task<Void, Never>] = [:]
     private var nextQueryNumber = 1
     private var isShutDown = false
     /// Query starts, stops and failures.
@@ -84,6 +88,10 @@ public actor QueryManager {
         switch parsed.statement {
         case .show(let show) where show.kind == .queries:
             return .rows(queryTable())
+        case .show(let show) where show.kind == .connectors:
+            return .rows(connectorTable())
+        case .connector(let statement):
+            return try await connector(statement, sql: parsed.text, record: record)
         case .terminate(let terminate):
             try await self.terminate(terminate)
             return .command("TERMINATE")
@@ -315,11 +323,91 @@ public actor QueryManager {
         return ResultSet(schema: schema, rows: rows)
     }
 
-    /// Stops every query (their sinks are flushed and closed) and refuses further statements.
+    /// Stops every query (their sinks are flushed and closed) and connector, and refuses
+    /// further statements.
     public func shutdown() async {
         isShutDown = true
         for query in queries { query.requestStop() }
+        for connector in sourceConnectors.values { connector.requestStop(droppingSlot: false) }
         for task in tasks.values { await task.value }
+        for task in connectorTasks.values { await task.value }
+    }
+
+    // MARK: - Connectors
+
+    private func connector(_ statement: ConnectorStatement, sql: String, record: Bool) async throws(SQLError) -> Outcome {
+        let name = statement.name.value
+        let key = name.lowercased()
+        switch statement {
+        case .create(let create):
+            if sourceConnectors[key] != nil {
+                if create.ifNotExists { return .command("CREATE CONNECTOR") }
+                throw SQLError(SQLState("42710"), "connector '\(name)' already exists", at: create.name.span, hint: "DROP CONNECTOR \(name) first")
+            }
+            guard create.kind == .source else {
+                throw SQLError.unsupported("sink connectors are not supported: write to other systems with INSERT INTO a table that names them",
+                                           at: create.span)
+            }
+            var properties: [String: String] = [:]
+            for option in create.options { properties[option.key.lowercased()] = option.value.text }
+            let options = try DebeziumPostgresOptions(properties)
+            if let slotUser = sourceConnectors.values.first(where: { $0.options.slot == options.slot }) {
+                throw SQLError(SQLState("42710"), "connector '\(slotUser.name)' already reads slot '\(options.slot)'", at: create.span,
+                               hint: "give this connector another 'slot.name'")
+            }
+            if record { try write(CatalogLog.Entry(kind: .connector, sql: sql, relation: "", connector: key)) }
+            startConnector(SourceConnector(name: name, sql: sql, options: options, folder: connectorFolder(key)))
+            return .command("CREATE CONNECTOR")
+        case .describe:
+            guard let connector = sourceConnectors[key] else { throw unknownConnector(statement.name) }
+            let status = connector.current
+            let rows: [(String, String?)] = [
+                ("name", connector.name), ("type", "SOURCE"), ("class", DebeziumPostgresOptions.connectorClass), ("state", status.state),
+                ("topics", status.topics.joined(separator: ", ")), ("slot", connector.options.slot),
+                ("position", LogSequenceNumber.text(status.position)), ("events", String(status.events)), ("error", status.error),
+            ]
+            return .rows(ResultSet(schema: Schema([Field("property", .varchar), Field("value", .varchar)]),
+                                   rows: rows.map { [.string($0.0), $0.1.map(Value.string) ?? .null] }))
+        case .drop(let reference):
+            guard let connector = sourceConnectors.removeValue(forKey: key) else {
+                if reference.ifExists { return .command("DROP CONNECTOR") }
+                throw unknownConnector(statement.name)
+            }
+            connector.requestStop(droppingSlot: true)
+            await connectorTasks.removeValue(forKey: key)?.value
+            do {
+                try log?.retain { $0.connector != key }
+            } catch {
+                throw SQLError(.ioError, "connector '\(name)' was dropped, but the catalog could not be rewritten: \(error)")
+            }
+            return .command("DROP CONNECTOR")
+        }
+    }
+
+    private func startConnector(_ connector: SourceConnector) {
+        let key = connector.name.lowercased()
+        sourceConnectors[key] = connector
+        let logger = logger
+        connectorTasks[key] = Task.detached { await connector.run(logger: logger) }
+    }
+
+    private func connectorFolder(_ key: String) -> String {
+        URL(fileURLWithPath: connectors.dataDirectory).appendingPathComponent("connectors").appendingPathComponent(key).path
+    }
+
+    private func unknownConnector(_ name: Identifier) -> SQLError {
+        let known = sourceConnectors.values.map(\.name).sorted()
+        return SQLError(.undefinedObject, "no connector '\(name.value)'", at: name.span,
+                        hint: known.isEmpty ? "no connector has been created" : "SHOW CONNECTORS lists \(known.joined(separator: ", "))")
+    }
+
+    private func connectorTable() -> ResultSet {
+        let rows = sourceConnectors.values.sorted { $0.name < $1.name }.map { connector -> [Value] in
+            let status = connector.current
+            return [.string(connector.name), .string("SOURCE"), .string(DebeziumPostgresOptions.connectorClass), .string(status.state),
+                    .string(status.topics.joined(separator: ", "))]
+        }
+        return ResultSet(schema: ConnectorListing.schema, rows: rows)
     }
 
     // MARK: - Catalog log
@@ -339,6 +427,15 @@ public actor QueryManager {
         for name in legacyRows { engine.embedded.drop(name) }
         for entry in log.entries {
             do {
+                if entry.kind == .connector {
+                    guard case .connector(.create(let create))? = try parseScript(entry.sql).first?.statement else { continue }
+                    var properties: [String: String] = [:]
+                    for option in create.options { properties[option.key.lowercased()] = option.value.text }
+                    let key = create.name.value.lowercased()
+                    startConnector(SourceConnector(name: create.name.value, sql: entry.sql, options: try DebeziumPostgresOptions(properties),
+                                                   folder: connectorFolder(key)))
+                    continue
+                }
                 if let id = entry.query, let number = Int(id.dropFirst()) { nextQueryNumber = max(nextQueryNumber, number + 1) }
                 guard let parsed = try parseScript(entry.sql).first else { continue }
                 let settings = try Settings(entry.settings ?? [:])
@@ -437,6 +534,8 @@ public actor QueryManager {
         case .set: return "SET"
         case .reset: return "RESET"
         case .terminate: return "TERMINATE"
+        case .connector(.create): return "CREATE CONNECTOR"
+        case .connector(.drop): return "DROP CONNECTOR"
         default: return "OK"
         }
     }

@@ -7,7 +7,8 @@ extension Role {
         switch statement {
         case .query, .show, .describe, .explain, .set, .reset: .reader
         case .createRelation, .createRelationAsSelect, .createView, .insertSelect, .insertValues: .writer
-        case .terminate, .drop: .admin
+        case .connector(.describe): .reader
+        case .terminate, .drop, .connector: .admin
         }
     }
 
@@ -24,6 +25,9 @@ extension Role {
         case .drop: "DROP"
         case .set: "SET"
         case .reset: "RESET"
+        case .connector(.create): "CREATE CONNECTOR"
+        case .connector(.describe): "DESCRIBE CONNECTOR"
+        case .connector(.drop): "DROP CONNECTOR"
         }
     }
 }

@@ -297,7 +297,7 @@ public final class Shell {
             columns[name.lowercased()] = (rows(of: "DESCRIBE \(Self.quoted(name))") ?? []).compactMap { $0.first ?? nil }
         }
         var options: [String: [String]] = [:]
-        for row in rows(of: "SHOW CONNECTORS") ?? [] where row.count >= 2 {
+        for row in rows(of: "SHOW CONNECTOR TYPES") ?? [] where row.count >= 2 {
             guard let name = row[0] else { continue }
             options[name.lowercased()] = (row[1] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }

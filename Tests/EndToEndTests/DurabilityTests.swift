@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import TestBrokers
 import Testing
 
 /// `rivulet run` killed with SIGKILL at many moments and restarted with the same data directory

@@ -1,4 +1,5 @@
 import Foundation
+import TestBrokers
 import Testing
 
 /// `'connector' = 'postgres-cdc'` against a real Postgres with `wal_level = logical`: two tables'
@@ -189,6 +190,33 @@ import Testing
             try Self.change(setup.server, round: 3)
             #expect(Self.caughtUp(last, setup.server, setup.db), "\(last.stderr)")
             #expect(try Self.sink(setup.db) == Self.expected(setup.server))
+        }
+    }
+
+    /// pgoutput describes a table again (a Relation message) before its first change after an
+    /// ALTER TABLE; the source maps the declared columns by name each time.
+    @Test(.enabled(if: enabled, "needs the Debian postgresql package"))
+    func aColumnAddedWhileStreamingIsIgnoredAndADroppedDeclaredColumnStopsTheQueryNamingIt() async throws {
+        try await offPool {
+            let setup = try Setup()
+            defer { try? FileManager.default.removeItem(at: setup.folder) }
+            let run = try setup.start()
+            defer { run.kill() }
+            #expect(Self.caughtUp(run, setup.server, setup.db), "\(run.stderr)")
+            // A column the query does not declare is skipped by name; the rows stay right.
+            _ = try setup.server.rows("""
+                ALTER TABLE customers ADD COLUMN email TEXT DEFAULT 'none';
+                UPDATE customers SET email = 'e' || id, region = 'west' WHERE id < 12;
+                INSERT INTO customers VALUES (41, 'late', 'north', 'l@x');
+                UPDATE products SET price = price + 1000 WHERE id < 5;
+                """)
+            #expect(Self.caughtUp(run, setup.server, setup.db), "\(run.stderr)")
+            #expect(try Self.sink(setup.db) == Self.expected(setup.server))
+            // A declared column that is dropped cannot be read any more: the query stops and says which.
+            _ = try setup.server.rows("ALTER TABLE customers DROP COLUMN region; UPDATE customers SET name = 'z' WHERE id = 2")
+            run.process.waitUntilExit()
+            #expect(run.process.terminationStatus != 0)
+            #expect(run.stderr.contains("column 'region' is no longer in Postgres table public.customers"), "\(run.stderr)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestBrokers
 import Testing
 
 /// A real Postgres reads Rivulet's tables through postgres_fdw: IMPORT FOREIGN SCHEMA reads

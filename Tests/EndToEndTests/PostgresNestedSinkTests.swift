@@ -1,4 +1,5 @@
 import Foundation
+import TestBrokers
 import Testing
 
 /// A Postgres sink creates native arrays for ARRAY columns and jsonb for ROW and MAP, and

@@ -1,4 +1,5 @@
 import Foundation
+import TestBrokers
 import Testing
 
 /// A server query into Postgres while Postgres is stopped: SHOW QUERIES (read with psql) says

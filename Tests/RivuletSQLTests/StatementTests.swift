@@ -47,3 +47,29 @@ import Testing
         #expect(try roundTrip("RESET 'a.b'") == .reset(ResetOption(key: "a.b")))
     }
 }
+
+/// ksqlDB's connector statements: properties keyed either way, printed back as they parse.
+@Suite struct ConnectorStatementTests {
+    @Test func createSourceConnectorKeepsEveryProperty() throws {
+        let statement = try roundTrip("""
+            CREATE SOURCE CONNECTOR IF NOT EXISTS pg_reader WITH ("connector.class" = 'io.debezium.connector.postgresql.PostgresConnector',
+              'database.hostname' = 'db', "database.port" = '5432')
+            """)
+        guard case .connector(.create(let create)) = statement else {
+            Issue.record("not CREATE CONNECTOR: \(statement)")
+            return
+        }
+        #expect(create.kind == .source && create.ifNotExists && create.name.value == "pg_reader")
+        #expect(create.options.map(\.key) == ["connector.class", "database.hostname", "database.port"])
+        #expect(create.options.map(\.value.text) == ["io.debezium.connector.postgresql.PostgresConnector", "db", "5432"])
+    }
+
+    @Test func describeDropAndShow() throws {
+        #expect(try roundTrip("DESCRIBE CONNECTOR pg") == .connector(.describe(ConnectorReference(name: Identifier("pg")))))
+        #expect(try roundTrip("DROP CONNECTOR IF EXISTS pg") == .connector(.drop(ConnectorReference(name: Identifier("pg"), ifExists: true))))
+        #expect(try roundTrip("SHOW CONNECTOR TYPES") == .show(Show(kind: .connectorTypes)))
+        #expect(try roundTrip("SHOW CONNECTORS") == .show(Show(kind: .connectors)))
+        // A table may still be called connector.
+        #expect(try roundTrip("DESCRIBE connector") == .describe(Describe(name: ObjectName("connector"))))
+    }
+}

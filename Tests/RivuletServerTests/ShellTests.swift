@@ -154,9 +154,9 @@ struct ShellTests {
         #expect(result.stdout == "CREATE STREAM\nINSERT 0 1\n id \n----\n  5 \n(1 row)\n")
     }
 
-    @Test func showConnectorsListsTheOptionsThatCreateAccepts() async throws {
+    @Test func showConnectorTypesListsTheOptionsThatCreateAccepts() async throws {
         try await ServeProcess.with { server, directory in
-            let result = try await ShellProcess.run(["--port", String(server.pgPort)], input: "\\x on\nSHOW CONNECTORS;\n")
+            let result = try await ShellProcess.run(["--port", String(server.pgPort)], input: "\\x on\nSHOW CONNECTOR TYPES;\n")
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("name    | file\noptions | csv.field-delimiter, csv.ignore-parse-errors, csv.null-literal, csv.quote-character, format, header, json.ignore-parse-errors, on-error, path, source.monitor-interval\n"), "\(result.stdout)")
             #expect(result.stdout.contains("name    | sqlite\noptions | path, table, table-name\n"), "\(result.stdout)")

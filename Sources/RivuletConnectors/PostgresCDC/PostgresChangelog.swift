@@ -186,3 +186,10 @@ struct PostgresChangelog {
         return batch.row(0, types: [type])[0]
     }
 }
+
+extension PostgresChangelog {
+    /// Starts over at `position` with `rows` as the kept rows (a new slot, or a saved state).
+    mutating func restart(at position: UInt64, rows: [[Value]: [Value]] = [:]) {
+        self = PostgresChangelog(schema: schema, table: table, fields: fields, primaryKey: primaryKey, position: position, rows: rows)
+    }
+}

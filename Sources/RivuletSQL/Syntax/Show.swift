@@ -10,8 +10,10 @@ public struct Show: Hashable, Sendable {
         case views = "VIEWS"
         case functions = "FUNCTIONS"
         case topics = "TOPICS"
-        /// The connectors and the `WITH` options each accepts.
+        /// The connectors created with `CREATE SOURCE|SINK CONNECTOR` (ksqlDB's meaning).
         case connectors = "CONNECTORS"
+        /// `SHOW CONNECTOR TYPES`: the table connectors and the `WITH` options each accepts.
+        case connectorTypes = "CONNECTOR TYPES"
         /// The settings in force: those the session set and the defaults of those Rivulet reads.
         case properties = "PROPERTIES"
     }

@@ -28,6 +28,8 @@ public indirect enum Statement: Hashable, Sendable {
     case set(SetOption)
     /// `RESET 'key'` or `RESET` (all)
     case reset(ResetOption)
+    /// `CREATE SOURCE|SINK CONNECTOR`, `DESCRIBE CONNECTOR`, `DROP CONNECTOR` (ksqlDB)
+    case connector(ConnectorStatement)
 
     public var span: SourceSpan {
         switch self {
@@ -44,6 +46,7 @@ public indirect enum Statement: Hashable, Sendable {
         case .drop(let s): return s.span
         case .set(let s): return s.span
         case .reset(let s): return s.span
+        case .connector(let s): return s.span
         }
     }
 }

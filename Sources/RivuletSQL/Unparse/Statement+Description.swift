@@ -25,6 +25,12 @@ extension Statement: CustomStringConvertible {
             return "SET \(SQLFormatting.string(s.key)) = \(SQLFormatting.string(s.value))"
         case .reset(let s):
             return s.key.map { "RESET \(SQLFormatting.string($0))" } ?? "RESET"
+        case .connector(.create(let s)):
+            return "CREATE \(s.kind.rawValue) CONNECTOR \(s.ifNotExists ? "IF NOT EXISTS " : "")\(s.name) WITH (\(SQLFormatting.list(s.options)))"
+        case .connector(.describe(let s)):
+            return "DESCRIBE CONNECTOR \(s.name)"
+        case .connector(.drop(let s)):
+            return "DROP CONNECTOR \(s.ifExists ? "IF EXISTS " : "")\(s.name)"
         }
     }
 

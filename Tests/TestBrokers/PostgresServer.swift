@@ -3,18 +3,18 @@ import Foundation
 /// A throwaway Postgres server for tests: `initdb` into a temporary folder and `pg_ctl` on a
 /// free port, listening on 127.0.0.1 only. Postgres refuses to run as root, so as root the
 /// server runs as the `postgres` user (created by Debian's package) through `runuser`.
-final class PostgresServer {
-    let port: Int
-    let folder: URL
+public final class PostgresServer: @unchecked Sendable {
+    public let port: Int
+    public let folder: URL
     private let binaries: URL
     private let asRoot: Bool
     /// Extra server settings (`wal_level=logical`), given as `-c` options at every start.
     private let settings: [String]
 
-    var url: String { "postgresql://rivulet@127.0.0.1:\(port)/postgres" }
+    public var url: String { "postgresql://rivulet@127.0.0.1:\(port)/postgres" }
 
     /// Where Debian installs the server, newest version first; nil when it is not installed.
-    static var binaries: URL? {
+    public static var binaries: URL? {
         let root = URL(fileURLWithPath: "/usr/lib/postgresql")
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
@@ -24,9 +24,9 @@ final class PostgresServer {
         return nil
     }
 
-    static var isAvailable: Bool { binaries != nil }
+    public static var isAvailable: Bool { binaries != nil }
 
-    init(settings: [String] = []) throws {
+    public init(settings: [String] = []) throws {
         self.settings = settings
         guard let binaries = Self.binaries else { throw Failure(message: "Postgres is not installed") }
         self.binaries = binaries
@@ -44,7 +44,7 @@ final class PostgresServer {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    func start() throws {
+    public func start() throws {
         try tool("pg_ctl", [
             "-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("log").path, "-w",
             "-o", (["-p \(port) -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off"] + settings.map { "-c \($0)" }).joined(separator: " "), "start",
@@ -52,12 +52,12 @@ final class PostgresServer {
     }
 
     /// Stops the server: `fast` disconnects clients and shuts down cleanly, `immediate` is a crash.
-    func stop(mode: String = "fast") throws {
+    public func stop(mode: String = "fast") throws {
         try tool("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", mode, "-w", "stop"])
     }
 
     /// Rows of a query as `|`-separated text, through psql.
-    func rows(_ sql: String) throws -> [String] {
+    public func rows(_ sql: String) throws -> [String] {
         let output = try Self.run("/usr/bin/psql", ["-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p", "\(port)", "-U", "rivulet", "-d", "postgres", "-c", sql])
         return output.split(separator: "\n").map(String.init)
     }
@@ -71,15 +71,17 @@ final class PostgresServer {
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+
+        public init(message: String) { self.message = message }
     }
 
     /// Runs a command to its end (posix_spawn and waitpid: the server it starts lives on, and must
     /// not keep anything waiting) and returns its output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let output = "/tmp/rivulet-pg-output-\(UUID().uuidString)"
         defer { unlink(output) }
         var actions = posix_spawn_file_actions_t()
