@@ -8,7 +8,7 @@ extension Engine {
     /// `INSERT INTO target [(cols)] VALUES (...)`: evaluates the constant rows and appends them.
     func insertValues(_ insert: InsertValues) throws(SQLError) -> StatementResult {
         guard let declared = catalog.relation(named: insert.target.name.value) else { throw unknownRelation(insert.target) }
-        let target = declared.stored
+        let target = declared.written
         let schema = target.schema
         var targets: [Int] = []
         if insert.columns.isEmpty {

@@ -59,7 +59,13 @@ public final class Engine {
         switch parsed.statement {
         case .createRelation(let create):
             let relation = try RelationDefinition.relation(from: create)
-            try registry.factory(for: relation.connector).validate(relation.stored, asSink: false)
+            let factory = try registry.factory(for: relation.connector)
+            for metadata in relation.metadataColumns where !factory.metadataKeys.contains(metadata.key) {
+                let offered = factory.metadataKeys.isEmpty ? "none" : factory.metadataKeys.map { "'\($0)'" }.joined(separator: ", ")
+                throw SQLError(.invalidParameterValue, "connector '\(relation.connector.connector)' has no metadata '\(metadata.key)' (it offers \(offered))",
+                               at: create.columns[metadata.column].span)
+            }
+            try factory.validate(relation.stored, asSink: false)
             try registry.factory(for: relation.connector).create(relation.stored, asSink: false)
             if create.orReplace { catalog.remove(relation.name) }
             let added = try catalog.add(relation, ifNotExists: create.ifNotExists, at: create.name.span)

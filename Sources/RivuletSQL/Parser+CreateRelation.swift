@@ -100,6 +100,15 @@ extension Parser {
         }
         let type = try parseDataType()
         var column = ColumnDefinition(name: name, type: type)
+        if consumeWord("METADATA") {
+            var key: String?
+            if consumeWord("FROM") {
+                guard case .string(let text) = current.kind else { throw expected("a quoted metadata key", "after METADATA FROM") }
+                advance()
+                key = text
+            }
+            column.metadata = MetadataSource(key: key, isVirtual: consumeWord("VIRTUAL"))
+        }
         while true {
             if consumeWords("NOT", "NULL") {
                 column.notNull = true

@@ -220,6 +220,51 @@ import Testing
         }
     }
 
+    /// Flink CDC's metadata columns: `op_ts` is the commit time of a change's transaction (0 for
+    /// a snapshot row), and the table, schema and database names.
+    @Test(.enabled(if: enabled, "needs the Debian postgresql package"))
+    func metadataColumnsCarryTheCommitTimeAndWhereTheRowCameFrom() async throws {
+        try await offPool {
+            let folder = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let server = try PostgresServer(settings: ["wal_level=logical"])
+            _ = try server.rows("CREATE TABLE events (id INT PRIMARY KEY, note TEXT); INSERT INTO events VALUES (1, 'snapshot')")
+            let script = folder.appendingPathComponent("events.sql")
+            let db = folder.appendingPathComponent("out.db")
+            try """
+                CREATE TABLE events (
+                  id INT, note VARCHAR,
+                  op_ts TIMESTAMP_LTZ(3) METADATA FROM 'op_ts' VIRTUAL,
+                  source_table STRING METADATA FROM 'table_name' VIRTUAL,
+                  schema_name STRING METADATA VIRTUAL,
+                  database_name STRING METADATA FROM 'database_name' VIRTUAL,
+                  PRIMARY KEY (id) NOT ENFORCED
+                ) WITH ('connector' = 'postgres-cdc', 'hostname' = '127.0.0.1', 'port' = '\(server.port)', 'username' = 'rivulet',
+                  'database-name' = 'postgres', 'table-name' = 'events', 'slot.name' = 'rivulet_events');
+                CREATE TABLE seen (id INT, note VARCHAR, op_ts TIMESTAMP(3), origin VARCHAR, PRIMARY KEY (id) NOT ENFORCED)
+                  WITH ('connector' = 'sqlite', 'path' = '\(db.path)', 'table' = 'seen');
+                INSERT INTO seen SELECT id, note, op_ts, database_name || '.' || schema_name || '.' || source_table FROM events;
+                """.write(to: script, atomically: true, encoding: .utf8)
+            let run = try DurabilityTests.start(script, data: folder.appendingPathComponent("data"), options: Self.runOptions)
+            defer { run.kill() }
+            func rows() -> [[String]] { (try? DurabilityTests.sqliteRows(db.path, table: "seen", order: "id")) ?? [] }
+            DurabilityTests.waitUntil(while: run) { rows().count == 1 }
+            #expect(rows() == [["1", "snapshot", "1970-01-01 00:00:00.000", "postgres.public.events"]], "\(run.stderr)")
+
+            let clock = "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS')"
+            let before = try server.rows(clock)[0]
+            _ = try server.rows("BEGIN; INSERT INTO events VALUES (2, 'inserted'); UPDATE events SET note = 'updated' WHERE id = 1; COMMIT")
+            let after = try server.rows(clock)[0]
+            DurabilityTests.waitUntil(while: run) { rows().count == 2 && rows()[0][1] == "updated" }
+            let seen = rows()
+            #expect(seen.map { [$0[0], $0[1], $0[3]] } == [["1", "updated", "postgres.public.events"], ["2", "inserted", "postgres.public.events"]],
+                    "\(seen) \(run.stderr)")
+            // Both changes carry their transaction's commit time, between the clock read before and after it.
+            #expect(seen.count == 2 && seen[0][2] == seen[1][2], "\(seen)")
+            #expect(seen.allSatisfy { before <= $0[2] && $0[2] <= after }, "\(before) ≤ \(seen.map { $0[2] }) ≤ \(after)")
+        }
+    }
+
     @Test(.enabled(if: enabled, "needs the Debian postgresql package"))
     func aTableWithoutAKeyIsRefusedWithAdvice() async throws {
         try await offPool {

@@ -49,6 +49,33 @@ struct KafkaWatermarkTests {
         }
     }
 
+    @Test("Flink's metadata columns: the record timestamp as event time, its partition and offset")
+    func metadataColumns() async throws {
+        try await offPool {
+            let cluster = try cluster(topics: ["taps": 2])
+            try produce(cluster, topic: "taps", [(0, "a"), (0, "b"), (1, "c")])
+            let table = """
+                CREATE TABLE taps (
+                  body STRING,
+                  ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp',
+                  part INT METADATA FROM 'partition' VIRTUAL,
+                  `offset` BIGINT METADATA VIRTUAL,
+                  WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+                ) WITH (
+                  'connector' = 'kafka', 'topic' = 'taps', 'properties.bootstrap.servers' = '\(cluster.bootstrapServers)',
+                  'format' = 'raw', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset');
+                """
+            let read = try #require(try runScript(table + "SELECT body, part, `offset`, ts IS NOT NULL AS stamped FROM taps;"))
+            let rows = try #require(read.result?.rows).sorted { "\($0[0])" < "\($1[0])" }
+            #expect(rows == [[.string("a"), .int(0), .int(0), .boolean(true)], [.string("b"), .int(0), .int(1), .boolean(true)],
+                             [.string("c"), .int(1), .int(0), .boolean(true)]])
+            let windowed = try #require(try runScript(table + """
+                SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE taps, DESCRIPTOR(ts), INTERVAL '1' DAY)) GROUP BY window_start, window_end;
+                """))
+            #expect(windowed.result?.rows == [[.int(3)]])
+        }
+    }
+
     @Test("The source watermark is the minimum over active partitions; finished and idle ones stop holding it back")
     func partitionWatermarks() {
         var watermarks = PartitionWatermarks(partitionCount: 3, delayMillis: 100)

@@ -26,6 +26,22 @@ import Testing
         #expect(create.option("CONNECTOR") == .string("filesystem"))
     }
 
+    @Test func flinkComputedAndMetadataColumns() throws {
+        let create = try create("""
+            CREATE TABLE orders (
+              price DOUBLE, quantity INT, cost AS price * quantity COMMENT 'derived',
+              ts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp', part INT METADATA VIRTUAL, proc AS PROCTIME(),
+              WATERMARK FOR ts AS ts - INTERVAL '1' SECOND
+            ) WITH ('connector' = 'kafka')
+            """)
+        #expect(create.columns.map(\.name.value) == ["price", "quantity", "cost", "ts", "part", "proc"])
+        #expect(create.columns[2].computed?.description == "price * quantity")
+        #expect(create.columns[5].computed?.description == "PROCTIME()")
+        #expect(create.columns[3].metadata == MetadataSource(key: "timestamp", isVirtual: false))
+        #expect(create.columns[4].metadata == MetadataSource(key: nil, isVirtual: true))
+        #expect(create.columns[4].type == .integer)
+    }
+
     @Test func primaryKeyNotEnforced() throws {
         let create = try create("CREATE TABLE rates (currency STRING, rate DECIMAL(10, 4), PRIMARY KEY (currency) NOT ENFORCED) WITH ('connector' = 'upsert-kafka')")
         #expect(create.primaryKey?.columns.map(\.value) == ["currency"])

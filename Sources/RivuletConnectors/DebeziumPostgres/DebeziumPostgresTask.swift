@@ -160,19 +160,7 @@ public final class DebeziumPostgresTask {
             try save()
         }
         savedPosition = position
-        let command = "START_REPLICATION SLOT \(options.slot) LOGICAL \(LogSequenceNumber.text(position)) "
-            + "(proto_version '1', publication_names '\(PostgresCDCTable.quoted(options.publication).replacingOccurrences(of: "'", with: "''"))')"
-        let deadline = SystemClock.monotonicNanos() + 30_000_000_000
-        while true {
-            do {
-                try replication.startStreaming(command)
-                break
-            } catch {
-                // The slot is still held by the connection of a process that just died.
-                guard error.message.contains("is active for PID"), SystemClock.monotonicNanos() < deadline else { throw error }
-            }
-            usleep(100_000)
-        }
+        try replication.startStreaming(slot: options.slot, from: position, publication: options.publication)
         self.replication = replication
     }
 
@@ -243,17 +231,7 @@ public final class DebeziumPostgresTask {
             properties: [("bootstrap.servers", options.bootstrapServers), ("log_level", "2"), ("partitioner", "murmur2_random"),
                          ("enable.idempotence", "true"), ("linger.ms", "20")]
         ) { conf in
-            rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(reports).toOpaque())
-            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
-                guard let message, let opaque else { return }
-                let reports = Unmanaged<KafkaDeliveryReports>.fromOpaque(opaque).takeUnretainedValue()
-                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    reports.delivered += 1
-                } else {
-                    reports.failed += 1
-                    if reports.firstError == nil { reports.firstError = KafkaClient.describe(message.pointee.err) }
-                }
-            }
+            reports.install(on: conf)
         }
     }
 
@@ -292,7 +270,7 @@ public final class DebeziumPostgresTask {
                 throw SQLError(.ioError, "Postgres at \(options.location) sent a message that does not decode: \(error.reason)")
             }
             if case .begin(let finalLSN, let commitTime, let xid) = message {
-                origin = DebeziumEventEncoder.Origin(snapshot: false, transactionID: xid, commitMillis: commitTime / 1000 + 946_684_800_000, lsn: finalLSN)
+                origin = DebeziumEventEncoder.Origin(snapshot: false, transactionID: xid, commitMillis: PgOutputMessage.unixMillis(postgresMicros: commitTime), lsn: finalLSN)
             }
             for index in tables.indices {
                 let changes = try tables[index].changelog.received(message)

@@ -16,6 +16,7 @@ public struct KafkaConnector: ConnectorFactory {
     public init() {}
 
     public var names: [String] { ["kafka", "upsert-kafka"] }
+    public var metadataKeys: [String] { KafkaMetadataColumn.metadataKeys }
 
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {
         let options = try KafkaOptions(relation.connector)
@@ -25,8 +26,8 @@ public struct KafkaConnector: ConnectorFactory {
         }
         if options.valueFormat == .debeziumJSON { try Self.checkDebezium(relation, asSink: asSink) }
         if asSink { return }
-        for field in relation.schema.fields {
-            if let metadata = KafkaMetadataColumn(columnName: field.name), !metadata.accepts(field.type) {
+        for (index, field) in relation.schema.fields.enumerated() {
+            if let metadata = KafkaMetadataColumn.of(index, in: relation), !metadata.accepts(field.type) {
                 throw SQLError(.datatypeMismatch, "column '\(field.name)' holds the Kafka \(metadata.rawValue.dropFirst(6)) and must be \(metadata.expectedTypes), not \(field.type)")
             }
         }

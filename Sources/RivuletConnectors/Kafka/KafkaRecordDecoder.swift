@@ -68,7 +68,7 @@ final class KafkaRecordDecoder {
     static func valueColumns(of relation: Relation) -> [Int] {
         let fromKey = relation.isKsqlKafka ? Set(relation.primaryKey) : []
         return relation.schema.fields.indices.filter {
-            KafkaMetadataColumn(columnName: relation.schema[$0].name) == nil && !fromKey.contains($0) && !relation.systemColumns.contains($0)
+            KafkaMetadataColumn.of($0, in: relation) == nil && !fromKey.contains($0) && !relation.systemColumns.contains($0)
         }
     }
 
@@ -92,7 +92,7 @@ final class KafkaRecordDecoder {
                 }
             } else if let key = keyFields.firstIndex(of: column) {
                 slots.append(.key(key))
-            } else if let metadata = KafkaMetadataColumn(columnName: name) {
+            } else if let metadata = KafkaMetadataColumn.of(column, in: relation) {
                 slots.append(.metadata(metadata))
             } else {
                 slots.append(.value(requested.count))

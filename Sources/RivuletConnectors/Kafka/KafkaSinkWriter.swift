@@ -101,17 +101,7 @@ public final class KafkaSinkWriter: SinkWriter {
                 + options.properties
                 + producerProperties
         ) { conf in
-            rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(reports).toOpaque())
-            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
-                guard let message, let opaque else { return }
-                let reports = Unmanaged<KafkaDeliveryReports>.fromOpaque(opaque).takeUnretainedValue()
-                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    reports.delivered += 1
-                } else {
-                    reports.failed += 1
-                    if reports.firstError == nil { reports.firstError = KafkaClient.describe(message.pointee.err) }
-                }
-            }
+            reports.install(on: conf)
         }
         // Fail now, not at the first flush, when the topic is missing or the brokers are down.
         if ksql {

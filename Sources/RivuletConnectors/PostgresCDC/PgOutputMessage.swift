@@ -44,3 +44,13 @@ public enum PgOutputValue: Equatable, Sendable {
     /// The value in Postgres's text output format.
     case text([UInt8])
 }
+
+extension PgOutputMessage {
+    /// Milliseconds between the Unix epoch and Postgres's (2000-01-01 UTC).
+    static let postgresEpochMillis: Int64 = 946_684_800_000
+
+    /// A pgoutput time (microseconds since 2000-01-01 UTC) as milliseconds since the Unix epoch.
+    static func unixMillis(postgresMicros: Int64) -> Int64 {
+        postgresMicros / 1000 + postgresEpochMillis
+    }
+}

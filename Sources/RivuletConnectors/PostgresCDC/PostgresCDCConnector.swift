@@ -9,6 +9,7 @@ public struct PostgresCDCConnector: ConnectorFactory {
     public init() {}
 
     public var names: [String] { ["postgres-cdc"] }
+    public var metadataKeys: [String] { PostgresCDCSourceReader.metadataKeys }
 
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {
         if asSink {
@@ -16,6 +17,13 @@ public struct PostgresCDCConnector: ConnectorFactory {
                            hint: "write to Postgres with 'connector' = 'postgres'")
         }
         _ = try PostgresCDCOptions(relation)
+        for metadata in relation.metadataColumns {
+            let field = relation.schema[metadata.column]
+            let fits = metadata.key == "op_ts" ? field.type.isTimestamp : field.type == .varchar
+            guard fits else {
+                throw SQLError(.datatypeMismatch, "metadata column '\(field.name)' ('\(metadata.key)') must be \(metadata.key == "op_ts" ? "TIMESTAMP_LTZ(3)" : "STRING"), not \(field.type)")
+            }
+        }
     }
 
     public func makeSource(_ relation: Relation, columns: [Int], context: ConnectorContext) throws -> any SourceReader {

@@ -12,6 +12,7 @@ struct PostgresCDCOptions: Sendable {
     var connectionParameters: [(String, String)]
     /// Where the server is, for messages (no password).
     var location: String
+    var database: String
     var schema: String
     var table: String
     var slot: String
@@ -41,6 +42,7 @@ struct PostgresCDCOptions: Sendable {
         parts.append(("application_name", "rivulet"))
         connectionParameters = parts
         location = "\(host):\(port)/\(database)"
+        self.database = database
         schema = options["schema-name"] ?? "public"
         table = try options.required("table-name")
         slot = try options.required("slot.name")

@@ -17,10 +17,21 @@ import RivuletRuntime
 /// (standby status update) only once a checkpoint holding it has committed, so Postgres keeps
 /// the WAL a restart needs, and discards it after.
 final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource {
-    private static let positionFormat: Int64 = 1
+    /// 2: queued changes carry their commit time.
+    private static let positionFormat: Int64 = 2
+
+    /// Where each requested column comes from.
+    private enum Slot {
+        case field(Int)
+        case commitTime
+        case constant(Value)
+    }
+
+    /// Flink CDC's metadata keys this source fills.
+    static let metadataKeys = ["op_ts", "table_name", "schema_name", "database_name"]
 
     private let options: PostgresCDCOptions
-    private let columns: [Int]
+    private let slots: [Slot]
     private let types: [SQLType]
     private var changelog: PostgresChangelog
     private var restored = false
@@ -40,10 +51,20 @@ final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource
 
     init(relation: Relation, columns: [Int], options: PostgresCDCOptions) {
         self.options = options
-        self.columns = columns
         types = columns.map { relation.schema[$0].type }
+        // The table's own columns, without the metadata ones.
+        let table = relation.written
+        slots = columns.map { column in
+            switch relation.metadataKey(of: column) {
+            case "op_ts": return .commitTime
+            case "table_name": return .constant(.string(options.table))
+            case "schema_name": return .constant(.string(options.schema))
+            case "database_name": return .constant(.string(options.database))
+            default: return .field(table.schema.firstIndex(of: relation.schema[column].name)!)
+            }
+        }
         changelog = PostgresChangelog(
-            schema: options.schema, table: options.table, fields: relation.schema.fields, primaryKey: relation.primaryKey, position: 0)
+            schema: options.schema, table: options.table, fields: table.schema.fields, primaryKey: table.primaryKey, position: 0)
     }
 
     func nextBatch(maxRows: Int) throws -> RowBatch? {
@@ -53,7 +74,13 @@ final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource
             if queueStart < queue.count {
                 let change = queue[queueStart]
                 queueStart += 1
-                batch.appendRow(columns.map { change.row[$0] }, kind: change.kind)
+                batch.appendRow(slots.map { slot in
+                    switch slot {
+                    case .field(let index): change.row[index]
+                    case .commitTime: .timestamp(change.commitMillis)
+                    case .constant(let value): value
+                    }
+                }, kind: change.kind)
                 continue
             }
             queue.removeAll(keepingCapacity: true)
@@ -128,7 +155,7 @@ final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource
             end = lsn
         }
         confirmed = changelog.position
-        try startStreaming(on: replication)
+        try replication.startStreaming(slot: options.slot, from: changelog.position, publication: options.publication)
         self.replication = replication
     }
 
@@ -146,24 +173,6 @@ final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource
         for row in rows { queue.append(try changelog.snapshotRow(row.map { $0.map { Array($0.utf8) } })) }
     }
 
-    /// `START_REPLICATION` from the position, retried while the slot is still held by the
-    /// connection of a process that just died (Postgres notices that within moments).
-    private func startStreaming(on replication: ReplicationConnection) throws {
-        let command = "START_REPLICATION SLOT \(options.slot) LOGICAL \(LogSequenceNumber.text(changelog.position)) "
-            + "(proto_version '1', publication_names '\(PostgresCDCTable.quoted(options.publication).replacingOccurrences(of: "'", with: "''"))')"
-        let deadline = SystemClock.monotonicNanos() + 30_000_000_000
-        while true {
-            do {
-                try replication.startStreaming(command)
-                return
-            } catch {
-                let slotStillHeld = error.message.contains("is active for PID")
-                guard slotStillHeld, SystemClock.monotonicNanos() < deadline else { throw error }
-            }
-            usleep(100_000)
-        }
-    }
-
     private func sendStatusIfDue() throws {
         if SystemClock.monotonicNanos() - lastStatusNanos > 1_000_000_000 { try sendStatus(replyRequested: false) }
     }
@@ -174,7 +183,7 @@ final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource
         // Asking for keepalives at most every 100 ms.
         if replyRequested, now - lastStatusNanos < 100_000_000 { return }
         lastStatusNanos = now
-        let postgresEpochMicros = (SystemClock.wallMillis() - 946_684_800_000) * 1000
+        let postgresEpochMicros = (SystemClock.wallMillis() - PgOutputMessage.postgresEpochMillis) * 1000
         try replication.send(StandbyStatusUpdate(written: max(serverPosition, confirmed), flushed: confirmed, applied: confirmed,
                                                  clientTime: postgresEpochMicros, replyRequested: replyRequested).bytes)
     }
@@ -193,12 +202,14 @@ final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource
         for change in queue[queueStart...] {
             writer.write(Int64(change.kind.rawValue))
             writer.write(row: change.row)
+            writer.write(change.commitMillis)
         }
         savedPosition = changelog.position
     }
 
     func restorePosition(from reader: inout StateReader) throws {
-        guard try reader.readInt64() == Self.positionFormat else {
+        let format = try reader.readInt64()
+        guard format == 1 || format == Self.positionFormat else {
             throw SQLError(.ioError, "checkpoint is damaged: found Postgres CDC positions written by another version of the format",
                            hint: "remove the query's folder under <data-dir>/queries to start it afresh")
         }
@@ -214,7 +225,8 @@ final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource
         queueStart = 0
         for _ in 0..<(try reader.readCount()) {
             guard let kind = RowKind(rawValue: UInt8(clamping: try reader.readInt64())) else { throw SQLError(.ioError, "checkpoint is damaged: a bad row kind") }
-            queue.append(PostgresChangelog.Change(kind: kind, row: try reader.readRow()))
+            let row = try reader.readRow()
+            queue.append(PostgresChangelog.Change(kind: kind, row: row, commitMillis: format == 1 ? 0 : try reader.readInt64()))
         }
         restored = true
     }

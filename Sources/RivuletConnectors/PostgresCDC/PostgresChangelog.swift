@@ -13,6 +13,8 @@ struct PostgresChangelog {
     struct Change: Equatable {
         var kind: RowKind
         var row: [Value]
+        /// When its transaction committed, in milliseconds since the Unix epoch; 0 for a snapshot row (as Flink CDC's `op_ts`).
+        var commitMillis: Int64 = 0
     }
 
     let schema: String
@@ -58,11 +60,13 @@ struct PostgresChangelog {
             try use(relation)
         case .insert, .update, .delete, .truncate:
             transaction?.append((message, columnOfField))
-        case .commit(_, let endLSN, _):
+        case .commit(_, let endLSN, let commitTime):
             defer { transaction = nil }
             guard let messages = transaction, endLSN > position else { return [] }
             var changes: [Change] = []
             for (message, columns) in messages { try apply(message, columns: columns, into: &changes) }
+            let committed = PgOutputMessage.unixMillis(postgresMicros: commitTime)
+            for index in changes.indices { changes[index].commitMillis = committed }
             position = endLSN
             return changes
         case .type, .origin:

@@ -50,8 +50,27 @@ final class ReplicationConnection {
         }
     }
 
-    /// Sends `START_REPLICATION ...`; the connection then carries the stream.
-    func startStreaming(_ sql: String) throws(SQLError) {
+    /// `START_REPLICATION` of `slot` from `position` with pgoutput over `publication`; the
+    /// connection then carries the stream. Retried for up to 30 s while the slot is still held by
+    /// the connection of a process that just died (Postgres notices that within moments).
+    func startStreaming(slot: String, from position: UInt64, publication: String) throws(SQLError) {
+        let quotedPublication = PostgresCDCTable.quoted(publication).replacingOccurrences(of: "'", with: "''")
+        let sql = "START_REPLICATION SLOT \(slot) LOGICAL \(LogSequenceNumber.text(position)) "
+            + "(proto_version '1', publication_names '\(quotedPublication)')"
+        let deadline = SystemClock.monotonicNanos() + 30_000_000_000
+        while true {
+            do {
+                try beginCopyBoth(sql)
+                return
+            } catch {
+                let slotStillHeld = error.message.contains("is active for PID")
+                guard slotStillHeld, SystemClock.monotonicNanos() < deadline else { throw error }
+            }
+            usleep(100_000)
+        }
+    }
+
+    private func beginCopyBoth(_ sql: String) throws(SQLError) {
         guard let result = PQexec(handle, sql) else { throw failure(sql) }
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COPY_BOTH else { throw failure(sql, result) }

@@ -80,7 +80,7 @@ public final class QueryRun {
         if let relation = prepared.sink {
             let context = connectors.context(
                 badRecords: badRecords, sessionOptions: options.sessionOptions, sinkHealth: options.sinkHealth)
-            let sink = try connectors.registry.factory(for: relation.connector).makeSink(relation.stored, context: context)
+            let sink = try connectors.registry.factory(for: relation.connector).makeSink(relation.written, context: context)
             self.sink = sink
             collector = nil
             coordinator = try options.checkpoints.map { policy in

@@ -83,6 +83,13 @@ public enum RelationDefinition {
             connector: ConnectorSpec(connector: connectorName, options: options),
             watermark: watermark, primaryKey: primaryKey, systemColumns: systemColumns)
         relation.computedColumns = computedColumns
+        for (index, column) in create.columns.enumerated() {
+            guard let metadata = column.metadata else { continue }
+            if primaryKey.contains(index) {
+                throw SQLError(.invalidTableDefinition, "metadata column '\(column.name.value)' cannot be part of the key", at: column.span)
+            }
+            relation.metadataColumns.append(MetadataColumn(column: index, key: metadata.key ?? column.name.value))
+        }
         return relation
     }
 

@@ -6,17 +6,22 @@ public enum SinkMapping {
     /// A projection that puts the query's columns into the sink's order and types; sink columns
     /// not named in `columns` receive NULL. `plan` is a final plan (from `QueryBinder.bind`) and
     /// stays one: the projection reads every column of it, so no plan rule has more to do.
-    /// A sink's computed columns are not written (as in Flink): the query fills its stored columns.
+    /// A sink's computed and metadata columns are not written: the query fills the others.
     public static func plan(_ plan: StreamPlan, into declared: Relation, columns: [Identifier], at span: SourceSpan) throws(SQLError) -> StreamPlan {
-        let sink = declared.stored
+        let sink = declared.written
         let output = plan.schema
         var targets: [Int] = []
         if columns.isEmpty {
             targets = Array(sink.schema.fields.indices)
         } else {
             for column in columns {
-                if let computed = declared.schema.firstIndex(of: column.value), declared.computedExpression(of: computed) != nil {
-                    throw SQLError(.invalidColumnReference, "'\(sink.name).\(column.value)' is a computed column and cannot be written", at: column.span)
+                if let index = declared.schema.firstIndex(of: column.value) {
+                    if declared.computedExpression(of: index) != nil {
+                        throw SQLError(.invalidColumnReference, "'\(sink.name).\(column.value)' is a computed column and cannot be written", at: column.span)
+                    }
+                    if declared.metadataKey(of: index) != nil {
+                        throw SQLError(.invalidColumnReference, "'\(sink.name).\(column.value)' is a metadata column and cannot be written", at: column.span)
+                    }
                 }
                 guard let index = sink.schema.firstIndex(of: column.value) else {
                     throw SQLError(.undefinedColumn, "'\(sink.name)' has no column '\(column.value)'", at: column.span)

@@ -64,6 +64,8 @@ public struct Relation: Hashable, Sendable {
     /// Columns computed from the others as rows are read (`cost AS price * quantity`), in column
     /// order; connectors never see them (`stored`).
     public var computedColumns: [ComputedColumn] = []
+    /// Columns the connector fills from what it knows of each record (`ts TIMESTAMP(3) METADATA FROM 'timestamp'`).
+    public var metadataColumns: [MetadataColumn] = []
 
     public init(
         name: String, kind: Kind, schema: Schema, connector: ConnectorSpec, watermark: WatermarkSpec? = nil, primaryKey: [Int] = [],

@@ -78,6 +78,8 @@ public protocol ConnectorFactory: Sendable {
     /// Makes what a statement that declares `relation` promises exist, before the statement
     /// completes (a Kafka topic that ksqlDB's `CREATE ... AS SELECT` or `PARTITIONS` creates).
     func create(_ relation: Relation, asSink: Bool) throws(SQLError)
+    /// The keys of `METADATA FROM 'key'` columns its sources fill. Default none.
+    var metadataKeys: [String] { get }
 }
 
 /// What of a relation's rows outlives the process, which decides whether a query over it can
@@ -98,6 +100,8 @@ public enum ConnectorDurability: Sendable {
 }
 
 extension ConnectorFactory {
+    public var metadataKeys: [String] { [] }
+
     public func readsAhead(_ relation: Relation) -> Bool { false }
     public func isUnbounded(_ relation: Relation) -> Bool { false }
     public func create(_ relation: Relation, asSink: Bool) throws(SQLError) {}

@@ -1,13 +1,15 @@
 public import RivuletCore
 
-/// `name TYPE [NOT NULL] [PRIMARY KEY | KEY]` in a column list, or Flink's computed column
-/// `name AS expression`.
+/// `name TYPE [NOT NULL] [PRIMARY KEY | KEY]` in a column list, Flink's metadata column
+/// `name TYPE METADATA [FROM 'key'] [VIRTUAL]`, or Flink's computed column `name AS expression`.
 public struct ColumnDefinition: Hashable, Sendable {
     public var name: Identifier
     /// The declared type; `.null` for a computed column, whose expression gives its type.
     public var type: SQLType
     /// A computed column's expression over the relation's other columns, evaluated as rows are read.
     public var computed: Expr?
+    /// A metadata column's source: what the connector knows of each record (`'timestamp'`, `'op_ts'`).
+    public var metadata: MetadataSource?
     public var notNull: Bool
     /// ksqlDB's column-level key marker.
     public var key: ColumnKeyConstraint?
@@ -25,6 +27,17 @@ public struct ColumnDefinition: Hashable, Sendable {
     public init(name: Identifier, computed: Expr, span: SourceSpan = .unknown) {
         self.init(name: name, type: .null, span: span)
         self.computed = computed
+    }
+}
+
+/// `METADATA [FROM 'key'] [VIRTUAL]`: the key defaults to the column's name.
+public struct MetadataSource: Hashable, Sendable {
+    public var key: String?
+    public var isVirtual: Bool
+
+    public init(key: String?, isVirtual: Bool) {
+        self.key = key
+        self.isVirtual = isVirtual
     }
 }
 

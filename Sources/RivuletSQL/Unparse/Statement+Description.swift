@@ -75,6 +75,11 @@ extension ColumnDefinition: CustomStringConvertible {
     public var description: String {
         if let computed { return "\(name) AS \(computed)" }
         var text = "\(name) \(type)"
+        if let metadata {
+            text += " METADATA"
+            if let key = metadata.key { text += " FROM " + SQLFormatting.string(key) }
+            if metadata.isVirtual { text += " VIRTUAL" }
+        }
         if notNull { text += " NOT NULL" }
         switch key {
         case .primaryKey?: text += " PRIMARY KEY"
