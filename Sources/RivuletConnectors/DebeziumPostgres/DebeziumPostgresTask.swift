@@ -263,12 +263,7 @@ public final class DebeziumPostgresTask {
         switch try ReplicationMessage.decode(bytes) {
         case .xLogData(_, let walEnd, _, let data):
             serverPosition = max(serverPosition, walEnd)
-            let message: PgOutputMessage
-            do {
-                message = try PgOutputDecoder.decode(data)
-            } catch {
-                throw SQLError(.ioError, "Postgres at \(options.location) sent a message that does not decode: \(error.reason)")
-            }
+            let message = try PgOutputDecoder.decode(data, from: options.location)
             if case .begin(let finalLSN, let commitTime, let xid) = message {
                 origin = DebeziumEventEncoder.Origin(snapshot: false, transactionID: xid, commitMillis: PgOutputMessage.unixMillis(postgresMicros: commitTime), lsn: finalLSN)
             }

@@ -1,3 +1,5 @@
+import RivuletCore
+
 /// Decodes `pgoutput` protocol version 1 messages (`PgOutputMessage`). A message must be read
 /// to its last byte: anything short, left over or unknown is an error naming the message.
 public enum PgOutputDecoder {
@@ -21,6 +23,16 @@ public enum PgOutputDecoder {
         }
         guard reader.isAtEnd else { throw Failure("pgoutput message '\(name)' has \(bytes.count - reader.offset) bytes too many") }
         return message
+    }
+
+    /// A message of the replication stream from the server at `location`; one that does not
+    /// decode is an I/O error naming the server.
+    static func decode(_ bytes: [UInt8], from location: String) throws(SQLError) -> PgOutputMessage {
+        do {
+            return try decode(bytes)
+        } catch {
+            throw SQLError(.ioError, "Postgres at \(location) sent a message that does not decode: \(error.reason)")
+        }
     }
 
     private static func decode(tag: UInt8, _ reader: inout WireReader) throws -> PgOutputMessage {

@@ -109,12 +109,7 @@ final class PostgresCDCSourceReader: CheckpointableSource, ChangeFollowingSource
         switch try ReplicationMessage.decode(bytes) {
         case .xLogData(_, let walEnd, _, let data):
             serverPosition = max(serverPosition, walEnd)
-            let message: PgOutputMessage
-            do {
-                message = try PgOutputDecoder.decode(data)
-            } catch {
-                throw SQLError(.ioError, "Postgres at \(options.location) sent a message that does not decode: \(error.reason)")
-            }
+            let message = try PgOutputDecoder.decode(data, from: options.location)
             queue += try changelog.received(message)
         case .keepalive(let walEnd, _, let replyRequested):
             serverPosition = max(serverPosition, walEnd)
