@@ -61,34 +61,32 @@ extension QueryBinder {
         var strategy = StreamPlan.Join.Strategy.regular
         var joinLeftTime: Int?
         var joinRightTime: Int?
-        if let asOf, let probe = try scalarBinder(for: combined, clause: "FOR SYSTEM_TIME AS OF").bind(asOf).unwrappedColumn,
-           probe < width, combined.columns[probe].isProcessingTime {
-            // A processing-time temporal join is a lookup: each row joins the table as it is when the row arrives.
-            guard left.plan.appendOnly, let key = right.plan.upsertKey, !key.isEmpty, Set(key).isSubset(of: Set(rightKeys)) else {
-                throw SQLError.unsupported(
-                    "a processing-time temporal join needs an append-only left input and a TABLE with a PRIMARY KEY on the right, joined on its whole primary key",
-                    at: join.right.span)
-            }
+        if let asOf {
             guard kind == .inner || kind == .left else {
                 throw SQLError.unsupported("a temporal join is INNER or LEFT", at: join.span)
             }
-            strategy = .streamTable
-        } else if let asOf {
-            strategy = .temporal
-            let probe = try scalarBinder(for: combined, clause: "FOR SYSTEM_TIME AS OF").bind(asOf)
-            guard let leftTime, probe.unwrappedColumn == leftTime else {
-                throw SQLError.unsupported("FOR SYSTEM_TIME AS OF must name the event-time column of the left input", at: asOf.span)
+            let probe = try scalarBinder(for: combined, clause: "FOR SYSTEM_TIME AS OF").bind(asOf).unwrappedColumn
+            if let probe, probe < width, combined.columns[probe].isProcessingTime {
+                // A processing-time temporal join is a lookup: each row joins the table as it is when the row arrives.
+                guard left.plan.appendOnly, let key = right.plan.upsertKey, !key.isEmpty, Set(key).isSubset(of: Set(rightKeys)) else {
+                    throw SQLError.unsupported(
+                        "a processing-time temporal join needs an append-only left input and a TABLE with a PRIMARY KEY on the right, joined on its whole primary key",
+                        at: join.right.span)
+                }
+                strategy = .streamTable
+            } else {
+                guard let leftTime, probe == leftTime else {
+                    throw SQLError.unsupported("FOR SYSTEM_TIME AS OF must name the event-time column of the left input", at: asOf.span)
+                }
+                guard let key = right.plan.upsertKey, let rightTime, Set(key).isSubset(of: Set(rightKeys)) else {
+                    throw SQLError.unsupported(
+                        "a temporal join needs a versioned table on the right: a TABLE with a PRIMARY KEY and a WATERMARK, joined on its whole primary key",
+                        at: join.right.span)
+                }
+                strategy = .temporal
+                joinLeftTime = leftTime
+                joinRightTime = rightTime
             }
-            guard let key = right.plan.upsertKey, let rightTime, Set(key).isSubset(of: Set(rightKeys)) else {
-                throw SQLError.unsupported(
-                    "a temporal join needs a versioned table on the right: a TABLE with a PRIMARY KEY and a WATERMARK, joined on its whole primary key",
-                    at: join.right.span)
-            }
-            guard kind == .inner || kind == .left else {
-                throw SQLError.unsupported("a temporal join is INNER or LEFT", at: join.span)
-            }
-            joinLeftTime = leftTime
-            joinRightTime = rightTime
         } else if let bounds = try intervalBounds(join, conjuncts: &rest, width: width, leftTime: leftTime, rightTime: rightTime) {
             guard left.plan.appendOnly, right.plan.appendOnly else {
                 throw SQLError.unsupported("an interval join needs two append-only inputs", at: join.span)
