@@ -13,11 +13,15 @@ struct RunCommand: ParsableCommand {
             SELECT) then run in the order they were written, each until its sources are exhausted and the \
             final watermark has closed every window. Relative paths in WITH options resolve against the \
             script's folder. ${NAME} in the script is replaced by --define NAME=VALUE or the environment; an \
-            undefined one is an error.
+            undefined one is an error. --init scripts run first, as Flink's SQL client runs its -i files: \
+            `rivulet run -i ddl_gen.sql -i ddl_views.sql q5.sql` runs a Nexmark query as Nexmark ships it.
             """)
 
     @Argument(help: "The SQL script.")
     var file: String
+
+    @Option(name: [.customShort("i"), .long], help: "A script of definitions (CREATE, SET) to run before the script; may be repeated.")
+    var initScripts: [String] = []
 
     @Option(help: "Where checkpoints and embedded streams live (a fresh temporary folder by default).")
     var dataDir: String?
@@ -42,15 +46,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: file)
-        guard let raw = try? String(contentsOf: url, encoding: .utf8) else {
-            fail("cannot read \(file)")
-        }
-        let source: String
-        do {
-            source = try variables.substitute(raw)
-        } catch {
-            report(error, source: raw)
-        }
+        let scripts = (initScripts + [file]).map(readScript)
         let directory = url.deletingLastPathComponent().path
         // Without --data-dir, a folder no earlier run can have used: a process id is reused, and a
         // folder named after one would hand this run another run's checkpoints.
@@ -73,27 +69,29 @@ struct RunCommand: ParsableCommand {
             workingDirectory: directory.isEmpty ? FileManager.default.currentDirectoryPath : directory,
             dataDirectory: dataDirectory, batchSize: batchSize, readAhead: !singleThread, checkpointIntervalMillis: interval))
 
-        var queries: [PreparedQuery] = []
-        do {
-            for statement in try parseScript(source) {
-                switch try engine.execute(statement) {
-                case .completed(let message):
-                    if !check { note(message) }
-                case .rows(let result):
-                    if !check { show(TableRenderer.render(result)) }
-                case .query(let query), .persistentQuery(let query):
-                    queries.append(query)
+        var queries: [(query: PreparedQuery, script: Script)] = []
+        for script in scripts {
+            do {
+                for statement in try parseScript(script.text) {
+                    switch try engine.execute(statement) {
+                    case .completed(let message):
+                        if !check { note(message) }
+                    case .rows(let result):
+                        if !check { show(TableRenderer.render(result)) }
+                    case .query(let query), .persistentQuery(let query):
+                        queries.append((query, script))
+                    }
                 }
+            } catch {
+                report(error, in: script)
             }
-        } catch {
-            report(error, source: source)
         }
         if check {
             note("\(file): OK (\(queries.count) quer\(queries.count == 1 ? "y" : "ies") planned)")
             return
         }
         defer { keepBadRecords(engine) }
-        for query in queries {
+        for (query, script) in queries {
             do {
                 let report: QueryReport
                 if query.sink == nil, engine.readsUnboundedSource(query) {
@@ -119,8 +117,25 @@ struct RunCommand: ParsableCommand {
                 }
                 note(summary(report))
             } catch {
-                report(error, source: source)
+                report(error, in: script)
             }
+        }
+    }
+
+    /// A script's text with its variables replaced, and where it came from for error messages.
+    private struct Script {
+        var path: String
+        var text: String
+    }
+
+    private func readScript(_ path: String) -> Script {
+        guard let raw = try? String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) else {
+            fail("cannot read \(path)")
+        }
+        do {
+            return Script(path: path, text: try variables.substitute(raw))
+        } catch {
+            report(error, in: Script(path: path, text: raw))
         }
     }
 
@@ -197,9 +212,9 @@ struct RunCommand: ParsableCommand {
         return ScriptVariables(values: values)
     }
 
-    private func report(_ error: any Error, source: String) -> Never {
+    private func report(_ error: any Error, in script: Script) -> Never {
         if let error = error as? SQLError {
-            fail(error.rendered(source: source, fileName: file))
+            fail(error.rendered(source: script.text, fileName: script.path))
         }
         fail("\(error)")
     }

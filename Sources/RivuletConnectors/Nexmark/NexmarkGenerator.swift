@@ -55,8 +55,11 @@ final class NexmarkGenerator: @unchecked Sendable {
         channels = TextPool(strings: (0..<10_000).map { "channel-\($0)" })
     }
 
-    /// Number of events of this source's kind (nil: unbounded).
-    var total: Int64? { config.events.map { config.kind.count(amongFirst: $0) } }
+    /// Number of events this source emits (nil: unbounded): a one-kind source its kind's share.
+    var total: Int64? {
+        guard let events = config.events else { return nil }
+        return config.kind.map { config.mix.count($0, amongFirst: events) } ?? events
+    }
 
     @inline(__always)
     private func eventTime(_ i: Int64, _ rng: inout SplitMix64) -> Int64 {
@@ -72,15 +75,11 @@ final class NexmarkGenerator: @unchecked Sendable {
         NexmarkPrice.price(unit: rng.nextUnit())
     }
 
-    /// Ids of the newest person and auction created before event `i` (0-based, before adding
-    /// `firstId`).
+    /// Ids of the newest person and auction created before the event `walk` is at (0-based,
+    /// before adding `firstId`).
     @inline(__always)
-    private static func newest(before i: Int64) -> (person: Int64, auction: Int64) {
-        let epoch = i / NexmarkKind.epochLength
-        let offset = i % NexmarkKind.epochLength
-        let persons = epoch * NexmarkKind.personsPerEpoch + min(offset, NexmarkKind.personsPerEpoch)
-        let auctions = epoch * NexmarkKind.auctionsPerEpoch
-            + min(max(offset - NexmarkKind.personsPerEpoch, 0), NexmarkKind.auctionsPerEpoch)
+    private func newest(_ walk: NexmarkMix.Walk) -> (person: Int64, auction: Int64) {
+        let (persons, auctions) = config.mix.created(epoch: walk.epoch, offset: walk.offset)
         return (max(persons - 1, 0), max(auctions - 1, 0))
     }
 
@@ -91,13 +90,48 @@ final class NexmarkGenerator: @unchecked Sendable {
         return firstId + (lastPerson + 1) - active + Int64(draw % UInt64(active + idLead))
     }
 
-    /// Appends rows for this kind's events `start ..< start + count`; `fields[slot]` is the
-    /// kind's field index that fills output column `slot`.
-    func generate(from start: Int64, count: Int, fields: [Int], into batch: inout RowBatch) {
-        switch config.kind {
+    /// Appends rows for `kind`'s events `start ..< start + count`; `fields[slot]` is the kind's
+    /// field index that fills output column `slot`.
+    func generate(_ kind: NexmarkKind, from start: Int64, count: Int, fields: [Int], into batch: inout RowBatch) {
+        switch kind {
         case .bid: generateBids(from: start, count: count, fields: fields, into: &batch)
         case .auction: generateAuctions(from: start, count: count, fields: fields, into: &batch)
         case .person: generatePersons(from: start, count: count, fields: fields, into: &batch)
+        }
+        batch.count += count
+    }
+
+    /// Appends rows for the global events `start ..< start + count` in Nexmark's one-source
+    /// shape: `event_type`, and per kind a ROW holding the event when it is of that kind, else NULL.
+    func generateEvents(from start: Int64, count: Int, columns: [NexmarkColumn], into batch: inout RowBatch) {
+        let end = start + Int64(count)
+        let kinds = (start..<end).map(config.mix.kind(ofEvent:))
+        for (slot, column) in columns.enumerated() {
+            switch column {
+            case .eventType:
+                batch.columns[slot].ints.append(contentsOf: kinds.lazy.map(\.eventType))
+                if batch.columns[slot].validity != nil { for _ in 0..<count { batch.columns[slot].validity!.append(true) } }
+            case .event(let kind, let fields, let types):
+                let first = config.mix.count(kind, amongFirst: start)
+                let rowCount = Int(config.mix.count(kind, amongFirst: end) - first)
+                var rows = RowBatch(types: types)
+                generate(kind, from: first, count: rowCount, fields: fields, into: &rows)
+                var next = 0
+                for rowKind in kinds {
+                    guard rowKind == kind else {
+                        batch.columns[slot].appendNull()
+                        continue
+                    }
+                    batch.columns[slot].appendValidity(true)
+                    for child in rows.columns.indices {
+                        batch.columns[slot].children[child].append(from: rows.columns[child], row: next)
+                    }
+                    batch.columns[slot].ints.append(0)
+                    next += 1
+                }
+            case .field:
+                preconditionFailure("a kind's field in the one-source shape")
+            }
         }
         batch.count += count
     }
@@ -126,11 +160,13 @@ final class NexmarkGenerator: @unchecked Sendable {
         var urls = texts(wantURL, bytesPerRow: 72)
         var extras = texts(wantExtra, bytesPerRow: 8)
         let seed = config.seed
-        for k in start..<(start + Int64(count)) {
-            let i = NexmarkKind.bid.eventIndex(k)
+        var walk = NexmarkMix.Walk(config.mix, .bid, from: start)
+        for _ in 0..<count {
+            let i = walk.eventIndex
             var rng = SplitMix64(seed: seed, index: UInt64(i))
             let time = eventTime(i, &rng)
-            let (lastPerson, lastAuction) = Self.newest(before: i)
+            let (lastPerson, lastAuction) = newest(walk)
+            walk.advance()
             let drawAuction = rng.next()
             if wantAuction {
                 let auction: Int64
@@ -192,11 +228,13 @@ final class NexmarkGenerator: @unchecked Sendable {
 
     private func generateAuctions(from start: Int64, count: Int, fields: [Int], into batch: inout RowBatch) {
         let seed = config.seed
+        var walk = NexmarkMix.Walk(config.mix, .auction, from: start)
         for k in start..<(start + Int64(count)) {
-            let i = NexmarkKind.auction.eventIndex(k)
+            let i = walk.eventIndex
             var rng = SplitMix64(seed: seed, index: UInt64(i))
             let time = eventTime(i, &rng)
-            let (lastPerson, _) = Self.newest(before: i)
+            let (lastPerson, _) = newest(walk)
+            walk.advance()
             let id = Self.firstId + k
             let drawSeller = rng.next()
             let seller: Int64
@@ -230,8 +268,10 @@ final class NexmarkGenerator: @unchecked Sendable {
 
     private func generatePersons(from start: Int64, count: Int, fields: [Int], into batch: inout RowBatch) {
         let seed = config.seed
+        var walk = NexmarkMix.Walk(config.mix, .person, from: start)
         for k in start..<(start + Int64(count)) {
-            let i = NexmarkKind.person.eventIndex(k)
+            let i = walk.eventIndex
+            walk.advance()
             var rng = SplitMix64(seed: seed, index: UInt64(i))
             let time = eventTime(i, &rng)
             let id = Self.firstId + k
