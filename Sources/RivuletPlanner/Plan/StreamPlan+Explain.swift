@@ -12,6 +12,14 @@ extension StreamPlan {
         public var inputs: [Int]
         /// `02)--Filter: ...`: the number, a `--` per level below the root, the name and the detail.
         public var text: String
+
+        public init(number: Int, operatorName: String, detail: String, inputs: [Int], text: String) {
+            self.number = number
+            self.operatorName = operatorName
+            self.detail = detail
+            self.inputs = inputs
+            self.text = text
+        }
     }
 
     /// The operator tree as numbered, indented lines, root first:
