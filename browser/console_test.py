@@ -153,6 +153,19 @@ try:
     assert edges == len(operators) - 1, (edges, operators)
     assert "TUMBLE" in query_sql, query_sql
     assert explain.startswith("01)"), explain
+    # Each operator shows its rows out per second, and the window aggregate the windows it
+    # holds; the figures follow the feed as the page redraws.
+    def figures(d):
+        shown = {node.get_attribute("data-node"): (node.get_attribute("data-operator"),
+                                                   node.find_element(By.CSS_SELECTOR, ".node-rate").get_attribute("textContent"),
+                                                   node.find_element(By.CSS_SELECTOR, ".node-state").get_attribute("textContent"))
+                 for node in d.find_elements(By.CSS_SELECTOR, "#graph g.node")}
+        scans = [rate for operator, rate, _ in shown.values() if operator == "Scan"]
+        held = [int(state.split()[1]) for operator, _, state in shown.values() if "Aggregate" in operator and state]
+        return shown if scans and float(scans[0].split()[0]) > 0 and held and held[0] > 0 else None
+    shown = until(driver, figures, "the scan's rate and the window aggregate's state above 0")
+    assert all(re.fullmatch(r"\d+(\.\d)? rows/s", rate) for _, rate, _ in shown.values()), shown
+    assert [operator for operator, _, state in shown.values() if state] == [o for o in operators if "Aggregate" in o], shown
     screenshot(driver, "console-query.png")
 
     driver.get(base + "/#/catalog")

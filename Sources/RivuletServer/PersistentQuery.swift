@@ -2,6 +2,7 @@ public import Foundation
 import Logging
 public import RivuletCore
 public import RivuletEngine
+public import RivuletPlanner
 public import RivuletRuntime
 import Synchronization
 
@@ -28,8 +29,9 @@ public final class PersistentQuery: Sendable {
     public let sink: String
     /// The relations the query reads.
     public let sources: Set<String>
-    /// The operator graph, as `EXPLAIN id` shows it.
-    public let explain: [String]
+    /// The operator tree, a line per node, as `EXPLAIN id` shows it; `metrics.operators` has
+    /// their counters under the same line numbers.
+    public let operators: [StreamPlan.ExplainLine]
     /// When this run of the query started (at a server restart, the restart).
     public let startedAt = Date()
     /// Whether the sink can be written; a sink that retries an unreachable server reports here,
@@ -40,7 +42,7 @@ public final class PersistentQuery: Sendable {
     private let stop = Atomic<Bool>(false)
     private let trimmedErrors = Atomic<Int>(0)
 
-    init(id: String, sql: String, sink: String, sources: Set<String>, explain: [String], logger: Logger = Logger(label: "rivulet.queries")) {
+    init(id: String, sql: String, sink: String, sources: Set<String>, operators: [StreamPlan.ExplainLine], logger: Logger = Logger(label: "rivulet.queries")) {
         sinkHealth = SinkHealth { change in
             switch change {
             case .unavailable(let error):
@@ -53,8 +55,11 @@ public final class PersistentQuery: Sendable {
         self.sql = sql
         self.sink = sink
         self.sources = sources
-        self.explain = explain
+        self.operators = operators
     }
+
+    /// EXPLAIN's numbered lines.
+    public var explain: [String] { operators.map(\.text) }
 
     public var status: Status { current.withLock { $0 } }
 

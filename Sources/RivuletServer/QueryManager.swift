@@ -185,7 +185,7 @@ public actor QueryManager {
         let plan = prepared.query.plan
         let sink = prepared.sink!
         let query = PersistentQuery(
-            id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames, explain: plan.explainLines())
+            id: id, sql: prepared.sql, sink: sink.name, sources: plan.sourceNames, operators: plan.explained())
         queries.append(query)
         var options = QueryRun.Options()
         options.follow = true
@@ -471,7 +471,7 @@ public actor QueryManager {
             let plan = prepared?.query.plan
             let query = PersistentQuery(
                 id: id, sql: entry.sql, sink: prepared?.sink?.name ?? entry.relation, sources: plan?.sourceNames ?? [],
-                explain: plan?.explainLines() ?? [])
+                operators: plan?.explained() ?? [])
             // A query that failed and was terminated afterwards keeps its first end, as it did before the restart.
             if let error = entry.failed { query.end(.failed, error: error) } else { query.end(.terminated) }
             queries.append(query)

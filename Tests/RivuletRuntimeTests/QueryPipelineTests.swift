@@ -60,6 +60,52 @@ import Testing
         #expect(sink.lines.count == 3)
     }
 
+    @Test func eachOperatorCountsItsRowsAndStateUnderItsExplainLine() throws {
+        let plan = Self.plan()
+        #expect(plan.explained().map(\.operatorName) == ["TumblingWindowAggregate", "Filter", "Scan"])
+        let pipeline = try QueryPipeline(
+            plan: plan, openSource: { _ in MemorySource(types: Self.fields.map(\.type), rows: Self.rows) },
+            sink: MemorySink(types: plan.schema.types), batchSize: 5)
+        #expect(try pipeline.step())
+        // Rows 1-5 read; the row without event time dropped, v > 15 keeps three, [0, 10) closed
+        // with one row per key, and [10, 20) open for key 1.
+        #expect(pipeline.operatorMetrics == [
+            OperatorMetrics(line: 1, rowsOut: 2, stateSize: 1),
+            OperatorMetrics(line: 2, rowsOut: 3),
+            OperatorMetrics(line: 3, rowsOut: 5),
+        ])
+        #expect(pipeline.metrics.operators == pipeline.operatorMetrics)
+        var writer = StateWriter()
+        try pipeline.snapshot(into: &writer)
+        let operators = pipeline.operatorMetrics
+        #expect((operators[0].stateBytes ?? 0) > 0, "\(operators)")
+        #expect(operators[1].stateBytes == nil && operators[2].stateBytes == nil)
+    }
+
+    @Test func aJoinsOperatorsAreNumberedAsExplainNumbersItsLines() throws {
+        let fields = [Field("k", .bigint), Field("ts", .bigint)]
+        let left = StreamPlan.filter(.init(
+            input: namedScan("l", fields, timeColumn: 1),
+            predicate: .call(.greater, [columnRef(0, .bigint), .literal(.int(1), .bigint)], .boolean)))
+        let plan = StreamPlan.join(.init(
+            left: left, right: namedScan("r", fields, timeColumn: 1), kind: .inner,
+            strategy: .interval(lower: -10, upper: 5), leftKeys: [0], rightKeys: [0], residual: nil, leftTime: 1, rightTime: 1))
+        let lines = plan.explained()
+        #expect(lines.map(\.operatorName) == ["IntervalJoin", "Filter", "Scan", "Scan"])
+        #expect(lines.map(\.inputs) == [[2, 4], [3], [], []])
+        #expect(lines.map(\.text) == plan.explainLines())
+        #expect(lines[2].detail.hasPrefix("l (memory)") && lines[3].detail.hasPrefix("r (memory)"))
+        let rows: [String: [[Value]]] = ["l": [[.int(1), .int(0)], [.int(2), .int(5)]], "r": [[.int(2), .int(1)]]]
+        let pipeline = try QueryPipeline(
+            plan: plan, openSource: { scan in MemorySource(types: scan.schema.types, rows: rows[scan.relation.name] ?? []) },
+            sink: MemorySink(types: plan.schema.types), batchSize: 10)
+        _ = try pipeline.runToEnd()
+        let operators = pipeline.operatorMetrics
+        #expect(operators.map(\.line) == [1, 2, 3, 4])
+        #expect(operators.map(\.rowsOut) == [1, 1, 2, 1])
+        #expect(operators[0].stateSize != nil && operators[1].stateSize == nil)
+    }
+
     @Test func aCheckpointRestoresOnlyIntoOperatorsWithItsStateFormat() throws {
         let source = { (_: StreamPlan.Scan) in MemorySource(types: Self.fields.map(\.type), rows: Self.rows) }
         let tumbling = try QueryPipeline(plan: Self.plan(), openSource: source, sink: MemorySink(types: []), batchSize: 3)

@@ -1,20 +1,53 @@
 extension StreamPlan {
+    /// One node of the operator tree as EXPLAIN shows it: its numbered line, and that line's parts.
+    public struct ExplainLine: Sendable, Hashable {
+        /// 1 for the root, then each node's inputs in order, depth first: the order a query's
+        /// operators are built in, so the runtime reports each operator under its line's number.
+        public var number: Int
+        /// `Scan`, `Filter`, `TumblingWindowAggregate`, ...
+        public var operatorName: String
+        /// What follows the name.
+        public var detail: String
+        /// The numbers of the lines of the node's inputs.
+        public var inputs: [Int]
+        /// `02)--Filter: ...`: the number, a `--` per level below the root, the name and the detail.
+        public var text: String
+
+        public init(number: Int, operatorName: String, detail: String, inputs: [Int], text: String) {
+            self.number = number
+            self.operatorName = operatorName
+            self.detail = detail
+            self.inputs = inputs
+            self.text = text
+        }
+    }
+
     /// The operator tree as numbered, indented lines, root first:
     ///
     ///     01)Project: $0, $2 [append]
     ///     02)--TumblingWindowAggregate: ...
-    public func explainLines() -> [String] {
-        var lines: [String] = []
-        func visit(_ plan: StreamPlan, depth: Int) {
+    public func explainLines() -> [String] { explained().map(\.text) }
+
+    /// The operator tree, a line per node, as `explainLines()` prints it.
+    public func explained() -> [ExplainLine] {
+        var lines: [ExplainLine] = []
+        @discardableResult
+        func visit(_ plan: StreamPlan, depth: Int) -> Int {
             let number = lines.count + 1
+            let text = plan.explainText
+            let name = text.prefix { $0 != ":" }
             let prefix = (number < 10 ? "0" : "") + "\(number))" + String(repeating: "--", count: depth)
-            lines.append(prefix + plan.explainText)
-            for input in plan.inputs { visit(input, depth: depth + 1) }
+            lines.append(ExplainLine(
+                number: number, operatorName: String(name), detail: String(text.dropFirst(name.count + 2)), inputs: [],
+                text: prefix + text))
+            lines[number - 1].inputs = plan.inputs.map { visit($0, depth: depth + 1) }
+            return number
         }
         visit(self, depth: 0)
         return lines
     }
 
+    /// `Name: detail`, which `explained()` splits at the first colon.
     private var explainText: String {
         let output = appendOnly ? "[append]" : "[changelog]"
         switch self {

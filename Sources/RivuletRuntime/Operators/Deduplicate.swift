@@ -27,6 +27,7 @@ public final class Deduplicate: StreamOperator {
         output = ChangelogBuilder(types: plan.schema.types, isChangelog: true)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { kept.count }
 
     public func process(_ batch: RowBatch, port: Int, into collector: inout Collector) throws {

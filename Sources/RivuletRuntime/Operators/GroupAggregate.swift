@@ -51,6 +51,7 @@ public final class GroupAggregate: StreamOperator {
         scratch = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int {
         keys.keyColumns.isEmpty ? (rowCounts.first ?? 0 > 0 ? 1 : 0) : keys.liveCount + (spill?.count ?? 0)
     }

@@ -30,6 +30,7 @@ public final class HoppingWindowAggregate: StreamOperator {
         return watermark
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { engine.stateSize }
     public var lateRows: Int { engine.lateRows }
 

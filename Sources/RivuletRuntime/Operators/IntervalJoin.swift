@@ -45,6 +45,7 @@ public final class IntervalJoin: StreamOperator {
         matcher = try JoinMatcher(plan, changelog: false)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { count }
 
     private func keepsUnmatched(_ port: Int) -> Bool {

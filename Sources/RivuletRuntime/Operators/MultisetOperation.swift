@@ -16,6 +16,7 @@ public final class MultisetOperation: StreamOperator {
         types = plan.schema.types
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { counts.count }
 
     private func copies(_ count: (left: Int, right: Int)) -> Int {

@@ -64,6 +64,7 @@ public final class OverAggregate: StreamOperator {
         slots = try AggregateSlots(plan.aggregates, input: plan.input.schema, retractable: plan.frame.isBounded)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { pendingCount + frameRows }
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {

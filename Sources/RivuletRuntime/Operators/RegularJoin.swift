@@ -45,6 +45,7 @@ public final class RegularJoin: StreamOperator {
         }
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { count }
 
     private func keepsUnmatched(_ port: Int) -> Bool {

@@ -34,6 +34,7 @@ public final class SemiJoin: StreamOperator {
         rightTypes = plan.right.schema.types
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { leftCount + right.count }
 
     private func visible(_ matches: Int) -> Bool { plan.anti ? matches == 0 : matches > 0 }

@@ -67,6 +67,7 @@ public final class SessionWindowAggregate: StreamOperator {
         output = ChangelogBuilder(types: plan.schema.types, isChangelog: emitChanges)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { slots.liveCount }
 
     public func process(_ batch: RowBatch, port: Int, into collector: inout Collector) throws {

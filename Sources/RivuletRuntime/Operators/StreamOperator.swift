@@ -35,6 +35,8 @@ public protocol StreamOperator: AnyObject {
     /// What `snapshot` writes: a checkpoint restores into an operator only when both agree, so
     /// a checkpoint never depends on how EXPLAIN words the plan.
     var stateFormat: StateFormat { get }
+    /// Whether the operator holds rows, keys or windows between batches.
+    var keepsState: Bool { get }
     /// Rows (or keys/windows) currently held in state, for metrics; 0 for stateless operators.
     var stateSize: Int { get }
     /// Rows dropped because they arrived after their window closed.
@@ -52,6 +54,7 @@ extension StreamOperator {
         watermark
     }
 
+    public var keepsState: Bool { false }
     public var stateSize: Int { 0 }
     public var lateRows: Int { 0 }
     public func snapshot(into writer: inout StateWriter) throws {}

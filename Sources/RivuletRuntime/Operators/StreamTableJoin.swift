@@ -17,6 +17,7 @@ public final class StreamTableJoin: StreamOperator {
         matcher = try JoinMatcher(plan, changelog: !plan.left.appendOnly)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { table.count }
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {

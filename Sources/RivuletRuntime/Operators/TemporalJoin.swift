@@ -36,6 +36,7 @@ public final class TemporalJoin: StreamOperator {
         matcher = try JoinMatcher(plan, changelog: false)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { versionCount + pending.count }
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {

@@ -32,6 +32,7 @@ public final class TopN: StreamOperator {
         output = ChangelogBuilder(types: plan.schema.types, isChangelog: true)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { count }
 
     public func process(_ batch: RowBatch, port: Int, into collector: inout Collector) throws {

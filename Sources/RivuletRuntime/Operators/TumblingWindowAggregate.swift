@@ -26,6 +26,7 @@ public final class TumblingWindowAggregate: StreamOperator {
         return watermark
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { engine.stateSize }
     public var lateRows: Int { engine.lateRows }
 

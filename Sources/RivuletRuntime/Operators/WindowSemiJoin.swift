@@ -33,6 +33,7 @@ public final class WindowSemiJoin: StreamOperator {
         rightTypes = plan.right.schema.types
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { windows.values.reduce(0) { $0 + $1.left.count + $1.right.count } }
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {

@@ -27,6 +27,7 @@ public final class WindowTopN: StreamOperator {
         output = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
     }
 
+    public var keepsState: Bool { true }
     public var stateSize: Int { count }
 
     public func process(_ batch: RowBatch, port: Int, into collector: inout Collector) throws {

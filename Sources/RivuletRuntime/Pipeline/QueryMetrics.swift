@@ -16,6 +16,8 @@ public struct QueryMetrics: Sendable, Hashable {
     public var partitionLags: [PartitionLag] = []
     /// How much of their input the sources that know its size (files) have read; nil when none does.
     public var inputProgress: InputProgress?
+    /// Each operator's counters, in EXPLAIN's order.
+    public var operators: [OperatorMetrics] = []
 
     public init() {}
 }

@@ -23,6 +23,13 @@ public final class QueryPipeline {
         var op: any StreamOperator
         var parent: Int?
         var parentPort: Int
+        /// The EXPLAIN line of the plan node it computes; nil for a scan's watermark assigner,
+        /// which the scan's line stands for.
+        var line: Int?
+        /// Rows it emitted.
+        var rowsOut = 0
+        /// The size of its state in the last snapshot.
+        var snapshotBytes: Int?
     }
 
     private struct Input {
@@ -46,6 +53,8 @@ public final class QueryPipeline {
         var waitsWhenQuiet = true
         /// The computed columns evaluated on each batch read, if the relation has any.
         var computed: ComputedScan?
+        /// The EXPLAIN line of its scan.
+        var line: Int
     }
 
     private let sink: any SinkWriter
@@ -55,6 +64,8 @@ public final class QueryPipeline {
     /// Operators, each before its inputs; nil parent: writes to the sink.
     private var nodes: [Node] = []
     private var inputs: [Input] = []
+    /// Plan nodes built so far.
+    private var planNodes = 0
     private var counters = QueryMetrics()
     private var finished = false
     /// Whether the last step stopped at a source that had nothing available yet.
@@ -81,11 +92,15 @@ public final class QueryPipeline {
     private func build(
         _ plan: StreamPlan, parent: Int?, port: Int, openSource: (StreamPlan.Scan) throws -> any SourceReader
     ) throws {
+        // Plan nodes are numbered as they are visited, root first and then each input in
+        // order: the numbering of EXPLAIN's lines (`StreamPlan.explained()`).
+        planNodes += 1
+        let line = planNodes
         if case .scan(let scan) = plan {
             let computed = try ComputedScan(scan)
             var input = Input(
                 reader: try openSource(computed?.storedScan ?? scan), entry: parent ?? -1, entryPort: port, assigner: nil,
-                timeColumn: scan.watermark?.column, untimedRank: scan.relation.kind == .table ? 0 : 1)
+                timeColumn: scan.watermark?.column, untimedRank: scan.relation.kind == .table ? 0 : 1, line: line)
             input.computed = computed
             input.waitsWhenQuiet = !scan.relation.isKsqlKafka && !(input.reader is any ChangeFollowingSource)
             if let spec = scan.watermark {
@@ -99,7 +114,7 @@ public final class QueryPipeline {
             return
         }
         let index = nodes.count
-        nodes.append(Node(op: try OperatorFactory.make(plan, state: state), parent: parent, parentPort: port))
+        nodes.append(Node(op: try OperatorFactory.make(plan, state: state), parent: parent, parentPort: port, line: line))
         for (inputPort, input) in plan.inputs.enumerated() {
             try build(input, parent: index, port: inputPort, openSource: openSource)
         }
@@ -116,10 +131,24 @@ public final class QueryPipeline {
         current.badRecords = badRecordLog?.count ?? inputs.reduce(0) { $0 + ($1.assigner?.badRecords ?? 0) }
         current.watermark = inputs.map(\.watermark).min() ?? Watermark.none
         current.partitionLags = inputs.flatMap { ($0.reader as? any LagReportingSource)?.partitionLags ?? [] }
+        current.operators = operatorMetrics
         current.inputProgress = inputs.compactMap { ($0.reader as? any ProgressReportingSource)?.inputProgress }.reduce(nil) {
             ($0 ?? InputProgress(read: 0, total: 0)) + $1
         }
         return current
+    }
+
+    /// Each plan node's counters, in EXPLAIN's order.
+    public var operatorMetrics: [OperatorMetrics] {
+        var operators = nodes.compactMap { node in
+            node.line.map { line in
+                OperatorMetrics(
+                    line: line, rowsOut: node.rowsOut, stateSize: node.op.keepsState ? node.op.stateSize : nil,
+                    stateBytes: node.op.keepsState ? node.snapshotBytes : nil)
+            }
+        }
+        operators += inputs.map { OperatorMetrics(line: $0.line, rowsOut: $0.rowsRead) }
+        return operators.sorted { $0.line < $1.line }
     }
 
     /// Reads and processes one run of rows. Returns false once every source is exhausted and
@@ -233,6 +262,7 @@ public final class QueryPipeline {
 
     private func forward(_ batches: [RowBatch], from node: Int) throws {
         guard !batches.isEmpty else { return }
+        for batch in batches { nodes[node].rowsOut += batch.count }
         if let parent = nodes[node].parent {
             try push(batches, into: parent, port: nodes[node].parentPort)
         } else {
@@ -296,10 +326,16 @@ extension QueryPipeline {
             }
         }
         writer.write(nodes.count)
-        for node in nodes {
-            writer.write(node.op.stateFormat.kind)
-            writer.write(node.op.stateFormat.version)
-            try writer.writeSection { try node.op.snapshot(into: &$0) }
+        for i in nodes.indices {
+            let op = nodes[i].op
+            writer.write(op.stateFormat.kind)
+            writer.write(op.stateFormat.version)
+            var written = 0
+            try writer.writeSection { section in
+                try op.snapshot(into: &section)
+                written = section.bytes.count
+            }
+            nodes[i].snapshotBytes = written
         }
     }
 

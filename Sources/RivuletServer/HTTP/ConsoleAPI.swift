@@ -27,7 +27,8 @@ struct ConsoleAPI: Sendable {
         else { return nil }
         let summary = QuerySummary(query, rates: rates.rates(of: query.id))
         let graph = OperatorGraph(
-            explain: query.explain, sink: query.sink, rowsInPerSecond: summary.rowsInPerSecond,
+            lines: query.operators, metrics: query.status.metrics.operators,
+            rates: summary.state == QueryState.running.rawValue ? rates.operatorRates(of: query.id) : [:], sink: query.sink,
             rowsOutPerSecond: summary.rowsOutPerSecond)
         return QueryDetail(query: summary, explain: query.explain, graph: graph, badRecords: await badRecords(of: query.id, user: user))
     }

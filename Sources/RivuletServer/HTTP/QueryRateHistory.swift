@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// Each persistent query's rows in and out per second over the last minutes, from its counters
-/// sampled every second: what the console's charts draw and the API's rates report.
+/// sampled every second: what the console's charts draw and the API's rates report. Each
+/// operator's rows out are sampled with them, for its current rate on the operator graph.
 final class QueryRateHistory: Sendable {
     /// Rows per second between two samples, stamped with the later one's time.
     struct Rate: Encodable, Sendable, Hashable {
@@ -15,6 +16,8 @@ final class QueryRateHistory: Sendable {
         var time: Date
         var rowsIn: Int
         var rowsOut: Int
+        /// Rows out per operator, by EXPLAIN line.
+        var operatorRows: [Int: Int]
     }
 
     /// Samples kept per query: five minutes at one a second.
@@ -28,7 +31,9 @@ final class QueryRateHistory: Sendable {
         samples.withLock { samples in
             for (id, metrics) in counters {
                 var series = samples[id, default: []]
-                series.append(Sample(time: time, rowsIn: metrics.rowsRead, rowsOut: metrics.rowsWritten))
+                series.append(Sample(
+                    time: time, rowsIn: metrics.rowsRead, rowsOut: metrics.rowsWritten,
+                    operatorRows: Dictionary(metrics.operators.map { ($0.line, $0.rowsOut) }, uniquingKeysWith: +)))
                 if series.count > Self.kept + 1 { series.removeFirst(series.count - Self.kept - 1) }
                 samples[id] = series
             }
@@ -46,6 +51,19 @@ final class QueryRateHistory: Sendable {
                 time: later.time, rowsInPerSecond: Double(later.rowsIn - earlier.rowsIn) / seconds,
                 rowsOutPerSecond: Double(later.rowsOut - earlier.rowsOut) / seconds)
         }
+    }
+
+    /// Each operator's rows out per second between the last two samples, by EXPLAIN line; empty
+    /// before two samples were taken.
+    func operatorRates(of id: String) -> [Int: Double] {
+        let series = samples.withLock { $0[id]?.suffix(2) ?? [] }
+        guard let earlier = series.first, let later = series.last, series.count == 2 else { return [:] }
+        let seconds = max(later.time.timeIntervalSince(earlier.time), 0.001)
+        var rates: [Int: Double] = [:]
+        for (line, rows) in later.operatorRows {
+            rates[line] = Double(max(0, rows - (earlier.operatorRows[line] ?? rows))) / seconds
+        }
+        return rates
     }
 
     /// Samples the manager's queries every `interval` until the task is cancelled.

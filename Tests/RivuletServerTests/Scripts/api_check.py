@@ -110,6 +110,28 @@ assert relations["clicks"]["kind"] == "stream" and relations["clicks"]["readBy"]
 assert relations["page_counts"]["writtenBy"] == ["q1"], relations
 assert [c["name"] for c in relations["clicks"]["columns"]] == ["user_id", "page", "ts"], relations
 
+# Each operator of a running query's graph has its rate, and a stateful one its state: a
+# filter hands on at most what its input does, and a GROUP BY holds a key per group.
+status, body = statements("""
+CREATE STREAM orders (customer INT, amount INT);
+CREATE TABLE big_spenders AS SELECT customer, COUNT(*) AS n, SUM(amount) AS total FROM orders WHERE amount > 50 GROUP BY customer""")
+assert status == 200 and body["results"][1]["rows"] == [["q2"]], body
+def q2_graph():
+    detail = check(requests.get(base + "/api/v1/queries/q2", timeout=10), "/api/v1/queries/{id}", "get")
+    return {node["operator"]: node for node in detail["graph"]["nodes"]}
+eventually(lambda: len(requests.get(base + "/api/v1/queries/q2", timeout=10).json()["query"]["history"]) > 0, "q2's first rate")
+statements("INSERT INTO orders VALUES " + ", ".join(f"({i % 5}, {i})" for i in range(100)))
+def q2_moved():
+    graph = q2_graph()
+    return graph if graph["Scan"]["rowsPerSecond"] > 0 and graph["Filter"]["rowsPerSecond"] > 0 else None
+graph = eventually(q2_moved, "q2's scan and filter to show rates above 0")
+assert all(isinstance(node["rowsPerSecond"], (int, float)) for node in graph.values()), graph
+assert graph["Filter"]["rowsPerSecond"] <= graph["Scan"]["rowsPerSecond"], graph
+assert "stateSize" not in graph["Filter"] and "stateSize" not in graph["Scan"], graph
+eventually(lambda: q2_graph()["GroupAggregate"].get("stateSize") == 5, "q2's GROUP BY to hold its five customers")
+nodes = check(requests.get(base + "/api/v1/queries/q2", timeout=10), "/api/v1/queries/{id}", "get")["graph"]["nodes"]
+assert [node["id"] for node in nodes][1:] == list(range(1, len(nodes))), nodes
+
 # A pull query's rows as a table; an error's place in the text.
 status, body = statements("SELECT page, COUNT(*) AS n FROM clicks WHERE user_id < 2 GROUP BY page")
 assert status == 200 and body["results"][0]["columns"] == [{"name": "page", "type": "VARCHAR"}, {"name": "n", "type": "BIGINT"}], body

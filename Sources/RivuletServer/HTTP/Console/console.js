@@ -77,7 +77,8 @@ async function showQueries() {
 }
 
 // The operator graph, sources on the left and the sink on the right: a node's column is its
-// distance from the farthest source below it.
+// distance from the farthest source below it. Each node shows its rows out per second and, when
+// it keeps state, its state size; the page redraws every second, so they stay current.
 function graphSVG(graph) {
   const byId = new Map(graph.nodes.map(n => [n.id, n]));
   const level = new Map();
@@ -91,7 +92,7 @@ function graphSVG(graph) {
   graph.nodes.forEach(n => depthOf(n.id));
   const columns = [];
   graph.nodes.forEach(n => { (columns[level.get(n.id)] ??= []).push(n); });
-  const boxW = 230, boxH = 58, gapX = 60, gapY = 22;
+  const boxW = 230, boxH = 74, gapX = 60, gapY = 22;
   const place = new Map();
   columns.forEach((nodes, c) => nodes.forEach((n, r) => place.set(n.id, { x: 10 + c * (boxW + gapX), y: 10 + r * (boxH + gapY) })));
   const width = 20 + columns.length * (boxW + gapX) - gapX;
@@ -104,12 +105,13 @@ function graphSVG(graph) {
       edges += `<path class="edge" d="M${from.x + boxW} ${from.y + boxH / 2} C${from.x + boxW + gapX / 2} ${from.y + boxH / 2}, ${to.x - gapX / 2} ${to.y + boxH / 2}, ${to.x} ${to.y + boxH / 2}"/>`;
     });
     const detail = n.detail.length > 31 ? n.detail.slice(0, 30) + "…" : n.detail;
-    const figure = n.rowsPerSecond == null ? "" : `${rate(n.rowsPerSecond)} rows/s`;
-    boxes += `<g class="node" data-operator="${esc(n.operator)}"><title>${esc(n.operator)}: ${esc(n.detail)}</title>
+    const state = n.stateSize == null ? "" : `state ${n.stateSize}${n.stateBytes == null ? "" : " · " + bytes(n.stateBytes)}`;
+    boxes += `<g class="node" data-node="${n.id}" data-operator="${esc(n.operator)}"><title>${esc(n.operator)}: ${esc(n.detail)}</title>
       <rect x="${to.x}" y="${to.y}" width="${boxW}" height="${boxH}"/>
       <text x="${to.x + 8}" y="${to.y + 18}" font-weight="600">${esc(n.operator)}</text>
       <text x="${to.x + 8}" y="${to.y + 34}" fill="#6b7385">${esc(detail)}</text>
-      <text x="${to.x + 8}" y="${to.y + 50}" fill="#2463eb">${esc(figure)}</text></g>`;
+      <text class="node-rate" x="${to.x + 8}" y="${to.y + 50}" fill="#2463eb">${rate(n.rowsPerSecond)} rows/s</text>
+      <text class="node-state" x="${to.x + 8}" y="${to.y + 66}" fill="#2e7d32">${esc(state)}</text></g>`;
   });
   return `<svg class="graph" id="graph" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
     <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
