@@ -18,7 +18,7 @@ enum FunctionBinder {
         "REPLACE", "ABS", "ROUND", "FLOOR", "CEIL", "CEILING", "MOD", "POWER", "SQRT", "LN", "EXP", "DATE_FORMAT",
         "TO_TIMESTAMP", "PROCTIME", "NOW", "COALESCE", "IFNULL", "NULLIF", "GREATEST", "LEAST", "AS_VALUE", "LTRIM", "RTRIM", "TRIM",
         "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "MAP_KEYS", "MAP_VALUES", "SLICE",
-        "ARRAY_SLICE",
+        "ARRAY_SLICE", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE",
     ]
 
     static func isAggregate(_ call: FunctionCall) -> Bool {
@@ -103,6 +103,16 @@ enum FunctionBinder {
         case "SPLIT_INDEX":
             try arity(3...3)
             return .call(.splitIndex, [try string(0), try string(1), try integer(2)], .varchar)
+        case "REGEXP":
+            try arity(2...2)
+            return .call(.regexpLike, [try string(0), try string(1)], .boolean)
+        case "REGEXP_EXTRACT":
+            try arity(2...3)
+            let group = args.count == 3 ? try integer(2) : .literal(.int(0), .bigint)
+            return .call(.regexpExtract, [try string(0), try string(1), group], .varchar)
+        case "REGEXP_REPLACE":
+            try arity(3...3)
+            return .call(.regexpReplace, [try string(0), try string(1), try string(2)], .varchar)
         case "REPLACE":
             try arity(3...3)
             return .call(.replace, [try string(0), try string(1), try string(2)], .varchar)

@@ -51,6 +51,7 @@ extension BoundExpr {
     ]
 
     private static let names: [ScalarFunction: String] = [
+        .regexpLike: "REGEXP_LIKE", .regexpExtract: "REGEXP_EXTRACT", .regexpReplace: "REGEXP_REPLACE",
         .modulo: "MOD", .charLength: "CHAR_LENGTH", .splitIndex: "SPLIT_INDEX", .nullIf: "NULLIF",
         .dateFormat: "DATE_FORMAT", .toTimestamp: "TO_TIMESTAMP", .timestampAddInterval: "TIMESTAMPADD",
     ]

@@ -64,6 +64,10 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case like
     /// `[value, pattern]`, VARCHAR: the regular expression matches somewhere in the value (`~`).
     case regexpLike
+    /// `[value, pattern, group]`, VARCHAR: Flink's `REGEXP_EXTRACT`, the group of the first match.
+    case regexpExtract
+    /// `[value, pattern, replacement]`, VARCHAR: Flink's `REGEXP_REPLACE`, every match replaced.
+    case regexpReplace
     /// `[type oid, type modifier]`, BIGINT: Postgres' `format_type`, the type's SQL spelling.
     case formatType
     /// `[value, item1, item2, ...]`, all one type.

@@ -44,8 +44,8 @@ public enum ExpressionCompiler {
             return try LogicKernels.compile(function, children)
         case .like:
             return try LikeKernel.compile(children)
-        case .regexpLike:
-            return try RegexKernel.compile(children)
+        case .regexpLike, .regexpExtract, .regexpReplace:
+            return try RegexKernel.compile(function, children)
         case .inList:
             return try InListKernel.compile(children)
         case .caseWhen, .coalesce, .nullIf:

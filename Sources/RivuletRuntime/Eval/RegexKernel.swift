@@ -1,27 +1,64 @@
 import RivuletCore
+import RivuletPlanner
 
-/// `REGEXP_LIKE(value, pattern)` (Postgres' `value ~ pattern`): whether the pattern matches
-/// anywhere in the value. A pattern that does not compile is an error for a literal and NULL
-/// for a per-row pattern.
+/// Regular expressions: `REGEXP_LIKE(value, pattern)` (Postgres' `value ~ pattern`, Flink's
+/// `REGEXP`): whether the pattern matches anywhere in the value; Flink's
+/// `REGEXP_EXTRACT(value, pattern, group)`: group `group` (0 the whole match) of the first match,
+/// NULL when nothing matches, the group did not take part or the pattern has no such group; and
+/// `REGEXP_REPLACE(value, pattern, replacement)`: every match replaced by the replacement, taken
+/// literally (as Flink does: `$1` is not a group reference). A pattern that does not compile is
+/// an error for a literal and NULL for a per-row pattern.
 enum RegexKernel {
-    static func compile(_ args: [CompiledNode]) throws(SQLError) -> CompiledNode {
-        guard args.count == 2 else { throw ArithmeticKernels.arity(.regexpLike, args.count) }
-        let value = args[0], patternNode = args[1]
-        if case .string(let text)? = patternNode.constant, (try? Regex(text)) == nil {
+    static func compile(_ function: ScalarFunction, _ args: [CompiledNode]) throws(SQLError) -> CompiledNode {
+        let arity = function == .regexpLike ? 2 : 3
+        guard args.count == arity else { throw ArithmeticKernels.arity(function, args.count) }
+        if case .string(let text)? = args[1].constant, (try? Regex(text)) == nil {
             throw SQLError(.invalidParameterValue, "invalid regular expression '\(text)'")
         }
-        // Regex values are not Sendable: each batch compiles the patterns it meets.
-        return CompiledNode(type: .boolean, children: [value, patternNode]) { input throws(SQLError) in
+        switch function {
+        case .regexpExtract:
+            return text(args) { value, regex, cols, row, out in
+                let group = cols[2].ints[row]
+                guard let match = value.firstMatch(of: regex), group >= 0, group < match.output.count,
+                      let substring = match.output[Int(group)].substring else { return false }
+                out.append(contentsOf: substring.utf8)
+                return true
+            }
+        case .regexpReplace:
+            return text(args) { value, regex, cols, row, out in
+                out.append(contentsOf: value.replacing(regex, with: cols[2].strings[row]).utf8)
+                return true
+            }
+        default:
+            return matches(args)
+        }
+    }
+
+    /// Regex values are not Sendable: each batch compiles the patterns it meets, keeping the last.
+    private struct PatternCache {
+        var text: String?
+        var regex: Regex<AnyRegexOutput>?
+
+        mutating func regex(_ pattern: String) -> Regex<AnyRegexOutput>? {
+            if text != pattern {
+                text = pattern
+                regex = try? Regex(pattern)
+            }
+            return regex
+        }
+    }
+
+    private static func matches(_ args: [CompiledNode]) -> CompiledNode {
+        let value = args[0], patternNode = args[1]
+        return CompiledNode(type: .boolean, children: args) { input throws(SQLError) in
             let column = try value.run(input)
             let patterns = try patternNode.run(input)
             var validity = Validity.and(column.validity, patterns.validity)
-            var cache: (text: String, regex: Regex<AnyRegexOutput>?)?
+            var cache = PatternCache()
             var malformed: [Int] = []
             let values = (0..<input.count).map { i -> Int64 in
                 guard validity?.isValid(i) ?? true else { return 0 }
-                let text = patterns.strings[i]
-                if cache?.text != text { cache = (text, try? Regex(text)) }
-                guard let regex = cache?.regex else {
+                guard let regex = cache.regex(patterns.strings[i]) else {
                     malformed.append(i)
                     return 0
                 }
@@ -29,6 +66,32 @@ enum RegexKernel {
             }
             if !malformed.isEmpty { validity = Validity.clearing(malformed, in: validity, count: input.count) }
             return Column.bools(values, validity: validity)
+        }
+    }
+
+    /// A VARCHAR computed per row from the value, its compiled pattern and the other columns;
+    /// `row` returns false for NULL. A NULL argument or a malformed pattern gives NULL.
+    private static func text(
+        _ args: [CompiledNode],
+        _ row: @escaping @Sendable (String, Regex<AnyRegexOutput>, [Column], Int, inout [UInt8]) -> Bool
+    ) -> CompiledNode {
+        CompiledNode(type: .varchar, children: args) { input throws(SQLError) in
+            let cols = try args.map { arg throws(SQLError) in try arg.run(input) }
+            var validity = Validity.and(cols.map(\.validity))
+            var cache = PatternCache()
+            var out = ByteColumn()
+            var nulls: [Int] = []
+            for i in 0..<input.count {
+                if validity?.isValid(i) ?? true {
+                    if let regex = cache.regex(cols[1].strings[i]), row(cols[0].strings[i], regex, cols, i, &out.bytes) {
+                    } else {
+                        nulls.append(i)
+                    }
+                }
+                out.offsets.append(out.bytes.count)
+            }
+            if !nulls.isEmpty { validity = Validity.clearing(nulls, in: validity, count: input.count) }
+            return Column(strings: out, validity: validity)
         }
     }
 }
