@@ -6,17 +6,25 @@ extension QueryBinder {
     /// nested inside another subquery).
     static func scalarSubqueries(of select: Select) -> [ScalarSubquery] {
         var found: [ScalarSubquery] = []
-        func visit(_ expr: Expr) {
-            if case .scalarSubquery(let node) = expr {
-                if !found.contains(node) { found.append(node) }
-                return
-            }
-            for child in expr.children { visit(child) }
-        }
         for item in select.items {
-            if case .expression(let selected) = item { visit(selected.expr) }
+            if case .expression(let selected) = item { collectScalarSubqueries(selected.expr, into: &found) }
         }
         return found
+    }
+
+    /// Every distinct scalar subquery of `expr` (a WHERE clause), in order of appearance.
+    static func scalarSubqueries(of expr: Expr) -> [ScalarSubquery] {
+        var found: [ScalarSubquery] = []
+        collectScalarSubqueries(expr, into: &found)
+        return found
+    }
+
+    private static func collectScalarSubqueries(_ expr: Expr, into found: inout [ScalarSubquery]) {
+        if case .scalarSubquery(let node) = expr {
+            if !found.contains(node) { found.append(node) }
+            return
+        }
+        for child in expr.children { collectScalarSubqueries(child, into: &found) }
     }
 
     /// `input` left-joined with the rows of each scalar subquery (`(SELECT expr FROM ... WHERE
@@ -34,7 +42,8 @@ extension QueryBinder {
     {
         var values: [ScalarSubquery: BoundExpr] = [:]
         for subquery in subqueries {
-            values[subquery] = try joinScalarSubquery(subquery, into: &input)
+            values[subquery] = Self.isDependent(subquery)
+                ? try joinDependentSubquery(subquery, into: &input) : try joinScalarSubquery(subquery, into: &input)
         }
         return values
     }
