@@ -4,10 +4,24 @@ import RivuletPlanner
 /// What `pg_get_indexdef` and `pg_get_constraintdef` answer for the catalog's indexes and
 /// constraints: a primary key is a unique index (kept in a hash map, so `USING hash`) and a
 /// `PRIMARY KEY` constraint, under the oids the system catalog gives them. `col_description`
-/// describes an event-time column by its watermark (what psql's `\d+` shows).
+/// describes an event-time column by its watermark, `obj_description` a relation by its
+/// connector and options, and `pg_get_viewdef` gives a view's SQL (what psql's `\d+` shows).
 enum PGCatalogDefinitions {
-    static func definitions(_ function: String, relations: [Relation]) -> [Int64: String] {
+    static func definitions(_ function: String, catalog: CatalogSnapshot.Contents) -> [Int64: String] {
+        let relations = catalog.relations
         var texts: [Int64: String] = [:]
+        if function == "PG_GET_VIEWDEF" {
+            for view in catalog.views {
+                texts[SystemCatalogConnector.oid(ofRelationNamed: view.name)] = view.sql
+            }
+            return texts
+        }
+        if function == "OBJ_DESCRIPTION" {
+            for relation in relations {
+                texts[SystemCatalogConnector.oid(ofRelationNamed: relation.name)] = relation.connector.description
+            }
+            return texts
+        }
         if function == "COL_DESCRIPTION" {
             for relation in relations {
                 guard let watermark = relation.watermark else { continue }

@@ -23,11 +23,13 @@ extension FunctionBinder {
         case "REGEXP_LIKE" where args.count == 2:
             return .call(.regexpLike, [try string(0), try string(1)], .boolean)
         case "PG_TABLE_IS_VISIBLE", "PG_TYPE_IS_VISIBLE", "PG_FUNCTION_IS_VISIBLE", "PG_COLLATION_IS_VISIBLE",
-            "HAS_TABLE_PRIVILEGE", "HAS_SCHEMA_PRIVILEGE", "HAS_DATABASE_PRIVILEGE", "HAS_COLUMN_PRIVILEGE":
+            "HAS_TABLE_PRIVILEGE", "HAS_SCHEMA_PRIVILEGE", "HAS_DATABASE_PRIVILEGE", "HAS_COLUMN_PRIVILEGE", "PG_HAS_ROLE",
+            "PG_RELATION_IS_PUBLISHABLE":
             return .literal(.boolean(true), .boolean)
         case "PG_GET_INDEXDEF" where args.count == 1 || (args.count == 3 && args[1].unwrappedCast == .literal(.int(0), args[1].type)),
             "PG_GET_CONSTRAINTDEF" where args.count == 1 || args.count == 2,
-            "COL_DESCRIPTION" where args.count == 2:
+            "COL_DESCRIPTION" where args.count == 2, "OBJ_DESCRIPTION" where args.count == 2,
+            "PG_GET_VIEWDEF" where args.count == 1 || args.count == 2:
             // The whole definition, by the oid's value among the catalog's; a column's
             // description by its relation's oid and its number, as `oid * 65536 + number`.
             var key = try oid(0)
@@ -42,8 +44,25 @@ extension FunctionBinder {
             return branches.isEmpty ? .literal(.null, .varchar) : .call(.caseWhen, branches + [.literal(.null, .varchar)], .varchar)
         case "PG_GET_EXPR", "PG_GET_CONSTRAINTDEF", "PG_GET_INDEXDEF", "PG_GET_VIEWDEF", "OBJ_DESCRIPTION",
             "COL_DESCRIPTION", "SHOBJ_DESCRIPTION", "PG_GET_SERIAL_SEQUENCE", "PG_GET_TRIGGERDEF",
-            "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS":
+            "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS",
+            "PG_GET_STATISTICSOBJDEF_COLUMNS", "PG_GET_RULEDEF":
             return .literal(.null, .varchar)
+        case "PG_TABLE_SIZE", "PG_RELATION_SIZE", "PG_TOTAL_RELATION_SIZE", "PG_INDEXES_SIZE", "PG_DATABASE_SIZE"
+        where args.count == 1:
+            // Rows live in the engine's state, not in files of the relation's own.
+            return .literal(.int(0), .bigint)
+        case "PG_SIZE_PRETTY" where args.count == 1:
+            return .call(.sizePretty, [try oid(0)], .varchar)
+        case "ARRAY_UPPER" where args.count == 2, "ARRAY_LOWER" where args.count == 2:
+            // One-dimensional arrays, numbered from 1: NULL for an empty one, as for a NULL one.
+            guard case .array = args[0].type, case .literal(.int(1), _) = args[1].unwrappedCast else { return nil }
+            let count = BoundExpr.call(.cardinality, [args[0]], .integer)
+            let bound = name == "ARRAY_UPPER" ? count : .literal(.int(1), .integer)
+            return .call(.caseWhen, [.call(.greater, [count, .literal(.int(0), .integer)], .boolean), bound,
+                                     .literal(.null, .integer)], .integer)
+        case "ARRAY_TO_STRING" where args.count == 2 || args.count == 3:
+            // ARRAY_JOIN's arguments, without its default delimiter.
+            return try binder.bindNestedFunction("ARRAY_JOIN", args, call: call)
         case "JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT":
             // An object of constant keys: a ROW with those field names, whose text is that JSON object.
             guard args.count % 2 == 0 else {
