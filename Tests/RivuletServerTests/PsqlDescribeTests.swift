@@ -104,10 +104,10 @@ struct PsqlDescribeTests {
 
 
                 """)
-            // The verbose form names the connector and the event-time column.
+            // The verbose form names the event-time column; a stream is a heap, as Postgres' tables are.
             let verbose = try await Self.describe(server, "\\d+ pageviews")
             #expect(verbose.contains("| event time; watermark ts - 4 s\n"), "\(verbose)")
-            #expect(verbose.contains("\nAccess method: embedded\n"), "\(verbose)")
+            #expect(verbose.contains("\nAccess method: heap\n"), "\(verbose)")
             let materialized = try await Self.describe(server, "\\d visits")
             #expect(materialized.contains("\"visits_pkey\" PRIMARY KEY, hash (user_id)"), "\(materialized)")
 
@@ -129,15 +129,15 @@ struct PsqlDescribeTests {
         try await ServeProcess.with { server, _ in
             for statement in Self.setup { _ = try await server.sql(statement) }
 
-            // Every relation with its persistence, connector as access method, size and description.
+            // Every relation with its persistence, access method, size and description (its connector).
             #expect(try await Self.describe(server, "\\d+") == """
                                                       List of relations
                  Schema |   Name    | Type  |  Owner  | Persistence | Access method |  Size   | Description  
                 --------+-----------+-------+---------+-------------+---------------+---------+--------------
                  public | home      | view  | rivulet | permanent   |               | 0 bytes | 
-                 public | pageviews | table | rivulet | permanent   | embedded      | 0 bytes | embedded
-                 public | users     | table | rivulet | permanent   | embedded      | 0 bytes | embedded
-                 public | visits    | table | rivulet | permanent   | materialized  | 0 bytes | materialized
+                 public | pageviews | table | rivulet | permanent   | heap          | 0 bytes | embedded
+                 public | users     | table | rivulet | permanent   | heap          | 0 bytes | embedded
+                 public | visits    | table | rivulet | permanent   | heap          | 0 bytes | materialized
                 (4 rows)
 
 
@@ -146,9 +146,9 @@ struct PsqlDescribeTests {
                                                       List of relations
                  Schema |   Name    | Type  |  Owner  | Persistence | Access method |  Size   | Description  
                 --------+-----------+-------+---------+-------------+---------------+---------+--------------
-                 public | pageviews | table | rivulet | permanent   | embedded      | 0 bytes | embedded
-                 public | users     | table | rivulet | permanent   | embedded      | 0 bytes | embedded
-                 public | visits    | table | rivulet | permanent   | materialized  | 0 bytes | materialized
+                 public | pageviews | table | rivulet | permanent   | heap          | 0 bytes | embedded
+                 public | users     | table | rivulet | permanent   | heap          | 0 bytes | embedded
+                 public | visits    | table | rivulet | permanent   | heap          | 0 bytes | materialized
                 (3 rows)
 
 
@@ -240,7 +240,7 @@ struct PsqlDescribeTests {
                  score  | double precision  |           |          |         | plain    |             |              | 
                 Indexes:
                     "users_pkey" PRIMARY KEY, hash (id)
-                Access method: embedded
+                Access method: heap
 
 
                 """)

@@ -28,7 +28,13 @@ struct SystemCatalogRows {
                 "oid": .int(100), "collname": .string("default"), "collnamespace": .int(SystemCatalogConnector.pgCatalogNamespace),
                 "collowner": .int(SystemCatalogConnector.ownerOID), "collprovider": .string("d"), "collencoding": .int(-1),
             ]]
-        case "pg_am": return accessMethods
+        case "pg_am":
+            // Every stream and table is a heap, as Postgres' default access method: clients that
+            // reflect a table (SQLAlchemy) then give it no `USING` of its own.
+            return [
+                ["oid": .int(2), "amname": .string("heap"), "amhandler": .string("heap_tableam_handler"), "amtype": .string("t")],
+                ["oid": .int(403), "amname": .string("btree"), "amhandler": .string("bthandler"), "amtype": .string("i")],
+            ]
         case "pg_tablespace":
             return [["oid": .int(1663), "spcname": .string("pg_default"), "spcowner": .int(SystemCatalogConnector.ownerOID)]]
         case "pg_roles":
@@ -86,33 +92,11 @@ struct SystemCatalogRows {
         ]
     }
 
-    /// Postgres' heap and btree, and each connector relations are read through, as the table
-    /// access method of its relations (what psql's `\d+` shows as "Access method").
-    private var accessMethods: [Row] {
-        var rows: [Row] = [
-            ["oid": .int(2), "amname": .string("heap"), "amhandler": .string("heap_tableam_handler"), "amtype": .string("t")],
-            ["oid": .int(403), "amname": .string("btree"), "amhandler": .string("bthandler"), "amtype": .string("i")],
-        ]
-        for connector in Set(contents.relations.map(\.connector.connector)).sorted() {
-            rows.append([
-                "oid": .int(Self.accessMethodOID(connector)), "amname": .string(connector), "amhandler": .string(connector),
-                "amtype": .string("t"),
-            ])
-        }
-        return rows
-    }
-
-    private static func accessMethodOID(_ connector: String) -> Int64 {
-        SystemCatalogConnector.oid(ofRelationNamed: "access method " + connector)
-    }
-
     private var classes: [Row] {
         var rows: [Row] = []
         for (oid, relation) in relations {
-            var row = classRow(oid: oid, name: relation.name, kind: "r", columns: relation.schema.count,
-                               hasIndex: !relation.primaryKey.isEmpty)
-            row["relam"] = .int(Self.accessMethodOID(relation.connector.connector))
-            rows.append(row)
+            rows.append(classRow(oid: oid, name: relation.name, kind: "r", columns: relation.schema.count,
+                                 hasIndex: !relation.primaryKey.isEmpty))
             if !relation.primaryKey.isEmpty {
                 let index = relation.name + "_pkey"
                 var row = classRow(oid: SystemCatalogConnector.oid(ofRelationNamed: index), name: index, kind: "i",

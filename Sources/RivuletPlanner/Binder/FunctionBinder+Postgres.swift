@@ -3,9 +3,10 @@ import RivuletSQL
 
 /// The functions of Postgres' catalog that clients call in their catalog queries, answered as
 /// Rivulet's catalog allows: visibility and privilege checks are true (everything is in
-/// `public` and readable), an index's and a constraint's definition (a primary key's) and a
-/// column's description (its watermark, for an event-time column) are read from the catalog,
-/// definitions and descriptions Rivulet does not keep are NULL.
+/// `public` and readable), an index's and a constraint's definition (a primary key's), a view's
+/// SQL, a relation's description (its connector) and a column's (its watermark, for an
+/// event-time column) are read from the catalog, definitions and descriptions Rivulet does not
+/// keep are NULL, and sizes on disk are 0.
 extension FunctionBinder {
     static func bindPostgres(
         _ name: String, _ args: [BoundExpr], call: FunctionCall, binder: ExpressionBinder
@@ -47,12 +48,17 @@ extension FunctionBinder {
             "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS",
             "PG_GET_STATISTICSOBJDEF_COLUMNS", "PG_GET_RULEDEF":
             return .literal(.null, .varchar)
-        case "PG_TABLE_SIZE", "PG_RELATION_SIZE", "PG_TOTAL_RELATION_SIZE", "PG_INDEXES_SIZE", "PG_DATABASE_SIZE"
-        where args.count == 1:
+        case "PG_TABLE_SIZE" where args.count == 1, "PG_RELATION_SIZE" where args.count == 1,
+            "PG_TOTAL_RELATION_SIZE" where args.count == 1, "PG_INDEXES_SIZE" where args.count == 1,
+            "PG_DATABASE_SIZE" where args.count == 1:
             // Rows live in the engine's state, not in files of the relation's own.
             return .literal(.int(0), .bigint)
         case "PG_SIZE_PRETTY" where args.count == 1:
-            return .call(.sizePretty, [try oid(0)], .varchar)
+            guard args[0].type.isInteger || args[0].type == .null else {
+                throw SQLError(.datatypeMismatch, "pg_size_pretty expects a number of bytes, found \(args[0].type)",
+                               at: call.arguments[0].span)
+            }
+            return .call(.sizePretty, [try binder.cast(args[0], to: .bigint)], .varchar)
         case "ARRAY_UPPER" where args.count == 2, "ARRAY_LOWER" where args.count == 2:
             // One-dimensional arrays, numbered from 1: NULL for an empty one, as for a NULL one.
             guard case .array = args[0].type, case .literal(.int(1), _) = args[1].unwrappedCast else { return nil }
