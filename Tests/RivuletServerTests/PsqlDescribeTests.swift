@@ -244,6 +244,19 @@ struct PsqlDescribeTests {
 
 
                 """)
+            // Numeric values are stored main, as Postgres stores them; the event-time column says so.
+            #expect(try await Self.describe(server, "\\d+ pageviews") == """
+                                                                              Table "public.pageviews"
+                 Column  |              Type              | Collation | Nullable | Default | Storage  | Compression | Stats target |          Description           
+                ---------+--------------------------------+-----------+----------+---------+----------+-------------+--------------+--------------------------------
+                 user_id | integer                        |           |          |         | plain    |             |              | 
+                 url     | character varying              |           |          |         | extended |             |              | 
+                 amount  | numeric(10,2)                  |           |          |         | main     |             |              | 
+                 ts      | timestamp(3) without time zone |           |          |         | plain    |             |              | event time; watermark ts - 4 s
+                Access method: heap
+
+
+                """)
             // A view's definition is its SQL.
             #expect(try await Self.describe(server, "\\d+ home") == """
                                                   View "public.home"

@@ -123,7 +123,7 @@ struct SystemCatalogRows {
                     "attstattarget": .int(-1), "attlen": .int(length), "attnum": .int(Int64(index + 1)),
                     "attndims": .int(0), "attcacheoff": .int(-1), "atttypmod": .int(PGTypeCatalog.typeModifier(of: field.type)),
                     "attbyval": .boolean(length > 0 && length <= 8), "attalign": .string(length == 8 ? "d" : "i"),
-                    "attstorage": .string(length > 0 ? "p" : "x"), "attcompression": .string(""),
+                    "attstorage": .string(Self.storage(oid: type, length: length)), "attcompression": .string(""),
                     "attnotnull": .boolean(!field.nullable || key.contains(index)),
                     "atthasdef": .boolean(false), "atthasmissing": .boolean(false), "attidentity": .string(""),
                     "attgenerated": .string(""), "attisdropped": .boolean(false), "attislocal": .boolean(true),
@@ -144,11 +144,17 @@ struct SystemCatalogRows {
                 "typisdefined": .boolean(true), "typdelim": .string(","), "typrelid": .int(0), "typelem": .int(0),
                 "typarray": .int(entry.arrayOID), "typinput": .string(entry.name + "in"), "typoutput": .string(entry.name + "out"),
                 "typreceive": .string(entry.name + "recv"), "typsend": .string(entry.name + "send"),
-                "typalign": .string(entry.length == 8 ? "d" : "i"), "typstorage": .string(entry.length > 0 ? "p" : "x"),
+                "typalign": .string(entry.length == 8 ? "d" : "i"), "typstorage": .string(Self.storage(oid: entry.oid, length: entry.length)),
                 "typnotnull": .boolean(false), "typbasetype": .int(0), "typtypmod": .int(-1), "typndims": .int(0),
                 "typcollation": .int(entry.category == "S" ? 100 : 0),
             ]
         }
+    }
+
+    /// How Postgres stores a value of the type: fixed-length ones plain, `numeric` main
+    /// (compressed, kept in the row), other variable-length ones extended.
+    private static func storage(oid: Int64, length: Int64) -> String {
+        length > 0 ? "p" : oid == 1700 ? "m" : "x"
     }
 
     private var indexes: [Row] {
