@@ -35,6 +35,14 @@ enum PGCatalogDefinitions {
         for relation in relations where !relation.primaryKey.isEmpty {
             let index = relation.name + "_pkey"
             let columns = relation.primaryKey.map { relation.schema.fields[$0].name }.joined(separator: ", ")
+            if function == "PG_GET_INDEXDEF_COLUMN" {
+                // Each key column by its index's oid and its number, as `oid * 65536 + number`.
+                for (number, column) in relation.primaryKey.enumerated() {
+                    texts[SystemCatalogConnector.oid(ofRelationNamed: index) * 65536 + Int64(number + 1)] =
+                        relation.schema.fields[column].name
+                }
+                continue
+            }
             switch function {
             case "PG_GET_INDEXDEF":
                 texts[SystemCatalogConnector.oid(ofRelationNamed: index)] =

@@ -257,6 +257,16 @@ struct PsqlDescribeTests {
 
 
                 """)
+            // A key's index: its columns, kept in a hash map.
+            #expect(try await Self.describe(server, "\\d users_pkey") == """
+                      Index "public.users_pkey"
+                 Column |  Type  | Key? | Definition 
+                --------+--------+------+------------
+                 id     | bigint | yes  | id
+                primary key, hash, for table "public.users"
+
+
+                """)
             // A view's definition is its SQL.
             #expect(try await Self.describe(server, "\\d+ home") == """
                                                   View "public.home"

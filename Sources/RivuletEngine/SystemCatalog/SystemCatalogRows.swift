@@ -30,10 +30,12 @@ struct SystemCatalogRows {
             ]]
         case "pg_am":
             // Every stream and table is a heap, as Postgres' default access method: clients that
-            // reflect a table (SQLAlchemy) then give it no `USING` of its own.
+            // reflect a table (SQLAlchemy) then give it no `USING` of its own. A key is kept in a
+            // hash map, so its index is a hash index.
             return [
                 ["oid": .int(2), "amname": .string("heap"), "amhandler": .string("heap_tableam_handler"), "amtype": .string("t")],
                 ["oid": .int(403), "amname": .string("btree"), "amhandler": .string("bthandler"), "amtype": .string("i")],
+                ["oid": .int(405), "amname": .string("hash"), "amhandler": .string("hashhandler"), "amtype": .string("i")],
             ]
         case "pg_tablespace":
             return [["oid": .int(1663), "spcname": .string("pg_default"), "spcowner": .int(SystemCatalogConnector.ownerOID)]]
@@ -82,7 +84,7 @@ struct SystemCatalogRows {
         [
             "oid": .int(oid), "relname": .string(name), "relnamespace": .int(SystemCatalogConnector.publicNamespace),
             "reltype": .int(0), "reloftype": .int(0), "relowner": .int(SystemCatalogConnector.ownerOID),
-            "relam": .int(kind == "i" ? 403 : kind == "r" ? 2 : 0), "relfilenode": .int(oid), "reltablespace": .int(0),
+            "relam": .int(kind == "i" ? 405 : kind == "r" ? 2 : 0), "relfilenode": .int(oid), "reltablespace": .int(0),
             "relpages": .int(0), "reltuples": .double(-1), "relallvisible": .int(0), "reltoastrelid": .int(0),
             "relhasindex": .boolean(hasIndex), "relisshared": .boolean(false), "relpersistence": .string("p"),
             "relkind": .string(kind), "relnatts": .int(Int64(columns)), "relchecks": .int(0),
@@ -99,10 +101,8 @@ struct SystemCatalogRows {
                                  hasIndex: !relation.primaryKey.isEmpty))
             if !relation.primaryKey.isEmpty {
                 let index = relation.name + "_pkey"
-                var row = classRow(oid: SystemCatalogConnector.oid(ofRelationNamed: index), name: index, kind: "i",
-                                   columns: relation.primaryKey.count, hasIndex: false)
-                row["relam"] = .int(403)
-                rows.append(row)
+                rows.append(classRow(oid: SystemCatalogConnector.oid(ofRelationNamed: index), name: index, kind: "i",
+                                     columns: relation.primaryKey.count, hasIndex: false))
             }
         }
         for view in contents.views {
@@ -112,9 +112,19 @@ struct SystemCatalogRows {
         return rows
     }
 
+    /// Each primary key's index with its columns, which `pg_attribute` lists as Postgres lists
+    /// an index's (`information_schema` lists none).
+    private var keyIndexes: [(oid: Int64, name: String, schema: Schema, key: [Int])] {
+        relations.filter { !$0.relation.primaryKey.isEmpty }.map { _, relation in
+            let name = relation.name + "_pkey"
+            let schema = Schema(relation.primaryKey.map { relation.schema.fields[$0] })
+            return (SystemCatalogConnector.oid(ofRelationNamed: name), name, schema, Array(schema.fields.indices))
+        }
+    }
+
     private var attributes: [Row] {
         var rows: [Row] = []
-        for (oid, _, schema, key) in columnOwners {
+        for (oid, _, schema, key) in columnOwners + keyIndexes {
             for (index, field) in schema.fields.enumerated() {
                 let type = PGTypeCatalog.oid(of: field.type)
                 let length = PGTypeCatalog.entries.first { $0.oid == type }?.length ?? -1

@@ -30,15 +30,19 @@ extension FunctionBinder {
         case "PG_GET_INDEXDEF" where args.count == 1 || (args.count == 3 && args[1].unwrappedCast == .literal(.int(0), args[1].type)),
             "PG_GET_CONSTRAINTDEF" where args.count == 1 || args.count == 2,
             "COL_DESCRIPTION" where args.count == 2, "OBJ_DESCRIPTION" where args.count == 2,
-            "PG_GET_VIEWDEF" where args.count == 1 || args.count == 2:
+            "PG_GET_VIEWDEF" where args.count == 1 || args.count == 2, "PG_GET_INDEXDEF" where args.count == 3:
             // The whole definition, by the oid's value among the catalog's; a column's
-            // description by its relation's oid and its number, as `oid * 65536 + number`.
+            // description, and an index's column (`pg_get_indexdef(oid, number, pretty)`), by
+            // its relation's oid and its number, as `oid * 65536 + number`.
             var key = try oid(0)
-            if name == "COL_DESCRIPTION" {
+            var function = name
+            let wholeIndex = args.count == 1 || args[1].unwrappedCast == .literal(.int(0), args[1].type)
+            if name == "COL_DESCRIPTION" || (name == "PG_GET_INDEXDEF" && !wholeIndex) {
                 key = .call(.add, [.call(.multiply, [key, .literal(.int(65536), .bigint)], .bigint), try oid(1)], .bigint)
+                if name == "PG_GET_INDEXDEF" { function = "PG_GET_INDEXDEF_COLUMN" }
             }
             var branches: [BoundExpr] = []
-            for (oid, text) in binder.context?.definitions(of: name).sorted(by: { $0.key < $1.key }) ?? [] {
+            for (oid, text) in binder.context?.definitions(of: function).sorted(by: { $0.key < $1.key }) ?? [] {
                 branches.append(.call(.equal, [key, .literal(.int(oid), .bigint)], .boolean))
                 branches.append(.literal(.string(text), .varchar))
             }

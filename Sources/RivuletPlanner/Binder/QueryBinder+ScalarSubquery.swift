@@ -20,11 +20,41 @@ extension QueryBinder {
     }
 
     private static func collectScalarSubqueries(_ expr: Expr, into found: inout [ScalarSubquery]) {
-        if case .scalarSubquery(let node) = expr {
+        switch expr {
+        case .scalarSubquery(let node):
             if !found.contains(node) { found.append(node) }
-            return
+        case .exists(let node):
+            let count = rowCount(of: node)
+            if !found.contains(count) { found.append(count) }
+        default:
+            for child in expr.children { collectScalarSubqueries(child, into: &found) }
         }
-        for child in expr.children { collectScalarSubqueries(child, into: &found) }
+    }
+
+    /// `[NOT] EXISTS (query)` where a WHERE conjunct cannot be a semi-join (in the select list,
+    /// under OR): how many rows the query has for the outer row, `(SELECT count(*) ...)`.
+    private static func rowCount(of exists: Exists) -> ScalarSubquery {
+        var query = exists.query
+        if case .select(var select) = query.body {
+            let count = FunctionCall(name: ObjectName([Identifier("count", span: exists.span)]), isStar: true, span: exists.span)
+            select.items = [.expression(SelectExpression(expr: .function(count), span: exists.span))]
+            query.body = .select(select)
+            query.orderBy = []
+        }
+        return ScalarSubquery(query: query, span: exists.span)
+    }
+
+    /// What a scalar subquery or an EXISTS joined by `joinScalarSubqueries` reads as.
+    static func subqueryValue(_ expr: Expr, values: [ScalarSubquery: BoundExpr]) -> BoundExpr? {
+        switch expr {
+        case .scalarSubquery(let node):
+            return values[node]
+        case .exists(let node):
+            guard let count = values[rowCount(of: node)] else { return nil }
+            return .call(node.negated ? .equal : .greater, [count, .literal(.int(0), .bigint)], .boolean)
+        default:
+            return nil
+        }
     }
 
     /// `input` left-joined with the rows of each scalar subquery (`(SELECT expr FROM ... WHERE

@@ -169,10 +169,7 @@ public struct QueryBinder {
             let values = try joinScalarSubqueries(subqueries, into: &input)
             var binder = scalarBinder(for: input.scope, clause: "WHERE")
             if !values.isEmpty {
-                binder.substitute = { (expr: Expr) throws(SQLError) -> BoundExpr? in
-                    guard case .scalarSubquery(let node) = expr else { return nil }
-                    return values[node]
-                }
+                binder.substitute = { (expr: Expr) throws(SQLError) -> BoundExpr? in Self.subqueryValue(expr, values: values) }
             }
             let predicate = try binder.bind(whereClause)
             guard predicate.type == .boolean || predicate.type == .null else {
@@ -190,8 +187,7 @@ public struct QueryBinder {
             }
             let values = try joinScalarSubqueries(scalarSubqueries, into: &input)
             return try bindProjection(select, input: input) { (expr: Expr) throws(SQLError) -> BoundExpr? in
-                guard case .scalarSubquery(let node) = expr else { return nil }
-                return values[node]
+                Self.subqueryValue(expr, values: values)
             }
         }
         select = try bindExplode(select, input: &input)
