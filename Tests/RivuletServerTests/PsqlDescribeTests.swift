@@ -181,6 +181,22 @@ struct PsqlDescribeTests {
 
 
                 """)
+            #expect(try await Self.describe(server, "\\df+") == """
+                                                                                          List of functions
+                 Schema | Name | Result data type | Argument data types | Type | Volatility | Parallel | Owner | Security | Access privileges | Language | Source code | Description 
+                --------+------+------------------+---------------------+------+------------+----------+-------+----------+-------------------+----------+-------------+-------------
+                (0 rows)
+
+
+                """)
+            #expect(try await Self.describe(server, "\\dT+") == """
+                                                    List of data types
+                 Schema | Name | Internal name | Size | Elements | Owner | Access privileges | Description 
+                --------+------+---------------+------+----------+-------+-------------------+-------------
+                (0 rows)
+
+
+                """)
             // One role, a member of none.
             #expect(try await Self.describe(server, "\\du") == """
                            List of roles

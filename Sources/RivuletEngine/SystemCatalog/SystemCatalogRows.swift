@@ -37,6 +37,15 @@ struct SystemCatalogRows {
                 ["oid": .int(403), "amname": .string("btree"), "amhandler": .string("bthandler"), "amtype": .string("i")],
                 ["oid": .int(405), "amname": .string("hash"), "amhandler": .string("hashhandler"), "amtype": .string("i")],
             ]
+        case "pg_language":
+            // Rivulet's functions are all built in: `internal`, as Postgres' own (`prolang` 12).
+            return [(12, "internal"), (13, "c"), (14, "sql")].map { oid, name in
+                [
+                    "oid": .int(oid), "lanname": .string(name), "lanowner": .int(SystemCatalogConnector.ownerOID),
+                    "lanispl": .boolean(false), "lanpltrusted": .boolean(name == "sql"), "lanplcallfoid": .int(0),
+                    "laninline": .int(0), "lanvalidator": .int(0),
+                ]
+            }
         case "pg_tablespace":
             return [["oid": .int(1663), "spcname": .string("pg_default"), "spcowner": .int(SystemCatalogConnector.ownerOID)]]
         case "pg_roles":
@@ -230,7 +239,7 @@ struct SystemCatalogRows {
                 "prolang": .int(12), "procost": .double(1), "prorows": .double(0), "provariadic": .int(0),
                 "prokind": .string(function.1), "prosecdef": .boolean(false), "proleakproof": .boolean(false),
                 "proisstrict": .boolean(false), "proretset": .boolean(false), "provolatile": .string("i"),
-                "pronargs": .int(0), "pronargdefaults": .int(0), "prorettype": .int(25), "proargtypes": .string(""),
+                "pronargs": .int(0), "pronargdefaults": .int(0), "proparallel": .string("s"), "prosupport": .int(0), "prorettype": .int(25), "proargtypes": .string(""),
                 "prosrc": .string(function.0.lowercased()),
             ]
         }

@@ -50,7 +50,7 @@ extension FunctionBinder {
         case "PG_GET_EXPR", "PG_GET_CONSTRAINTDEF", "PG_GET_INDEXDEF", "PG_GET_VIEWDEF", "OBJ_DESCRIPTION",
             "COL_DESCRIPTION", "SHOBJ_DESCRIPTION", "PG_GET_SERIAL_SEQUENCE", "PG_GET_TRIGGERDEF",
             "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS",
-            "PG_GET_STATISTICSOBJDEF_COLUMNS", "PG_GET_RULEDEF":
+            "PG_GET_STATISTICSOBJDEF_COLUMNS", "PG_GET_RULEDEF", "PG_GET_FUNCTION_SQLBODY":
             return .literal(.null, .varchar)
         case "PG_TABLE_SIZE" where args.count == 1, "PG_RELATION_SIZE" where args.count == 1,
             "PG_TOTAL_RELATION_SIZE" where args.count == 1, "PG_INDEXES_SIZE" where args.count == 1,

@@ -2,7 +2,7 @@ public import RivuletCore
 import RivuletSQL
 
 extension QueryBinder {
-    /// Whether a subquery of the select list is planned by `joinDependentSubquery`: an
+    /// Whether a scalar subquery (of the select list or WHERE) is planned by `joinDependentSubquery`: an
     /// `ARRAY(...)`, one whose value is an aggregate, or one whose FROM calls a function (it may
     /// read the outer row, `unnest(outer.array)`).
     static func isDependent(_ subquery: ScalarSubquery) -> Bool {
