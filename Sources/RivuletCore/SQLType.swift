@@ -66,6 +66,7 @@ public indirect enum SQLType: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var isInteger: Bool { self == .integer || self == .bigint }
+    public var isArray: Bool { if case .array = self { true } else { false } }
 
     public var isTimestamp: Bool {
         if case .timestamp = self { return true }

@@ -29,7 +29,10 @@ public struct Lexer {
                 return tokens
             }
             let kind: TokenKind
-            if c.isLetter || c == "_" {
+            if c == "e" || c == "E", peek(1) == "'" {
+                advance()
+                kind = .string(try lexEscapeString(start: start))
+            } else if c.isLetter || c == "_" {
                 while let d = current, d.isLetter || d.isNumber || d == "_" || d == "$" { advance() }
                 kind = .word(text(from: start).uppercased())
             } else if c.isASCIIDigit || (c == "." && peek(1)?.isASCIIDigit == true) {
@@ -151,6 +154,61 @@ public struct Lexer {
                     advance()
                 } else {
                     return content
+                }
+            } else {
+                content.append(c)
+            }
+        }
+    }
+
+    /// Postgres' escape string `E'...'` (the `E` read): backslash escapes `\n`, `\t`, `\r`, `\b`,
+    /// `\f`, `\\`, `\'`, octal `\ooo`, hexadecimal `\xhh` and `\uXXXX`; any other character after a
+    /// backslash stands for itself.
+    private mutating func lexEscapeString(start: SourceLocation) throws(SQLError) -> String {
+        advance()
+        var content = ""
+        func digits(_ count: Int, radix: Int) -> UInt32? {
+            var value: UInt32 = 0
+            var read = 0
+            while read < count, let d = current, let digit = d.hexDigitValue, digit < radix {
+                value = value * UInt32(radix) + UInt32(digit)
+                read += 1
+                advance()
+            }
+            return read == 0 ? nil : value
+        }
+        while true {
+            guard let c = current else {
+                let end = SourceLocation(line: start.line, column: start.column + 1, offset: start.offset + 1)
+                throw SQLError.syntax("unterminated string literal", at: SourceSpan(start: start, end: end))
+            }
+            advance()
+            if c == "'" {
+                guard current == "'" else { return content }
+                advance()
+                content.append("'")
+            } else if c == "\\", let escaped = current {
+                advance()
+                switch escaped {
+                case "n": content.append("\n")
+                case "t": content.append("\t")
+                case "r": content.append("\r")
+                case "b": content.append("\u{8}")
+                case "f": content.append("\u{c}")
+                case "x":
+                    if let code = digits(2, radix: 16), let scalar = Unicode.Scalar(code) { content.append(Character(scalar)) } else { content.append("x") }
+                case "u":
+                    if let code = digits(4, radix: 16), let scalar = Unicode.Scalar(code) { content.append(Character(scalar)) } else { content.append("u") }
+                case "0"..."7":
+                    var code = UInt32(escaped.hexDigitValue!)
+                    var read = 1
+                    while read < 3, let d = current, let digit = d.hexDigitValue, digit < 8 {
+                        code = code * 8 + UInt32(digit)
+                        read += 1
+                        advance()
+                    }
+                    if let scalar = Unicode.Scalar(code) { content.append(Character(scalar)) }
+                default: content.append(escaped)
                 }
             } else {
                 content.append(c)

@@ -8,7 +8,18 @@ import RivuletCore
 /// clients write them in `::` casts: `int2`/`int4`/`int8`, `float4`/`float8`, `timestamptz`,
 /// `bpchar`, `name`, `oid`, `regclass`, optionally qualified by `pg_catalog.`.
 extension Parser {
+    /// A data type, then Postgres' `[]` for an array of it (`pg_catalog.int2[]`).
     mutating func parseDataType() throws(SQLError) -> SQLType {
+        var type = try parseElementDataType()
+        while isSymbol(.leftBracket), isSymbol(.rightBracket, at: 1) {
+            advance()
+            advance()
+            type = .array(type)
+        }
+        return type
+    }
+
+    private mutating func parseElementDataType() throws(SQLError) -> SQLType {
         let token = current
         let typeNames = "a data type (BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL, VARCHAR, TIMESTAMP or DATE)"
         guard var word = word() else { throw expected(typeNames) }

@@ -168,8 +168,17 @@ extension Parser {
             // Typed like one element while a prepared statement is described; its value is an array's text form.
             list = [.parameter(Parameter(index: index, span: current.span))]
             advance()
+        } else if !startsQuery() {
+            // Any other array, `oid = ANY (pol.polroles)`: whether it holds the value.
+            let array = try parseExpr()
+            try expectSymbol(.rightParen, "after the array")
+            let contains = Expr.function(FunctionCall(
+                name: ObjectName([Identifier("array_contains", span: quantifier.span)]), arguments: [array, left],
+                span: span(from: start)))
+            guard op == .notEqual else { return contains }
+            return .unary(UnaryExpression(op: .not, operand: contains, span: span(from: start)))
         } else {
-            throw expected("ARRAY[...] or an array literal", "in \(quantifier.text) (...)")
+            throw expected("ARRAY[...] or an array", "in \(quantifier.text) (...)")
         }
         try expectSymbol(.rightParen, "after the array")
         return .inList(InList(expr: left, negated: op == .notEqual, list: list, span: span(from: start)))

@@ -22,6 +22,12 @@ extension Parser {
                 throw SQLError.syntax("MAP[...] takes keys and values in pairs: MAP[k1, v1, k2, v2, ...]", at: span)
             }
             return .constructor(NestedConstructor(kind: word == "MAP" ? .map : .array, items: items, span: span))
+        case "ARRAY" where isSymbol(.leftParen, at: 1) && startsQuery(at: 2):
+            advance()
+            advance()
+            let query = try parseQuery()
+            try expectSymbol(.rightParen, "after the ARRAY subquery")
+            return .scalarSubquery(ScalarSubquery(query: query, collectsArray: true, span: span(from: start)))
         case "ROW" where isSymbol(.leftParen, at: 1):
             advance()
             advance()

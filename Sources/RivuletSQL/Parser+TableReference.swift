@@ -76,6 +76,26 @@ extension Parser {
             throw expected("a table name or subquery")
         }
         let name = try parseObjectName("a table name")
+        if isSymbol(.leftParen) {
+            // A set-returning function, `generate_series(1, 3) AS s`.
+            advance()
+            let arguments = isSymbol(.rightParen)
+                ? [] : try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseExpr() }
+            try expectSymbol(.rightParen, "after the arguments of \(name)")
+            let call = FunctionCall(name: name, arguments: arguments, span: span(from: start))
+            let withOrdinality = consumeWords("WITH", "ORDINALITY")
+            let alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
+            var columns: [Identifier] = []
+            if alias != nil, consumeSymbol(.leftParen) {
+                columns = try parseCommaSeparated { (p: inout Parser) throws(SQLError) in try p.parseIdentifier("a column name") }
+                try expectSymbol(.rightParen, "after the column names")
+            }
+            var table = UnnestTable(
+                argument: .function(call), withOrdinality: withOrdinality, alias: alias, columnAliases: columns,
+                span: span(from: start))
+            table.isFunction = true
+            return .unnest(table)
+        }
         var table = NamedTable(name: name)
         if consumeWord("FOR") {
             try expectWord("SYSTEM_TIME", "after FOR")

@@ -88,9 +88,6 @@ final class EngineSession: SQLSession {
             let columns = try await manager.describe(parsed, settings: settings, context: context, cancel: flag)
             return StatementDescription(parameterTypes: context.parameterTypes, columns: columns)
         } catch {
-            if Self.sqlError(error).state != .queryCanceled, let rows = await catalogFallback(piece.text) {
-                return StatementDescription(parameterTypes: parameterTypes, columns: rows.schema)
-            }
             throw piece.placed(error)
         }
     }
@@ -104,7 +101,7 @@ final class EngineSession: SQLSession {
             parameterTypes: parameterTypes, columnNaming: naming,
             sessionFunction: { [self] name, arguments throws(SQLError) in try sessionFunction(name, arguments) },
             catalogDefinitions: { [manager] function in
-                PGCatalogDefinitions.definitions(function, relations: manager.catalogSnapshot.current.relations)
+                PGCatalogDefinitions.definitions(function, catalog: manager.catalogSnapshot.current)
             })
     }
 
@@ -192,27 +189,10 @@ final class EngineSession: SQLSession {
         case nil: break
         }
         var outcomes: [StatementOutcome] = []
-        do {
-            for parsed in try parseScript(text) {
-                outcomes.append(try await run(parsed))
-            }
-        } catch {
-            if Self.sqlError(error).state != .queryCanceled, let rows = await catalogFallback(text) {
-                return [.rows(RowSource(schema: rows.schema, rows: rows.rows))]
-            }
-            throw error
+        for parsed in try parseScript(text) {
+            outcomes.append(try await run(parsed))
         }
         return outcomes
-    }
-
-    /// For a `pg_catalog` query the planner cannot run (psql's `\d+` relation query, its
-    /// queries for policies, statistics and publications), what `PGCatalogQueries` answers;
-    /// nil for any other statement. A cancelled query is not answered here.
-    private func catalogFallback(_ text: String) async -> ResultSet? {
-        guard PGCatalogQueries.mayBeCatalogQuery(text) else { return nil }
-        if let rows = PGCatalogQueries.answer(text, relations: await manager.relations) { return rows }
-        guard PGCatalogQueries.isUnanswerable(text), let items = SelectListItem.items(of: text) else { return nil }
-        return ResultSet(schema: Schema(items.map { Field($0.name, .varchar) }), rows: [])
     }
 
     /// `scrollCursor`: the statement is the query of a `DECLARE ... SCROLL CURSOR`, which a push

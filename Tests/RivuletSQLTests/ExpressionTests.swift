@@ -166,6 +166,10 @@ import Testing
         #expect(try parseExpression("nspname ~ '^pg_'").description == "REGEXP_LIKE(nspname, '^pg_')")
         #expect(try parseExpression("nspname !~ '^pg_'").description == "NOT REGEXP_LIKE(nspname, '^pg_')")
         #expect(throws: SQLError.self) { try parseExpression("x = ALL (ARRAY[1])") }
+        // Any other array: whether it holds the value.
+        #expect(try parseExpression("'d' = any(stxkind)").description == "array_contains(stxkind, 'd')")
+        #expect(try parseExpression("x <> ALL (a || b)").description == "NOT array_contains(a || b, x)")
+        #expect(try parseExpression("pr.prattrs::pg_catalog.int2[]").description == "CAST(pr.prattrs AS ARRAY<INT>)")
         #expect(try parseExpression("EXTRACT(HOUR FROM ts)") == .extract(Extract(field: .hour, expr: .column(ColumnReference("ts")))))
         let fromFor = try parseExpression("SUBSTRING(s FROM 2 FOR 3)")
         #expect(fromFor == (try parseExpression("SUBSTRING(s, 2, 3)")))

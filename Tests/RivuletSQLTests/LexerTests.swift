@@ -26,6 +26,13 @@ import Testing
         #expect(try kinds("'it''s' ''") == [.string("it's"), .string(""), .endOfInput])
     }
 
+    @Test func escapeStringsReadBackslashEscapes() throws {
+        #expect(try kinds(#"E'\n' e'it\'s' E'a\tb\\' E'\x41\101\u00e9' E'\q' 'a\n'"#) == [
+            .string("\n"), .string("it's"), .string("a\tb\\"), .string("AAé"), .string("q"), .string(#"a\n"#), .endOfInput,
+        ])
+        #expect(try kinds("e 'x'") == [.word("E"), .string("x"), .endOfInput])
+    }
+
     @Test func numbers() throws {
         #expect(try kinds("42 3.14 .5 1e3 2.5E-2") == [
             .number("42"), .number("3.14"), .number(".5"), .number("1e3"), .number("2.5E-2"), .endOfInput,

@@ -40,6 +40,19 @@ import Testing
         #expect(statement.description == "SELECT s FROM UNNEST(current_schemas(TRUE)) AS s")
     }
 
+    @Test func setReturningFunctionsInFrom() throws {
+        let series = try roundTrip("SELECT s FROM pg_catalog.generate_series(0, 3) s, pg_attribute")
+        #expect(series.description == "SELECT s FROM pg_catalog.generate_series(0, 3) AS s, pg_attribute")
+        let unnest = try roundTrip("SELECT x FROM pg_catalog.unnest(tc.reloptions) x")
+        #expect(unnest.description == "SELECT x FROM pg_catalog.unnest(tc.reloptions) AS x")
+    }
+
+    @Test func arraySubqueries() throws {
+        let statement = try roundTrip("SELECT array(select rolname from pg_roles where oid = any (pol.polroles) order by 1) FROM pg_policy pol")
+        #expect(statement.description
+            == "SELECT ARRAY(SELECT rolname FROM pg_roles WHERE array_contains(pol.polroles, oid) ORDER BY 1) FROM pg_policy AS pol")
+    }
+
     @Test func emitAndLimitInEitherOrder() throws {
         let ksql = try query("SELECT * FROM s EMIT CHANGES LIMIT 5")
         let other = try query("SELECT * FROM s LIMIT 5 EMIT CHANGES")

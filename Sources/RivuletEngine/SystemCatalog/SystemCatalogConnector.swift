@@ -26,7 +26,9 @@ public struct SystemCatalogConnector: ConnectorFactory {
         "pg_class": 1259, "pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_namespace": 2615,
         "pg_constraint": 2606, "pg_index": 2610, "pg_description": 2609, "pg_database": 1262, "pg_attrdef": 2604,
         "pg_collation": 3456, "pg_am": 2601, "pg_inherits": 2611, "pg_tablespace": 1213, "pg_settings": 12_000,
-        "pg_roles": 12_001, "pg_sequence": 2224, "pg_opclass": 2616,
+        "pg_roles": 12_001, "pg_sequence": 2224, "pg_opclass": 2616, "pg_auth_members": 1261, "pg_policy": 3256,
+        "pg_statistic_ext": 3381, "pg_publication": 6104, "pg_publication_rel": 6106, "pg_publication_namespace": 6237,
+        "pg_rewrite": 2618, "pg_trigger": 2620, "pg_language": 2612, "pg_enum": 3501,
     ]
 
     /// The relations the catalog knows the system tables by.

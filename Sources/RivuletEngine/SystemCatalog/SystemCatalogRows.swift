@@ -29,10 +29,23 @@ struct SystemCatalogRows {
                 "collowner": .int(SystemCatalogConnector.ownerOID), "collprovider": .string("d"), "collencoding": .int(-1),
             ]]
         case "pg_am":
+            // Every stream and table is a heap, as Postgres' default access method: clients that
+            // reflect a table (SQLAlchemy) then give it no `USING` of its own. A key is kept in a
+            // hash map, so its index is a hash index.
             return [
                 ["oid": .int(2), "amname": .string("heap"), "amhandler": .string("heap_tableam_handler"), "amtype": .string("t")],
                 ["oid": .int(403), "amname": .string("btree"), "amhandler": .string("bthandler"), "amtype": .string("i")],
+                ["oid": .int(405), "amname": .string("hash"), "amhandler": .string("hashhandler"), "amtype": .string("i")],
             ]
+        case "pg_language":
+            // Rivulet's functions are all built in: `internal`, as Postgres' own (`prolang` 12).
+            return [(12, "internal"), (13, "c"), (14, "sql")].map { oid, name in
+                [
+                    "oid": .int(oid), "lanname": .string(name), "lanowner": .int(SystemCatalogConnector.ownerOID),
+                    "lanispl": .boolean(false), "lanpltrusted": .boolean(name == "sql"), "lanplcallfoid": .int(0),
+                    "laninline": .int(0), "lanvalidator": .int(0),
+                ]
+            }
         case "pg_tablespace":
             return [["oid": .int(1663), "spcname": .string("pg_default"), "spcowner": .int(SystemCatalogConnector.ownerOID)]]
         case "pg_roles":
@@ -80,7 +93,7 @@ struct SystemCatalogRows {
         [
             "oid": .int(oid), "relname": .string(name), "relnamespace": .int(SystemCatalogConnector.publicNamespace),
             "reltype": .int(0), "reloftype": .int(0), "relowner": .int(SystemCatalogConnector.ownerOID),
-            "relam": .int(kind == "i" ? 403 : kind == "r" ? 2 : 0), "relfilenode": .int(oid), "reltablespace": .int(0),
+            "relam": .int(kind == "i" ? 405 : kind == "r" ? 2 : 0), "relfilenode": .int(oid), "reltablespace": .int(0),
             "relpages": .int(0), "reltuples": .double(-1), "relallvisible": .int(0), "reltoastrelid": .int(0),
             "relhasindex": .boolean(hasIndex), "relisshared": .boolean(false), "relpersistence": .string("p"),
             "relkind": .string(kind), "relnatts": .int(Int64(columns)), "relchecks": .int(0),
@@ -97,10 +110,8 @@ struct SystemCatalogRows {
                                  hasIndex: !relation.primaryKey.isEmpty))
             if !relation.primaryKey.isEmpty {
                 let index = relation.name + "_pkey"
-                var row = classRow(oid: SystemCatalogConnector.oid(ofRelationNamed: index), name: index, kind: "i",
-                                   columns: relation.primaryKey.count, hasIndex: false)
-                row["relam"] = .int(403)
-                rows.append(row)
+                rows.append(classRow(oid: SystemCatalogConnector.oid(ofRelationNamed: index), name: index, kind: "i",
+                                     columns: relation.primaryKey.count, hasIndex: false))
             }
         }
         for view in contents.views {
@@ -110,9 +121,19 @@ struct SystemCatalogRows {
         return rows
     }
 
+    /// Each primary key's index with its columns, which `pg_attribute` lists as Postgres lists
+    /// an index's (`information_schema` lists none).
+    private var keyIndexes: [(oid: Int64, name: String, schema: Schema, key: [Int])] {
+        relations.filter { !$0.relation.primaryKey.isEmpty }.map { _, relation in
+            let name = relation.name + "_pkey"
+            let schema = Schema(relation.primaryKey.map { relation.schema.fields[$0] })
+            return (SystemCatalogConnector.oid(ofRelationNamed: name), name, schema, Array(schema.fields.indices))
+        }
+    }
+
     private var attributes: [Row] {
         var rows: [Row] = []
-        for (oid, _, schema, key) in columnOwners {
+        for (oid, _, schema, key) in columnOwners + keyIndexes {
             for (index, field) in schema.fields.enumerated() {
                 let type = PGTypeCatalog.oid(of: field.type)
                 let length = PGTypeCatalog.entries.first { $0.oid == type }?.length ?? -1
@@ -121,7 +142,7 @@ struct SystemCatalogRows {
                     "attstattarget": .int(-1), "attlen": .int(length), "attnum": .int(Int64(index + 1)),
                     "attndims": .int(0), "attcacheoff": .int(-1), "atttypmod": .int(PGTypeCatalog.typeModifier(of: field.type)),
                     "attbyval": .boolean(length > 0 && length <= 8), "attalign": .string(length == 8 ? "d" : "i"),
-                    "attstorage": .string(length > 0 ? "p" : "x"), "attcompression": .string(""),
+                    "attstorage": .string(Self.storage(oid: type, length: length)), "attcompression": .string(""),
                     "attnotnull": .boolean(!field.nullable || key.contains(index)),
                     "atthasdef": .boolean(false), "atthasmissing": .boolean(false), "attidentity": .string(""),
                     "attgenerated": .string(""), "attisdropped": .boolean(false), "attislocal": .boolean(true),
@@ -142,11 +163,17 @@ struct SystemCatalogRows {
                 "typisdefined": .boolean(true), "typdelim": .string(","), "typrelid": .int(0), "typelem": .int(0),
                 "typarray": .int(entry.arrayOID), "typinput": .string(entry.name + "in"), "typoutput": .string(entry.name + "out"),
                 "typreceive": .string(entry.name + "recv"), "typsend": .string(entry.name + "send"),
-                "typalign": .string(entry.length == 8 ? "d" : "i"), "typstorage": .string(entry.length > 0 ? "p" : "x"),
+                "typalign": .string(entry.length == 8 ? "d" : "i"), "typstorage": .string(Self.storage(oid: entry.oid, length: entry.length)),
                 "typnotnull": .boolean(false), "typbasetype": .int(0), "typtypmod": .int(-1), "typndims": .int(0),
                 "typcollation": .int(entry.category == "S" ? 100 : 0),
             ]
         }
+    }
+
+    /// How Postgres stores a value of the type: fixed-length ones plain, `numeric` main
+    /// (compressed, kept in the row), other variable-length ones extended.
+    private static func storage(oid: Int64, length: Int64) -> String {
+        length > 0 ? "p" : oid == 1700 ? "m" : "x"
     }
 
     private var indexes: [Row] {
@@ -212,7 +239,7 @@ struct SystemCatalogRows {
                 "prolang": .int(12), "procost": .double(1), "prorows": .double(0), "provariadic": .int(0),
                 "prokind": .string(function.1), "prosecdef": .boolean(false), "proleakproof": .boolean(false),
                 "proisstrict": .boolean(false), "proretset": .boolean(false), "provolatile": .string("i"),
-                "pronargs": .int(0), "pronargdefaults": .int(0), "prorettype": .int(25), "proargtypes": .string(""),
+                "pronargs": .int(0), "pronargdefaults": .int(0), "proparallel": .string("s"), "prosupport": .int(0), "prorettype": .int(25), "proargtypes": .string(""),
                 "prosrc": .string(function.0.lowercased()),
             ]
         }

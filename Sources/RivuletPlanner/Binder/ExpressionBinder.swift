@@ -179,6 +179,12 @@ struct ExpressionBinder {
             let bothNull = BoundExpr.call(.and, [.call(.isNull, [l], .boolean), .call(.isNull, [r], .boolean)], .boolean)
             let notDistinct = BoundExpr.call(.coalesce, [.call(.equal, [l, r], .boolean), bothNull], .boolean)
             return binary.op == .isNotDistinctFrom ? notDistinct : .call(.not, [notDistinct], .boolean)
+        case .concat where left.type.isArray || right.type.isArray:
+            // Postgres' array_cat: a NULL array is an empty one.
+            guard let type = TypeCoercion.commonType(left.type, right.type), type.isArray else {
+                throw SQLError(.datatypeMismatch, "cannot concatenate \(left.type) and \(right.type)", at: binary.span)
+            }
+            return .call(.arrayConcat, [try cast(left, to: type), try cast(right, to: type)], type)
         case .concat:
             return .call(.concat, [try coerce(left, to: .varchar, at: binary.left.span, lenient: true),
                                    try coerce(right, to: .varchar, at: binary.right.span, lenient: true)], .varchar)
@@ -190,7 +196,23 @@ struct ExpressionBinder {
     /// A quoted literal `expr` (bound as `bound`) compared with a number of type `type`, as that
     /// number; nil for anything else.
     private static func quotedLiteral(_ expr: Expr, _ bound: BoundExpr, typedAs type: SQLType) throws(SQLError) -> BoundExpr? {
-        guard case .literal(let literal) = expr, case .string(let text) = literal.value, type.isInteger else { return nil }
+        guard case .literal(let literal) = expr, case .string(let text) = literal.value else { return nil }
+        if case .array(let element) = type, element.isInteger || element == .varchar {
+            // An array in its text form, `polroles = '{0}'`.
+            guard let items = PostgresArrayLiteral.elements(of: text) else {
+                throw SQLError(SQLState("22P02"), "malformed array literal: \"\(text)\"", at: literal.span)
+            }
+            var values: [Value] = []
+            for item in items {
+                guard element.isInteger else { values.append(.string(item)); continue }
+                guard let number = Int64(item) else {
+                    throw SQLError(.invalidTextRepresentation, "invalid input syntax for type \(element): \"\(item)\"", at: literal.span)
+                }
+                values.append(.int(number))
+            }
+            return .literal(.array(values), type)
+        }
+        guard type.isInteger else { return nil }
         guard let number = Int64(text) else {
             throw SQLError(.invalidTextRepresentation, "invalid input syntax for type \(type): \"\(text)\"", at: literal.span)
         }

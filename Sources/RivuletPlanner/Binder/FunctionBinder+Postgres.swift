@@ -3,9 +3,10 @@ import RivuletSQL
 
 /// The functions of Postgres' catalog that clients call in their catalog queries, answered as
 /// Rivulet's catalog allows: visibility and privilege checks are true (everything is in
-/// `public` and readable), an index's and a constraint's definition (a primary key's) and a
-/// column's description (its watermark, for an event-time column) are read from the catalog,
-/// definitions and descriptions Rivulet does not keep are NULL.
+/// `public` and readable), an index's and a constraint's definition (a primary key's), a view's
+/// SQL, a relation's description (its connector) and a column's (its watermark, for an
+/// event-time column) are read from the catalog, definitions and descriptions Rivulet does not
+/// keep are NULL, and sizes on disk are 0.
 extension FunctionBinder {
     static func bindPostgres(
         _ name: String, _ args: [BoundExpr], call: FunctionCall, binder: ExpressionBinder
@@ -23,27 +24,55 @@ extension FunctionBinder {
         case "REGEXP_LIKE" where args.count == 2:
             return .call(.regexpLike, [try string(0), try string(1)], .boolean)
         case "PG_TABLE_IS_VISIBLE", "PG_TYPE_IS_VISIBLE", "PG_FUNCTION_IS_VISIBLE", "PG_COLLATION_IS_VISIBLE",
-            "HAS_TABLE_PRIVILEGE", "HAS_SCHEMA_PRIVILEGE", "HAS_DATABASE_PRIVILEGE", "HAS_COLUMN_PRIVILEGE":
+            "HAS_TABLE_PRIVILEGE", "HAS_SCHEMA_PRIVILEGE", "HAS_DATABASE_PRIVILEGE", "HAS_COLUMN_PRIVILEGE", "PG_HAS_ROLE",
+            "PG_RELATION_IS_PUBLISHABLE":
             return .literal(.boolean(true), .boolean)
         case "PG_GET_INDEXDEF" where args.count == 1 || (args.count == 3 && args[1].unwrappedCast == .literal(.int(0), args[1].type)),
             "PG_GET_CONSTRAINTDEF" where args.count == 1 || args.count == 2,
-            "COL_DESCRIPTION" where args.count == 2:
+            "COL_DESCRIPTION" where args.count == 2, "OBJ_DESCRIPTION" where args.count == 2,
+            "PG_GET_VIEWDEF" where args.count == 1 || args.count == 2, "PG_GET_INDEXDEF" where args.count == 3:
             // The whole definition, by the oid's value among the catalog's; a column's
-            // description by its relation's oid and its number, as `oid * 65536 + number`.
+            // description, and an index's column (`pg_get_indexdef(oid, number, pretty)`), by
+            // its relation's oid and its number, as `oid * 65536 + number`.
             var key = try oid(0)
-            if name == "COL_DESCRIPTION" {
+            var function = name
+            let wholeIndex = args.count == 1 || args[1].unwrappedCast == .literal(.int(0), args[1].type)
+            if name == "COL_DESCRIPTION" || (name == "PG_GET_INDEXDEF" && !wholeIndex) {
                 key = .call(.add, [.call(.multiply, [key, .literal(.int(65536), .bigint)], .bigint), try oid(1)], .bigint)
+                if name == "PG_GET_INDEXDEF" { function = "PG_GET_INDEXDEF_COLUMN" }
             }
             var branches: [BoundExpr] = []
-            for (oid, text) in binder.context?.definitions(of: name).sorted(by: { $0.key < $1.key }) ?? [] {
+            for (oid, text) in binder.context?.definitions(of: function).sorted(by: { $0.key < $1.key }) ?? [] {
                 branches.append(.call(.equal, [key, .literal(.int(oid), .bigint)], .boolean))
                 branches.append(.literal(.string(text), .varchar))
             }
             return branches.isEmpty ? .literal(.null, .varchar) : .call(.caseWhen, branches + [.literal(.null, .varchar)], .varchar)
         case "PG_GET_EXPR", "PG_GET_CONSTRAINTDEF", "PG_GET_INDEXDEF", "PG_GET_VIEWDEF", "OBJ_DESCRIPTION",
             "COL_DESCRIPTION", "SHOBJ_DESCRIPTION", "PG_GET_SERIAL_SEQUENCE", "PG_GET_TRIGGERDEF",
-            "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS":
+            "PG_GET_FUNCTION_RESULT", "PG_GET_FUNCTION_ARGUMENTS", "PG_GET_FUNCTION_IDENTITY_ARGUMENTS",
+            "PG_GET_STATISTICSOBJDEF_COLUMNS", "PG_GET_RULEDEF", "PG_GET_FUNCTION_SQLBODY":
             return .literal(.null, .varchar)
+        case "PG_TABLE_SIZE" where args.count == 1, "PG_RELATION_SIZE" where args.count == 1,
+            "PG_TOTAL_RELATION_SIZE" where args.count == 1, "PG_INDEXES_SIZE" where args.count == 1,
+            "PG_DATABASE_SIZE" where args.count == 1:
+            // Rows live in the engine's state, not in files of the relation's own.
+            return .literal(.int(0), .bigint)
+        case "PG_SIZE_PRETTY" where args.count == 1:
+            guard args[0].type.isInteger || args[0].type == .null else {
+                throw SQLError(.datatypeMismatch, "pg_size_pretty expects a number of bytes, found \(args[0].type)",
+                               at: call.arguments[0].span)
+            }
+            return .call(.sizePretty, [try binder.cast(args[0], to: .bigint)], .varchar)
+        case "ARRAY_UPPER" where args.count == 2, "ARRAY_LOWER" where args.count == 2:
+            // One-dimensional arrays, numbered from 1: NULL for an empty one, as for a NULL one.
+            guard case .array = args[0].type, case .literal(.int(1), _) = args[1].unwrappedCast else { return nil }
+            let count = BoundExpr.call(.cardinality, [args[0]], .integer)
+            let bound = name == "ARRAY_UPPER" ? count : .literal(.int(1), .integer)
+            return .call(.caseWhen, [.call(.greater, [count, .literal(.int(0), .integer)], .boolean), bound,
+                                     .literal(.null, .integer)], .integer)
+        case "ARRAY_TO_STRING" where args.count == 2 || args.count == 3:
+            // ARRAY_JOIN's arguments, without its default delimiter.
+            return try binder.bindNestedFunction("ARRAY_JOIN", args, call: call)
         case "JSON_BUILD_OBJECT", "JSONB_BUILD_OBJECT":
             // An object of constant keys: a ROW with those field names, whose text is that JSON object.
             guard args.count % 2 == 0 else {

@@ -6,17 +6,55 @@ extension QueryBinder {
     /// nested inside another subquery).
     static func scalarSubqueries(of select: Select) -> [ScalarSubquery] {
         var found: [ScalarSubquery] = []
-        func visit(_ expr: Expr) {
-            if case .scalarSubquery(let node) = expr {
-                if !found.contains(node) { found.append(node) }
-                return
-            }
-            for child in expr.children { visit(child) }
-        }
         for item in select.items {
-            if case .expression(let selected) = item { visit(selected.expr) }
+            if case .expression(let selected) = item { collectScalarSubqueries(selected.expr, into: &found) }
         }
         return found
+    }
+
+    /// Every distinct scalar subquery of `expr` (a WHERE clause), in order of appearance.
+    static func scalarSubqueries(of expr: Expr) -> [ScalarSubquery] {
+        var found: [ScalarSubquery] = []
+        collectScalarSubqueries(expr, into: &found)
+        return found
+    }
+
+    private static func collectScalarSubqueries(_ expr: Expr, into found: inout [ScalarSubquery]) {
+        switch expr {
+        case .scalarSubquery(let node):
+            if !found.contains(node) { found.append(node) }
+        case .exists(let node):
+            let count = rowCount(of: node)
+            if !found.contains(count) { found.append(count) }
+        default:
+            for child in expr.children { collectScalarSubqueries(child, into: &found) }
+        }
+    }
+
+    /// `[NOT] EXISTS (query)` where a WHERE conjunct cannot be a semi-join (in the select list,
+    /// under OR): how many rows the query has for the outer row, `(SELECT count(*) ...)`.
+    private static func rowCount(of exists: Exists) -> ScalarSubquery {
+        var query = exists.query
+        if case .select(var select) = query.body {
+            let count = FunctionCall(name: ObjectName([Identifier("count", span: exists.span)]), isStar: true, span: exists.span)
+            select.items = [.expression(SelectExpression(expr: .function(count), span: exists.span))]
+            query.body = .select(select)
+            query.orderBy = []
+        }
+        return ScalarSubquery(query: query, span: exists.span)
+    }
+
+    /// What a scalar subquery or an EXISTS joined by `joinScalarSubqueries` reads as.
+    static func subqueryValue(_ expr: Expr, values: [ScalarSubquery: BoundExpr]) -> BoundExpr? {
+        switch expr {
+        case .scalarSubquery(let node):
+            return values[node]
+        case .exists(let node):
+            guard let count = values[rowCount(of: node)] else { return nil }
+            return .call(node.negated ? .equal : .greater, [count, .literal(.int(0), .bigint)], .boolean)
+        default:
+            return nil
+        }
     }
 
     /// `input` left-joined with the rows of each scalar subquery (`(SELECT expr FROM ... WHERE
@@ -34,7 +72,8 @@ extension QueryBinder {
     {
         var values: [ScalarSubquery: BoundExpr] = [:]
         for subquery in subqueries {
-            values[subquery] = try joinScalarSubquery(subquery, into: &input)
+            values[subquery] = Self.isDependent(subquery)
+                ? try joinDependentSubquery(subquery, into: &input) : try joinScalarSubquery(subquery, into: &input)
         }
         return values
     }

@@ -7,8 +7,7 @@ extension QueryBinder {
     /// argument reads no column of `t` (a constant array, bound as a table of its own).
     func bindLateralUnnest(_ join: Join, _ unnest: UnnestTable) throws(SQLError) -> Input? {
         let left = try materializedWindow(bindTableReference(join.left))
-        let argument = try scalarBinder(for: left.scope, clause: "UNNEST").bind(unnest.argument)
-        guard !argument.referencedColumns.isEmpty else { return nil }
+        guard let expanded = try expand(left, by: unnest) else { return nil }
         guard join.kind == .cross || join.kind == .inner else {
             throw SQLError.unsupported("only CROSS JOIN UNNEST (or INNER JOIN ... ON TRUE) is supported", at: join.span)
         }
@@ -17,12 +16,21 @@ extension QueryBinder {
                 throw SQLError.unsupported("a join with UNNEST takes no condition but ON TRUE; filter in WHERE", at: condition.span)
             }
         }
+        return expanded
+    }
+
+    /// Each row of `left` expanded by the array `unnest` reads from it; nil when the argument
+    /// reads no column of `left`.
+    func expand(_ left: Input, by unnest: UnnestTable, evenIfConstant: Bool = false) throws(SQLError) -> Input? {
+        let argument = try bindUnnestArgument(unnest, scope: left.scope)
+        guard evenIfConstant || !argument.referencedColumns.isEmpty else { return nil }
         guard StreamPlan.Unnest.elementFields(of: argument.type) != nil else {
             throw SQLError(.datatypeMismatch, "UNNEST needs an ARRAY or a MAP, not \(argument.type)", at: unnest.argument.span)
         }
         let node = StreamPlan.Unnest(
             input: left.plan, argument: argument, withOrdinality: unnest.withOrdinality,
-            names: unnest.columnAliases.map(\.value))
+            names: unnest.columnAliases.isEmpty && unnest.isFunction
+                ? [unnest.alias?.value ?? unnest.functionName] : unnest.columnAliases.map(\.value))
         let added = Array(node.schema.fields[left.plan.schema.count...])
         if unnest.columnAliases.count > added.count {
             throw SQLError(.syntaxError, "UNNEST gives \(added.count) column\(added.count == 1 ? "" : "s"), not \(unnest.columnAliases.count)",
@@ -33,6 +41,29 @@ extension QueryBinder {
             Scope.Column(qualifiers: qualifier.map { [$0] } ?? [], name: field.name, type: field.type, isEventTime: false)
         }
         return Input(plan: .unnest(node), scope: Scope(columns: columns), window: nil)
+    }
+}
+
+extension QueryBinder {
+    /// The array an `UNNEST` item reads, over `scope`: its argument, or the series a
+    /// `generate_series(start, stop [, step])` in FROM counts through.
+    func bindUnnestArgument(_ unnest: UnnestTable, scope: Scope) throws(SQLError) -> BoundExpr {
+        let binder = scalarBinder(for: scope, clause: "FROM")
+        guard unnest.isFunction, case .function(let call) = unnest.argument else { return try binder.bind(unnest.argument) }
+        if call.upperName == "UNNEST", call.arguments.count == 1 { return try binder.bind(call.arguments[0]) }
+        guard call.upperName == "GENERATE_SERIES", (2...3).contains(call.arguments.count) else {
+            throw SQLError.unsupported("\(call.name) in FROM: generate_series(start, stop [, step]) is the table function supported",
+                                       at: call.span)
+        }
+        var bounds: [BoundExpr] = []
+        for argument in call.arguments {
+            let bound = try binder.bind(argument)
+            guard bound.type.isInteger || bound.type == .null else {
+                throw SQLError(.datatypeMismatch, "generate_series counts integers, not \(bound.type)", at: argument.span)
+            }
+            bounds.append(try binder.cast(bound, to: .bigint))
+        }
+        return .call(.integerSeries, bounds, .array(.bigint))
     }
 }
 

@@ -164,7 +164,14 @@ public struct QueryBinder {
             (input, remainingWhere) = try bindJoinedFrom(select)
         }
         if let whereClause = remainingWhere {
-            let predicate = try scalarBinder(for: input.scope, clause: "WHERE").bind(whereClause)
+            // Its scalar subqueries are joined first, their values read like columns.
+            let subqueries = Self.scalarSubqueries(of: whereClause)
+            let values = try joinScalarSubqueries(subqueries, into: &input)
+            var binder = scalarBinder(for: input.scope, clause: "WHERE")
+            if !values.isEmpty {
+                binder.substitute = { (expr: Expr) throws(SQLError) -> BoundExpr? in Self.subqueryValue(expr, values: values) }
+            }
+            let predicate = try binder.bind(whereClause)
             guard predicate.type == .boolean || predicate.type == .null else {
                 throw SQLError(.datatypeMismatch, "WHERE needs a BOOLEAN condition, found \(predicate.type)", at: whereClause.span)
             }
@@ -180,8 +187,7 @@ public struct QueryBinder {
             }
             let values = try joinScalarSubqueries(scalarSubqueries, into: &input)
             return try bindProjection(select, input: input) { (expr: Expr) throws(SQLError) -> BoundExpr? in
-                guard case .scalarSubquery(let node) = expr else { return nil }
-                return values[node]
+                Self.subqueryValue(expr, values: values)
             }
         }
         select = try bindExplode(select, input: &input)
@@ -286,6 +292,7 @@ public struct QueryBinder {
         case .currentDateTime(let current): return current.kind.rawValue.lowercased()
         case .exists: return "exists"
         case .scalarSubquery(let node):
+            if node.collectsArray { return "array" }
             // Named as its one select item is.
             guard case .select(let select) = node.query.body, select.items.count == 1,
                 case .expression(let item) = select.items[0]
@@ -329,9 +336,15 @@ public struct QueryBinder {
 
     /// `UNNEST(array)`: the constant array's elements, read from a values relation.
     private func bindUnnest(_ unnest: UnnestTable) throws(SQLError) -> Input {
-        let bound = try scalarBinder(for: Scope(columns: []), clause: "UNNEST").bind(unnest.argument)
-        guard case .literal(let value, _) = bound.unwrappedCast else {
-            throw SQLError.unsupported("UNNEST takes a constant array", at: unnest.argument.span)
+        let bound = try bindUnnestArgument(unnest, scope: Scope(columns: []))
+        guard case .literal(let value, _) = bound.unwrappedCast, !unnest.isFunction else {
+            // An array computed once: the one-row relation, expanded.
+            let oneRow = Input(plan: .scan(StreamPlan.Scan(relation: .oneRow, columns: [], watermark: nil)), scope: Scope(columns: []),
+                               window: nil)
+            guard let expanded = try expand(oneRow, by: unnest, evenIfConstant: true) else {
+                throw SQLError.internal("UNNEST of a constant was not expanded")
+            }
+            return expanded
         }
         var elements: [String] = []
         if case .string(let text) = value {

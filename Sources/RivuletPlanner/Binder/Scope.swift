@@ -19,6 +19,9 @@ struct Scope {
         /// column, but, as Postgres hides it, loses to another relation of that name without one
         /// (`FROM pg_class AS ref JOIN pg_class ON ...`: `pg_class.oid` is the second).
         var aliasedName: String? = nil
+        /// A column of the enclosing query, seen from a correlated subquery: a name reaches it
+        /// only when no column of the subquery's own has that name, as in Postgres.
+        var isOuter = false
     }
 
     var columns: [Column]
@@ -39,8 +42,11 @@ struct Scope {
     func resolve(_ reference: ColumnReference) throws(SQLError) -> Int {
         let name = reference.name.value.lowercased()
         let qualifier = reference.qualifier.last?.value.lowercased()
-        let matches = columns.indices.filter { index in
+        var matches = columns.indices.filter { index in
             columns[index].name.lowercased() == name && (qualifier == nil || columns[index].qualifiers.contains(qualifier!))
+        }
+        if matches.contains(where: { columns[$0].isOuter }), matches.contains(where: { !columns[$0].isOuter }) {
+            matches.removeAll { columns[$0].isOuter }
         }
         if matches.count == 1 { return matches[0] }
         if matches.count > 1, let qualifier {

@@ -70,6 +70,8 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case regexpReplace
     /// `[type oid, type modifier]`, BIGINT: Postgres' `format_type`, the type's SQL spelling.
     case formatType
+    /// `[bytes]`, BIGINT: Postgres' `pg_size_pretty`, a size in bytes, kB, MB, GB, TB or PB.
+    case sizePretty
     /// `[value, item1, item2, ...]`, all one type.
     case inList
     /// `[cond1, result1, cond2, result2, ..., else]`: the else is always present (NULL literal if omitted).
@@ -120,6 +122,11 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case arraySum
     /// `[array, delimiter]` or `[array, delimiter, null replacement]` → VARCHAR; NULL elements are skipped unless replaced.
     case arrayJoin
+    /// `[array, array]` of one type: the elements of both, a NULL array as an empty one (`||`).
+    case arrayConcat
+    /// `[start, stop]` or `[start, stop, step]`, BIGINT → ARRAY<BIGINT>: the integers from start
+    /// through stop by step (1 by default), what `generate_series` in FROM counts through.
+    case integerSeries
     case mapKeys, mapValues
     /// `[array, start, end?]`: 1-based, both ends included, negative counting from the end (0 is
     /// the start), as Flink's ARRAY_SLICE and ksqlDB's SLICE.

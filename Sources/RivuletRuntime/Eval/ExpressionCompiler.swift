@@ -51,14 +51,14 @@ public enum ExpressionCompiler {
         case .caseWhen, .coalesce, .nullIf:
             return try ConditionalKernels.compile(function, children, args: args, type: type)
         case .upper, .lower, .initCap, .concat, .charLength, .trim, .ltrim, .rtrim, .substring, .splitIndex, .replace, .position,
-            .formatType:
+            .formatType, .sizePretty:
             return try StringFunctions.compile(function, children, type: type)
         case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp:
             return try MathFunctions.compile(function, children, type: type)
         case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .timestampAddInterval:
             return try TimeFunctions.compile(function, children, type: type)
         case .makeArray, .makeMap, .makeRow, .arrayElement, .mapValue, .rowField, .cardinality, .element, .arrayContains,
-            .arrayDistinct, .arraySum, .arrayJoin, .mapKeys, .mapValues, .slice:
+            .arrayDistinct, .arraySum, .arrayJoin, .arrayConcat, .integerSeries, .mapKeys, .mapValues, .slice:
             return try NestedKernels.compile(function, children, type: type)
         }
     }
@@ -69,7 +69,7 @@ public enum ExpressionCompiler {
         case .and, .or, .isNull, .isNotNull, .isTrue, .isFalse, .inList, .caseWhen, .coalesce, .nullIf, .currentTimestamp:
             return false
         // Nested values hold NULLs; ARRAY_CONTAINS may look for one.
-        case .makeArray, .makeMap, .makeRow, .arrayContains:
+        case .makeArray, .makeMap, .makeRow, .arrayContains, .arrayConcat:
             return false
         default:
             return true

@@ -156,6 +156,32 @@ enum NestedKernels {
                 guard case .array(let items) = args[0] else { return .null }
                 return .boolean(items.contains(args[1]))
             }
+        case .arrayConcat:
+            return boxed(type: type, children, strict: false) { args in
+                switch (args[0], args[1]) {
+                case (.array(let left), .array(let right)): return .array(left + right)
+                case (.array, _): return args[0]
+                case (_, .array): return args[1]
+                default: return .null
+                }
+            }
+        case .integerSeries:
+            var node = boxed(type: type, children) { args throws(SQLError) in
+                guard case .int(let start) = args[0], case .int(let stop) = args[1] else { return .null }
+                var step: Int64 = 1
+                if args.count > 2 {
+                    guard case .int(let given) = args[2] else { return .null }
+                    step = given
+                }
+                guard step != 0 else { throw SQLError(.invalidParameterValue, "step size cannot equal zero") }
+                let count = step > 0 ? (stop >= start ? (stop - start) / step + 1 : 0) : (start >= stop ? (start - stop) / -step + 1 : 0)
+                guard count <= 10_000_000 else {
+                    throw SQLError(SQLState("54000"), "generate_series of \(count) values: at most 10000000 are allowed")
+                }
+                return .array((0..<count).map { .int(start + $0 * step) })
+            }
+            node.mayThrow = true
+            return node
         case .arrayDistinct:
             return boxed(type: type, children) { args in
                 guard case .array(let items) = args[0] else { return .null }

@@ -82,6 +82,12 @@ enum StringFunctions {
                 out.append(contentsOf: name.utf8)
                 return true
             }
+        case .sizePretty:
+            try need(1...1)
+            return text(args) { cols, i, out in
+                out.append(contentsOf: sizePretty(cols[0].ints[i]).utf8)
+                return true
+            }
         case .position:
             try need(2...2)
             return number(args, type) { cols, i in
@@ -235,5 +241,20 @@ enum StringFunctions {
             i += 1
         }
         return nil
+    }
+
+    /// Postgres' `pg_size_pretty`: bytes below 10 kB, else the largest unit that keeps the
+    /// number below 10240 (20480 half-units), rounded half away from zero.
+    static func sizePretty(_ bytes: Int64) -> String {
+        if abs(bytes) < 10 * 1024 { return "\(bytes) bytes" }
+        // One extra bit kept for rounding.
+        var size = bytes >> 9
+        for unit in ["kB", "MB", "GB", "TB"] {
+            if abs(size) < 20 * 1024 - 1 {
+                return "\((size + (size < 0 ? -1 : 1)) / 2) \(unit)"
+            }
+            size >>= 10
+        }
+        return "\((size + (size < 0 ? -1 : 1)) / 2) PB"
     }
 }

@@ -78,13 +78,16 @@ public struct Between: Hashable, Sendable {
     }
 }
 
-/// `(query)` used as a value.
+/// `(query)` used as a value, or `ARRAY(query)`: the array of the values of all its rows.
 public struct ScalarSubquery: Hashable, Sendable {
     public var query: Query
+    /// `ARRAY(query)`: any number of rows, collected into an array (empty when there are none).
+    public var collectsArray: Bool
     @IgnoredSpan public var span: SourceSpan
 
-    public init(query: Query, span: SourceSpan = .unknown) {
+    public init(query: Query, collectsArray: Bool = false, span: SourceSpan = .unknown) {
         self.query = query
+        self.collectsArray = collectsArray
         self.span = span
     }
 }

@@ -5,8 +5,13 @@ public import RivuletCore
 /// expands that table's ARRAY or MAP column row by row; alone, it reads a constant array
 /// (Postgres' text form, `'{a,b}'`, or what a function such as `current_schemas(true)` returns)
 /// into a column named after the alias (else `unnest`).
+///
+/// A set-returning function called in `FROM` (`generate_series(1, 3) AS s`) is one too: its
+/// `argument` is the call and `isFunction` is set; its one column is named after the alias.
 public struct UnnestTable: Hashable, Sendable {
     public var argument: Expr
+    /// The argument is a set-returning function's call, not an array.
+    public var isFunction = false
     /// A last column numbering the elements from 1.
     public var withOrdinality: Bool
     public var alias: Identifier?
@@ -23,5 +28,11 @@ public struct UnnestTable: Hashable, Sendable {
         self.alias = alias
         self.columnAliases = columnAliases
         self.span = span
+    }
+
+    /// The function's name, lower-cased, for a set-returning function in FROM; else `unnest`.
+    public var functionName: String {
+        guard isFunction, case .function(let call) = argument else { return "unnest" }
+        return call.name.name.value.lowercased()
     }
 }

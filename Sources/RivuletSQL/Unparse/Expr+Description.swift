@@ -49,7 +49,7 @@ extension Expr: CustomStringConvertible {
             parts.append(e.expr.description)
             return "TRIM(\(parts.joined(separator: " ")))"
         case .currentDateTime(let e): return e.kind.rawValue
-        case .scalarSubquery(let e): return "(\(e.query))"
+        case .scalarSubquery(let e): return (e.collectsArray ? "ARRAY" : "") + "(\(e.query))"
         case .exists(let e): return "\(e.negated ? "NOT " : "")EXISTS (\(e.query))"
         case .constructor(let e): return e.description
         case .subscript(let e): return "\(e.base.sql(atLeast: Precedence.primary))[\(e.index)]"

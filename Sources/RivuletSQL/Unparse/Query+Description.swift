@@ -86,7 +86,7 @@ extension TableReference: CustomStringConvertible {
         case .windowFunction(let f):
             return f.description
         case .unnest(let t):
-            var text = "UNNEST(\(t.argument))" + (t.withOrdinality ? " WITH ORDINALITY" : "")
+            var text = (t.isFunction ? "\(t.argument)" : "UNNEST(\(t.argument))") + (t.withOrdinality ? " WITH ORDINALITY" : "")
             text += t.alias.map { " AS \($0)" } ?? ""
             if !t.columnAliases.isEmpty { text += " (" + SQLFormatting.identifiers(t.columnAliases) + ")" }
             return text
