@@ -11,6 +11,7 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let undefinedColumn = SQLState("42703")
     public static let ambiguousColumn = SQLState("42702")
     public static let duplicateObject = SQLState("42710")
+    public static let duplicateColumn = SQLState("42701")
     public static let duplicateTable = SQLState("42P07")
     public static let datatypeMismatch = SQLState("42804")
     public static let undefinedFunction = SQLState("42883")

@@ -38,7 +38,13 @@ struct KsqlKafkaSink {
         if !joined, let source = sources.first, select.groupBy.isEmpty, !select.partitionBy.isEmpty {
             select.items = Self.expandingWildcards(select.items, partitionBy: select.partitionBy, source: source)
         }
-        let joinKey = joined && select.groupBy.isEmpty && select.partitionBy.isEmpty ? KsqlJoinKey(select.from) : nil
+        select = KsqlProjectionRules.averagingAsDouble(select)
+        // A foreign-key join's result is keyed by the left table's key; other joins by a join column.
+        var foreignKeyJoin = false
+        if sources.count == 2, select.from.count == 1, case .join(let join) = select.from[0] {
+            foreignKeyJoin = KsqlJoinRules.foreignKey(of: join, left: [sources[0]], right: sources[1]) != nil
+        }
+        let joinKey = joined && !foreignKeyJoin && select.groupBy.isEmpty && select.partitionBy.isEmpty ? KsqlJoinKey(select.from) : nil
         if let joinKey { select.items = joinKey.selectingSyntheticKey(select.items, sources: sources.map(\.relation)) }
 
         // ksqlDB's names: KSQL_COL_n for unnamed expressions; in a join, a source's columns
@@ -102,6 +108,9 @@ struct KsqlKafkaSink {
 
         try Self.checkTableAggregates(select, sources: sources)
         for reference in select.from { try KsqlJoinRules.check(reference, catalog: catalog) }
+        try KsqlProjectionRules.checkAliases(select)
+        try KsqlProjectionRules.checkSources(sources, at: select.span)
+        if complete { try KsqlProjectionRules.checkDistinctNames(outputs.map(\.name), at: select.span) }
         if create.query.emit == .final, select.window == nil {
             throw SQLError(.featureNotSupported, "EMIT FINAL is only supported for windowed aggregations.", at: create.query.span,
                            hint: "use EMIT CHANGES, or aggregate over a WINDOW")
@@ -111,6 +120,8 @@ struct KsqlKafkaSink {
         var keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
         if let joinKey {
             keyNames = try joinKey.keyNames(outputs: outputs, sourceIndex: sourceIndex, target: create.name.name.value, at: select.span)
+        } else if foreignKeyJoin, select.groupBy.isEmpty, select.partitionBy.isEmpty {
+            keyNames = try Self.foreignKeyJoinKeyNames(outputs: outputs, left: sources[0], at: select.span)
         }
         if !joined, select.groupBy.isEmpty, select.partitionBy.isEmpty, let source = sources.first?.relation, keyNames.count < source.primaryKey.count {
             let missing = source.primaryKey.map { source.schema[$0].name.uppercased() }.filter { !keyNames.contains($0) }
@@ -146,6 +157,7 @@ struct KsqlKafkaSink {
         }
         if options["value_format"] == nil && options["format"] == nil { options["value_format"] = "JSON" }
         try checkKeyFormat(keyNames: keyNames, options: options, given: given, kind: create.kind, at: create.span)
+        try KsqlProjectionRules.checkAggregateState(select, valueFormat: options["value_format"] ?? options["format"], at: select.span)
         if let window = select.window {
             options["window_type"] = window.kind.rawValue
             if window.kind != .session { options["window_size"] = "\(window.size.milliseconds ?? 0) MILLISECONDS" }
@@ -219,8 +231,9 @@ struct KsqlKafkaSink {
         return select.whereClause == nil && select.groupBy.isEmpty && select.window == nil && select.having == nil
     }
 
-    /// The bound plan with ksqlDB's table aggregation: a group emptied by retractions stays, and
-    /// every update is emitted, changed or not.
+    /// The bound plan with ksqlDB's table aggregation (a group emptied by retractions stays, and
+    /// every update is emitted, changed or not) and table joins (each result stamped with the
+    /// time of the change that produced it).
     func adjusted(_ plan: StreamPlan) -> StreamPlan {
         switch plan {
         case .groupAggregate(var node):
@@ -233,6 +246,18 @@ struct KsqlKafkaSink {
         case .filter(var node):
             node.input = adjusted(node.input)
             return .filter(node)
+        case .join(var node):
+            node.left = adjusted(node.left)
+            node.right = adjusted(node.right)
+            // Each side's ROWTIME, the time of its record.
+            func rowtime(_ input: StreamPlan) -> Int? {
+                input.schema.fields.firstIndex { $0.name.uppercased() == KsqlSystemColumn.rowtime.rawValue }
+            }
+            if case .regular = node.strategy, node.left.upsertKey != nil, node.right.upsertKey != nil,
+               let left = rowtime(node.left), let right = rowtime(node.right) {
+                node.changeTimeColumns = (left, right)
+            }
+            return .join(node)
         default:
             return plan
         }
@@ -278,6 +303,10 @@ struct KsqlKafkaSink {
                     "Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `\(key.name)`. Column type: \(key.type).")
             }
             let format = (keyFormat ?? "KAFKA").uppercased()
+            if format == "KAFKA", case .decimal = key.type {
+                throw SQLError(.featureNotSupported, "Key format does not support schema.\nformat: KAFKA\nreason: The 'KAFKA' format does not support type 'DECIMAL'",
+                               hint: "set KEY_FORMAT = 'JSON'")
+            }
             if key.type.isNested, format == "DELIMITED" || format == "KAFKA" {
                 let kind: String = switch key.type {
                 case .row: "STRUCT"
@@ -439,6 +468,29 @@ struct KsqlKafkaSink {
         }
         for key in relation.primaryKey {
             try checkSelectedOnce(key: relation.schema[key].name.uppercased(), names: selected[relation.schema[key].name.lowercased()] ?? [], at: select.span)
+        }
+        return names
+    }
+
+    /// The key of a foreign-key join's result: every key column of the left table, selected once.
+    private static func foreignKeyJoinKeyNames(outputs: [Output], left: (relation: Relation, qualifier: String), at span: SourceSpan) throws(SQLError) -> [String] {
+        var names: [String] = []
+        var missing: [String] = []
+        for key in left.relation.primaryKey {
+            let column = left.relation.schema[key].name
+            let selected = outputs.filter { $0.origin?.source == 0 && $0.origin?.column == column.lowercased() }.map(\.name)
+            guard let first = selected.first else {
+                missing.append(column.uppercased())
+                continue
+            }
+            try checkSelectedOnce(key: "\(left.qualifier.uppercased())_\(column.uppercased())", names: selected, at: span)
+            names.append(first)
+        }
+        guard missing.isEmpty else {
+            let plural = missing.count > 1
+            throw SQLError(.groupingError,
+                           "Primary key column\(plural ? "s" : "") missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`\(left.qualifier.uppercased())`). Missing column\(plural ? "s" : ""): \(missing.map { "`\($0)`" }.joined(separator: ", ")).",
+                           at: span, hint: "select \(missing.joined(separator: ", ")): the left table's key is the result's key")
         }
         return names
     }

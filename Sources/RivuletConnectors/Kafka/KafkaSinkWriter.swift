@@ -127,9 +127,10 @@ public final class KafkaSinkWriter: SinkWriter {
         }
         values.encode(valueColumns.count == batch.columns.count ? batch : RowBatch(columns: valueColumns.map { batch.columns[$0] }, count: batch.count))
         if keys != nil { keys!.encode(RowBatch(columns: keyColumns.map { batch.columns[$0] }, count: batch.count)) }
+        let superseded = try supersededDeletes(batch)
         for row in 0..<batch.count {
             let kind = batch.kind(row)
-            if kind == .updateBefore { continue }
+            if kind == .updateBefore || superseded.contains(row) { continue }
             // Booleans are 0/1 in `ints`: no Value per row on this path.
             let tombstone = kind == .delete || valueIsNullColumn.map { !batch.columns[$0].isNull(row) && batch.columns[$0].ints[row] != 0 } == true
             let timestamp = timestampColumn.map { batch.columns[$0].isNull(row) ? 0 : Self.recordTimestamp(batch.columns[$0].ints[row]) } ?? 0
@@ -143,6 +144,24 @@ public final class KafkaSinkWriter: SinkWriter {
         }
         rd_kafka_poll(client.handle, 0)
         try checkReports()
+    }
+
+    /// The deletes a later row of the batch writes again under the same key: the retraction and
+    /// the new row of one change (a join's `-D` then `+I`), which an upsert topic takes as the
+    /// new row alone, as from an update.
+    private func supersededDeletes(_ batch: RowBatch) throws -> Set<Int> {
+        guard upsert, let kinds = batch.kinds, kinds.contains(.delete) else { return [] }
+        var keyOfRow = [[UInt8]](repeating: [], count: batch.count)
+        var lastWrite: [[UInt8]: Int] = [:]
+        for row in 0..<batch.count where kinds[row] != .updateBefore {
+            try withKey(row, batch) { key in keyOfRow[row] = key.map(Array.init) ?? [] }
+            if kinds[row].isAccumulate { lastWrite[keyOfRow[row]] = row }
+        }
+        var superseded = Set<Int>()
+        for row in 0..<batch.count where kinds[row] == .delete {
+            if let later = lastWrite[keyOfRow[row]], later > row { superseded.insert(row) }
+        }
+        return superseded
     }
 
     /// Throws when a delivery report said a message was lost.

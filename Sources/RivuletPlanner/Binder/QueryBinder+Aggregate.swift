@@ -484,29 +484,3 @@ private func pow10(_ n: Int) -> Double {
     for _ in 0..<n { result *= 10 }
     return result
 }
-
-extension Expr {
-    /// The direct sub-expressions (not descending into subqueries).
-    var children: [Expr] {
-        switch self {
-        case .column, .literal, .parameter, .currentDateTime, .scalarSubquery, .exists: return []
-        case .unary(let e): return [e.operand]
-        case .binary(let e): return [e.left, e.right]
-        case .isNull(let e): return [e.expr]
-        case .like(let e): return [e.expr, e.pattern] + (e.escape.map { [$0] } ?? [])
-        case .inList(let e): return [e.expr] + e.list
-        case .inSubquery(let e): return [e.expr]
-        case .between(let e): return [e.expr, e.low, e.high]
-        case .function(let e): return e.arguments + (e.filter.map { [$0] } ?? [])
-        case .caseWhen(let e):
-            return (e.operand.map { [$0] } ?? []) + e.branches.flatMap { [$0.condition, $0.result] } + (e.elseResult.map { [$0] } ?? [])
-        case .cast(let e): return [e.expr]
-        case .extract(let e): return [e.expr]
-        case .substring(let e): return [e.expr, e.start] + (e.length.map { [$0] } ?? [])
-        case .trim(let e): return [e.expr] + (e.characters.map { [$0] } ?? [])
-        case .constructor(let e): return e.items
-        case .subscript(let e): return [e.base, e.index]
-        case .fieldAccess(let e): return [e.base]
-        }
-    }
-}

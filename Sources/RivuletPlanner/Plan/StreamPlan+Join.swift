@@ -59,6 +59,11 @@ extension StreamPlan {
         /// For a regular left join that reads a scalar subquery: a left row that matches a second
         /// right row fails the query with 21000, as a subquery giving more than one row does.
         public var leftMatchesAtMostOnce = false
+        /// For a regular join of keyed tables, as ksqlDB joins them: the event-time column of
+        /// each input (left, right). Every row emitted for a change of one input, retractions
+        /// and NULL-padded rows included, has both sides' times raised to that change's time,
+        /// so that a result's time is when it changed.
+        public var changeTimeColumns: (left: Int, right: Int)?
         public var schema: Schema
 
         public init(

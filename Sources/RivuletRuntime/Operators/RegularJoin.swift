@@ -58,7 +58,11 @@ public final class RegularJoin: StreamOperator {
 
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
         if let upsert = upsertKeys[port] {
-            for row in 0..<batch.count { try processUpsert(batch, row, port: port, upsert: upsert) }
+            for row in 0..<batch.count {
+                let emitted = matcher.output.count
+                try processUpsert(batch, row, port: port, upsert: upsert)
+                if let times = plan.changeTimeColumns { stampChangeTime(of: batch, row, port: port, times: times, from: emitted) }
+            }
         } else {
             try processRows(batch, port: port)
         }
@@ -77,6 +81,19 @@ public final class RegularJoin: StreamOperator {
         if batch.kind(row).isAccumulate {
             upsertIndex[port][id] = (matcher.key(batch, row, port: port), values)
             try processRows(batch.gather([row]), port: port)
+        }
+    }
+
+    /// Raises both sides' time columns of the rows emitted since `from` to the time of the
+    /// change (row `row` of the input on `port`) that produced them.
+    private func stampChangeTime(of batch: RowBatch, _ row: Int, port: Int, times: (left: Int, right: Int), from: Int) {
+        let own = port == 0 ? times.left : times.right
+        guard matcher.output.count > from, !batch.columns[own].isNull(row) else { return }
+        let changed = batch.columns[own].ints[row]
+        for column in [times.left, matcher.leftTypes.count + times.right] {
+            for emitted in from..<matcher.output.count where !matcher.output.columns[column].isNull(emitted) {
+                matcher.output.columns[column].ints[emitted] = max(matcher.output.columns[column].ints[emitted], changed)
+            }
         }
     }
 

@@ -1,0 +1,71 @@
+import RivuletCore
+import RivuletPlanner
+import RivuletSQL
+
+/// ksqlDB's rules for the select list of a persistent query over its Kafka relations: the
+/// names a result column may not take, the sources it may not read, and the types its
+/// aggregates have.
+enum KsqlProjectionRules {
+    /// A window's bounds are system columns: no result column may be aliased to their names.
+    static func checkAliases(_ select: Select) throws(SQLError) {
+        for case .expression(let item) in select.items {
+            guard let alias = item.alias, let column = KsqlSystemColumn(name: alias.value),
+                  column == .windowStart || column == .windowEnd else { continue }
+            throw SQLError(.duplicateObject, "`\(column.rawValue)` is a reserved column name. You cannot use it as an alias for a column.",
+                           at: item.span, hint: "choose another alias")
+        }
+    }
+
+    /// ksqlDB runs no persistent query over a windowed table.
+    static func checkSources(_ sources: [(relation: Relation, qualifier: String)], at span: SourceSpan) throws(SQLError) {
+        guard sources.count == 1, sources[0].relation.kind == .table, sources[0].relation.connector["window_type"] != nil else { return }
+        throw SQLError(.featureNotSupported, "KSQL does not support persistent queries on windowed tables.", at: span,
+                       hint: "query the windowed table with a pull or push query")
+    }
+
+    /// Two result columns of one name: ksqlDB's schema holds each name once.
+    static func checkDistinctNames(_ names: [String], at span: SourceSpan) throws(SQLError) {
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw SQLError(.duplicateColumn, "Duplicate value columns found in schema: `\(name)`", at: span, hint: "alias one of them")
+        }
+    }
+
+    /// The aggregates whose running state (intermediate value) is a STRUCT, ARRAY or MAP, which
+    /// a `DELIMITED` value cannot hold: ksqlDB keeps that state in a topic of the value's format.
+    private static let structuredStateAggregates: Set<String> = [
+        "AVG", "STDDEV_SAMP", "STDDEV_SAMPLE", "CORRELATION", "COLLECT_LIST", "COLLECT_SET", "HISTOGRAM", "TOPK", "TOPKDISTINCT",
+        "COUNT_DISTINCT",
+    ]
+
+    static func checkAggregateState(_ select: Select, valueFormat: String?, at span: SourceSpan) throws(SQLError) {
+        guard valueFormat?.uppercased() == "DELIMITED", !select.groupBy.isEmpty || select.window != nil else { return }
+        func structured(_ expr: Expr) -> Bool {
+            if case .function(let call) = expr, structuredStateAggregates.contains(call.upperName) { return true }
+            return expr.children.contains(where: structured)
+        }
+        guard select.items.contains(where: { if case .expression(let item) = $0 { structured(item.expr) } else { false } }) else { return }
+        throw SQLError(.featureNotSupported,
+                       "One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.",
+                       at: span, hint: "use VALUE_FORMAT 'JSON'")
+    }
+
+    /// ksqlDB's AVG is a DOUBLE whatever it averages (Flink's keeps an integer argument's type).
+    static func averagingAsDouble(_ select: Select) -> Select {
+        func rewrite(_ expr: Expr) -> Expr {
+            guard case .function(var call) = expr, call.upperName == "AVG", call.over == nil, call.arguments.count == 1 else {
+                return expr.replacingChildren(rewrite)
+            }
+            call.arguments[0] = .cast(Cast(expr: call.arguments[0], type: .double))
+            return .function(call)
+        }
+        var select = select
+        for index in select.items.indices {
+            guard case .expression(var item) = select.items[index] else { continue }
+            item.expr = rewrite(item.expr)
+            select.items[index] = .expression(item)
+        }
+        select.having = select.having.map(rewrite)
+        return select
+    }
+}
