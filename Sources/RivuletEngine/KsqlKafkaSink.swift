@@ -23,6 +23,8 @@ struct KsqlKafkaSink {
     /// Whether the query passes a stream's records without a value through (its binder's
     /// `keepsValuelessRecords`).
     var keepsValuelessRecords: Bool
+    /// Whether the query is a foreign-key join of two tables.
+    var foreignKeyJoin = false
 
     /// The sink of `create`, or nil when the statement is not ksqlDB's over Kafka.
     static func plan(_ create: CreateRelationAsSelect, catalog: some Catalog) throws(SQLError) -> KsqlKafkaSink? {
@@ -141,8 +143,14 @@ struct KsqlKafkaSink {
 
         var rowtime: Expr?
         if let column = given.removeValue(forKey: "timestamp") {
-            // `TIMESTAMP = 'col'` stamps each record with that column instead.
-            rowtime = .cast(Cast(expr: .column(ColumnReference(column)), type: .bigint))
+            // `TIMESTAMP = 'col'` stamps each record with that result column instead (a record
+            // whose column holds no time, NULL or negative, is not written).
+            var source: Expr = .column(ColumnReference(column))
+            for case .expression(let item) in select.items where item.alias?.value.lowercased() == column.lowercased() { source = item.expr }
+            let time: Expr = .cast(Cast(expr: source, type: .bigint))
+            rowtime = time
+            let valid: Expr = .binary(BinaryExpression(left: time, op: .greaterOrEqual, right: .literal(Literal(.number("0")))))
+            select.whereClause = select.whereClause.map { .binary(BinaryExpression(left: $0, op: .and, right: valid)) } ?? valid
         }
         let keepsValueless = passesRecordsWithoutValue(select, sources: sources)
         let system = appendSystemColumns(to: &select, sources: sources, rowtime: rowtime, keepsValueless: keepsValueless)
@@ -169,7 +177,7 @@ struct KsqlKafkaSink {
         query.body = .select(select)
         return KsqlKafkaSink(
             query: query, keyNames: keyNames, outputNames: complete ? outputs.map(\.name) : nil, options: options, systemColumns: system,
-            keepsValuelessRecords: keepsValueless)
+            keepsValuelessRecords: keepsValueless, foreignKeyJoin: foreignKeyJoin)
     }
 
     /// `INSERT INTO` a ksqlDB relation: the query with the system columns the relation has, and
@@ -256,8 +264,26 @@ struct KsqlKafkaSink {
             if case .regular = node.strategy, node.left.upsertKey != nil, node.right.upsertKey != nil,
                let left = rowtime(node.left), let right = rowtime(node.right) {
                 node.changeTimeColumns = (left, right)
+                node.emitsEveryLeftDelete = foreignKeyJoin
+                // The join keeps each key's latest row itself, and sees a tombstone's own time.
+                node.left = Self.readingRecords(node.left)
+                node.right = Self.readingRecords(node.right)
             }
             return .join(node)
+        default:
+            return plan
+        }
+    }
+
+    /// A table's plan reading its topic's records as they come, without keeping each key's
+    /// latest (through projections only: a filter over the latest rows differs).
+    private static func readingRecords(_ plan: StreamPlan) -> StreamPlan {
+        switch plan {
+        case .topN(let node) where node.latestPerKey:
+            return node.input
+        case .project(var node):
+            node.input = readingRecords(node.input)
+            return .project(node)
         default:
             return plan
         }

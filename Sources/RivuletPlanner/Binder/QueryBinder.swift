@@ -411,6 +411,10 @@ public struct QueryBinder {
             latest.latestPerKey = true
             plan = .topN(latest)
         }
+        if let rowtime = relation.systemColumn(.rowtime), relation.computedExpression(of: rowtime) != nil {
+            // ROWTIME from a TIMESTAMP column: a record whose column holds no time is skipped, as ksqlDB does.
+            plan = .filter(StreamPlan.Filter(input: plan, predicate: .call(.isNotNull, [.column(rowtime, .bigint)], .boolean)))
+        }
         if relation.kind == .stream, let valueIsNull = relation.systemColumn(.valueIsNull), !keepsValuelessRecords {
             plan = .filter(StreamPlan.Filter(input: plan, predicate: .call(.not, [.column(valueIsNull, .boolean)], .boolean)))
         }

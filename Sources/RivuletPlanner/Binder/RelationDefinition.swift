@@ -53,6 +53,7 @@ public enum RelationDefinition {
         }
 
         var watermark: WatermarkSpec?
+        var rowtimeColumn: ComputedColumn?
         if let definition = create.watermark {
             let column = try index(of: definition.column, role: "watermark")
             guard schema[column].type.isTimestamp else {
@@ -66,7 +67,17 @@ public enum RelationDefinition {
             guard schema[column].type.isTimestamp || schema[column].type == .bigint else {
                 throw SQLError(.datatypeMismatch, "the TIMESTAMP column '\(timestamp.text)' must be a TIMESTAMP or BIGINT", at: create.span)
             }
-            watermark = WatermarkSpec(column: column, delayMillis: 0)
+            if ksqlKafka, schema[column].type == .bigint {
+                // ksqlDB's ROWTIME is then the column's value; a record whose value is no time
+                // (NULL or negative) has none, and is skipped (`QueryBinder`).
+                rowtimeColumn = ComputedColumn(column: systemColumns[0], expression: .call(.caseWhen, [
+                    .call(.greaterOrEqual, [.column(column, .bigint), .literal(.int(0), .bigint)], .boolean), .column(column, .bigint),
+                    .literal(.null, .bigint),
+                ], .bigint))
+                watermark = WatermarkSpec(column: systemColumns[0], delayMillis: 0)
+            } else {
+                watermark = WatermarkSpec(column: column, delayMillis: 0)
+            }
         } else if ksqlKafka {
             // ksqlDB's event time is the record timestamp, and its stream time the largest seen.
             watermark = WatermarkSpec(column: systemColumns[0], delayMillis: 0)
@@ -82,7 +93,7 @@ public enum RelationDefinition {
             name: create.name.name.value, kind: kind, schema: schema,
             connector: ConnectorSpec(connector: connectorName, options: options),
             watermark: watermark, primaryKey: primaryKey, systemColumns: systemColumns)
-        relation.computedColumns = computedColumns
+        relation.computedColumns = computedColumns + (rowtimeColumn.map { [$0] } ?? [])
         for (index, column) in create.columns.enumerated() {
             guard let metadata = column.metadata else { continue }
             if primaryKey.contains(index) {

@@ -64,6 +64,10 @@ extension StreamPlan {
         /// and NULL-padded rows included, has both sides' times raised to that change's time,
         /// so that a result's time is when it changed.
         public var changeTimeColumns: (left: Int, right: Int)?
+        /// For a foreign-key join of keyed tables, as ksqlDB runs it: deleting a left row emits
+        /// its deletion even when it had no match (NULL-padded), so its key's result is gone
+        /// whatever it was.
+        public var emitsEveryLeftDelete = false
         public var schema: Schema
 
         public init(

@@ -59,9 +59,18 @@ public final class RegularJoin: StreamOperator {
     public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
         if let upsert = upsertKeys[port] {
             for row in 0..<batch.count {
+                guard let times = plan.changeTimeColumns else {
+                    try processUpsert(batch, row, port: port, upsert: upsert)
+                    continue
+                }
+                // As ksqlDB joins tables: a `-U` is followed by its `+U`, which replaces the row
+                // by key, and the rows one change emits are stamped with its time, with what it
+                // added and took back again left out.
+                if batch.kind(row) == .updateBefore { continue }
                 let emitted = matcher.output.count
                 try processUpsert(batch, row, port: port, upsert: upsert)
-                if let times = plan.changeTimeColumns { stampChangeTime(of: batch, row, port: port, times: times, from: emitted) }
+                stampChangeTime(of: batch, row, port: port, times: times, from: emitted)
+                matcher.output.cancelOpposites(from: emitted)
             }
         } else {
             try processRows(batch, port: port)
@@ -76,7 +85,11 @@ public final class RegularJoin: StreamOperator {
         if let previous = upsertIndex[port].removeValue(forKey: id) {
             var retraction = RowBatch(types: matcher.types(port))
             retraction.appendRow(previous.row, kind: .delete)
+            let emitted = matcher.output.count
             try processRows(retraction, port: port)
+            if port == 0, plan.emitsEveryLeftDelete, !batch.kind(row).isAccumulate, matcher.output.count == emitted {
+                emitUnmatched(retraction, 0, port: 0, kind: .delete)
+            }
         }
         if batch.kind(row).isAccumulate {
             upsertIndex[port][id] = (matcher.key(batch, row, port: port), values)

@@ -49,6 +49,25 @@ struct ChangelogBuilder {
         finishRow(kind)
     }
 
+    /// Drops the pairs of rows from `start` on that cancel out: a row added and later taken
+    /// back whole (or taken back and later added again), keeping the others in order.
+    mutating func cancelOpposites(from start: Int) {
+        guard isChangelog, count - start > 1 else { return }
+        var cancelled = Set<Int>()
+        for first in start..<count where !cancelled.contains(first) {
+            for second in (first + 1)..<count where !cancelled.contains(second)
+                && kinds[first].isAccumulate != kinds[second].isAccumulate && rowEquals(first, self, second) {
+                cancelled.formUnion([first, second])
+                break
+            }
+        }
+        guard !cancelled.isEmpty else { return }
+        let kept = (0..<count).filter { !cancelled.contains($0) }
+        columns = columns.map { $0.gather(kept) }
+        kinds = kept.map { kinds[$0] }
+        count = kept.count
+    }
+
     mutating func clear() {
         columns = types.map { Column(type: $0) }
         kinds.removeAll(keepingCapacity: true)
