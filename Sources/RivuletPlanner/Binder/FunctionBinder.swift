@@ -5,7 +5,7 @@ import RivuletSQL
 enum FunctionBinder {
     static let aggregateNames: Set<String> = [
         "COUNT", "SUM", "AVG", "MIN", "MAX", "APPROX_PERCENTILE", "PERCENTILE_APPROX", "APPROX_QUANTILE",
-        "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET", "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET", "HISTOGRAM",
+        "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET", "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET", "HISTOGRAM", "TOPK", "TOPKDISTINCT",
         "SUM_LIST", "BOOL_AND", "BOOL_OR", "EVERY",
     ]
     static let groupWindowNames: Set<String> = [

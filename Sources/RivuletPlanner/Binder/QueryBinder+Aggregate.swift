@@ -363,7 +363,7 @@ extension QueryBinder {
             throw SQLError.unsupported("ORDER BY inside an aggregate's arguments is supported for ARRAY_AGG only", at: first.span)
         }
         let byOffset = name.hasSuffix("_BY_OFFSET")
-        let expectedArguments = name.contains("PERCENTILE") || name == "APPROX_QUANTILE" ? 2 : 1
+        let expectedArguments = name.contains("PERCENTILE") || name == "APPROX_QUANTILE" || name.hasPrefix("TOPK") ? 2 : 1
         guard call.arguments.count == expectedArguments || (byOffset && (2...3).contains(call.arguments.count)) else {
             throw SQLError(.undefinedFunction, "\(name) takes \(expectedArguments) argument\(expectedArguments == 1 ? "" : "s")", at: call.span)
         }
@@ -437,6 +437,15 @@ extension QueryBinder {
                 type: .array(type))
             aggregate.orderBy = order
             return aggregate
+        case "TOPK", "TOPKDISTINCT":
+            guard call.arguments.count == 2, case .literal(.int(let k), _) = try binder.bind(call.arguments[1]).unwrappedCast else {
+                throw SQLError(.invalidParameterValue, "\(name) takes a column and a constant count: \(name)(x, k)", at: call.span)
+            }
+            guard k > 0, k <= 1_000 else {
+                throw SQLError(.invalidParameterValue, "\(name) keeps between 1 and 1000 values, not \(k)", at: call.arguments[1].span)
+            }
+            return AggregateCall(
+                kind: .top(count: Int(k), distinct: name == "TOPKDISTINCT"), argument: column(argument), filter: filter, type: .array(type))
         case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
             // ksqlDB's forms: (x), (x, ignoreNulls), (x, n), (x, n, ignoreNulls).
             var ignoreNulls = true

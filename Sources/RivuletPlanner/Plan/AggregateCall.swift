@@ -24,6 +24,10 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         /// ksqlDB's `HISTOGRAM(x)`: a MAP from each distinct non-NULL value to how many rows hold
         /// it, first arrival first; NULL when there is none.
         case histogram
+        /// ksqlDB's `TOPK(x, k)` / `TOPKDISTINCT(x, k)`: an ARRAY of the `count` greatest
+        /// non-NULL values, greatest first (each value once when `distinct`); NULL when there is
+        /// none.
+        case top(count: Int, distinct: Bool)
     }
 
     /// One key of `array_agg(x ORDER BY ...)`.
@@ -74,6 +78,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .earliestByOffset(let skip, let count): name = "EARLIEST_BY_OFFSET" + (count.map { "[\($0)]" } ?? "") + (skip ? "" : "[nulls]")
         case .collect(let distinct, let nulls): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (nulls ? "[nulls]" : "")
         case .histogram: name = "HISTOGRAM"
+        case .top(let count, let distinct): name = (distinct ? "TOPKDISTINCT" : "TOPK") + "[\(count)]"
         }
         var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*")
         if !orderBy.isEmpty {

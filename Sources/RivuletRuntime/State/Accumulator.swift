@@ -49,6 +49,11 @@ enum AccumulatorFactory {
                 argument: argument, filter: filter, distinct: distinct, respectNulls: respectNulls, resultType: call.type,
                 orderedBy: call.orderBy, argumentType: argType)
         }
+        if case .top(let count, let distinct) = call.kind {
+            return CollectAccumulator(
+                argument: argument, filter: filter, distinct: distinct, respectNulls: false, resultType: call.type, argumentType: argType,
+                greatest: count)
+        }
         if call.kind == .histogram {
             return CollectAccumulator(
                 argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type, argumentType: argType)
@@ -126,7 +131,7 @@ enum AccumulatorFactory {
                     resultType: call.type)
             }
             return ArrivalOrderAccumulator(argument: argument, filter: filter, latest: latest, ignoreNulls: ignoreNulls, resultType: argType)
-        case .collect, .histogram:
+        case .collect, .histogram, .top:
             throw SQLError.internal("\(call) is built above")
         }
     }

@@ -8,6 +8,8 @@ import RivuletPlanner
 /// MAP result type it is `HISTOGRAM`: each distinct value mapped to its count. With
 /// `orderedBy` (`ARRAY_AGG(x ORDER BY k)`) the values are rows of the sort keys and the value,
 /// and the result their last fields, sorted by the keys (a stable sort: ties in arrival order).
+/// With `greatest` it is `TOPK` (`TOPKDISTINCT` when `distinct`): the greatest that many values,
+/// greatest first.
 final class CollectAccumulator: Accumulator {
     let resultType: SQLType
     /// The type of the values kept: the argument's.
@@ -17,14 +19,16 @@ final class CollectAccumulator: Accumulator {
     private let filter: Int?
     private let distinct: Bool
     private let respectNulls: Bool
+    private let greatest: Int?
     private var values: [[Value]] = []
     /// Copies of each value in `values` (all 1 unless `distinct`).
     private var counts: [[Int]] = []
 
     init(
         argument: Int, filter: Int?, distinct: Bool, respectNulls: Bool, resultType: SQLType,
-        orderedBy: [AggregateCall.SortKey] = [], argumentType: SQLType
+        orderedBy: [AggregateCall.SortKey] = [], argumentType: SQLType, greatest: Int? = nil
     ) {
+        self.greatest = greatest
         self.argument = argument
         self.filter = filter
         self.distinct = distinct
@@ -80,6 +84,11 @@ final class CollectAccumulator: Accumulator {
             column.appendNull()
         } else if case .map = resultType {
             column.append(.map(keys: values[slot], values: counts[slot].map { .int(Int64($0)) }))
+        } else if let greatest {
+            var top: [Value] = []
+            for (value, count) in zip(values[slot], counts[slot]) { top += repeatElement(value, count: distinct ? 1 : count) }
+            top.sort { ValueOrder.compare($0, $1) > 0 }
+            column.append(.array(Array(top.prefix(greatest))))
         } else if orderedBy.isEmpty {
             column.append(.array(values[slot]))
         } else {
