@@ -323,7 +323,10 @@ extension QueryBinder {
                 return nil
             }
             let name = reference.name.value.lowercased()
-            if reference.qualifier.isEmpty, windowColumns != nil, name == "windowstart" || name == "windowend",
+            // Unqualified, or qualified by the windowed source (`Test.WindowStart`).
+            let qualifier = reference.qualifier.last?.value.lowercased()
+            if qualifier.map({ q in scope.columns.contains { $0.qualifiers.contains(q) } }) ?? true,
+               windowColumns != nil, name == "windowstart" || name == "windowend",
                scope.columns.firstIndex(where: { $0.name.lowercased() == name }) == nil {
                 // ksqlDB exposes window bounds as BIGINT epoch milliseconds.
                 return .cast(try windowColumn(name == "windowstart" ? "start" : "end", at: reference.span), to: .bigint)
