@@ -342,6 +342,58 @@ def _default(expected):
     return None
 
 
+# The orders of fields ksqlDB gives messages in the current case: a message's fields are its
+# columns (or a STRUCT's fields) numbered in order, which an expected JSON object need not follow.
+_column_orders = []
+
+
+def learn_column_orders(test, declared_columns):
+    """Records the column orders of the case's relations: the value columns of its CREATE
+    statements (`declared_columns`, lists of (name, type)) and of the schemas its `post`
+    section gives for the relations it creates, STRUCT fields included."""
+    _column_orders.clear()
+
+    def add(columns):
+        _column_orders.append([name for name, _ in columns])
+        for _, type_ in columns:
+            _add_structs(parse_type(type_))
+
+    def _add_structs(type_):
+        if type_[0] == "STRUCT":
+            _column_orders.append([name for name, _ in type_[1]])
+            for _, inner in type_[1]:
+                _add_structs(inner)
+        elif type_[0] == "ARRAY":
+            _add_structs(type_[1])
+        elif type_[0] == "MAP":
+            _add_structs(type_[2])
+
+    # A type this reader does not follow leaves that relation's order unknown, nothing more.
+    for columns in declared_columns:
+        try:
+            add(columns)
+        except (ValueError, IndexError):
+            pass
+    for source in (test.get("post") or {}).get("sources", []):
+        columns = []
+        for column in split_top_level(source.get("schema", "")):
+            words = column.split(None, 1)
+            if len(words) == 2 and not re.search(r"\bKEY\s*$", words[1], re.IGNORECASE):
+                columns.append((words[0].strip("`\""), words[1]))
+        try:
+            add(columns)
+        except (ValueError, IndexError):
+            pass
+
+
+def _field_order(expected):
+    """The expected object's keys in the order ksqlDB numbers them."""
+    for order in _column_orders:
+        if len(order) == len(expected) and set(order) == set(expected):
+            return order
+    return list(expected)
+
+
 def decode_like(data, expected):
     """Reads a `PROTOBUF_NOSR` message Rivulet wrote as the value `expected` is: its fields are
     the expected object's keys in order (as ksqlDB numbers them from its columns), an absent
@@ -351,7 +403,8 @@ def decode_like(data, expected):
     if not isinstance(expected, dict):
         raise ValueError("not a message")
     result = {}
-    for number, (name, want) in enumerate(expected.items(), 1):
+    for number, name in enumerate(_field_order(expected), 1):
+        want = expected[name]
         found = fields.get(number)
         if not found:
             result[name] = _default(want)

@@ -585,6 +585,7 @@ def run_case(case, rivulet, bootstrap, admin, timeout):
         records = input_records(case)
     except Unsupported as reason:
         return "unsupported", str(reason)
+    qtt_protobuf.learn_column_orders(case.test, [spec.value_columns for spec in declared_topics(case.statements()).values()])
     create_topics(case, admin)
     # ksqlDB's test driver processes the inputs one at a time, in their order: with several
     # input topics (a join) or several writers of one topic, the outputs follow that order.

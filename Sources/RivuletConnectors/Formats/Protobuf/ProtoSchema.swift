@@ -164,5 +164,11 @@ public struct ProtoSchemaError: Error, Equatable, CustomStringConvertible {
     public var line: Int
     public var column: Int
 
+    public init(message: String, line: Int, column: Int) {
+        self.message = message
+        self.line = line
+        self.column = column
+    }
+
     public var description: String { "\(message) at line \(line), column \(column)" }
 }
