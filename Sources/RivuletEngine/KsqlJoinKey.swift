@@ -95,8 +95,10 @@ struct KsqlJoinKey {
             let text = reference.parts.map { $0.value.uppercased() }.joined(separator: ".")
             if !joinColumns.contains(where: { $0.text == text }) { joinColumns.append((source, reference.name.value.lowercased(), text)) }
         }
-        for output in outputs {
-            if let origin = output.origin, joinColumns.contains(where: { $0.source == origin.source && $0.column == origin.column }) {
+        // As ksqlDB: the join columns are tried source by source (the left one first), each
+        // against the whole projection, so `SELECT r.*, l.id` keys by `L_ID`.
+        for joinColumn in joinColumns.enumerated().sorted(by: { ($0.element.source, $0.offset) < ($1.element.source, $1.offset) }).map(\.element) {
+            if let output = outputs.first(where: { $0.origin?.source == joinColumn.source && $0.origin?.column == joinColumn.column }) {
                 return [output.name]
             }
         }

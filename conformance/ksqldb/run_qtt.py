@@ -37,6 +37,8 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 from kafka import KafkaProducer
 
+import qtt_protobuf
+
 HERE = Path(__file__).resolve().parent
 KEEP = os.environ.get("RIVULET_QTT_KEEP") == "1"  # keep each server's folder and log, to debug
 SCHEMA_REGISTRY_FORMATS = {"AVRO", "PROTOBUF", "PROTOBUF_NOSR", "JSON_SR"}
@@ -202,6 +204,8 @@ def serialize(value, columns, fmt, wrap_single=True, is_key=False):
         return delimited_text(value).encode()
     if fmt == "JSON":
         return json.dumps(value).encode()
+    if fmt in qtt_protobuf.FORMATS:
+        return qtt_protobuf.serialize(value, columns, is_key)
     raise Unsupported(f"{fmt} format")
 
 
@@ -228,6 +232,10 @@ def decode_like(data, expected):
         try:
             # Decimal keeps a DECIMAL's scale, which ksqlDB's expected outputs spell ("3.40").
             return json.loads(data, parse_float=Decimal)
+        except ValueError:
+            pass
+        try:
+            return qtt_protobuf.decode_like(data, expected)  # PROTOBUF_NOSR
         except ValueError:
             return data
     if isinstance(expected, bool):
@@ -399,7 +407,7 @@ def input_records(case):
         if spec is None:
             raise Unsupported(f"input topic {record['topic']} is declared by no CREATE statement the runner reads")
         for fmt in (spec.key_format, spec.value_format):
-            if fmt in SCHEMA_REGISTRY_FORMATS:
+            if fmt in SCHEMA_REGISTRY_FORMATS and fmt not in qtt_protobuf.FORMATS:
                 raise Unsupported(f"{fmt} needs a schema registry")
         key = serialize(record.get("key"), spec.key_columns, spec.key_format, is_key=True)
         if key is not None and record.get("window"):
@@ -577,6 +585,7 @@ def run_case(case, rivulet, bootstrap, admin, timeout):
         records = input_records(case)
     except Unsupported as reason:
         return "unsupported", str(reason)
+    qtt_protobuf.learn_column_orders(case.test, [spec.value_columns for spec in declared_topics(case.statements()).values()])
     create_topics(case, admin)
     # ksqlDB's test driver processes the inputs one at a time, in their order: with several
     # input topics (a join) or several writers of one topic, the outputs follow that order.

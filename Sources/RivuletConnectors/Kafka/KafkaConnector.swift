@@ -21,10 +21,11 @@ public struct KafkaConnector: ConnectorFactory {
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {
         let options = try KafkaOptions(relation.connector)
         try KafkaClient.check(options.properties)
-        if options.valueFormat != .json, options.valueFormat != .debeziumJSON {
+        if ![.json, .debeziumJSON, .protobufNoSR].contains(options.valueFormat) {
             try NestedColumns.refuse(relation.schema.fields, format: "\(options.valueFormat)")
         }
         if options.valueFormat == .debeziumJSON { try Self.checkDebezium(relation, asSink: asSink) }
+        try Self.checkProtobuf(relation, options)
         if asSink { return }
         for (index, field) in relation.schema.fields.enumerated() {
             if let metadata = KafkaMetadataColumn.of(index, in: relation), !metadata.accepts(field.type) {
@@ -53,6 +54,15 @@ public struct KafkaConnector: ConnectorFactory {
         guard relation.kind == .table, !relation.primaryKey.isEmpty else {
             throw SQLError(.invalidParameterValue, "format 'debezium-json' gives a changelog; declare '\(relation.name)' as a TABLE with a PRIMARY KEY",
                            hint: "add PRIMARY KEY (id) NOT ENFORCED with the source table's key columns")
+        }
+    }
+
+    /// A `PROTOBUF_NOSR` key or value is refused when declared if protobuf cannot hold its columns.
+    static func checkProtobuf(_ relation: Relation, _ options: KafkaOptions) throws(SQLError) {
+        let keys = relation.isKsqlKafka ? relation.primaryKey : []
+        for (format, columns) in [(options.valueFormat, KafkaRecordDecoder.valueColumns(of: relation)), (options.keyFormat, keys)]
+        where format == .protobufNoSR {
+            _ = try ProtobufSchemaText.generate(for: columns.map { RowField(relation.schema[$0].name, relation.schema[$0].type) })
         }
     }
 

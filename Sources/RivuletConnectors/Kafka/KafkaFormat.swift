@@ -13,8 +13,11 @@ enum KafkaFormat: String, Sendable {
     /// Flink's `debezium-json`: each value a Debezium change event (`DebeziumEnvelope`), read
     /// as a changelog of the table's rows.
     case debeziumJSON
+    /// ksqlDB's `PROTOBUF_NOSR`: plain protobuf binary of the schema the columns give
+    /// (`ProtobufSchemaText`), no schema registry.
+    case protobufNoSR
 
-    /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`).
+    /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`, `PROTOBUF_NOSR`).
     init?(name: String) {
         switch name.lowercased() {
         case "json": self = .json
@@ -23,9 +26,10 @@ enum KafkaFormat: String, Sendable {
         case "kafka": self = .kafka
         case "none": self = .none
         case "debezium-json": self = .debeziumJSON
+        case "protobuf_nosr": self = .protobufNoSR
         default: return nil
         }
     }
 
-    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json"]
+    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json", "protobuf_nosr"]
 }

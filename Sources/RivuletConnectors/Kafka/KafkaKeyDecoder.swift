@@ -2,7 +2,8 @@ import RivuletCore
 
 /// Reads the key columns of a ksqlDB-style stream or table from the message key, in its
 /// `KEY_FORMAT`: `KAFKA` (one column in Kafka's own serialization), `JSON` (one column as a bare
-/// JSON value, several as an object), `DELIMITED` (a CSV record) or `NONE` (no key columns).
+/// JSON value, several as an object), `DELIMITED` (a CSV record), `PROTOBUF_NOSR` (a protobuf message of the key columns) or `NONE`
+/// (no key columns).
 /// A windowed key (`WINDOW_TYPE`) ends with the window as Kafka Streams writes it: the start,
 /// and for a session window the end before it, as 8-byte big-endian epoch milliseconds.
 final class KafkaKeyDecoder {
@@ -18,13 +19,14 @@ final class KafkaKeyDecoder {
     /// A single JSON key column is the bare value.
     private let bare: BareJSONValue?
     private let csv: CSVDecoder?
+    private let protobuf: ProtobufCodec?
     /// The last key decoded: one row of the key columns.
     private(set) var row: RowBatch
     private(set) var windowStart: Int64 = 0
     private(set) var windowEnd: Int64 = 0
     private var scratch: [UInt8] = []
 
-    init(format: KafkaFormat, types: [SQLType], names: [String], window: Window?, csv options: CSVOptions) {
+    init(format: KafkaFormat, types: [SQLType], names: [String], window: Window?, csv options: CSVOptions) throws(SQLError) {
         self.format = format
         self.types = types
         self.window = window
@@ -32,6 +34,7 @@ final class KafkaKeyDecoder {
         json = format == .json ? JSONLinesDecoder(types: types, names: names, columns: all, ignoreParseErrors: false) : nil
         bare = format == .json && types.count == 1 ? BareJSONValue(column: names[0]) : nil
         csv = format == .csv ? CSVDecoder(types: types, names: names, columns: all, options: options) : nil
+        protobuf = format == .protobufNoSR ? try ProtobufSchemaText.codec(for: zip(names, types).map { RowField($0, $1) }) : nil
         row = RowBatch(types: types)
     }
 
@@ -85,6 +88,12 @@ final class KafkaKeyDecoder {
             if row.count == 0 { row.appendRow(types.map { _ in .null }) }
         case .none:
             row.appendRow(types.map { _ in .null })
+        case .protobufNoSR:
+            do {
+                row.appendRow(try protobuf!.decode(key))
+            } catch {
+                return "key: protobuf: \(error.reason)"
+            }
         case .debeziumJSON:
             preconditionFailure("'debezium-json' is refused as a key format by KafkaOptions")
         }

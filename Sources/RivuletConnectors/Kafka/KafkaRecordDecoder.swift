@@ -29,6 +29,8 @@ final class KafkaRecordDecoder {
         case raw
         case primitive(SQLType)
         case debezium(JSONLinesDecoder, schemaIncluded: Bool)
+        /// A message of all the value columns, of which `columns` are kept.
+        case protobuf(ProtobufCodec, columns: [Int])
     }
 
     private let sourceName: String
@@ -72,7 +74,7 @@ final class KafkaRecordDecoder {
         }
     }
 
-    init(relation: Relation, columns: [Int], options: KafkaOptions, badRecords: BadRecordLog) {
+    init(relation: Relation, columns: [Int], options: KafkaOptions, badRecords: BadRecordLog) throws(SQLError) {
         sourceName = relation.name
         outputTypes = columns.map { relation.schema[$0].type }
         let valueFields = Self.valueColumns(of: relation)
@@ -117,11 +119,13 @@ final class KafkaRecordDecoder {
         case .debeziumJSON:
             decoder = .debezium(JSONLinesDecoder(types: types, names: names, columns: requested, ignoreParseErrors: options.ignoreParseErrors),
                                 schemaIncluded: options.debeziumSchemaIncluded)
+        case .protobufNoSR:
+            decoder = .protobuf(try ProtobufSchemaText.codec(for: zip(names, types).map { RowField($0, $1) }), columns: requested)
         }
         let keyTypes = keyFields.map { relation.schema[$0].type }
         self.keyTypes = keyTypes
         if relation.isKsqlKafka {
-            keyDecoder = KafkaKeyDecoder(
+            keyDecoder = try KafkaKeyDecoder(
                 format: options.keyFormat, types: keyTypes, names: keyFields.map { relation.schema[$0].name }, window: options.window,
                 csv: options.csv)
         } else {
@@ -244,6 +248,14 @@ final class KafkaRecordDecoder {
                 try decodeDebezium(data, json: json, schemaIncluded: schemaIncluded) { record in
                     try report(record, topic: topic, partition: partition, offset: offset)
                 }
+            }
+        case .protobuf(let codec, let columns):
+            guard let payload else { return }
+            do {
+                let all = try codec.decode(payload)
+                values.appendRow(columns.map { all[$0] })
+            } catch {
+                try report(BadRecord(line: 1, raw: payload, reason: "protobuf: \(error.reason)"), topic: topic, partition: partition, offset: offset)
             }
         case .csv(let csv):
             guard let payload else { return }

@@ -4,6 +4,7 @@ import RivuletCore
 /// a JSON object, a CSV record (without its line end), the text of a single VARCHAR (raw,
 /// where NULL gives no bytes at all), or one value in the `KAFKA` format. With `bare`, a single
 /// JSON column is its bare value rather than an object (a ksqlDB key, `WRAP_SINGLE_VALUE = false`).
+/// `PROTOBUF_NOSR` writes each row as one protobuf message of all the columns (`ProtobufCodec`).
 struct KafkaRecordEncoder {
     private let format: KafkaFormat
     private let types: [SQLType]
@@ -12,12 +13,13 @@ struct KafkaRecordEncoder {
     // Two optionals rather than an enum, so encoding mutates the encoders' buffers in place.
     private var json: JSONLinesEncoder?
     private var csv: CSVEncoder?
+    private var protobuf: ProtobufCodec?
     private var bytes: [UInt8] = []
     /// Row `i` is `bytes[starts[i]..<ends[i]]`, or NULL when `starts[i] < 0`.
     private var starts: [Int] = []
     private var ends: [Int] = []
 
-    init(format: KafkaFormat, types: [SQLType], names: [String], csv options: CSVOptions, bare: Bool = false) {
+    init(format: KafkaFormat, types: [SQLType], names: [String], csv options: CSVOptions, bare: Bool = false) throws(SQLError) {
         self.format = format
         self.types = types
         self.bare = bare && types.count == 1
@@ -27,6 +29,7 @@ struct KafkaRecordEncoder {
         case .csv: csv = CSVEncoder(types: types, options: options)
         case .raw, .kafka, .none: break
         case .debeziumJSON: preconditionFailure("'debezium-json' tables are refused as sinks by KafkaConnector")
+        case .protobufNoSR: protobuf = try ProtobufSchemaText.codec(for: zip(names, types).map { RowField($0, $1) })
         }
     }
 
@@ -72,6 +75,13 @@ struct KafkaRecordEncoder {
         case .csv:
             csv!.encode(batch, into: &bytes)
             splitLines(quoted: true)
+        case .protobufNoSR:
+            // Every row is a message, an empty one when all its fields are NULL or defaults.
+            for row in 0..<batch.count {
+                starts.append(bytes.count)
+                protobuf!.encode(batch.columns.indices.map { batch.columns[$0].value(at: row, type: types[$0]) }, into: &bytes)
+                ends.append(bytes.count)
+            }
         case .debeziumJSON:
             preconditionFailure("'debezium-json' tables are refused as sinks by KafkaConnector")
         }

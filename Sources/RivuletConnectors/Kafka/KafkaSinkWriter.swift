@@ -86,11 +86,11 @@ public final class KafkaSinkWriter: SinkWriter {
         if !keyColumns.isEmpty, options.keyFormat == .raw, keyColumns.count != 1 || schema[keyColumns[0]].type != .varchar {
             throw SQLError(.invalidParameterValue, "key format 'raw' needs exactly one VARCHAR key column")
         }
-        values = KafkaRecordEncoder(
+        values = try KafkaRecordEncoder(
             format: options.valueFormat, types: valueColumns.map { schema[$0].type }, names: valueColumns.map { schema[$0].name },
             csv: options.csv, bare: !options.wrapSingleValue)
         if !keyColumns.isEmpty || windowColumns != nil {
-            keys = KafkaRecordEncoder(
+            keys = try KafkaRecordEncoder(
                 format: options.keyFormat, types: keyColumns.map { schema[$0].type }, names: keyColumns.map { schema[$0].name },
                 csv: options.csv, bare: ksql)
         }
