@@ -13,8 +13,13 @@ enum KafkaFormat: String, Sendable {
     /// Flink's `debezium-json`: each value a Debezium change event (`DebeziumEnvelope`), read
     /// as a changelog of the table's rows.
     case debeziumJSON
+    /// ksqlDB's `AVRO`: Avro binary under a schema in a Schema Registry (`AvroRecordCodec`).
+    case avro
+    /// ksqlDB's `JSON_SR`: JSON under a JSON Schema in a Schema Registry (`JSONSchemaRecordCodec`).
+    case jsonSchema
 
-    /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`).
+    /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`,
+    /// `AVRO`, `JSON_SR`).
     init?(name: String) {
         switch name.lowercased() {
         case "json": self = .json
@@ -23,9 +28,23 @@ enum KafkaFormat: String, Sendable {
         case "kafka": self = .kafka
         case "none": self = .none
         case "debezium-json": self = .debeziumJSON
+        case "avro": self = .avro
+        case "json_sr": self = .jsonSchema
         default: return nil
         }
     }
 
-    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json"]
+    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json", "avro", "json_sr"]
+
+    /// The codec of a format whose schemas live in a Schema Registry; nil for the others.
+    var registryCodec: (any RegistryRecordCodec.Type)? {
+        switch self {
+        case .avro: return AvroRecordCodec.self
+        case .jsonSchema: return JSONSchemaRecordCodec.self
+        case .json, .csv, .raw, .kafka, .none, .debeziumJSON: return nil
+        }
+    }
+
+    /// Whether values of this format may be ARRAY, MAP or ROW.
+    var holdsNestedValues: Bool { self == .json || self == .debeziumJSON || registryCodec != nil }
 }

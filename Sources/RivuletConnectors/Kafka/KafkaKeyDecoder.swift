@@ -18,13 +18,16 @@ final class KafkaKeyDecoder {
     /// A single JSON key column is the bare value.
     private let bare: BareJSONValue?
     private let csv: CSVDecoder?
+    /// `AVRO`, `JSON_SR`.
+    private let registry: RegistryRecordFormat?
     /// The last key decoded: one row of the key columns.
     private(set) var row: RowBatch
     private(set) var windowStart: Int64 = 0
     private(set) var windowEnd: Int64 = 0
     private var scratch: [UInt8] = []
 
-    init(format: KafkaFormat, types: [SQLType], names: [String], window: Window?, csv options: CSVOptions) {
+    init(format: KafkaFormat, types: [SQLType], names: [String], window: Window?, csv options: CSVOptions, registry: RegistryRecordFormat? = nil) {
+        self.registry = registry
         self.format = format
         self.types = types
         self.window = window
@@ -85,6 +88,11 @@ final class KafkaKeyDecoder {
             if row.count == 0 { row.appendRow(types.map { _ in .null }) }
         case .none:
             row.appendRow(types.map { _ in .null })
+        case .avro, .jsonSchema:
+            switch registry!.decode(key) {
+            case .success(let values): row.appendRow(values)
+            case .failure(let error): return "key: \(error.reason)"
+            }
         case .debeziumJSON:
             preconditionFailure("'debezium-json' is refused as a key format by KafkaOptions")
         }

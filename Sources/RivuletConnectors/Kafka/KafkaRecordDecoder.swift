@@ -29,6 +29,8 @@ final class KafkaRecordDecoder {
         case raw
         case primitive(SQLType)
         case debezium(JSONLinesDecoder, schemaIncluded: Bool)
+        /// `AVRO`, `JSON_SR`: every value column, from which the requested ones are picked.
+        case registry(RegistryRecordFormat, requested: [Int])
     }
 
     private let sourceName: String
@@ -72,7 +74,7 @@ final class KafkaRecordDecoder {
         }
     }
 
-    init(relation: Relation, columns: [Int], options: KafkaOptions, badRecords: BadRecordLog) {
+    init(relation: Relation, columns: [Int], options: KafkaOptions, badRecords: BadRecordLog) throws(SQLError) {
         sourceName = relation.name
         outputTypes = columns.map { relation.schema[$0].type }
         let valueFields = Self.valueColumns(of: relation)
@@ -117,13 +119,23 @@ final class KafkaRecordDecoder {
         case .debeziumJSON:
             decoder = .debezium(JSONLinesDecoder(types: types, names: names, columns: requested, ignoreParseErrors: options.ignoreParseErrors),
                                 schemaIncluded: options.debeziumSchemaIncluded)
+        case .avro, .jsonSchema:
+            let format = RegistryRecordFormat(
+                options.valueFormat.registryCodec!, client: try options.registryClient(for: options.valueFormat),
+                columns: zip(names, types).map { RowField($0, $1) }, unwrapped: !options.wrapSingleValue)
+            decoder = .registry(format, requested: requested)
         }
         let keyTypes = keyFields.map { relation.schema[$0].type }
         self.keyTypes = keyTypes
         if relation.isKsqlKafka {
+            let keyNames = keyFields.map { relation.schema[$0].name }
+            // ksqlDB's single key column is the key's whole schema (`unwrapPrimitives`).
+            let registry = try options.keyFormat.registryCodec.map { (codec) throws(SQLError) in
+                RegistryRecordFormat(codec, client: try options.registryClient(for: options.keyFormat),
+                                     columns: zip(keyNames, keyTypes).map { RowField($0, $1) }, unwrapped: true)
+            }
             keyDecoder = KafkaKeyDecoder(
-                format: options.keyFormat, types: keyTypes, names: keyFields.map { relation.schema[$0].name }, window: options.window,
-                csv: options.csv)
+                format: options.keyFormat, types: keyTypes, names: keyNames, window: options.window, csv: options.csv, registry: registry)
         } else {
             keyDecoder = nil
         }
@@ -244,6 +256,13 @@ final class KafkaRecordDecoder {
                 try decodeDebezium(data, json: json, schemaIncluded: schemaIncluded) { record in
                     try report(record, topic: topic, partition: partition, offset: offset)
                 }
+            }
+        case .registry(let format, let requested):
+            guard let payload else { return }
+            switch format.decode(payload) {
+            case .success(let all): values.appendRow(requested.map { all[$0] })
+            case .failure(let error):
+                try report(BadRecord(line: 1, raw: payload, reason: error.reason), topic: topic, partition: partition, offset: offset)
             }
         case .csv(let csv):
             guard let payload else { return }

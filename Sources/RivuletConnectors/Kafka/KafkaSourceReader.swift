@@ -65,7 +65,7 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         }
         self.options = options
         relationName = relation.name
-        decoder = KafkaRecordDecoder(relation: relation, columns: columns, options: options, badRecords: context.badRecords)
+        decoder = try KafkaRecordDecoder(relation: relation, columns: columns, options: options, badRecords: context.badRecords)
         if let spec = relation.watermark, let slot = columns.firstIndex(of: spec.column) {
             timeSlot = slot
         } else {
