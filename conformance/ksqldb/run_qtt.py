@@ -244,6 +244,15 @@ def sql_type_tree(text):
     return upper.split("(")[0].strip(), []
 
 
+def upper_fields(tree):
+    kind, args = tree
+    if kind == "STRUCT":
+        return kind, [(field.upper(), upper_fields(sub)) for field, sub in args]
+    if kind in ("ARRAY", "MAP"):
+        return kind, [upper_fields(sub) for sub in args]
+    return tree
+
+
 def ksql_avro_type(tree, name):
     """The Avro schema ksqlDB generates for a column type (every value optional)."""
     kind, args = tree
@@ -303,7 +312,8 @@ def ksql_schema(columns, fmt, unwrapped):
     """The schema text ksqlDB registers for `columns`, as its test harness does for a topic whose
     schema the case does not give: a record (object) of optional fields, or with one key
     column, that column's own type."""
-    trees = [(name, sql_type_tree(type_)) for name, type_ in columns]
+    # ksqlDB upper-cases unquoted names, and the runner reads them unquoted.
+    trees = [(name.upper(), upper_fields(sql_type_tree(type_))) for name, type_ in columns]
     if fmt == "AVRO":
         if unwrapped and len(trees) == 1:
             return json.dumps(ksql_avro_type(trees[0][1], "io.confluent.ksql.avro_schemas.KsqlDataSourceSchema_" + trees[0][0]))
