@@ -336,6 +336,8 @@ def avro_datum(value, schema):
     kind = schema.get("type")
     if schema.get("logicalType") == "decimal":
         return Decimal(str(value)).quantize(Decimal(1).scaleb(-schema.get("scale", 0)))
+    if schema.get("logicalType") in ("timestamp-millis", "timestamp-micros", "date", "time-millis") and isinstance(value, str):
+        return int(value)  # QTT gives some epoch numbers as text
     if kind == "record" and isinstance(value, dict):
         by_upper = {k.upper(): v for k, v in value.items()}
         return {f["name"]: avro_datum(value.get(f["name"], by_upper.get(f["name"].upper())), f["type"]) for f in schema["fields"]}
@@ -363,7 +365,7 @@ def plain(value):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
         return Decimal(int(value))
     if isinstance(value, float):
         return Decimal(repr(value))
@@ -551,7 +553,13 @@ def same(want, got):
     expected number of the same value, and an expected DECIMAL's text ("3.40") digit for digit."""
     if isinstance(got, Decimal):
         if isinstance(want, str):
-            return str(got) == want
+            if str(got) == want:
+                return True
+            # ksqlDB's harness spells an Avro DECIMAL padded to its precision ("05.10" for 5.10).
+            try:
+                return Decimal(want) == got and Decimal(want).as_tuple().exponent == got.as_tuple().exponent
+            except ArithmeticError:
+                return False
         if isinstance(want, (int, float)) and not isinstance(want, bool):
             return got == Decimal(repr(want))
         return False
