@@ -57,7 +57,8 @@ public final class Engine {
 
     public func execute(_ parsed: ParsedStatement) throws(SQLError) -> StatementResult {
         switch parsed.statement {
-        case .createRelation(let create):
+        case .createRelation(var create):
+            try inferRegistryColumns(&create)
             let relation = try RelationDefinition.relation(from: create)
             let factory = try registry.factory(for: relation.connector)
             for metadata in relation.metadataColumns where !factory.metadataKeys.contains(metadata.key) {

@@ -27,10 +27,12 @@ public struct Settings: Sendable, Hashable {
     public static let statementTimeoutKey = "statement_timeout"
     /// Read by the Kafka source when a query starts, as ksqlDB scripts set it.
     public static let autoOffsetResetKey = "auto.offset.reset"
+    /// Where the Kafka connectors find the Schema Registry of the AVRO and JSON_SR formats (ksqlDB's name).
+    public static let schemaRegistryURLKey = "ksql.schema.registry.url"
 
     /// The keys something in Rivulet reads.
     public static let knownKeys = [
-        checkpointIntervalKey, memoryBudgetKey, errorLogMaxEntriesKey, stateTTLKey, statementTimeoutKey, autoOffsetResetKey,
+        checkpointIntervalKey, memoryBudgetKey, errorLogMaxEntriesKey, stateTTLKey, statementTimeoutKey, autoOffsetResetKey, schemaRegistryURLKey,
     ]
     /// Edits that make a key a typo of a known one; more would take other engines' keys for
     /// typos (Flink's `execution.checkpointing.mode` is 7 edits from `...interval`).

@@ -48,6 +48,12 @@ extension Parser {
         var options: [TableOption] = []
         if isWord("WITH") { options = try parseTableOptions() }
         guard consumeWord("AS") else {
+            // ksqlDB: a source in a schema registry format may take its columns from the registry.
+            if !options.isEmpty, atEnd || isSymbol(.semicolon) {
+                return .createRelation(CreateRelation(
+                    kind: kind, orReplace: orReplace, ifNotExists: ifNotExists, name: name, columns: [], options: options,
+                    span: span(from: start)))
+            }
             throw expected("'(' with column definitions, WITH or AS", "after \(name.name.value)")
         }
         let query = try parseQuery()

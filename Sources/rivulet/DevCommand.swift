@@ -5,5 +5,5 @@ struct DevCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
         abstract: "Local services for development and trying Rivulet out.",
-        subcommands: [DevKafkaCommand.self])
+        subcommands: [DevKafkaCommand.self, DevSchemaRegistryCommand.self])
 }

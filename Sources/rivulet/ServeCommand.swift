@@ -85,7 +85,12 @@ struct ServeCommand: ParsableCommand {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
+    @Option(help: "The Schema Registry of the AVRO and JSON_SR Kafka formats (ksqlDB's ksql.schema.registry.url).")
+    var schemaRegistryUrl: String?
+
     func run() throws {
+        // Read by the Kafka connectors, unless a session sets 'ksql.schema.registry.url'.
+        if let schemaRegistryUrl { setenv("RIVULET_SCHEMA_REGISTRY_URL", schemaRegistryUrl, 1) }
         let level = Logger.Level(rawValue: logLevel) ?? .info
         let json = logFormat == "json"
         LoggingSystem.bootstrap { label in

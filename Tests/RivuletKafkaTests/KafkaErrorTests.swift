@@ -45,7 +45,7 @@ struct KafkaErrorTests {
             #expect(check([:]) == nil)
             #expect(check(["properties.no.such.property": "1"])?.message.contains("properties.no.such.property") == true)
             #expect(check(["scan.startup.mode": "earliest-ofset"])?.hint?.contains("earliest-offset") == true)
-            #expect(check(["format": "avro"])?.message.contains("avro") == true)
+            #expect(check(["format": "parquet"])?.message.contains("parquet") == true)
             #expect(check([:], [Field("kafka_partition", .varchar)])?.message.contains("kafka_partition") == true)
             #expect(check(["format": "raw"], [Field("a", .varchar), Field("b", .varchar)]) != nil)
         }

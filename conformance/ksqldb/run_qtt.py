@@ -87,7 +87,8 @@ class Broker:
 
 # --- what the statements declare --------------------------------------------------------------
 
-CREATE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(STREAM|TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\"\w.]+)\s*\((.*)\)\s*WITH\s*\((.*)\)\s*;?\s*$",
+# The column list is optional: a source in a schema registry format may take its columns from the registry.
+CREATE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(STREAM|TABLE)\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\"\w.]+)\s*(?:\((.*)\))?\s*WITH\s*\((.*)\)\s*;?\s*$",
                     re.IGNORECASE | re.DOTALL)
 
 
@@ -145,7 +146,7 @@ def declared_topics(statements):
         if not match or re.search(r"\bAS\s+SELECT\b", statement, re.IGNORECASE):
             continue
         columns = []
-        for column in split_top_level(match.group(3)):
+        for column in split_top_level(match.group(3) or ""):
             words = column.split()
             if len(words) < 2:
                 continue
@@ -219,6 +220,269 @@ def window_suffix(window):
 
 class Unsupported(Exception):
     pass
+
+
+# --- the schema registry (AVRO, JSON_SR) ------------------------------------------------------
+
+REGISTRY_SCHEMA_TYPES = {"AVRO": "AVRO", "JSON_SR": "JSON"}
+
+
+def sql_type_tree(text):
+    """A column's SQL type text as (NAME, arguments): ("ARRAY", [element]), ("MAP", [key, value]),
+    ("STRUCT", [(field, type), ...]), ("DECIMAL", [precision, scale]) or (NAME, [])."""
+    text = text.strip()
+    upper = text.upper()
+    for name in ("ARRAY", "MAP", "STRUCT"):
+        if upper.startswith(name + "<") and text.endswith(">"):
+            inner = split_top_level(text[len(name) + 1:-1])
+            if name == "STRUCT":
+                fields = []
+                for part in inner:
+                    field, _, type_ = part.strip().partition(" ")
+                    fields.append((field.strip("`\""), sql_type_tree(type_)))
+                return name, fields
+            return name, [sql_type_tree(part) for part in inner]
+    match = re.match(r"DECIMAL\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)", upper)
+    if match:
+        return "DECIMAL", [int(match.group(1)), int(match.group(2))]
+    return upper.split("(")[0].strip(), []
+
+
+def upper_fields(tree):
+    kind, args = tree
+    if kind == "STRUCT":
+        return kind, [(field.upper(), upper_fields(sub)) for field, sub in args]
+    if kind in ("ARRAY", "MAP"):
+        return kind, [upper_fields(sub) for sub in args]
+    return tree
+
+
+def ksql_avro_type(tree, name):
+    """The Avro schema ksqlDB generates for a column type (every value optional)."""
+    kind, args = tree
+    base = {"BOOLEAN": "boolean", "INT": "int", "INTEGER": "int", "BIGINT": "long", "DOUBLE": "double", "VARCHAR": "string",
+            "STRING": "string", "BYTES": "bytes"}.get(kind)
+    if base:
+        schema = base
+    elif kind == "DECIMAL":
+        schema = {"type": "bytes", "logicalType": "decimal", "precision": args[0], "scale": args[1]}
+    elif kind == "TIMESTAMP":
+        schema = {"type": "long", "logicalType": "timestamp-millis"}
+    elif kind == "DATE":
+        schema = {"type": "int", "logicalType": "date"}
+    elif kind == "TIME":
+        schema = {"type": "int", "logicalType": "time-millis"}
+    elif kind == "ARRAY":
+        schema = {"type": "array", "items": ksql_avro_type(args[0], name)}
+    elif kind == "MAP":
+        schema = {"type": "map", "values": ksql_avro_type(args[1], name)}
+    elif kind == "STRUCT":
+        schema = ksql_avro_record(args, name)
+    else:
+        raise Unsupported(f"AVRO column type {kind}")
+    return ["null", schema]
+
+
+def ksql_avro_record(fields, name):
+    namespace, _, short = name.rpartition(".")
+    return {"type": "record", "name": short, "namespace": namespace,
+            "fields": [{"name": field, "type": ksql_avro_type(tree, f"{name}_{field}"), "default": None} for field, tree in fields]}
+
+
+def ksql_json_type(tree):
+    kind, args = tree
+    if kind in ("INT", "INTEGER"):
+        schema = {"type": "integer", "connect.type": "int32"}
+    elif kind in ("BIGINT", "TIMESTAMP", "DATE", "TIME"):
+        schema = {"type": "integer", "connect.type": "int64"}
+    elif kind in ("DOUBLE", "DECIMAL"):
+        schema = {"type": "number"}
+    elif kind == "BOOLEAN":
+        schema = {"type": "boolean"}
+    elif kind in ("VARCHAR", "STRING", "BYTES"):
+        schema = {"type": "string"}
+    elif kind == "ARRAY":
+        schema = {"type": "array", "items": ksql_json_type(args[0])}
+    elif kind == "MAP":
+        schema = {"type": "object", "additionalProperties": ksql_json_type(args[1])}
+    elif kind == "STRUCT":
+        schema = {"type": "object", "properties": {field: ksql_json_type(tree) for field, tree in args}}
+    else:
+        raise Unsupported(f"JSON_SR column type {kind}")
+    return {"oneOf": [{"type": "null"}, schema]}
+
+
+def ksql_schema(columns, fmt, unwrapped):
+    """The schema text ksqlDB registers for `columns`, as its test harness does for a topic whose
+    schema the case does not give: a record (object) of optional fields, or with one key
+    column, that column's own type."""
+    # ksqlDB upper-cases unquoted names, and the runner reads them unquoted.
+    trees = [(name.upper(), upper_fields(sql_type_tree(type_))) for name, type_ in columns]
+    if fmt == "AVRO":
+        if unwrapped and len(trees) == 1:
+            return json.dumps(ksql_avro_type(trees[0][1], "io.confluent.ksql.avro_schemas.KsqlDataSourceSchema_" + trees[0][0]))
+        return json.dumps(ksql_avro_record(trees, "io.confluent.ksql.avro_schemas.KsqlDataSourceSchema"))
+    if unwrapped and len(trees) == 1:
+        return json.dumps(ksql_json_type(trees[0][1]))
+    return json.dumps({"type": "object", "properties": {name: ksql_json_type(tree) for name, tree in trees}})
+
+
+def avro_datum(value, schema):
+    """A QTT JSON value shaped for fastavro: DECIMALs as Decimal, record fields named as the
+    schema spells them (QTT writes them upper-case), unions resolved."""
+    if value is None:
+        return None
+    if isinstance(schema, list):
+        branches = [b for b in schema if b != "null"]
+        return avro_datum(value, branches[0]) if len(branches) == 1 else value
+    if isinstance(schema, str):
+        return value
+    kind = schema.get("type")
+    if schema.get("logicalType") == "decimal":
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-schema.get("scale", 0)))
+    if schema.get("logicalType") in ("timestamp-millis", "timestamp-micros", "date", "time-millis") and isinstance(value, str):
+        return int(value)  # QTT gives some epoch numbers as text
+    if kind == "record" and isinstance(value, dict):
+        by_upper = {k.upper(): v for k, v in value.items()}
+        return {f["name"]: avro_datum(value.get(f["name"], by_upper.get(f["name"].upper())), f["type"]) for f in schema["fields"]}
+    if kind == "array" and isinstance(value, list):
+        return [avro_datum(v, schema["items"]) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: avro_datum(v, schema["values"]) for k, v in value.items()}
+    if isinstance(kind, (dict, list)):
+        return avro_datum(value, kind)
+    return value
+
+
+def plain(value):
+    """A value decoded by confluent-kafka as QTT spells it: times as epoch numbers."""
+    import datetime
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return int(value.timestamp() * 1000)
+    if isinstance(value, datetime.date):
+        return (value - datetime.date(1970, 1, 1)).days
+    if isinstance(value, datetime.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) * 1000 + value.microsecond // 1000
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return Decimal(int(value))
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, bytes):
+        return value.decode(errors="replace")
+    return value
+
+
+class Registry:
+    """`rivulet dev schema-registry` on a free port, for one case; confluent-kafka's serializers
+    write the inputs and its deserializers read the outputs through it."""
+
+    def __init__(self, rivulet):
+        from confluent_kafka.schema_registry import SchemaRegistryClient
+        self.process = subprocess.Popen([rivulet, "dev", "schema-registry", "--port", "0"], stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, text=True)
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http"):
+            raise RuntimeError("rivulet dev schema-registry did not start")
+        self.client = SchemaRegistryClient({"url": self.url})
+        self.serializers = {}
+
+    def close(self):
+        self.process.kill()
+        self.process.wait()
+
+    def call(self, method, path, body=None):
+        import urllib.request
+        import urllib.error
+        request = urllib.request.Request(self.url + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                         headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise RuntimeError(f"schema registry: {method} {path}: {error.code} {error.read()!r}")
+
+    def register_case_schemas(self, case, declared):
+        """The schemas the case's topics give (`keySchema`, `valueSchema`, with their ids)."""
+        for topic in case.test.get("topics", []):
+            spec = declared.get(topic.get("name"))
+            for side in ("key", "value"):
+                schema = topic.get(f"{side}Schema")
+                if schema is None:
+                    continue
+                fmt = (topic.get(f"{side}Format") or (spec and getattr(spec, f"{side}_format")) or case.format or "AVRO").upper()
+                if fmt not in REGISTRY_SCHEMA_TYPES:
+                    raise Unsupported(f"{fmt} schemas")
+                body = {"schema": schema if isinstance(schema, str) else json.dumps(schema)}
+                if REGISTRY_SCHEMA_TYPES[fmt] != "AVRO":
+                    body["schemaType"] = REGISTRY_SCHEMA_TYPES[fmt]
+                if topic.get(f"{side}SchemaId") is not None:
+                    body["id"] = topic[f"{side}SchemaId"]
+                self.call("POST", f"/subjects/{topic['name']}-{side}/versions", body)
+
+    def serializer(self, topic, side, fmt, columns):
+        """(serializer, schema) of a topic's keys or values: the subject's latest schema, else
+        the one ksqlDB makes for the declared columns, registered."""
+        from confluent_kafka.schema_registry.avro import AvroSerializer
+        from confluent_kafka.schema_registry.json_schema import JSONSerializer
+        if (topic, side) in self.serializers:
+            return self.serializers[(topic, side)]
+        latest = self.call("GET", f"/subjects/{topic}-{side}/versions/latest")
+        if latest is None:
+            if not columns:
+                raise Unsupported(f"{topic}'s {side} has neither declared columns nor a schema")
+            text = ksql_schema(columns, fmt, unwrapped=side == "key")
+            schema_id = self.call("POST", f"/subjects/{topic}-{side}/versions",
+                                  {"schema": text, **({"schemaType": "JSON"} if fmt == "JSON_SR" else {})})["id"]
+        else:
+            text, schema_id = latest["schema"], latest["id"]
+        conf = {"auto.register.schemas": False, "use.schema.id": schema_id}
+        if fmt == "AVRO":
+            made = (AvroSerializer(self.client, text, conf=conf), json.loads(text))
+        else:
+            made = (JSONSerializer(text, self.client, conf=conf), None)
+        self.serializers[(topic, side)] = made
+        return made
+
+    def serialize(self, value, topic, side, fmt, columns):
+        from confluent_kafka.serialization import MessageField, SerializationContext
+        if value is None:
+            return None
+        serializer, avro_schema = self.serializer(topic, side, fmt, columns)
+        if avro_schema is not None:
+            value = avro_datum(value, avro_schema)
+        field = MessageField.KEY if side == "key" else MessageField.VALUE
+        return serializer(value, SerializationContext(topic, field))
+
+    def decode(self, data, topic, side, expected):
+        """Reads a record written in a registry format for the topic, else as `decode_like` does."""
+        from confluent_kafka.schema_registry.avro import AvroDeserializer
+        from confluent_kafka.schema_registry.json_schema import JSONDeserializer
+        from confluent_kafka.serialization import MessageField, SerializationContext
+        if data is None or len(data) < 5 or data[0] != 0:
+            return decode_like(data, expected)
+        schema_id = struct.unpack(">I", data[1:5])[0]
+        usages = self.call("GET", f"/schemas/ids/{schema_id}/versions") or []
+        if not any(u["subject"] == f"{topic}-{side}" for u in usages):
+            return decode_like(data, expected)
+        schema = self.call("GET", f"/schemas/ids/{schema_id}")
+        context = SerializationContext(topic, MessageField.KEY if side == "key" else MessageField.VALUE)
+        if schema.get("schemaType", "AVRO") == "AVRO":
+            return plain(AvroDeserializer(self.client)(data, context))
+        return plain(JSONDeserializer(None, schema_registry_client=self.client)(data, context))
+
+
+def uses_registry(case):
+    text = " ".join(case.statements()).upper()
+    return any(re.search(rf"FORMAT\s*=\s*'{fmt}'", text) for fmt in REGISTRY_SCHEMA_TYPES) or any(
+        topic.get("keySchema") is not None or topic.get("valueSchema") is not None for topic in case.test.get("topics", []))
 
 
 # --- decoding what Rivulet wrote, guided by what ksqlDB expects -------------------------------
@@ -297,7 +561,13 @@ def same(want, got):
     expected number of the same value, and an expected DECIMAL's text ("3.40") digit for digit."""
     if isinstance(got, Decimal):
         if isinstance(want, str):
-            return str(got) == want
+            if str(got) == want:
+                return True
+            # ksqlDB's harness spells an Avro DECIMAL padded to its precision ("05.10" for 5.10).
+            try:
+                return Decimal(want) == got and Decimal(want).as_tuple().exponent == got.as_tuple().exponent
+            except ArithmeticError:
+                return False
         if isinstance(want, (int, float)) and not isinstance(want, bool):
             return got == Decimal(repr(want))
         return False
@@ -341,12 +611,14 @@ def cases_in(path):
 
 
 class Server:
-    def __init__(self, rivulet, bootstrap):
+    def __init__(self, rivulet, bootstrap, registry_url=None):
         self.folder = Path(tempfile.mkdtemp(prefix="rivulet-qtt-"))
         env = dict(os.environ, RIVULET_KAFKA_BOOTSTRAP_SERVERS=bootstrap)
         self.log = open(self.folder / "log", "w+")
+        # ksqlDB's `ksql.schema.registry.url`, a server setting.
+        registry = ["--schema-registry-url", registry_url] if registry_url else []
         self.process = subprocess.Popen(
-            [rivulet, "serve", "--data-dir", str(self.folder / "data"), "--pg-port", "0", "--http-port", "0"],
+            [rivulet, "serve", "--data-dir", str(self.folder / "data"), "--pg-port", "0", "--http-port", "0"] + registry,
             stdout=subprocess.PIPE, stderr=self.log, env=env, text=True)
         printed = ""
         while True:
@@ -397,7 +669,7 @@ def create_topics(case, admin):
             future.result()
 
 
-def input_records(case):
+def input_records(case, registry=None):
     """(topic, producer arguments) for each input record of the case, in order, serialized as
     its CREATE statement declares; Unsupported when the runner cannot write them."""
     declared = declared_topics(case.statements())
@@ -407,12 +679,18 @@ def input_records(case):
         if spec is None:
             raise Unsupported(f"input topic {record['topic']} is declared by no CREATE statement the runner reads")
         for fmt in (spec.key_format, spec.value_format):
-            if fmt in SCHEMA_REGISTRY_FORMATS and fmt not in qtt_protobuf.FORMATS:
+            if fmt in SCHEMA_REGISTRY_FORMATS and fmt not in qtt_protobuf.FORMATS and (registry is None or fmt not in REGISTRY_SCHEMA_TYPES):
                 raise Unsupported(f"{fmt} needs a schema registry")
-        key = serialize(record.get("key"), spec.key_columns, spec.key_format, is_key=True)
+        if spec.key_format in REGISTRY_SCHEMA_TYPES:
+            key = registry.serialize(record.get("key"), record["topic"], "key", spec.key_format, spec.key_columns)
+        else:
+            key = serialize(record.get("key"), spec.key_columns, spec.key_format, is_key=True)
         if key is not None and record.get("window"):
             key += window_suffix(record["window"])
-        value_bytes = serialize(record.get("value"), spec.value_columns, spec.value_format)
+        if spec.value_format in REGISTRY_SCHEMA_TYPES:
+            value_bytes = registry.serialize(record.get("value"), record["topic"], "value", spec.value_format, spec.value_columns)
+        else:
+            value_bytes = serialize(record.get("value"), spec.value_columns, spec.value_format)
         # ksqlDB's harness stamps a record given without a timestamp with 0.
         kwargs = {"key": key, "value": value_bytes, "timestamp_ms": record.get("timestamp", 0)}
         if "partition" in record:
@@ -491,9 +769,13 @@ def read_topic(bootstrap, admin, topic, expected_count, timeout, settle):
 EPOCH_NOTE = "a record timestamp of 0 is written as 1 (README: differences from ksqlDB)"
 
 
-def compare(expected, actual, notes):
+def compare(expected, actual, notes, decode=None):
     """Differences between ksqlDB's records and ours, as text lines (none: equal). A documented
-    difference is added to `notes` instead."""
+    difference is added to `notes` instead. `decode(data, expected, side)` reads a key or value
+    (default: `decode_like`; a case with a schema registry reads its formats through it)."""
+    if decode is None:
+        def decode(data, want, side):
+            return decode_like(data, want)
     # Match each expected record, per key in order: the n-th expected record of a key against
     # the n-th actual record whose key decodes to that key.
     problems = []
@@ -503,7 +785,7 @@ def compare(expected, actual, notes):
         # A windowed key holds its window: records of one key and window are one message key.
         for position, got in enumerate(remaining):
             key_bytes, window = split_windowed_key(got["key"], want.get("window"))
-            key = decode_like(key_bytes, want.get("key"))
+            key = decode(key_bytes, want.get("key"), "key")
             if normalize(key) != normalize(want.get("key")):
                 continue
             if want.get("window") is not None and window not in (None, "short") and window["start"] != want["window"]["start"]:
@@ -515,7 +797,7 @@ def compare(expected, actual, notes):
             continue
         got = remaining.pop(found)
         key_bytes, window = split_windowed_key(got["key"], want.get("window"))
-        value = decode_like(got["value"], want.get("value"))
+        value = decode(got["value"], want.get("value"), "value")
         differences = []
         if not same(want.get("value"), value):
             differences.append(f"value {value!r}")
@@ -581,10 +863,27 @@ class QueryProgress:
 def run_case(case, rivulet, bootstrap, admin, timeout):
     """(outcome, detail): outcome is pass, fail, error or unsupported."""
     reset_topics(admin)
+    registry = None
     try:
-        records = input_records(case)
+        if uses_registry(case):
+            if re.search(r"FORMAT\s*=\s*'PROTOBUF", " ".join(case.statements()).upper()):
+                raise Unsupported("PROTOBUF format")
+            registry = Registry(rivulet)
+            registry.register_case_schemas(case, declared_topics(case.statements()))
+        records = input_records(case, registry)
     except Unsupported as reason:
+        if registry:
+            registry.close()
         return "unsupported", str(reason)
+    try:
+        return run_case_with(case, rivulet, bootstrap, admin, timeout, records, registry)
+    finally:
+        if registry:
+            registry.close()
+
+
+def run_case_with(case, rivulet, bootstrap, admin, timeout, records, registry):
+    """`run_case` once its inputs are serialized (and its schemas registered)."""
     qtt_protobuf.learn_column_orders(case.test, [spec.value_columns for spec in declared_topics(case.statements()).values()])
     create_topics(case, admin)
     # ksqlDB's test driver processes the inputs one at a time, in their order: with several
@@ -592,7 +891,7 @@ def run_case(case, rivulet, bootstrap, admin, timeout):
     one_at_a_time = several_queries_write_one_topic(case) or len({topic for topic, _ in records}) > 1
     if not one_at_a_time:
         produce_inputs(records, bootstrap)
-    server = Server(rivulet, bootstrap)
+    server = Server(rivulet, bootstrap, registry.url if registry else None)
     try:
         refused = None
         with psycopg.connect(host="127.0.0.1", port=server.port, user="qtt", dbname="rivulet", autocommit=True) as connection:
@@ -628,7 +927,8 @@ def run_case(case, rivulet, bootstrap, admin, timeout):
         notes = set()
         for topic, expected in by_topic.items():
             actual = read_topic(bootstrap, admin, topic, len(expected), timeout, settle=0.5)
-            problems += [f"{topic}: {p}" for p in compare(expected, actual, notes)]
+            decode = (lambda data, want, side, topic=topic: registry.decode(data, topic, side, want)) if registry else None
+            problems += [f"{topic}: {p}" for p in compare(expected, actual, notes, decode)]
         if problems:
             return "fail", "\n  ".join(problems[:12] + query_troubles(server.port))
         return "pass", "; ".join(sorted(notes))

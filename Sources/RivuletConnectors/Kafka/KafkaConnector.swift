@@ -21,7 +21,7 @@ public struct KafkaConnector: ConnectorFactory {
     public func validate(_ relation: Relation, asSink: Bool) throws(SQLError) {
         let options = try KafkaOptions(relation.connector)
         try KafkaClient.check(options.properties)
-        if ![.json, .debeziumJSON, .protobufNoSR].contains(options.valueFormat) {
+        if !options.valueFormat.holdsNestedValues {
             try NestedColumns.refuse(relation.schema.fields, format: "\(options.valueFormat)")
         }
         if options.valueFormat == .debeziumJSON { try Self.checkDebezium(relation, asSink: asSink) }
@@ -112,11 +112,14 @@ public struct KafkaConnector: ConnectorFactory {
             throw SQLError(.featureNotSupported, "reading an 'upsert-kafka' table as a changelog is not supported yet",
                            hint: "read the topic with 'connector' = 'kafka'")
         }
-        return try KafkaSourceReader(relation: relation, columns: columns, options: try KafkaOptions(relation.connector), context: context)
+        var options = try KafkaOptions(relation.connector)
+        options.applySession(context.sessionOptions)
+        return try KafkaSourceReader(relation: relation, columns: columns, options: options, context: context)
     }
 
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
-        let options = try KafkaOptions(relation.connector)
+        var options = try KafkaOptions(relation.connector)
+        options.applySession(context.sessionOptions)
         try KafkaClient.check(options.properties)
         if options.valueFormat == .debeziumJSON { try Self.checkDebezium(relation, asSink: true) }
         let upsert = relation.connector.connector.lowercased() == "upsert-kafka"

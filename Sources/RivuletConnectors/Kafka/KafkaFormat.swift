@@ -16,8 +16,13 @@ enum KafkaFormat: String, Sendable {
     /// ksqlDB's `PROTOBUF_NOSR`: plain protobuf binary of the schema the columns give
     /// (`ProtobufSchemaText`), no schema registry.
     case protobufNoSR
+    /// ksqlDB's `AVRO`: Avro binary under a schema in a Schema Registry (`AvroRecordCodec`).
+    case avro
+    /// ksqlDB's `JSON_SR`: JSON under a JSON Schema in a Schema Registry (`JSONSchemaRecordCodec`).
+    case jsonSchema
 
-    /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`, `PROTOBUF_NOSR`).
+    /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`,
+    /// `PROTOBUF_NOSR`, `AVRO`, `JSON_SR`).
     init?(name: String) {
         switch name.lowercased() {
         case "json": self = .json
@@ -27,9 +32,23 @@ enum KafkaFormat: String, Sendable {
         case "none": self = .none
         case "debezium-json": self = .debeziumJSON
         case "protobuf_nosr": self = .protobufNoSR
+        case "avro": self = .avro
+        case "json_sr": self = .jsonSchema
         default: return nil
         }
     }
 
-    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json", "protobuf_nosr"]
+    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json", "protobuf_nosr", "avro", "json_sr"]
+
+    /// The codec of a format whose schemas live in a Schema Registry; nil for the others.
+    var registryCodec: (any RegistryRecordCodec.Type)? {
+        switch self {
+        case .avro: return AvroRecordCodec.self
+        case .jsonSchema: return JSONSchemaRecordCodec.self
+        case .json, .csv, .raw, .kafka, .none, .debeziumJSON, .protobufNoSR: return nil
+        }
+    }
+
+    /// Whether values of this format may be ARRAY, MAP or ROW.
+    var holdsNestedValues: Bool { self == .json || self == .debeziumJSON || self == .protobufNoSR || registryCodec != nil }
 }

@@ -20,13 +20,18 @@ final class KafkaKeyDecoder {
     private let bare: BareJSONValue?
     private let csv: CSVDecoder?
     private let protobuf: ProtobufCodec?
+    /// `AVRO`, `JSON_SR`.
+    private let registry: RegistryRecordFormat?
     /// The last key decoded: one row of the key columns.
     private(set) var row: RowBatch
     private(set) var windowStart: Int64 = 0
     private(set) var windowEnd: Int64 = 0
     private var scratch: [UInt8] = []
 
-    init(format: KafkaFormat, types: [SQLType], names: [String], window: Window?, csv options: CSVOptions) throws(SQLError) {
+    init(
+        format: KafkaFormat, types: [SQLType], names: [String], window: Window?, csv options: CSVOptions, registry: RegistryRecordFormat? = nil
+    ) throws(SQLError) {
+        self.registry = registry
         self.format = format
         self.types = types
         self.window = window
@@ -93,6 +98,11 @@ final class KafkaKeyDecoder {
                 row.appendRow(try protobuf!.decode(key))
             } catch {
                 return "key: protobuf: \(error.reason)"
+            }
+        case .avro, .jsonSchema:
+            switch registry!.decode(key) {
+            case .success(let values): row.appendRow(values)
+            case .failure(let error): return "key: \(error.reason)"
             }
         case .debeziumJSON:
             preconditionFailure("'debezium-json' is refused as a key format by KafkaOptions")

@@ -57,6 +57,12 @@ struct KafkaOptions: Sendable {
     /// `debezium-json.schema-include`: each event is wrapped in `schema` / `payload`, as
     /// Kafka Connect's JSON converter writes it with schemas enabled.
     var debeziumSchemaIncluded: Bool
+    /// The Schema Registry of the `AVRO` and `JSON_SR` formats: the session's
+    /// `ksql.schema.registry.url` (see `applySession`), else `RIVULET_SCHEMA_REGISTRY_URL`.
+    var schemaRegistryURL: String?
+    /// ksqlDB's `KEY_SCHEMA_ID` and `VALUE_SCHEMA_ID`: the registered schema records are written with.
+    var keySchemaID: Int?
+    var valueSchemaID: Int?
 
     static let known: Set<String> = [
         "topic", "kafka_topic", "scan.startup.mode", "scan.startup.timestamp-millis", "scan.bounded.mode",
@@ -66,6 +72,7 @@ struct KafkaOptions: Sendable {
         "json.ignore-parse-errors", "value.csv.field-delimiter", "value.json.ignore-parse-errors",
         "window_type", "window_size", "partitions", "wrap_single_value",
         "debezium-json.schema-include", "debezium-json.ignore-parse-errors",
+        "key_schema_id", "value_schema_id", "key_schema_full_name", "value_schema_full_name",
     ]
     /// Options of Flink or ksqlDB that change nothing here; accepted so scripts run as they are.
     static let ignored: Set<String> = [
@@ -75,6 +82,8 @@ struct KafkaOptions: Sendable {
     ]
 
     static let bootstrapVariable = "RIVULET_KAFKA_BOOTSTRAP_SERVERS"
+    static let schemaRegistryVariable = "RIVULET_SCHEMA_REGISTRY_URL"
+    static let schemaRegistrySetting = "ksql.schema.registry.url"
 
     init(_ spec: ConnectorSpec) throws(SQLError) {
         let options = try ConnectorOptions(
@@ -120,7 +129,7 @@ struct KafkaOptions: Sendable {
         let valueKey = ["value.format", "format", "value_format"].first { options.contains($0) }
         guard let valueKey, let value = KafkaFormat(name: options[valueKey]!.trimmingSpaces) else {
             if let valueKey {
-                throw options.invalid(valueKey, options[valueKey]!, expected: "one of 'json', 'csv', 'raw'")
+                throw options.invalid(valueKey, options[valueKey]!, expected: "one of 'json', 'csv', 'raw', 'avro', 'json_sr'")
             }
             throw SQLError(.invalidParameterValue, "missing option 'format' for connector '\(connector)'",
                            hint: "add 'format' = 'json' (or 'csv', 'raw')")
@@ -168,6 +177,9 @@ struct KafkaOptions: Sendable {
             ignoreParseErrors = try options.bool(key, default: false)
         }
         debeziumSchemaIncluded = try options.bool("debezium-json.schema-include", default: false)
+        keySchemaID = try options.int("key_schema_id").map(Int.init)
+        valueSchemaID = try options.int("value_schema_id").map(Int.init)
+        schemaRegistryURL = getenv(Self.schemaRegistryVariable).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
         onError = OnError(rawValue: try options.choice("on-error", ["skip", "fail"], default: "skip"))!
         exactlyOnce = try options.choice("sink.delivery-guarantee", ["none", "at-least-once", "exactly-once"], default: "at-least-once")
             == "exactly-once"
@@ -190,6 +202,20 @@ struct KafkaOptions: Sendable {
                 throw options.invalid("window_type", type, expected: "one of 'TUMBLING', 'HOPPING', 'SESSION'")
             }
         }
+    }
+
+    /// Takes the session's settings that concern the connectors (`ksql.schema.registry.url`).
+    mutating func applySession(_ settings: [String: String]) {
+        if let url = settings[Self.schemaRegistrySetting], !url.isEmpty { schemaRegistryURL = url }
+    }
+
+    /// The registry client of `format`'s records, which must name a registry.
+    func registryClient(for format: KafkaFormat) throws(SQLError) -> SchemaRegistryClient {
+        guard let url = schemaRegistryURL else {
+            throw SQLError(.invalidParameterValue, "the \(format.rawValue.uppercased()) format needs a schema registry, and none is set",
+                           hint: "SET '\(Self.schemaRegistrySetting)' = 'http://host:8081', or set \(Self.schemaRegistryVariable)")
+        }
+        return SchemaRegistryClient.shared(url: url)
     }
 
     /// A librdkafka property as given, if any.

@@ -31,6 +31,8 @@ final class KafkaRecordDecoder {
         case debezium(JSONLinesDecoder, schemaIncluded: Bool)
         /// A message of all the value columns, of which `columns` are kept.
         case protobuf(ProtobufCodec, columns: [Int])
+        /// `AVRO`, `JSON_SR`: every value column, from which the requested ones are picked.
+        case registry(RegistryRecordFormat, requested: [Int])
     }
 
     private let sourceName: String
@@ -121,13 +123,23 @@ final class KafkaRecordDecoder {
                                 schemaIncluded: options.debeziumSchemaIncluded)
         case .protobufNoSR:
             decoder = .protobuf(try ProtobufSchemaText.codec(for: zip(names, types).map { RowField($0, $1) }), columns: requested)
+        case .avro, .jsonSchema:
+            let format = RegistryRecordFormat(
+                options.valueFormat.registryCodec!, client: try options.registryClient(for: options.valueFormat),
+                columns: zip(names, types).map { RowField($0, $1) }, unwrapped: !options.wrapSingleValue)
+            decoder = .registry(format, requested: requested)
         }
         let keyTypes = keyFields.map { relation.schema[$0].type }
         self.keyTypes = keyTypes
         if relation.isKsqlKafka {
+            let keyNames = keyFields.map { relation.schema[$0].name }
+            // ksqlDB's single key column is the key's whole schema (`unwrapPrimitives`).
+            let registry = try options.keyFormat.registryCodec.map { (codec) throws(SQLError) in
+                RegistryRecordFormat(codec, client: try options.registryClient(for: options.keyFormat),
+                                     columns: zip(keyNames, keyTypes).map { RowField($0, $1) }, unwrapped: true)
+            }
             keyDecoder = try KafkaKeyDecoder(
-                format: options.keyFormat, types: keyTypes, names: keyFields.map { relation.schema[$0].name }, window: options.window,
-                csv: options.csv)
+                format: options.keyFormat, types: keyTypes, names: keyNames, window: options.window, csv: options.csv, registry: registry)
         } else {
             keyDecoder = nil
         }
@@ -256,6 +268,13 @@ final class KafkaRecordDecoder {
                 values.appendRow(columns.map { all[$0] })
             } catch {
                 try report(BadRecord(line: 1, raw: payload, reason: "protobuf: \(error.reason)"), topic: topic, partition: partition, offset: offset)
+            }
+        case .registry(let format, let requested):
+            guard let payload else { return }
+            switch format.decode(payload) {
+            case .success(let all): values.appendRow(requested.map { all[$0] })
+            case .failure(let error):
+                try report(BadRecord(line: 1, raw: payload, reason: error.reason), topic: topic, partition: partition, offset: offset)
             }
         case .csv(let csv):
             guard let payload else { return }

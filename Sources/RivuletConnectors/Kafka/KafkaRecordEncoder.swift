@@ -14,27 +14,33 @@ struct KafkaRecordEncoder {
     private var json: JSONLinesEncoder?
     private var csv: CSVEncoder?
     private var protobuf: ProtobufCodec?
+    /// `AVRO`, `JSON_SR`, ready to write (`RegistryRecordFormat.prepareWriting`).
+    private let registry: RegistryRecordFormat?
     private var bytes: [UInt8] = []
     /// Row `i` is `bytes[starts[i]..<ends[i]]`, or NULL when `starts[i] < 0`.
     private var starts: [Int] = []
     private var ends: [Int] = []
 
-    init(format: KafkaFormat, types: [SQLType], names: [String], csv options: CSVOptions, bare: Bool = false) throws(SQLError) {
+    init(
+        format: KafkaFormat, types: [SQLType], names: [String], csv options: CSVOptions, bare: Bool = false,
+        registry: RegistryRecordFormat? = nil
+    ) throws(SQLError) {
         self.format = format
+        self.registry = registry
         self.types = types
         self.bare = bare && types.count == 1
         quote = options.quote
         switch format {
         case .json: json = JSONLinesEncoder(types: types, names: names)
         case .csv: csv = CSVEncoder(types: types, options: options)
-        case .raw, .kafka, .none: break
+        case .raw, .kafka, .none, .avro, .jsonSchema: break
         case .debeziumJSON: preconditionFailure("'debezium-json' tables are refused as sinks by KafkaConnector")
         case .protobufNoSR: protobuf = try ProtobufSchemaText.codec(for: zip(names, types).map { RowField($0, $1) })
         }
     }
 
     /// Encodes every row of `batch` (whose columns are the ones this encoder was made for).
-    mutating func encode(_ batch: RowBatch) {
+    mutating func encode(_ batch: RowBatch) throws(SQLError) {
         bytes.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
@@ -80,6 +86,19 @@ struct KafkaRecordEncoder {
             for row in 0..<batch.count {
                 starts.append(bytes.count)
                 protobuf!.encode(batch.columns.indices.map { batch.columns[$0].value(at: row, type: types[$0]) }, into: &bytes)
+                ends.append(bytes.count)
+            }
+        case .avro, .jsonSchema:
+            for row in 0..<batch.count {
+                let values = batch.columns.indices.map { batch.columns[$0].value(at: row, type: types[$0]) }
+                // A NULL value is a tombstone; a NULL single key column is no key, as ksqlDB writes them.
+                if values.allSatisfy(\.isNull), bare || values.isEmpty {
+                    starts.append(-1)
+                    ends.append(-1)
+                    continue
+                }
+                starts.append(bytes.count)
+                try registry!.encode(values, into: &bytes)
                 ends.append(bytes.count)
             }
         case .debeziumJSON:

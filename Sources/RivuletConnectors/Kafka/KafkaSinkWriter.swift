@@ -88,11 +88,15 @@ public final class KafkaSinkWriter: SinkWriter {
         }
         values = try KafkaRecordEncoder(
             format: options.valueFormat, types: valueColumns.map { schema[$0].type }, names: valueColumns.map { schema[$0].name },
-            csv: options.csv, bare: !options.wrapSingleValue)
+            csv: options.csv, bare: !options.wrapSingleValue,
+            registry: try Self.registryWriter(options.valueFormat, columns: valueColumns.map { schema[$0] }, unwrapped: !options.wrapSingleValue,
+                                              subject: "\(topicName)-value", id: options.valueSchemaID, options: options))
         if !keyColumns.isEmpty || windowColumns != nil {
             keys = try KafkaRecordEncoder(
                 format: options.keyFormat, types: keyColumns.map { schema[$0].type }, names: keyColumns.map { schema[$0].name },
-                csv: options.csv, bare: ksql)
+                csv: options.csv, bare: ksql,
+                registry: try Self.registryWriter(options.keyFormat, columns: keyColumns.map { schema[$0] }, unwrapped: ksql,
+                                                  subject: "\(topicName)-key", id: options.keySchemaID, options: options))
         }
         let reports = reports
         client = try KafkaClient(
@@ -119,14 +123,26 @@ public final class KafkaSinkWriter: SinkWriter {
         rd_kafka_topic_destroy(topic)
     }
 
+    /// For a registry format, the writer of its records, with its schema registered (as ksqlDB
+    /// registers a sink's schema when the query starts).
+    private static func registryWriter(
+        _ format: KafkaFormat, columns: [Field], unwrapped: Bool, subject: String, id: Int?, options: KafkaOptions
+    ) throws(SQLError) -> RegistryRecordFormat? {
+        guard let codec = format.registryCodec else { return nil }
+        let writer = RegistryRecordFormat(codec, client: try options.registryClient(for: format),
+                                          columns: columns.map { RowField($0.name, $0.type) }, unwrapped: unwrapped)
+        try writer.prepareWriting(subject: subject, id: id)
+        return writer
+    }
+
     public func write(_ batch: RowBatch) throws {
         guard batch.count > 0 else { return }
         if !upsert, let kinds = batch.kinds, kinds.contains(where: { $0 != .insert }) {
             throw SQLError(.featureNotSupported, "connector 'kafka' is append-only, but '\(relationName)' receives updates",
                            hint: "use 'connector' = 'upsert-kafka' with a PRIMARY KEY")
         }
-        values.encode(valueColumns.count == batch.columns.count ? batch : RowBatch(columns: valueColumns.map { batch.columns[$0] }, count: batch.count))
-        if keys != nil { keys!.encode(RowBatch(columns: keyColumns.map { batch.columns[$0] }, count: batch.count)) }
+        try values.encode(valueColumns.count == batch.columns.count ? batch : RowBatch(columns: valueColumns.map { batch.columns[$0] }, count: batch.count))
+        if keys != nil { try keys!.encode(RowBatch(columns: keyColumns.map { batch.columns[$0] }, count: batch.count)) }
         let superseded = try supersededDeletes(batch)
         for row in 0..<batch.count {
             let kind = batch.kind(row)

@@ -6,14 +6,16 @@ public enum RelationDefinition {
     public static func relation(from create: CreateRelation) throws(SQLError) -> Relation {
         var fields: [Field] = []
         var seen: Set<String> = []
+        let ksqlKafka = create.option("kafka_topic") != nil && create.option("connector") == nil
         for column in create.columns {
             guard seen.insert(column.name.value.lowercased()).inserted else {
                 throw SQLError(.duplicateObject, "column '\(column.name.value)' is declared twice", at: column.span)
             }
-            fields.append(Field(column.name.value, column.type, nullable: !column.notNull))
+            // ksqlDB upper-cases unquoted names: they are the field names its formats write.
+            let name = ksqlKafka && !column.name.quoted ? column.name.value.uppercased() : column.name.value
+            fields.append(Field(name, column.type, nullable: !column.notNull))
         }
         let computedColumns = try computedColumns(of: create, fields: &fields)
-        let ksqlKafka = create.option("kafka_topic") != nil && create.option("connector") == nil
         var systemColumns: [Int] = []
         if ksqlKafka {
             let windowed = create.option("window_type") != nil

@@ -1,0 +1,54 @@
+import RivuletCore
+
+/// Turns a number or text read from Avro into a value of the declared SQL type, where the
+/// writer's type is not the declared one (an `int` read into BIGINT or DOUBLE, a `long` into a
+/// TIMESTAMP, a decimal into a DECIMAL of another scale).
+enum AvroCoercion {
+    static func integer(_ value: Int64, to type: SQLType) -> Value {
+        switch type {
+        case .double: return .double(Double(value))
+        case .varchar: return .string(String(value))
+        case .timestamp: return .timestamp(value)
+        case .date: return .date(value)
+        case .boolean: return .boolean(value != 0)
+        case .decimal(_, let scale): return .decimal(unscaled: value * power(scale), scale: scale)
+        default: return .int(value)
+        }
+    }
+
+    static func double(_ value: Double, to type: SQLType) -> Value {
+        switch type {
+        case .integer, .bigint: return value.isFinite ? .int(Int64(value)) : .null
+        case .varchar: return .string(String(value))
+        case .decimal(_, let scale):
+            guard value.isFinite else { return .null }
+            return .decimal(unscaled: Int64((value * Double(power(scale))).rounded()), scale: scale)
+        default: return .double(value)
+        }
+    }
+
+    static func string(_ value: String, to type: SQLType) -> Value {
+        switch type {
+        case .integer, .bigint: return Int64(value).map { .int($0) } ?? .null
+        case .double: return Double(value).map { .double($0) } ?? .null
+        default: return .string(value)
+        }
+    }
+
+    static func decimal(unscaled: Int64, scale: Int, to type: SQLType) -> Value {
+        switch type {
+        case .decimal(_, let target):
+            if target >= scale { return .decimal(unscaled: unscaled * power(target - scale), scale: target) }
+            return .decimal(unscaled: unscaled / power(scale - target), scale: target)
+        case .double: return .double(Double(unscaled) / Double(power(scale)))
+        case .integer, .bigint: return .int(unscaled / power(scale))
+        default: return .decimal(unscaled: unscaled, scale: scale)
+        }
+    }
+
+    static func power(_ exponent: Int) -> Int64 {
+        var result: Int64 = 1
+        for _ in 0..<max(exponent, 0) { result &*= 10 }
+        return result
+    }
+}

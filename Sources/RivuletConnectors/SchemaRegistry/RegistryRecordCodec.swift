@@ -1,0 +1,31 @@
+import RivuletCore
+
+/// A record encoding whose schemas live in a Schema Registry (ksqlDB's `AVRO`, `JSON_SR`,
+/// `PROTOBUF`). Records are framed as `ConfluentFraming` says; the codec reads and writes the
+/// body with one registered schema, and makes the schema ksqlDB registers for a relation's
+/// columns. A codec is made per schema id and kept for the records that follow.
+///
+/// `unwrapped` is ksqlDB's single-column shape (a key of one column, or a value with
+/// `WRAP_SINGLE_VALUE = false`): the schema is the column's own type, not a record of it.
+protocol RegistryRecordCodec {
+    /// The registry's `schemaType` of this codec's schemas.
+    static var schemaType: String { get }
+
+    /// The schema ksqlDB registers for records of `columns`.
+    static func schemaText(for columns: [RowField], unwrapped: Bool) -> String
+
+    /// The columns a relation declared without any takes from a registered schema.
+    static func columns(of schema: RegisteredSchema) throws(SQLError) -> [RowField]
+
+    init(schema: RegisteredSchema) throws(SQLError)
+
+    /// Reads one record body as values of `columns`, or says why it cannot.
+    func decode(_ body: UnsafeBufferPointer<UInt8>, columns: [RowField], unwrapped: Bool) -> Result<[Value], RegistryDecodeError>
+
+    /// Appends the body of one record of `values` (one per column).
+    func encode(_ values: [Value], columns: [RowField], unwrapped: Bool, into out: inout [UInt8]) throws(SQLError)
+}
+
+struct RegistryDecodeError: Error {
+    var reason: String
+}

@@ -1,0 +1,151 @@
+import CRdKafka
+import Foundation
+import RivuletCore
+import RivuletPlanner
+import RivuletRuntime
+import Testing
+
+@testable import RivuletConnectors
+
+/// `rivulet dev schema-registry`, started for one test.
+final class SchemaRegistryProcess {
+    let process = Process()
+    let url: String
+
+    init() throws {
+        process.executableURL = KafkaCommandTests.executable
+        process.arguments = ["dev", "schema-registry", "--port", "0"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(10) {
+            let chunk = pipe.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            line.append(chunk)
+        }
+        url = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+@Suite("AVRO and JSON_SR topics through a schema registry")
+struct KafkaAvroTests {
+    /// Records fastavro 1.13 wrote, without Confluent's header:
+    ///
+    ///     schema = {"type": "record", "name": "Order", "namespace": "shop", "fields": [
+    ///         {"name": "id", "type": "long"}, {"name": "qty", "type": "int"},
+    ///         {"name": "address", "type": ["null", {"type": "record", "name": "Address",
+    ///                                               "fields": [{"name": "city", "type": "string"}]}]}]}
+    ///     for r in [{"id": 1, "qty": 50, "address": {"city": "Oslo"}}, {"id": 2, "qty": 150, "address": {"city": "Rome"}},
+    ///               {"id": 3, "qty": 500, "address": None}]:
+    ///         o = io.BytesIO(); fastavro.schemaless_writer(o, fastavro.parse_schema(schema), r); print(o.getvalue().hex())
+    static let schema = """
+        {"type":"record","name":"Order","namespace":"shop","fields":[{"name":"id","type":"long"},{"name":"qty","type":"int"},
+         {"name":"address","type":["null",{"type":"record","name":"Address","fields":[{"name":"city","type":"string"}]}]}]}
+        """
+    static let records = ["026402084f736c6f", "04ac020208526f6d65", "06e80700"]
+
+    static func bytes(hex: String) -> [UInt8] {
+        stride(from: 0, to: hex.count, by: 2).map { offset in
+            let start = hex.index(hex.startIndex, offsetBy: offset)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+        }
+    }
+
+    static func produce(_ bootstrapServers: String, topic: String, _ values: [[UInt8]]) throws {
+        let conf = rd_kafka_conf_new()
+        var message = [CChar](repeating: 0, count: 512)
+        _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
+        guard let producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &message, message.count) else {
+            throw SQLError(.internalError, String(cString: message))
+        }
+        defer { rd_kafka_destroy(producer) }
+        let handle = rd_kafka_topic_new(producer, topic, nil)
+        defer { rd_kafka_topic_destroy(handle) }
+        for value in values {
+            var bytes = value
+            let status = bytes.withUnsafeMutableBytes { rd_kafka_produce(handle, 0, 0x2, $0.baseAddress, $0.count, nil, 0, nil) }
+            guard status == 0 else { throw SQLError(.internalError, "produce failed") }
+        }
+        guard rd_kafka_flush(producer, 10_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { throw SQLError(.internalError, "flush timed out") }
+    }
+
+    @Test("A stream declared without columns reads Confluent-framed Avro; CREATE STREAM AS SELECT writes AVRO and registers its schema")
+    func avroEndToEnd() async throws {
+        try await offPool {
+            let registry = try SchemaRegistryProcess()
+            #expect(registry.url.hasPrefix("http://"))
+            let cluster = try cluster(topics: ["orders": 1])
+            let client = SchemaRegistryClient.shared(url: registry.url)
+            let id = try client.register(subject: "orders-value", text: Self.schema, type: "AVRO")
+            #expect(try client.register(subject: "orders-value", text: Self.schema, type: "AVRO") == id)
+            var framed: [[UInt8]] = Self.records.map { hex in
+                var out: [UInt8] = []
+                ConfluentFraming.appendHeader(id: id, to: &out)
+                return out + Self.bytes(hex: hex)
+            }
+            framed.append([0, 0, 0, 0, 99, 1])  // an id the registry does not hold: reported and skipped
+            try Self.produce(cluster.bootstrapServers, topic: "orders", framed)
+
+            _ = try runScript("""
+                SET 'ksql.schema.registry.url' = '\(registry.url)';
+                CREATE STREAM orders WITH (KAFKA_TOPIC = 'orders', VALUE_FORMAT = 'AVRO', 'properties.bootstrap.servers' = '\(cluster.bootstrapServers)');
+                CREATE STREAM big WITH (KAFKA_TOPIC = 'big', VALUE_FORMAT = 'AVRO', 'properties.bootstrap.servers' = '\(cluster.bootstrapServers)')
+                    AS SELECT ID, QTY * 2 AS DOUBLED, ADDRESS FROM orders WHERE QTY > 100;
+                """)
+
+            let written = try #require(try client.latest(subject: "big-value"))
+            let schema = try AvroSchema(parsing: written.text)
+            #expect(schema.recordSchema?.name == "io.confluent.ksql.avro_schemas.KsqlDataSourceSchema")
+            #expect(schema.columns == [
+                RowField("ID", .bigint), RowField("DOUBLED", .integer), RowField("ADDRESS", .row([RowField("city", .varchar)])),
+            ])
+
+            let fields = [Field("ID", .bigint), Field("DOUBLED", .bigint), Field("ADDRESS", .row([RowField("CITY", .varchar)]))]
+            let big = relation("big", fields, kafkaOptions(cluster, topic: "big", format: "avro"))
+            let context = ConnectorContext(
+                workingDirectory: NSTemporaryDirectory(), dataDirectory: NSTemporaryDirectory(), badRecords: BadRecordLog(),
+                sessionOptions: ["ksql.schema.registry.url": registry.url])
+            let reader = try KafkaConnector().makeSource(big, columns: [0, 1, 2], context: context)
+            var rows: [[Value]] = []
+            while let batch = try reader.nextBatch(maxRows: 100) {
+                for row in 0..<batch.count { rows.append(batch.row(row, types: fields.map(\.type))) }
+            }
+            #expect(rows == [[.int(2), .int(300), .row([.string("Rome")])], [.int(3), .int(1000), .null]])
+        }
+    }
+
+    @Test("A JSON_SR sink registers a JSON Schema for its columns; its records read back")
+    func jsonSchemaSink() async throws {
+        try await offPool {
+            let registry = try SchemaRegistryProcess()
+            let cluster = try cluster(topics: ["events": 1])
+            let fields = [Field("ID", .bigint), Field("TAGS", .array(.varchar))]
+            let session = ["ksql.schema.registry.url": registry.url]
+            let events = relation("events", fields, kafkaOptions(cluster, topic: "events", format: "json_sr"))
+            let sink = try KafkaConnector().makeSink(events, context: ConnectorContext(
+                workingDirectory: NSTemporaryDirectory(), dataDirectory: NSTemporaryDirectory(), badRecords: BadRecordLog(),
+                sessionOptions: session))
+            try sink.write(batch([.bigint, .array(.varchar)], [[.int(1), .array([.string("a")])], [.int(2), .null]]))
+            try sink.close()
+            let schema = try #require(try SchemaRegistryClient.shared(url: registry.url).latest(subject: "events-value"))
+            #expect(schema.type == "JSON")
+            #expect(schema.text.contains(#""TAGS""#) && schema.text.contains(#""connect.index""#))
+            let context = ConnectorContext(
+                workingDirectory: NSTemporaryDirectory(), dataDirectory: NSTemporaryDirectory(), badRecords: BadRecordLog(),
+                sessionOptions: session)
+            let reader = try KafkaConnector().makeSource(events, columns: [0, 1], context: context)
+            var rows: [[Value]] = []
+            while let batch = try reader.nextBatch(maxRows: 100) {
+                for row in 0..<batch.count { rows.append(batch.row(row, types: fields.map(\.type))) }
+            }
+            #expect(rows == [[.int(1), .array([.string("a")])], [.int(2), .null]])
+        }
+    }
+}
