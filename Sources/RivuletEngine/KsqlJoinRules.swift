@@ -22,9 +22,11 @@ enum KsqlJoinRules {
                                "Invalid join order: table-stream joins are not supported; only stream-table joins. Got \(name(left[0])) \(text(join.kind)) \(name(table)).",
                                at: join.span, hint: "put the stream on the left: FROM stream JOIN table")
             }
+            try checkWindowedKeys(join, sources: left + right)
             return
         }
         guard let condition = join.condition, case .binary(let equality) = condition, equality.op == .equal else { return }
+        try checkTypes(equality, sources: left + right, at: condition.span)
         func isKeyOfTable(_ expr: Expr) -> Bool? {
             guard case .column(let column) = expr else { return nil }
             if let qualifier = column.qualifier.last?.value.lowercased() {
@@ -57,6 +59,45 @@ enum KsqlJoinRules {
     }
 
     private static func name(_ source: (relation: Relation, qualifier: String)) -> String { source.qualifier.uppercased() }
+
+    /// The source and column a column reference names, if it names one of `sources`.
+    private static func resolve(_ expr: Expr, in sources: [(relation: Relation, qualifier: String)])
+        -> (source: (relation: Relation, qualifier: String), column: Int)?
+    {
+        guard case .column(let column) = expr else { return nil }
+        for source in sources {
+            if let qualifier = column.qualifier.last?.value.lowercased(), qualifier != source.qualifier.lowercased() { continue }
+            if let index = source.relation.schema.firstIndex(of: column.name.value) { return (source, index) }
+        }
+        return nil
+    }
+
+    /// ksqlDB joins only values of one type: `T1.ID{INTEGER} = T2.ID{BIGINT}` is refused.
+    private static func checkTypes(_ equality: BinaryExpression, sources: [(relation: Relation, qualifier: String)], at span: SourceSpan) throws(SQLError) {
+        guard let left = resolve(equality.left, in: sources), let right = resolve(equality.right, in: sources) else { return }
+        let leftType = left.source.relation.schema[left.column].type
+        let rightType = right.source.relation.schema[right.column].type
+        guard leftType != rightType else { return }
+        func side(_ resolved: (source: (relation: Relation, qualifier: String), column: Int), _ type: SQLType) -> String {
+            "\(name(resolved.source)).\(resolved.source.relation.schema[resolved.column].name.uppercased()){\(type.description.uppercased())}"
+        }
+        throw SQLError(.datatypeMismatch, "Invalid join condition: types don't match. Got \(side(left, leftType)) = \(side(right, rightType)).",
+                       at: span, hint: "CAST one side to the other's type")
+    }
+
+    /// A windowed stream is keyed by its key and window; joining it on another column would
+    /// repartition it, which ksqlDB refuses.
+    private static func checkWindowedKeys(_ join: Join, sources: [(relation: Relation, qualifier: String)]) throws(SQLError) {
+        guard let condition = join.condition, case .binary(let equality) = condition, equality.op == .equal else { return }
+        for expr in [equality.left, equality.right] {
+            guard let resolved = resolve(expr, in: sources), resolved.source.relation.systemColumn(.windowStart) != nil else { continue }
+            if resolved.source.relation.primaryKey != [resolved.column] {
+                throw SQLError(.featureNotSupported,
+                               "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.",
+                               at: condition.span, hint: "join a windowed source on its key")
+            }
+        }
+    }
 
     private static func text(_ kind: Join.Kind) -> String {
         switch kind {
