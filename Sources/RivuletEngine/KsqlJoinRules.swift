@@ -79,7 +79,9 @@ enum KsqlJoinRules {
         let rightType = right.source.relation.schema[right.column].type
         guard leftType != rightType else { return }
         func side(_ resolved: (source: (relation: Relation, qualifier: String), column: Int), _ type: SQLType) -> String {
-            "\(name(resolved.source)).\(resolved.source.relation.schema[resolved.column].name.uppercased()){\(type.description.uppercased())}"
+            // ksqlDB's names of the types: INTEGER, STRING.
+            let typeName = type == .integer ? "INTEGER" : type == .varchar ? "STRING" : type.description.uppercased()
+            return "\(name(resolved.source)).\(resolved.source.relation.schema[resolved.column].name.uppercased()){\(typeName)}"
         }
         throw SQLError(.datatypeMismatch, "Invalid join condition: types don't match. Got \(side(left, leftType)) = \(side(right, rightType)).",
                        at: span, hint: "CAST one side to the other's type")
