@@ -26,6 +26,7 @@ enum KsqlJoinRules {
             return
         }
         guard let condition = join.condition, case .binary(let equality) = condition, equality.op == .equal else { return }
+        try checkTypes(equality, sources: left + right, at: condition.span)
         if foreignKey(of: join, left: left, right: table) != nil {
             if join.kind == .right || join.kind == .full {
                 throw SQLError(.featureNotSupported, "\(join.kind == .right ? "RIGHT" : "FULL") OUTER JOIN on a foreign key is not supported",
@@ -177,6 +178,33 @@ enum KsqlJoinRules {
     }
 
     private static func name(_ source: (relation: Relation, qualifier: String)) -> String { source.qualifier.uppercased() }
+
+    /// The source and column a column reference names, if it names one of `sources`.
+    private static func resolve(_ expr: Expr, in sources: [(relation: Relation, qualifier: String)])
+        -> (source: (relation: Relation, qualifier: String), column: Int)?
+    {
+        guard case .column(let column) = expr else { return nil }
+        for source in sources {
+            if let qualifier = column.qualifier.last?.value.lowercased(), qualifier != source.qualifier.lowercased() { continue }
+            if let index = source.relation.schema.firstIndex(of: column.name.value) { return (source, index) }
+        }
+        return nil
+    }
+
+    /// ksqlDB joins only values of one type: `T1.ID{INTEGER} = T2.ID{BIGINT}` is refused.
+    private static func checkTypes(_ equality: BinaryExpression, sources: [(relation: Relation, qualifier: String)], at span: SourceSpan) throws(SQLError) {
+        guard let left = resolve(equality.left, in: sources), let right = resolve(equality.right, in: sources) else { return }
+        let leftType = left.source.relation.schema[left.column].type
+        let rightType = right.source.relation.schema[right.column].type
+        guard leftType != rightType else { return }
+        func side(_ resolved: (source: (relation: Relation, qualifier: String), column: Int), _ type: SQLType) -> String {
+            // ksqlDB's names of the types: INTEGER, STRING.
+            let typeName = type == .integer ? "INTEGER" : type == .varchar ? "STRING" : type.description.uppercased()
+            return "\(name(resolved.source)).\(resolved.source.relation.schema[resolved.column].name.uppercased()){\(typeName)}"
+        }
+        throw SQLError(.datatypeMismatch, "Invalid join condition: types don't match. Got \(side(left, leftType)) = \(side(right, rightType)).",
+                       at: span, hint: "CAST one side to the other's type")
+    }
 
     private static func text(_ kind: Join.Kind) -> String {
         switch kind {

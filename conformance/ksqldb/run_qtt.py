@@ -875,6 +875,10 @@ def run_case(case, rivulet, bootstrap, admin, timeout):
         if registry:
             registry.close()
         return "unsupported", str(reason)
+    except BaseException:
+        if registry:
+            registry.close()
+        raise
     try:
         return run_case_with(case, rivulet, bootstrap, admin, timeout, records, registry)
     finally:
