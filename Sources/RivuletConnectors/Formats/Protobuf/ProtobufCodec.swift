@@ -198,7 +198,7 @@ public struct ProtobufCodec: Sendable {
             let millis = int(1) * 1000 + int(2) / 1_000_000
             return coerce(.timestamp(millis), to: sql)
         case .date:
-            return coerce(.date(CivilDate.days(year: int(1), month: int(2), day: int(3))), to: sql)
+            return coerce(.date(TimeFormat.days(year: int(1), month: int(2), day: int(3))), to: sql)
         case .decimal:
             guard decimalBytes.count <= 8 else { throw ProtobufDecodeError(reason: "a decimal's unscaled value has more than 8 bytes") }
             var unscaled: Int64 = decimalBytes.first.map { $0 & 0x80 != 0 ? -1 : 0 } ?? 0
@@ -420,7 +420,7 @@ public struct ProtobufCodec: Sendable {
             if seconds != 0 { ProtoWriter.tag(1, .varint, into: &bytes); writeScalar(.int64, .int(seconds), into: &bytes) }
             if nanos != 0 { ProtoWriter.tag(2, .varint, into: &bytes); writeScalar(.int32, .int(nanos), into: &bytes) }
         case .date:
-            let (year, month, day) = CivilDate.civil(days: integer(value))
+            let (year, month, day) = TimeFormat.civil(days: integer(value))
             for (number, part) in [(1, year), (2, month), (3, day)] where part != 0 {
                 ProtoWriter.tag(number, .varint, into: &bytes)
                 writeScalar(.int32, .int(part), into: &bytes)
@@ -475,30 +475,5 @@ public struct ProtobufCodec: Sendable {
     private static func text(_ value: Value) -> String {
         if case .string(let s) = value { return s }
         return value.isNull ? "" : value.description
-    }
-}
-
-/// Days since the epoch and proleptic Gregorian dates, for `google.type.Date`.
-enum CivilDate {
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let shiftedMonth = (month + 9) % 12  // March is 0
-        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
