@@ -29,6 +29,6 @@ extension Engine {
     /// ksqlDB's refusal of a source without columns that a registry does not supply.
     private static func noColumns(_ create: CreateRelation) -> SQLError {
         SQLError(.invalidTableDefinition, "The statement does not define any columns.", at: create.span,
-                 hint: "declare the columns, or use a schema registry format (VALUE_FORMAT = 'AVRO' or 'JSON_SR')")
+                 hint: "declare the columns, or use a schema registry format (VALUE_FORMAT = 'AVRO', 'JSON_SR' or 'PROTOBUF')")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import RivuletCore
+import RivuletConnectors
 import RivuletPlanner
 public import RivuletRuntime
 
@@ -27,8 +28,8 @@ public struct Settings: Sendable, Hashable {
     public static let statementTimeoutKey = "statement_timeout"
     /// Read by the Kafka source when a query starts, as ksqlDB scripts set it.
     public static let autoOffsetResetKey = "auto.offset.reset"
-    /// Where the Kafka connectors find the Schema Registry of the AVRO and JSON_SR formats (ksqlDB's name).
-    public static let schemaRegistryURLKey = "ksql.schema.registry.url"
+    /// Where the Kafka connectors find the Schema Registry of the AVRO, JSON_SR and PROTOBUF formats (ksqlDB's name).
+    public static let schemaRegistryURLKey = SchemaRegistrySetting.key
 
     /// The keys something in Rivulet reads.
     public static let knownKeys = [

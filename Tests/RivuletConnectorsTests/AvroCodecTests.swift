@@ -62,7 +62,7 @@ import Testing
         #expect(columns[2].type == .decimal(precision: 10, scale: 2))
         #expect(columns[9].type == .timestamp3)
         #expect(columns[13].type == .row([RowField("city", .varchar), RowField("zip", .integer)]))
-        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 1, text: Self.fastavroSchema, type: "AVRO"))
+        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 1, text: Self.fastavroSchema, type: "AVRO"), columns: [], fullName: nil)
         let record = Self.bytes(hex: Self.fastavroRecord)
         let values = try record.withUnsafeBufferPointer { try codec.decode($0, columns: columns, unwrapped: false).get() }
         #expect(values == [
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func readsFieldsIntoDeclaredColumnsByNameIgnoringCase() throws {
-        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 1, text: Self.fastavroSchema, type: "AVRO"))
+        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 1, text: Self.fastavroSchema, type: "AVRO"), columns: [], fullName: nil)
         let columns = [RowField("SCORE", .double), RowField("ID", .bigint), RowField("MISSING", .varchar), RowField("QTY", .double)]
         let record = Self.bytes(hex: Self.fastavroRecord)
         let values = try record.withUnsafeBufferPointer { try codec.decode($0, columns: columns, unwrapped: false).get() }
@@ -115,7 +115,7 @@ import Testing
     ])
     func writesAndReadsBackRowsWithNullsAtEveryLevel(_ row: [Value]) throws {
         let text = AvroSchema.ksqlSchemaText(for: Self.nestedColumns, unwrapped: false)
-        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 3, text: text, type: "AVRO"))
+        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 3, text: text, type: "AVRO"), columns: [], fullName: nil)
         var bytes: [UInt8] = []
         try codec.encode(row, columns: Self.nestedColumns, unwrapped: false, into: &bytes)
         let back = try bytes.withUnsafeBufferPointer { try codec.decode($0, columns: Self.nestedColumns, unwrapped: false).get() }
@@ -125,7 +125,7 @@ import Testing
     @Test func writesASingleKeyColumnUnwrapped() throws {
         let columns = [RowField("K", .varchar)]
         let text = AvroRecordCodec.schemaText(for: columns, unwrapped: true)
-        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 4, text: text, type: "AVRO"))
+        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 4, text: text, type: "AVRO"), columns: [], fullName: nil)
         var bytes: [UInt8] = []
         try codec.encode([.string("hi")], columns: columns, unwrapped: true, into: &bytes)
         #expect(bytes == [2, 4, UInt8(ascii: "h"), UInt8(ascii: "i")])  // union branch 1, length 2, "hi"
@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func reportsTruncatedAndOverlongRecords() throws {
-        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 1, text: Self.fastavroSchema, type: "AVRO"))
+        let codec = try AvroRecordCodec(schema: RegisteredSchema(id: 1, text: Self.fastavroSchema, type: "AVRO"), columns: [], fullName: nil)
         let record = Self.bytes(hex: Self.fastavroRecord)
         let columns = try AvroSchema(parsing: Self.fastavroSchema).columns
         let short = Array(record.dropLast(3)).withUnsafeBufferPointer { codec.decode($0, columns: columns, unwrapped: false) }
@@ -168,8 +168,8 @@ import Testing
         let columns = [RowField("ID", .bigint), RowField("TAGS", .array(.varchar)), RowField("S", .row([RowField("A", .integer)]))]
         let text = JSONSchemaRecordCodec.schemaText(for: columns, unwrapped: false)
         let registered = RegisteredSchema(id: 5, text: text, type: "JSON")
-        #expect(try JSONSchemaRecordCodec.columns(of: registered) == columns)
-        let codec = try JSONSchemaRecordCodec(schema: registered)
+        #expect(try JSONSchemaRecordCodec.columns(of: registered, named: nil) == columns)
+        let codec = try JSONSchemaRecordCodec(schema: registered, columns: columns, fullName: nil)
         var bytes: [UInt8] = []
         let row: [Value] = [.int(1), .array([.string("a"), .null]), .row([.null])]
         try codec.encode(row, columns: columns, unwrapped: false, into: &bytes)

@@ -131,6 +131,7 @@ struct ServeTests {
                 table.exec.state.ttl|0|default
                 statement_timeout|0|default
                 auto.offset.reset|latest|default
+                ksql.schema.registry.url||default
 
                 """
             #expect(try await server.sql("SHOW PROPERTIES") == defaults)

@@ -193,6 +193,148 @@ def _scalar(field, value):
     return int(value)
 
 
+# --- the registry-backed PROTOBUF format ------------------------------------------------------
+
+PROTO_SCALARS = {name: getattr(FieldProto, f"TYPE_{name.upper()}") for name in (
+    "double", "float", "int32", "int64", "uint32", "uint64", "sint32", "sint64", "fixed32", "fixed64",
+    "sfixed32", "sfixed64", "bool", "string", "bytes")}
+WELL_KNOWN_PROTO = {"DECIMAL": "confluent.type.Decimal", "TIMESTAMP": "google.protobuf.Timestamp", "DATE": "google.type.Date"}
+
+
+def schema_text(columns):
+    """The `.proto` text ksqlDB registers for `columns` (as `message_class` lays them out)."""
+    counter = itertools.count(2)
+    imports = set()
+
+    def field_type(type_, nested, indent):
+        kind = type_[0]
+        if kind == "ARRAY":
+            return "repeated " + single(type_[1], nested, indent)
+        if kind == "MAP":
+            return f"map<{single(type_[1], nested, indent)}, {single(type_[2], nested, indent)}>"
+        return single(type_, nested, indent)
+
+    def single(type_, nested, indent):
+        kind = type_[0]
+        if kind == "STRUCT":
+            name = f"ConnectDefault{next(counter)}"
+            nested.append(message(name, type_[1], indent))
+            return name
+        if kind in WELL_KNOWN_PROTO:
+            imports.add(WELL_KNOWN[kind][1])
+            return WELL_KNOWN_PROTO[kind]
+        return {FieldProto.TYPE_BOOL: "bool", FieldProto.TYPE_INT32: "int32", FieldProto.TYPE_INT64: "int64",
+                FieldProto.TYPE_DOUBLE: "double", FieldProto.TYPE_STRING: "string", FieldProto.TYPE_BYTES: "bytes"}[SCALARS[kind]]
+
+    def message(name, fields, indent):
+        nested = []
+        lines = [f"{indent}  {field_type(type_, nested, indent + '  ')} {field} = {number};"
+                 for number, (field, type_) in enumerate(fields, 1)]
+        return "\n".join([f"{indent}message {name} {{"] + lines + nested + [f"{indent}}}"])
+
+    body = message("ConnectDefault1", [(name, parse_type(type_)) for name, type_ in columns], "")
+    return 'syntax = "proto3";\n' + "".join(f'import "{path}";\n' for path in sorted(imports)) + body + "\n"
+
+
+def message_class_of_text(text, full_name=None):
+    """(message class, message indexes) of the message `full_name` names in `.proto` text (else
+    its first): the flat messages of scalars that ksqlDB's tests give as topic schemas."""
+    if re.search(r"^\s*import\b", text, re.MULTILINE):
+        raise ValueError("a schema that imports another file")
+    pool = descriptor_pool.DescriptorPool()
+    file = descriptor_pb2.FileDescriptorProto(name=f"qtt_{next(_files)}.proto", syntax="proto3")
+    names = []
+    for name, body in re.findall(r"message\s+(\w+)\s*\{([^{}]*)\}", text):
+        message = file.message_type.add(name=name)
+        names.append(name)
+        for repeated, type_, field, number in re.findall(r"(repeated\s+)?(\w+)\s+(\w+)\s*=\s*(\d+)\s*;", body):
+            if type_ not in PROTO_SCALARS:
+                raise ValueError(f"field type {type_}")
+            message.field.add(name=field, number=int(number), type=PROTO_SCALARS[type_],
+                              label=FieldProto.LABEL_REPEATED if repeated else FieldProto.LABEL_OPTIONAL)
+    if not names:
+        raise ValueError("no message")
+    chosen = full_name or names[0]
+    if chosen not in names:
+        raise ValueError(f"no message {chosen}")
+    pool.Add(file)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName(chosen)), [names.index(chosen)]
+
+
+def top_level_fields(text, indexes):
+    """The field names, in field-number order, of the top-level message at `indexes[0]` of
+    `.proto` text (nested declarations skipped)."""
+    starts = [m.end() for m in re.finditer(r"\bmessage\s+\w+\s*\{", text)]
+    depth, own, index, position = 0, "", -1, 0
+    messages = []
+    while position < len(text):
+        match = re.compile(r"\bmessage\s+\w+\s*\{").match(text, position) if depth == 0 else None
+        if match:
+            depth, own, position = 1, "", match.end()
+            continue
+        c = text[position]
+        if depth >= 1:
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    messages.append(own)
+            elif depth == 1:
+                own += c
+        position += 1
+    if not indexes or indexes[0] >= len(messages):
+        return []
+    fields = re.findall(r"(?:repeated\s+)?(?:map\s*<[^>]*>|[\w.]+)\s+(\w+)\s*=\s*(\d+)\s*;", messages[indexes[0]])
+    return [name for name, _ in sorted(fields, key=lambda f: int(f[1]))]
+
+
+def message_indexes(data):
+    """The message indexes at the start of a registry-framed protobuf body, and the rest."""
+    position = 0
+
+    def zigzag_varint():
+        nonlocal position
+        result = shift = 0
+        while True:
+            byte = data[position]
+            position += 1
+            result |= (byte & 0x7F) << shift
+            if not byte & 0x80:
+                return (result >> 1) ^ -(result & 1)
+            shift += 7
+
+    count = zigzag_varint()
+    indexes = [zigzag_varint() for _ in range(count)] or [0]
+    return indexes, data[position:]
+
+
+def index_bytes(indexes):
+    """The framing's message indexes: `[0]` is the single byte 0."""
+    if indexes == [0]:
+        return b"\x00"
+    out = bytearray()
+    for number in [len(indexes)] + list(indexes):
+        value = (number << 1) ^ (number >> 63)
+        while True:
+            byte = value & 0x7F
+            value >>= 7
+            out.append(byte | (0x80 if value else 0))
+            if not value:
+                break
+    return bytes(out)
+
+
+def fill_message(message_type, value):
+    """The bytes of one message of `message_type` holding a QTT JSON object (a bare value is
+    the message's one field)."""
+    message = message_type()
+    if not isinstance(value, dict):
+        value = {message.DESCRIPTOR.fields[0].name: value}
+    _fill(message, value)
+    return message.SerializeToString()
+
+
 def serialize(value, columns, is_key=False):
     """The bytes of one record's key or value: a message of `columns`. A key given as a bare
     value is the message of its one column."""
@@ -394,16 +536,17 @@ def _field_order(expected):
     return list(expected)
 
 
-def decode_like(data, expected):
+def decode_like(data, expected, order=None):
     """Reads a `PROTOBUF_NOSR` message Rivulet wrote as the value `expected` is: its fields are
     the expected object's keys in order (as ksqlDB numbers them from its columns), an absent
     scalar reads as its default and an absent message as null (as ksqlDB reads them). Raises
-    ValueError when `data` is not such a message."""
+    ValueError when `data` is not such a message. `order` gives the fields' names by number
+    when a registered schema says it."""
     fields = _fields(data)
     if not isinstance(expected, dict):
         raise ValueError("not a message")
     result = {}
-    for number, name in enumerate(_field_order(expected), 1):
+    for number, name in enumerate(order or _field_order(expected), 1):
         want = expected[name]
         found = fields.get(number)
         if not found:

@@ -57,11 +57,11 @@ public struct KafkaConnector: ConnectorFactory {
         }
     }
 
-    /// A `PROTOBUF_NOSR` key or value is refused when declared if protobuf cannot hold its columns.
+    /// A `PROTOBUF_NOSR` or `PROTOBUF` key or value is refused when declared if protobuf cannot hold its columns.
     static func checkProtobuf(_ relation: Relation, _ options: KafkaOptions) throws(SQLError) {
         let keys = relation.isKsqlKafka ? relation.primaryKey : []
         for (format, columns) in [(options.valueFormat, KafkaRecordDecoder.valueColumns(of: relation)), (options.keyFormat, keys)]
-        where format == .protobufNoSR {
+        where format == .protobufNoSR || format == .protobuf {
             _ = try ProtobufSchemaText.generate(for: columns.map { RowField(relation.schema[$0].name, relation.schema[$0].type) })
         }
     }

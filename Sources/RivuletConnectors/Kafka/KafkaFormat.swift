@@ -20,9 +20,11 @@ enum KafkaFormat: String, Sendable {
     case avro
     /// ksqlDB's `JSON_SR`: JSON under a JSON Schema in a Schema Registry (`JSONSchemaRecordCodec`).
     case jsonSchema
+    /// ksqlDB's `PROTOBUF`: protobuf binary under a `.proto` schema in a Schema Registry (`ProtobufRecordCodec`).
+    case protobuf
 
     /// Flink names (`json`, `csv`, `raw`) and ksqlDB names (`JSON`, `DELIMITED`, `KAFKA`, `NONE`,
-    /// `PROTOBUF_NOSR`, `AVRO`, `JSON_SR`).
+    /// `PROTOBUF_NOSR`, `AVRO`, `JSON_SR`, `PROTOBUF`).
     init?(name: String) {
         switch name.lowercased() {
         case "json": self = .json
@@ -34,17 +36,19 @@ enum KafkaFormat: String, Sendable {
         case "protobuf_nosr": self = .protobufNoSR
         case "avro": self = .avro
         case "json_sr": self = .jsonSchema
+        case "protobuf": self = .protobuf
         default: return nil
         }
     }
 
-    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json", "protobuf_nosr", "avro", "json_sr"]
+    static let names = ["json", "csv", "raw", "delimited", "kafka", "none", "debezium-json", "protobuf_nosr", "avro", "json_sr", "protobuf"]
 
     /// The codec of a format whose schemas live in a Schema Registry; nil for the others.
     var registryCodec: (any RegistryRecordCodec.Type)? {
         switch self {
         case .avro: return AvroRecordCodec.self
         case .jsonSchema: return JSONSchemaRecordCodec.self
+        case .protobuf: return ProtobufRecordCodec.self
         case .json, .csv, .raw, .kafka, .none, .debeziumJSON, .protobufNoSR: return nil
         }
     }

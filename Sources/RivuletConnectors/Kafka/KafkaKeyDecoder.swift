@@ -99,7 +99,7 @@ final class KafkaKeyDecoder {
             } catch {
                 return "key: protobuf: \(error.reason)"
             }
-        case .avro, .jsonSchema:
+        case .avro, .jsonSchema, .protobuf:
             switch registry!.decode(key) {
             case .success(let values): row.appendRow(values)
             case .failure(let error): return "key: \(error.reason)"

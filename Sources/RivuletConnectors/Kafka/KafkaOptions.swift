@@ -57,12 +57,15 @@ struct KafkaOptions: Sendable {
     /// `debezium-json.schema-include`: each event is wrapped in `schema` / `payload`, as
     /// Kafka Connect's JSON converter writes it with schemas enabled.
     var debeziumSchemaIncluded: Bool
-    /// The Schema Registry of the `AVRO` and `JSON_SR` formats: the session's
+    /// The Schema Registry of the `AVRO`, `JSON_SR` and `PROTOBUF` formats: the session's
     /// `ksql.schema.registry.url` (see `applySession`), else `RIVULET_SCHEMA_REGISTRY_URL`.
     var schemaRegistryURL: String?
     /// ksqlDB's `KEY_SCHEMA_ID` and `VALUE_SCHEMA_ID`: the registered schema records are written with.
     var keySchemaID: Int?
     var valueSchemaID: Int?
+    /// ksqlDB's `KEY_SCHEMA_FULL_NAME`, `VALUE_SCHEMA_FULL_NAME`: the record or message of the schema the keys or values are.
+    var keySchemaFullName: String?
+    var valueSchemaFullName: String?
 
     static let known: Set<String> = [
         "topic", "kafka_topic", "scan.startup.mode", "scan.startup.timestamp-millis", "scan.bounded.mode",
@@ -83,7 +86,7 @@ struct KafkaOptions: Sendable {
 
     static let bootstrapVariable = "RIVULET_KAFKA_BOOTSTRAP_SERVERS"
     static let schemaRegistryVariable = "RIVULET_SCHEMA_REGISTRY_URL"
-    static let schemaRegistrySetting = "ksql.schema.registry.url"
+    static let schemaRegistrySetting = SchemaRegistrySetting.key
 
     init(_ spec: ConnectorSpec) throws(SQLError) {
         let options = try ConnectorOptions(
@@ -129,7 +132,7 @@ struct KafkaOptions: Sendable {
         let valueKey = ["value.format", "format", "value_format"].first { options.contains($0) }
         guard let valueKey, let value = KafkaFormat(name: options[valueKey]!.trimmingSpaces) else {
             if let valueKey {
-                throw options.invalid(valueKey, options[valueKey]!, expected: "one of 'json', 'csv', 'raw', 'avro', 'json_sr'")
+                throw options.invalid(valueKey, options[valueKey]!, expected: "one of 'json', 'csv', 'raw', 'avro', 'json_sr', 'protobuf'")
             }
             throw SQLError(.invalidParameterValue, "missing option 'format' for connector '\(connector)'",
                            hint: "add 'format' = 'json' (or 'csv', 'raw')")
@@ -179,6 +182,8 @@ struct KafkaOptions: Sendable {
         debeziumSchemaIncluded = try options.bool("debezium-json.schema-include", default: false)
         keySchemaID = try options.int("key_schema_id").map(Int.init)
         valueSchemaID = try options.int("value_schema_id").map(Int.init)
+        keySchemaFullName = options["key_schema_full_name"]
+        valueSchemaFullName = options["value_schema_full_name"]
         schemaRegistryURL = getenv(Self.schemaRegistryVariable).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
         onError = OnError(rawValue: try options.choice("on-error", ["skip", "fail"], default: "skip"))!
         exactlyOnce = try options.choice("sink.delivery-guarantee", ["none", "at-least-once", "exactly-once"], default: "at-least-once")

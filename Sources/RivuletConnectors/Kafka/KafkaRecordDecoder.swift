@@ -31,7 +31,7 @@ final class KafkaRecordDecoder {
         case debezium(JSONLinesDecoder, schemaIncluded: Bool)
         /// A message of all the value columns, of which `columns` are kept.
         case protobuf(ProtobufCodec, columns: [Int])
-        /// `AVRO`, `JSON_SR`: every value column, from which the requested ones are picked.
+        /// `AVRO`, `JSON_SR`, `PROTOBUF`: every value column, from which the requested ones are picked.
         case registry(RegistryRecordFormat, requested: [Int])
     }
 
@@ -123,10 +123,10 @@ final class KafkaRecordDecoder {
                                 schemaIncluded: options.debeziumSchemaIncluded)
         case .protobufNoSR:
             decoder = .protobuf(try ProtobufSchemaText.codec(for: zip(names, types).map { RowField($0, $1) }), columns: requested)
-        case .avro, .jsonSchema:
+        case .avro, .jsonSchema, .protobuf:
             let format = RegistryRecordFormat(
                 options.valueFormat.registryCodec!, client: try options.registryClient(for: options.valueFormat),
-                columns: zip(names, types).map { RowField($0, $1) }, unwrapped: !options.wrapSingleValue)
+                columns: zip(names, types).map { RowField($0, $1) }, unwrapped: !options.wrapSingleValue, fullName: options.valueSchemaFullName)
             decoder = .registry(format, requested: requested)
         }
         let keyTypes = keyFields.map { relation.schema[$0].type }
@@ -136,7 +136,7 @@ final class KafkaRecordDecoder {
             // ksqlDB's single key column is the key's whole schema (`unwrapPrimitives`).
             let registry = try options.keyFormat.registryCodec.map { (codec) throws(SQLError) in
                 RegistryRecordFormat(codec, client: try options.registryClient(for: options.keyFormat),
-                                     columns: zip(keyNames, keyTypes).map { RowField($0, $1) }, unwrapped: true)
+                                     columns: zip(keyNames, keyTypes).map { RowField($0, $1) }, unwrapped: true, fullName: options.keySchemaFullName)
             }
             keyDecoder = try KafkaKeyDecoder(
                 format: options.keyFormat, types: keyTypes, names: keyNames, window: options.window, csv: options.csv, registry: registry)

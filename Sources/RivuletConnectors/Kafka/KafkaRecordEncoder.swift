@@ -14,7 +14,7 @@ struct KafkaRecordEncoder {
     private var json: JSONLinesEncoder?
     private var csv: CSVEncoder?
     private var protobuf: ProtobufCodec?
-    /// `AVRO`, `JSON_SR`, ready to write (`RegistryRecordFormat.prepareWriting`).
+    /// `AVRO`, `JSON_SR`, `PROTOBUF`, ready to write (`RegistryRecordFormat.prepareWriting`).
     private let registry: RegistryRecordFormat?
     private var bytes: [UInt8] = []
     /// Row `i` is `bytes[starts[i]..<ends[i]]`, or NULL when `starts[i] < 0`.
@@ -33,7 +33,7 @@ struct KafkaRecordEncoder {
         switch format {
         case .json: json = JSONLinesEncoder(types: types, names: names)
         case .csv: csv = CSVEncoder(types: types, options: options)
-        case .raw, .kafka, .none, .avro, .jsonSchema: break
+        case .raw, .kafka, .none, .avro, .jsonSchema, .protobuf: break
         case .debeziumJSON: preconditionFailure("'debezium-json' tables are refused as sinks by KafkaConnector")
         case .protobufNoSR: protobuf = try ProtobufSchemaText.codec(for: zip(names, types).map { RowField($0, $1) })
         }
@@ -88,7 +88,7 @@ struct KafkaRecordEncoder {
                 protobuf!.encode(batch.columns.indices.map { batch.columns[$0].value(at: row, type: types[$0]) }, into: &bytes)
                 ends.append(bytes.count)
             }
-        case .avro, .jsonSchema:
+        case .avro, .jsonSchema, .protobuf:
             for row in 0..<batch.count {
                 let values = batch.columns.indices.map { batch.columns[$0].value(at: row, type: types[$0]) }
                 // A NULL value is a tombstone; a NULL single key column is no key, as ksqlDB writes them.

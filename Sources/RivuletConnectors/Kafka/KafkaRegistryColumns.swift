@@ -66,12 +66,6 @@ public enum KafkaRegistryColumns {
         guard schema.type == codec.schemaType else {
             throw SQLError(.invalidParameterValue, "schema \(schema.id) is \(schema.type), not \(codec.schemaType)")
         }
-        if let fullName, codec.schemaType == AvroRecordCodec.schemaType {
-            guard let columns = try AvroRecordCodec.columns(of: schema, recordNamed: fullName) else {
-                throw SQLError(.invalidParameterValue, "schema \(schema.id) has no record named '\(fullName)'")
-            }
-            return columns
-        }
-        return try codec.columns(of: schema)
+        return try codec.columns(of: schema, named: fullName)
     }
 }

@@ -90,13 +90,15 @@ public final class KafkaSinkWriter: SinkWriter {
             format: options.valueFormat, types: valueColumns.map { schema[$0].type }, names: valueColumns.map { schema[$0].name },
             csv: options.csv, bare: !options.wrapSingleValue,
             registry: try Self.registryWriter(options.valueFormat, columns: valueColumns.map { schema[$0] }, unwrapped: !options.wrapSingleValue,
-                                              subject: "\(topicName)-value", id: options.valueSchemaID, options: options))
+                                              subject: "\(topicName)-value", id: options.valueSchemaID, fullName: options.valueSchemaFullName,
+                                              options: options))
         if !keyColumns.isEmpty || windowColumns != nil {
             keys = try KafkaRecordEncoder(
                 format: options.keyFormat, types: keyColumns.map { schema[$0].type }, names: keyColumns.map { schema[$0].name },
                 csv: options.csv, bare: ksql,
                 registry: try Self.registryWriter(options.keyFormat, columns: keyColumns.map { schema[$0] }, unwrapped: ksql,
-                                                  subject: "\(topicName)-key", id: options.keySchemaID, options: options))
+                                                  subject: "\(topicName)-key", id: options.keySchemaID, fullName: options.keySchemaFullName,
+                                                  options: options))
         }
         let reports = reports
         client = try KafkaClient(
@@ -126,11 +128,11 @@ public final class KafkaSinkWriter: SinkWriter {
     /// For a registry format, the writer of its records, with its schema registered (as ksqlDB
     /// registers a sink's schema when the query starts).
     private static func registryWriter(
-        _ format: KafkaFormat, columns: [Field], unwrapped: Bool, subject: String, id: Int?, options: KafkaOptions
+        _ format: KafkaFormat, columns: [Field], unwrapped: Bool, subject: String, id: Int?, fullName: String?, options: KafkaOptions
     ) throws(SQLError) -> RegistryRecordFormat? {
         guard let codec = format.registryCodec else { return nil }
         let writer = RegistryRecordFormat(codec, client: try options.registryClient(for: format),
-                                          columns: columns.map { RowField($0.name, $0.type) }, unwrapped: unwrapped)
+                                          columns: columns.map { RowField($0.name, $0.type) }, unwrapped: unwrapped, fullName: fullName)
         try writer.prepareWriting(subject: subject, id: id)
         return writer
     }

@@ -11,13 +11,17 @@ protocol RegistryRecordCodec {
     /// The registry's `schemaType` of this codec's schemas.
     static var schemaType: String { get }
 
-    /// The schema ksqlDB registers for records of `columns`.
-    static func schemaText(for columns: [RowField], unwrapped: Bool) -> String
+    /// The schema ksqlDB registers for records of `columns`, its record or message named
+    /// `fullName` when one is given; refuses columns the format cannot hold.
+    static func schemaText(for columns: [RowField], unwrapped: Bool, fullName: String?) throws(SQLError) -> String
 
-    /// The columns a relation declared without any takes from a registered schema.
-    static func columns(of schema: RegisteredSchema) throws(SQLError) -> [RowField]
+    /// The columns a relation declared without any takes from a registered schema: those of
+    /// the record or message `fullName` names within it, else of the schema's first.
+    static func columns(of schema: RegisteredSchema, named fullName: String?) throws(SQLError) -> [RowField]
 
-    init(schema: RegisteredSchema) throws(SQLError)
+    /// A codec of records holding `columns`, written as the record or message `fullName` names
+    /// (ksqlDB's `KEY_SCHEMA_FULL_NAME`, `VALUE_SCHEMA_FULL_NAME`), else the schema's first.
+    init(schema: RegisteredSchema, columns: [RowField], fullName: String?) throws(SQLError)
 
     /// Reads one record body as values of `columns`, or says why it cannot.
     func decode(_ body: UnsafeBufferPointer<UInt8>, columns: [RowField], unwrapped: Bool) -> Result<[Value], RegistryDecodeError>

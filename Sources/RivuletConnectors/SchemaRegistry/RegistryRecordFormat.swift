@@ -9,14 +9,17 @@ final class RegistryRecordFormat {
     private let client: SchemaRegistryClient
     private let columns: [RowField]
     private let unwrapped: Bool
+    private let fullName: String?
     private var readers: [Int: any RegistryRecordCodec] = [:]
     private var writer: (id: Int, codec: any RegistryRecordCodec)?
 
-    init(_ codecType: any RegistryRecordCodec.Type, client: SchemaRegistryClient, columns: [RowField], unwrapped: Bool) {
+    /// `fullName` is ksqlDB's `KEY_SCHEMA_FULL_NAME` or `VALUE_SCHEMA_FULL_NAME`.
+    init(_ codecType: any RegistryRecordCodec.Type, client: SchemaRegistryClient, columns: [RowField], unwrapped: Bool, fullName: String? = nil) {
         self.codecType = codecType
         self.client = client
         self.columns = columns
         self.unwrapped = unwrapped && columns.count == 1
+        self.fullName = fullName
     }
 
     /// The values of one framed record, or why it has none.
@@ -33,7 +36,7 @@ final class RegistryRecordFormat {
                     guard schema.type == codecType.schemaType else {
                         return .failure(RegistryDecodeError(reason: "schema \(id) is \(schema.type), not \(codecType.schemaType)"))
                     }
-                    codec = try codecType.init(schema: schema)
+                    codec = try codecType.init(schema: schema, columns: columns, fullName: fullName)
                 } catch {
                     return .failure(RegistryDecodeError(reason: error.message))
                 }
@@ -50,11 +53,11 @@ final class RegistryRecordFormat {
         if let id {
             schema = try client.schema(id: id)
         } else {
-            let text = codecType.schemaText(for: columns, unwrapped: unwrapped)
+            let text = try codecType.schemaText(for: columns, unwrapped: unwrapped, fullName: fullName)
             schema = RegisteredSchema(id: try client.register(subject: subject, text: text, type: codecType.schemaType), text: text,
                                       type: codecType.schemaType)
         }
-        writer = (schema.id, try codecType.init(schema: schema))
+        writer = (schema.id, try codecType.init(schema: schema, columns: columns, fullName: fullName))
     }
 
     /// Appends one framed record of `values`.

@@ -5,6 +5,12 @@ import FoundationNetworking
 import RivuletCore
 import Synchronization
 
+/// The session setting naming the Schema Registry of the `AVRO`, `JSON_SR` and `PROTOBUF` formats.
+public enum SchemaRegistrySetting {
+    /// ksqlDB's name for it.
+    public static let key = "ksql.schema.registry.url"
+}
+
 /// One schema as a Schema Registry holds it.
 struct RegisteredSchema: Sendable, Hashable {
     var id: Int

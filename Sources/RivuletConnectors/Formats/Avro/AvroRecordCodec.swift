@@ -6,24 +6,32 @@ struct AvroRecordCodec: RegistryRecordCodec {
 
     private let schema: AvroSchema
 
-    init(schema registered: RegisteredSchema) throws(SQLError) {
+    init(schema registered: RegisteredSchema, columns: [RowField], fullName: String?) throws(SQLError) {
+        schema = try Self.parse(registered)
+    }
+
+    private static func parse(_ registered: RegisteredSchema) throws(SQLError) -> AvroSchema {
         do {
-            schema = try AvroSchema(parsing: registered.text)
+            return try AvroSchema(parsing: registered.text)
         } catch {
             throw SQLError(.invalidParameterValue, "schema \(registered.id) of the schema registry: \(error.description)")
         }
     }
 
-    static func schemaText(for columns: [RowField], unwrapped: Bool) -> String {
-        AvroSchema.ksqlSchemaText(for: columns, unwrapped: unwrapped)
+    static func schemaText(for columns: [RowField], unwrapped: Bool, fullName: String? = nil) -> String {
+        AvroSchema.ksqlSchemaText(for: columns, unwrapped: unwrapped, recordName: fullName ?? AvroSchema.ksqlRecordName)
     }
 
-    static func columns(of registered: RegisteredSchema) throws(SQLError) -> [RowField] {
-        try AvroRecordCodec(schema: registered).schema.columns
+    static func columns(of registered: RegisteredSchema, named fullName: String?) throws(SQLError) -> [RowField] {
+        let schema = try parse(registered)
+        guard let fullName else { return schema.columns }
+        guard let record = Self.record(named: fullName, in: schema) else {
+            throw SQLError(.invalidParameterValue, "schema \(registered.id) has no record named '\(fullName)'")
+        }
+        return record.columns
     }
 
-    /// The columns of the record named `fullName` within the schema (ksqlDB's `VALUE_SCHEMA_FULL_NAME`).
-    static func columns(of registered: RegisteredSchema, recordNamed fullName: String) throws(SQLError) -> [RowField]? {
+    private static func record(named fullName: String, in schema: AvroSchema) -> AvroSchema? {
         func find(_ schema: AvroSchema) -> AvroSchema? {
             switch schema {
             case .record(let record):
@@ -35,7 +43,7 @@ struct AvroRecordCodec: RegistryRecordCodec {
             default: return nil
             }
         }
-        return find(try AvroRecordCodec(schema: registered).schema)?.columns
+        return find(schema)
     }
 
     func decode(_ body: UnsafeBufferPointer<UInt8>, columns: [RowField], unwrapped: Bool) -> Result<[Value], RegistryDecodeError> {

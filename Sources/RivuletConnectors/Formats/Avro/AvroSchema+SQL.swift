@@ -49,19 +49,19 @@ extension AvroSchema {
     /// The schema ksqlDB writes for `columns`: a record named `KsqlDataSourceSchema` whose fields
     /// are all optional (`["null", T]`, default null); a nested STRUCT is a record named after
     /// its parent and field (`KsqlDataSourceSchema_ADDRESS`). With `unwrapped`, the one column's
-    /// schema alone (ksqlDB's single key column).
-    static func ksqlSchemaText(for columns: [RowField], unwrapped: Bool) -> String {
-        if unwrapped, columns.count == 1 { return optionalText(columns[0].type, name: ksqlRecordName + "_" + columns[0].name) }
-        return recordText(columns, name: ksqlRecordName)
+    /// schema alone (ksqlDB's single key column). `recordName` is ksqlDB's `*_SCHEMA_FULL_NAME`.
+    static func ksqlSchemaText(for columns: [RowField], unwrapped: Bool, recordName: String = ksqlRecordName) -> String {
+        if unwrapped, columns.count == 1 { return optionalText(columns[0].type, name: recordName + "_" + columns[0].name) }
+        return recordText(columns, name: recordName)
     }
 
     private static func recordText(_ fields: [RowField], name: String) -> String {
-        let dot = name.lastIndex(of: ".")!
         let fieldTexts = fields.map { field in
             "{\"name\":\(jsonString(field.name)),\"type\":\(optionalText(field.type, name: name + "_" + field.name)),\"default\":null}"
         }
-        return "{\"type\":\"record\",\"name\":\(jsonString(String(name[name.index(after: dot)...])))"
-            + ",\"namespace\":\(jsonString(String(name[..<dot]))),\"fields\":[\(fieldTexts.joined(separator: ","))]}"
+        let namespace = name.lastIndex(of: ".").map { ",\"namespace\":\(jsonString(String(name[..<$0])))" } ?? ""
+        let shortName = name.split(separator: ".").last.map(String.init) ?? name
+        return "{\"type\":\"record\",\"name\":\(jsonString(shortName))" + namespace + ",\"fields\":[\(fieldTexts.joined(separator: ","))]}"
     }
 
     private static func optionalText(_ type: SQLType, name: String) -> String { "[\"null\",\(typeText(type, name: name))]" }

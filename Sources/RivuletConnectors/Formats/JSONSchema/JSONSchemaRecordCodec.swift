@@ -8,13 +8,14 @@ struct JSONSchemaRecordCodec: RegistryRecordCodec {
 
     private let schema: RegisteredSchema
 
-    init(schema: RegisteredSchema) throws(SQLError) {
+    init(schema: RegisteredSchema, columns: [RowField], fullName: String?) throws(SQLError) {
         self.schema = schema
     }
 
     /// An object with one optional property per column, typed as Kafka Connect's JSON Schema
     /// converter types them (ksqlDB's schemas come from it).
-    static func schemaText(for columns: [RowField], unwrapped: Bool) -> String {
+    /// A JSON Schema names no records, so `fullName` is not used.
+    static func schemaText(for columns: [RowField], unwrapped: Bool, fullName: String? = nil) -> String {
         if unwrapped, columns.count == 1 { return optional(columns[0].type) }
         return objectText(columns)
     }
@@ -46,7 +47,8 @@ struct JSONSchemaRecordCodec: RegistryRecordCodec {
         }
     }
 
-    static func columns(of registered: RegisteredSchema) throws(SQLError) -> [RowField] {
+    /// A JSON Schema names no records, so `fullName` is not looked at.
+    static func columns(of registered: RegisteredSchema, named fullName: String?) throws(SQLError) -> [RowField] {
         guard let json = try? JSONSerialization.jsonObject(with: Data(registered.text.utf8)), let object = json as? [String: Any] else {
             throw SQLError(.invalidParameterValue, "schema \(registered.id) of the schema registry is not a JSON Schema object")
         }

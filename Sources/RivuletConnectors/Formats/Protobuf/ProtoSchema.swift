@@ -40,6 +40,18 @@ public struct ProtoSchema: Sendable {
         return message
     }
 
+    /// The message-index path of the message `fullName` (the inverse of `message(atIndexes:)`).
+    public func indexes(ofMessage fullName: String) -> [Int]? {
+        func search(_ names: [String], path: [Int]) -> [Int]? {
+            for (index, name) in names.enumerated() {
+                if name == fullName { return path + [index] }
+                if let nested = messages[name]?.nestedMessages, let found = search(nested, path: path + [index]) { return found }
+            }
+            return nil
+        }
+        return search(topLevelMessages, path: [])
+    }
+
     /// Parses `.proto` text (proto2 or proto3). Options are read and ignored; `import`ed files
     /// are known by name for the well-known types ksqlDB uses (`ProtoWellKnown`).
     public static func parse(_ text: String) throws(ProtoSchemaError) -> ProtoSchema {

@@ -8,12 +8,15 @@ public enum ProtobufSchemaText {
     public static let rootMessageName = "ConnectDefault1"
 
     /// The schema text for `columns`; refuses types protobuf cannot hold (an ARRAY of ARRAYs,
-    /// a MAP of ARRAYs, a MAP key that is not text, a number or a boolean).
-    public static func generate(for columns: [RowField]) throws(SQLError) -> String {
+    /// a MAP of ARRAYs, a MAP key that is not text, a number or a boolean). `messageName`
+    /// (ksqlDB's `*_SCHEMA_FULL_NAME`) names the top-level message, a dotted one in its package.
+    public static func generate(for columns: [RowField], messageName: String = rootMessageName) throws(SQLError) -> String {
         var generator = Generator()
-        let body = try generator.message(rootMessageName, columns, indent: "")
+        let parts = messageName.split(separator: ".")
+        let package = parts.count > 1 ? "package \(parts.dropLast().joined(separator: "."));\n\n" : ""
+        let body = try generator.message(parts.last.map(String.init) ?? messageName, columns, indent: "")
         let imports = generator.imports.sorted().map { "import \"\($0)\";\n" }.joined()
-        return "syntax = \"proto3\";\n\n" + (imports.isEmpty ? "" : imports + "\n") + body
+        return "syntax = \"proto3\";\n\n" + package + (imports.isEmpty ? "" : imports + "\n") + body
     }
 
     /// A codec for `columns` over the schema `generate(for:)` gives them.

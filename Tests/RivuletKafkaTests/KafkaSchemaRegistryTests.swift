@@ -34,8 +34,8 @@ final class SchemaRegistryProcess {
     }
 }
 
-@Suite("AVRO and JSON_SR topics through a schema registry")
-struct KafkaAvroTests {
+@Suite("AVRO, JSON_SR and PROTOBUF topics through a schema registry")
+struct KafkaSchemaRegistryTests {
     /// Records fastavro 1.13 wrote, without Confluent's header:
     ///
     ///     schema = {"type": "record", "name": "Order", "namespace": "shop", "fields": [
@@ -146,6 +146,52 @@ struct KafkaAvroTests {
                 for row in 0..<batch.count { rows.append(batch.row(row, types: fields.map(\.type))) }
             }
             #expect(rows == [[.int(1), .array([.string("a")])], [.int(2), .null]])
+        }
+    }
+
+    /// ksqlDB's own test schema: two messages, the second chosen by `VALUE_SCHEMA_FULL_NAME`.
+    static let protoSchema = #"syntax = "proto3"; message ProtobufValue1 {float c1 = 1; uint32 c2 = 2;} message ProtobufValue2 {uint64 A = 1; string B = 2;}"#
+
+    @Test("A PROTOBUF stream takes its columns from the named message; CREATE STREAM AS SELECT writes PROTOBUF and registers its schema")
+    func protobufEndToEnd() async throws {
+        try await offPool {
+            let registry = try SchemaRegistryProcess()
+            let cluster = try cluster(topics: ["animals": 1])
+            let client = SchemaRegistryClient.shared(url: registry.url)
+            let id = try client.register(subject: "animals-value", text: Self.protoSchema, type: "PROTOBUF")
+            // What Python's protobuf writes for ProtobufValue2 {A: 1230, B: "falcon"} and {A: 4560, B: "giraffe"},
+            // after Confluent's header and the message indexes [1].
+            let header = ConfluentProtobufFrame.header(schemaId: Int32(id), messageIndexes: [1])
+            let framed = [
+                header + [0x08, 0xCE, 0x09, 0x12, 0x06] + Array("falcon".utf8),
+                header + [0x08, 0xD0, 0x23, 0x12, 0x07] + Array("giraffe".utf8),
+                header + [0x08],  // truncated: reported and skipped
+            ]
+            try Self.produce(cluster.bootstrapServers, topic: "animals", framed)
+
+            _ = try runScript("""
+                SET 'ksql.schema.registry.url' = '\(registry.url)';
+                CREATE STREAM animals WITH (KAFKA_TOPIC = 'animals', VALUE_FORMAT = 'PROTOBUF', VALUE_SCHEMA_FULL_NAME = 'ProtobufValue2',
+                    'properties.bootstrap.servers' = '\(cluster.bootstrapServers)');
+                CREATE STREAM big WITH (KAFKA_TOPIC = 'big', VALUE_FORMAT = 'PROTOBUF', 'properties.bootstrap.servers' = '\(cluster.bootstrapServers)')
+                    AS SELECT B AS NAME, A * 2 AS DOUBLED FROM animals WHERE A > 2000;
+                """)
+
+            let written = try #require(try client.latest(subject: "big-value"))
+            #expect(written.type == "PROTOBUF")
+            #expect(try ProtobufRecordCodec.columns(of: written, named: nil) == [RowField("NAME", .varchar), RowField("DOUBLED", .bigint)])
+
+            let fields = [Field("NAME", .varchar), Field("DOUBLED", .bigint)]
+            let big = relation("big", fields, kafkaOptions(cluster, topic: "big", format: "protobuf"))
+            let context = ConnectorContext(
+                workingDirectory: NSTemporaryDirectory(), dataDirectory: NSTemporaryDirectory(), badRecords: BadRecordLog(),
+                sessionOptions: ["ksql.schema.registry.url": registry.url])
+            let reader = try KafkaConnector().makeSource(big, columns: [0, 1], context: context)
+            var rows: [[Value]] = []
+            while let batch = try reader.nextBatch(maxRows: 100) {
+                for row in 0..<batch.count { rows.append(batch.row(row, types: fields.map(\.type))) }
+            }
+            #expect(rows == [[.string("giraffe"), .int(9120)]])
         }
     }
 }
