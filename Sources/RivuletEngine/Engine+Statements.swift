@@ -10,13 +10,19 @@ extension Engine {
         guard let declared = catalog.relation(named: insert.target.name.value) else { throw unknownRelation(insert.target) }
         let target = declared.written
         let schema = target.schema
+        // ksqlDB's system columns are the record's, not values: only ROWTIME may be given.
+        let system = Set(target.systemColumns)
         var targets: [Int] = []
         if insert.columns.isEmpty {
-            targets = Array(schema.fields.indices)
+            targets = schema.fields.indices.filter { !system.contains($0) }
         } else {
             for column in insert.columns {
                 guard let index = schema.firstIndex(of: column.value) else {
                     throw SQLError(.undefinedColumn, "'\(target.name)' has no column '\(column.value)'", at: column.span)
+                }
+                if system.contains(index), KsqlSystemColumn(name: schema[index].name) != .rowtime {
+                    throw SQLError(.invalidColumnReference, "'\(schema[index].name)' is a system column: a record's, not a value to insert",
+                                   at: column.span)
                 }
                 targets.append(index)
             }
@@ -32,6 +38,14 @@ extension Engine {
             var values = [Value](repeating: .null, count: schema.count)
             for (expr, target) in zip(row, targets) {
                 values[target] = try binder.evaluate(expr, as: schema[target].type, column: schema[target].name)
+            }
+            // A record written now, with a value, unless its ROWTIME is given.
+            for index in system where values[index].isNull {
+                switch KsqlSystemColumn(name: schema[index].name) {
+                case .rowtime: values[index] = .int(WallClock.now())
+                case .valueIsNull: values[index] = .boolean(false)
+                default: break
+                }
             }
             for (index, field) in schema.fields.enumerated() where !field.nullable && values[index].isNull {
                 throw SQLError(SQLState("23502"), "column '\(field.name)' is NOT NULL", at: insert.span)

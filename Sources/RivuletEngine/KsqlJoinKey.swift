@@ -51,7 +51,15 @@ struct KsqlJoinKey {
             if case .column(let reference) = side, classTexts.contains(side.description.uppercased()) { reference } else { nil }
         }
         synthetic = top.kind == .full || keyColumns.isEmpty
+        func hasOuterJoin(_ reference: TableReference) -> Bool {
+            guard case .join(let join) = reference else { return false }
+            return join.kind != .inner || hasOuterJoin(join.left) || hasOuterJoin(join.right)
+        }
+        outer = hasOuterJoin(from[0])
     }
+
+    /// Whether a side of some join may be missing (LEFT or RIGHT), so a key column may be NULL on its side.
+    private let outer: Bool
 
     /// The columns the result may be keyed by, in the order the equalities name them.
     private let keyColumns: [ColumnReference]
@@ -77,6 +85,24 @@ struct KsqlJoinKey {
                 return [item]
             }
         }
+    }
+
+    /// The select list with the key column `keyName` holding the join key itself, as ksqlDB keys
+    /// a join: in an outer join the selected side's column is NULL where that side is missing,
+    /// so the key is the first non-NULL column of the key's equalities (equal wherever present).
+    func selectingJoinedKey(_ items: [SelectItem], itemNames: [String?], keyName: String) -> [SelectItem] {
+        guard outer, !synthetic else { return items }
+        var texts = Set<String>()
+        let columns = keyColumns.filter { texts.insert($0.description.uppercased()).inserted }
+        guard columns.count > 1 else { return items }
+        var items = items
+        for index in items.indices where index < itemNames.count && itemNames[index] == keyName {
+            guard case .expression(var selected) = items[index], case .column = selected.expr else { continue }
+            selected.expr = .function(FunctionCall(name: ObjectName("COALESCE"), arguments: columns.map { .column($0) }))
+            selected.alias = Identifier(keyName, quoted: true)
+            items[index] = .expression(selected)
+        }
+        return items
     }
 
     /// The names of the result's key columns, among `outputs`; refuses a projection without the key.

@@ -122,6 +122,7 @@ struct KsqlKafkaSink {
         var keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
         if let joinKey {
             keyNames = try joinKey.keyNames(outputs: outputs, sourceIndex: sourceIndex, target: create.name.name.value, at: select.span)
+            if let key = keyNames.first { select.items = joinKey.selectingJoinedKey(select.items, itemNames: itemNames, keyName: key) }
         } else if foreignKeyJoin, select.groupBy.isEmpty, select.partitionBy.isEmpty {
             keyNames = try Self.foreignKeyJoinKeyNames(outputs: outputs, left: sources[0], at: select.span)
         }

@@ -18,7 +18,7 @@ enum FunctionBinder {
         "REPLACE", "ABS", "ROUND", "FLOOR", "CEIL", "CEILING", "MOD", "POWER", "SQRT", "LN", "EXP", "DATE_FORMAT",
         "TO_TIMESTAMP", "PROCTIME", "NOW", "COALESCE", "IFNULL", "NULLIF", "GREATEST", "LEAST", "AS_VALUE", "LTRIM", "RTRIM", "TRIM",
         "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "MAP_KEYS", "MAP_VALUES", "SLICE",
-        "ARRAY_SLICE", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE",
+        "ARRAY_SLICE", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE", "GEO_DISTANCE",
     ]
 
     static func isAggregate(_ call: FunctionCall) -> Bool {
@@ -150,6 +150,22 @@ enum FunctionBinder {
             try arity(1...1)
             let function: ScalarFunction = name == "SQRT" ? .sqrt : name == "LN" ? .ln : .exp
             return .call(function, [try double(0)], .double)
+        case "GEO_DISTANCE":
+            // ksqlDB's: kilometres unless the fifth argument names miles; the unit is a constant.
+            try arity(4...5)
+            var radius = 6371.0
+            if args.count == 5 {
+                guard case .literal(.string(let unit), _) = args[4].unwrappedCast else {
+                    throw SQLError(.datatypeMismatch, "GEO_DISTANCE's unit is a constant: 'KM' or 'MI'", at: call.arguments[4].span)
+                }
+                switch unit.uppercased() {
+                case "KM", "KILOMETER", "KILOMETERS", "KILOMETRE", "KILOMETRES": radius = 6371
+                case "MI", "MILE", "MILES": radius = 3959
+                default:
+                    throw SQLError(.invalidParameterValue, "GEO_DISTANCE: wrong unit type '\(unit)'; valid units are 'KM' and 'MI'", at: call.arguments[4].span)
+                }
+            }
+            return .call(.geoDistance, [try double(0), try double(1), try double(2), try double(3), .literal(.double(radius), .double)], .double)
         case "DATE_FORMAT":
             try arity(2...2)
             var value = args[0]

@@ -87,6 +87,8 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case replace, position
     // Math.
     case abs, round, floor, ceil, power, sqrt, ln, exp
+    /// ksqlDB's GEO_DISTANCE: `[lat1, lon1, lat2, lon2, earth radius]` in degrees, the great-circle distance in the radius' unit.
+    case geoDistance
     // Time. `extract` takes `[field literal (VARCHAR: YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, MILLISECOND, DOW, DOY, WEEK, QUARTER, EPOCH), value]`.
     case extract
     /// `[timestamp, format]` with Java-style patterns (yyyy-MM-dd HH:mm:ss).

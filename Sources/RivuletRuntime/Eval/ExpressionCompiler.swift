@@ -53,7 +53,7 @@ public enum ExpressionCompiler {
         case .upper, .lower, .initCap, .concat, .charLength, .trim, .ltrim, .rtrim, .substring, .splitIndex, .replace, .position,
             .formatType, .sizePretty:
             return try StringFunctions.compile(function, children, type: type)
-        case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp:
+        case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp, .geoDistance:
             return try MathFunctions.compile(function, children, type: type)
         case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .timestampAddInterval:
             return try TimeFunctions.compile(function, children, type: type)

@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// ABS, ROUND (half away from zero, optional digits), FLOOR, CEIL, POWER, SQRT, LN, EXP.
+/// ABS, ROUND (half away from zero, optional digits), FLOOR, CEIL, POWER, SQRT, LN, EXP, GEO_DISTANCE.
 /// MOD is `ScalarFunction.modulo`, in `ArithmeticKernels`. DOUBLE results follow IEEE 754
 /// (SQRT(-1) is NaN, LN(0) is -Infinity).
 enum MathFunctions {
@@ -65,6 +65,8 @@ enum MathFunctions {
             case .ln: return unary(arg) { log($0) }
             default: return unary(arg) { exp($0) }
             }
+        case .geoDistance:
+            return try geoDistance(args)
         default:
             throw SQLError.internal("\(function) is not a math function")
         }
@@ -101,6 +103,41 @@ enum MathFunctions {
 
     /// A kernel's result, computed in a type of its own (DECIMAL(18, 0) for FLOOR, the
     /// argument's scale for ROUND), as the call's declared type.
+    /// The haversine distance between two points given in degrees, as ksqlDB's GEO_DISTANCE
+    /// computes it; a latitude outside ±90 or a longitude outside ±180 fails the row.
+    static func geoDistance(_ args: [CompiledNode]) throws(SQLError) -> CompiledNode {
+        guard args.count == 5 else { throw ArithmeticKernels.arity(.geoDistance, args.count) }
+        var required: [CompiledNode] = []
+        for arg in args { required.append(try OperandTypes.require(arg, .double, in: "GEO_DISTANCE")) }
+        let operands = required
+        return CompiledNode(type: .double, children: operands, mayThrow: true) { input throws(SQLError) in
+            var columns: [DoublesArg] = []
+            var validities: [Validity?] = []
+            for operand in operands {
+                let (values, valid) = try operand.doubles(input)
+                columns.append(values)
+                validities.append(valid)
+            }
+            let validity = Validity.and(validities)
+            var distances = [Double](repeating: 0, count: input.count)
+            for row in 0..<input.count where validity?.isValid(row) ?? true {
+                let (lat1, lon1, lat2, lon2) = (columns[0][row], columns[1][row], columns[2][row], columns[3][row])
+                for latitude in [lat1, lat2] where !(-90...90).contains(latitude) {
+                    throw SQLError(.numericValueOutOfRange, "GEO_DISTANCE: valid latitude values are between -90 and 90, not \(latitude)")
+                }
+                for longitude in [lon1, lon2] where !(-180...180).contains(longitude) {
+                    throw SQLError(.numericValueOutOfRange, "GEO_DISTANCE: valid longitude values are between -180 and 180, not \(longitude)")
+                }
+                let radians = Double.pi / 180
+                let halfChord = haversine((lat2 - lat1) * radians) + haversine((lon2 - lon1) * radians) * cos(lat1 * radians) * cos(lat2 * radians)
+                distances[row] = 2 * asin(halfChord.squareRoot()) * columns[4][row]
+            }
+            return Column(doubles: distances, validity: validity)
+        }
+    }
+
+    private static func haversine(_ angle: Double) -> Double { (1 - cos(angle)) / 2 }
+
     static func declared(_ node: CompiledNode, _ type: SQLType) throws(SQLError) -> CompiledNode {
         if node.type == .null || node.isNullConstant { return .literal(.null, type) }
         if node.type == type { return node }
