@@ -40,7 +40,7 @@ struct KsqlKafkaSink {
         if !joined, let source = sources.first, select.groupBy.isEmpty, !select.partitionBy.isEmpty {
             select.items = Self.expandingWildcards(select.items, partitionBy: select.partitionBy, source: source)
         }
-        select = KsqlProjectionRules.averagingAsDouble(select)
+        select = KsqlProjectionRules.comparingNullAsFalse(KsqlProjectionRules.averagingAsDouble(select))
         // A foreign-key join's result is keyed by the left table's key; other joins by a join column.
         var foreignKeyJoin = false
         if sources.count == 2, select.from.count == 1, case .join(let join) = select.from[0] {

@@ -50,6 +50,27 @@ enum KsqlProjectionRules {
                        at: span, hint: "use VALUE_FORMAT 'JSON'")
     }
 
+    /// ksqlDB compares NULL with anything as false, where SQL gives NULL: a selected comparison
+    /// (`a = b AS same`) is written false, not null. Filters are unchanged by it.
+    static func comparingNullAsFalse(_ select: Select) -> Select {
+        let comparisons: Set<BinaryOperator> = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
+        func rewrite(_ expr: Expr) -> Expr {
+            let rewritten = expr.replacingChildren(rewrite)
+            guard case .binary(let binary) = rewritten, comparisons.contains(binary.op) else { return rewritten }
+            return .function(FunctionCall(name: ObjectName("COALESCE"), arguments: [rewritten, .literal(Literal(.boolean(false)))]))
+        }
+        var select = select
+        for index in select.items.indices {
+            guard case .expression(var item) = select.items[index] else { continue }
+            item.expr = rewrite(item.expr)
+            select.items[index] = .expression(item)
+        }
+        // Grouped and re-keyed by the same expressions as selected.
+        select.groupBy = select.groupBy.map(rewrite)
+        select.partitionBy = select.partitionBy.map(rewrite)
+        return select
+    }
+
     /// ksqlDB's AVG is a DOUBLE whatever it averages (Flink's keeps an integer argument's type).
     static func averagingAsDouble(_ select: Select) -> Select {
         func rewrite(_ expr: Expr) -> Expr {
