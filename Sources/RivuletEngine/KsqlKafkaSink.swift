@@ -40,7 +40,7 @@ struct KsqlKafkaSink {
         if !joined, let source = sources.first, select.groupBy.isEmpty, !select.partitionBy.isEmpty {
             select.items = Self.expandingWildcards(select.items, partitionBy: select.partitionBy, source: source)
         }
-        select = KsqlProjectionRules.comparingNullAsFalse(KsqlProjectionRules.averagingAsDouble(select))
+        select = KsqlProjectionRules.comparingNullAsFalse(KsqlProjectionRules.aggregatingAsKsqlDB(select))
         // A foreign-key join's result is keyed by the left table's key; other joins by a join column.
         var foreignKeyJoin = false
         if sources.count == 2, select.from.count == 1, case .join(let join) = select.from[0] {
@@ -61,8 +61,10 @@ struct KsqlKafkaSink {
             let relation = sources[source].relation
             return relation.schema.fields.indices.filter { !relation.systemColumns.contains($0) }.map { relation.schema[$0].name }
         }
+        // A source's column names are already as ksqlDB keeps them (unquoted ones upper-cased
+        // when declared), so `*` over one source keeps a quoted name's case.
         func prefixed(_ source: Int, _ column: String) -> String {
-            joined ? "\(sources[source].qualifier.uppercased())_\(column.uppercased())" : column.uppercased()
+            joined ? "\(sources[source].qualifier.uppercased())_\(column.uppercased())" : column
         }
         var generated = 0
         var outputs: [Output] = []
@@ -380,7 +382,8 @@ struct KsqlKafkaSink {
                 continue
             }
             expanded += partitionBy.map { .expression(SelectExpression(expr: $0, span: wildcard.span)) }
-            expanded += rest.map { .expression(SelectExpression(expr: .column(ColumnReference($0)), span: wildcard.span)) }
+            // Quoted: the stored name is the column's exact name, whatever its case.
+            expanded += rest.map { .expression(SelectExpression(expr: .column(ColumnReference([Identifier($0, quoted: true)])), span: wildcard.span)) }
         }
         return expanded
     }

@@ -71,14 +71,22 @@ enum KsqlProjectionRules {
         return select
     }
 
-    /// ksqlDB's AVG is a DOUBLE whatever it averages (Flink's keeps an integer argument's type).
-    static func averagingAsDouble(_ select: Select) -> Select {
+    /// ksqlDB's aggregates where SQL's differ: AVG is a DOUBLE whatever it averages (Flink's
+    /// keeps an integer argument's type), and SUM starts from 0, so a group of NULLs sums to 0.
+    static func aggregatingAsKsqlDB(_ select: Select) -> Select {
         func rewrite(_ expr: Expr) -> Expr {
-            guard case .function(var call) = expr, call.upperName == "AVG", call.over == nil, call.arguments.count == 1 else {
+            guard case .function(var call) = expr, call.over == nil, call.arguments.count == 1 else {
                 return expr.replacingChildren(rewrite)
             }
-            call.arguments[0] = .cast(Cast(expr: call.arguments[0], type: .double))
-            return .function(call)
+            switch call.upperName {
+            case "AVG":
+                call.arguments[0] = .cast(Cast(expr: call.arguments[0], type: .double))
+                return .function(call)
+            case "SUM":
+                return .function(FunctionCall(name: ObjectName("COALESCE"), arguments: [expr, .literal(Literal(.number("0")))]))
+            default:
+                return expr.replacingChildren(rewrite)
+            }
         }
         var select = select
         for index in select.items.indices {
