@@ -8,6 +8,7 @@ extension Engine {
     /// `INSERT INTO target [(cols)] VALUES (...)`: evaluates the constant rows and appends them.
     func insertValues(_ insert: InsertValues) throws(SQLError) -> StatementResult {
         guard let declared = catalog.relation(named: insert.target.name.value) else { throw unknownRelation(insert.target) }
+        if declared.isKsqlKafka { try Self.checkKsqlName(insert.target.name, of: declared) }
         let target = declared.written
         let schema = target.schema
         // ksqlDB's system columns are the record's, not values: only ROWTIME may be given.
@@ -60,6 +61,18 @@ extension Engine {
             throw SQLError(.ioError, "writing to '\(target.name)' failed: \(error)")
         }
         return .completed("Inserted \(insert.rows.count) row\(insert.rows.count == 1 ? "" : "s") into \(target.name)")
+    }
+
+    /// ksqlDB's names are case-sensitive, an unquoted one upper-cased: `input` does not name a
+    /// stream declared `"input"`, nor `"input"` one declared `input`.
+    private static func checkKsqlName(_ given: Identifier, of relation: Relation) throws(SQLError) {
+        let wanted = given.quoted ? given.value : given.value.uppercased()
+        let declared = relation.nameQuoted ? relation.name : relation.name.uppercased()
+        guard wanted != declared else { return }
+        throw SQLError(.undefinedTable, "Cannot insert values into an unknown stream/table: `\(wanted)`", at: given.span,
+                       hint: relation.nameQuoted
+                           ? "Did you mean \"\(declared)\"? Wrap the source name in double quotes to make it case-sensitive."
+                           : "Did you mean \(declared)? Try removing double quotes from the source name.")
     }
 
     func show(_ show: Show) throws(SQLError) -> ResultSet {

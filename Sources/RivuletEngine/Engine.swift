@@ -144,7 +144,8 @@ public final class Engine {
             binder.keepsValuelessRecords = ksql.keepsValuelessRecords
             var bound = try binder.bind(ksql.query)
             bound.plan = ksql.adjusted(bound.plan)
-            let relation = try ksql.relation(named: name, kind: create.kind, plan: bound.plan)
+            var relation = try ksql.relation(named: name, kind: create.kind, plan: bound.plan)
+            relation.nameQuoted = create.name.name.quoted
             try registry.factory(for: relation.connector).validate(relation, asSink: true)
             try registry.factory(for: relation.connector).create(relation, asSink: true)
             try catalog.add(relation, at: create.name.span)

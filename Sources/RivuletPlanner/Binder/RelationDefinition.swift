@@ -96,6 +96,7 @@ public enum RelationDefinition {
             connector: ConnectorSpec(connector: connectorName, options: options),
             watermark: watermark, primaryKey: primaryKey, systemColumns: systemColumns)
         relation.computedColumns = computedColumns + (rowtimeColumn.map { [$0] } ?? [])
+        relation.nameQuoted = create.name.name.quoted
         for (index, column) in create.columns.enumerated() {
             guard let metadata = column.metadata else { continue }
             if primaryKey.contains(index) {

@@ -66,6 +66,9 @@ public struct Relation: Hashable, Sendable {
     public var computedColumns: [ComputedColumn] = []
     /// Columns the connector fills from what it knows of each record (`ts TIMESTAMP(3) METADATA FROM 'timestamp'`).
     public var metadataColumns: [MetadataColumn] = []
+    /// Whether the name was quoted when declared: ksqlDB's names are case-sensitive, an unquoted
+    /// one upper-cased (`input` is `INPUT`, `"input"` is `input`).
+    public var nameQuoted = false
 
     public init(
         name: String, kind: Kind, schema: Schema, connector: ConnectorSpec, watermark: WatermarkSpec? = nil, primaryKey: [Int] = [],
