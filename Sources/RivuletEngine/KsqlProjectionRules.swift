@@ -59,12 +59,7 @@ enum KsqlProjectionRules {
             guard case .binary(let binary) = rewritten, comparisons.contains(binary.op) else { return rewritten }
             return .function(FunctionCall(name: ObjectName("COALESCE"), arguments: [rewritten, .literal(Literal(.boolean(false)))]))
         }
-        var select = select
-        for index in select.items.indices {
-            guard case .expression(var item) = select.items[index] else { continue }
-            item.expr = rewrite(item.expr)
-            select.items[index] = .expression(item)
-        }
+        var select = rewritingItems(of: select, rewrite)
         // Grouped and re-keyed by the same expressions as selected.
         select.groupBy = select.groupBy.map(rewrite)
         select.partitionBy = select.partitionBy.map(rewrite)
@@ -88,13 +83,19 @@ enum KsqlProjectionRules {
                 return expr.replacingChildren(rewrite)
             }
         }
+        var select = rewritingItems(of: select, rewrite)
+        select.having = select.having.map(rewrite)
+        return select
+    }
+
+    /// `select` with `rewrite` applied to each selected expression.
+    private static func rewritingItems(of select: Select, _ rewrite: (Expr) -> Expr) -> Select {
         var select = select
         for index in select.items.indices {
             guard case .expression(var item) = select.items[index] else { continue }
             item.expr = rewrite(item.expr)
             select.items[index] = .expression(item)
         }
-        select.having = select.having.map(rewrite)
         return select
     }
 }
