@@ -392,6 +392,9 @@ extension QueryBinder {
         switch name {
         case "COUNT":
             return AggregateCall(kind: .count, argument: column(argument), distinct: call.distinct, filter: filter, type: .bigint)
+        case "COUNT_DISTINCT":
+            // ksqlDB's spelling of COUNT(DISTINCT x).
+            return AggregateCall(kind: .count, argument: column(argument), distinct: true, filter: filter, type: .bigint)
         case "SUM", "SUM_LIST":
             try requireNumeric()
             var result = type
