@@ -33,4 +33,5 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let objectNotInPrerequisiteState = SQLState("55000")
     public static let invalidColumnReference = SQLState("42P10")
     public static let invalidTableDefinition = SQLState("42P16")
+    public static let invalidObjectDefinition = SQLState("42P17")
 }

@@ -73,12 +73,18 @@ public final class Engine {
             let noun = relation.kind == .stream ? "Stream" : "Table"
             return .completed(added ? "\(noun) \(relation.name) created" : "\(noun) \(relation.name) already exists")
         case .createView(let view):
-            try catalog.addView(named: view.name.name.value, query: view.query, ifNotExists: view.ifNotExists, at: view.name.span)
-            // Its columns, for the system catalog; a view that does not bind fails when it is read.
-            if let bound = try? queryBinder().bind(view.query) {
-                catalog.setViewSchema(bound.schema, of: view.name.name.value)
-            }
-            return .completed("View \(view.name.name.value) created")
+            let name = view.name.name.value
+            let isNew = catalog.view(named: name) == nil
+            try catalog.addView(named: name, query: view.query, ifNotExists: view.ifNotExists, at: view.name.span)
+            // Its columns, for the system catalog; a view that does not bind fails when it is
+            // read, but one that reads itself can never bind and is refused now.
+            do {
+                catalog.setViewSchema(try queryBinder().bind(view.query).schema, of: name)
+            } catch where error.state == .invalidObjectDefinition && isNew {
+                _ = catalog.removeView(name)
+                throw error
+            } catch {}
+            return .completed("View \(name) created")
         case .createRelationAsSelect(let create):
             return try createAsSelect(create, sql: parsed.text)
         case .insertSelect(let insert):

@@ -69,4 +69,41 @@ import Testing
             #expect(try await server.sql("SELECT 1") == "1\n")
         }
     }
+
+    /// A view that reads itself, directly or through another view, would expand forever: it is
+    /// refused when created, with the place it reads itself, and the catalog is left as it was.
+    @Test func aViewThatReadsItselfIsRefused() async throws {
+        let directory = try ServeProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manager = try QueryManager(workingDirectory: directory.path, dataDirectory: directory.path, persistent: false)
+        let setup = """
+            CREATE STREAM s (a INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts);
+            CREATE VIEW a AS SELECT a, ts FROM s;
+            CREATE VIEW b AS SELECT a, ts FROM a;
+            DROP VIEW a;
+            """
+        for parsed in try parseScript(setup) { _ = try await manager.execute(parsed) }
+        let selfReading = """
+            CREATE VIEW events AS SELECT window_end, COUNT(*) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+            GROUP BY window_start, window_end
+            """
+        // `a` over `b` over `a`: the loop closes at `b`.
+        for (sql, name, loop, column) in [(selfReading, "events", "events", 75), ("CREATE VIEW a AS SELECT a, ts FROM b", "a", "b", 36)] {
+            let statement = try #require(try parseScript(sql).first)
+            do {
+                _ = try await manager.execute(statement)
+                Issue.record("\(sql) was accepted")
+            } catch let error as SQLError {
+                #expect(error.state == .invalidObjectDefinition && error.message == "view '\(loop)' reads itself", "\(error)")
+                #expect(error.span?.start.column == column, "\(error)")
+            }
+            let read = try #require(try parseScript("SELECT * FROM \(name)").first)
+            do {
+                _ = try await manager.execute(read)
+                Issue.record("\(name) was created")
+            } catch let error as SQLError {
+                #expect(error.state == .undefinedTable, "\(error)")
+            }
+        }
+    }
 }

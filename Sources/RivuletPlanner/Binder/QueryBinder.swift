@@ -13,6 +13,9 @@ public struct QueryBinder {
     let catalog: any Catalog
     /// Common table expressions in scope, by lower-cased name.
     var commonTables: [String: Query] = [:]
+    /// The views whose queries are being bound around this one, by lower-cased name: a view
+    /// that reads itself (directly or through others) would expand forever.
+    var viewsBeingBound: Set<String> = []
     /// `table.exec.state.ttl`: how long a regular join keeps rows no one touched (approximate).
     public var stateTTLMillis: Int64?
     /// Called before binding each query block and each relation read; throws to stop planning
@@ -387,6 +390,12 @@ public struct QueryBinder {
         if let alias { qualifiers.insert(alias.value.lowercased()) }
         if let query = commonTables[key] ?? catalog.view(named: key) {
             var inner = self
+            if commonTables[key] == nil {
+                guard inner.viewsBeingBound.insert(key).inserted else {
+                    throw SQLError(.invalidObjectDefinition, "view '\(name.name.value)' reads itself", at: name.span,
+                                   hint: "a view cannot be defined over itself; read the relations it is made of")
+                }
+            }
             inner.commonTables.removeValue(forKey: key)
             let bound = try inner.bindQuery(query)
             var scope = Scope(schema: bound.plan.schema, qualifier: nil, eventTimeColumn: bound.plan.eventTimeColumn)
