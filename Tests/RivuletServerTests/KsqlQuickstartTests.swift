@@ -83,15 +83,7 @@ struct KsqlQuickstartTests {
 
     @Test("The quickstart's statements run as written: the push query gives the docs' three riders, the pull query the docs' two rows")
     func ridersNearMountainView() async throws {
-        let (broker, address) = try await offPool { try KafkaServeTests.startBroker(topics: []) }
-        defer {
-            broker.terminate()
-            broker.waitUntilExit()
-        }
-        let directory = try ServeProcess.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try await ServeProcess.start(dataDirectory: directory, environment: ["RIVULET_KAFKA_BOOTSTRAP_SERVERS": address])
-        let (status, text) = try await PythonClient.run(Self.script, arguments: [String(server.pgPort), String(server.httpPort)], in: directory)
+        let (status, text, serverLog) = try await Self.run(Self.script) { [String($0.pgPort), String($0.httpPort)] }
         #expect(status == 0, "\(text)")
         // Rows sorted: `rivulet dev kafka` creates every topic with four partitions (librdkafka's
         // mock cluster takes no partition count), so keyless records arrive in no fixed order;
@@ -104,8 +96,7 @@ struct KsqlQuickstartTests {
             pull 0.0 ['4a7c7b41', '4ab5cbad', '8b6eae59'] 3
             pull 10.0 ['18f4ea86'] 1
 
-            """, "\(text)\nserver: \(server.stderr)")
-        _ = await server.stop()
+            """, "\(text)\nserver: \(serverLog)")
     }
 
     /// The stateful-aggregations exercise of Confluent's ksqlDB course: people's movements counted
@@ -158,6 +149,20 @@ struct KsqlQuickstartTests {
 
     @Test("The course's stateful aggregations: COUNT(*), COUNT_DISTINCT and LATEST_BY_OFFSET per person, pushed and pulled")
     func movementsPerPerson() async throws {
+        let (status, text, serverLog) = try await Self.run(Self.movementsScript) { [String($0.pgPort)] }
+        #expect(status == 0, "\(text)")
+        #expect(text == """
+            push [('Allison', 2), ('Robin', 3)]
+            push [('Allison', 2), ('Robin', 3)]
+            pull ('Allison', 'Boulder', 2, 2)
+            pull ('Robin', 'Ilkley', 3, 3)
+
+            """, "\(text)\nserver: \(serverLog)")
+    }
+
+    /// Runs a client script against `rivulet serve` over a fresh `rivulet dev kafka`, as the
+    /// statements name no brokers; returns its exit status, its output and the server's log.
+    private static func run(_ script: String, arguments: (ServeProcess) -> [String]) async throws -> (Int32, String, String) {
         let (broker, address) = try await offPool { try KafkaServeTests.startBroker(topics: []) }
         defer {
             broker.terminate()
@@ -166,15 +171,8 @@ struct KsqlQuickstartTests {
         let directory = try ServeProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try await ServeProcess.start(dataDirectory: directory, environment: ["RIVULET_KAFKA_BOOTSTRAP_SERVERS": address])
-        let (status, text) = try await PythonClient.run(Self.movementsScript, arguments: [String(server.pgPort)], in: directory)
-        #expect(status == 0, "\(text)")
-        #expect(text == """
-            push [('Allison', 2), ('Robin', 3)]
-            push [('Allison', 2), ('Robin', 3)]
-            pull ('Allison', 'Boulder', 2, 2)
-            pull ('Robin', 'Ilkley', 3, 3)
-
-            """, "\(text)\nserver: \(server.stderr)")
+        let (status, text) = try await PythonClient.run(script, arguments: arguments(server), in: directory)
         _ = await server.stop()
+        return (status, text, server.stderr)
     }
 }
