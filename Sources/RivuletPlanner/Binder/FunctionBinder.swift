@@ -151,21 +151,14 @@ enum FunctionBinder {
             let function: ScalarFunction = name == "SQRT" ? .sqrt : name == "LN" ? .ln : .exp
             return .call(function, [try double(0)], .double)
         case "GEO_DISTANCE":
-            // ksqlDB's: kilometres unless the fifth argument names miles; the unit is a constant.
+            // ksqlDB's: kilometres unless the fifth argument (any text, NULL too) names miles. A
+            // constant unit is checked here, one from the rows as each row is computed.
             try arity(4...5)
-            var radius = 6371.0
-            if args.count == 5 {
-                guard case .literal(.string(let unit), _) = args[4].unwrappedCast else {
-                    throw SQLError(.datatypeMismatch, "GEO_DISTANCE's unit is a constant: 'KM' or 'MI'", at: call.arguments[4].span)
-                }
-                switch unit.uppercased() {
-                case "KM", "KILOMETER", "KILOMETERS", "KILOMETRE", "KILOMETRES": radius = 6371
-                case "MI", "MILE", "MILES": radius = 3959
-                default:
-                    throw SQLError(.invalidParameterValue, "GEO_DISTANCE: wrong unit type '\(unit)'; valid units are 'KM' and 'MI'", at: call.arguments[4].span)
-                }
+            let unit = args.count == 5 ? try string(4) : .literal(.null, .varchar)
+            if case .literal(.string(let text), _) = unit.unwrappedCast, GeoDistanceUnit.earthRadius(text.utf8) == nil {
+                throw SQLError(.invalidParameterValue, GeoDistanceUnit.unknown(text), at: call.arguments[4].span)
             }
-            return .call(.geoDistance, [try double(0), try double(1), try double(2), try double(3), .literal(.double(radius), .double)], .double)
+            return .call(.geoDistance, [try double(0), try double(1), try double(2), try double(3), unit], .double)
         case "DATE_FORMAT":
             try arity(2...2)
             var value = args[0]

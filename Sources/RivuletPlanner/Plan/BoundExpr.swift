@@ -87,7 +87,7 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case replace, position
     // Math.
     case abs, round, floor, ceil, power, sqrt, ln, exp
-    /// ksqlDB's GEO_DISTANCE: `[lat1, lon1, lat2, lon2, earth radius]` in degrees, the great-circle distance in the radius' unit.
+    /// ksqlDB's GEO_DISTANCE: `[lat1, lon1, lat2, lon2, unit]`, degrees, the great-circle distance in the unit (`GeoDistanceUnit`).
     case geoDistance
     // Time. `extract` takes `[field literal (VARCHAR: YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, MILLISECOND, DOW, DOY, WEEK, QUARTER, EPOCH), value]`.
     case extract

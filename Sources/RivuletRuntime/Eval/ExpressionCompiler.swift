@@ -68,6 +68,9 @@ public enum ExpressionCompiler {
         switch function {
         case .and, .or, .isNull, .isNotNull, .isTrue, .isFalse, .inList, .caseWhen, .coalesce, .nullIf, .currentTimestamp:
             return false
+        // A NULL unit is kilometres.
+        case .geoDistance:
+            return false
         // Nested values hold NULLs; ARRAY_CONTAINS may look for one.
         case .makeArray, .makeMap, .makeRow, .arrayContains, .arrayConcat:
             return false

@@ -108,35 +108,46 @@ enum MathFunctions {
     static func geoDistance(_ args: [CompiledNode]) throws(SQLError) -> CompiledNode {
         guard args.count == 5 else { throw ArithmeticKernels.arity(.geoDistance, args.count) }
         var required: [CompiledNode] = []
-        for arg in args { required.append(try OperandTypes.require(arg, .double, in: "GEO_DISTANCE")) }
-        let operands = required
-        return CompiledNode(type: .double, children: operands, mayThrow: true) { input throws(SQLError) in
+        for arg in args.prefix(4) { required.append(try OperandTypes.require(arg, .double, in: "GEO_DISTANCE")) }
+        let points = required
+        let unit = args[4]
+        return CompiledNode(type: .double, children: points + [unit], mayThrow: true) { input throws(SQLError) in
             var columns: [DoublesArg] = []
             var validities: [Validity?] = []
-            for operand in operands {
+            for operand in points {
                 let (values, valid) = try operand.doubles(input)
                 columns.append(values)
                 validities.append(valid)
             }
             let validity = Validity.and(validities)
+            let units = unit.isNullConstant ? nil : try unit.run(input)
             var distances = [Double](repeating: 0, count: input.count)
             for row in 0..<input.count where validity?.isValid(row) ?? true {
+                var radius = GeoDistanceUnit.kilometres
+                if let units, !units.isNull(row) {
+                    guard let known = units.strings.withBytes(row, { GeoDistanceUnit.earthRadius($0) }) else {
+                        throw SQLError(.invalidParameterValue, GeoDistanceUnit.unknown(units.strings.withBytes(row) { String(decoding: $0, as: UTF8.self) }))
+                    }
+                    radius = known
+                }
                 let (lat1, lon1, lat2, lon2) = (columns[0][row], columns[1][row], columns[2][row], columns[3][row])
-                for latitude in [lat1, lat2] where !(-90...90).contains(latitude) {
+                if let latitude = !(-90...90).contains(lat1) ? lat1 : !(-90...90).contains(lat2) ? lat2 : nil {
                     throw SQLError(.numericValueOutOfRange, "GEO_DISTANCE: valid latitude values are between -90 and 90, not \(latitude)")
                 }
-                for longitude in [lon1, lon2] where !(-180...180).contains(longitude) {
+                if let longitude = !(-180...180).contains(lon1) ? lon1 : !(-180...180).contains(lon2) ? lon2 : nil {
                     throw SQLError(.numericValueOutOfRange, "GEO_DISTANCE: valid longitude values are between -180 and 180, not \(longitude)")
                 }
-                let radians = Double.pi / 180
-                let halfChord = haversine((lat2 - lat1) * radians) + haversine((lon2 - lon1) * radians) * cos(lat1 * radians) * cos(lat2 * radians)
-                distances[row] = 2 * asin(halfChord.squareRoot()) * columns[4][row]
+                let halfChord = haversine(radians(lat2 - lat1)) + haversine(radians(lon2 - lon1)) * cos(radians(lat1)) * cos(radians(lat2))
+                distances[row] = 2 * asin(halfChord.squareRoot()) * radius
             }
             return Column(doubles: distances, validity: validity)
         }
     }
 
-    private static func haversine(_ angle: Double) -> Double { (1 - cos(angle)) / 2 }
+    /// Spelled as ksqlDB computes them (Java's `Math.toRadians`, `sin²(θ/2)`), so that the
+    /// distances agree to the last bit with ksqlDB's.
+    private static func radians(_ degrees: Double) -> Double { degrees / 180 * Double.pi }
+    private static func haversine(_ angle: Double) -> Double { sin(angle / 2) * sin(angle / 2) }
 
     static func declared(_ node: CompiledNode, _ type: SQLType) throws(SQLError) -> CompiledNode {
         if node.type == .null || node.isNullConstant { return .literal(.null, type) }

@@ -9,18 +9,26 @@ import RivuletCore
 struct ProtobufRecordCodec: RegistryRecordCodec {
     static let schemaType = "PROTOBUF"
 
-    private let schema: ProtoSchema
-    private let columns: [RowField]
     /// The message records are written as, and its index path.
     private let writer: ProtobufCodec
     private let writerIndexes: [Int]
+    /// A reader for each message of the schema that holds the columns, by index path: a record
+    /// may be any message its framing names.
+    private let readers: [[Int]: ProtobufCodec]
 
     init(schema registered: RegisteredSchema, columns: [RowField], fullName: String?) throws(SQLError) {
-        schema = try Self.parse(registered)
-        self.columns = columns
+        let schema = try Self.parse(registered)
         let message = try Self.message(of: schema, registered: registered, named: fullName)
         writer = try ProtobufCodec(schema: schema, messageName: message.fullName, columns: columns)
         writerIndexes = schema.indexes(ofMessage: message.fullName) ?? [0]
+        var readers: [[Int]: ProtobufCodec] = [:]
+        for name in schema.messages.keys {
+            guard let indexes = schema.indexes(ofMessage: name),
+                  let reader = try? ProtobufCodec(schema: schema, messageName: name, columns: columns) else { continue }
+            readers[indexes] = reader
+        }
+        readers[writerIndexes] = writer
+        self.readers = readers
     }
 
     static func schemaText(for columns: [RowField], unwrapped: Bool, fullName: String?) throws(SQLError) -> String {
@@ -36,20 +44,12 @@ struct ProtobufRecordCodec: RegistryRecordCodec {
     func decode(_ body: UnsafeBufferPointer<UInt8>, columns: [RowField], unwrapped: Bool) -> Result<[Value], RegistryDecodeError> {
         do {
             let (indexes, start) = try ConfluentProtobufFrame.messageIndexes(body)
-            let reader: ProtobufCodec
-            if indexes == writerIndexes {
-                reader = writer
-            } else {
-                guard let message = schema.message(atIndexes: indexes) else {
-                    return .failure(RegistryDecodeError(reason: "the protobuf schema has no message at indexes \(indexes)"))
-                }
-                reader = try ProtobufCodec(schema: schema, messageName: message.fullName, columns: columns)
+            guard let reader = readers[indexes] else {
+                return .failure(RegistryDecodeError(reason: "protobuf: the schema has no message at indexes \(indexes) holding the columns"))
             }
             return .success(try reader.decode(UnsafeBufferPointer(rebasing: body[start...])))
-        } catch let error as ProtobufDecodeError {
-            return .failure(RegistryDecodeError(reason: "protobuf: \(error.reason)"))
         } catch {
-            return .failure(RegistryDecodeError(reason: "protobuf: \(error)"))
+            return .failure(RegistryDecodeError(reason: "protobuf: \(error.reason)"))
         }
     }
 
