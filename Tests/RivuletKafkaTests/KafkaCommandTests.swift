@@ -2,6 +2,7 @@ import Foundation
 import RivuletConnectors
 import RivuletCore
 import RivuletPlanner
+import TestBrokers
 import Testing
 
 @Suite("rivulet run and rivulet dev kafka with Kafka")
@@ -70,24 +71,11 @@ struct KafkaCommandTests {
     @Test("rivulet dev kafka prints an address where its topics can be written and read")
     func devKafka() async throws {
         try await offPool {
-            let process = Process()
-            process.executableURL = Self.executable
-            process.arguments = ["dev", "kafka", "--topic", "dev:3"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let (process, address) = try startPrintingAddress(Self.executable, arguments: ["dev", "kafka", "--topic", "dev:3"])
             defer {
                 process.terminate()
                 process.waitUntilExit()
             }
-            var line = Data()
-            while !line.contains(10) {
-                let chunk = pipe.fileHandleForReading.availableData
-                guard !chunk.isEmpty else { break }
-                line.append(chunk)
-            }
-            let address = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(address.contains(":"))
 
             let fields = [Field("n", .bigint), Field("kafka_partition", .integer)]

@@ -3,29 +3,18 @@ import Foundation
 import RivuletCore
 import RivuletPlanner
 import RivuletRuntime
+import TestBrokers
 import Testing
 
 @testable import RivuletConnectors
 
 /// `rivulet dev schema-registry`, started for one test.
 final class SchemaRegistryProcess {
-    let process = Process()
+    let process: Process
     let url: String
 
     init() throws {
-        process.executableURL = KafkaCommandTests.executable
-        process.arguments = ["dev", "schema-registry", "--port", "0"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(10) {
-            let chunk = pipe.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line.append(chunk)
-        }
-        url = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        (process, url) = try startPrintingAddress(KafkaCommandTests.executable, arguments: ["dev", "schema-registry", "--port", "0"])
     }
 
     deinit {
@@ -58,24 +47,6 @@ struct KafkaSchemaRegistryTests {
         }
     }
 
-    static func produce(_ bootstrapServers: String, topic: String, _ values: [[UInt8]]) throws {
-        let conf = rd_kafka_conf_new()
-        var message = [CChar](repeating: 0, count: 512)
-        _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
-        guard let producer = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &message, message.count) else {
-            throw SQLError(.internalError, String(cString: message))
-        }
-        defer { rd_kafka_destroy(producer) }
-        let handle = rd_kafka_topic_new(producer, topic, nil)
-        defer { rd_kafka_topic_destroy(handle) }
-        for value in values {
-            var bytes = value
-            let status = bytes.withUnsafeMutableBytes { rd_kafka_produce(handle, 0, 0x2, $0.baseAddress, $0.count, nil, 0, nil) }
-            guard status == 0 else { throw SQLError(.internalError, "produce failed") }
-        }
-        guard rd_kafka_flush(producer, 10_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { throw SQLError(.internalError, "flush timed out") }
-    }
-
     @Test("A stream declared without columns reads Confluent-framed Avro; CREATE STREAM AS SELECT writes AVRO and registers its schema")
     func avroEndToEnd() async throws {
         try await offPool {
@@ -91,7 +62,7 @@ struct KafkaSchemaRegistryTests {
                 return out + Self.bytes(hex: hex)
             }
             framed.append([0, 0, 0, 0, 99, 1])  // an id the registry does not hold: reported and skipped
-            try Self.produce(cluster.bootstrapServers, topic: "orders", framed)
+            try produce(cluster.bootstrapServers, topic: "orders", bytes: framed.map { (0, $0) })
 
             _ = try runScript("""
                 SET 'ksql.schema.registry.url' = '\(registry.url)';
@@ -167,7 +138,7 @@ struct KafkaSchemaRegistryTests {
                 header + [0x08, 0xD0, 0x23, 0x12, 0x07] + Array("giraffe".utf8),
                 header + [0x08],  // truncated: reported and skipped
             ]
-            try Self.produce(cluster.bootstrapServers, topic: "animals", framed)
+            try produce(cluster.bootstrapServers, topic: "animals", bytes: framed.map { (0, $0) })
 
             _ = try runScript("""
                 SET 'ksql.schema.registry.url' = '\(registry.url)';

@@ -89,6 +89,11 @@ func produce(_ cluster: KafkaMockCluster, topic: String, _ messages: [(partition
 }
 
 func produce(_ bootstrapServers: String, topic: String, _ messages: [(partition: Int32, value: String?)]) throws {
+    try produce(bootstrapServers, topic: topic, bytes: messages.map { ($0.partition, $0.value.map { Array($0.utf8) }) })
+}
+
+/// Produces messages of any bytes (a NULL value is a tombstone) to chosen partitions.
+func produce(_ bootstrapServers: String, topic: String, bytes messages: [(partition: Int32, value: [UInt8]?)]) throws {
     let conf = rd_kafka_conf_new()
     var message = [CChar](repeating: 0, count: 512)
     _ = rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &message, message.count)
@@ -99,7 +104,7 @@ func produce(_ bootstrapServers: String, topic: String, _ messages: [(partition:
     let handle = rd_kafka_topic_new(producer, topic, nil)
     defer { rd_kafka_topic_destroy(handle) }
     for (partition, value) in messages {
-        var bytes = value.map { Array($0.utf8) }
+        var bytes = value
         let status = bytes == nil
             ? rd_kafka_produce(handle, partition, 0x2, nil, 0, nil, 0, nil)
             : bytes!.withUnsafeMutableBytes { rd_kafka_produce(handle, partition, 0x2, $0.baseAddress, $0.count, nil, 0, nil) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestBrokers
 import Testing
 
 /// Kafka end to end, as a user runs it: `rivulet dev kafka` as the broker, `rivulet serve` with
@@ -9,20 +10,7 @@ import Testing
 
     /// `rivulet dev kafka` with its topics; returns the process and the address it printed.
     static func startBroker(topics: [String]) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = ServeProcess.executable
-        process.arguments = ["dev", "kafka"] + topics.flatMap { ["--topic", $0] }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(10) {
-            let chunk = pipe.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line.append(chunk)
-        }
-        return (process, String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        try startPrintingAddress(ServeProcess.executable, arguments: ["dev", "kafka"] + topics.flatMap { ["--topic", $0] })
     }
 
     /// Produces one message per line to a partition with kcat.

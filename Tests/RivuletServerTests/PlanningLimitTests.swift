@@ -93,7 +93,7 @@ import Testing
             do {
                 _ = try await manager.execute(statement)
                 Issue.record("\(sql) was accepted")
-            } catch let error as SQLError {
+            } catch {
                 #expect(error.state == .invalidObjectDefinition && error.message == "view '\(loop)' reads itself", "\(error)")
                 #expect(error.span?.start.column == column, "\(error)")
             }
@@ -101,7 +101,7 @@ import Testing
             do {
                 _ = try await manager.execute(read)
                 Issue.record("\(name) was created")
-            } catch let error as SQLError {
+            } catch {
                 #expect(error.state == .undefinedTable, "\(error)")
             }
         }

@@ -264,8 +264,7 @@ def message_class_of_text(text, full_name=None):
 def top_level_fields(text, indexes):
     """The field names, in field-number order, of the top-level message at `indexes[0]` of
     `.proto` text (nested declarations skipped)."""
-    starts = [m.end() for m in re.finditer(r"\bmessage\s+\w+\s*\{", text)]
-    depth, own, index, position = 0, "", -1, 0
+    depth, own, position = 0, "", 0
     messages = []
     while position < len(text):
         match = re.compile(r"\bmessage\s+\w+\s*\{").match(text, position) if depth == 0 else None

@@ -86,7 +86,6 @@ struct KafkaOptions: Sendable {
 
     static let bootstrapVariable = "RIVULET_KAFKA_BOOTSTRAP_SERVERS"
     static let schemaRegistryVariable = "RIVULET_SCHEMA_REGISTRY_URL"
-    static let schemaRegistrySetting = SchemaRegistrySetting.key
 
     init(_ spec: ConnectorSpec) throws(SQLError) {
         let options = try ConnectorOptions(
@@ -211,14 +210,14 @@ struct KafkaOptions: Sendable {
 
     /// Takes the session's settings that concern the connectors (`ksql.schema.registry.url`).
     mutating func applySession(_ settings: [String: String]) {
-        if let url = settings[Self.schemaRegistrySetting], !url.isEmpty { schemaRegistryURL = url }
+        if let url = settings[SchemaRegistrySetting.key], !url.isEmpty { schemaRegistryURL = url }
     }
 
     /// The registry client of `format`'s records, which must name a registry.
     func registryClient(for format: KafkaFormat) throws(SQLError) -> SchemaRegistryClient {
         guard let url = schemaRegistryURL else {
             throw SQLError(.invalidParameterValue, "the \(format.rawValue.uppercased()) format needs a schema registry, and none is set",
-                           hint: "SET '\(Self.schemaRegistrySetting)' = 'http://host:8081', or set \(Self.schemaRegistryVariable)")
+                           hint: "SET '\(SchemaRegistrySetting.key)' = 'http://host:8081', or set \(Self.schemaRegistryVariable)")
         }
         return SchemaRegistryClient.shared(url: url)
     }

@@ -26,11 +26,11 @@ public enum KafkaRegistryColumns {
         let inferValues = !hasValues && valueFormat?.registryCodec != nil
         let inferKeys = !hasKeys && keyFormat?.registryCodec != nil
         guard inferValues || inferKeys else { return nil }
-        guard let url = session[KafkaOptions.schemaRegistrySetting] ?? getenv(KafkaOptions.schemaRegistryVariable).map({ String(cString: $0) }),
+        guard let url = session[SchemaRegistrySetting.key] ?? getenv(KafkaOptions.schemaRegistryVariable).map({ String(cString: $0) }),
               !url.isEmpty
         else {
             throw SQLError(.invalidParameterValue, "columns are taken from the schema registry, and none is set",
-                           hint: "SET '\(KafkaOptions.schemaRegistrySetting)' = 'http://host:8081', or declare the columns")
+                           hint: "SET '\(SchemaRegistrySetting.key)' = 'http://host:8081', or declare the columns")
         }
         let client = SchemaRegistryClient.shared(url: url)
         var inferred = Inferred(keys: [], values: [])
