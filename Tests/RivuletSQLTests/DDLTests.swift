@@ -60,6 +60,14 @@ import Testing
         #expect(create.description.contains("KAFKA_TOPIC = 'pv'"))
     }
 
+    /// A source in a Schema Registry format takes its columns from the registry: none declared,
+    /// none printed (the empty `()` does not parse).
+    @Test func ksqlSourceWithoutColumnsPrintsNoColumnList() throws {
+        let create = try create("CREATE TABLE dr WITH (KAFKA_TOPIC = 'dr', FORMAT = 'AVRO')")
+        #expect(create.columns.isEmpty)
+        #expect(create.description == "CREATE TABLE dr WITH (KAFKA_TOPIC = 'dr', FORMAT = 'AVRO')")
+    }
+
     @Test func ksqlTableWithPrimaryKeyColumn() throws {
         let create = try create("CREATE TABLE IF NOT EXISTS users (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='users', value_format='json')")
         #expect(create.ifNotExists)

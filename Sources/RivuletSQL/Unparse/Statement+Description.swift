@@ -64,7 +64,8 @@ extension CreateRelation: CustomStringConvertible {
             elements.append("PRIMARY KEY (\(SQLFormatting.identifiers(primaryKey.columns)))\(primaryKey.notEnforced ? " NOT ENFORCED" : "")")
         }
         var text = "CREATE \(orReplace ? "OR REPLACE " : "")\(kind.keyword) \(ifNotExists ? "IF NOT EXISTS " : "")\(name)"
-        text += " (\(elements.joined(separator: ", ")))"
+        // ksqlDB's registry formats declare no columns: no list at all, as `()` does not parse.
+        if !elements.isEmpty { text += " (\(elements.joined(separator: ", ")))" }
         if !partitionedBy.isEmpty { text += " PARTITIONED BY (\(SQLFormatting.identifiers(partitionedBy)))" }
         if !options.isEmpty { text += " WITH (\(SQLFormatting.list(options)))" }
         return text
