@@ -40,7 +40,8 @@ struct KsqlKafkaSink {
         if !joined, let source = sources.first, select.groupBy.isEmpty, !select.partitionBy.isEmpty {
             select.items = Self.expandingWildcards(select.items, partitionBy: select.partitionBy, source: source)
         }
-        select = KsqlProjectionRules.comparingNullAsFalse(KsqlProjectionRules.aggregatingAsKsqlDB(select))
+        select = KsqlProjectionRules.comparingNullAsFalse(KsqlProjectionRules.aggregatingAsKsqlDB(
+            KsqlProjectionRules.joiningArraysAsKsqlDB(select)))
         // A foreign-key join's result is keyed by the left table's key; other joins by a join column.
         var foreignKeyJoin = false
         if sources.count == 2, select.from.count == 1, case .join(let join) = select.from[0] {
@@ -242,14 +243,15 @@ struct KsqlKafkaSink {
         return select.whereClause == nil && select.groupBy.isEmpty && select.window == nil && select.having == nil
     }
 
-    /// The bound plan with ksqlDB's table aggregation (a group emptied by retractions stays, and
-    /// every update is emitted, changed or not) and table joins (each result stamped with the
+    /// The bound plan with ksqlDB's table aggregation (a group emptied by retractions stays,
+    /// every update is emitted, changed or not, and once when it stays in its group) and table joins (each result stamped with the
     /// time of the change that produced it).
     func adjusted(_ plan: StreamPlan) -> StreamPlan {
         switch plan {
         case .groupAggregate(var node):
             node.keepsEmptyGroups = true
             node.emitsUnchangedUpdates = true
+            node.foldsUpdatesWithinGroup = true
             return .groupAggregate(node)
         case .project(var node):
             node.input = adjusted(node.input)

@@ -88,6 +88,20 @@ enum KsqlProjectionRules {
         return select
     }
 
+    /// ksqlDB's ARRAY_JOIN writes a NULL element as `null`, where Flink's leaves it out unless
+    /// given a third argument to write instead.
+    static func joiningArraysAsKsqlDB(_ select: Select) -> Select {
+        func rewrite(_ expr: Expr) -> Expr {
+            let rewritten = expr.replacingChildren(rewrite)
+            guard case .function(var call) = rewritten, call.upperName == "ARRAY_JOIN", call.over == nil,
+                  (1...2).contains(call.arguments.count) else { return rewritten }
+            if call.arguments.count == 1 { call.arguments.append(.literal(Literal(.string(",")))) }
+            call.arguments.append(.literal(Literal(.string("null"))))
+            return .function(call)
+        }
+        return rewritingItems(of: select, rewrite)
+    }
+
     /// `select` with `rewrite` applied to each selected expression.
     private static func rewritingItems(of select: Select, _ rewrite: (Expr) -> Expr) -> Select {
         var select = select

@@ -145,7 +145,7 @@ def _set(message, field, value):
             else:
                 _fill(container[_scalar(key_field, key)], item)
         return
-    if field.is_repeated:
+    if _repeated(field):
         container = getattr(message, field.name)
         for item in value:
             if field.message_type is None:
@@ -157,6 +157,13 @@ def _set(message, field, value):
         setattr(message, field.name, _scalar(field, value))
     else:
         _fill(getattr(message, field.name), value, field.message_type.full_name)
+
+
+def _repeated(field):
+    # `is_repeated` is protobuf 6's spelling; older releases only have `label`.
+    if hasattr(field, "is_repeated"):
+        return field.is_repeated
+    return field.label == FieldProto.LABEL_REPEATED
 
 
 def _fill(message, value, full_name=None):
@@ -553,8 +560,15 @@ def decode_like(data, expected, order=None):
         elif isinstance(want, list):
             element = want[0] if want else None
             result[name] = []
-            for wire, raw in found:
-                if wire == 2 and isinstance(element, (int, float)) and not isinstance(element, bool):
+            stamps = [_well_known(raw, timestamp=True) if wire == 2 else None for wire, raw in found]
+            for (wire, raw), stamp in zip(found, stamps):
+                if isinstance(element, int) and None not in stamps and len(stamps) == len(want):
+                    # a repeated google.protobuf.Timestamp: one message per element, where
+                    # packed numbers would be one field holding them all
+                    result[name].append(stamp)
+                elif wire == 2 and isinstance(element, bool):
+                    result[name] += [bool(value) for value in _packed(raw, 0)]
+                elif wire == 2 and isinstance(element, (int, float)):
                     result[name] += _packed(raw, element)
                 else:
                     result[name].append(_read(wire, raw, element))

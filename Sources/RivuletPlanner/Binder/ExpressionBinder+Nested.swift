@@ -108,7 +108,8 @@ extension ExpressionBinder {
     func bindNestedFunction(_ name: String, _ args: [BoundExpr], call: FunctionCall) throws(SQLError) -> BoundExpr? {
         let functions: Set<String> = [
             "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "MAP_KEYS", "MAP_VALUES",
-            "SLICE", "ARRAY_SLICE",
+            "SLICE", "ARRAY_SLICE", "ARRAY_LENGTH", "ARRAY_MAX", "ARRAY_MIN", "ARRAY_SORT", "ARRAY_REMOVE", "ARRAY_EXCEPT",
+            "ARRAY_INTERSECT", "ARRAY_UNION", "ARRAY_CONCAT", "ENTRIES", "AS_MAP", "MAP_UNION", "GENERATE_SERIES",
         ]
         guard functions.contains(name) else { return nil }
         func arity(_ counts: ClosedRange<Int>) throws(SQLError) {
@@ -137,7 +138,85 @@ extension ExpressionBinder {
         func string(_ i: Int) throws(SQLError) -> BoundExpr {
             try coerce(args[i], to: .varchar, at: call.arguments[i].span)
         }
+        /// Two arrays of one element type, cast to it.
+        func arrays() throws(SQLError) -> (BoundExpr, BoundExpr, SQLType) {
+            try arity(2...2)
+            let (first, second) = (try array(0), try array(1))
+            guard let element = TypeCoercion.commonType(first, second) else {
+                throw SQLError(.datatypeMismatch, "\(name) needs arrays of one element type, not \(args[0].type) and \(args[1].type)",
+                               at: call.span)
+            }
+            return (try cast(args[0], to: .array(element)), try cast(args[1], to: .array(element)), .array(element))
+        }
         switch name {
+        case "ARRAY_LENGTH":
+            try arity(1...1)
+            _ = try array(0)
+            return .call(.cardinality, args, .integer)
+        case "ARRAY_MAX", "ARRAY_MIN":
+            try arity(1...1)
+            return .call(name == "ARRAY_MAX" ? .arrayMax : .arrayMin, args, try array(0))
+        case "ARRAY_SORT":
+            // ksqlDB's: ascending unless the second argument says 'DESC' (any case).
+            try arity(1...2)
+            _ = try array(0)
+            var descending: BoundExpr = .literal(.boolean(false), .boolean)
+            if args.count == 2 {
+                let direction = try string(1)
+                guard case .literal(.string(let text), _) = direction.unwrappedCast, ["ASC", "DESC"].contains(text.uppercased()) else {
+                    throw SQLError(.invalidParameterValue, "ARRAY_SORT's direction is 'ASC' or 'DESC'", at: call.arguments[1].span)
+                }
+                descending = .literal(.boolean(text.uppercased() == "DESC"), .boolean)
+            }
+            return .call(.arraySort, [args[0], descending], args[0].type)
+        case "ARRAY_REMOVE":
+            try arity(2...2)
+            let element = try array(0)
+            guard TypeCoercion.commonType(element, args[1].type) != nil else {
+                throw SQLError(.datatypeMismatch, "ARRAY_REMOVE removes \(element) values, not \(args[1].type)", at: call.arguments[1].span)
+            }
+            return .call(.arrayRemove, [args[0], try cast(args[1], to: element)], args[0].type)
+        case "ARRAY_EXCEPT", "ARRAY_INTERSECT", "ARRAY_UNION", "ARRAY_CONCAT":
+            let (first, second, type) = try arrays()
+            let function: ScalarFunction = switch name {
+            case "ARRAY_EXCEPT": .arrayExcept
+            case "ARRAY_INTERSECT": .arrayIntersect
+            case "ARRAY_UNION": .arrayUnion
+            default: .arrayConcat
+            }
+            return .call(function, [first, second], type)
+        case "ENTRIES":
+            try arity(2...2)
+            let (key, value) = try map(0)
+            guard args[1].type == .boolean || args[1].type == .null else {
+                throw SQLError(.datatypeMismatch, "ENTRIES' second argument says whether to sort: a BOOLEAN, not \(args[1].type)",
+                               at: call.arguments[1].span)
+            }
+            return .call(.mapEntries, [args[0], try cast(args[1], to: .boolean)], .array(.row([RowField("K", key), RowField("V", value)])))
+        case "AS_MAP":
+            try arity(2...2)
+            let (key, value) = (try array(0), try array(1))
+            guard !key.isNested, key != .null else {
+                throw SQLError(.datatypeMismatch, "MAP keys must be of a simple type, not \(key)", at: call.arguments[0].span)
+            }
+            return .call(.mapFromArrays, args, .map(key: key, value: value))
+        case "MAP_UNION":
+            try arity(2...2)
+            _ = (try map(0), try map(1))
+            guard let type = TypeCoercion.commonType(args[0].type, args[1].type) else {
+                throw SQLError(.datatypeMismatch, "MAP_UNION needs maps of one type, not \(args[0].type) and \(args[1].type)",
+                               at: call.span)
+            }
+            return .call(.mapUnion, [try cast(args[0], to: type), try cast(args[1], to: type)], type)
+        case "GENERATE_SERIES":
+            // ksqlDB's: counts down when start is past stop and no step is given.
+            try arity(2...3)
+            let bounds = [try integer(0), try integer(1)]
+            let step = args.count == 3 ? try integer(2) : .call(
+                .caseWhen, [.call(.lessOrEqual, bounds, .boolean), .literal(.int(1), .bigint), .literal(.int(-1), .bigint)], .bigint)
+            let series: BoundExpr = .call(.integerSeries, bounds + [step], .array(.bigint))
+            let isInt = args.prefix(2).allSatisfy { $0.type == .integer }
+            return isInt ? try cast(series, to: .array(.integer)) : series
         case "CARDINALITY":
             try arity(1...1)
             switch args[0].type {
@@ -160,10 +239,11 @@ extension ExpressionBinder {
             _ = try array(0)
             return .call(.arrayDistinct, args, args[0].type)
         case "ARRAY_JOIN":
-            // ksqlDB's delimiter defaults to a comma.
+            // ksqlDB's delimiter defaults to a comma; Flink joins only strings, ksqlDB any
+            // flat type (booleans as Java writes them, so they are not cast).
             try arity(1...3)
             let element = try array(0)
-            let text = element == .varchar ? args[0] : try cast(args[0], to: .array(.varchar))
+            let text = element == .varchar || element == .boolean ? args[0] : try cast(args[0], to: .array(.varchar))
             var rest = [text, args.count > 1 ? try string(1) : .literal(.string(","), .varchar)]
             if args.count == 3 { rest.append(try string(2)) }
             return .call(.arrayJoin, rest, .varchar)

@@ -439,7 +439,7 @@ extension QueryBinder {
                 collected = .call(.makeRow, parts, .row(fields))
             }
             var aggregate = AggregateCall(
-                kind: .collect(distinct: distinct, respectNulls: name == "ARRAY_AGG"), argument: column(collected), filter: filter,
+                kind: .collect(distinct: distinct), argument: column(collected), filter: filter,
                 type: .array(type))
             aggregate.orderBy = order
             return aggregate

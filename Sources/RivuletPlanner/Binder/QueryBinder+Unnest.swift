@@ -68,38 +68,61 @@ extension QueryBinder {
 }
 
 extension QueryBinder {
-    /// The column an `EXPLODE(...)` call is read from once the input is expanded.
-    static let explodedColumn = "$exploded"
+    /// The column the `n`th distinct `EXPLODE(...)` call is read from once the input is expanded.
+    static func explodedColumn(_ n: Int) -> String { "$exploded\(n)" }
 
-    /// ksqlDB's `EXPLODE(array)` in the SELECT list: the input expanded to one row per element
-    /// (a NULL or empty array gives none), and the call replaced by the element column, named
-    /// by the alias or `EXPR$n`. Returns `select` unchanged when it calls no EXPLODE.
+    /// ksqlDB's `EXPLODE(array)` in the SELECT list, anywhere in an item (`EXPLODE(a)->f`): the
+    /// input expanded to one row per element, each call replaced by its element column. Several
+    /// calls expand in lockstep, as ksqlDB runs its table functions: as many rows as the longest
+    /// array has elements, a shorter one's calls NULL past its end (a NULL array counts as empty).
+    /// An item that is a call alone is named by its alias or `EXPR$n`. Returns `select`
+    /// unchanged when it calls no EXPLODE.
     func bindExplode(_ select: Select, input: inout Input) throws(SQLError) -> Select {
         var select = select
-        var found: (index: Int, call: FunctionCall, alias: Identifier?)?
-        for (i, item) in select.items.enumerated() {
-            guard case .expression(let e) = item, case .function(let call) = e.expr, call.upperName == "EXPLODE" else { continue }
-            if found != nil {
-                throw SQLError.unsupported("only one EXPLODE per SELECT is supported", at: call.span)
+        var calls: [FunctionCall] = []
+        func replacingCalls(_ expr: Expr) -> Expr {
+            guard case .function(let call) = expr, call.upperName == "EXPLODE", call.over == nil else {
+                return expr.replacingChildren(replacingCalls)
             }
-            found = (i, call, e.alias)
+            let n = calls.firstIndex(of: call) ?? {
+                calls.append(call)
+                return calls.count - 1
+            }()
+            return .column(ColumnReference([Identifier(Self.explodedColumn(n), quoted: true, span: call.span)]))
         }
-        guard let (index, call, alias) = found else { return select }
-        guard call.arguments.count == 1 else {
-            throw SQLError(.undefinedFunction, "EXPLODE takes 1 argument, not \(call.arguments.count)", at: call.span)
+        for (i, item) in select.items.enumerated() {
+            guard case .expression(var e) = item else { continue }
+            let isCall = if case .function(let call) = e.expr, call.upperName == "EXPLODE" { true } else { false }
+            let count = calls.count
+            e.expr = replacingCalls(e.expr)
+            if calls.count > count || isCall {
+                if isCall, e.alias == nil { e.alias = Identifier("EXPR$\(i)", quoted: true) }
+                select.items[i] = .expression(e)
+            }
         }
-        let argument = try scalarBinder(for: input.scope, clause: "EXPLODE").bind(call.arguments[0])
-        guard case .array = argument.type else {
-            throw SQLError(.datatypeMismatch, "EXPLODE expects an ARRAY, found \(argument.type)", at: call.arguments[0].span)
+        guard let first = calls.first else { return select }
+        guard input.plan.appendOnly else {
+            throw SQLError.unsupported("EXPLODE reads a stream: a table's rows cannot be expanded", at: first.span)
         }
+        var arrays: [BoundExpr] = []
+        for call in calls {
+            guard call.arguments.count == 1 else {
+                throw SQLError(.undefinedFunction, "EXPLODE takes 1 argument, not \(call.arguments.count)", at: call.span)
+            }
+            let argument = try scalarBinder(for: input.scope, clause: "EXPLODE").bind(call.arguments[0])
+            guard case .array = argument.type else {
+                throw SQLError(.datatypeMismatch, "EXPLODE expects an ARRAY, found \(argument.type)", at: call.arguments[0].span)
+            }
+            arrays.append(argument)
+        }
+        let names = arrays.indices.map(Self.explodedColumn)
         let node = StreamPlan.Unnest(
-            input: input.plan, argument: argument, withOrdinality: false, spreadsRows: false, names: [Self.explodedColumn])
-        let element = node.schema.fields[node.schema.count - 1]
+            input: input.plan, argument: arrays[0], alongside: Array(arrays.dropFirst()), withOrdinality: false, spreadsRows: false,
+            names: names)
         input.plan = .unnest(node)
-        input.scope.columns.append(Scope.Column(qualifiers: [], name: element.name, type: element.type, isEventTime: false))
-        let reference = Expr.column(ColumnReference([Identifier(Self.explodedColumn, quoted: true, span: call.span)]))
-        select.items[index] = .expression(SelectExpression(
-            expr: reference, alias: alias ?? Identifier("EXPR$\(index)", quoted: true), span: call.span))
+        for field in node.schema.fields.suffix(names.count) {
+            input.scope.columns.append(Scope.Column(qualifiers: [], name: field.name, type: field.type, isEventTime: false, isSystem: true))
+        }
         return select
     }
 }

@@ -18,9 +18,9 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case earliestByOffset(ignoreNulls: Bool, count: Int? = nil)
         /// `ARRAY_AGG(x)` / ksqlDB's `COLLECT_LIST(x)`: the values in arrival order (`distinct`:
         /// `COLLECT_SET`, `ARRAY_AGG(DISTINCT x)`: each value once, first arrival first). NULLs
-        /// are kept when `respectNulls` (Flink's ARRAY_AGG), left out otherwise (ksqlDB's
-        /// COLLECT_*). The result is NULL when there is no value.
-        case collect(distinct: Bool, respectNulls: Bool)
+        /// are values here, as in Flink's ARRAY_AGG and ksqlDB's COLLECT_*. The result is NULL
+        /// when there is no value.
+        case collect(distinct: Bool)
         /// ksqlDB's `HISTOGRAM(x)`: a MAP from each distinct non-NULL value to how many rows hold
         /// it, first arrival first; NULL when there is none.
         case histogram
@@ -76,7 +76,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .approxQuantile(let q): name = "APPROX_PERCENTILE[\(q)]"
         case .latestByOffset(let skip, let count): name = "LATEST_BY_OFFSET" + (count.map { "[\($0)]" } ?? "") + (skip ? "" : "[nulls]")
         case .earliestByOffset(let skip, let count): name = "EARLIEST_BY_OFFSET" + (count.map { "[\($0)]" } ?? "") + (skip ? "" : "[nulls]")
-        case .collect(let distinct, let nulls): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (nulls ? "[nulls]" : "")
+        case .collect(let distinct): name = distinct ? "COLLECT_SET" : "ARRAY_AGG"
         case .histogram: name = "HISTOGRAM"
         case .top(let count, let distinct): name = (distinct ? "TOPKDISTINCT" : "TOPK") + "[\(count)]"
         }

@@ -54,5 +54,8 @@ extension BoundExpr {
         .regexpLike: "REGEXP_LIKE", .regexpExtract: "REGEXP_EXTRACT", .regexpReplace: "REGEXP_REPLACE",
         .modulo: "MOD", .charLength: "CHAR_LENGTH", .splitIndex: "SPLIT_INDEX", .nullIf: "NULLIF",
         .dateFormat: "DATE_FORMAT", .toTimestamp: "TO_TIMESTAMP", .timestampAddInterval: "TIMESTAMPADD",
+        .arrayMax: "ARRAY_MAX", .arrayMin: "ARRAY_MIN", .arraySort: "ARRAY_SORT", .arrayRemove: "ARRAY_REMOVE",
+        .arrayExcept: "ARRAY_EXCEPT", .arrayIntersect: "ARRAY_INTERSECT", .arrayUnion: "ARRAY_UNION", .mapEntries: "ENTRIES",
+        .mapFromArrays: "AS_MAP", .mapUnion: "MAP_UNION",
     ]
 }

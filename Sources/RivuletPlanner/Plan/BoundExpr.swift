@@ -130,6 +130,25 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     /// through stop by step (1 by default), what `generate_series` in FROM counts through.
     case integerSeries
     case mapKeys, mapValues
+    /// `[array]` → its greatest (`arrayMax`) or least (`arrayMin`) non-NULL element; NULL when
+    /// it has none.
+    case arrayMax, arrayMin
+    /// `[array, descending BOOLEAN]`: the elements in order, NULLs last either way.
+    case arraySort
+    /// `[array, value]`: the array without the elements equal to `value` (its NULLs when
+    /// `value` is NULL).
+    case arrayRemove
+    /// `[array, array]`: each distinct element of the first the second lacks (`arrayExcept`),
+    /// also holds (`arrayIntersect`), or of either (`arrayUnion`), in first-seen order.
+    case arrayExcept, arrayIntersect, arrayUnion
+    /// `[map, sorted BOOLEAN]` → ARRAY<ROW<K, V>>: the entries, by key when sorted.
+    case mapEntries
+    /// `[keys array, values array]` → MAP pairing them, as far as the shorter goes; a repeated
+    /// key keeps its last value.
+    case mapFromArrays
+    /// `[map, map]`: the entries of both, the second's value where both have a key; a NULL map
+    /// counts as empty unless both are.
+    case mapUnion
     /// `[array, start, end?]`: 1-based, both ends included, negative counting from the end (0 is
     /// the start), as Flink's ARRAY_SLICE and ksqlDB's SLICE.
     case slice

@@ -119,6 +119,10 @@ public indirect enum StreamPlan: Sendable {
         /// An update that leaves a group's result as it was is still emitted (ksqlDB emits a
         /// record per input record); otherwise it is not.
         public var emitsUnchangedUpdates = false
+        /// An update whose old and new rows fall in the same group changes it once (ksqlDB
+        /// subtracts the old row and adds the new one before it emits); otherwise the group's
+        /// result without the old row is emitted first, as Flink processes each change.
+        public var foldsUpdatesWithinGroup = false
 
         public init(input: StreamPlan, keys: [Int], aggregates: [AggregateCall], schema: Schema) {
             self.input = input

@@ -58,7 +58,9 @@ public enum ExpressionCompiler {
         case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .timestampAddInterval:
             return try TimeFunctions.compile(function, children, type: type)
         case .makeArray, .makeMap, .makeRow, .arrayElement, .mapValue, .rowField, .cardinality, .element, .arrayContains,
-            .arrayDistinct, .arraySum, .arrayJoin, .arrayConcat, .integerSeries, .mapKeys, .mapValues, .slice:
+            .arrayDistinct, .arraySum, .arrayJoin, .arrayConcat, .integerSeries, .mapKeys, .mapValues, .slice,
+            .arrayMax, .arrayMin, .arraySort, .arrayRemove, .arrayExcept, .arrayIntersect, .arrayUnion, .mapEntries,
+            .mapFromArrays, .mapUnion:
             return try NestedKernels.compile(function, children, type: type)
         }
     }
@@ -72,7 +74,7 @@ public enum ExpressionCompiler {
         case .geoDistance:
             return false
         // Nested values hold NULLs; ARRAY_CONTAINS may look for one.
-        case .makeArray, .makeMap, .makeRow, .arrayContains, .arrayConcat:
+        case .makeArray, .makeMap, .makeRow, .arrayContains, .arrayConcat, .arrayRemove, .mapUnion:
             return false
         default:
             return true

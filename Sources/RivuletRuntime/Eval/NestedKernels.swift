@@ -101,16 +101,7 @@ enum NestedKernels {
             return boxed(type: type, children, strict: false) { args in .array(args) }
         case .makeMap:
             return boxed(type: type, children, strict: false) { args in
-                var keys: [Value] = [], values: [Value] = []
-                for i in stride(from: 0, to: args.count - 1, by: 2) {
-                    if let existing = keys.firstIndex(of: args[i]) {
-                        values[existing] = args[i + 1]
-                    } else {
-                        keys.append(args[i])
-                        values.append(args[i + 1])
-                    }
-                }
-                return .map(keys: keys, values: values)
+                Self.map(stride(from: 0, to: args.count - 1, by: 2).lazy.map { (args[$0], args[$0 + 1]) })
             }
         case .makeRow:
             return boxed(type: type, children, strict: false) { args in .row(args) }
@@ -205,9 +196,61 @@ enum NestedKernels {
                 let replacement: String? = if args.count > 2, case .string(let r) = args[2] { r } else { nil }
                 let texts = items.compactMap { item -> String? in
                     if case .string(let s) = item { return s }
+                    if case .boolean(let b) = item { return b ? "true" : "false" }
                     return item.isNull ? replacement : item.description
                 }
                 return .string(texts.joined(separator: delimiter))
+            }
+        case .arrayMax, .arrayMin:
+            let greatest = function == .arrayMax
+            return boxed(type: type, children) { args in
+                guard case .array(let items) = args[0] else { return .null }
+                return items.filter { !$0.isNull }.max { greatest ? ValueOrder.compare($0, $1) < 0 : ValueOrder.compare($0, $1) > 0 } ?? .null
+            }
+        case .arraySort:
+            return boxed(type: type, children) { args in
+                guard case .array(let items) = args[0], case .boolean(let descending) = args[1] else { return .null }
+                let values = items.filter { !$0.isNull }
+                let sorted = values.sorted { descending ? ValueOrder.compare($0, $1) > 0 : ValueOrder.compare($0, $1) < 0 }
+                return .array(sorted + Array(repeating: .null, count: items.count - values.count))
+            }
+        case .arrayRemove:
+            return boxed(type: type, children, strict: false) { args in
+                guard case .array(let items) = args[0] else { return .null }
+                return .array(items.filter { $0 != args[1] })
+            }
+        case .arrayExcept, .arrayIntersect, .arrayUnion:
+            return boxed(type: type, children) { args in
+                guard case .array(let first) = args[0], case .array(let second) = args[1] else { return .null }
+                var seen = Set<Value>()
+                switch function {
+                case .arrayExcept:
+                    let other = Set(second)
+                    return .array(first.filter { !other.contains($0) && seen.insert($0).inserted })
+                case .arrayIntersect:
+                    let other = Set(second)
+                    return .array(first.filter { other.contains($0) && seen.insert($0).inserted })
+                default:
+                    return .array((first + second).filter { seen.insert($0).inserted })
+                }
+            }
+        case .mapEntries:
+            return boxed(type: type, children) { args in
+                guard case .map(let keys, let values) = args[0], case .boolean(let sorted) = args[1] else { return .null }
+                var order = Array(keys.indices)
+                if sorted { order.sort { ValueOrder.compare(keys[$0], keys[$1]) < 0 } }
+                return .array(order.map { .row([keys[$0], values[$0]]) })
+            }
+        case .mapFromArrays:
+            return boxed(type: type, children) { args in
+                guard case .array(let keys) = args[0], case .array(let values) = args[1] else { return .null }
+                return Self.map(zip(keys, values).filter { !$0.0.isNull })
+            }
+        case .mapUnion:
+            return boxed(type: type, children, strict: false) { args in
+                var pairs: [(Value, Value)] = []
+                for case .map(let keys, let values) in args { pairs += zip(keys, values) }
+                return args.allSatisfy(\.isNull) ? .null : Self.map(pairs)
             }
         case .mapKeys, .mapValues:
             let keys = function == .mapKeys
@@ -233,6 +276,22 @@ enum NestedKernels {
         default:
             throw SQLError.internal("\(function) is not a nested-value function")
         }
+    }
+
+    /// A MAP of `pairs` in first-seen key order; a repeated key keeps its last value.
+    private static func map(_ pairs: some Sequence<(Value, Value)>) -> Value {
+        var keys: [Value] = [], values: [Value] = []
+        var positions: [Value: Int] = [:]
+        for (key, value) in pairs {
+            if let at = positions[key] {
+                values[at] = value
+            } else {
+                positions[key] = keys.count
+                keys.append(key)
+                values.append(value)
+            }
+        }
+        return .map(keys: keys, values: values)
     }
 
     /// `=` and `<>` of nested values: NULL when either side is NULL, else whole-value equality.

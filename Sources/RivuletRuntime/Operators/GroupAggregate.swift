@@ -65,10 +65,15 @@ public final class GroupAggregate: StreamOperator {
             throw SQLError.internal("GroupAggregate planned for an append-only input received retractions")
         }
         keys.intern(batch, into: &keyIds)
-        // Cut the batch where a key repeats, so each run touches every key at most once.
+        // Cut the batch where a key repeats, so each run touches every key at most once, but
+        // for an update folded within its group (its new row right after its old one).
         var seen = Set<Int32>()
         var cuts: [Int] = []
         for (row, key) in keyIds.enumerated() where !seen.insert(key).inserted {
+            if plan.foldsUpdatesWithinGroup, let kinds = batch.kinds, kinds[row] == .updateAfter,
+               kinds[row - 1] == .updateBefore, keyIds[row - 1] == key {
+                continue
+            }
             cuts.append(row)
             seen = [key]
         }

@@ -44,9 +44,9 @@ enum AccumulatorFactory {
         guard let argument else {
             throw SQLError.internal("\(call) needs an argument")
         }
-        if case .collect(let distinct, let respectNulls) = call.kind {
+        if case .collect(let distinct) = call.kind {
             return CollectAccumulator(
-                argument: argument, filter: filter, distinct: distinct, respectNulls: respectNulls, resultType: call.type,
+                argument: argument, filter: filter, distinct: distinct, respectNulls: true, resultType: call.type,
                 orderedBy: call.orderBy, argumentType: argType)
         }
         if case .top(let count, let distinct) = call.kind {
