@@ -59,6 +59,7 @@ public final class Engine {
         switch parsed.statement {
         case .createRelation(var create):
             try inferRegistryColumns(&create)
+            try KsqlSourceRules.checkKeys(create)
             let relation = try RelationDefinition.relation(from: create)
             let factory = try registry.factory(for: relation.connector)
             for metadata in relation.metadataColumns where !factory.metadataKeys.contains(metadata.key) {

@@ -36,6 +36,7 @@ struct KsqlKafkaSink {
         for reference in select.from { collect(reference, catalog: catalog, into: &sources) }
         guard given["kafka_topic"] != nil || sources.first?.relation.isKsqlKafka == true else { return nil }
 
+        select = try KsqlProjectionRules.expandingStructFields(select, sources: sources)
         let joined = sources.count > 1
         if !joined, let source = sources.first, select.groupBy.isEmpty, !select.partitionBy.isEmpty {
             select.items = Self.expandingWildcards(select.items, partitionBy: select.partitionBy, source: source)
@@ -68,6 +69,7 @@ struct KsqlKafkaSink {
             joined ? "\(sources[source].qualifier.uppercased())_\(column.uppercased())" : column
         }
         var generated = 0
+        let sourceColumnNames = Set(sources.flatMap { $0.relation.schema.names.map { $0.uppercased() } })
         var outputs: [Output] = []
         var itemNames: [String?] = []
         var complete = true
@@ -93,12 +95,22 @@ struct KsqlKafkaSink {
                     outputs.append(Output(name: name, origin: source.map { ($0, reference.name.value.lowercased()) }))
                     continue
                 }
-                // `s->field` is named after the field, as ksqlDB does.
+                // `s->field` is named after the field, as ksqlDB does: `F_1`, `F_2`, ... when a
+                // source's column or an earlier result column has that name.
                 if item.alias == nil, case .fieldAccess(let access) = item.expr {
-                    item.alias = Identifier(access.field.quoted ? access.field.value : access.field.value.uppercased(), quoted: true)
+                    let field = access.field.quoted ? access.field.value : access.field.value.uppercased()
+                    var name = field
+                    var suffix = 1
+                    while sourceColumnNames.contains(name.uppercased()) || itemNames.contains(name) {
+                        name = "\(field)_\(suffix)"
+                        suffix += 1
+                    }
+                    item.alias = Identifier(name, quoted: true)
                     select.items[index] = .expression(item)
                 }
                 if item.alias == nil {
+                    // A name a source's column has is skipped, as ksqlDB skips it.
+                    while sourceColumnNames.contains("KSQL_COL_\(generated)") { generated += 1 }
                     item.alias = Identifier("KSQL_COL_\(generated)", quoted: true)
                     generated += 1
                     select.items[index] = .expression(item)
@@ -121,7 +133,7 @@ struct KsqlKafkaSink {
                            hint: "use EMIT CHANGES, or aggregate over a WINDOW")
         }
         try Self.checkKafkaValueFormat(select, sources: sources)
-        if sources.count == 1 { try Self.checkReservedNames(select) }
+        try Self.checkReservedNames(select, isJoin: sources.count > 1)
         var keyNames = try Self.keyNames(of: select, itemNames: itemNames, sources: sources, target: create.name.name.value)
         if let joinKey {
             keyNames = try joinKey.keyNames(outputs: outputs, sourceIndex: sourceIndex, target: create.name.name.value, at: select.span)
@@ -194,7 +206,8 @@ struct KsqlKafkaSink {
         }
         var sources: [(relation: Relation, qualifier: String)] = []
         for reference in select.from { collect(reference, catalog: catalog, into: &sources) }
-        if sources.count == 1 { try checkReservedNames(select) }
+        select = try KsqlProjectionRules.expandingStructFields(select, sources: sources)
+        try checkReservedNames(select, isJoin: sources.count > 1)
         let keepsValueless = passesRecordsWithoutValue(select, sources: sources)
         appendSystemColumns(to: &select, sources: sources, rowtime: nil, keepsValueless: keepsValueless)
         var query = query
@@ -349,13 +362,15 @@ struct KsqlKafkaSink {
         }
     }
 
-    /// A result column may not take a record system column's name (`SELECT ROWOFFSET` unaliased);
-    /// a window's bounds may be selected, and a join prefixes its columns' names (`S1_ROWTIME`).
-    private static func checkReservedNames(_ select: Select) throws(SQLError) {
+    /// A result column may not take a system column's name (`SELECT ROWOFFSET` or `WINDOWSTART`
+    /// unaliased, or `... AS ROWTIME`); a join prefixes its columns' names (`S1_ROWTIME`), so
+    /// there only an alias can.
+    private static func checkReservedNames(_ select: Select, isJoin: Bool) throws(SQLError) {
+        let reservedNames = KsqlSystemColumn.named + [.windowStart, .windowEnd]
         for case .expression(let item) in select.items {
             var name = item.alias?.value
-            if name == nil, case .column(let reference) = item.expr { name = reference.name.value }
-            if let name, let reserved = KsqlSystemColumn(name: name), KsqlSystemColumn.named.contains(reserved) {
+            if name == nil, !isJoin, case .column(let reference) = item.expr { name = reference.name.value }
+            if let name, let reserved = KsqlSystemColumn(name: name), reservedNames.contains(reserved) {
                 throw SQLError(.duplicateObject, "Reserved column name in select: `\(reserved.rawValue)`. Please remove or alias the column.",
                                at: item.span)
             }

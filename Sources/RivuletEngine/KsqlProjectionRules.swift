@@ -89,13 +89,17 @@ enum KsqlProjectionRules {
     }
 
     /// ksqlDB's ARRAY_JOIN writes a NULL element as `null`, where Flink's leaves it out unless
-    /// given a third argument to write instead.
+    /// given a third argument to write instead, and joins with nothing when the delimiter is NULL.
     static func joiningArraysAsKsqlDB(_ select: Select) -> Select {
         func rewrite(_ expr: Expr) -> Expr {
             let rewritten = expr.replacingChildren(rewrite)
             guard case .function(var call) = rewritten, call.upperName == "ARRAY_JOIN", call.over == nil,
                   (1...2).contains(call.arguments.count) else { return rewritten }
-            if call.arguments.count == 1 { call.arguments.append(.literal(Literal(.string(",")))) }
+            if call.arguments.count == 1 {
+                call.arguments.append(.literal(Literal(.string(","))))
+            } else {
+                call.arguments[1] = .function(FunctionCall(name: ObjectName("COALESCE"), arguments: [call.arguments[1], .literal(Literal(.string("")))]))
+            }
             call.arguments.append(.literal(Literal(.string("null"))))
             return .function(call)
         }
@@ -111,5 +115,50 @@ enum KsqlProjectionRules {
             select.items[index] = .expression(item)
         }
         return select
+    }
+}
+
+extension KsqlProjectionRules {
+    /// The select list with each `s->*` replaced by `s->f AS f` for every field `f` of the
+    /// STRUCT `s` (a source's column or a field path from one), so names and keys are worked
+    /// out as for fields selected one by one.
+    static func expandingStructFields(_ select: Select, sources: [(relation: Relation, qualifier: String)]) throws(SQLError) -> Select {
+        var select = select
+        var items: [SelectItem] = []
+        for item in select.items {
+            guard case .wildcard(let wildcard) = item, let base = wildcard.fieldsOf else {
+                items.append(item)
+                continue
+            }
+            guard case .row(let fields) = try type(of: base, sources: sources) else {
+                throw SQLError(.datatypeMismatch, "->* takes the fields of a STRUCT, not of \(base)", at: wildcard.span)
+            }
+            for field in fields {
+                let name = Identifier(field.name, quoted: true, span: wildcard.span)
+                let access = Expr.fieldAccess(FieldAccess(base: base, field: name, arrow: true, span: wildcard.span))
+                items.append(.expression(SelectExpression(expr: access, alias: name, span: wildcard.span)))
+            }
+        }
+        select.items = items
+        return select
+    }
+
+    /// The type of a column of `sources` or a field path from one; nil for another expression.
+    private static func type(of expr: Expr, sources: [(relation: Relation, qualifier: String)]) throws(SQLError) -> SQLType? {
+        switch expr {
+        case .column(let reference):
+            let qualifier = reference.qualifier.last?.value.lowercased()
+            for source in sources where qualifier == nil || source.qualifier.lowercased() == qualifier {
+                if let index = source.relation.schema.firstIndex(of: reference.name.value) { return source.relation.schema[index].type }
+            }
+            return nil
+        case .fieldAccess(let access):
+            guard case .row(let fields) = try type(of: access.base, sources: sources) else { return nil }
+            let field = fields.first { $0.name == access.field.value }
+                ?? (access.field.quoted ? nil : fields.first { $0.name.uppercased() == access.field.value.uppercased() })
+            return field?.type
+        default:
+            return nil
+        }
     }
 }

@@ -99,10 +99,12 @@ extension Parser {
             if angle ? !isSymbol(.greater) : !isSymbol(.rightParen) {
                 repeat {
                     let name = try parseIdentifierAfterPeriod("a field name")
-                    if fields.contains(where: { $0.name.lowercased() == name.value.lowercased() }) {
+                    // ksqlDB upper-cases a STRUCT's unquoted field names, as its column names.
+                    let stored = word == "STRUCT" && !name.quoted ? name.value.uppercased() : name.value
+                    if fields.contains(where: { word == "STRUCT" ? $0.name == stored : $0.name.lowercased() == stored.lowercased() }) {
                         throw SQLError.syntax("duplicate field name '\(name.value)' in \(word)", at: name.span)
                     }
-                    fields.append(RowField(name.value, try parseNestedFieldType()))
+                    fields.append(RowField(stored, try parseNestedFieldType()))
                     // Flink allows a description string after a field's type.
                     if case .string = current.kind { advance() }
                 } while consumeSymbol(.comma)

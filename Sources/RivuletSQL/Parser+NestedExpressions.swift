@@ -43,7 +43,9 @@ extension Parser {
                 repeat {
                     if word == "STRUCT" {
                         let name = try parseIdentifierAfterPeriod("a field name")
-                        if names.contains(where: { $0.normalized == name.normalized }) {
+                        // Named as ksqlDB names them: unquoted upper-cased, so `FOO` and `foo` differ.
+                        func stored(_ id: Identifier) -> String { id.quoted ? id.value : id.value.uppercased() }
+                        if names.contains(where: { stored($0) == stored(name) }) {
                             throw SQLError.syntax("duplicate field name '\(name.value)' in STRUCT", at: name.span)
                         }
                         names.append(name)
@@ -71,7 +73,8 @@ extension Parser {
             try expectSymbol(.rightBracket, "after the subscript")
             return .subscript(Subscript(base: left, index: index, span: span(from: start)))
         }
-        if consumeSymbol(.thinArrow) {
+        // `expr->*` is a select item of its own (every field), read by the select list.
+        if isSymbol(.thinArrow), !isSymbol(.star, at: 1), consumeSymbol(.thinArrow) {
             let field = try parseIdentifierAfterPeriod("a field name")
             return .fieldAccess(FieldAccess(base: left, field: field, arrow: true, span: span(from: start)))
         }

@@ -198,6 +198,11 @@ extension Parser {
             throw expected("a select item", "after SELECT")
         }
         let expr = try parseExpr()
+        if isSymbol(.thinArrow), isSymbol(.star, at: 1) {
+            advance()
+            advance()
+            return .wildcard(Wildcard(fieldsOf: expr, span: span(from: start)))
+        }
         let alias = try parseAlias(clauseKeywords: Parser.selectFollowers)
         return .expression(SelectExpression(expr: expr, alias: alias, span: span(from: start)))
     }

@@ -27,10 +27,28 @@ import Testing
         ])
     }
 
+    /// ksqlDB upper-cases unquoted field names, as it does column names; ROW's keep their case.
     @Test func ksqlSpellingOfStruct() throws {
         let types = try columnTypes(
             "CREATE STREAM s (id INT KEY, address STRUCT<number INT, street VARCHAR, `zip code` VARCHAR>) WITH (KAFKA_TOPIC = 't', VALUE_FORMAT = 'JSON')")
-        #expect(types[1] == .row([RowField("number", .integer), RowField("street", .varchar), RowField("zip code", .varchar)]))
+        #expect(types[1] == .row([RowField("NUMBER", .integer), RowField("STREET", .varchar), RowField("zip code", .varchar)]))
+        let flink = try columnTypes("CREATE TABLE t (address ROW<number INT, `Street` VARCHAR>)")
+        #expect(flink[0] == .row([RowField("number", .integer), RowField("Street", .varchar)]))
+    }
+
+    @Test func structStarIsASelectItemOfItsOwn() throws {
+        let statement = try roundTrip("SELECT k1, v1->a->*, v1->b AS b FROM input")
+        guard case .query(let query) = statement, case .select(let select) = query.body else {
+            Issue.record("not a SELECT: \(statement)")
+            return
+        }
+        #expect(select.items.count == 3)
+        guard case .wildcard(let wildcard) = select.items[1] else {
+            Issue.record("not a wildcard: \(select.items[1])")
+            return
+        }
+        #expect(wildcard.fieldsOf?.description == "v1->a")
+        #expect(select.items[1].description == "v1->a->*")
     }
 
     @Test func malformedNestedTypesPointAtTheMistake() {

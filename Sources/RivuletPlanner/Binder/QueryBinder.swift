@@ -219,6 +219,16 @@ public struct QueryBinder {
         var timeColumn: Int?
         for item in select.items {
             switch item {
+            case .wildcard(let wildcard) where wildcard.fieldsOf != nil:
+                let value = try binder.bind(wildcard.fieldsOf!)
+                guard case .row(let rowFields) = value.type else {
+                    throw SQLError(.datatypeMismatch, "->* takes the fields of a STRUCT, not of \(value.type)", at: wildcard.span)
+                }
+                for (position, field) in rowFields.enumerated() {
+                    expressions.append(.call(.rowField, [value, .literal(.int(Int64(position)), .bigint)], field.type))
+                    fields.append(Field(field.name, field.type))
+                    items.append(nil)
+                }
             case .wildcard(let wildcard):
                 let qualifier = wildcard.qualifier?.name.value.lowercased()
                 var matched = false

@@ -18,10 +18,13 @@ public enum SelectItem: Hashable, Sendable {
 /// `*` (no qualifier) or `t.*`.
 public struct Wildcard: Hashable, Sendable {
     public var qualifier: ObjectName?
+    /// ksqlDB's `expr->*`: each field of a STRUCT value, a column named after it.
+    public var fieldsOf: Expr?
     @IgnoredSpan public var span: SourceSpan
 
-    public init(qualifier: ObjectName? = nil, span: SourceSpan = .unknown) {
+    public init(qualifier: ObjectName? = nil, fieldsOf: Expr? = nil, span: SourceSpan = .unknown) {
         self.qualifier = qualifier
+        self.fieldsOf = fieldsOf
         self.span = span
     }
 }

@@ -64,6 +64,7 @@ extension SelectItem: CustomStringConvertible {
     public var description: String {
         switch self {
         case .wildcard(let w):
+            if let base = w.fieldsOf { return "\(base)->*" }
             guard let qualifier = w.qualifier else { return "*" }
             return "\(qualifier).*"
         case .expression(let e):
