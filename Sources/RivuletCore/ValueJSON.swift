@@ -1,16 +1,17 @@
 /// Values as JSON text, the one spelling nested values have outside the engine: JSON formats,
 /// SQLite and Postgres `jsonb` sinks, pgwire `json` columns and `CAST(... AS VARCHAR)` of a ROW or MAP
 /// all use it. A ROW is an object keyed by field name, a MAP an object keyed by the key's text,
-/// an ARRAY an array; timestamps and dates are strings, as Flink's `json` format writes them.
+/// an ARRAY an array; timestamps and dates are strings, as Flink's `json` format writes them,
+/// or with `temporalAsNumbers` epoch milliseconds and days since the epoch, as ksqlDB's `JSON`.
 public enum ValueJSON {
     /// `value` (of `type`) as compact JSON.
-    public static func text(_ value: Value, type: SQLType) -> String {
+    public static func text(_ value: Value, type: SQLType, temporalAsNumbers: Bool = false) -> String {
         var out = ""
-        append(value, type: type, to: &out)
+        append(value, type: type, temporalAsNumbers: temporalAsNumbers, to: &out)
         return out
     }
 
-    public static func append(_ value: Value, type: SQLType, to out: inout String) {
+    public static func append(_ value: Value, type: SQLType, temporalAsNumbers: Bool = false, to out: inout String) {
         switch value {
         case .null: out += "null"
         case .boolean(let b): out += b ? "true" : "false"
@@ -20,13 +21,14 @@ public enum ValueJSON {
         case .interval(let ms): out += String(ms)
         case .intervalMonths(let months): out += String(months)
         case .string(let s): appendQuoted(s, to: &out)
+        case .timestamp(let number) where temporalAsNumbers, .date(let number) where temporalAsNumbers: out += String(number)
         case .timestamp, .date: appendQuoted(value.description, to: &out)
         case .array(let elements):
             let elementType: SQLType = if case .array(let t) = type { t } else { .null }
             out += "["
             for (i, element) in elements.enumerated() {
                 if i > 0 { out += "," }
-                append(element, type: elementType, to: &out)
+                append(element, type: elementType, temporalAsNumbers: temporalAsNumbers, to: &out)
             }
             out += "]"
         case .map(let keys, let values):
@@ -36,7 +38,7 @@ public enum ValueJSON {
                 if i > 0 { out += "," }
                 appendQuoted(keys[i].description, to: &out)
                 out += ":"
-                append(values[i], type: valueType, to: &out)
+                append(values[i], type: valueType, temporalAsNumbers: temporalAsNumbers, to: &out)
             }
             out += "}"
         case .row(let fields):
@@ -46,7 +48,7 @@ public enum ValueJSON {
                 if i > 0 { out += "," }
                 appendQuoted(i < types.count ? types[i].name : "f\(i)", to: &out)
                 out += ":"
-                append(field, type: i < types.count ? types[i].type : .null, to: &out)
+                append(field, type: i < types.count ? types[i].type : .null, temporalAsNumbers: temporalAsNumbers, to: &out)
             }
             out += "}"
         }
@@ -110,6 +112,7 @@ public enum ValueJSON {
             guard case .string(let s) = node, let ms = TimeFormat.parseTimestamp(s) else { return nil }
             return .timestamp(ms)
         case .date:
+            if case .number(let n) = node, let days = Int64(n) { return .date(days) }
             guard case .string(let s) = node, let days = TimeFormat.parseDate(s) else { return nil }
             return .date(days)
         case .intervalDayTime:

@@ -79,4 +79,26 @@ import Testing
         #expect(ValueJSON.parse(#"{"name":[1]}"#, as: Self.person) == .row([.string("[1]"), .null]))
         #expect(ValueJSON.parse(#"{"a":[1,2]}"#, as: Self.scores) == .map(keys: [.string("a")], values: [.array([.int(1), .int(2)])]))
     }
+
+    /// Flink's JSON writes times as text; ksqlDB's as epoch milliseconds and days, and reads both.
+    @Test func jsonTimesAreTextOrNumbers() {
+        let type = SQLType.map(key: .varchar, value: .array(.timestamp3))
+        let value = Value.map(keys: [.string("at")], values: [.array([.timestamp(10), .null])])
+        #expect(ValueJSON.text(value, type: type) == #"{"at":["1970-01-01 00:00:00.010",null]}"#)
+        #expect(ValueJSON.text(value, type: type, temporalAsNumbers: true) == #"{"at":[10,null]}"#)
+        #expect(ValueJSON.text(.row([.date(3)]), type: .row([RowField("d", .date)]), temporalAsNumbers: true) == #"{"d":3}"#)
+        #expect(ValueJSON.parse(#"{"at":[10,null]}"#, as: type) == value)
+        #expect(ValueJSON.parse("[3]", as: .array(.date)) == .array([.date(3)]))
+    }
+
+    /// A MAP is its entries: equal, and hashed alike, whatever their order.
+    @Test func mapsAreEqualWhateverTheirEntriesOrder() {
+        let a = Value.map(keys: [.string("x"), .string("y")], values: [.int(1), .int(2)])
+        let b = Value.map(keys: [.string("y"), .string("x")], values: [.int(2), .int(1)])
+        let c = Value.map(keys: [.string("y"), .string("x")], values: [.int(1), .int(2)])
+        #expect(a == b)
+        #expect(a != c)
+        #expect(Set([a, b, c]).count == 2)
+        #expect(Value.array([a]) == .array([b]))
+    }
 }

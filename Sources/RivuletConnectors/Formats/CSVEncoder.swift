@@ -2,7 +2,8 @@ import RivuletCore
 
 /// Writes rows as header-less CSV the way Flink's `csv` format does: NULL as an empty field,
 /// quotes only around values that contain the delimiter, a quote or a line break (and around
-/// an empty string, so it stays distinct from NULL), `\n` line ends.
+/// an empty string, so it stays distinct from NULL), `\n` line ends. With `temporalAsNumbers`,
+/// timestamps are epoch milliseconds and dates days since the epoch, as ksqlDB's `DELIMITED`.
 ///
 /// A batch is encoded a column at a time (one type switch and one column access per column,
 /// not per value) into a scratch buffer, then the fields are interleaved into rows.
@@ -10,6 +11,7 @@ struct CSVEncoder {
     let types: [SQLType]
     let delimiter: UInt8
     let quote: UInt8
+    let temporalAsNumbers: Bool
     private var text = ValueText()
     /// Every field's text, column after column.
     private var fieldBytes: [UInt8] = []
@@ -17,8 +19,9 @@ struct CSVEncoder {
     /// previous one ended.
     private var fieldEnds: [Int] = []
 
-    init(types: [SQLType], options: CSVOptions) {
+    init(types: [SQLType], options: CSVOptions, temporalAsNumbers: Bool = false) {
         self.types = types
+        self.temporalAsNumbers = temporalAsNumbers
         delimiter = options.delimiter
         quote = options.quote
     }
@@ -100,6 +103,11 @@ struct CSVEncoder {
                     if validity?.isValid(row) ?? true { ValueText.appendDecimal(values[row], scale: scale, to: &fieldBytes) }
                     fieldEnds.append(fieldBytes.count)
                 }
+            }
+        case .timestamp where temporalAsNumbers, .date where temporalAsNumbers:
+            for row in 0..<rows {
+                if validity?.isValid(row) ?? true { ValueText.appendInt(column.ints[row], to: &fieldBytes) }
+                fieldEnds.append(fieldBytes.count)
             }
         case .timestamp:
             column.ints.withUnsafeBufferPointer { values in

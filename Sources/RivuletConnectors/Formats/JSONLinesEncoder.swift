@@ -2,15 +2,18 @@ import RivuletCore
 
 /// Writes rows as JSON lines, one object per row with the declared column names, as Flink's
 /// `json` format does: timestamps as `"YYYY-MM-DD HH:MM:SS.mmm"` strings, dates as strings,
-/// DECIMAL and DOUBLE as numbers (NaN and infinities as strings), NULL as `null`.
+/// DECIMAL and DOUBLE as numbers (NaN and infinities as strings), NULL as `null`. With
+/// `temporalAsNumbers`, timestamps and dates are numbers instead, as ksqlDB's `JSON` writes them.
 struct JSONLinesEncoder {
     let types: [SQLType]
+    let temporalAsNumbers: Bool
     /// `"name":` for each column, escaped once.
     private let keys: [[UInt8]]
     private var text = ValueText()
 
-    init(types: [SQLType], names: [String]) {
+    init(types: [SQLType], names: [String], temporalAsNumbers: Bool = false) {
         self.types = types
+        self.temporalAsNumbers = temporalAsNumbers
         keys = names.map { name in
             var key: [UInt8] = []
             Self.appendQuoted(Array(name.utf8), to: &key)
@@ -45,6 +48,8 @@ struct JSONLinesEncoder {
                     }
                 case .decimal(_, let scale):
                     ValueText.appendDecimal(column.ints[row], scale: scale, to: &out)
+                case .timestamp where temporalAsNumbers, .date where temporalAsNumbers:
+                    ValueText.appendInt(column.ints[row], to: &out)
                 case .timestamp:
                     out.append(UInt8(ascii: "\""))
                     text.appendTimestamp(column.ints[row], to: &out)
@@ -56,7 +61,7 @@ struct JSONLinesEncoder {
                 case .integer, .bigint, .intervalDayTime, .intervalYearMonth, .null:
                     ValueText.appendInt(column.ints[row], to: &out)
                 case .array, .map, .row:
-                    out.append(contentsOf: ValueJSON.text(column.value(at: row, type: types[c]), type: types[c]).utf8)
+                    out.append(contentsOf: ValueJSON.text(column.value(at: row, type: types[c]), type: types[c], temporalAsNumbers: temporalAsNumbers).utf8)
                 }
             }
             out.append(contentsOf: [UInt8(ascii: "}"), 10])

@@ -21,9 +21,10 @@ struct KafkaRecordEncoder {
     private var starts: [Int] = []
     private var ends: [Int] = []
 
+    /// `temporalAsNumbers`: timestamps and dates in JSON and CSV as numbers, as ksqlDB writes them.
     init(
         format: KafkaFormat, types: [SQLType], names: [String], csv options: CSVOptions, bare: Bool = false,
-        registry: RegistryRecordFormat? = nil
+        registry: RegistryRecordFormat? = nil, temporalAsNumbers: Bool = false
     ) throws(SQLError) {
         self.format = format
         self.registry = registry
@@ -31,8 +32,8 @@ struct KafkaRecordEncoder {
         self.bare = bare && types.count == 1
         quote = options.quote
         switch format {
-        case .json: json = JSONLinesEncoder(types: types, names: names)
-        case .csv: csv = CSVEncoder(types: types, options: options)
+        case .json: json = JSONLinesEncoder(types: types, names: names, temporalAsNumbers: temporalAsNumbers)
+        case .csv: csv = CSVEncoder(types: types, options: options, temporalAsNumbers: temporalAsNumbers)
         case .raw, .kafka, .none, .avro, .jsonSchema, .protobuf: break
         case .debeziumJSON: preconditionFailure("'debezium-json' tables are refused as sinks by KafkaConnector")
         case .protobufNoSR: protobuf = try ProtobufSchemaText.codec(for: zip(names, types).map { RowField($0, $1) })

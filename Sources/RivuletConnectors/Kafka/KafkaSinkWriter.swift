@@ -91,14 +91,16 @@ public final class KafkaSinkWriter: SinkWriter {
             csv: options.csv, bare: !options.wrapSingleValue,
             registry: try Self.registryWriter(options.valueFormat, columns: valueColumns.map { schema[$0] }, unwrapped: !options.wrapSingleValue,
                                               subject: "\(topicName)-value", id: options.valueSchemaID, fullName: options.valueSchemaFullName,
-                                              options: options))
+                                              options: options),
+            temporalAsNumbers: ksql)
         if !keyColumns.isEmpty || windowColumns != nil {
             keys = try KafkaRecordEncoder(
                 format: options.keyFormat, types: keyColumns.map { schema[$0].type }, names: keyColumns.map { schema[$0].name },
                 csv: options.csv, bare: ksql,
                 registry: try Self.registryWriter(options.keyFormat, columns: keyColumns.map { schema[$0] }, unwrapped: ksql,
                                                   subject: "\(topicName)-key", id: options.keySchemaID, fullName: options.keySchemaFullName,
-                                                  options: options))
+                                                  options: options),
+                temporalAsNumbers: ksql)
         }
         let reports = reports
         client = try KafkaClient(
