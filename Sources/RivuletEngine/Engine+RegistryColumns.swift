@@ -21,8 +21,11 @@ extension Engine {
             return
         }
         let keyConstraint: ColumnKeyConstraint = create.kind == .table ? .primaryKey : .key
-        let keys = inferred.keys.map { ColumnDefinition(name: Identifier($0.name, span: create.span), type: $0.type, key: keyConstraint, span: create.span) }
-        let values = inferred.values.map { ColumnDefinition(name: Identifier($0.name, span: create.span), type: $0.type, span: create.span) }
+        // Named exactly as the schema names them, whatever their case (quoted, in SQL terms).
+        let keys = inferred.keys.map {
+            ColumnDefinition(name: Identifier($0.name, quoted: true, span: create.span), type: $0.type, key: keyConstraint, span: create.span)
+        }
+        let values = inferred.values.map { ColumnDefinition(name: Identifier($0.name, quoted: true, span: create.span), type: $0.type, span: create.span) }
         create.columns = keys + create.columns + values
     }
 

@@ -58,6 +58,7 @@ public final class Engine {
     public func execute(_ parsed: ParsedStatement) throws(SQLError) -> StatementResult {
         switch parsed.statement {
         case .createRelation(var create):
+            try KsqlSourceRules.checkSchemaIds(create)
             try inferRegistryColumns(&create)
             try KsqlSourceRules.checkKeys(create)
             let relation = try RelationDefinition.relation(from: create)

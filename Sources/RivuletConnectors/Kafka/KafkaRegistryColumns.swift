@@ -16,6 +16,12 @@ public enum KafkaRegistryColumns {
         public var values: [RowField]
     }
 
+    /// Whether format `name` (ksqlDB's or Flink's spelling) keeps its schemas in a registry, so
+    /// columns can be inferred from them.
+    public static func infers(format name: String) -> Bool {
+        KafkaFormat(name: name)?.registryCodec != nil
+    }
+
     /// The columns to add to a declaration with WITH `options` (keys lower-cased) that declares
     /// `hasKeys` / `hasValues` columns already; nil when nothing is inferred.
     public static func infer(options: [String: String], hasKeys: Bool, hasValues: Bool, session: [String: String]) throws(SQLError) -> Inferred? {
@@ -36,7 +42,8 @@ public enum KafkaRegistryColumns {
         var inferred = Inferred(keys: [], values: [])
         if inferValues, let codec = valueFormat?.registryCodec {
             let schema: RegisteredSchema
-            if let id = options["value_schema_id"].flatMap({ Int($0) }) {
+            let id = options["value_schema_id"].flatMap { Int($0) }
+            if let id {
                 schema = try client.schema(id: id)
             } else if let latest = try client.latest(subject: "\(topic)-value") {
                 schema = latest
@@ -44,17 +51,18 @@ public enum KafkaRegistryColumns {
                 throw SQLError(.invalidParameterValue, "the schema registry has no schema for subject '\(topic)-value'",
                                hint: "declare the columns, or register the topic's value schema")
             }
-            inferred.values = try columns(of: schema, codec: codec, fullName: options["value_schema_full_name"])
+            inferred.values = try columns(of: schema, codec: codec, fullName: options["value_schema_full_name"], pinned: id != nil)
         }
         if inferKeys, let codec = keyFormat?.registryCodec {
             var schema: RegisteredSchema?
-            if let id = options["key_schema_id"].flatMap({ Int($0) }) {
+            let id = options["key_schema_id"].flatMap { Int($0) }
+            if let id {
                 schema = try client.schema(id: id)
             } else {
                 schema = try client.latest(subject: "\(topic)-key")
             }
             if let schema {
-                let columns = try columns(of: schema, codec: codec, fullName: options["key_schema_full_name"])
+                let columns = try columns(of: schema, codec: codec, fullName: options["key_schema_full_name"], pinned: id != nil)
                 // A primitive key is ksqlDB's ROWKEY.
                 inferred.keys = columns.count == 1 && columns[0].name == "ROWVAL" ? [RowField("ROWKEY", columns[0].type)] : columns
             }
@@ -62,10 +70,15 @@ public enum KafkaRegistryColumns {
         return inferred
     }
 
-    private static func columns(of schema: RegisteredSchema, codec: any RegistryRecordCodec.Type, fullName: String?) throws(SQLError) -> [RowField] {
+    /// `pinned`: the schema was given by id, so its names are kept as they are.
+    private static func columns(
+        of schema: RegisteredSchema, codec: any RegistryRecordCodec.Type, fullName: String?, pinned: Bool
+    ) throws(SQLError) -> [RowField] {
         guard schema.type == codec.schemaType else {
             throw SQLError(.invalidParameterValue, "schema \(schema.id) is \(schema.type), not \(codec.schemaType)")
         }
-        return try codec.columns(of: schema, named: fullName)
+        let columns = try codec.columns(of: schema, named: fullName)
+        guard codec.upperCasesInferredNames, !pinned else { return columns }
+        return columns.map { RowField($0.name.uppercased(), $0.type) }
     }
 }

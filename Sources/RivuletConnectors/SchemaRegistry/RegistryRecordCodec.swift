@@ -16,8 +16,13 @@ protocol RegistryRecordCodec {
     static func schemaText(for columns: [RowField], unwrapped: Bool, fullName: String?) throws(SQLError) -> String
 
     /// The columns a relation declared without any takes from a registered schema: those of
-    /// the record or message `fullName` names within it, else of the schema's first.
+    /// the record or message `fullName` names within it, else of the schema's first, named
+    /// exactly as the schema names its fields.
     static func columns(of schema: RegisteredSchema, named fullName: String?) throws(SQLError) -> [RowField]
+
+    /// Whether ksqlDB upper-cases the column names it infers from this format's latest schema
+    /// (a schema given by id keeps its names as they are).
+    static var upperCasesInferredNames: Bool { get }
 
     /// A codec of records holding `columns`, written as the record or message `fullName` names
     /// (ksqlDB's `KEY_SCHEMA_FULL_NAME`, `VALUE_SCHEMA_FULL_NAME`), else the schema's first.

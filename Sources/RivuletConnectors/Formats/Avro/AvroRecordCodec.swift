@@ -3,6 +3,7 @@ import RivuletCore
 /// ksqlDB's `AVRO` format: Avro binary records under a registered Avro schema.
 struct AvroRecordCodec: RegistryRecordCodec {
     static let schemaType = "AVRO"
+    static let upperCasesInferredNames = true
 
     private let schema: AvroSchema
 

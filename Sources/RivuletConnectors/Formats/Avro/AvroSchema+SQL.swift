@@ -39,7 +39,7 @@ extension AvroSchema {
     /// The columns of a record schema; any other schema is one column named `ROWVAL`, as
     /// ksqlDB names an unwrapped value.
     var columns: [RowField] {
-        if case .record(let record) = self { return record.fields.map { RowField($0.name.uppercased(), $0.schema.sqlType) } }
+        if case .record(let record) = self { return record.fields.map { RowField($0.name, $0.schema.sqlType) } }
         return [RowField("ROWVAL", sqlType)]
     }
 

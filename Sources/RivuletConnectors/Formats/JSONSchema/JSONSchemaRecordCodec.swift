@@ -5,6 +5,7 @@ import RivuletCore
 /// writes as the `JSON` format's does; the schema only names the columns and their types.
 struct JSONSchemaRecordCodec: RegistryRecordCodec {
     static let schemaType = "JSON"
+    static let upperCasesInferredNames = true
 
     private let schema: RegisteredSchema
 
@@ -52,7 +53,7 @@ struct JSONSchemaRecordCodec: RegistryRecordCodec {
         guard let json = try? JSONSerialization.jsonObject(with: Data(registered.text.utf8)), let object = json as? [String: Any] else {
             throw SQLError(.invalidParameterValue, "schema \(registered.id) of the schema registry is not a JSON Schema object")
         }
-        if let fields = rowFields(object) { return fields.map { RowField($0.name.uppercased(), $0.type) } }
+        if let fields = rowFields(object) { return fields }
         return [RowField("ROWVAL", sqlType(object))]
     }
 

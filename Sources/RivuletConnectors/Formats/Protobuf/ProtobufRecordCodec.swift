@@ -8,6 +8,7 @@ import RivuletCore
 /// one field too, as ksqlDB writes it.
 struct ProtobufRecordCodec: RegistryRecordCodec {
     static let schemaType = "PROTOBUF"
+    static let upperCasesInferredNames = false
 
     /// The message records are written as, and its index path.
     private let writer: ProtobufCodec
