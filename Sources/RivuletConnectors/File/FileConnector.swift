@@ -31,6 +31,8 @@ public struct FileConnector: ConnectorFactory {
     }
 
     public func makeSink(_ relation: Relation, context: ConnectorContext) throws -> any SinkWriter {
-        try FileSinkWriter(relation: relation, format: try FileFormat(relation.connector), context: context)
+        let format = try FileFormat(relation.connector)
+        if !relation.partitionColumns.isEmpty { return PartitionedFileSinkWriter(relation: relation, format: format, context: context) }
+        return try FileSinkWriter(relation: relation, format: format, context: context)
     }
 }

@@ -29,18 +29,25 @@ public final class FileSinkWriter: SinkWriter {
 
     static let flushThreshold = 1 << 20
 
-    init(relation: Relation, format: FileFormat, context: ConnectorContext) throws {
-        relationName = relation.name
+    convenience init(relation: Relation, format: FileFormat, context: ConnectorContext) throws {
+        try self.init(
+            relationName: relation.name, directory: FileList.resolve(format.path, against: context.workingDirectory),
+            fields: relation.schema.fields, format: format)
+    }
+
+    /// A writer of rows of `fields` into a part file in `directory`, created if missing.
+    init(relationName: String, directory: String, fields: [Field], format: FileFormat) throws {
+        self.relationName = relationName
         self.format = format
-        directory = FileList.resolve(format.path, against: context.workingDirectory)
-        names = relation.schema.names
-        let types = relation.schema.types
+        self.directory = directory
+        names = fields.map(\.name)
+        let types = fields.map(\.type)
         switch format.kind {
         case .csv:
             csvEncoder = CSVEncoder(types: types, options: format.csv)
             partFile = (directory as NSString).appendingPathComponent("part-\(UUID().uuidString.lowercased())-0.csv")
         case .json:
-            jsonEncoder = JSONLinesEncoder(types: types, names: relation.schema.names)
+            jsonEncoder = JSONLinesEncoder(types: types, names: names)
             partFile = (directory as NSString).appendingPathComponent("part-\(UUID().uuidString.lowercased())-0.json")
         }
         var isDirectory: ObjCBool = false

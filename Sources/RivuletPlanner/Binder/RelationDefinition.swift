@@ -97,6 +97,13 @@ public enum RelationDefinition {
             watermark: watermark, primaryKey: primaryKey, systemColumns: systemColumns)
         relation.computedColumns = computedColumns + (rowtimeColumn.map { [$0] } ?? [])
         relation.nameQuoted = create.name.name.quoted
+        for name in create.partitionedBy {
+            guard let index = schema.firstIndex(of: name.value) else {
+                throw SQLError(.undefinedColumn, "PARTITIONED BY names column '\(name.value)', which '\(relation.name)' does not declare",
+                               at: name.span)
+            }
+            relation.partitionColumns.append(index)
+        }
         for (index, column) in create.columns.enumerated() {
             guard let metadata = column.metadata else { continue }
             if primaryKey.contains(index) {

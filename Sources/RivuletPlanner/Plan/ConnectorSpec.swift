@@ -69,6 +69,9 @@ public struct Relation: Hashable, Sendable {
     /// Whether the name was quoted when declared: ksqlDB's names are case-sensitive, an unquoted
     /// one upper-cased (`input` is `INPUT`, `"input"` is `input`).
     public var nameQuoted = false
+    /// Flink's `PARTITIONED BY`: a filesystem sink writes a row under folders `col=value/` of
+    /// these columns, in order, and leaves them out of the files.
+    public var partitionColumns: [Int] = []
 
     public init(
         name: String, kind: Kind, schema: Schema, connector: ConnectorSpec, watermark: WatermarkSpec? = nil, primaryKey: [Int] = [],

@@ -75,6 +75,7 @@ extension Relation {
         relation.metadataColumns = metadataColumns.compactMap { metadata in
             positions[metadata.column].map { MetadataColumn(column: $0, key: metadata.key) }
         }
+        relation.partitionColumns = partitionColumns.compactMap { positions[$0] }
         return relation
     }
 
