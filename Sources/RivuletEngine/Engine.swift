@@ -89,6 +89,16 @@ public final class Engine {
             return .completed("View \(name) created")
         case .createRelationAsSelect(let create):
             return try createAsSelect(create, sql: parsed.text)
+        case .statementSet(let set):
+            // Every INSERT is planned before any starts: one that does not plan fails the set.
+            var queries: [PreparedQuery] = []
+            for insert in set.inserts {
+                guard case .persistentQuery(let query) = try execute(insert) else {
+                    throw SQLError.internal("an INSERT of a statement set planned as no query")
+                }
+                queries.append(query)
+            }
+            return .persistentQueries(queries)
         case .insertSelect(let insert):
             guard let target = catalog.relation(named: insert.target.name.value) else {
                 throw unknownRelation(insert.target)

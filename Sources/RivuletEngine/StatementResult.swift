@@ -8,4 +8,17 @@ public enum StatementResult {
     case query(PreparedQuery)
     /// INSERT INTO ... SELECT or CREATE ... AS SELECT, ready to run into its sink.
     case persistentQuery(PreparedQuery)
+    /// A statement set's INSERTs, in order, each ready to run into its sink.
+    case persistentQueries([PreparedQuery])
+}
+
+extension StatementResult {
+    /// The queries the statement leaves to run, in order: none for a completed statement or rows.
+    public var queries: [PreparedQuery] {
+        switch self {
+        case .completed, .rows: []
+        case .query(let query), .persistentQuery(let query): [query]
+        case .persistentQueries(let queries): queries
+        }
+    }
 }

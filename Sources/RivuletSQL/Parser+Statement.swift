@@ -4,7 +4,7 @@ import RivuletCore
 /// `TERMINATE`, `DROP`, `SET`, `RESET`.
 extension Parser {
     static let statementKeywords = [
-        "SELECT", "WITH", "CREATE", "INSERT", "SHOW", "LIST", "DESCRIBE", "EXPLAIN", "TERMINATE", "DROP", "SET", "RESET",
+        "SELECT", "WITH", "CREATE", "INSERT", "SHOW", "LIST", "DESCRIBE", "EXPLAIN", "TERMINATE", "DROP", "SET", "RESET", "EXECUTE",
     ]
 
     mutating func parseStatement() throws(SQLError) -> Statement {
@@ -21,6 +21,7 @@ extension Parser {
         case "DROP": return try parseDrop()
         case "SET": return try parseSet()
         case "RESET": return try parseReset()
+        case "EXECUTE" where isWord("STATEMENT", at: 1), "BEGIN" where isWord("STATEMENT", at: 1): return try parseStatementSet()
         default:
             var error = expected("a statement")
             if case .word(let w) = current.kind, let keyword = Keywords.suggestion(for: w, among: Parser.statementKeywords) {
@@ -30,6 +31,38 @@ extension Parser {
             }
             throw error
         }
+    }
+
+    /// `EXECUTE STATEMENT SET BEGIN insert; ... END`, or the SQL client's `BEGIN STATEMENT SET;
+    /// insert; ... END`: `INSERT INTO ... SELECT` statements, each ended by `;` (the last may
+    /// run into `END`).
+    private mutating func parseStatementSet() throws(SQLError) -> Statement {
+        let start = current.span.start
+        let executed = consumeWord("EXECUTE")
+        if !executed { advance() }
+        try expectWord("STATEMENT", executed ? "after EXECUTE" : "after BEGIN")
+        try expectWord("SET", "after STATEMENT")
+        if executed {
+            try expectWord("BEGIN", "after EXECUTE STATEMENT SET")
+        } else {
+            try expectSymbol(.semicolon, "after BEGIN STATEMENT SET")
+        }
+        var inserts: [ParsedStatement] = []
+        while true {
+            while consumeSymbol(.semicolon) {}
+            if consumeWord("END") { break }
+            guard isWord("INSERT") else { throw expected("INSERT INTO ... SELECT or END", "in a statement set") }
+            let insertStart = current.span.start
+            let statement = try parseInsert()
+            let insertSpan = span(from: insertStart)
+            guard case .insertSelect = statement else {
+                throw SQLError.syntax("a statement set holds INSERT INTO ... SELECT statements, not INSERT ... VALUES", at: insertSpan)
+            }
+            inserts.append(ParsedStatement(statement: statement, span: insertSpan, text: text(of: insertSpan)))
+            if !isWord("END") { try expectSymbol(.semicolon, "after an INSERT of the statement set") }
+        }
+        guard !inserts.isEmpty else { throw SQLError.syntax("a statement set needs at least one INSERT", at: span(from: start)) }
+        return .statementSet(StatementSet(inserts: inserts, span: span(from: start)))
     }
 
     /// `INSERT INTO name [(cols)] (query | VALUES (...), ...)`

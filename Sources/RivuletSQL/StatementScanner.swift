@@ -9,7 +9,10 @@ public import RivuletCore
 /// - `"..."` identifiers, with `""` inside, and Flink's `` `...` `` identifiers likewise;
 /// - `$tag$...$tag$` dollar quotes (`$$...$$` too), where the tag is a letter or `_` followed by
 ///   letters, digits or `_`; a `$` inside a word (`a$b`) or before a digit (`$1`) starts none;
-/// - `-- ...` comments to the end of the line and `/* ... */` comments, which nest.
+/// - `-- ...` comments to the end of the line and `/* ... */` comments, which nest;
+/// - Flink's statement sets, `EXECUTE STATEMENT SET BEGIN ...; ...; END;` and `BEGIN STATEMENT
+///   SET; ...; END;`, are one statement: their inner `;`s end nothing until the one after a
+///   statement of the single word `END`.
 ///
 /// The scanner reads text in chunks (the shell's lines, each with its newline) and keeps its
 /// context from one chunk to the next; a quote or comment never needs to look past the end of
@@ -47,6 +50,11 @@ public struct StatementScanner: Hashable, Sendable {
     public private(set) var context = Context.normal
     /// Whether the last character read continues a word, so a `$` after it is part of the word.
     private var inWord = false
+    /// The word being read, and the first words (upper-cased) since the last `;`.
+    private var word = ""
+    private var leadingWords: [String] = []
+    /// Whether a statement set is open, so a `;` ends only its `END`.
+    private var inStatementSet = false
 
     public init() {}
 
@@ -78,6 +86,7 @@ public struct StatementScanner: Hashable, Sendable {
     private mutating func readNormal(_ characters: [Character], _ index: inout Int) -> Kind {
         let character = characters[index]
         let following = index + 1 < characters.count ? characters[index + 1] : nil
+        if !(character.isLetter || character.isNumber || character == "_") { endWord() }
         if character.isWhitespace {
             while index < characters.count, characters[index].isWhitespace { index += 1 }
             inWord = false
@@ -98,7 +107,7 @@ public struct StatementScanner: Hashable, Sendable {
         if character == ";" {
             index += 1
             inWord = false
-            return .end
+            return endsStatement() ? .end : .code
         }
         switch character {
         case "'": context = .singleQuote
@@ -114,8 +123,30 @@ public struct StatementScanner: Hashable, Sendable {
         default: break
         }
         inWord = character.isLetter || character.isNumber || character == "_" || (character == "$" && inWord)
+        if character.isLetter || character.isNumber || character == "_" { word.append(character) }
         index += 1
         return .code
+    }
+
+    private mutating func endWord() {
+        guard !word.isEmpty else { return }
+        if leadingWords.count < 4 { leadingWords.append(word.uppercased()) }
+        word = ""
+    }
+
+    /// Whether the `;` just read ends a statement: one outside a statement set, or the one after
+    /// its `END`. A `;` after `EXECUTE STATEMENT SET BEGIN ...` or `BEGIN STATEMENT SET` opens one.
+    private mutating func endsStatement() -> Bool {
+        defer { leadingWords.removeAll(keepingCapacity: true) }
+        if inStatementSet {
+            if leadingWords == ["END"] { inStatementSet = false }
+            return !inStatementSet
+        }
+        if leadingWords == ["EXECUTE", "STATEMENT", "SET", "BEGIN"] || leadingWords.starts(with: ["BEGIN", "STATEMENT", "SET"]) {
+            inStatementSet = true
+            return false
+        }
+        return true
     }
 
     /// Reads up to and including the closing quote, or to the end of the chunk.

@@ -245,9 +245,9 @@ final class EngineSession: SQLSession {
         case .rows(let rows):
             timer?.cancel()
             return .rows(RowSource(schema: rows.schema, rows: rows.rows))
-        case .started(let query):
+        case .started(let queries):
             timer?.cancel()
-            return .rows(RowSource(schema: SelectCursor.startedSchema, rows: [[.string(query.id)]]))
+            return .rows(RowSource(schema: SelectCursor.startedSchema, rows: queries.map { [.string($0.id)] }))
         case .query(let prepared):
             let cursor: SelectCursor
             do {

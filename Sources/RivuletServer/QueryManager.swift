@@ -22,8 +22,8 @@ public actor QueryManager {
         case rows(ResultSet)
         /// A SELECT, bound and ready for the session to run.
         case query(PreparedQuery)
-        /// A persistent query that started.
-        case started(PersistentQuery)
+        /// The persistent queries that started (several for a statement set).
+        case started([PersistentQuery])
     }
 
     /// How long an idle query (its sources had nothing new) waits before stepping again.
@@ -124,16 +124,31 @@ public actor QueryManager {
         case .query(let prepared):
             return .query(prepared)
         case .persistentQuery(let prepared):
-            let id = "q\(nextQueryNumber)"
-            nextQueryNumber += 1
-            let query = start(prepared, id: id, settings: settings)
-            if record {
-                try write(CatalogLog.Entry(
-                    kind: .query, sql: parsed.text, relation: prepared.sink?.name.lowercased() ?? "", query: id,
-                    terminated: false, settings: settings.values.isEmpty ? nil : settings.values))
+            return .started([try startPersistent(prepared, sql: parsed.text, settings: settings, record: record)])
+        case .persistentQueries(let prepared):
+            // A statement set: each INSERT a query of its own, logged with its own text.
+            guard case .statementSet(let set) = parsed.statement, set.inserts.count == prepared.count else {
+                throw SQLError.internal("a statement set's queries do not match its INSERTs")
             }
-            return .started(query)
+            var started: [PersistentQuery] = []
+            for (insert, query) in zip(set.inserts, prepared) {
+                started.append(try startPersistent(query, sql: insert.text, settings: settings, record: record))
+            }
+            return .started(started)
         }
+    }
+
+    /// Starts `prepared` under the next query id, and logs it (`sql`) so that a restart runs it again.
+    private func startPersistent(_ prepared: PreparedQuery, sql: String, settings: Settings, record: Bool) throws(SQLError) -> PersistentQuery {
+        let id = "q\(nextQueryNumber)"
+        nextQueryNumber += 1
+        let query = start(prepared, id: id, settings: settings)
+        if record {
+            try write(CatalogLog.Entry(
+                kind: .query, sql: sql, relation: prepared.sink?.name.lowercased() ?? "", query: id,
+                terminated: false, settings: settings.values.isEmpty ? nil : settings.values))
+        }
+        return query
     }
 
     /// The result columns of a statement, without running it; nil when it returns none.
@@ -154,7 +169,7 @@ public actor QueryManager {
         case .show, .describe, .explain:
             guard case .rows(let rows) = try await execute(parsed, settings: settings, context: context, record: false, cancel: cancel) else { return nil }
             return rows.schema
-        case .insertSelect, .createRelationAsSelect:
+        case .insertSelect, .createRelationAsSelect, .statementSet:
             return SelectCursor.startedSchema
         default:
             return nil

@@ -6,7 +6,7 @@ extension Role {
     static func required(for statement: Statement) -> Role {
         switch statement {
         case .query, .show, .describe, .explain, .set, .reset: .reader
-        case .createRelation, .createRelationAsSelect, .createView, .insertSelect, .insertValues: .writer
+        case .createRelation, .createRelationAsSelect, .createView, .insertSelect, .insertValues, .statementSet: .writer
         case .connector(.describe): .reader
         case .terminate, .drop, .connector: .admin
         }
@@ -17,6 +17,7 @@ extension Role {
         switch statement {
         case .createRelation, .createRelationAsSelect, .createView: "CREATE"
         case .insertSelect, .insertValues: "INSERT"
+        case .statementSet: "EXECUTE STATEMENT SET"
         case .query: "SELECT"
         case .show: "SHOW"
         case .describe: "DESCRIBE"

@@ -71,8 +71,8 @@ public final class Server: Sendable {
                 notes.append(tag)
             case .rows(let rows):
                 notes.append("\(rows.rows.count) row\(rows.rows.count == 1 ? "" : "s")")
-            case .started(let query):
-                notes.append("\(query.id) started")
+            case .started(let queries):
+                notes.append(queries.map { "\($0.id) started" }.joined(separator: ", "))
             case .query:
                 notes.append("SELECT skipped: results of a SELECT go to a client; connect and run it there")
             }

@@ -78,8 +78,8 @@ struct RunCommand: ParsableCommand {
                         if !check { note(message) }
                     case .rows(let result):
                         if !check { show(TableRenderer.render(result)) }
-                    case .query(let query), .persistentQuery(let query):
-                        queries.append((query, script))
+                    case let result:
+                        queries += result.queries.map { ($0, script) }
                     }
                 }
             } catch {

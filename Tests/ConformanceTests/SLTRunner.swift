@@ -60,13 +60,15 @@ final class SLTRunner {
             switch result {
             case .completed: break
             case .rows(let set): rows = set
-            case .query(let query), .persistentQuery(let query):
-                if cutHalfWay {
-                    rows = try runCutHalfWay(query)
-                } else {
-                    let report = try engine.run(query)
-                    lastCounts = (report.lateRows, report.badRecords)
-                    rows = report.result
+            case .query, .persistentQuery, .persistentQueries:
+                for query in result.queries {
+                    if cutHalfWay {
+                        rows = try runCutHalfWay(query)
+                    } else {
+                        let report = try engine.run(query)
+                        lastCounts = (report.lateRows, report.badRecords)
+                        rows = report.result
+                    }
                 }
             }
         }

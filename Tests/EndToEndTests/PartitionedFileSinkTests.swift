@@ -64,3 +64,50 @@ import Testing
         }
     }
 }
+
+/// Flink's statement sets through `rivulet run`: every INSERT planned before any runs, each
+/// writing its own sink.
+@Suite struct StatementSetRunTests {
+    @Test func aStatementSetRunsEachInsertIntoItsSink() async throws {
+        try await offPool {
+            let folder = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try "1,10\n2,20\n3,30\n".write(to: folder.appendingPathComponent("bids.csv"), atomically: true, encoding: .utf8)
+            let file = folder.appendingPathComponent("job.sql")
+            try """
+                CREATE TABLE bid (auction BIGINT, price BIGINT) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+                CREATE TABLE cheap (auction BIGINT) WITH ('connector' = 'filesystem', 'path' = 'cheap', 'format' = 'csv');
+                CREATE TABLE dear (auction BIGINT) WITH ('connector' = 'filesystem', 'path' = 'dear', 'format' = 'csv');
+                EXECUTE STATEMENT SET
+                BEGIN
+                  INSERT INTO cheap SELECT auction FROM bid WHERE price < 25;
+                  INSERT INTO dear SELECT auction FROM bid WHERE price >= 25;
+                END;
+                """.write(to: file, atomically: true, encoding: .utf8)
+            let outcome = try RivuletProcess.run(["run", file.path, "--data-dir", folder.appendingPathComponent("data").path])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            func rows(_ sink: String) throws -> [String] {
+                let directory = folder.appendingPathComponent(sink)
+                return try FileManager.default.contentsOfDirectory(atPath: directory.path).flatMap { name in
+                    try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").map(String.init)
+                }.sorted()
+            }
+            #expect(try rows("cheap") == ["1", "2"])
+            #expect(try rows("dear") == ["3"])
+
+            // An INSERT that does not plan fails the set before any runs.
+            try """
+                CREATE TABLE bid (auction BIGINT, price BIGINT) WITH ('connector' = 'filesystem', 'path' = 'bids.csv', 'format' = 'csv');
+                CREATE TABLE later (auction BIGINT) WITH ('connector' = 'filesystem', 'path' = 'later', 'format' = 'csv');
+                EXECUTE STATEMENT SET BEGIN
+                  INSERT INTO later SELECT auction FROM bid;
+                  INSERT INTO later SELECT nosuch FROM bid;
+                END;
+                """.write(to: file, atomically: true, encoding: .utf8)
+            let refused = try RivuletProcess.run(["run", file.path, "--data-dir", folder.appendingPathComponent("data2").path])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("nosuch"), "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("later").path))
+        }
+    }
+}

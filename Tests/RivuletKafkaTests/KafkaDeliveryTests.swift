@@ -15,13 +15,7 @@ import Testing
         let engine = Engine(configuration: EngineConfiguration(
             workingDirectory: directory, dataDirectory: directory, batchSize: batchSize, checkpointIntervalMillis: 1))
         var last: QueryReport?
-        for result in try engine.execute(script: sql) {
-            switch result {
-            case .completed, .rows: break
-            case .query(let query), .persistentQuery(let query):
-                last = try engine.run(query)
-            }
-        }
+        for query in try engine.execute(script: sql).flatMap(\.queries) { last = try engine.run(query) }
         return last
     }
 

@@ -118,12 +118,7 @@ func runScript(_ sql: String) throws -> QueryReport? {
     let directory = NSTemporaryDirectory() + "rivulet-kafka-" + UUID().uuidString
     let engine = Engine(configuration: EngineConfiguration(workingDirectory: directory, dataDirectory: directory, batchSize: 3))
     var last: QueryReport?
-    for result in try engine.execute(script: sql) {
-        switch result {
-        case .completed, .rows: break
-        case .query(let query), .persistentQuery(let query): last = try engine.run(query)
-        }
-    }
+    for query in try engine.execute(script: sql).flatMap(\.queries) { last = try engine.run(query) }
     return last
 }
 

@@ -27,6 +27,17 @@ import Testing
         #expect(texts("SELECT $1; SELECT a$b$; SELECT 3") == ["SELECT $1", " SELECT a$b$", " SELECT 3"])
     }
 
+    /// Flink's statement sets are one statement, up to the `;` after their `END`; a
+    /// transaction's `BEGIN;` and a `CASE ... END` are not sets.
+    @Test func aStatementSetIsOneStatement() {
+        #expect(texts("EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT * FROM s; INSERT INTO b SELECT * FROM s; END; SELECT 1")
+            == ["EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT * FROM s; INSERT INTO b SELECT * FROM s; END", " SELECT 1"])
+        #expect(texts("begin statement set;\ninsert into a select * from s;\nend;\nSELECT 2")
+            == ["begin statement set;\ninsert into a select * from s;\nend", "\nSELECT 2"])
+        #expect(texts("BEGIN; SELECT CASE WHEN x THEN 1 END; END; SELECT 3") == ["BEGIN", " SELECT CASE WHEN x THEN 1 END", " END", " SELECT 3"])
+        #expect(texts("EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 'END;' FROM s; END") == ["EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT 'END;' FROM s; END"])
+    }
+
     @Test func statementsKnowWhereTheyStart() {
         let statements = StatementScanner.split("SELECT 1;\n  SELECT 'x\ny'; SELECT 3").statements
         #expect(statements.map(\.start) == [

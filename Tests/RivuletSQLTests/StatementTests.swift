@@ -72,4 +72,20 @@ import Testing
         // A table may still be called connector.
         #expect(try roundTrip("DESCRIBE connector") == .describe(Describe(name: ObjectName("connector"))))
     }
+
+    /// Flink's statement sets, in both spellings: their INSERTs, each with its own text.
+    @Test func statementSets() throws {
+        let sql = "EXECUTE STATEMENT SET BEGIN INSERT INTO a SELECT * FROM s; insert into b select x from s; END"
+        guard case .statementSet(let set) = try roundTrip(sql) else {
+            Issue.record("not a statement set")
+            return
+        }
+        #expect(set.inserts.map(\.text) == ["INSERT INTO a SELECT * FROM s", "insert into b select x from s"])
+        let clientForm = try parseScript("BEGIN STATEMENT SET;\nINSERT INTO a SELECT * FROM s;\nINSERT INTO b SELECT x FROM s;\nEND;")
+        #expect(clientForm.map(\.statement) == [.statementSet(set)])
+        #expect(syntaxError("EXECUTE STATEMENT SET BEGIN INSERT INTO a VALUES (1); END")?.message
+            == "a statement set holds INSERT INTO ... SELECT statements, not INSERT ... VALUES")
+        #expect(syntaxError("EXECUTE STATEMENT SET BEGIN SELECT 1; END")?.message.contains("INSERT INTO ... SELECT or END") == true)
+        #expect(syntaxError("EXECUTE STATEMENT SET BEGIN END")?.message == "a statement set needs at least one INSERT")
+    }
 }

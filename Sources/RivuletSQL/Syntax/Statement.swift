@@ -30,6 +30,8 @@ public indirect enum Statement: Hashable, Sendable {
     case reset(ResetOption)
     /// `CREATE SOURCE|SINK CONNECTOR`, `DESCRIBE CONNECTOR`, `DROP CONNECTOR` (ksqlDB)
     case connector(ConnectorStatement)
+    /// `EXECUTE STATEMENT SET BEGIN INSERT ...; ... END` (Flink)
+    case statementSet(StatementSet)
 
     public var span: SourceSpan {
         switch self {
@@ -47,6 +49,7 @@ public indirect enum Statement: Hashable, Sendable {
         case .set(let s): return s.span
         case .reset(let s): return s.span
         case .connector(let s): return s.span
+        case .statementSet(let s): return s.span
         }
     }
 }

@@ -31,6 +31,8 @@ extension Statement: CustomStringConvertible {
             return "DESCRIBE CONNECTOR \(s.name)"
         case .connector(.drop(let s)):
             return "DROP CONNECTOR \(s.ifExists ? "IF EXISTS " : "")\(s.name)"
+        case .statementSet(let s):
+            return "EXECUTE STATEMENT SET BEGIN " + s.inserts.map { "\($0.statement); " }.joined() + "END"
         }
     }
 
