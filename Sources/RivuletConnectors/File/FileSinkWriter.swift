@@ -68,12 +68,7 @@ public final class FileSinkWriter: SinkWriter {
     }
 
     public func write(_ batch: RowBatch) throws {
-        if let kinds = batch.kinds, let change = kinds.first(where: { $0 != .insert }) {
-            throw SQLError(
-                .featureNotSupported,
-                "sink '\(relationName)' (filesystem) is append-only and cannot apply changelog row \(change)",
-                hint: "write a changelog into an upsert sink such as 'sqlite' with a PRIMARY KEY")
-        }
+        try Self.refuseChanges(batch, sink: relationName)
         guard batch.count > 0 else { return }
         if fd < 0 { try openPart() }
         if csvEncoder != nil {
@@ -83,6 +78,16 @@ public final class FileSinkWriter: SinkWriter {
         }
         rowsWritten += batch.count
         if buffer.count >= Self.flushThreshold { try writeBuffer() }
+    }
+
+    /// Files take inserts only: a changelog row (`-U`, `+U`, `-D`) is an error.
+    static func refuseChanges(_ batch: RowBatch, sink relationName: String) throws(SQLError) {
+        if let kinds = batch.kinds, let change = kinds.first(where: { $0 != .insert }) {
+            throw SQLError(
+                .featureNotSupported,
+                "sink '\(relationName)' (filesystem) is append-only and cannot apply changelog row \(change)",
+                hint: "write a changelog into an upsert sink such as 'sqlite' with a PRIMARY KEY")
+        }
     }
 
     public func flush() throws {

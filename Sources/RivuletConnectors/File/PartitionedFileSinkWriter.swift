@@ -34,12 +34,7 @@ public final class PartitionedFileSinkWriter: SinkWriter {
     public var rowsWritten: Int { writers.values.reduce(0) { $0 + $1.rowsWritten } }
 
     public func write(_ batch: RowBatch) throws {
-        if let kinds = batch.kinds, let change = kinds.first(where: { $0 != .insert }) {
-            throw SQLError(
-                .featureNotSupported,
-                "sink '\(relationName)' (filesystem) is append-only and cannot apply changelog row \(change)",
-                hint: "write a changelog into an upsert sink such as 'sqlite' with a PRIMARY KEY")
-        }
+        try FileSinkWriter.refuseChanges(batch, sink: relationName)
         var rowsByFolder: [String: [Int]] = [:]
         var order: [String] = []
         for row in 0..<batch.count {
