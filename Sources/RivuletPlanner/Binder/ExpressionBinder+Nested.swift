@@ -30,6 +30,10 @@ extension ExpressionBinder {
             guard keyType != .null, !keyType.isNested else {
                 throw SQLError(.datatypeMismatch, "MAP keys must be of a simple type, not \(keyType)", at: node.span)
             }
+            guard valueType != .null else {
+                throw SQLError(.datatypeMismatch, "Cannot construct a map with all NULL values", at: node.span,
+                               hint: "CAST one of them to the values' type")
+            }
             var cast: [BoundExpr] = []
             for (key, value) in zip(keys, values) {
                 cast.append(try self.cast(key, to: keyType))

@@ -1,8 +1,8 @@
 import RivuletCore
 import RivuletPlanner
 
-/// `ARRAY_AGG` / `COLLECT_LIST` / `COLLECT_SET`: per slot the values in arrival order (NULLs
-/// only when `respectNulls`)
+/// `ARRAY_AGG` / `COLLECT_LIST` / `COLLECT_SET`: per slot the values in arrival order, NULLs
+/// among them unless `respectNulls` is off (`TOPK`, `HISTOGRAM`)
 /// (each value once when `distinct`, kept with its count so a retraction removes it only when
 /// its last copy goes). A retracted value removes its earliest copy. No values: NULL. With a
 /// MAP result type it is `HISTOGRAM`: each distinct value mapped to its count. With
