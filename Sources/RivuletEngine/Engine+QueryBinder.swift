@@ -8,6 +8,7 @@ extension Engine {
     func queryBinder() throws(SQLError) -> QueryBinder {
         var binder = QueryBinder(catalog: catalog)
         binder.stateTTLMillis = settings.stateTTLMillis
+        binder.collectLimits = (list: settings.collectListLimit, set: settings.collectSetLimit)
         binder.checkInterrupted = planningInterrupt
         binder.context = bindingContext
         return binder

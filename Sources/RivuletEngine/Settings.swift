@@ -20,6 +20,10 @@ public struct Settings: Sendable, Hashable {
     public private(set) var stateTTLMillis: Int64?
     /// `statement_timeout` (Postgres'): a SELECT of the session running longer is cancelled.
     public private(set) var statementTimeoutMillis: Int64?
+    /// ksqlDB's `ksql.functions.collect_list.limit` and `..collect_set.limit`: the most values
+    /// a COLLECT_LIST or COLLECT_SET keeps (the first ones to arrive).
+    public private(set) var collectListLimit: Int?
+    public private(set) var collectSetLimit: Int?
 
     public static let checkpointIntervalKey = "execution.checkpointing.interval"
     public static let memoryBudgetKey = "state.memory-budget"
@@ -30,10 +34,13 @@ public struct Settings: Sendable, Hashable {
     public static let autoOffsetResetKey = "auto.offset.reset"
     /// Where the Kafka connectors find the Schema Registry of the AVRO, JSON_SR and PROTOBUF formats (ksqlDB's name).
     public static let schemaRegistryURLKey = SchemaRegistrySetting.key
+    public static let collectListLimitKey = "ksql.functions.collect_list.limit"
+    public static let collectSetLimitKey = "ksql.functions.collect_set.limit"
 
     /// The keys something in Rivulet reads.
     public static let knownKeys = [
         checkpointIntervalKey, memoryBudgetKey, errorLogMaxEntriesKey, stateTTLKey, statementTimeoutKey, autoOffsetResetKey, schemaRegistryURLKey,
+        collectListLimitKey, collectSetLimitKey,
     ]
     /// Edits that make a key a typo of a known one; more would take other engines' keys for
     /// typos (Flink's `execution.checkpointing.mode` is 7 edits from `...interval`).
@@ -63,6 +70,11 @@ public struct Settings: Sendable, Hashable {
         case Self.statementTimeoutKey:
             let millis = try DurationText.milliseconds(text, for: "'\(key)'")
             statementTimeoutMillis = millis > 0 ? millis : nil
+        case Self.collectListLimitKey, Self.collectSetLimitKey:
+            guard let limit = Int(text), limit > 0 else {
+                throw Self.invalid(key, value, hint: "give the most values a COLLECT_LIST or COLLECT_SET keeps, e.g. '1000'")
+            }
+            if key == Self.collectListLimitKey { collectListLimit = limit } else { collectSetLimit = limit }
         default:
             if !Self.knownKeys.contains(key), let known = closestName(to: key, among: Self.knownKeys, maxDistance: Self.typoDistance) {
                 throw SQLError(.undefinedObject, "unknown setting '\(key)': did you mean '\(known)'?",
@@ -85,6 +97,8 @@ public struct Settings: Sendable, Hashable {
         case Self.errorLogMaxEntriesKey: errorLogMaxEntries = fresh.errorLogMaxEntries
         case Self.stateTTLKey: stateTTLMillis = fresh.stateTTLMillis
         case Self.statementTimeoutKey: statementTimeoutMillis = fresh.statementTimeoutMillis
+        case Self.collectListLimitKey: collectListLimit = fresh.collectListLimit
+        case Self.collectSetLimitKey: collectSetLimit = fresh.collectSetLimit
         default: break
         }
         values.removeValue(forKey: key.lowercased())
@@ -103,6 +117,9 @@ public struct Settings: Sendable, Hashable {
             Self.stateTTLKey: "0",
             Self.statementTimeoutKey: "0",
             Self.autoOffsetResetKey: "latest",
+            // No limit: every value is kept.
+            Self.collectListLimitKey: nil,
+            Self.collectSetLimitKey: nil,
         ]
         var rows: [[Value]] = []
         for key in Self.knownKeys {

@@ -132,6 +132,8 @@ struct ServeTests {
                 statement_timeout|0|default
                 auto.offset.reset|latest|default
                 ksql.schema.registry.url||default
+                ksql.functions.collect_list.limit||default
+                ksql.functions.collect_set.limit||default
 
                 """
             #expect(try await server.sql("SHOW PROPERTIES") == defaults)

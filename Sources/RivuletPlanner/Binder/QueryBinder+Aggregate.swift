@@ -439,7 +439,8 @@ extension QueryBinder {
                 collected = .call(.makeRow, parts, .row(fields))
             }
             var aggregate = AggregateCall(
-                kind: .collect(distinct: distinct), argument: column(collected), filter: filter,
+                kind: .collect(distinct: distinct, limit: name == "COLLECT_LIST" ? collectLimits.list : name == "COLLECT_SET" ? collectLimits.set : nil),
+                argument: column(collected), filter: filter,
                 type: .array(type))
             aggregate.orderBy = order
             return aggregate

@@ -18,6 +18,8 @@ public struct QueryBinder {
     var viewsBeingBound: Set<String> = []
     /// `table.exec.state.ttl`: how long a regular join keeps rows no one touched (approximate).
     public var stateTTLMillis: Int64?
+    /// The most values ksqlDB's COLLECT_LIST and COLLECT_SET keep; nil keeps every one.
+    public var collectLimits: (list: Int?, set: Int?) = (nil, nil)
     /// Called before binding each query block and each relation read; throws to stop planning
     /// (the statement was cancelled, or ran out of time).
     public var checkInterrupted: () throws(SQLError) -> Void = {}

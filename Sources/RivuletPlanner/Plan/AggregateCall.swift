@@ -19,8 +19,8 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         /// `ARRAY_AGG(x)` / ksqlDB's `COLLECT_LIST(x)`: the values in arrival order (`distinct`:
         /// `COLLECT_SET`, `ARRAY_AGG(DISTINCT x)`: each value once, first arrival first). NULLs
         /// are values here, as in Flink's ARRAY_AGG and ksqlDB's COLLECT_*. The result is NULL
-        /// when there is no value.
-        case collect(distinct: Bool)
+        /// when there is no value. With a `limit`, values past that many are not kept.
+        case collect(distinct: Bool, limit: Int? = nil)
         /// ksqlDB's `HISTOGRAM(x)`: a MAP from each distinct non-NULL value to how many rows hold
         /// it, first arrival first; NULL when there is none.
         case histogram
@@ -76,7 +76,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .approxQuantile(let q): name = "APPROX_PERCENTILE[\(q)]"
         case .latestByOffset(let skip, let count): name = "LATEST_BY_OFFSET" + (count.map { "[\($0)]" } ?? "") + (skip ? "" : "[nulls]")
         case .earliestByOffset(let skip, let count): name = "EARLIEST_BY_OFFSET" + (count.map { "[\($0)]" } ?? "") + (skip ? "" : "[nulls]")
-        case .collect(let distinct): name = distinct ? "COLLECT_SET" : "ARRAY_AGG"
+        case .collect(let distinct, let limit): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (limit.map { "[\($0)]" } ?? "")
         case .histogram: name = "HISTOGRAM"
         case .top(let count, let distinct): name = (distinct ? "TOPKDISTINCT" : "TOPK") + "[\(count)]"
         }

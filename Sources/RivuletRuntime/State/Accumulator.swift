@@ -44,10 +44,10 @@ enum AccumulatorFactory {
         guard let argument else {
             throw SQLError.internal("\(call) needs an argument")
         }
-        if case .collect(let distinct) = call.kind {
+        if case .collect(let distinct, let limit) = call.kind {
             return CollectAccumulator(
                 argument: argument, filter: filter, distinct: distinct, respectNulls: true, resultType: call.type,
-                orderedBy: call.orderBy, argumentType: argType)
+                orderedBy: call.orderBy, argumentType: argType, limit: limit)
         }
         if case .top(let count, let distinct) = call.kind {
             return CollectAccumulator(

@@ -9,7 +9,7 @@ import RivuletPlanner
 /// `orderedBy` (`ARRAY_AGG(x ORDER BY k)`) the values are rows of the sort keys and the value,
 /// and the result their last fields, sorted by the keys (a stable sort: ties in arrival order).
 /// With `greatest` it is `TOPK` (`TOPKDISTINCT` when `distinct`): the greatest that many values,
-/// greatest first.
+/// greatest first. With `limit`, a value arriving when that many are kept is not kept.
 final class CollectAccumulator: Accumulator {
     let resultType: SQLType
     /// The type of the values kept: the argument's.
@@ -20,15 +20,17 @@ final class CollectAccumulator: Accumulator {
     private let distinct: Bool
     private let respectNulls: Bool
     private let greatest: Int?
+    private let limit: Int?
     private var values: [[Value]] = []
     /// Copies of each value in `values` (all 1 unless `distinct`).
     private var counts: [[Int]] = []
 
     init(
         argument: Int, filter: Int?, distinct: Bool, respectNulls: Bool, resultType: SQLType,
-        orderedBy: [AggregateCall.SortKey] = [], argumentType: SQLType, greatest: Int? = nil
+        orderedBy: [AggregateCall.SortKey] = [], argumentType: SQLType, greatest: Int? = nil, limit: Int? = nil
     ) {
         self.greatest = greatest
+        self.limit = limit
         self.argument = argument
         self.filter = filter
         self.distinct = distinct
@@ -68,7 +70,7 @@ final class CollectAccumulator: Accumulator {
                 counts[slot].remove(at: index)
             }
         } else if count > 0 {
-            for _ in 0..<(distinct ? 1 : count) {
+            for _ in 0..<(distinct ? 1 : count) where values[slot].count < limit ?? .max {
                 values[slot].append(value)
                 counts[slot].append(distinct ? count : 1)
             }
