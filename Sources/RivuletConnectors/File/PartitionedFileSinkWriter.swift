@@ -78,7 +78,7 @@ public final class PartitionedFileSinkWriter: SinkWriter {
     static func escaped(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || "\"#%'*/:=?\\{[]^".unicodeScalars.contains(scalar) {
+            if scalar.value < 0x20 || scalar.value == 0x7F || "\"#%'*/:=?\\{}[]^".unicodeScalars.contains(scalar) {
                 out += "%" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
             } else {
                 out.unicodeScalars.append(scalar)

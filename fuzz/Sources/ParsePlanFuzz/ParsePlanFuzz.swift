@@ -80,12 +80,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             continue
         }
         do {
-            switch try engine.execute(parsed) {
-            case .query(let prepared), .persistentQuery(let prepared):
-                _ = prepared.query.plan.explainLines()
-            case .completed, .rows:
-                break
-            }
+            for prepared in try engine.execute(parsed).queries { _ = prepared.query.plan.explainLines() }
         } catch {
             checkSpan(of: error, in: text)
         }
