@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "RivuletPlanner", "RivuletCore",
                 .product(name: "Collections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

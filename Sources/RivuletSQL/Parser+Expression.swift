@@ -324,6 +324,12 @@ extension Parser {
             return try parseSubstring()
         case "TRIM" where call:
             return try parseTrim()
+        case "OVERLAY" where call:
+            return try parseOverlay()
+        case "POSITION" where call:
+            return try parsePosition()
+        case "FLOOR" where call, "CEIL" where call, "CEILING" where call:
+            return try parseFloorOrCeil()
         case "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME":
             advance()
             guard let kind = CurrentDateTime.Kind(rawValue: word) else { return nil }

@@ -1,7 +1,7 @@
 import RivuletCore
 
 /// Expressions with their own syntax inside the parentheses: `CASE`, `CAST`, `EXTRACT`,
-/// `SUBSTRING`, `TRIM`.
+/// `SUBSTRING`, `TRIM`, `OVERLAY`, `POSITION`, `FLOOR|CEIL(x TO unit)`.
 extension Parser {
     /// `CASE [operand] WHEN c THEN r ... [ELSE e] END`
     mutating func parseCase() throws(SQLError) -> Expr {
@@ -108,5 +108,59 @@ extension Parser {
         try expectSymbol(.rightParen, "after TRIM arguments")
         trim.span = span(from: start)
         return .trim(trim)
+    }
+
+    /// `OVERLAY(s PLACING r FROM start [FOR length])`
+    mutating func parseOverlay() throws(SQLError) -> Expr {
+        let start = current.span.start
+        advance()
+        try expectSymbol(.leftParen)
+        var arguments = [try parseExpr()]
+        var keywords = ["PLACING", "FROM"]
+        try expectWord("PLACING", "in OVERLAY")
+        arguments.append(try parseExpr())
+        try expectWord("FROM", "in OVERLAY")
+        arguments.append(try parseExpr())
+        if consumeWord("FOR") {
+            keywords.append("FOR")
+            arguments.append(try parseExpr())
+        }
+        try expectSymbol(.rightParen, "after OVERLAY arguments")
+        return .keywordCall(KeywordCall(name: "OVERLAY", arguments: arguments, keywords: keywords, span: span(from: start)))
+    }
+
+    /// `POSITION(needle IN haystack)`
+    mutating func parsePosition() throws(SQLError) -> Expr {
+        let start = current.span.start
+        advance()
+        try expectSymbol(.leftParen)
+        // Above comparisons, so that IN is left for this call.
+        let needle = try parseExpr(above: Precedence.comparison)
+        try expectWord("IN", "in POSITION")
+        let haystack = try parseExpr()
+        try expectSymbol(.rightParen, "after POSITION arguments")
+        return .keywordCall(KeywordCall(name: "POSITION", arguments: [needle, haystack], keywords: ["IN"], span: span(from: start)))
+    }
+
+    /// `FLOOR(x TO unit)` and `CEIL(x TO unit)`; without TO, the ordinary `FLOOR(x, ...)`.
+    mutating func parseFloorOrCeil() throws(SQLError) -> Expr {
+        let start = current.span.start
+        let nameToken = advance()
+        try expectSymbol(.leftParen)
+        var arguments = [try parseExpr()]
+        if consumeWord("TO") {
+            let units = "YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND or MILLISECOND"
+            guard let unit = word().flatMap(DateTimeField.init(rawValue:)), unit.isTimeUnit else {
+                throw expected("a time unit (\(units))", "after TO")
+            }
+            advance()
+            try expectSymbol(.rightParen, "after the time unit")
+            let name = nameToken.text.uppercased() == "FLOOR" ? "FLOOR" : "CEIL"
+            return .keywordCall(KeywordCall(name: name, arguments: arguments, unit: unit, span: span(from: start)))
+        }
+        while consumeSymbol(.comma) { arguments.append(try parseExpr()) }
+        try expectSymbol(.rightParen, "after arguments of \(nameToken.text)")
+        let name = ObjectName([Identifier(nameToken.text, quoted: false, span: nameToken.span)])
+        return .function(FunctionCall(name: name, arguments: arguments, span: span(from: start)))
     }
 }

@@ -182,7 +182,8 @@ enum SLTValueFormat {
         case .null: return "NULL"
         case .boolean(let b): return b ? "true" : "false"
         case .string(let s): return s.isEmpty ? "(empty)" : s
-        case .double(let d): return "\(d)"
+        // NaN and the infinities as Flink and Java print them.
+        case .double(let d): return d.isFinite ? "\(d)" : DoubleFormat.text(d)
         case .timestamp(let ms): return TimeFormat.timestampText(ms).replacingOccurrences(of: " ", with: "T")
         default: return value.description
         }

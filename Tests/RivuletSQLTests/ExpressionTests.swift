@@ -146,6 +146,30 @@ import Testing
         #expect(try parseExpression("CAST(x AS DECIMAL(10, 2))").description == "CAST(x AS DECIMAL(10, 2))")
     }
 
+    @Test(arguments: [
+        ("overlay(s placing 'x' from 2)", "OVERLAY(s PLACING 'x' FROM 2)"),
+        ("OVERLAY(s PLACING r FROM n + 1 FOR 3)", "OVERLAY(s PLACING r FROM n + 1 FOR 3)"),
+        ("position('a' in s)", "POSITION('a' IN s)"),
+        ("POSITION(a || b IN s)", "POSITION(a || b IN s)"),
+        ("floor(ts to day)", "FLOOR(ts TO DAY)"),
+        ("CEILING(ts TO MINUTE)", "CEIL(ts TO MINUTE)"),
+        ("floor(x)", "floor(x)"),
+        ("CEIL(x + 1)", "CEIL(x + 1)"),
+        ("a is not distinct from b", "a IS NOT DISTINCT FROM b"),
+        ("TIMESTAMPDIFF(HOUR, a, b)", "TIMESTAMPDIFF(HOUR, a, b)"),
+    ])
+    func keywordSeparatedArguments(_ text: String, _ printed: String) throws {
+        let parsed = try parseExpression(text)
+        #expect(parsed.description == printed)
+        #expect(try parseExpression(parsed.description) == parsed)
+    }
+
+    @Test func keywordSeparatedArgumentErrors() {
+        #expect(throws: SQLError.self) { try parseExpression("FLOOR(ts TO FORTNIGHT)") }
+        #expect(throws: SQLError.self) { try parseExpression("OVERLAY(s, 'x', 2)") }
+        #expect(throws: SQLError.self) { try parseExpression("POSITION('a', s)") }
+    }
+
     @Test func postgresCasts() throws {
         #expect(try parseExpression("$1::bigint") == .cast(Cast(expr: .parameter(Parameter(index: 1)), type: .bigint)))
         // `::` binds tighter than every operator, the unary sign included.

@@ -7,8 +7,9 @@
 Each embedded stream (`CREATE STREAM name (...)`) becomes a filesystem JSON table holding the
 rows of its `INSERT ... VALUES` statements; each `query` runs on Flink in streaming mode at
 parallelism 1, its changelog is applied to a multiset, and its rows are written under the
-record's `----` in the suite's format (every value as Flink casts it to STRING). Never run
-by the tests: its output is committed as data.
+record's `----` in the suite's format (every value as Flink casts it to STRING). A query Flink
+refuses is reported and left without rows; each `statement error` is run to check that Flink
+refuses it too. Never run by the tests: its output is committed as data.
 """
 import os
 import re
@@ -90,11 +91,24 @@ def main(path):
                 result = environment.execute_sql(sql)
                 if sql.strip().upper().startswith("INSERT"):
                     result.wait()
+        elif head[:2] == ["statement", "error"]:
+            # Flink must refuse the statement too; a statement it accepts is reported.
+            sql = "\n".join(body[1:]).rstrip(";")
+            try:
+                environment.sql_query(sql).execute().collect().close()
+                print(f"{path}:{start + 1}: Flink accepts this statement")
+            except Exception as error:
+                print(f"{path}:{start + 1}: refused: {str(error).splitlines()[0]}")
         elif head[0] == "query":
             letters, sort = head[1], "rowsort" in head[2:]
             separator = body.index("----")
             sql = "\n".join(body[1:separator]).rstrip(";")
-            rows = run(environment, sql, letters, sort)
+            try:
+                rows = run(environment, sql, letters, sort)
+            except Exception as error:
+                # Left without rows, for the author to turn into a `statement error` or drop.
+                print(f"{path}:{start + 1}: Flink refuses: {str(error).splitlines()[0]}")
+                continue
             first = start + record.index("----") + 1
             last = start + len(record)
             replacements.append((first, last, rows))

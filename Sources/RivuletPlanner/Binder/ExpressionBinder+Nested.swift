@@ -108,14 +108,16 @@ extension ExpressionBinder {
         return nil
     }
 
+    /// The functions over nested values (part of `FunctionBinder.scalarNames`).
+    static let nestedFunctionNames: [String] = [
+        "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "MAP_KEYS", "MAP_VALUES",
+        "SLICE", "ARRAY_SLICE", "ARRAY_LENGTH", "ARRAY_MAX", "ARRAY_MIN", "ARRAY_SORT", "ARRAY_REMOVE", "ARRAY_EXCEPT",
+        "ARRAY_INTERSECT", "ARRAY_UNION", "ARRAY_CONCAT", "ENTRIES", "AS_MAP", "MAP_UNION", "GENERATE_SERIES",
+    ]
+
     /// The functions over nested values, by name; nil when `name` is not one.
     func bindNestedFunction(_ name: String, _ args: [BoundExpr], call: FunctionCall) throws(SQLError) -> BoundExpr? {
-        let functions: Set<String> = [
-            "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "MAP_KEYS", "MAP_VALUES",
-            "SLICE", "ARRAY_SLICE", "ARRAY_LENGTH", "ARRAY_MAX", "ARRAY_MIN", "ARRAY_SORT", "ARRAY_REMOVE", "ARRAY_EXCEPT",
-            "ARRAY_INTERSECT", "ARRAY_UNION", "ARRAY_CONCAT", "ENTRIES", "AS_MAP", "MAP_UNION", "GENERATE_SERIES",
-        ]
-        guard functions.contains(name) else { return nil }
+        guard Self.nestedFunctionNames.contains(name) else { return nil }
         func arity(_ counts: ClosedRange<Int>) throws(SQLError) {
             guard counts.contains(args.count) else {
                 throw SQLError(.undefinedFunction, "\(name) takes \(counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)") arguments, not \(args.count)", at: call.span)

@@ -100,6 +100,8 @@ struct ExpressionBinder {
                 args.append(try coerce(try bind(characters), to: .varchar, at: characters.span))
             }
             return .call(function, args, .varchar)
+        case .keywordCall(let call):
+            return try FunctionBinder.bindKeywordCall(call, binder: self)
         case .currentDateTime(let current):
             switch current.kind {
             case .currentTimestamp, .localTimestamp: return .call(.currentTimestamp, [], .timestamp3)

@@ -13,10 +13,16 @@ enum FunctionBinder {
         "TUMBLE_START", "TUMBLE_END", "TUMBLE_ROWTIME", "HOP_START", "HOP_END", "HOP_ROWTIME",
         "SESSION_START", "SESSION_END", "SESSION_ROWTIME",
     ]
-    static let scalarNames: [String] = [
+    /// Every scalar function, each name once: what SHOW FUNCTIONS lists.
+    static let scalarNames: [String] = {
+        var seen: Set<String> = []
+        return (coreScalarNames + ExpressionBinder.nestedFunctionNames + systemFunctionNames).filter { seen.insert($0).inserted }
+    }()
+    private static let coreScalarNames: [String] = [
         "UPPER", "UCASE", "LOWER", "LCASE", "INITCAP", "CONCAT", "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH", "SPLIT_INDEX",
         "REPLACE", "ABS", "ROUND", "FLOOR", "CEIL", "CEILING", "MOD", "POWER", "SQRT", "LN", "EXP", "DATE_FORMAT",
-        "TO_TIMESTAMP", "PROCTIME", "NOW", "COALESCE", "IFNULL", "NULLIF", "GREATEST", "LEAST", "AS_VALUE", "LTRIM", "RTRIM", "TRIM",
+        "TO_TIMESTAMP", "PROCTIME", "NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "COALESCE", "IFNULL", "NULLIF", "GREATEST",
+        "LEAST", "AS_VALUE", "LTRIM", "RTRIM", "TRIM",
         "CARDINALITY", "ELEMENT", "ARRAY_CONTAINS", "ARRAY_DISTINCT", "ARRAY_JOIN", "MAP_KEYS", "MAP_VALUES", "SLICE",
         "ARRAY_SLICE", "REGEXP", "REGEXP_EXTRACT", "REGEXP_REPLACE", "GEO_DISTANCE",
     ]
@@ -40,8 +46,21 @@ enum FunctionBinder {
         if let first = call.orderBy.first {
             throw SQLError(SQLState("42809"), "ORDER BY specified, but \(call.name.name.value) is not an aggregate function", at: first.span)
         }
+        if let bound = try bindTimeUnitCall(call, binder: binder) { return bound }
         var args: [BoundExpr] = []
-        for argument in call.arguments { args.append(try binder.bind(argument)) }
+        do {
+            for argument in call.arguments { args.append(try binder.bind(argument)) }
+        } catch where error.state == .groupingError {
+            // `FOO_AGG(x)` with x not grouped: the unknown function is the error to report.
+            var probe = call
+            probe.arguments = call.arguments.map { _ in .literal(Literal(.null)) }
+            do {
+                _ = try bind(probe, clause: clause, binder: binder)
+            } catch where error.message.hasPrefix("unknown function") {
+                throw error
+            } catch {}
+            throw error
+        }
         if let context = binder.context {
             let constants = args.compactMap { arg -> Value? in
                 if case .literal(let value, _) = arg { return value }
@@ -53,29 +72,18 @@ enum FunctionBinder {
         }
         if let bound = try bindPostgres(name, args, call: call, binder: binder) { return bound }
         if let bound = try binder.bindNestedFunction(name, args, call: call) { return bound }
-        func arity(_ counts: ClosedRange<Int>) throws(SQLError) {
-            guard counts.contains(args.count) else {
-                let wanted = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
-                throw SQLError(.undefinedFunction, "\(name) takes \(wanted) argument\(counts.upperBound == 1 ? "" : "s"), not \(args.count)",
-                               at: call.span)
-            }
+        // The listed names are the functions there are: SHOW FUNCTIONS lists the same names.
+        guard scalarNames.contains(name) else {
+            let suggestion = closestName(to: name, among: scalarNames + Array(aggregateNames))
+            throw SQLError(.undefinedFunction, "unknown function \(name)", at: call.name.span, hint: suggestion.map { "did you mean \($0)?" })
         }
-        func string(_ i: Int) throws(SQLError) -> BoundExpr {
-            try binder.coerce(args[i], to: .varchar, at: call.arguments[i].span, lenient: !args[i].type.isTimestamp)
-        }
-        func integer(_ i: Int) throws(SQLError) -> BoundExpr {
-            guard args[i].type.isInteger || args[i].type == .null else {
-                throw SQLError(.datatypeMismatch, "\(name) expects an integer, found \(args[i].type)", at: call.arguments[i].span)
-            }
-            return try binder.cast(args[i], to: .bigint)
-        }
-        func numeric(_ i: Int) throws(SQLError) -> BoundExpr {
-            guard args[i].type.isNumeric || args[i].type == .null else {
-                throw SQLError(.datatypeMismatch, "\(name) expects a number, found \(args[i].type)", at: call.arguments[i].span)
-            }
-            return args[i].type == .null ? .literal(.null, .double) : args[i]
-        }
-        func double(_ i: Int) throws(SQLError) -> BoundExpr { try binder.cast(try numeric(i), to: .double) }
+        let arguments = FunctionArguments(name: name, args: args, call: call, binder: binder)
+        if let bound = try bindSystemFunction(arguments) { return bound }
+        func arity(_ counts: ClosedRange<Int>) throws(SQLError) { try arguments.arity(counts) }
+        func string(_ i: Int) throws(SQLError) -> BoundExpr { try arguments.string(i) }
+        func integer(_ i: Int) throws(SQLError) -> BoundExpr { try arguments.integer(i) }
+        func numeric(_ i: Int) throws(SQLError) -> BoundExpr { try arguments.numeric(i) }
+        func double(_ i: Int) throws(SQLError) -> BoundExpr { try arguments.double(i) }
 
         switch name {
         case "UPPER", "UCASE":
@@ -209,9 +217,7 @@ enum FunctionBinder {
             let type = try binder.commonType(of: args, at: call.span, what: name)
             return .call(.nullIf, [try binder.cast(args[0], to: type), try binder.cast(args[1], to: type)], type)
         default:
-            let suggestion = closestName(to: name, among: scalarNames + Array(aggregateNames))
-            throw SQLError(.undefinedFunction, "unknown function \(name)", at: call.name.span,
-                           hint: suggestion.map { "did you mean \($0)?" })
+            throw SQLError.internal("\(name) is listed as a function but has no binding")
         }
     }
 }

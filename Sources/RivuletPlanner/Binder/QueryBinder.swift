@@ -304,6 +304,7 @@ public struct QueryBinder {
         case .extract: return "extract"
         case .substring: return "substring"
         case .trim: return "btrim"
+        case .keywordCall(let call): return call.name.lowercased()
         case .currentDateTime(let current): return current.kind.rawValue.lowercased()
         case .exists: return "exists"
         case .scalarSubquery(let node):

@@ -39,8 +39,21 @@ extension BoundExpr {
                 }
                 return "EXTRACT(\(a.joined(separator: ", ")))"
             case .currentTimestamp: return "CURRENT_TIMESTAMP"
-            default: return "\(Self.names[function] ?? function.rawValue.uppercased())(\(a.joined(separator: ", ")))"
+            case .overlay:
+                let a = a
+                return "OVERLAY(\(a[0]) PLACING \(a[1]) FROM \(a[2])\(a.count > 3 ? " FOR \(a[3])" : ""))"
+            case .floorTime, .ceilTime, .timestampAdd, .timestampDiff:
+                // The unit is a word, not a string.
+                guard case .literal(.string(let unit), _) = args[0] else { break }
+                let rest = args.dropFirst().map(\.sqlText)
+                switch function {
+                case .floorTime: return "FLOOR(\(rest[0]) TO \(unit))"
+                case .ceilTime: return "CEIL(\(rest[0]) TO \(unit))"
+                default: return "\(Self.names[function] ?? "")(\(([unit] + rest).joined(separator: ", ")))"
+                }
+            default: break
             }
+            return "\(Self.names[function] ?? function.rawValue.uppercased())(\(a.joined(separator: ", ")))"
         }
     }
 
@@ -57,5 +70,8 @@ extension BoundExpr {
         .arrayMax: "ARRAY_MAX", .arrayMin: "ARRAY_MIN", .arraySort: "ARRAY_SORT", .arrayRemove: "ARRAY_REMOVE",
         .arrayExcept: "ARRAY_EXCEPT", .arrayIntersect: "ARRAY_INTERSECT", .arrayUnion: "ARRAY_UNION", .mapEntries: "ENTRIES",
         .mapFromArrays: "AS_MAP", .mapUnion: "MAP_UNION",
+        .leftPad: "LPAD", .rightPad: "RPAD", .repeatText: "REPEAT", .concatWithSeparator: "CONCAT_WS", .toBase64: "TO_BASE64",
+        .fromBase64: "FROM_BASE64", .logBase: "LOG", .timestampAdd: "TIMESTAMPADD", .timestampDiff: "TIMESTAMPDIFF",
+        .unixTimestamp: "UNIX_TIMESTAMP", .fromUnixtime: "FROM_UNIXTIME", .toDate: "TO_DATE", .position: "LOCATE",
     ]
 }

@@ -84,9 +84,49 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case substring
     /// `[string, separator, index]`, 0-based index.
     case splitIndex
+    /// `[needle, haystack]` or `[needle, haystack, from]` → INT: the 1-based character position
+    /// of the first occurrence at or after `from`, 0 when there is none.
     case replace, position
+    /// `[string, replacement, start]` or `[..., length]`: SQL's OVERLAY; the length defaults to the replacement's.
+    case overlay
+    /// `[string, length, pad]`: padded on the left or right to `length` characters, or cut down to them.
+    case leftPad, rightPad
+    /// `[string, count]`: the string `count` times (none for a count below 1).
+    case repeatText
+    case reverse
+    /// `[string, count]`: the first or last `count` characters (none for a negative count).
+    case left, right
+    /// `[string]` → INT: the code of the first character, 0 for the empty string.
+    case ascii
+    /// `[code]` → VARCHAR: the character of a code.
+    case chr
+    /// `[separator, string, ...]`: the non-NULL strings joined; NULL only for a NULL separator.
+    case concatWithSeparator
+    /// `[string, from, to]`: each character of `from` replaced by the one at its place in `to`
+    /// (dropped when `to` is shorter).
+    case translate
+    /// `[string]`: the base64 of its UTF-8 bytes, and back (invalid base64 is an error).
+    case toBase64, fromBase64
+    /// `[string]` → VARCHAR: the lower-case hex digest of the UTF-8 bytes.
+    case md5, sha1, sha224, sha256, sha384, sha512
+    /// `[string, bits]`: SHA-224, -256, -384 or -512 by `bits`; NULL for other bit counts.
+    case sha2
     // Math.
     case abs, round, floor, ceil, power, sqrt, ln, exp
+    /// DOUBLE → DOUBLE.
+    case log10, log2, degrees, radians, sin, cos, tan, cot, asin, acos, atan, sinh, cosh, tanh
+    /// `[base, x]`, DOUBLE: the logarithm of `x` to `base`.
+    case logBase
+    /// `[y, x]`, DOUBLE: the angle of the point (x, y).
+    case atan2
+    /// `[x]` → -1, 0 or 1, of x's type.
+    case sign
+    /// `[x]` or `[x, digits]`: cut toward zero to `digits` after the point (before it when negative).
+    case truncate
+    /// `[BIGINT]` → VARCHAR: the two's-complement binary digits.
+    case bin
+    /// `[BIGINT]` or `[VARCHAR]` → VARCHAR: upper-case hex of the number or of the UTF-8 bytes.
+    case hex
     /// ksqlDB's GEO_DISTANCE: `[lat1, lon1, lat2, lon2, unit]`, degrees, the great-circle distance in the unit (`GeoDistanceUnit`).
     case geoDistance
     // Time. `extract` takes `[field literal (VARCHAR: YEAR, MONTH, DAY, HOUR, MINUTE, SECOND, MILLISECOND, DOW, DOY, WEEK, QUARTER, EPOCH), value]`.
@@ -98,6 +138,18 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case currentTimestamp
     /// `[timestamp, interval]`: timestamp + interval (day-time ms or months).
     case timestampAddInterval
+    /// `[unit literal, timestamp]`: rounded down or up to a whole unit (`FLOOR(ts TO DAY)`).
+    case floorTime, ceilTime
+    /// `[unit literal, count, timestamp]`: the timestamp moved by `count` units.
+    case timestampAdd
+    /// `[unit literal, from, to]` → INT: whole units from `from` to `to`, toward zero.
+    case timestampDiff
+    /// `[timestamp]`, or `[string]` / `[string, format]` read in UTC → BIGINT epoch seconds.
+    case unixTimestamp
+    /// `[string, format]` → DATE: the date the text starts with; NULL when it does not.
+    case toDate
+    /// `[epoch seconds]` or `[epoch seconds, format]` → VARCHAR (`yyyy-MM-dd HH:mm:ss` by default), in UTC.
+    case fromUnixtime
     // Nested values. Constructors take their parts already cast to the result's part types.
     /// `[e1, e2, ...]` → ARRAY.
     case makeArray

@@ -132,8 +132,9 @@ struct DateTimePattern: Sendable {
 
     // MARK: Parsing
 
-    /// Epoch milliseconds, or nil when `text` does not match the pattern.
-    func parse(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+    /// Epoch milliseconds, or nil when `text` does not match the pattern. With
+    /// `allowingTrailingText`, text after the pattern's match is ignored (as Flink's TO_DATE does).
+    func parse(_ text: UnsafeBufferPointer<UInt8>, allowingTrailingText: Bool = false) -> Int64? {
         var i = 0
         var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1
         var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, millis: Int64 = 0
@@ -197,7 +198,7 @@ struct DateTimePattern: Sendable {
                 }
             }
         }
-        guard i == text.count else { return nil }
+        guard i == text.count || allowingTrailingText else { return nil }
         if let pm {
             guard hour >= 1, hour <= 12 else { return nil }
             hour = hour % 12 + (pm ? 12 : 0)

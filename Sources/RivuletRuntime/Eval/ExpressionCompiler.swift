@@ -53,10 +53,20 @@ public enum ExpressionCompiler {
         case .upper, .lower, .initCap, .concat, .charLength, .trim, .ltrim, .rtrim, .substring, .splitIndex, .replace, .position,
             .formatType, .sizePretty:
             return try StringFunctions.compile(function, children, type: type)
+        case .overlay, .leftPad, .rightPad, .repeatText, .reverse, .left, .right, .ascii, .chr, .concatWithSeparator, .translate,
+            .toBase64, .fromBase64, .bin, .hex:
+            return try StringEditing.compile(function, children, type: type)
+        case .md5, .sha1, .sha224, .sha256, .sha384, .sha512, .sha2:
+            return try DigestFunctions.compile(function, children)
         case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp, .geoDistance:
             return try MathFunctions.compile(function, children, type: type)
+        case .log10, .log2, .logBase, .degrees, .radians, .sin, .cos, .tan, .cot, .asin, .acos, .atan, .atan2, .sinh, .cosh, .tanh,
+            .sign, .truncate:
+            return try ScientificFunctions.compile(function, children, type: type)
         case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .timestampAddInterval:
             return try TimeFunctions.compile(function, children, type: type)
+        case .floorTime, .ceilTime, .timestampAdd, .timestampDiff, .unixTimestamp, .fromUnixtime, .toDate:
+            return try TimeFunctions.compileUnitFunction(function, children, type: type)
         case .makeArray, .makeMap, .makeRow, .arrayElement, .mapValue, .rowField, .cardinality, .element, .arrayContains,
             .arrayDistinct, .arraySum, .arrayJoin, .arrayConcat, .integerSeries, .mapKeys, .mapValues, .slice,
             .arrayMax, .arrayMin, .arraySort, .arrayRemove, .arrayExcept, .arrayIntersect, .arrayUnion, .mapEntries,
@@ -72,6 +82,9 @@ public enum ExpressionCompiler {
             return false
         // A NULL unit is kilometres.
         case .geoDistance:
+            return false
+        // CONCAT_WS skips NULL strings.
+        case .concatWithSeparator:
             return false
         // Nested values hold NULLs; ARRAY_CONTAINS may look for one.
         case .makeArray, .makeMap, .makeRow, .arrayContains, .arrayConcat, .arrayRemove, .mapUnion:

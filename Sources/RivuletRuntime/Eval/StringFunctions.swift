@@ -89,11 +89,17 @@ enum StringFunctions {
                 return true
             }
         case .position:
-            try need(2...2)
+            // Flink's LOCATE: the search starts at character `from` (1 when it is below 1); the
+            // empty string is found at 1 wherever the search starts.
+            try need(2...3)
             return number(args, type) { cols, i in
                 cols[0].strings.withBytes(i) { needle in
                     cols[1].strings.withBytes(i) { haystack in
-                        guard let at = find(needle, in: haystack, from: 0) else { return 0 }
+                        if needle.isEmpty { return 1 }
+                        let from = cols.count > 2 ? max(cols[2].ints[i], 1) - 1 : 0
+                        guard let start = byteOffset(ofCharacter: from, in: haystack),
+                            let at = find(needle, in: haystack, from: start)
+                        else { return 0 }
                         return Int64(characterCount(UnsafeBufferPointer(rebasing: haystack[0..<at])) + 1)
                     }
                 }
@@ -228,6 +234,18 @@ enum StringFunctions {
             start = at + search.count
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: value[start...]))
+    }
+
+    /// The byte offset where character `index` (0-based) starts; nil past the end.
+    static func byteOffset(ofCharacter index: Int64, in value: UnsafeBufferPointer<UInt8>) -> Int? {
+        var byte = 0
+        var remaining = index
+        while remaining > 0 {
+            guard byte < value.count else { return nil }
+            byte += characterLength(value[byte])
+            remaining -= 1
+        }
+        return byte <= value.count ? byte : nil
     }
 
     /// Byte offset of the first occurrence of `needle` at or after `from`.

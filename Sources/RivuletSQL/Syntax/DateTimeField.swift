@@ -34,4 +34,13 @@ public enum DateTimeField: String, Hashable, Sendable, CaseIterable {
         default: return false
         }
     }
+
+    /// Whether the field is a unit a time can be rounded to or moved by (`FLOOR(ts TO DAY)`,
+    /// `TIMESTAMPADD(HOUR, ...)`).
+    public var isTimeUnit: Bool {
+        switch self {
+        case .year, .quarter, .month, .week, .day, .hour, .minute, .second, .millisecond: return true
+        default: return false
+        }
+    }
 }

@@ -17,6 +17,7 @@ extension Expr {
         case .extract(let e): return [e.expr]
         case .substring(let e): return [e.expr, e.start] + (e.length.map { [$0] } ?? [])
         case .trim(let e): return [e.expr] + (e.characters.map { [$0] } ?? [])
+        case .keywordCall(let e): return e.arguments
         case .constructor(let e): return e.items
         case .subscript(let e): return [e.base, e.index]
         case .fieldAccess(let e): return [e.base]
@@ -85,6 +86,9 @@ extension Expr {
             e.expr = try transform(e.expr)
             e.characters = try e.characters.map(transform)
             return .trim(e)
+        case .keywordCall(var e):
+            e.arguments = try e.arguments.map(transform)
+            return .keywordCall(e)
         case .constructor(var e):
             e.items = try e.items.map(transform)
             return .constructor(e)

@@ -36,6 +36,8 @@ public indirect enum Expr: Hashable, Sendable {
     case substring(SubstringCall)
     /// `TRIM([BOTH|LEADING|TRAILING] [chars] FROM s)` or `TRIM(s)`
     case trim(Trim)
+    /// `OVERLAY(s PLACING r FROM n [FOR len])`, `POSITION(a IN b)`, `FLOOR(ts TO DAY)`
+    case keywordCall(KeywordCall)
     /// `CURRENT_TIMESTAMP`, `CURRENT_DATE`, ... (no parentheses)
     case currentDateTime(CurrentDateTime)
     /// `(SELECT ...)` yielding one value
@@ -67,6 +69,7 @@ public indirect enum Expr: Hashable, Sendable {
         case .extract(let e): return e.span
         case .substring(let e): return e.span
         case .trim(let e): return e.span
+        case .keywordCall(let e): return e.span
         case .currentDateTime(let e): return e.span
         case .scalarSubquery(let e): return e.span
         case .exists(let e): return e.span

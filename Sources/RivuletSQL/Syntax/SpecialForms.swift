@@ -84,3 +84,25 @@ public struct CurrentDateTime: Hashable, Sendable {
         self.span = span
     }
 }
+
+/// A function whose later arguments follow keywords instead of commas, as SQL spells a few:
+/// `OVERLAY(s PLACING r FROM 2 [FOR 3])`, `POSITION(a IN b)`, `FLOOR(ts TO DAY)`, `CEIL(ts TO HOUR)`.
+public struct KeywordCall: Hashable, Sendable {
+    /// Upper-cased: `OVERLAY`, `POSITION`, `FLOOR`, `CEIL`.
+    public var name: String
+    /// At least one.
+    public var arguments: [Expr]
+    /// The keyword before each argument after the first.
+    public var keywords: [String]
+    /// `TO unit` after the arguments, for FLOOR and CEIL.
+    public var unit: DateTimeField?
+    @IgnoredSpan public var span: SourceSpan
+
+    public init(name: String, arguments: [Expr], keywords: [String] = [], unit: DateTimeField? = nil, span: SourceSpan = .unknown) {
+        self.name = name
+        self.arguments = arguments
+        self.keywords = keywords
+        self.unit = unit
+        self.span = span
+    }
+}

@@ -48,6 +48,12 @@ extension Expr: CustomStringConvertible {
             if !parts.isEmpty { parts.append("FROM") }
             parts.append(e.expr.description)
             return "TRIM(\(parts.joined(separator: " ")))"
+        case .keywordCall(let e):
+            // POSITION's needle is read above comparisons, so that its IN stays the call's.
+            var parts = [e.name == "POSITION" ? e.arguments[0].sql(atLeast: Precedence.additive) : e.arguments[0].description]
+            for (keyword, argument) in zip(e.keywords, e.arguments.dropFirst()) { parts += [keyword, argument.description] }
+            if let unit = e.unit { parts += ["TO", unit.rawValue] }
+            return "\(e.name)(\(parts.joined(separator: " ")))"
         case .currentDateTime(let e): return e.kind.rawValue
         case .scalarSubquery(let e): return (e.collectsArray ? "ARRAY" : "") + "(\(e.query))"
         case .exists(let e): return "\(e.negated ? "NOT " : "")EXISTS (\(e.query))"
