@@ -6,7 +6,8 @@ enum FunctionBinder {
     static let aggregateNames: Set<String> = [
         "COUNT", "SUM", "AVG", "MIN", "MAX", "APPROX_PERCENTILE", "PERCENTILE_APPROX", "APPROX_QUANTILE",
         "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET", "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET", "HISTOGRAM", "TOPK", "TOPKDISTINCT",
-        "SUM_LIST", "BOOL_AND", "BOOL_OR", "EVERY", "COUNT_DISTINCT",
+        "SUM_LIST", "BOOL_AND", "BOOL_OR", "EVERY", "COUNT_DISTINCT", "VAR_POP", "VAR_SAMP", "STDDEV_POP", "STDDEV_SAMP",
+        "LISTAGG", "FIRST_VALUE", "LAST_VALUE",
     ]
     static let groupWindowNames: Set<String> = [
         "TUMBLE", "HOP", "SESSION", "CUMULATE",

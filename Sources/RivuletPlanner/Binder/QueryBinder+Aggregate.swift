@@ -304,7 +304,7 @@ extension QueryBinder {
         func substitute(_ expr: Expr) throws(SQLError) -> BoundExpr? {
             if case .function(let call) = expr {
                 if let index = aggregates.firstIndex(of: call) {
-                    return .column(aggregateBase + index, schema[aggregateBase + index].type)
+                    return QueryBinder.finished(call, .column(aggregateBase + index, schema[aggregateBase + index].type))
                 }
                 let name = call.upperName
                 if name.hasSuffix("_START"), FunctionBinder.groupWindowNames.contains(name) { return try windowColumn("start", at: call.span) }
@@ -347,13 +347,42 @@ extension QueryBinder {
         }
     }
 
+    /// Aggregates computed as the list of their non-NULL values in arrival order (a retraction
+    /// removes a value's earliest copy, as Flink's retracting versions do) and a step on it:
+    /// LISTAGG joins the list, FIRST_VALUE and LAST_VALUE take its first and last element.
+    static let listFinishedAggregates: Set<String> = ["LISTAGG", "FIRST_VALUE", "LAST_VALUE"]
+
+    /// What the query sees of an aggregate whose output is `output`.
+    static func finished(_ call: FunctionCall, _ output: BoundExpr) -> BoundExpr {
+        guard case .array(let element) = output.type else { return output }
+        switch call.upperName {
+        case "LISTAGG":
+            return .call(.arrayJoin, [output, .literal(.string(listSeparator(call) ?? ","), .varchar)], .varchar)
+        case "FIRST_VALUE":
+            return .call(.arrayElement, [output, .literal(.int(1), .bigint)], element)
+        case "LAST_VALUE":
+            return .call(.arrayElement, [output, .literal(.int(-1), .bigint)], element)
+        default:
+            return output
+        }
+    }
+
+    /// LISTAGG's separator: `,` unless a second argument, a string literal, gives another.
+    static func listSeparator(_ call: FunctionCall) -> String? {
+        guard call.arguments.count == 2 else { return "," }
+        guard case .literal(let literal) = call.arguments[1], case .string(let text) = literal.value else { return nil }
+        return text
+    }
+
     func bindAggregateCall(
         _ call: FunctionCall, binder: ExpressionBinder, into pre: inout PreProjection
     ) throws(SQLError) -> AggregateCall {
         let name = call.upperName
         var filter: BoundExpr?
+        var filterPredicate: BoundExpr?
         if let filterExpr = call.filter {
             let predicate = try binder.bind(filterExpr)
+            filterPredicate = predicate
             guard predicate.type == .boolean || predicate.type == .null else {
                 throw SQLError(.datatypeMismatch, "FILTER needs a BOOLEAN condition, found \(predicate.type)", at: filterExpr.span)
             }
@@ -367,7 +396,12 @@ extension QueryBinder {
         }
         let byOffset = name.hasSuffix("_BY_OFFSET")
         let expectedArguments = name.contains("PERCENTILE") || name == "APPROX_QUANTILE" || name.hasPrefix("TOPK") ? 2 : 1
-        guard call.arguments.count == expectedArguments || (byOffset && (2...3).contains(call.arguments.count)) else {
+        if name == "LISTAGG", call.arguments.count == 2, Self.listSeparator(call) == nil {
+            throw SQLError(.invalidParameterValue, "LISTAGG takes a constant string as its separator", at: call.arguments[1].span)
+        }
+        guard call.arguments.count == expectedArguments || (byOffset && (2...3).contains(call.arguments.count))
+            || (name == "LISTAGG" && call.arguments.count == 2)
+        else {
             throw SQLError(.undefinedFunction, "\(name) takes \(expectedArguments) argument\(expectedArguments == 1 ? "" : "s")", at: call.span)
         }
         var argument = try binder.bind(call.arguments[0])
@@ -413,6 +447,18 @@ extension QueryBinder {
                 throw SQLError(.datatypeMismatch, "\(name) needs a BOOLEAN argument, found \(type)", at: call.arguments[0].span)
             }
             return AggregateCall(kind: name == "BOOL_OR" ? .max : .min, argument: column(argument), distinct: false, filter: filter, type: type)
+        case "VAR_POP", "VAR_SAMP", "STDDEV_POP", "STDDEV_SAMP":
+            guard type.isInteger || type == .double, let statistic = AggregateCall.Statistic(rawValue: name) else {
+                throw SQLError(.datatypeMismatch, "\(name) needs an INT, BIGINT or DOUBLE argument, found \(type)", at: call.arguments[0].span)
+            }
+            return AggregateCall(kind: .statistic(statistic), argument: column(argument), filter: filter, type: type)
+        case "LISTAGG", "FIRST_VALUE", "LAST_VALUE":
+            // The non-NULL values in arrival order, finished by `finished(_:_:)`.
+            let value = name == "LISTAGG" ? try binder.coerce(argument, to: .varchar, at: call.arguments[0].span, lenient: true) : argument
+            // NULLs are left out by the filter: the collected list keeps every value it is given.
+            var keep = BoundExpr.call(.isNotNull, [value], .boolean)
+            if let filterPredicate { keep = .call(.and, [filterPredicate, keep], .boolean) }
+            return AggregateCall(kind: .collect(distinct: false), argument: column(value), distinct: false, filter: column(keep), type: .array(value.type))
         case "HISTOGRAM":
             guard type == .varchar else {
                 throw SQLError(.datatypeMismatch, "HISTOGRAM counts VARCHAR values, not \(type)", at: call.arguments[0].span)

@@ -101,6 +101,9 @@ extension QueryBinder {
                 return .call(.coalesce, [collected, .literal(.array([]), collected.type)], collected.type)
             }
         }
+        if Self.listFinishedAggregates.contains(call.upperName) {
+            throw SQLError.unsupported("\(call.upperName) in a correlated subquery is not supported", at: call.span)
+        }
         let aggregate = try bindAggregateCall(call, binder: binder, into: &pre)
         let projected = StreamPlan.project(.init(input: dependent.plan, expressions: pre.expressions, schema: pre.schema, timeColumn: nil))
         let grouped = StreamPlan.groupAggregate(.init(

@@ -59,7 +59,7 @@ extension QueryBinder {
         above.window = nil
         return try bindProjection(select, input: above) { (expr: Expr) throws(SQLError) -> BoundExpr? in
             guard case .function(let call) = expr, call.over != nil, let index = calls.firstIndex(of: call) else { return nil }
-            return .column(pre.expressions.count + index, aggregates[index].type)
+            return Self.finished(call, .column(pre.expressions.count + index, aggregates[index].type))
         }
     }
 

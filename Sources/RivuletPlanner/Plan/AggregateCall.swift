@@ -28,6 +28,19 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         /// non-NULL values, greatest first (each value once when `distinct`); NULL when there is
         /// none.
         case top(count: Int, distinct: Bool)
+        /// `VAR_POP`, `VAR_SAMP`, `STDDEV_POP`, `STDDEV_SAMP` of a number, in the argument's type.
+        case statistic(Statistic)
+    }
+
+    /// The spread of the values: variance or standard deviation, of the population or a sample.
+    public enum Statistic: String, Hashable, Sendable {
+        case populationVariance = "VAR_POP"
+        case sampleVariance = "VAR_SAMP"
+        case populationDeviation = "STDDEV_POP"
+        case sampleDeviation = "STDDEV_SAMP"
+
+        public var isSample: Bool { self == .sampleVariance || self == .sampleDeviation }
+        public var isDeviation: Bool { self == .populationDeviation || self == .sampleDeviation }
     }
 
     /// One key of `array_agg(x ORDER BY ...)`.
@@ -79,6 +92,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .collect(let distinct, let limit): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (limit.map { "[\($0)]" } ?? "")
         case .histogram: name = "HISTOGRAM"
         case .top(let count, let distinct): name = (distinct ? "TOPKDISTINCT" : "TOPK") + "[\(count)]"
+        case .statistic(let statistic): name = statistic.rawValue
         }
         var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*")
         if !orderBy.isEmpty {

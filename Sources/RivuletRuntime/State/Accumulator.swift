@@ -58,6 +58,12 @@ enum AccumulatorFactory {
             return CollectAccumulator(
                 argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type, argumentType: argType)
         }
+        if case .statistic(let statistic) = call.kind, !call.distinct {
+            guard argType.isInteger || argType == .double else {
+                throw SQLError(.datatypeMismatch, "\(call): \(statistic.rawValue) of \(argType) is not supported (INT, BIGINT or DOUBLE)")
+            }
+            return VarianceAccumulator(argument: argument, filter: filter, statistic: statistic, resultType: call.type)
+        }
         if call.distinct, call.kind != .min, call.kind != .max {
             guard call.kind == .count else {
                 throw SQLError.unsupported("\(call): DISTINCT is supported for COUNT, MIN and MAX only")
@@ -131,7 +137,7 @@ enum AccumulatorFactory {
                     resultType: call.type)
             }
             return ArrivalOrderAccumulator(argument: argument, filter: filter, latest: latest, ignoreNulls: ignoreNulls, resultType: argType)
-        case .collect, .histogram, .top:
+        case .collect, .histogram, .top, .statistic:
             throw SQLError.internal("\(call) is built above")
         }
     }
