@@ -49,7 +49,9 @@ extension QueryBinder {
             guard FunctionBinder.isAggregate(plain) else {
                 throw SQLError.unsupported("\(call.upperName)() OVER (...) is only supported as a Top-N filter", at: call.span)
             }
-            aggregates.append(try bindAggregateCall(plain, binder: argumentBinder, into: &pre))
+            var aggregate = try bindAggregateCall(plain, binder: argumentBinder, into: &pre)
+            if case .statistic(let statistic, _) = aggregate.kind { aggregate.kind = .statistic(statistic, bySums: true) }
+            aggregates.append(aggregate)
         }
         let preProject = StreamPlan.project(.init(input: input.plan, expressions: pre.expressions, schema: pre.schema, timeColumn: timeColumn))
         let plan = StreamPlan.overAggregate(.init(

@@ -29,7 +29,10 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         /// none.
         case top(count: Int, distinct: Bool)
         /// `VAR_POP`, `VAR_SAMP`, `STDDEV_POP`, `STDDEV_SAMP` of a number, in the argument's type.
-        case statistic(Statistic)
+        /// `bySums`: from the sum and sum of squares in the argument's type, `(Σx² − (Σx)²/n) / n`,
+        /// as Flink computes them OVER a window; otherwise by Welford's update in DOUBLE, as it
+        /// computes them per group.
+        case statistic(Statistic, bySums: Bool = false)
     }
 
     /// The spread of the values: variance or standard deviation, of the population or a sample.
@@ -92,7 +95,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .collect(let distinct, let limit): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (limit.map { "[\($0)]" } ?? "")
         case .histogram: name = "HISTOGRAM"
         case .top(let count, let distinct): name = (distinct ? "TOPKDISTINCT" : "TOPK") + "[\(count)]"
-        case .statistic(let statistic): name = statistic.rawValue
+        case .statistic(let statistic, let bySums): name = statistic.rawValue + (bySums ? "[sums]" : "")
         }
         var text = name + "(" + (distinct ? "DISTINCT " : "") + (argument?.description ?? "*")
         if !orderBy.isEmpty {

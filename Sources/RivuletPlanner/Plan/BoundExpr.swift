@@ -109,6 +109,8 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case toBase64, fromBase64
     /// `[string]` → VARCHAR: the lower-case hex digest of the UTF-8 bytes.
     case md5, sha1, sha224, sha256, sha384, sha512
+    /// `[value]` → VARCHAR: the value as JSON text.
+    case jsonString
     /// `[string, bits]`: SHA-224, -256, -384 or -512 by `bits`; NULL for other bit counts.
     case sha2
     // Math.

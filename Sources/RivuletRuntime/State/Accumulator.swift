@@ -58,11 +58,11 @@ enum AccumulatorFactory {
             return CollectAccumulator(
                 argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type, argumentType: argType)
         }
-        if case .statistic(let statistic) = call.kind, !call.distinct {
+        if case .statistic(let statistic, let bySums) = call.kind, !call.distinct {
             guard argType.isInteger || argType == .double else {
                 throw SQLError(.datatypeMismatch, "\(call): \(statistic.rawValue) of \(argType) is not supported (INT, BIGINT or DOUBLE)")
             }
-            return VarianceAccumulator(argument: argument, filter: filter, statistic: statistic, resultType: call.type)
+            return VarianceAccumulator(argument: argument, filter: filter, statistic: statistic, bySums: bySums, resultType: call.type)
         }
         if call.distinct, call.kind != .min, call.kind != .max {
             guard call.kind == .count else {
