@@ -111,6 +111,9 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case md5, sha1, sha224, sha256, sha384, sha512
     /// `[value]` → VARCHAR: the value as JSON text.
     case jsonString
+    /// `[json text, constant path]`: the scalar at the path as text (JSON_VALUE), the object or
+    /// array there as JSON text (JSON_QUERY), whether the path selects anything (JSON_EXISTS).
+    case jsonValue, jsonQuery, jsonExists
     /// `[string, bits]`: SHA-224, -256, -384 or -512 by `bits`; NULL for other bit counts.
     case sha2
     // Math.

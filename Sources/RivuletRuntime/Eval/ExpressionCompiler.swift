@@ -58,7 +58,7 @@ public enum ExpressionCompiler {
             return try StringEditing.compile(function, children, type: type)
         case .md5, .sha1, .sha224, .sha256, .sha384, .sha512, .sha2:
             return try DigestFunctions.compile(function, children)
-        case .jsonString:
+        case .jsonString, .jsonValue, .jsonQuery, .jsonExists:
             return try JSONFunctions.compile(function, children)
         case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp, .geoDistance:
             return try MathFunctions.compile(function, children, type: type)
