@@ -86,6 +86,11 @@ extension Parser {
                 return .binary(BinaryExpression(
                     left: left, op: negated ? .isNotDistinctFrom : .isDistinctFrom, right: right, span: span(from: start)))
             }
+            if consumeWord("JSON") {
+                let kind = word().flatMap(IsJSON.Kind.init(rawValue:))
+                if kind != nil { advance() }
+                return .isJSON(IsJSON(expr: left, negated: negated, kind: kind, span: span(from: start)))
+            }
             try expectWord("NULL", negated ? "after IS NOT" : "after IS")
             return .isNull(IsNull(expr: left, negated: negated, span: span(from: start)))
         }

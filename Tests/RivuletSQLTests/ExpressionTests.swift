@@ -156,6 +156,9 @@ import Testing
         ("floor(x)", "floor(x)"),
         ("CEIL(x + 1)", "CEIL(x + 1)"),
         ("a is not distinct from b", "a IS NOT DISTINCT FROM b"),
+        ("s is json", "s IS JSON"),
+        ("s || t IS NOT JSON object", "s || t IS NOT JSON OBJECT"),
+        ("NOT s IS JSON SCALAR", "NOT s IS JSON SCALAR"),
         ("TIMESTAMPDIFF(HOUR, a, b)", "TIMESTAMPDIFF(HOUR, a, b)"),
     ])
     func keywordSeparatedArguments(_ text: String, _ printed: String) throws {

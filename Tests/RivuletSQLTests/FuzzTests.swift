@@ -30,7 +30,7 @@ import Testing
             "SELECT CASE WHEN a THEN CAST(b AS DECIMAL(10, 2)) ELSE TRY_CAST(c AS INT) END, EXTRACT(HOUR FROM ts), SUBSTRING(s FROM 1 FOR 2), TRIM(LEADING 'x' FROM s) FROM t",
             "SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b DESC) AS rn, count(DISTINCT c) FILTER (WHERE d < 1) FROM t",
             "SELECT OVERLAY(s PLACING 'x' FROM 2 FOR 3), POSITION('a' IN s), FLOOR(ts TO DAY), CEIL(ts TO HOUR), FLOOR(x), "
-                + "TIMESTAMPADD(DAY, 1, ts), a IS NOT DISTINCT FROM b, IF(a, 1, 2) FROM t",
+                + "TIMESTAMPADD(DAY, 1, ts), a IS NOT DISTINCT FROM b, IF(a, 1, 2), s IS NOT JSON ARRAY FROM t",
             "SHOW STREAMS; DESCRIBE EXTENDED t; EXPLAIN q1; TERMINATE ALL; DROP TABLE IF EXISTS t; SET 'a' = 'b'",
         ]
         for path in Fixtures.scripts(in: "nexmark") + Fixtures.scripts(in: "flink-reference") + Fixtures.scripts(in: "ksql") {
@@ -47,7 +47,7 @@ import Testing
         "INSERT", "INTO", "VALUES", "(", ")", ",", ".", ";", "*", "+", "-", "/", "=", "<>", "<", ">=", "||", "=>", "a",
         "b", "t", "`x y`", "\"q\"", "1.5", "'s'", "$1", "OVER", "PARTITION", "FILTER", "DISTINCT", "UNION", "ALL",
         "EXTRACT", "SUBSTRING", "TRIM", "FOR", "SYSTEM_TIME", "OF", "--c\n", "/*c*/", "TIMESTAMP", "DATE", "KEY",
-        "OVERLAY", "PLACING", "POSITION", "FLOOR", "CEIL", "TO", "DAY", "DISTINCT",
+        "OVERLAY", "PLACING", "POSITION", "FLOOR", "CEIL", "TO", "DAY", "DISTINCT", "JSON", "OBJECT",
     ]
 
     private func check(_ text: String) {

@@ -38,6 +38,11 @@ struct ExpressionBinder {
             return try bindUnary(unary)
         case .binary(let binary):
             return try bindBinary(binary)
+        case .isJSON(let isJSON):
+            let text = try coerce(try bind(isJSON.expr, typedLike: .varchar), to: .varchar, at: isJSON.expr.span)
+            let kind = BoundExpr.literal(.string((isJSON.kind ?? .value).rawValue), .varchar)
+            let call = BoundExpr.call(.isJSON, [text, kind], .boolean)
+            return isJSON.negated ? .call(.not, [call], .boolean) : call
         case .isNull(let isNull):
             return .call(isNull.negated ? .isNotNull : .isNull, [try bind(isNull.expr)], .boolean)
         case .like(let like):

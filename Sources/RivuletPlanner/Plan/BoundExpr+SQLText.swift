@@ -39,6 +39,8 @@ extension BoundExpr {
                 }
                 return "EXTRACT(\(a.joined(separator: ", ")))"
             case .currentTimestamp: return "CURRENT_TIMESTAMP"
+            case .isJSON:
+                if case .literal(.string(let kind), _) = args[1] { return "\(args[0].text(parentPrecedence: 9)) IS JSON \(kind)" }
             case .overlay:
                 let a = a
                 return "OVERLAY(\(a[0]) PLACING \(a[1]) FROM \(a[2])\(a.count > 3 ? " FOR \(a[3])" : ""))"

@@ -114,6 +114,9 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     /// `[json text, constant path]`: the scalar at the path as text (JSON_VALUE), the object or
     /// array there as JSON text (JSON_QUERY), whether the path selects anything (JSON_EXISTS).
     case jsonValue, jsonQuery, jsonExists
+    /// `[text, kind literal (VALUE, OBJECT, ARRAY, SCALAR)]` → BOOLEAN: whether the text is JSON of
+    /// that kind; FALSE for NULL.
+    case isJSON
     /// `[string, bits]`: SHA-224, -256, -384 or -512 by `bits`; NULL for other bit counts.
     case sha2
     // Math.

@@ -58,7 +58,7 @@ public enum ExpressionCompiler {
             return try StringEditing.compile(function, children, type: type)
         case .md5, .sha1, .sha224, .sha256, .sha384, .sha512, .sha2:
             return try DigestFunctions.compile(function, children)
-        case .jsonString, .jsonValue, .jsonQuery, .jsonExists:
+        case .jsonString, .jsonValue, .jsonQuery, .jsonExists, .isJSON:
             return try JSONFunctions.compile(function, children)
         case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp, .geoDistance:
             return try MathFunctions.compile(function, children, type: type)
@@ -85,8 +85,8 @@ public enum ExpressionCompiler {
         // A NULL unit is kilometres.
         case .geoDistance:
             return false
-        // CONCAT_WS skips NULL strings.
-        case .concatWithSeparator:
+        // CONCAT_WS skips NULL strings; NULL IS JSON is FALSE.
+        case .concatWithSeparator, .isJSON:
             return false
         // Nested values hold NULLs; ARRAY_CONTAINS may look for one.
         case .makeArray, .makeMap, .makeRow, .arrayContains, .arrayConcat, .arrayRemove, .mapUnion:

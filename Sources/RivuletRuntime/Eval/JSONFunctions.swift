@@ -1,7 +1,7 @@
 import RivuletCore
 import RivuletPlanner
 
-/// JSON_STRING, and JSON_VALUE, JSON_QUERY and JSON_EXISTS in their plain forms (`(json, path)`:
+/// JSON_STRING, `IS JSON`, and JSON_VALUE, JSON_QUERY and JSON_EXISTS in their plain forms (`(json, path)`:
 /// NULL on empty and on error, no wrapper; FALSE on error for JSON_EXISTS). Text that is not
 /// JSON is an error of the row's value, so it gives those defaults, not a failed query.
 enum JSONFunctions {
@@ -10,6 +10,22 @@ enum JSONFunctions {
         case .jsonString:
             guard args.count == 1 else { throw ArithmeticKernels.arity(function, args.count) }
             return jsonString(args[0])
+        case .isJSON:
+            guard args.count == 2, case .string(let kind)? = args[1].constant else { throw ArithmeticKernels.arity(function, args.count) }
+            let text = args[0]
+            return CompiledNode(type: .boolean, children: [text]) { input throws(SQLError) in
+                let column = try text.run(input)
+                let matches = (0..<column.count).map { i -> Int64 in
+                    guard !column.isNull(i), let node = document(column, i) else { return 0 }
+                    switch (kind, node) {
+                    case ("OBJECT", .object), ("ARRAY", .array), ("VALUE", _): return 1
+                    case ("SCALAR", .object), ("SCALAR", .array): return 0
+                    case ("SCALAR", _): return 1
+                    default: return 0
+                    }
+                }
+                return Column(ints: matches, kind: .bool)
+            }
         case .jsonValue, .jsonQuery, .jsonExists:
             guard args.count == 2 else { throw ArithmeticKernels.arity(function, args.count) }
             guard case .string(let text)? = args[1].constant else {

@@ -6,6 +6,7 @@ extension Expr {
         case .unary(let e): return [e.operand]
         case .binary(let e): return [e.left, e.right]
         case .isNull(let e): return [e.expr]
+        case .isJSON(let e): return [e.expr]
         case .like(let e): return [e.expr, e.pattern] + (e.escape.map { [$0] } ?? [])
         case .inList(let e): return [e.expr] + e.list
         case .inSubquery(let e): return [e.expr]
@@ -39,6 +40,9 @@ extension Expr {
             e.left = try transform(e.left)
             e.right = try transform(e.right)
             return .binary(e)
+        case .isJSON(var e):
+            e.expr = try transform(e.expr)
+            return .isJSON(e)
         case .isNull(var e):
             e.expr = try transform(e.expr)
             return .isNull(e)

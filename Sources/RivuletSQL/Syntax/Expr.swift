@@ -15,6 +15,8 @@ public indirect enum Expr: Hashable, Sendable {
     case binary(BinaryExpression)
     /// `x IS [NOT] NULL`
     case isNull(IsNull)
+    /// `x IS [NOT] JSON [VALUE|OBJECT|ARRAY|SCALAR]`
+    case isJSON(IsJSON)
     /// `x [NOT] LIKE pattern [ESCAPE c]`
     case like(Like)
     /// `x [NOT] IN (a, b, ...)`
@@ -59,6 +61,7 @@ public indirect enum Expr: Hashable, Sendable {
         case .unary(let e): return e.span
         case .binary(let e): return e.span
         case .isNull(let e): return e.span
+        case .isJSON(let e): return e.span
         case .like(let e): return e.span
         case .inList(let e): return e.span
         case .inSubquery(let e): return e.span

@@ -13,6 +13,29 @@ public struct IsNull: Hashable, Sendable {
     }
 }
 
+/// `expr IS [NOT] JSON [VALUE|OBJECT|ARRAY|SCALAR]`: whether text is JSON (of a kind).
+public struct IsJSON: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable {
+        case value = "VALUE"
+        case object = "OBJECT"
+        case array = "ARRAY"
+        case scalar = "SCALAR"
+    }
+
+    public var expr: Expr
+    public var negated: Bool
+    /// nil when no kind was written (any JSON value).
+    public var kind: Kind?
+    @IgnoredSpan public var span: SourceSpan
+
+    public init(expr: Expr, negated: Bool, kind: Kind? = nil, span: SourceSpan = .unknown) {
+        self.expr = expr
+        self.negated = negated
+        self.kind = kind
+        self.span = span
+    }
+}
+
 /// `expr [NOT] LIKE pattern [ESCAPE escape]`
 public struct Like: Hashable, Sendable {
     public var expr: Expr

@@ -5,7 +5,7 @@ extension Expr: CustomStringConvertible {
         switch self {
         case .binary(let e): return e.op.precedence
         case .unary(let e): return e.op == .not ? Precedence.not : Precedence.unary
-        case .isNull, .like, .inList, .inSubquery, .between: return Precedence.comparison
+        case .isNull, .isJSON, .like, .inList, .inSubquery, .between: return Precedence.comparison
         default: return Precedence.primary
         }
     }
@@ -22,6 +22,8 @@ extension Expr: CustomStringConvertible {
         case .parameter(let e): return "$\(e.index)"
         case .unary(let e): return e.description
         case .binary(let e): return e.description
+        case .isJSON(let e):
+            return "\(e.expr.sql(atLeast: Precedence.comparison)) IS \(e.negated ? "NOT " : "")JSON\(e.kind.map { " " + $0.rawValue } ?? "")"
         case .isNull(let e):
             return "\(e.expr.sql(atLeast: Precedence.comparison)) IS \(e.negated ? "NOT " : "")NULL"
         case .like(let e):
