@@ -12,7 +12,7 @@ extension FunctionBinder {
         "LOG10", "LOG2", "LOG", "SIGN", "TRUNCATE", "PI", "E", "DEGREES", "RADIANS", "SIN", "COS", "TAN", "COT", "ASIN", "ACOS",
         "ATAN", "ATAN2", "SINH", "COSH", "TANH", "BIN", "HEX",
         "MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "SHA2",
-        "IF", "JSON_STRING", "JSON_VALUE", "JSON_QUERY", "JSON_EXISTS",
+        "IF", "JSON_STRING", "JSON_ARRAY", "JSON_VALUE", "JSON_QUERY", "JSON_EXISTS",
         "YEAR", "QUARTER", "MONTH", "WEEK", "DAYOFYEAR", "DAYOFMONTH", "DAYOFWEEK", "HOUR", "MINUTE", "SECOND",
         "TIMESTAMPADD", "TIMESTAMPDIFF", "UNIX_TIMESTAMP", "FROM_UNIXTIME", "TO_DATE",
     ]
@@ -122,6 +122,8 @@ extension FunctionBinder {
         case "JSON_STRING":
             try a.arity(1...1)
             return .call(.jsonString, [a.args[0].type == .null ? .literal(.null, .varchar) : a.args[0]], .varchar)
+        case "JSON_ARRAY":
+            return .call(.jsonArray, a.args.map { $0.type == .null ? .literal(.null, .varchar) : $0 }, .varchar)
         case "JSON_VALUE", "JSON_QUERY", "JSON_EXISTS":
             try a.arity(2...2)
             let functions: [String: ScalarFunction] = ["JSON_VALUE": .jsonValue, "JSON_QUERY": .jsonQuery, "JSON_EXISTS": .jsonExists]

@@ -74,7 +74,7 @@ extension BoundExpr {
         .mapFromArrays: "AS_MAP", .mapUnion: "MAP_UNION",
         .leftPad: "LPAD", .rightPad: "RPAD", .repeatText: "REPEAT", .concatWithSeparator: "CONCAT_WS", .toBase64: "TO_BASE64",
         .fromBase64: "FROM_BASE64", .logBase: "LOG", .timestampAdd: "TIMESTAMPADD", .timestampDiff: "TIMESTAMPDIFF",
-        .unixTimestamp: "UNIX_TIMESTAMP", .fromUnixtime: "FROM_UNIXTIME", .toDate: "TO_DATE", .position: "LOCATE", .jsonString: "JSON_STRING",
+        .unixTimestamp: "UNIX_TIMESTAMP", .fromUnixtime: "FROM_UNIXTIME", .toDate: "TO_DATE", .position: "LOCATE", .jsonString: "JSON_STRING", .jsonArray: "JSON_ARRAY",
         .jsonValue: "JSON_VALUE", .jsonQuery: "JSON_QUERY", .jsonExists: "JSON_EXISTS",
     ]
 }

@@ -114,6 +114,9 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     /// `[json text, constant path]`: the scalar at the path as text (JSON_VALUE), the object or
     /// array there as JSON text (JSON_QUERY), whether the path selects anything (JSON_EXISTS).
     case jsonValue, jsonQuery, jsonExists
+    /// `[v1, v2, ...]` → VARCHAR: a JSON array of the non-NULL values (ABSENT ON NULL); a
+    /// JSON_ARRAY among them is nested as an array, not as text.
+    case jsonArray
     /// `[text, kind literal (VALUE, OBJECT, ARRAY, SCALAR)]` → BOOLEAN: whether the text is JSON of
     /// that kind; FALSE for NULL.
     case isJSON

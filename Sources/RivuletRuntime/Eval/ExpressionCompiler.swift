@@ -60,6 +60,9 @@ public enum ExpressionCompiler {
             return try DigestFunctions.compile(function, children)
         case .jsonString, .jsonValue, .jsonQuery, .jsonExists, .isJSON:
             return try JSONFunctions.compile(function, children)
+        case .jsonArray:
+            let nested = args.map { if case .call(.jsonArray, _, _) = $0 { true } else { false } }
+            return JSONFunctions.array(children, nested: nested)
         case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp, .geoDistance:
             return try MathFunctions.compile(function, children, type: type)
         case .log10, .log2, .logBase, .degrees, .radians, .sin, .cos, .tan, .cot, .asin, .acos, .atan, .atan2, .sinh, .cosh, .tanh,
@@ -86,7 +89,7 @@ public enum ExpressionCompiler {
         case .geoDistance:
             return false
         // CONCAT_WS skips NULL strings; NULL IS JSON is FALSE.
-        case .concatWithSeparator, .isJSON:
+        case .concatWithSeparator, .isJSON, .jsonArray:
             return false
         // Nested values hold NULLs; ARRAY_CONTAINS may look for one.
         case .makeArray, .makeMap, .makeRow, .arrayContains, .arrayConcat, .arrayRemove, .mapUnion:

@@ -73,6 +73,26 @@ enum JSONFunctions {
         }
     }
 
+    /// JSON_ARRAY: the non-NULL values as JSON; those `nested` are JSON text already.
+    static func array(_ values: [CompiledNode], nested: [Bool]) -> CompiledNode {
+        CompiledNode(type: .varchar, children: values) { input throws(SQLError) in
+            let columns = try values.map { value throws(SQLError) in try value.run(input) }
+            var out = ByteColumn()
+            for i in 0..<input.count {
+                var text = "["
+                var first = true
+                for (index, column) in columns.enumerated() where !column.isNull(i) {
+                    if !first { text += "," }
+                    first = false
+                    let type = values[index].type
+                    text += nested[index] ? column.strings[i] : ValueJSON.text(column.value(at: i, type: type), type: type)
+                }
+                out.append(text + "]")
+            }
+            return Column(strings: out)
+        }
+    }
+
     /// Compact JSON with each object's members ordered by name, as Flink prints JSON_QUERY's results.
     static func sortedText(_ node: JSONNode) -> String {
         switch node {
