@@ -9,10 +9,10 @@ enum DigestFunctions {
         switch function {
         case .md5: return digest(args) { Array(Insecure.MD5.hash(data: $0)) }
         case .sha1: return digest(args) { Array(Insecure.SHA1.hash(data: $0)) }
-        case .sha224: return digest(args, sha224)
-        case .sha256: return digest(args) { Array(SHA256.hash(data: $0)) }
-        case .sha384: return digest(args) { Array(SHA384.hash(data: $0)) }
-        case .sha512: return digest(args) { Array(SHA512.hash(data: $0)) }
+        case .sha224: return digest(args, hash(bits: 224)!)
+        case .sha256: return digest(args, hash(bits: 256)!)
+        case .sha384: return digest(args, hash(bits: 384)!)
+        case .sha512: return digest(args, hash(bits: 512)!)
         case .sha2:
             guard args.count == 2 else { throw ArithmeticKernels.arity(function, args.count) }
             if case .int(let bits)? = args[1].constant, hash(bits: bits) == nil { throw unsupported(bits) }
@@ -37,6 +37,7 @@ enum DigestFunctions {
 
     private typealias Hash = @Sendable (UnsafeBufferPointer<UInt8>) -> [UInt8]
 
+    /// The SHA-2 digest of `bits` bits (one place for each, whichever function names it).
     private static func hash(bits: Int64) -> Hash? {
         switch bits {
         case 224: return sha224
