@@ -33,7 +33,7 @@ extension Engine {
         options.state = settings.stateOptions(spillDirectory: configuration.dataDirectory + "/spill")
         options.badRecords = badRecords
         options.sessionOptions = settings.values
-        options.errorLog = .file(errorLogURL, query: folder, maxEntries: settings.errorLogMaxEntries)
+        options.errorLog = .folder(URL(fileURLWithPath: configuration.dataDirectory), query: folder, maxEntries: settings.errorLogMaxEntries)
         if prepared.sink != nil, let interval = settings.checkpointIntervalMillis ?? configuration.checkpointIntervalMillis {
             options.checkpoints = .into(folder, every: interval)
         }
@@ -105,5 +105,5 @@ extension Engine {
     }
 
     /// Where `run` keeps its queries' bad records.
-    public var errorLogURL: URL { URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(ErrorLogFile.fileName) }
+    public var errorLogURL: URL { URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent(SkippedRecord.fileName) }
 }

@@ -33,10 +33,10 @@ public final class Engine {
         var registry = BuiltinConnectors.registry
         registry.register(EmbeddedConnector(store: embedded))
         for connector in connectors { registry.register(connector) }
-        registry.register(ErrorLogConnector(dataDirectory: configuration.dataDirectory))
+        for table in ErrorLogTable.all { registry.register(ErrorLogConnector(table: table, dataDirectory: configuration.dataDirectory)) }
         registry.register(SystemCatalogConnector(snapshot: catalog.snapshot))
         self.registry = registry
-        catalog.addSystem(ErrorLogConnector.relation)
+        for table in ErrorLogTable.all { catalog.addSystem(table.relation) }
         for relation in SystemCatalogConnector.relations { catalog.addSystem(relation) }
         catalog.snapshot.update { $0.functions = (FunctionNames.scalar, FunctionNames.aggregate) }
     }
@@ -56,6 +56,20 @@ public final class Engine {
     }
 
     public func execute(_ parsed: ParsedStatement) throws(SQLError) -> StatementResult {
+        switch try perform(parsed) {
+        case .persistentQuery(var query):
+            query.lateRowSink = try lateRowSink()
+            return .persistentQuery(query)
+        case .persistentQueries(var queries):
+            let sink = try lateRowSink()
+            for i in queries.indices { queries[i].lateRowSink = sink }
+            return .persistentQueries(queries)
+        case let other:
+            return other
+        }
+    }
+
+    private func perform(_ parsed: ParsedStatement) throws(SQLError) -> StatementResult {
         switch parsed.statement {
         case .createRelation(var create):
             try KsqlSourceRules.checkSchemaIds(create)
@@ -103,7 +117,7 @@ public final class Engine {
             guard let target = catalog.relation(named: insert.target.name.value) else {
                 throw unknownRelation(insert.target)
             }
-            if target.connector.connector == ErrorLogConnector.name {
+            if ErrorLogTable.all.contains(where: { $0.name == target.connector.connector }) {
                 try registry.factory(for: target.connector).validate(target, asSink: true)
             }
             let ksql = try KsqlKafkaSink.insertQuery(insert.query, into: target, catalog: catalog)

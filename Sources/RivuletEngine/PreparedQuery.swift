@@ -7,6 +7,9 @@ public struct PreparedQuery: Sendable {
     public var sink: Relation?
     /// The statement's SQL text.
     public var sql: String
+    /// Where the rows the query drops as late are written too (`SET 'late-rows.sink'`), besides
+    /// the `rivulet_late_rows` table.
+    public var lateRowSink: Relation?
 
     public init(query: BoundQuery, sink: Relation?, sql: String) {
         self.query = query

@@ -24,6 +24,8 @@ public struct Settings: Sendable, Hashable {
     /// a COLLECT_LIST or COLLECT_SET keeps (the first ones to arrive).
     public private(set) var collectListLimit: Int?
     public private(set) var collectSetLimit: Int?
+    /// `late-rows.sink`: the table a query started afterwards also writes its late rows to.
+    public private(set) var lateRowSink: String?
 
     public static let checkpointIntervalKey = "execution.checkpointing.interval"
     public static let memoryBudgetKey = "state.memory-budget"
@@ -36,11 +38,12 @@ public struct Settings: Sendable, Hashable {
     public static let schemaRegistryURLKey = SchemaRegistrySetting.key
     public static let collectListLimitKey = "ksql.functions.collect_list.limit"
     public static let collectSetLimitKey = "ksql.functions.collect_set.limit"
+    public static let lateRowSinkKey = "late-rows.sink"
 
     /// The keys something in Rivulet reads.
     public static let knownKeys = [
         checkpointIntervalKey, memoryBudgetKey, errorLogMaxEntriesKey, stateTTLKey, statementTimeoutKey, autoOffsetResetKey, schemaRegistryURLKey,
-        collectListLimitKey, collectSetLimitKey,
+        collectListLimitKey, collectSetLimitKey, lateRowSinkKey,
     ]
     /// Edits that make a key a typo of a known one; more would take other engines' keys for
     /// typos (Flink's `execution.checkpointing.mode` is 7 edits from `...interval`).
@@ -75,6 +78,9 @@ public struct Settings: Sendable, Hashable {
                 throw Self.invalid(key, value, hint: "give the most values a COLLECT_LIST or COLLECT_SET keeps, e.g. '1000'")
             }
             if key == Self.collectListLimitKey { collectListLimit = limit } else { collectSetLimit = limit }
+        case Self.lateRowSinkKey:
+            // Checked against the catalog when a query starts: the table may be created after the SET.
+            lateRowSink = text.isEmpty ? nil : text
         default:
             if !Self.knownKeys.contains(key), let known = closestName(to: key, among: Self.knownKeys, maxDistance: Self.typoDistance) {
                 throw SQLError(.undefinedObject, "unknown setting '\(key)': did you mean '\(known)'?",
@@ -99,6 +105,7 @@ public struct Settings: Sendable, Hashable {
         case Self.statementTimeoutKey: statementTimeoutMillis = fresh.statementTimeoutMillis
         case Self.collectListLimitKey: collectListLimit = fresh.collectListLimit
         case Self.collectSetLimitKey: collectSetLimit = fresh.collectSetLimit
+        case Self.lateRowSinkKey: lateRowSink = fresh.lateRowSink
         default: break
         }
         values.removeValue(forKey: key.lowercased())
@@ -120,6 +127,8 @@ public struct Settings: Sendable, Hashable {
             // No limit: every value is kept.
             Self.collectListLimitKey: nil,
             Self.collectSetLimitKey: nil,
+            // None: late rows go to the rivulet_late_rows table only.
+            Self.lateRowSinkKey: nil,
         ]
         var rows: [[Value]] = []
         for key in Self.knownKeys {

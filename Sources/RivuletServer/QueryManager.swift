@@ -212,7 +212,7 @@ public actor QueryManager {
         options.checkpoints = checkpointPolicy(plan: plan, sink: sink, id: id, settings: settings)
         let folder = URL(fileURLWithPath: connectors.dataDirectory).appendingPathComponent("queries")
             .appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))
-        options.errorLog = .file(folder.appendingPathComponent(ErrorLogFile.fileName), query: id, maxEntries: settings.errorLogMaxEntries)
+        options.errorLog = .folder(folder, query: id, maxEntries: settings.errorLogMaxEntries)
         let connectors = connectors
         logger.info("query started", metadata: ["query": "\(id)", "sink": "\(sink.name)", "sql": "\(prepared.sql)"])
         let logger = logger

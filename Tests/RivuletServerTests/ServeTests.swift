@@ -134,6 +134,7 @@ struct ServeTests {
                 ksql.schema.registry.url||default
                 ksql.functions.collect_list.limit||default
                 ksql.functions.collect_set.limit||default
+                late-rows.sink||default
 
                 """
             #expect(try await server.sql("SHOW PROPERTIES") == defaults)

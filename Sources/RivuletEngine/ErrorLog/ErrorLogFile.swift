@@ -1,15 +1,45 @@
 public import Foundation
 public import RivuletRuntime
 
-/// A `bad-records.jsonl` file of the error log: one JSON object per record that could not be
-/// read — `query`, `source`, `position`, `raw`, `reason`, `time` (epoch milliseconds) and, for
-/// records a checkpoint committed, `checkpoint` — holding at most `maxEntries` lines: when
+/// An entry of an error log file: the fields of its JSON object.
+public protocol ErrorLogEntry: Sendable {
+    /// The file's name in a data directory or query folder.
+    static var fileName: String { get }
+    var jsonFields: [String: Any] { get }
+}
+
+extension SkippedRecord: ErrorLogEntry {
+    public static let fileName = "bad-records.jsonl"
+
+    public var jsonFields: [String: Any] {
+        ["source": source, "position": position, "reason": reason, "raw": rawText, "time": time]
+    }
+}
+
+extension LateRow: ErrorLogEntry {
+    public static let fileName = "late-rows.jsonl"
+
+    public var jsonFields: [String: Any] {
+        var fields: [String: Any] = ["source": source, "operator": operatorName, "row": rowJSON, "time": time]
+        fields["event_time"] = eventTime
+        fields["watermark"] = watermark
+        fields["window_start"] = windowStart
+        fields["window_end"] = windowEnd
+        return fields
+    }
+}
+
+/// A file of the error log, one JSON object per line: `bad-records.jsonl` holds the records
+/// that could not be read (`source`, `position`, `raw`, `reason`, `time` in epoch milliseconds),
+/// `late-rows.jsonl` the rows dropped as late (`source`, `operator`, `row`, `event_time`,
+/// `watermark`, `window_start`, `window_end`, `time`); each line also has `query` and, for
+/// entries a checkpoint committed, `checkpoint`. A file holds at most `maxEntries` lines: when
 /// appending goes past it, the oldest lines are dropped and counted as trimmed.
 ///
-/// `rivulet run` keeps one such file in the data directory, the server one per query in the
-/// query's folder; `ErrorLogConnector` reads them all as the `rivulet_errors` table.
+/// `rivulet run` keeps its files in the data directory, the server a pair per query in the
+/// query's folder; `ErrorLogConnector` reads them all as the `rivulet_errors` and
+/// `rivulet_late_rows` tables.
 public struct ErrorLogFile {
-    public static let fileName = "bad-records.jsonl"
     /// The bound when `SET 'errors.max-entries'` gives none.
     public static let defaultMaxEntries = 10_000
 
@@ -26,10 +56,8 @@ public struct ErrorLogFile {
     }
 
     /// One line of the file.
-    public static func line(_ entry: BadRecordLog.Entry, query: String?, checkpoint: Int64? = nil) throws -> Data {
-        var object: [String: Any] = [
-            "source": entry.source, "position": entry.position, "reason": entry.reason, "raw": entry.rawText, "time": entry.time,
-        ]
+    public static func line(_ entry: some ErrorLogEntry, query: String?, checkpoint: Int64? = nil) throws -> Data {
+        var object = entry.jsonFields
         if let query { object["query"] = query }
         if let checkpoint { object["checkpoint"] = checkpoint }
         var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -38,7 +66,7 @@ public struct ErrorLogFile {
     }
 
     /// Appends records, then trims the oldest lines beyond the bound.
-    public mutating func append(_ entries: [BadRecordLog.Entry], query: String?, checkpoint: Int64? = nil) throws {
+    public mutating func append(_ entries: [some ErrorLogEntry], query: String?, checkpoint: Int64? = nil) throws {
         guard !entries.isEmpty else { return }
         var data = Data()
         for entry in entries { data.append(try Self.line(entry, query: query, checkpoint: checkpoint)) }

@@ -1,20 +1,21 @@
 public import Foundation
 import RivuletRuntime
 
-/// Where a run keeps the records it could not read: an `ErrorLogFile` (which `SELECT * FROM
-/// rivulet_errors` reads), each line tagged with `query`.
+/// Where a run keeps the records it could not read and the rows it dropped as late: the
+/// `ErrorLogFile`s of a folder (which `rivulet_errors` and `rivulet_late_rows` read), each line
+/// tagged with `query`.
 public struct ErrorLogDestination: Sendable {
-    public var url: URL
+    public var folder: URL
     public var query: String
     public var maxEntries: Int
 
-    /// Lines tagged `query` in the file at `url`, at most `maxEntries` of them.
-    public static func file(_ url: URL, query: String, maxEntries: Int) -> ErrorLogDestination {
-        ErrorLogDestination(url: url, query: query, maxEntries: maxEntries)
+    /// Lines tagged `query` in the files of `folder`, at most `maxEntries` in each.
+    public static func folder(_ folder: URL, query: String, maxEntries: Int) -> ErrorLogDestination {
+        ErrorLogDestination(folder: folder, query: query, maxEntries: maxEntries)
     }
 }
 
-/// Moves a run's bad records from its in-memory log to its error log file.
+/// Moves a run's bad records (or late rows) from its in-memory log to its error log file.
 ///
 /// A checkpointed run appends its records as each checkpoint becomes durable, tagged with the
 /// checkpoint; when a restarted run resumes from checkpoint n, the lines it tagged with later
@@ -25,20 +26,23 @@ public struct ErrorLogDestination: Sendable {
 /// pending list holding at most the file's `maxEntries` newest records: however many bad records
 /// come between two checkpoints, the file gets as many as it can hold. Records dropped from the
 /// pending list, or trimmed by the log before they were collected, are counted as trimmed.
-final class ErrorLogJournal {
+final class ErrorLogJournal<Entry: ErrorLogEntry> {
     private var file: ErrorLogFile
-    private let query: String
-    private let log: BadRecordLog
+    let query: String
+    private let log: BoundedLog<Entry>
     /// Records of the log already collected (a log shared by several runs has earlier ones).
     private var collected: Int
     /// Records collected but not yet in the file, oldest first, from `pendingStart` on.
-    private var pending: [BadRecordLog.Entry] = []
+    private var pending: [Entry] = []
     private var pendingStart = 0
     /// Records never written: dropped from `pending` or trimmed by the log before collection.
     private var dropped = 0
 
-    init(_ destination: ErrorLogDestination, log: BadRecordLog) {
-        file = ErrorLogFile(url: destination.url, maxEntries: destination.maxEntries)
+    /// Entries written besides the file (a late-row sink), as they are written.
+    var forward: ((_ entries: [Entry], _ checkpoint: Int64?) throws -> Void)?
+
+    init(_ destination: ErrorLogDestination, log: BoundedLog<Entry>) {
+        file = ErrorLogFile(url: destination.folder.appendingPathComponent(Entry.fileName), maxEntries: destination.maxEntries)
         query = destination.query
         self.log = log
         collected = log.count
@@ -75,6 +79,7 @@ final class ErrorLogJournal {
         pending = []
         pendingStart = 0
         try file.append(new, query: query, checkpoint: checkpoint)
+        try forward?(new, checkpoint)
     }
 
     /// Drops the lines this query tagged with a checkpoint after `checkpoint` (all of its tagged

@@ -29,7 +29,8 @@ public final class QueryRun {
         public var sessionOptions: [String: String] = [:]
         /// Where and how often a run that writes to a sink checkpoints; nil: never.
         public var checkpoints: CheckpointPolicy?
-        /// The file the run's bad records go to; nil: they stay in `badRecords`.
+        /// The files the run's bad records and late rows go to; nil: they stay in `badRecords`
+        /// and `lateRows`.
         public var errorLog: ErrorLogDestination?
         /// The log the sources report bad records to; nil: a log of the run's own.
         public var badRecords: BadRecordLog?
@@ -58,11 +59,16 @@ public final class QueryRun {
     public let prepared: PreparedQuery
     /// The log the sources report bad records to.
     public let badRecords: BadRecordLog
+    /// The rows the operators dropped as late, as they drop them.
+    public let lateRows: LateRowLog
     private let pipeline: QueryPipeline
     private let sink: (any SinkWriter)?
     private let collector: ResultCollector?
     private let coordinator: CheckpointCoordinator?
-    private let journal: ErrorLogJournal?
+    private let journal: ErrorLogJournal<SkippedRecord>?
+    private let lateJournal: ErrorLogJournal<LateRow>?
+    /// Where the late rows are written besides their file, when the query names a table for them.
+    private let lateRowSink: (any SinkWriter)?
     private var ended = false
     private var lastFlush = ContinuousClock.now
     private var flushedRows = 0
@@ -76,6 +82,8 @@ public final class QueryRun {
         let plan = prepared.query.plan
         let badRecords = options.badRecords ?? BadRecordLog()
         self.badRecords = badRecords
+        let lateRows = LateRowLog()
+        self.lateRows = lateRows
         let output: any SinkWriter
         if let relation = prepared.sink {
             let context = connectors.context(
@@ -97,16 +105,38 @@ public final class QueryRun {
         }
         pipeline = try QueryPipeline(
             plan: plan, openSource: { scan in try Self.open(scan, connectors: connectors, options: options, log: badRecords) },
-            sink: output, batchSize: options.batchSize, badRecordLog: badRecords, state: options.state)
+            sink: output, batchSize: options.batchSize, badRecordLog: badRecords,
+            lateRowLog: options.errorLog == nil ? nil : lateRows, state: options.state)
         let journal = options.errorLog.map { ErrorLogJournal($0, log: badRecords) }
         self.journal = journal
+        let lateJournal = options.errorLog.map { ErrorLogJournal($0, log: lateRows) }
+        self.lateJournal = lateJournal
+        if let lateJournal, let relation = prepared.lateRowSink {
+            let rows = try LateRowSink(relation)
+            let context = connectors.context(badRecords: badRecords, sessionOptions: options.sessionOptions)
+            let writer = try connectors.registry.factory(for: relation.connector).makeSink(relation.written, context: context)
+            let query = lateJournal.query
+            lateJournal.forward = { entries, checkpoint in
+                try writer.write(rows.batch(entries, query: query, checkpoint: checkpoint))
+                try writer.flush()
+            }
+            lateRowSink = writer
+        } else {
+            lateRowSink = nil
+        }
         if let state = options.startState {
             var reader = StateReader(state)
             try pipeline.restore(from: &reader)
         }
         if let coordinator {
-            coordinator.onCheckpointWritten = { id in try journal?.appendNew(checkpoint: id) }
-            coordinator.onResume = { id in try journal?.forget(after: id) }
+            coordinator.onCheckpointWritten = { id in
+                try journal?.appendNew(checkpoint: id)
+                try lateJournal?.appendNew(checkpoint: id)
+            }
+            coordinator.onResume = { id in
+                try journal?.forget(after: id)
+                try lateJournal?.forget(after: id)
+            }
             checkpoints.resumedFrom = try coordinator.resume(pipeline)
             checkpointed = (pipeline.rowsRead, pipeline.rowsWritten)
         }
@@ -132,6 +162,8 @@ public final class QueryRun {
 
     /// Lines dropped from the error log file to keep it within its bound.
     public var errorLogTrimmed: Int { journal?.trimmed ?? 0 }
+    /// Lines dropped from the late-row file to keep it within its bound.
+    public var lateRowLogTrimmed: Int { lateJournal?.trimmed ?? 0 }
 
     /// Reads and processes the next rows.
     public func step() throws -> Step {
@@ -142,6 +174,7 @@ public final class QueryRun {
             return .finished
         }
         journal?.collect()
+        lateJournal?.collect()
         let idle = pipeline.rowsRead == read && pipeline.waitingForInput
         if let coordinator {
             if pipeline.rowsRead != checkpointed.read || pipeline.rowsWritten != checkpointed.written {
@@ -154,6 +187,7 @@ public final class QueryRun {
             }
         } else {
             try journal?.appendNew()
+            try lateJournal?.appendNew()
             if let sink, pipeline.rowsWritten > flushedRows, idle || ContinuousClock.now - lastFlush >= Self.flushInterval {
                 try sink.flush()
                 flushedRows = pipeline.rowsWritten
@@ -184,6 +218,7 @@ public final class QueryRun {
         guard !ended else { return }
         ended = true
         try? sink?.close()
+        try? lateRowSink?.close()
     }
 
     private func end() throws {
@@ -193,6 +228,8 @@ public final class QueryRun {
             summarize(coordinator)
         }
         try journal?.appendNew()
+        try lateJournal?.appendNew()
+        try lateRowSink?.close()
     }
 
     /// What the checkpoints taken so far did.

@@ -41,7 +41,7 @@ final class AlignedWindowAggregator {
     /// Open windows, ordered by end (then start).
     private var windows: [Window] = []
     private var watermark = Watermark.none
-    private(set) var lateRows = 0
+    let late = LateRowCounter()
 
     private var keyIds: [Int32] = []
     private var rowWindows: [WindowBounds] = []
@@ -79,7 +79,7 @@ final class AlignedWindowAggregator {
     /// Open windows in order, each with its keys and their accumulators.
     func snapshot(into writer: inout StateWriter) {
         writer.write(watermark)
-        writer.write(lateRows)
+        writer.write(late.count)
         writer.write(windows.count)
         for window in windows {
             writer.write(window.bounds.start)
@@ -92,7 +92,7 @@ final class AlignedWindowAggregator {
     func restore(from reader: inout StateReader) throws(SQLError) {
         guard windows.isEmpty else { throw SQLError.internal("restoring a window aggregate that holds state") }
         watermark = try reader.readInt64()
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         var ids: [Int32] = []
         for _ in 0..<(try reader.readCount()) {
             var window = Window(WindowBounds(start: try reader.readInt64(), end: try reader.readInt64()))
@@ -150,7 +150,6 @@ final class AlignedWindowAggregator {
         pendingSlots = []
         rows.reserveCapacity(batch.count)
         rowSlots.reserveCapacity(batch.count)
-        var late = 0
         var nextFire = open.first.map { $0.bounds.end &- 1 &+ grace } ?? .max
         /// Index in `open` of the window the previous row joined first.
         var hint = 0
@@ -172,7 +171,7 @@ final class AlignedWindowAggregator {
                     hint = 0
                 }
                 if let timeValidity, !timeValidity.isValid(row) {
-                    late += 1  // no event time: it can join no window
+                    late.drop(batch, row: row, watermark: rowWatermark)  // no event time: it can join no window
                     continue
                 }
                 let key = keyIds[row]
@@ -180,7 +179,7 @@ final class AlignedWindowAggregator {
                     let start = WindowAssignment.floorDiv(times[row] &- offset, size) &* size &+ offset
                     let window = WindowBounds(start: start, end: start &+ size)
                     guard window.end &- 1 &+ grace > rowWatermark else {
-                        late += 1
+                        late.drop(batch, row: row, watermark: rowWatermark, window: (window.start, window.end))
                         continue
                     }
                     if hint >= open.count || open[hint].bounds != window {
@@ -214,12 +213,13 @@ final class AlignedWindowAggregator {
                     rowSlots.append(slot)
                     index += 1
                 }
-                if !joined { late += 1 }
+                if !joined {
+                    late.drop(batch, row: row, watermark: rowWatermark, window: bounds.last.map { ($0.start, $0.end) })
+                }
             }
         }
         rowWindows = bounds
         windows = open
-        lateRows += late
         if !rows.isEmpty { slots.accumulate(batch, rows: rows, slots: rowSlots) }
         rows.removeAll(keepingCapacity: true)
         rowSlots.removeAll(keepingCapacity: true)
@@ -240,7 +240,7 @@ final class AlignedWindowAggregator {
                 nextFire = nextFireWatermark
             }
             if times.isNull(row) {
-                lateRows += 1  // no event time: it can join no window
+                late.drop(batch, row: row, watermark: rowWatermark)  // no event time: it can join no window
                 continue
             }
             if let endColumn {
@@ -259,7 +259,9 @@ final class AlignedWindowAggregator {
                 joined = true
                 emitChange(batch, row: row, window: bounds, key: key, slot: slot, isNew: isNew)
             }
-            if !joined { lateRows += 1 }
+            if !joined {
+                late.drop(batch, row: row, watermark: rowWatermark, window: rowWindows.last.map { ($0.start, $0.end) })
+            }
             if joined, let first = windows.first { nextFire = min(nextFire, first.bounds.end &- 1 &+ grace) }
         }
     }

@@ -32,7 +32,7 @@ public final class HoppingWindowAggregate: StreamOperator {
 
     public var keepsState: Bool { true }
     public var stateSize: Int { engine.stateSize }
-    public var lateRows: Int { engine.lateRows }
+    public var lateRowCounter: LateRowCounter? { engine.late }
 
     public func snapshot(into writer: inout StateWriter) throws { engine.snapshot(into: &writer) }
     public func restore(from reader: inout StateReader) throws { try engine.restore(from: &reader) }

@@ -31,7 +31,8 @@ public final class IntervalJoin: StreamOperator {
     private var unmatchable: [[Entry]] = [[], []]
     private var watermarks = InputWatermarks()
     private var count = 0
-    public private(set) var lateRows = 0
+    private let late = LateRowCounter()
+    public var lateRowCounter: LateRowCounter? { late }
 
     public init(_ plan: StreamPlan.Join) throws(SQLError) {
         guard case .interval(let lower, let upper) = plan.strategy, let leftTime = plan.leftTime, let rightTime = plan.rightTime else {
@@ -65,9 +66,10 @@ public final class IntervalJoin: StreamOperator {
         for row in 0..<batch.count {
             if times.isNull(row) { continue }
             let time = times.ints[row]
-            let (arrivalBound, overflow) = watermarks.arrival(batch, row: row, port: port).subtractingReportingOverflow(grace)
+            let arrival = watermarks.arrival(batch, row: row, port: port)
+            let (arrivalBound, overflow) = arrival.subtractingReportingOverflow(grace)
             if !overflow, time < arrivalBound {
-                lateRows += 1
+                late.drop(batch, row: row, port: port, watermark: arrival)
                 continue
             }
             let values = matcher.values(batch, row, port: port)
@@ -169,7 +171,7 @@ extension IntervalJoin {
     /// without a key, the input watermarks and counters.
     public func snapshot(into writer: inout StateWriter) throws {
         watermarks.save(into: &writer)
-        writer.write(lateRows)
+        writer.write(late.count)
         for side in 0..<2 {
             writer.write(sides[side].count)
             for (key, entries) in sides[side] {
@@ -183,7 +185,7 @@ extension IntervalJoin {
     public func restore(from reader: inout StateReader) throws {
         guard count == 0 else { throw SQLError.internal("restoring an interval join that holds state") }
         try watermarks.restore(from: &reader)
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         for side in 0..<2 {
             for _ in 0..<(try reader.readCount()) {
                 let key = try reader.readRow()

@@ -52,7 +52,8 @@ public final class OverAggregate: StreamOperator {
     private var sequence: Int64 = 0
     private var pendingCount = 0
     private var frameRows = 0
-    public private(set) var lateRows = 0
+    private let late = LateRowCounter()
+    public var lateRowCounter: LateRowCounter? { late }
 
     public init(_ plan: StreamPlan.OverAggregate) throws(SQLError) {
         guard plan.input.appendOnly else {
@@ -72,8 +73,9 @@ public final class OverAggregate: StreamOperator {
         for row in 0..<batch.count {
             if times.isNull(row) { continue }
             let time = times.ints[row]
-            if time <= (batch.arrivalWatermarks?[row] ?? watermark) {
-                lateRows += 1
+            let arrival = batch.arrivalWatermarks?[row] ?? watermark
+            if time <= arrival {
+                late.drop(batch, row: row, watermark: arrival)
                 continue
             }
             let values = batch.row(row, types: inputTypes)
@@ -194,7 +196,7 @@ public final class OverAggregate: StreamOperator {
     public func snapshot(into writer: inout StateWriter) throws {
         writer.write(watermark)
         writer.write(sequence)
-        writer.write(lateRows)
+        writer.write(late.count)
         writer.write(partitions.count)
         for (key, partition) in partitions {
             writer.write(row: key)
@@ -213,7 +215,7 @@ public final class OverAggregate: StreamOperator {
     public func restore(from reader: inout StateReader) throws {
         watermark = try reader.readInt64()
         sequence = try reader.readInt64()
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         let count = try reader.readCount()
         for _ in 0..<count {
             let key = try reader.readRow()

@@ -41,7 +41,8 @@ public final class SessionWindowAggregate: StreamOperator {
     private var sessionsByKey: [[Session]] = []
     private var closing = Heap<Closing>()
     private var watermark = Watermark.none
-    public private(set) var lateRows = 0
+    private let late = LateRowCounter()
+    public var lateRowCounter: LateRowCounter? { late }
 
     private var keyIds: [Int32] = []
     private var pendingRows: [Int32] = []
@@ -105,7 +106,7 @@ public final class SessionWindowAggregate: StreamOperator {
                 nextClose = closing.min?.closeAt ?? .max
             }
             if times.isNull(row) {
-                lateRows += 1
+                late.drop(batch, row: row, watermark: rowWatermark)
                 continue
             }
             let ts = times.ints[row]
@@ -151,7 +152,7 @@ public final class SessionWindowAggregate: StreamOperator {
     /// The open sessions of every key, in order, with their accumulators.
     public func snapshot(into writer: inout StateWriter) throws {
         writer.write(watermark)
-        writer.write(lateRows)
+        writer.write(late.count)
         let live = sessionsByKey.indices.filter { !sessionsByKey[$0].isEmpty }.map { Int32($0) }
         keys.save(live, into: &writer)
         for key in live {
@@ -168,7 +169,7 @@ public final class SessionWindowAggregate: StreamOperator {
     public func restore(from reader: inout StateReader) throws {
         guard closing.isEmpty else { throw SQLError.internal("restoring a session window aggregate that holds state") }
         watermark = try reader.readInt64()
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         var ids: [Int32] = []
         try keys.restoreKeys(from: &reader, into: &ids)
         if sessionsByKey.count < keys.idCapacity {
@@ -198,7 +199,7 @@ public final class SessionWindowAggregate: StreamOperator {
         }
         if matches.isEmpty {
             guard ts &+ gap &- 1 &+ grace > watermark else {
-                lateRows += 1
+                late.drop(batch, row: row, watermark: watermark, window: (ts, ts &+ gap))
                 return
             }
             let session = Session(start: ts, last: ts, slot: slots.allocate())

@@ -39,8 +39,9 @@ public protocol StreamOperator: AnyObject {
     var keepsState: Bool { get }
     /// Rows (or keys/windows) currently held in state, for metrics; 0 for stateless operators.
     var stateSize: Int { get }
-    /// Rows dropped because they arrived after their window closed.
-    var lateRows: Int { get }
+    /// Counts (and, when the run keeps them, records) the rows it drops as late; nil for an
+    /// operator that never drops one.
+    var lateRowCounter: LateRowCounter? { get }
     /// Writes the operator's state, between two batches, so that `restore` on a fresh instance
     /// built from the same plan continues exactly as this one would. Stateless operators write
     /// nothing.
@@ -56,7 +57,9 @@ extension StreamOperator {
 
     public var keepsState: Bool { false }
     public var stateSize: Int { 0 }
-    public var lateRows: Int { 0 }
+    public var lateRowCounter: LateRowCounter? { nil }
+    /// Rows dropped because they arrived after their window closed (or their join partners expired).
+    public var lateRows: Int { lateRowCounter?.count ?? 0 }
     public func snapshot(into writer: inout StateWriter) throws {}
     public func restore(from reader: inout StateReader) throws {}
 }

@@ -24,7 +24,8 @@ public final class TemporalJoin: StreamOperator {
     private var pending: [(time: Int64, sequence: Int, row: [Value], key: [Value]?)] = []
     private var sequence = 0
     private var watermarks = InputWatermarks()
-    public private(set) var lateRows = 0
+    private let late = LateRowCounter()
+    public var lateRowCounter: LateRowCounter? { late }
 
     public init(_ plan: StreamPlan.Join) throws(SQLError) {
         guard let probeTime = plan.leftTime, let versionTime = plan.rightTime else {
@@ -60,8 +61,9 @@ public final class TemporalJoin: StreamOperator {
                 versions[key] = list
                 continue
             }
-            if time < watermarks.arrival(batch, row: row, port: 0) {
-                lateRows += 1
+            let arrival = watermarks.arrival(batch, row: row, port: 0)
+            if time < arrival {
+                late.drop(batch, row: row, watermark: arrival)
                 continue
             }
             pending.append((time, sequence, matcher.values(batch, row, port: 0), key))
@@ -101,7 +103,7 @@ extension TemporalJoin {
     /// for the watermark with their arrival order, and the input watermarks.
     public func snapshot(into writer: inout StateWriter) throws {
         watermarks.save(into: &writer)
-        writer.write(lateRows)
+        writer.write(late.count)
         writer.write(sequence)
         writer.write(versions.count)
         for (key, list) in versions {
@@ -124,7 +126,7 @@ extension TemporalJoin {
     public func restore(from reader: inout StateReader) throws {
         guard versions.isEmpty, pending.isEmpty else { throw SQLError.internal("restoring a temporal join that holds state") }
         try watermarks.restore(from: &reader)
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         sequence = try reader.readInt()
         for _ in 0..<(try reader.readCount()) {
             let key = try reader.readRow()

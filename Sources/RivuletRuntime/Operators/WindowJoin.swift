@@ -17,7 +17,8 @@ public final class WindowJoin: StreamOperator {
     private var windows: [Int64: Window] = [:]
     private var watermarks = InputWatermarks()
     private var count = 0
-    public private(set) var lateRows = 0
+    private let late = LateRowCounter()
+    public var lateRowCounter: LateRowCounter? { late }
 
     public init(_ plan: StreamPlan.Join) throws(SQLError) {
         guard let leftEnd = plan.leftTime, let rightEnd = plan.rightTime else {
@@ -40,8 +41,9 @@ public final class WindowJoin: StreamOperator {
         for row in 0..<batch.count {
             if ends.isNull(row) { continue }
             let end = ends.ints[row]
-            if end - 1 <= watermarks.arrival(batch, row: row, port: port) {
-                lateRows += 1
+            let arrival = watermarks.arrival(batch, row: row, port: port)
+            if end - 1 <= arrival {
+                late.drop(batch, row: row, port: port, watermark: arrival)
                 continue
             }
             let values = matcher.values(batch, row, port: port)
@@ -104,7 +106,7 @@ extension WindowJoin {
     /// the input watermarks.
     public func snapshot(into writer: inout StateWriter) throws {
         watermarks.save(into: &writer)
-        writer.write(lateRows)
+        writer.write(late.count)
         writer.write(windows.count)
         for (end, window) in windows {
             writer.write(end)
@@ -124,7 +126,7 @@ extension WindowJoin {
     public func restore(from reader: inout StateReader) throws {
         guard count == 0 else { throw SQLError.internal("restoring a window join that holds state") }
         try watermarks.restore(from: &reader)
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         for _ in 0..<(try reader.readCount()) {
             let end = try reader.readInt64()
             var window = Window()

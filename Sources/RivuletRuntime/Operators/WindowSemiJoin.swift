@@ -21,7 +21,8 @@ public final class WindowSemiJoin: StreamOperator {
     private let ends: (left: Int, right: Int)
     private var windows: [Int64: Window] = [:]
     private var watermarks = InputWatermarks()
-    public private(set) var lateRows = 0
+    private let late = LateRowCounter()
+    public var lateRowCounter: LateRowCounter? { late }
 
     public init(_ plan: StreamPlan.SemiJoin) throws(SQLError) {
         guard let ends = plan.windowEnd, plan.left.appendOnly, plan.right.appendOnly else {
@@ -40,8 +41,9 @@ public final class WindowSemiJoin: StreamOperator {
         let endColumn = batch.columns[port == 0 ? ends.left : ends.right]
         for row in 0..<batch.count where !endColumn.isNull(row) {
             let end = endColumn.ints[row]
-            if end - 1 <= watermarks.arrival(batch, row: row, port: port) {
-                lateRows += 1
+            let arrival = watermarks.arrival(batch, row: row, port: port)
+            if end - 1 <= arrival {
+                late.drop(batch, row: row, port: port, watermark: arrival)
                 continue
             }
             if port == 0 {
@@ -88,7 +90,7 @@ public final class WindowSemiJoin: StreamOperator {
 
     public func snapshot(into writer: inout StateWriter) throws {
         watermarks.save(into: &writer)
-        writer.write(lateRows)
+        writer.write(late.count)
         writer.write(windows.count)
         for (end, window) in windows {
             writer.write(end)
@@ -106,7 +108,7 @@ public final class WindowSemiJoin: StreamOperator {
 
     public func restore(from reader: inout StateReader) throws {
         try watermarks.restore(from: &reader)
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         for _ in 0..<(try reader.readCount()) {
             let end = try reader.readInt64()
             var window = Window()

@@ -16,7 +16,8 @@ public final class WindowTopN: StreamOperator {
     private var watermark = Watermark.none
     private var sequence = 0
     private var count = 0
-    public private(set) var lateRows = 0
+    private let late = LateRowCounter()
+    public var lateRowCounter: LateRowCounter? { late }
 
     public init(_ plan: StreamPlan.TopN) throws(SQLError) {
         guard let endColumn = plan.windowEnd else { throw SQLError.internal("WindowTopN needs the window_end column") }
@@ -35,8 +36,9 @@ public final class WindowTopN: StreamOperator {
         for row in 0..<batch.count {
             if ends.isNull(row) { continue }
             let end = ends.ints[row]
-            if end - 1 <= (batch.arrivalWatermarks?[row] ?? watermark) {
-                lateRows += 1
+            let arrival = batch.arrivalWatermarks?[row] ?? watermark
+            if end - 1 <= arrival {
+                late.drop(batch, row: row, watermark: arrival)
                 continue
             }
             let values = batch.row(row, types: types)
@@ -91,7 +93,7 @@ extension WindowTopN {
     public func snapshot(into writer: inout StateWriter) throws {
         writer.write(watermark)
         writer.write(sequence)
-        writer.write(lateRows)
+        writer.write(late.count)
         writer.write(windows.count)
         for (end, partitions) in windows {
             writer.write(end)
@@ -111,7 +113,7 @@ extension WindowTopN {
         guard windows.isEmpty else { throw SQLError.internal("restoring a window Top-N that holds state") }
         watermark = try reader.readInt64()
         sequence = try reader.readInt()
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         for _ in 0..<(try reader.readCount()) {
             let end = try reader.readInt64()
             var partitions: [[Value]: [(row: [Value], sequence: Int)]] = [:]

@@ -61,6 +61,8 @@ public final class QueryPipeline {
     private let state: StateOptions
     private let batchSize: Int
     private let badRecordLog: BadRecordLog?
+    /// Where operators record the rows they drop as late, with EXPLAIN's operator names.
+    private let lateRows: (log: LateRowLog, lines: [StreamPlan.ExplainLine])?
     /// Operators, each before its inputs; nil parent: writes to the sink.
     private var nodes: [Node] = []
     private var inputs: [Input] = []
@@ -76,15 +78,19 @@ public final class QueryPipeline {
     ///     `QueryRun`, an in-memory reader in tests).
     ///   - badRecordLog: the log the sources report unreadable records to; rows without an event
     ///     time are logged there too. Its count is reported as `badRecords`.
+    ///   - lateRowLog: where operators record each row they drop as late; without one they
+    ///     only count them.
     ///   - state: how operators hold their state (a memory budget, spilling the rest to disk).
     public init(
         plan: StreamPlan, openSource: (StreamPlan.Scan) throws -> any SourceReader, sink: any SinkWriter,
-        batchSize: Int = 8192, badRecordLog: BadRecordLog? = nil, state: StateOptions = StateOptions()
+        batchSize: Int = 8192, badRecordLog: BadRecordLog? = nil, lateRowLog: LateRowLog? = nil,
+        state: StateOptions = StateOptions()
     ) throws {
         self.state = state
         self.sink = sink
         self.batchSize = max(1, batchSize)
         self.badRecordLog = badRecordLog
+        lateRows = lateRowLog.map { ($0, plan.explained()) }
         try build(plan, parent: nil, port: 0, openSource: openSource)
     }
 
@@ -114,7 +120,11 @@ public final class QueryPipeline {
             return
         }
         let index = nodes.count
-        nodes.append(Node(op: try OperatorFactory.make(plan, state: state), parent: parent, parentPort: port, line: line))
+        let op = try OperatorFactory.make(plan, state: state)
+        if let lateRows, let counter = op.lateRowCounter, lateRows.lines.indices.contains(line - 1) {
+            counter.keep(in: lateRows.log, operatorName: lateRows.lines[line - 1].operatorName, inputs: plan.inputs.map(LateRowInput.init))
+        }
+        nodes.append(Node(op: op, parent: parent, parentPort: port, line: line))
         for (inputPort, input) in plan.inputs.enumerated() {
             try build(input, parent: index, port: inputPort, openSource: openSource)
         }
