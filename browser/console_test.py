@@ -168,6 +168,16 @@ try:
     assert [operator for operator, _, state in shown.values() if state] == [o for o in operators if "Aggregate" in o], shown
     screenshot(driver, "console-query.png")
 
+    # A click for a window long closed is late: the page lists it with the watermark it missed.
+    requests.post(base + "/api/v1/statements",
+                  json={"sql": "INSERT INTO clicks VALUES (99, 'stale', TIMESTAMP '2023-12-31 23:59:00')"}, timeout=30)
+    def late_row(d):
+        rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")] for tr in d.find_elements(By.CSS_SELECTOR, "#late-rows tr")]
+        return next((row for row in rows if row and "stale" in row[-1]), None)
+    row = until(driver, late_row, "the late row on q1's page")
+    assert row[1] == "clicks" and row[3] == "2023-12-31 23:59:00.000", row
+    assert row[5] == "2023-12-31 23:59:00.000 – 2023-12-31 23:59:10.000", row
+
     driver.get(base + "/#/catalog")
     until(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '.card[data-relation="page_views"]'), "page_views in the catalog")
     clicks = driver.find_element(By.CSS_SELECTOR, '.card[data-relation="clicks"]').text

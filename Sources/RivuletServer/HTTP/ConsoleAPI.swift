@@ -30,17 +30,35 @@ struct ConsoleAPI: Sendable {
             lines: query.operators, metrics: query.status.metrics.operators,
             rates: summary.state == QueryState.running.rawValue ? rates.operatorRates(of: query.id) : [:], sink: query.sink,
             rowsOutPerSecond: summary.rowsOutPerSecond)
-        return QueryDetail(query: summary, explain: query.explain, graph: graph, badRecords: await badRecords(of: query.id, user: user))
+        return QueryDetail(
+            query: summary, explain: query.explain, graph: graph, badRecords: await badRecords(of: query.id, user: user),
+            lateRows: await lateRows(of: query.id, user: user))
     }
 
     /// The query's newest bad records, read from `rivulet_errors` as a client would.
     private func badRecords(of id: String, user: String?) async -> [QueryDetail.BadRecord] {
-        let sql = """
-            SELECT source, position, raw_text, reason, CAST(error_time AS VARCHAR) FROM rivulet_errors
-            WHERE query_id = '\(id)' ORDER BY error_time DESC LIMIT \(QueryDetail.badRecordLimit)
-            """
-        guard case .success(let document) = await execute(sql, user: user), let rows = document.results.first?.rows else { return [] }
-        return rows.map { QueryDetail.BadRecord(row: $0) }
+        await newestLines(
+            "SELECT source, position, raw_text, reason, CAST(error_time AS VARCHAR) FROM rivulet_errors", of: id, user: user
+        ).map(QueryDetail.BadRecord.init)
+    }
+
+    /// The query's newest late rows, read from `rivulet_late_rows` as a client would.
+    private func lateRows(of id: String, user: String?) async -> [QueryDetail.LateRow] {
+        await newestLines("""
+            SELECT source, operator_name, row_json, CAST(event_time AS VARCHAR), CAST(watermark AS VARCHAR),
+              CAST(window_start AS VARCHAR), CAST(window_end AS VARCHAR), CAST(dropped_at AS VARCHAR) FROM rivulet_late_rows
+            """, of: id, user: user).map(QueryDetail.LateRow.init)
+    }
+
+    /// The newest `QueryDetail.badRecordLimit` rows of an error log table's `select` for query
+    /// `id`, newest first. The table lists its lines oldest first (a stream: no ORDER BY but
+    /// event time), so the newest are its last.
+    private func newestLines(_ select: String, of id: String, user: String?) async -> [[String?]] {
+        let escaped = id.replacingOccurrences(of: "'", with: "''")
+        guard case .success(let document) = await execute(select + " WHERE query_id = '\(escaped)'", user: user),
+              let rows = document.results.first?.rows
+        else { return [] }
+        return Array(rows.suffix(QueryDetail.badRecordLimit).reversed())
     }
 
     func catalog() async -> CatalogDocument {

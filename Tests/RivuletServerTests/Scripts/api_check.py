@@ -91,6 +91,17 @@ detail = check(requests.get(base + "/api/v1/queries/q1", timeout=10), "/api/v1/q
 operators = [node["operator"] for node in detail["graph"]["nodes"]]
 assert operators[0] == "Sink" and "Scan" in operators, operators
 assert detail["explain"] and detail["explain"][0].startswith("01)"), detail["explain"]
+assert detail["lateRows"] == [], detail["lateRows"]
+
+# A click for a window that has fired (the watermark is at 00:00:11) is late, and shown.
+statements("INSERT INTO clicks VALUES (3, 'home', TIMESTAMP '2024-01-01 00:00:03')")
+def q1_late_row():
+    late = check(requests.get(base + "/api/v1/queries/q1", timeout=10), "/api/v1/queries/{id}", "get")["lateRows"]
+    return late or None
+late = eventually(q1_late_row, "q1's late row")
+assert len(late) == 1 and late[0]["source"] == "clicks" and late[0]["eventTime"] == "2024-01-01 00:00:03.000", late
+assert late[0]["watermark"] == "2024-01-01 00:00:11.000" and late[0]["windowEnd"] == "2024-01-01 00:00:10.000", late
+assert json.loads(late[0]["row"])["page"] == "home", late
 missing = requests.get(base + "/api/v1/queries/q9", timeout=10)
 assert missing.status_code == 404 and check(missing, "/api/v1/queries/{id}", "get")["code"] == "42704"
 

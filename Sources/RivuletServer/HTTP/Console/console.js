@@ -125,6 +125,9 @@ async function showQuery(id) {
   const bad = body.badRecords.length ? `<table id="bad-records"><tr><th>time</th><th>source</th><th>position</th><th>reason</th><th>record</th></tr>
     ${body.badRecords.map(b => `<tr><td>${esc(b.time)}</td><td>${esc(b.source)}</td><td>${esc(b.position)}</td><td>${esc(b.reason)}</td><td><code>${esc(b.rawText)}</code></td></tr>`).join("")}</table>`
     : '<p class="muted">No bad records.</p>';
+  const late = body.lateRows.length ? `<table id="late-rows"><tr><th>dropped</th><th>source</th><th>operator</th><th>event time</th><th>watermark</th><th>window missed</th><th>row</th></tr>
+    ${body.lateRows.map(l => `<tr><td>${esc(l.time)}</td><td>${esc(l.source)}</td><td>${esc(l.operatorName)}</td><td>${esc(l.eventTime)}</td><td>${esc(l.watermark)}</td><td>${l.windowStart ? esc(l.windowStart) + " – " + esc(l.windowEnd) : ""}</td><td><code>${esc(l.row)}</code></td></tr>`).join("")}</table>`
+    : '<p class="muted">No late rows.</p>';
   page.innerHTML = `<h1>Query ${esc(q.id)} ${stateCell(q)}</h1>
     <div class="figures">
       <div class="figure">rows in/s<b class="rate-in">${rate(q.rowsInPerSecond)}</b></div>
@@ -138,7 +141,8 @@ async function showQuery(id) {
     <h2>Operator graph</h2>${graphSVG(body.graph)}
     <h2>SQL</h2><pre class="block" id="query-sql">${esc(q.sql)}</pre>
     <h2>EXPLAIN</h2><pre class="block" id="explain">${esc(body.explain.join("\n"))}</pre>
-    <h2>Recent bad records</h2>${bad}`;
+    <h2>Recent bad records</h2>${bad}
+    <h2>Recent late rows</h2>${late}`;
 }
 
 async function showCatalog() {
