@@ -18,6 +18,8 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let groupingError = SQLState("42803")
     public static let invalidParameterValue = SQLState("22023")
     public static let invalidTextRepresentation = SQLState("22P02")
+    /// A SQL/JSON function found nothing, or something it cannot give, under `ERROR ON ...`.
+    public static let noSQLJSONItem = SQLState("22035")
     public static let divisionByZero = SQLState("22012")
     public static let numericValueOutOfRange = SQLState("22003")
     public static let featureNotSupported = SQLState("0A000")

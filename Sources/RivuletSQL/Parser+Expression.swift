@@ -335,6 +335,8 @@ extension Parser {
             return try parsePosition()
         case "FLOOR" where call, "CEIL" where call, "CEILING" where call:
             return try parseFloorOrCeil()
+        case _ where call && JSONClauses.functions.contains(word):
+            return try parseJSONFunction()
         case "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME":
             advance()
             guard let kind = CurrentDateTime.Kind(rawValue: word) else { return nil }

@@ -160,6 +160,21 @@ import Testing
         ("s || t IS NOT JSON object", "s || t IS NOT JSON OBJECT"),
         ("NOT s IS JSON SCALAR", "NOT s IS JSON SCALAR"),
         ("TIMESTAMPDIFF(HOUR, a, b)", "TIMESTAMPDIFF(HOUR, a, b)"),
+        ("json_value(j, '$.a')", "json_value(j, '$.a')"),
+        ("JSON_VALUE(j, 'lax $.a' returning int default 0 on empty error on error)",
+         "JSON_VALUE(j, 'lax $.a' RETURNING INT DEFAULT 0 ON EMPTY ERROR ON ERROR)"),
+        ("JSON_VALUE(j, '$.a' DEFAULT k || 'x' ON ERROR)", "JSON_VALUE(j, '$.a' DEFAULT k || 'x' ON ERROR)"),
+        ("JSON_QUERY(j, '$.a' WITH WRAPPER EMPTY ARRAY ON EMPTY EMPTY OBJECT ON ERROR)",
+         "JSON_QUERY(j, '$.a' WITH UNCONDITIONAL ARRAY WRAPPER EMPTY ARRAY ON EMPTY EMPTY OBJECT ON ERROR)"),
+        ("JSON_QUERY(j, '$' WITH CONDITIONAL WRAPPER)", "JSON_QUERY(j, '$' WITH CONDITIONAL ARRAY WRAPPER)"),
+        ("JSON_QUERY(j, '$' WITHOUT WRAPPER NULL ON ERROR)", "JSON_QUERY(j, '$' WITHOUT ARRAY WRAPPER NULL ON ERROR)"),
+        ("JSON_EXISTS(j, '$.a' UNKNOWN ON ERROR)", "JSON_EXISTS(j, '$.a' UNKNOWN ON ERROR)"),
+        ("JSON_OBJECT()", "JSON_OBJECT()"),
+        ("JSON_OBJECT('a' VALUE 1, KEY 'b' VALUE x + 1 ABSENT ON NULL)", "JSON_OBJECT(KEY 'a' VALUE 1, KEY 'b' VALUE x + 1 ABSENT ON NULL)"),
+        ("JSON_OBJECT(key VALUE 1)", "JSON_OBJECT(KEY key VALUE 1)"),
+        ("JSON_ARRAY(1, NULL NULL ON NULL)", "JSON_ARRAY(1, NULL NULL ON NULL)"),
+        ("JSON_ARRAY(NULL ON NULL)", "JSON_ARRAY(NULL ON NULL)"),
+        ("JSON_ARRAY(1, 'a')", "JSON_ARRAY(1, 'a')"),
     ])
     func keywordSeparatedArguments(_ text: String, _ printed: String) throws {
         let parsed = try parseExpression(text)
@@ -171,6 +186,10 @@ import Testing
         #expect(throws: SQLError.self) { try parseExpression("FLOOR(ts TO FORTNIGHT)") }
         #expect(throws: SQLError.self) { try parseExpression("OVERLAY(s, 'x', 2)") }
         #expect(throws: SQLError.self) { try parseExpression("POSITION('a', s)") }
+        #expect(throws: SQLError.self) { try parseExpression("JSON_VALUE(j, '$.a' EMPTY ARRAY ON EMPTY)") }
+        #expect(throws: SQLError.self) { try parseExpression("JSON_EXISTS(j, '$.a' NULL ON EMPTY)") }
+        #expect(throws: SQLError.self) { try parseExpression("JSON_VALUE(j, '$.a' NULL ON ERROR NULL ON EMPTY)") }
+        #expect(throws: SQLError.self) { try parseExpression("JSON_OBJECT('a' 1)") }
     }
 
     @Test func postgresCasts() throws {

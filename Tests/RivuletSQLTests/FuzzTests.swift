@@ -31,6 +31,8 @@ import Testing
             "SELECT ROW_NUMBER() OVER (PARTITION BY a ORDER BY b DESC) AS rn, count(DISTINCT c) FILTER (WHERE d < 1) FROM t",
             "SELECT OVERLAY(s PLACING 'x' FROM 2 FOR 3), POSITION('a' IN s), FLOOR(ts TO DAY), CEIL(ts TO HOUR), FLOOR(x), "
                 + "TIMESTAMPADD(DAY, 1, ts), a IS NOT DISTINCT FROM b, IF(a, 1, 2), s IS NOT JSON ARRAY FROM t",
+            "SELECT JSON_VALUE(j, 'lax $.a' RETURNING INT DEFAULT 0 ON EMPTY NULL ON ERROR), JSON_QUERY(j, '$' WITH WRAPPER), "
+                + "JSON_EXISTS(j, '$.b' TRUE ON ERROR), JSON_OBJECT(KEY 'k' VALUE 1 ABSENT ON NULL), JSON_ARRAY(1 NULL ON NULL) FROM t",
             "SHOW STREAMS; DESCRIBE EXTENDED t; EXPLAIN q1; TERMINATE ALL; DROP TABLE IF EXISTS t; SET 'a' = 'b'",
         ]
         for path in Fixtures.scripts(in: "nexmark") + Fixtures.scripts(in: "flink-reference") + Fixtures.scripts(in: "ksql") {
@@ -48,6 +50,7 @@ import Testing
         "b", "t", "`x y`", "\"q\"", "1.5", "'s'", "$1", "OVER", "PARTITION", "FILTER", "DISTINCT", "UNION", "ALL",
         "EXTRACT", "SUBSTRING", "TRIM", "FOR", "SYSTEM_TIME", "OF", "--c\n", "/*c*/", "TIMESTAMP", "DATE", "KEY",
         "OVERLAY", "PLACING", "POSITION", "FLOOR", "CEIL", "TO", "DAY", "DISTINCT", "JSON", "OBJECT",
+        "JSON_VALUE", "JSON_OBJECT", "RETURNING", "EMPTY", "ERROR", "DEFAULT", "VALUE", "ABSENT", "WRAPPER",
     ]
 
     private func check(_ text: String) {

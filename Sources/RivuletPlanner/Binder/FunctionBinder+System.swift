@@ -2,7 +2,7 @@ import RivuletCore
 import RivuletSQL
 
 /// Flink's system functions beyond the common core: more text functions, logarithms and
-/// trigonometry, digests, IF, JSON_STRING and the plain forms of JSON_VALUE, JSON_QUERY and JSON_EXISTS, the date-part shorthands and epoch-second conversions, with
+/// trigonometry, digests, IF, JSON_STRING, the date-part shorthands and epoch-second conversions, with
 /// Flink's result types (DOUBLE for real math, the argument's type for SIGN and TRUNCATE, INT
 /// for character codes and positions).
 extension FunctionBinder {
@@ -12,7 +12,7 @@ extension FunctionBinder {
         "LOG10", "LOG2", "LOG", "SIGN", "TRUNCATE", "PI", "E", "DEGREES", "RADIANS", "SIN", "COS", "TAN", "COT", "ASIN", "ACOS",
         "ATAN", "ATAN2", "SINH", "COSH", "TANH", "BIN", "HEX",
         "MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "SHA2",
-        "IF", "JSON_STRING", "JSON_ARRAY", "JSON_VALUE", "JSON_QUERY", "JSON_EXISTS",
+        "IF", "JSON_STRING",
         "YEAR", "QUARTER", "MONTH", "WEEK", "DAYOFYEAR", "DAYOFMONTH", "DAYOFWEEK", "HOUR", "MINUTE", "SECOND",
         "TIMESTAMPADD", "TIMESTAMPDIFF", "UNIX_TIMESTAMP", "FROM_UNIXTIME", "TO_DATE",
     ]
@@ -122,15 +122,6 @@ extension FunctionBinder {
         case "JSON_STRING":
             try a.arity(1...1)
             return .call(.jsonString, [a.args[0].type == .null ? .literal(.null, .varchar) : a.args[0]], .varchar)
-        case "JSON_ARRAY":
-            return .call(.jsonArray, a.args.map { $0.type == .null ? .literal(.null, .varchar) : $0 }, .varchar)
-        case "JSON_VALUE", "JSON_QUERY", "JSON_EXISTS":
-            try a.arity(2...2)
-            let functions: [String: ScalarFunction] = ["JSON_VALUE": .jsonValue, "JSON_QUERY": .jsonQuery, "JSON_EXISTS": .jsonExists]
-            guard case .literal(.string, _) = try a.string(1).unwrappedCast else {
-                throw SQLError(.invalidParameterValue, "\(name): the JSON path must be a string literal", at: a.call.arguments[1].span)
-            }
-            return .call(functions[name] ?? .jsonValue, [try a.string(0), try a.string(1)], name == "JSON_EXISTS" ? .boolean : .varchar)
         case "IF":
             try a.arity(3...3)
             let condition = try a.binder.coerce(a.args[0], to: .boolean, at: a.call.arguments[0].span)

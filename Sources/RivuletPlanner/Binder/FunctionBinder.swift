@@ -17,7 +17,7 @@ enum FunctionBinder {
     /// Every scalar function, each name once: what SHOW FUNCTIONS lists.
     static let scalarNames: [String] = {
         var seen: Set<String> = []
-        return (coreScalarNames + ExpressionBinder.nestedFunctionNames + systemFunctionNames).filter { seen.insert($0).inserted }
+        return (coreScalarNames + ExpressionBinder.nestedFunctionNames + systemFunctionNames + jsonFunctionNames).filter { seen.insert($0).inserted }
     }()
     private static let coreScalarNames: [String] = [
         "UPPER", "UCASE", "LOWER", "LCASE", "INITCAP", "CONCAT", "CHAR_LENGTH", "CHARACTER_LENGTH", "LEN", "LENGTH", "SPLIT_INDEX",
@@ -80,6 +80,7 @@ enum FunctionBinder {
         }
         let arguments = FunctionArguments(name: name, args: args, call: call, binder: binder)
         if let bound = try bindSystemFunction(arguments) { return bound }
+        if let bound = try bindJSONFunction(arguments) { return bound }
         func arity(_ counts: ClosedRange<Int>) throws(SQLError) { try arguments.arity(counts) }
         func string(_ i: Int) throws(SQLError) -> BoundExpr { try arguments.string(i) }
         func integer(_ i: Int) throws(SQLError) -> BoundExpr { try arguments.integer(i) }

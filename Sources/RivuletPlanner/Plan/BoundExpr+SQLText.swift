@@ -75,6 +75,7 @@ extension BoundExpr {
         .leftPad: "LPAD", .rightPad: "RPAD", .repeatText: "REPEAT", .concatWithSeparator: "CONCAT_WS", .toBase64: "TO_BASE64",
         .fromBase64: "FROM_BASE64", .logBase: "LOG", .timestampAdd: "TIMESTAMPADD", .timestampDiff: "TIMESTAMPDIFF",
         .unixTimestamp: "UNIX_TIMESTAMP", .fromUnixtime: "FROM_UNIXTIME", .toDate: "TO_DATE", .position: "LOCATE", .jsonString: "JSON_STRING", .jsonArray: "JSON_ARRAY",
-        .jsonValue: "JSON_VALUE", .jsonQuery: "JSON_QUERY", .jsonExists: "JSON_EXISTS",
+        .jsonValue: "JSON_VALUE", .jsonQuery: "JSON_QUERY", .jsonExists: "JSON_EXISTS", .jsonObject: "JSON_OBJECT",
+        .jsonQuote: "JSON_QUOTE", .jsonUnquote: "JSON_UNQUOTE",
     ]
 }

@@ -111,12 +111,25 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case md5, sha1, sha224, sha256, sha384, sha512
     /// `[value]` → VARCHAR: the value as JSON text.
     case jsonString
-    /// `[json text, constant path]`: the scalar at the path as text (JSON_VALUE), the object or
-    /// array there as JSON text (JSON_QUERY), whether the path selects anything (JSON_EXISTS).
-    case jsonValue, jsonQuery, jsonExists
-    /// `[v1, v2, ...]` → VARCHAR: a JSON array of the non-NULL values (ABSENT ON NULL); a
-    /// JSON_ARRAY among them is nested as an array, not as text.
+    /// `[json text, constant path, on-empty mode, on-error mode, empty default, error default]` →
+    /// the RETURNING type: the scalar at the path (JSON_VALUE). Modes are `NULL`, `ERROR` or `DEFAULT`.
+    case jsonValue
+    /// `[json text, constant path, wrapper (WITHOUT, CONDITIONAL, UNCONDITIONAL), on-empty mode,
+    /// on-error mode]` → VARCHAR: the object or array at the path as JSON text (JSON_QUERY).
+    /// Modes are `NULL`, `ERROR`, `EMPTY ARRAY` or `EMPTY OBJECT`.
+    case jsonQuery
+    /// `[json text, constant path, on-error mode (TRUE, FALSE, UNKNOWN, ERROR)]` → BOOLEAN:
+    /// whether the path selects anything (JSON_EXISTS).
+    case jsonExists
+    /// `[v1, v2, ..., NULL | ABSENT]` → VARCHAR: a JSON array of the values, NULLs as JSON null
+    /// or left out; a JSON_ARRAY or JSON_OBJECT among them is nested as JSON, not as text.
     case jsonArray
+    /// `[k1, v1, k2, v2, ..., NULL | ABSENT]` → VARCHAR: a JSON object, its members ordered by
+    /// name (the last of equal names kept), as JSON_ARRAY nests its values.
+    case jsonObject
+    /// `[string]` → VARCHAR: the string as a JSON string literal, and back (text that is not
+    /// one is returned as it is).
+    case jsonQuote, jsonUnquote
     /// `[text, kind literal (VALUE, OBJECT, ARRAY, SCALAR)]` → BOOLEAN: whether the text is JSON of
     /// that kind; FALSE for NULL.
     case isJSON

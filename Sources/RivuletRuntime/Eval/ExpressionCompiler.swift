@@ -58,11 +58,16 @@ public enum ExpressionCompiler {
             return try StringEditing.compile(function, children, type: type)
         case .md5, .sha1, .sha224, .sha256, .sha384, .sha512, .sha2:
             return try DigestFunctions.compile(function, children)
-        case .jsonString, .jsonValue, .jsonQuery, .jsonExists, .isJSON:
-            return try JSONFunctions.compile(function, children)
-        case .jsonArray:
-            let nested = args.map { if case .call(.jsonArray, _, _) = $0 { true } else { false } }
-            return JSONFunctions.array(children, nested: nested)
+        case .jsonString, .jsonValue, .jsonQuery, .jsonExists, .isJSON, .jsonQuote, .jsonUnquote:
+            return try JSONFunctions.compile(function, children, type: type)
+        case .jsonArray, .jsonObject:
+            let nested = args.map { arg in
+                switch arg {
+                case .call(.jsonArray, _, _), .call(.jsonObject, _, _): true
+                default: false
+                }
+            }
+            return try JSONConstructors.compile(function, children, nested: nested)
         case .abs, .round, .floor, .ceil, .power, .sqrt, .ln, .exp, .geoDistance:
             return try MathFunctions.compile(function, children, type: type)
         case .log10, .log2, .logBase, .degrees, .radians, .sin, .cos, .tan, .cot, .asin, .acos, .atan, .atan2, .sinh, .cosh, .tanh,
@@ -88,8 +93,9 @@ public enum ExpressionCompiler {
         // A NULL unit is kilometres.
         case .geoDistance:
             return false
-        // CONCAT_WS skips NULL strings; NULL IS JSON is FALSE.
-        case .concatWithSeparator, .isJSON, .jsonArray:
+        // CONCAT_WS skips NULL strings; NULL IS JSON is FALSE; the JSON functions' NULLs have
+        // their own rules (ON NULL, DEFAULT NULL).
+        case .concatWithSeparator, .isJSON, .jsonArray, .jsonObject, .jsonValue, .jsonQuery, .jsonExists:
             return false
         // Nested values hold NULLs; ARRAY_CONTAINS may look for one.
         case .makeArray, .makeMap, .makeRow, .arrayContains, .arrayConcat, .arrayRemove, .mapUnion:

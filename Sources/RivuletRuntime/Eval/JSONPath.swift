@@ -4,8 +4,8 @@ import RivuletCore
 /// An SQL/JSON path (`$.a.b[0]`, `lax $.items[*].id`, `strict $['a b']`) as Flink reads it: a
 /// mode and steps from the root. A member step selects from an object only and an index step
 /// from an array only; `[*]` and `.*` select every element or member, which makes the path
-/// indefinite (its result a list). What a step does not find is no match in lax mode (the
-/// default), an error in strict mode.
+/// indefinite (its result a list). What a step does not find is no match in lax mode, an error
+/// in strict mode; a path that names no mode is strict, as Flink reads it.
 struct JSONPath: Equatable {
     enum Step: Equatable {
         case member(String)
@@ -14,7 +14,7 @@ struct JSONPath: Equatable {
         case anyIndex
     }
 
-    var strict = false
+    var strict = true
     var steps: [Step] = []
 
     struct SyntaxError: Error {

@@ -11,7 +11,7 @@ extension Expr {
         case .inList(let e): return [e.expr] + e.list
         case .inSubquery(let e): return [e.expr]
         case .between(let e): return [e.expr, e.low, e.high]
-        case .function(let e): return e.arguments + (e.filter.map { [$0] } ?? [])
+        case .function(let e): return e.arguments + (e.filter.map { [$0] } ?? []) + (e.json?.defaults ?? [])
         case .caseWhen(let e):
             return (e.operand.map { [$0] } ?? []) + e.branches.flatMap { [$0.condition, $0.result] } + (e.elseResult.map { [$0] } ?? [])
         case .cast(let e): return [e.expr]
@@ -66,6 +66,8 @@ extension Expr {
         case .function(var e):
             e.arguments = try e.arguments.map(transform)
             e.filter = try e.filter.map(transform)
+            if case .default(let expr)? = e.json?.onEmpty { e.json?.onEmpty = .default(try transform(expr)) }
+            if case .default(let expr)? = e.json?.onError { e.json?.onError = .default(try transform(expr)) }
             return .function(e)
         case .caseWhen(var e):
             e.operand = try e.operand.map(transform)

@@ -14,6 +14,9 @@ public struct FunctionCall: Hashable, Sendable {
     public var filter: Expr?
     /// `OVER (PARTITION BY ... ORDER BY ... [frame])`
     public var over: WindowSpecification?
+    /// The clauses of a SQL/JSON function (`RETURNING`, `... ON EMPTY`, `KEY ... VALUE`, ...);
+    /// nil for every other call.
+    public var json: JSONClauses?
     @IgnoredSpan public var span: SourceSpan
 
     public init(

@@ -149,7 +149,9 @@ extension FunctionCall: CustomStringConvertible {
             return SQLFormatting.identifier(part, reservedAllowed: index > 0)
         }.joined(separator: ".")
         var text = nameText + "("
-        if isStar {
+        if let json {
+            text += json.sql(arguments, isObject: upperName == "JSON_OBJECT")
+        } else if isStar {
             text += "*"
         } else {
             if distinct { text += "DISTINCT " }
@@ -212,5 +214,42 @@ extension OrderByItem: CustomStringConvertible {
         if let ascending { text += ascending ? " ASC" : " DESC" }
         if let nullsFirst { text += nullsFirst ? " NULLS FIRST" : " NULLS LAST" }
         return text
+    }
+}
+
+extension JSONClauses {
+    /// A SQL/JSON function's arguments and clauses, as written between its parentheses.
+    func sql(_ arguments: [Expr], isObject: Bool) -> String {
+        var parts: [String] = []
+        if isObject {
+            var pairs: [String] = []
+            for index in stride(from: 0, to: arguments.count - 1, by: 2) {
+                pairs.append("KEY \(arguments[index]) VALUE \(arguments[index + 1])")
+            }
+            parts.append(pairs.joined(separator: ", "))
+        } else {
+            parts.append(SQLFormatting.list(arguments))
+        }
+        if let returning { parts.append("RETURNING \(returning)") }
+        if let wrapper { parts.append(wrapper.rawValue) }
+        if let onEmpty { parts.append("\(onEmpty) ON EMPTY") }
+        if let onError { parts.append("\(onError) ON ERROR") }
+        if let onNull { parts.append(onNull.rawValue) }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}
+
+extension JSONClauses.Behavior: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .null: "NULL"
+        case .error: "ERROR"
+        case .default(let expr): "DEFAULT \(expr)"
+        case .emptyArray: "EMPTY ARRAY"
+        case .emptyObject: "EMPTY OBJECT"
+        case .true: "TRUE"
+        case .false: "FALSE"
+        case .unknown: "UNKNOWN"
+        }
     }
 }
