@@ -69,7 +69,7 @@ extension QueryBinder {
             fields.append(Field(measure.name.value, bound.type == .null ? .varchar : bound.type))
         }
         let skip: StreamPlan.MatchRecognize.Skip
-        switch match.afterMatch ?? .pastLastRow {
+        switch match.afterMatch ?? .toNextRow {
         case .pastLastRow: skip = .pastLastRow
         case .toNextRow: skip = .toNextRow
         case .toFirst(let name), .toLast(let name):
@@ -107,10 +107,17 @@ extension QueryBinder {
                 if q.max == 0 {
                     throw SQLError.unsupported("a quantifier's upper bound must be greater than 0", at: q.span)
                 }
+                if q.min == 0, let max = q.max, max > 1 {
+                    throw SQLError.unsupported("a bounded quantifier's lower bound must be greater than 0", at: q.span)
+                }
                 if q.reluctant, q.min == 0, q.max == 1 {
                     throw SQLError.unsupported("the reluctant optional quantifier (??) is not supported", at: q.span)
                 }
-                elements.append(.init(name: name.value, min: q.min, max: q.max, greedy: !q.reluctant))
+                let element = StreamPlan.MatchRecognize.Element(name: name.value, min: q.min, max: q.max, reluctant: q.reluctant)
+                if element.min == 0, let previous = elements.last, previous.greedy {
+                    throw SQLError.unsupported("an optional variable cannot follow a greedy one", at: name.span)
+                }
+                elements.append(element)
             case .sequence(let list):
                 // A nested sequence only comes from a group; flatten nothing else.
                 throw SQLError.unsupported("pattern groups are not supported", at: list.first.map { Self.patternSpan($0) } ?? span)
@@ -128,7 +135,7 @@ extension QueryBinder {
         if elements.allSatisfy({ $0.min == 0 }) {
             throw SQLError.unsupported("a pattern that can match no rows is not supported", at: span)
         }
-        if let last = elements.last, last.greedy, last.min != last.max {
+        if let last = elements.last, last.greedy {
             throw SQLError.unsupported(
                 "a greedy quantifier is not allowed on the last variable of a pattern: end it with a single variable or a reluctant quantifier",
                 at: span)

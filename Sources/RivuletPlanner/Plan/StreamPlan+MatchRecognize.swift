@@ -15,14 +15,18 @@ extension StreamPlan {
             public var min: Int
             /// nil: unbounded.
             public var max: Int?
-            public var greedy: Bool
+            public var reluctant: Bool
 
-            public init(name: String, min: Int, max: Int?, greedy: Bool) {
+            public init(name: String, min: Int, max: Int?, reluctant: Bool) {
                 self.name = name
                 self.min = min
                 self.max = max
-                self.greedy = greedy
+                self.reluctant = reluctant
             }
+
+            /// Whether a row this variable can take never goes to the next variable instead
+            /// (Flink's greedy quantifiers; an exact count and `?` are not greedy there).
+            public var greedy: Bool { !reluctant && min != max && !(min == 0 && max == 1) }
 
             public var description: String {
                 let quantifier: String
@@ -35,7 +39,7 @@ extension StreamPlan {
                 case (let n, nil): quantifier = "{\(n),}"
                 case (let n, let m?): quantifier = "{\(n),\(m)}"
                 }
-                return name + quantifier + (greedy || min == max ? "" : "?")
+                return name + quantifier + (reluctant ? "?" : "")
             }
         }
 

@@ -10,8 +10,9 @@ public import RivuletPlanner
 /// how many rows it has taken there. A row extends each partial match every way the pattern
 /// allows (and may start a new one): it is taken by the current variable if that has room and
 /// the row meets its DEFINE condition, or the partial match moves on to the next variable once
-/// the current one has its minimum. A greedy variable that can take the row does not move on;
-/// a reluctant one does both. A partial match that can take the row in no way ends.
+/// the current one has its minimum. A greedy variable (`*`, `+`, `{n,}`, `{n,m}`) whose
+/// condition the row meets does not move on, even once full; a reluctant one, `?` and `{n}`
+/// take both ways. A partial match that can take the row in no way ends.
 ///
 /// A partial match that completes the pattern is a match. As in Flink, a match waits while a
 /// partial match that started earlier is alive (that one, if it completes, comes first); each
@@ -172,14 +173,9 @@ public final class PatternRecognition: StreamOperator {
             for (element, count) in try takes(partial, row: row, from: partial.element, count: partial.count) {
                 var extended = partial
                 extended.taken.append(Taken(row: row, element: element, index: index))
-                if let max = plan.elements[element].max, count + 1 == max {
-                    extended.element = element + 1
-                    extended.count = 0
-                } else {
-                    extended.element = element
-                    extended.count = count + 1
-                }
-                if extended.element == plan.elements.count {
+                extended.element = element
+                extended.count = count + 1
+                if element + 1 == plan.elements.count, extended.count == plan.elements[element].max {
                     completed.append(extended)
                     continue
                 }
@@ -198,14 +194,17 @@ public final class PatternRecognition: StreamOperator {
     }
 
     /// The (variable, rows taken there so far) states at which `partial` can take `row`,
-    /// starting at `element`: its own variable first, then, moving on, the ones after it.
+    /// starting at `element`: its own variable first, then, moving on, the ones after it. A
+    /// greedy variable whose condition the row meets does not let it go on, even when full.
     private func takes(_ partial: Partial, row: Row, from element: Int, count: Int) throws -> [(Int, Int)] {
         let spec = plan.elements[element]
+        let room = spec.max.map { count < $0 } ?? true
+        let movesOn = count >= spec.min && element + 1 < plan.elements.count
+        var meets = false
+        if room || (spec.greedy && movesOn) { meets = try accepts(row, as: element, after: partial) }
         var result: [(Int, Int)] = []
-        let canTake = try (spec.max.map { count < $0 } ?? true) && accepts(row, as: element, after: partial)
-        if canTake { result.append((element, count)) }
-        // A greedy variable that can take the row does not let it go to the next one.
-        if count >= spec.min, element + 1 < plan.elements.count, !(spec.greedy && canTake) {
+        if room && meets { result.append((element, count)) }
+        if movesOn, !(spec.greedy && meets) {
             result += try takes(partial, row: row, from: element + 1, count: 0)
         }
         return result
@@ -213,14 +212,14 @@ public final class PatternRecognition: StreamOperator {
 
     /// Whether the partial match, having just taken a row, is also a complete match: every
     /// variable after the current one may be empty, and none of them (nor the current one) is
-    /// a greedy variable still able to take more rows.
+    /// a greedy variable with room for more rows.
     private func reachesEnd(_ partial: Partial) -> Bool {
         var element = partial.element
         var count = partial.count
         while true {
             let spec = plan.elements[element]
             if count < spec.min { return false }
-            if spec.greedy, spec.min != spec.max { return false }
+            if spec.greedy, spec.max.map({ count < $0 }) ?? true { return false }
             if element + 1 == plan.elements.count { return true }
             element += 1
             count = 0
