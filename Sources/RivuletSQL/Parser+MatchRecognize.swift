@@ -23,6 +23,7 @@ extension Parser {
             }
         }
         var rowsPerMatch: MatchRecognize.RowsPerMatch?
+        let rowsPerMatchStart = current.span.start
         if consumeWord("ONE") {
             try expectWord("ROW", "after ONE")
             try expectWord("PER", "after ONE ROW")
@@ -34,6 +35,7 @@ extension Parser {
             try expectWord("MATCH", "after ALL ROWS PER")
             rowsPerMatch = .all
         }
+        let rowsPerMatchEnd = previousEnd
         var afterMatch: MatchRecognize.AfterMatchSkip?
         if consumeWord("AFTER") {
             try expectWord("MATCH", "after AFTER")
@@ -75,6 +77,7 @@ extension Parser {
         var node = MatchRecognize(
             input: input, partitionBy: partitionBy, orderBy: orderBy, measures: measures, rowsPerMatch: rowsPerMatch,
             afterMatch: afterMatch, pattern: pattern, within: within, definitions: definitions)
+        if rowsPerMatch != nil { node.rowsPerMatchSpan = SourceSpan(start: rowsPerMatchStart, end: rowsPerMatchEnd) }
         node.alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
         node.span = span(from: start)
         return .matchRecognize(node)

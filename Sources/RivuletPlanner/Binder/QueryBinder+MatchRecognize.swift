@@ -11,7 +11,7 @@ extension QueryBinder {
             throw SQLError.unsupported("MATCH_RECOGNIZE over a changelog (updating) input is not supported", at: match.span)
         }
         if match.rowsPerMatch == .all {
-            throw SQLError.unsupported("ALL ROWS PER MATCH is not supported; only ONE ROW PER MATCH", at: match.span)
+            throw SQLError.unsupported("ALL ROWS PER MATCH is not supported; only ONE ROW PER MATCH", at: match.rowsPerMatchSpan)
         }
         let scalar = scalarBinder(for: input.scope, clause: "PARTITION BY")
         var keys: [Int] = []
@@ -97,6 +97,7 @@ extension QueryBinder {
         let parts: [RowPattern]
         if case .sequence(let list) = pattern { parts = list } else { parts = [pattern] }
         var elements: [StreamPlan.MatchRecognize.Element] = []
+        var spans: [SourceSpan] = []
         for part in parts {
             switch part {
             case .variable(let name, let quantifier):
@@ -118,6 +119,7 @@ extension QueryBinder {
                     throw SQLError.unsupported("an optional variable cannot follow a greedy one", at: name.span)
                 }
                 elements.append(element)
+                spans.append(quantifier?.span ?? name.span)
             case .sequence(let list):
                 // A nested sequence only comes from a group; flatten nothing else.
                 throw SQLError.unsupported("pattern groups are not supported", at: list.first.map { Self.patternSpan($0) } ?? span)
@@ -133,12 +135,12 @@ extension QueryBinder {
             throw SQLError.unsupported("pattern alternation (|) is not supported", at: alternationSpan.wrappedValue)
         }
         if elements.allSatisfy({ $0.min == 0 }) {
-            throw SQLError.unsupported("a pattern that can match no rows is not supported", at: span)
+            throw SQLError.unsupported("a pattern that can match no rows is not supported", at: spans.first ?? span)
         }
         if let last = elements.last, last.greedy {
             throw SQLError.unsupported(
                 "a greedy quantifier is not allowed on the last variable of a pattern: end it with a single variable or a reluctant quantifier",
-                at: span)
+                at: spans.last ?? span)
         }
         return elements
     }

@@ -56,6 +56,8 @@ public struct MatchRecognize: Hashable, Sendable {
     public var orderBy: [OrderByItem]
     public var measures: [Measure]
     public var rowsPerMatch: RowsPerMatch?
+    /// Where `ONE ROW PER MATCH` / `ALL ROWS PER MATCH` was written.
+    @IgnoredSpan public var rowsPerMatchSpan: SourceSpan = .unknown
     public var afterMatch: AfterMatchSkip?
     public var pattern: RowPattern
     /// `WITHIN INTERVAL '...' unit`, Flink's bound on a match's duration.
