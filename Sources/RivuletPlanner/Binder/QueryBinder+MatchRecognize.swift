@@ -29,8 +29,12 @@ extension QueryBinder {
             throw SQLError.unsupported(
                 "MATCH_RECOGNIZE must be ordered first by the event-time column (with a watermark), ascending", at: order.span)
         }
-        if match.orderBy.count > 1 {
-            throw SQLError.unsupported("MATCH_RECOGNIZE supports ordering by the event-time column only", at: match.orderBy[1].span)
+        var sortKeys: [StreamPlan.TopN.SortKey] = []
+        for item in match.orderBy.dropFirst() {
+            guard let column = try scalarBinder(for: input.scope, clause: "ORDER BY").bind(item.expr).unwrappedColumn else {
+                throw SQLError.unsupported("MATCH_RECOGNIZE can only be ordered by columns", at: item.span)
+            }
+            sortKeys.append(.init(column: column, ascending: item.ascending ?? true))
         }
         let elements = try Self.patternElements(match.pattern, span: match.span)
         var variables: [String: Int] = [:]
@@ -80,10 +84,11 @@ extension QueryBinder {
             if case .toFirst = match.afterMatch! { skip = .toFirst(index) } else { skip = .toLast(index) }
         }
         let within = try match.within.map { (e: Expr) throws(SQLError) in try intervalMillis(e, what: "WITHIN interval") }
-        let node = StreamPlan.MatchRecognize(
+        var node = StreamPlan.MatchRecognize(
             input: input.plan, partitionKeys: keys, timeColumn: timeColumn, elements: elements, conditions: conditions,
             measures: measures, navigations: navigations.items, skip: skip, withinMillis: within,
             schema: Schema(fields), eventTimeColumn: eventTimeColumn)
+        node.sortKeys = sortKeys
         let plan = StreamPlan.matchRecognize(node)
         var scope = Scope(schema: node.schema, qualifier: match.alias?.value, eventTimeColumn: eventTimeColumn)
         for (i, key) in keys.enumerated() {

@@ -102,6 +102,8 @@ extension StreamPlan {
         public var input: StreamPlan
         public var partitionKeys: [Int]
         public var timeColumn: Int
+        /// ORDER BY's keys after the event time: the order of rows with equal times (then arrival).
+        public var sortKeys: [TopN.SortKey] = []
         public var elements: [Element]
         /// Per element, its DEFINE condition over the navigation row; nil: every row.
         public var conditions: [BoundExpr?]
@@ -135,7 +137,8 @@ extension StreamPlan {
         var explainText: String {
             let keys = partitionKeys.map { "$\($0)" }.joined(separator: ", ")
             let pattern = elements.map(\.description).joined(separator: " ")
-            var text = "MatchRecognize: partition=[\(keys)] order=$\(timeColumn) pattern=(\(pattern))"
+            let order = (["$\(timeColumn)"] + sortKeys.map { "$\($0.column)\($0.ascending ? "" : " DESC")" }).joined(separator: ", ")
+            var text = "MatchRecognize: partition=[\(keys)] order=\(order) pattern=(\(pattern))"
             if let withinMillis { text += " within=\(withinMillis)ms" }
             text += " skip=\(skip)"
             let navigation = navigations.enumerated().map { "$n\($0.offset)=\($0.element.variable.map { elements[$0].name + "." } ?? "")\($0.element)" }

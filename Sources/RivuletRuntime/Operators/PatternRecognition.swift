@@ -17,8 +17,9 @@ public import RivuletPlanner
 /// A partial match that completes the pattern is a match. As in Flink, a match waits while a
 /// partial match that started earlier is alive (that one, if it completes, comes first); each
 /// match emitted prunes the partial and waiting matches its AFTER MATCH SKIP strategy rules out.
-/// With WITHIN, a partial match whose first row is `within` or more before a row (or the
-/// watermark) ends.
+/// With WITHIN, a partial match whose first row is `within` or more before a row ends, and so
+/// does one `within` or more before the watermark once its partition has run the rows that
+/// watermark let through.
 public final class PatternRecognition: StreamOperator {
     private typealias Plan = StreamPlan.MatchRecognize
 
@@ -129,32 +130,49 @@ public final class PatternRecognition: StreamOperator {
     public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
         guard watermark > self.watermark else { return nil }
         self.watermark = watermark
-        var emitted: [(key: (Int64, Int64), values: [Value])] = []
+        // Ordered by the row that let a match out (its time, its place in its partition's order,
+        // its arrival), then by the match's first row, then in release order.
+        var emitted: [(key: (Int64, Int64, Int64, Int64), values: [Value])] = []
         for (key, partition) in partitions {
             let due = partition.pending.filter { $0.time <= watermark }
-            if !due.isEmpty {
-                partition.pending.removeAll { $0.time <= watermark }
-                pendingCount -= due.count
-                for row in due.sorted(by: { ($0.time, $0.sequence) < ($1.time, $1.sequence) }) {
-                    for match in try advance(partition, with: row) {
-                        emitted.append(((row.time, row.sequence), try measure(match, key: key)))
-                    }
+            guard !due.isEmpty else { continue }
+            partition.pending.removeAll { $0.time <= watermark }
+            pendingCount -= due.count
+            for row in due.sorted(by: precedes) {
+                let position = partition.processed
+                for match in try advance(partition, with: row) {
+                    emitted.append(((row.time, position, row.sequence, match.start.row.sequence), try measure(match, key: key)))
                 }
             }
             if let within = plan.withinMillis {
-                // Partial matches the watermark shows can no longer complete in time end now.
-                partition.partials.removeAll { watermark != Watermark.end && watermark - $0.start.row.time >= within }
+                // As in Flink, a partition that ran rows then ends the partial matches the
+                // watermark shows can no longer complete in time, letting out waiting matches.
+                partition.partials.removeAll { watermark - within >= $0.start.row.time }
                 for match in try release(partition) {
-                    emitted.append(((watermark, Int64.max), try measure(match, key: key)))
+                    emitted.append(((watermark, Int64.max, Int64.max, match.start.row.sequence), try measure(match, key: key)))
                 }
             }
             if partition.isIdle { partitions.removeValue(forKey: key) }
         }
         guard !emitted.isEmpty else { return watermark }
         var batch = RowBatch(types: outputTypes)
-        for (_, values) in emitted.sorted(by: { $0.key < $1.key }) { batch.appendRow(values) }
+        let order = emitted.indices.sorted {
+            let (a, b) = (emitted[$0].key, emitted[$1].key)
+            return (a.0, a.1, a.2, a.3, $0) < (b.0, b.1, b.2, b.3, $1)
+        }
+        for index in order { batch.appendRow(emitted[index].values) }
         output.emit(batch)
         return watermark
+    }
+
+    /// Event-time order, then ORDER BY's other keys, then arrival.
+    private func precedes(_ a: Row, _ b: Row) -> Bool {
+        if a.time != b.time { return a.time < b.time }
+        for key in plan.sortKeys {
+            let order = ValueOrder.compare(a.values[key.column], b.values[key.column])
+            if order != 0 { return key.ascending ? order < 0 : order > 0 }
+        }
+        return a.sequence < b.sequence
     }
 
     // MARK: Matching
