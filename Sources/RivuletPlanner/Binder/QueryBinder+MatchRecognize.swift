@@ -211,6 +211,12 @@ extension QueryBinder {
                     kind: name == "FIRST" ? .first(offset) : .last(offset), variable: found.variable, argument: argument,
                     type: argument.type))
             case "MATCH_ROWTIME":
+                // `MATCH_ROWTIME()` or `MATCH_ROWTIME(ts)` of the event-time column.
+                if call.arguments.count > 1
+                    || (call.arguments.count == 1 && (try? rowBinder.bind(call.arguments[0]).unwrappedColumn) != timeColumn)
+                {
+                    throw SQLError(.undefinedFunction, "MATCH_ROWTIME takes no argument or the event-time column", at: call.span)
+                }
                 return navigations.add(.init(kind: .matchRowtime, variable: nil, argument: nil, type: input.plan.schema[timeColumn].type))
             case "MATCH_PROCTIME", "CLASSIFIER", "PREV", "NEXT", "MATCH_NUMBER":
                 throw SQLError.unsupported("\(name)() is not supported in MATCH_RECOGNIZE", at: call.span)
