@@ -76,7 +76,8 @@ public final class PatternRecognition: StreamOperator {
     private var watermark = Watermark.none
     private var sequence: Int64 = 0
     private var pendingCount = 0
-    public private(set) var lateRows = 0
+    private let late = LateRowCounter()
+    public var lateRowCounter: LateRowCounter? { late }
 
     public init(_ plan: StreamPlan.MatchRecognize) throws(SQLError) {
         guard plan.input.appendOnly else {
@@ -110,8 +111,9 @@ public final class PatternRecognition: StreamOperator {
         for row in 0..<batch.count {
             if times.isNull(row) { continue }
             let time = times.ints[row]
-            if time <= (batch.arrivalWatermarks?[row] ?? watermark) {
-                lateRows += 1
+            let arrival = batch.arrivalWatermarks?[row] ?? watermark
+            if time <= arrival {
+                late.drop(batch, row: row, watermark: arrival)
                 continue
             }
             let values = batch.row(row, types: inputTypes)
@@ -355,7 +357,7 @@ public final class PatternRecognition: StreamOperator {
     public func snapshot(into writer: inout StateWriter) throws {
         writer.write(watermark)
         writer.write(sequence)
-        writer.write(lateRows)
+        writer.write(late.count)
         writer.write(partitions.count)
         for (key, partition) in partitions {
             writer.write(row: key)
@@ -381,7 +383,7 @@ public final class PatternRecognition: StreamOperator {
     public func restore(from reader: inout StateReader) throws {
         watermark = try reader.readInt64()
         sequence = try reader.readInt64()
-        lateRows = try reader.readInt()
+        late.restore(count: try reader.readInt())
         for _ in 0..<(try reader.readCount()) {
             let key = try reader.readRow()
             let partition = Partition()
