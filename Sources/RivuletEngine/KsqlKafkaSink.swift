@@ -447,7 +447,7 @@ struct KsqlKafkaSink {
         case .join(let join):
             collect(join.left, catalog: catalog, into: &sources)
             collect(join.right, catalog: catalog, into: &sources)
-        case .derived, .windowFunction, .unnest:
+        case .derived, .windowFunction, .unnest, .matchRecognize:
             break
         }
     }

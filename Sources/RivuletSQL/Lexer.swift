@@ -248,8 +248,11 @@ public struct Lexer {
         case "~": symbol = .tilde
         case "[": symbol = .leftBracket
         case "]": symbol = .rightBracket
+        case "?": symbol = .question
+        case "{": symbol = .leftBrace
+        case "}": symbol = .rightBrace
         case "|":
-            if next == "|" { symbol = .concat; width = 2 } else { symbol = nil }
+            if next == "|" { symbol = .concat; width = 2 } else { symbol = .bar }
         case ":":
             if next == ":" { symbol = .doubleColon; width = 2 }
             else if next == "=" { symbol = .colonEqual; width = 2 }

@@ -48,6 +48,9 @@ extension Parser {
             advance()
             let query = try parseQuery()
             try expectSymbol(.rightParen, "after subquery")
+            if isWord("MATCH_RECOGNIZE") {
+                return try parseMatchRecognize(input: .derived(DerivedTable(query: query, span: span(from: start))))
+            }
             let alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
             return .derived(DerivedTable(query: query, alias: alias, span: span(from: start)))
         }
@@ -102,6 +105,10 @@ extension Parser {
             try expectWord("AS", "after FOR SYSTEM_TIME")
             try expectWord("OF", "after FOR SYSTEM_TIME AS")
             table.systemTimeAsOf = try parseExpr()
+        }
+        if isWord("MATCH_RECOGNIZE") {
+            table.span = span(from: start)
+            return try parseMatchRecognize(input: .named(table))
         }
         table.alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
         table.span = span(from: start)

@@ -73,4 +73,9 @@ public enum Symbol: String, Hashable, Sendable, CaseIterable {
     /// `[` and `]` of `ARRAY[...]`.
     case leftBracket = "["
     case rightBracket = "]"
+    /// `?`, `{`, `}` and `|` of MATCH_RECOGNIZE row patterns (`B+?`, `C{1,3}`, `A | B`).
+    case question = "?"
+    case leftBrace = "{"
+    case rightBrace = "}"
+    case bar = "|"
 }

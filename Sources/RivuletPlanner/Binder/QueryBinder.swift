@@ -347,6 +347,8 @@ public struct QueryBinder {
             return try bindUnnest(unnest)
         case .join(let join):
             return try bindJoin(join)
+        case .matchRecognize(let match):
+            return try bindMatchRecognize(match)
         }
     }
 
@@ -471,6 +473,7 @@ extension StreamPlan {
         case .topN(let node): return node.eventTimeColumn
         case .union(let node): return node.eventTimeColumn
         case .overAggregate(let node): return node.timeColumn
+        case .matchRecognize(let node): return node.eventTimeColumn
         case .semiJoin, .multisetOperation: return nil
         case .expand(let node): return node.timeColumn
         }

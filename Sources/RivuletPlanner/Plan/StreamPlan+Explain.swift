@@ -93,6 +93,8 @@ extension StreamPlan {
             return node.explainText + " " + output
         case .overAggregate(let node):
             return node.explainText + " " + output
+        case .matchRecognize(let node):
+            return node.explainText + " " + output
         case .multisetOperation(let node):
             return node.explainText + " " + output
         case .expand(let node):

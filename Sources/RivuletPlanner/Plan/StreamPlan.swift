@@ -15,6 +15,7 @@ public indirect enum StreamPlan: Sendable {
     case topN(TopN)
     case union(Union)
     case overAggregate(OverAggregate)
+    case matchRecognize(MatchRecognize)
     case semiJoin(SemiJoin)
     case expand(Expand)
     case multisetOperation(MultisetOperation)
@@ -144,6 +145,7 @@ public indirect enum StreamPlan: Sendable {
         case .topN(let node): return node.schema
         case .union(let node): return node.schema
         case .overAggregate(let node): return node.schema
+        case .matchRecognize(let node): return node.schema
         case .semiJoin(let node): return node.schema
         case .expand(let node): return node.schema
         case .multisetOperation(let node): return node.schema
@@ -164,6 +166,7 @@ public indirect enum StreamPlan: Sendable {
         case .topN(let node): return node.appendOnly
         case .union(let node): return node.appendOnly
         case .overAggregate(let node): return node.input.appendOnly
+        case .matchRecognize: return true
         case .semiJoin(let node): return node.appendOnly
         case .expand(let node): return node.input.appendOnly
         case .multisetOperation: return false
@@ -183,6 +186,7 @@ public indirect enum StreamPlan: Sendable {
         case .topN(let node): return [node.input]
         case .union(let node): return node.inputs
         case .overAggregate(let node): return [node.input]
+        case .matchRecognize(let node): return [node.input]
         case .semiJoin(let node): return [node.left, node.right]
         case .expand(let node): return [node.input]
         case .multisetOperation(let node): return [node.left, node.right]
@@ -226,6 +230,9 @@ extension StreamPlan {
         case .overAggregate(var node):
             node.input = inputs[0]
             return .overAggregate(node)
+        case .matchRecognize(var node):
+            node.input = inputs[0]
+            return .matchRecognize(node)
         case .semiJoin(var node):
             node.left = inputs[0]
             node.right = inputs[1]

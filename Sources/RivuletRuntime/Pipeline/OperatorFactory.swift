@@ -39,6 +39,8 @@ enum OperatorFactory {
             return Union(node)
         case .overAggregate(let node):
             return try OverAggregate(node)
+        case .matchRecognize(let node):
+            return try PatternRecognition(node)
         case .semiJoin(let node):
             if node.windowEnd != nil { return try WindowSemiJoin(node) }
             return SemiJoin(node)

@@ -12,6 +12,8 @@ public indirect enum TableReference: Hashable, Sendable {
     case unnest(UnnestTable)
     /// `left [kind] JOIN right [WITHIN ...] [ON cond]`
     case join(Join)
+    /// `input MATCH_RECOGNIZE (...) [[AS] alias]`
+    case matchRecognize(MatchRecognize)
 
     public var span: SourceSpan {
         switch self {
@@ -20,6 +22,7 @@ public indirect enum TableReference: Hashable, Sendable {
         case .windowFunction(let t): return t.span
         case .unnest(let t): return t.span
         case .join(let j): return j.span
+        case .matchRecognize(let m): return m.span
         }
     }
 
@@ -31,6 +34,7 @@ public indirect enum TableReference: Hashable, Sendable {
         case .windowFunction(let t): return t.alias
         case .unnest(let t): return t.alias
         case .join: return nil
+        case .matchRecognize(let m): return m.alias
         }
     }
 }

@@ -93,7 +93,70 @@ extension TableReference: CustomStringConvertible {
             return text
         case .join(let j):
             return j.description
+        case .matchRecognize(let m):
+            return m.description
         }
+    }
+}
+
+extension MatchRecognize: CustomStringConvertible {
+    public var description: String {
+        var clauses: [String] = []
+        if !partitionBy.isEmpty { clauses.append("PARTITION BY \(SQLFormatting.list(partitionBy))") }
+        clauses.append("ORDER BY \(SQLFormatting.list(orderBy))")
+        if !measures.isEmpty {
+            clauses.append("MEASURES " + measures.map { "\($0.expr) AS \($0.name)" }.joined(separator: ", "))
+        }
+        switch rowsPerMatch {
+        case .one: clauses.append("ONE ROW PER MATCH")
+        case .all: clauses.append("ALL ROWS PER MATCH")
+        case nil: break
+        }
+        switch afterMatch {
+        case .pastLastRow: clauses.append("AFTER MATCH SKIP PAST LAST ROW")
+        case .toNextRow: clauses.append("AFTER MATCH SKIP TO NEXT ROW")
+        case .toFirst(let v): clauses.append("AFTER MATCH SKIP TO FIRST \(v)")
+        case .toLast(let v): clauses.append("AFTER MATCH SKIP TO LAST \(v)")
+        case nil: break
+        }
+        clauses.append("PATTERN (\(pattern))" + (within.map { " WITHIN \($0)" } ?? ""))
+        if !definitions.isEmpty {
+            clauses.append("DEFINE " + definitions.map { "\($0.name) AS \($0.condition)" }.joined(separator: ", "))
+        }
+        let text = "\(input) MATCH_RECOGNIZE (" + clauses.joined(separator: " ") + ")"
+        return text + (alias.map { " AS \($0)" } ?? "")
+    }
+}
+
+extension RowPattern: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .variable(let name, let quantifier):
+            return name.description + (quantifier?.description ?? "")
+        case .sequence(let parts):
+            return parts.map(\.description).joined(separator: " ")
+        case .alternation(let parts, _):
+            return parts.map(\.description).joined(separator: " | ")
+        case .group(let inner, let quantifier, _):
+            return "(\(inner))" + (quantifier?.description ?? "")
+        case .permute(let parts, _):
+            return "PERMUTE(" + parts.map(\.description).joined(separator: ", ") + ")"
+        }
+    }
+}
+
+extension PatternQuantifier: CustomStringConvertible {
+    public var description: String {
+        let text: String
+        switch (min, max) {
+        case (0, nil): text = "*"
+        case (1, nil): text = "+"
+        case (0, 1): text = "?"
+        case (let n, let m?) where n == m: text = "{\(n)}"
+        case (let n, nil): text = "{\(n),}"
+        case (let n, let m?): text = "{\(n),\(m)}"
+        }
+        return text + (reluctant ? "?" : "")
     }
 }
 
