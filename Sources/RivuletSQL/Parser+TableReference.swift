@@ -135,10 +135,17 @@ extension Parser {
         var index = 0
         repeat {
             var argumentName: String?
-            if case .word(let w) = current.kind, isSymbol(.arrow, at: 1) {
-                argumentName = w
-                advance()
-                advance()
+            // A name that is a reserved word is quoted, as Flink's page writes `OFFSET` => ...
+            if isSymbol(.arrow, at: 1) {
+                switch current.kind {
+                case .word(let w): argumentName = w
+                case .quotedIdentifier(let q): argumentName = q.uppercased()
+                default: break
+                }
+                if argumentName != nil {
+                    advance()
+                    advance()
+                }
             }
             if consumeWord("TABLE") {
                 table = try parseObjectName("a table name", "after TABLE")

@@ -259,10 +259,9 @@ public struct QueryBinder {
         var source = input.plan
         if let window = input.window, expressions.contains(where: { $0.referencedColumns.contains { $0 >= input.plan.schema.count } }) {
             // The window columns are read: materialize them, one row per window.
-            if case .session = window.kind {
-                throw SQLError.unsupported("SESSION windows can only be used with GROUP BY window_start, window_end", at: window.span)
-            }
-            source = .windowTable(.init(input: input.plan, window: WindowSpec(kind: window.kind, timeColumn: window.timeColumn)))
+            // SESSION keeps each partition's rows until their session closes.
+            source = .windowTable(.init(input: input.plan, window: WindowSpec(kind: window.kind, timeColumn: window.timeColumn),
+                                        partitionKeys: window.partitionKeys))
         }
         var plan = StreamPlan.project(.init(input: source, expressions: expressions, schema: Schema(fields), timeColumn: timeColumn))
         if select.distinct {

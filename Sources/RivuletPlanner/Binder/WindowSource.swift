@@ -8,6 +8,8 @@ struct WindowSource {
     var timeColumn: Int
     var grace: Int64
     var dialect: WindowSpec.Dialect
+    /// `SESSION(TABLE t PARTITION BY k, ...)`'s keys, as indexes into the input scope.
+    var partitionKeys: [Int] = []
     /// Where the window came from, for errors.
     var span: SourceSpan
 }
@@ -53,7 +55,15 @@ extension QueryBinder {
         for name in ["window_start", "window_end", "window_time"] {
             input.scope.columns.append(.init(qualifiers: qualifiers, name: name, type: .timestamp3, isEventTime: false))
         }
-        input.window = WindowSource(kind: kind, timeColumn: timeColumn, grace: 0, dialect: .flink, span: function.span)
+        var partitionKeys: [Int] = []
+        for key in function.partitionBy {
+            guard case .column(let reference) = key else {
+                throw SQLError(.syntaxError, "PARTITION BY of \(function.kind.rawValue) takes columns", at: key.span)
+            }
+            partitionKeys.append(try input.scope.resolve(reference))
+        }
+        input.window = WindowSource(kind: kind, timeColumn: timeColumn, grace: 0, dialect: .flink,
+                                    partitionKeys: partitionKeys, span: function.span)
         return input
     }
 

@@ -69,11 +69,14 @@ public indirect enum StreamPlan: Sendable {
     public struct WindowTable: Sendable {
         public var input: StreamPlan
         public var window: WindowSpec
+        /// A SESSION window's partition keys (columns of the input); sessions are per key.
+        public var partitionKeys: [Int]
         public var schema: Schema
 
-        public init(input: StreamPlan, window: WindowSpec) {
+        public init(input: StreamPlan, window: WindowSpec, partitionKeys: [Int] = []) {
             self.input = input
             self.window = window
+            self.partitionKeys = partitionKeys
             schema = Schema(input.schema.fields + ["window_start", "window_end", "window_time"].map {
                 Field($0, .timestamp3, nullable: false)
             })

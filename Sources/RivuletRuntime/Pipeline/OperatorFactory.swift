@@ -12,6 +12,7 @@ enum OperatorFactory {
         case .project(let node):
             return try Project(expressions: node.expressions)
         case .windowTable(let node):
+            if case .session = node.window.kind { return try SessionWindowTable(node) }
             return try WindowTableFunction(node)
         case .unnest(let node):
             return try Unnest(node)

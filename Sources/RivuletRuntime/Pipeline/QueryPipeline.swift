@@ -9,7 +9,8 @@ public import RivuletPlanner
 /// or task. After each run of rows from a source, that source's watermark (its largest event
 /// time minus the declared delay) moves up its branch; a two-input operator's watermark is the
 /// minimum of its inputs'. When a bounded source ends its watermark becomes `Watermark.end`,
-/// which closes every window; once all have ended the sink is flushed and closed.
+/// which closes every window (an embedded stream's only once every source has ended); once all
+/// have ended the sink is flushed and closed.
 ///
 /// Determinism: the sources are merged into one order that depends only on their contents,
 /// never on batch sizes. The next row taken is the one whose event time is smallest among the
@@ -51,6 +52,11 @@ public final class QueryPipeline {
         /// source and a `ChangeFollowingSource` do not: as in Kafka Streams, the others go on
         /// while it is quiet (a stream–table join joins with the table as it is).
         var waitsWhenQuiet = true
+        /// An embedded stream with event time: when it ends before the other sources, its
+        /// watermark stays where its rows left it until they end too, so their later rows are
+        /// judged as if every row were read before the watermark moved to the end (as a join
+        /// with Flink's combined watermark sees them).
+        var holdsEndUntilAll = false
         /// The computed columns evaluated on each batch read, if the relation has any.
         var computed: ComputedScan?
         /// The EXPLAIN line of its scan.
@@ -109,6 +115,8 @@ public final class QueryPipeline {
                 timeColumn: scan.watermark?.column, untimedRank: scan.relation.kind == .table ? 0 : 1, line: line)
             input.computed = computed
             input.waitsWhenQuiet = !scan.relation.isKsqlKafka && !(input.reader is any ChangeFollowingSource)
+            input.holdsEndUntilAll = scan.relation.connector.connector == ConnectorSpec.embedded
+                && scan.relation.kind == .stream && scan.watermark != nil
             if let spec = scan.watermark {
                 let assigner = WatermarkAssigner(spec: spec, sourceName: scan.relation.name, badRecordLog: badRecordLog)
                 nodes.append(Node(op: assigner, parent: parent, parentPort: port))
@@ -172,7 +180,9 @@ public final class QueryPipeline {
         for i in inputs.indices where !inputs[i].exhausted && inputs[i].pending == nil {
             guard let read = try inputs[i].reader.nextBatch(maxRows: batchSize) else {
                 inputs[i].exhausted = true
-                try advance(i, to: Watermark.end)
+                if !inputs[i].holdsEndUntilAll || inputs.allSatisfy(\.exhausted) {
+                    try advance(i, to: Watermark.end)
+                }
                 if inputs.allSatisfy({ $0.exhausted && $0.pending == nil }) { break }
                 return true
             }
