@@ -7,9 +7,17 @@ import Testing
 @Suite struct JSONPathTests {
     static let document = #"{"a": {"b": [10, 20, {"c": "x"}]}, "k y": 7, "list": [{"id": 1}, {"id": 2}], "n": null}"#
 
-    func call(_ function: ScalarFunction, _ path: String, _ json: String = document) throws -> Value {
+    /// The call with Flink's default clauses (NULL ON EMPTY, NULL ON ERROR, FALSE ON ERROR, no
+    /// wrapper), or ERROR ON ERROR.
+    func call(_ function: ScalarFunction, _ path: String, _ json: String = document, failing: Bool = false) throws -> Value {
         let type: SQLType = function == .jsonExists ? .boolean : .varchar
-        return try evalConstant(.call(function, [lit(.string(json), .varchar), lit(.string(path), .varchar)], type))
+        let onError = lit(.string(failing ? "ERROR" : function == .jsonExists ? "FALSE" : "NULL"), .varchar)
+        let clauses: [BoundExpr] = switch function {
+        case .jsonValue: [lit(.string("NULL"), .varchar), onError, lit(.null, .varchar), lit(.null, .varchar)]
+        case .jsonQuery: [lit(.string("WITHOUT"), .varchar), lit(.string("NULL"), .varchar), onError]
+        default: [onError]
+        }
+        return try evalConstant(.call(function, [lit(.string(json), .varchar), lit(.string(path), .varchar)] + clauses, type))
     }
 
     @Test func memberIndexAndQuotedSteps() throws {
@@ -46,8 +54,11 @@ import Testing
         #expect(try call(.jsonExists, "$", "{oops") == F)
     }
 
-    @Test func aBadPathIsAnError() {
-        #expect(throws: SQLError.self) { try call(.jsonValue, "a.b") }
-        #expect(throws: SQLError.self) { try call(.jsonValue, "$.a[x]") }
+    /// As in Flink, a path that does not parse is an error of each row: NULL ON ERROR by default.
+    @Test func aBadPathIsAnError() throws {
+        #expect(try call(.jsonValue, "a.b") == N)
+        #expect(throws: SQLError.self) { try call(.jsonValue, "a.b", failing: true) }
+        #expect(throws: SQLError.self) { try call(.jsonValue, "$.a[x]", failing: true) }
+        #expect(throws: SQLError.self) { try call(.jsonExists, "strict $.missing", failing: true) }
     }
 }
