@@ -108,6 +108,7 @@ enum JSONFunctions {
     private static func value(_ args: [CompiledNode], type: SQLType) throws(SQLError) -> CompiledNode {
         let path = parsePath(try constantText(args[1], "JSON path"))
         let isLax = (try? path.get().strict) == false
+        let indefinite = (try? path.get().isIndefinite) == true
         let modes = (empty: try constantText(args[2], "ON EMPTY behavior"), error: try constantText(args[3], "ON ERROR behavior"))
         let text = args[0]
         let defaults = (empty: args[4], error: args[5])
@@ -127,7 +128,7 @@ enum JSONFunctions {
                 case .failed(let reason): .error(reason)
                 case .nothing: .empty
                 // A list is no scalar, yet Flink gives NULL for it whatever ON ERROR says.
-                case .items where (try? path.get().isIndefinite) == true: nil
+                case .items where indefinite: nil
                 case .items(let items):
                     switch items.first {
                     case nil: .empty
@@ -176,6 +177,7 @@ enum JSONFunctions {
     private static func query(_ args: [CompiledNode]) throws(SQLError) -> CompiledNode {
         let path = parsePath(try constantText(args[1], "JSON path"))
         let isLax = (try? path.get().strict) == false
+        let indefinite = (try? path.get().isIndefinite) == true
         let wrapper = try constantText(args[2], "wrapper")
         let modes = (empty: try constantText(args[3], "ON EMPTY behavior"), error: try constantText(args[4], "ON ERROR behavior"))
         let text = args[0]
@@ -194,7 +196,6 @@ enum JSONFunctions {
                 case .nothing:
                     outcome = .empty
                 case .items(let items):
-                    let indefinite = (try? path.get().isIndefinite) == true
                     // A list, even an empty one, is an array.
                     let node: JSONNode? = indefinite ? .array(items) : items.first
                     switch (node, wrapper) {
