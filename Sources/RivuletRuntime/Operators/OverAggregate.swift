@@ -1,16 +1,25 @@
 public import RivuletCore
 public import RivuletPlanner
+import Collections
 
 /// An OVER aggregation on event time (`agg OVER (PARTITION BY k ORDER BY ts frame)`), as Flink
 /// runs it: each row waits until the watermark passes its time, then is emitted once with its
-/// aggregates over its frame, in event-time order (equal times in arrival order). A row at or
-/// below the watermark it arrives under is late: dropped and counted.
+/// aggregates over its frame, in event-time order (equal times in arrival order).
 ///
-/// Per partition the operator keeps one accumulator slot holding the current frame, the rows
-/// still waiting for the watermark, and, for a bounded frame, the rows in the frame, so that
-/// each can be retracted when it leaves (with `RANGE`, as soon as the watermark shows no later
-/// row can include it; a partition left empty is freed). With `RANGE`, rows of equal time enter together and
-/// share one result; with `ROWS`, each enters alone.
+/// Which rows are late follows Flink's operators. With an unbounded frame a row at or below the
+/// watermark it arrives under is late. With a bounded frame a row is late only when its
+/// partition has already emitted a row at or after its time; a later row is kept even when the
+/// watermark has passed it, and is emitted at the next advance of the watermark. Late rows are
+/// dropped and counted.
+///
+/// Rows wait on timers, one per partition and time, fired in time order as the watermark
+/// passes them, the watermark being advanced row by row (each row's arrival watermark) so that
+/// what a row finds fired does not depend on how rows are batched. Per partition the operator
+/// keeps one accumulator slot holding the current frame, the waiting rows and, for a bounded
+/// frame, the rows in the frame, so that each can be retracted when it leaves. With `RANGE`,
+/// rows of equal time enter together and share one result, and a partition is forgotten, as
+/// in Flink, once the watermark passes its clean-up time (half a frame past the frame of its
+/// latest row): after that any row of it is on time again. With `ROWS`, each row enters alone.
 public final class OverAggregate: StreamOperator {
     private struct Row {
         var time: Int64
@@ -21,11 +30,18 @@ public final class OverAggregate: StreamOperator {
 
     private final class Partition {
         let slot: Int32
-        /// Rows waiting for the watermark, in arrival order.
-        var pending: [Row] = []
+        /// Rows waiting for their timer, by time, each list in arrival order.
+        var pending: [Int64: [Row]] = [:]
         /// A bounded frame's rows, oldest first, from `head` on.
         var frame: [Row] = []
         var head = 0
+        /// The times this partition has a timer at: its waiting rows' and, with `RANGE`, each
+        /// clean-up time it was given (a superseded one still fires, as in Flink).
+        var timers: Set<Int64> = []
+        /// The time of the last timer fired: with a bounded frame a row must be later.
+        var lastFired = Watermark.none
+        /// With a bounded `RANGE` frame, when the partition is forgotten.
+        var cleanupAt: Int64?
 
         init(slot: Int32) { self.slot = slot }
 
@@ -41,14 +57,24 @@ public final class OverAggregate: StreamOperator {
         }
     }
 
+    private struct Timer: Comparable {
+        let time: Int64
+        let key: [Value]
+        static func < (a: Timer, b: Timer) -> Bool { a.time < b.time }
+        static func == (a: Timer, b: Timer) -> Bool { a.time == b.time && a.key == b.key }
+    }
+
     private let plan: StreamPlan.OverAggregate
     private let inputTypes: [SQLType]
     private let outputTypes: [SQLType]
     private let slots: AggregateSlots
     private var partitions: [[Value]: Partition] = [:]
-    /// Partitions with rows waiting for the watermark.
-    private var waiting: Set<[Value]> = []
+    private var timers = Heap<Timer>()
+    /// The watermark received from the input, forwarded downstream.
     private var watermark = Watermark.none
+    /// The watermark the timers have fired through: ahead of `watermark` within a batch whose
+    /// rows carry their own arrival watermarks.
+    private var firedThrough = Watermark.none
     private var sequence: Int64 = 0
     private var pendingCount = 0
     private var frameRows = 0
@@ -74,67 +100,82 @@ public final class OverAggregate: StreamOperator {
             if times.isNull(row) { continue }
             let time = times.ints[row]
             let arrival = batch.arrivalWatermarks?[row] ?? watermark
-            if time <= arrival {
+            if arrival > firedThrough { fireTimers(through: arrival, into: &output) }
+            let values = batch.row(row, types: inputTypes)
+            let key = plan.partitionKeys.map { values[$0] }
+            if isLate(time, arrival: arrival, partition: partitions[key]) {
                 late.drop(batch, row: row, watermark: arrival)
                 continue
             }
-            let values = batch.row(row, types: inputTypes)
-            let key = plan.partitionKeys.map { values[$0] }
             let partition = partitions[key] ?? {
                 let created = Partition(slot: slots.allocate())
                 partitions[key] = created
                 return created
             }()
-            partition.pending.append(Row(time: time, sequence: sequence, values: values))
+            partition.pending[time, default: []].append(Row(time: time, sequence: sequence, values: values))
             sequence += 1
             pendingCount += 1
-            waiting.insert(key)
+            addTimer(at: time, for: partition, key: key)
+            if case .range(let preceding?) = plan.frame { extendCleanup(of: partition, key: key, past: time, preceding: preceding) }
         }
+    }
+
+    private func isLate(_ time: Int64, arrival: Int64, partition: Partition?) -> Bool {
+        plan.frame.isBounded ? time <= (partition?.lastFired ?? Watermark.none) : time <= arrival
+    }
+
+    private func addTimer(at time: Int64, for partition: Partition, key: [Value]) {
+        if partition.timers.insert(time).inserted { timers.insert(Timer(time: time, key: key)) }
+    }
+
+    /// Flink's clean-up rule for bounded `RANGE` frames: once a row's frame (`preceding` ms past
+    /// its time) reaches the clean-up time, the clean-up moves to half a frame later.
+    private func extendCleanup(of partition: Partition, key: [Value], past time: Int64, preceding: Int64) {
+        if let cleanupAt = partition.cleanupAt, cleanupAt >= time + preceding + 1 { return }
+        let cleanupAt = time + preceding + preceding / 2 + 1
+        partition.cleanupAt = cleanupAt
+        addTimer(at: cleanupAt, for: partition, key: key)
     }
 
     public func watermarkAdvanced(to watermark: Int64, port: Int, into output: inout Collector) throws -> Int64? {
         guard watermark > self.watermark else { return nil }
         self.watermark = watermark
-        var emitted: [(time: Int64, sequence: Int64)] = []
-        var batch = RowBatch(types: outputTypes)
-        for key in waiting {
-            let partition = partitions[key]!
-            let due = partition.pending.filter { $0.time <= watermark }
-            guard !due.isEmpty else { continue }
-            partition.pending.removeAll { $0.time <= watermark }
-            if partition.pending.isEmpty { waiting.remove(key) }
-            pendingCount -= due.count
-            let ordered = due.sorted { ($0.time, $0.sequence) < ($1.time, $1.sequence) }
-            fire(ordered, in: partition, into: &batch)
-            emitted += ordered.map { ($0.time, $0.sequence) }
-        }
-        expireRanges(below: watermark)
-        guard batch.count > 0 else { return watermark }
-        // Event-time order across partitions, arrival order among equal times.
-        let order = emitted.indices.sorted { (emitted[$0].time, emitted[$0].sequence) < (emitted[$1].time, emitted[$1].sequence) }
-        output.emit(batch.gather(order))
+        if watermark > firedThrough { fireTimers(through: watermark, into: &output) }
         return watermark
     }
 
-    /// With a `RANGE` frame of `p` ms, a row at or below `watermark - p` is in no future row's
-    /// frame (every future row is later than the watermark): it is retracted now, and a partition
-    /// left with no rows is freed, so idle partitions hold no state.
-    private func expireRanges(below watermark: Int64) {
-        guard case .range(let preceding?) = plan.frame, watermark > Int64.min + preceding else { return }
-        let limit = watermark - preceding
-        for (key, partition) in partitions where partition.pending.isEmpty {
-            var leaving = 0
-            while leaving < partition.frameCount, partition.frame[partition.head + leaving].time <= limit { leaving += 1 }
-            if leaving == partition.frameCount {
-                frameRows -= leaving
-                slots.free(partition.slot)
-                partitions.removeValue(forKey: key)
-            } else if leaving > 0 {
-                accumulate(Array(partition.frame[partition.head..<(partition.head + leaving)]), into: partition, sign: -1)
-                partition.dropFrameHead(leaving)
-                frameRows -= leaving
+    /// Fires the timers at or below `watermark` in time order and emits their rows in event-time
+    /// order across partitions, arrival order among equal times.
+    private func fireTimers(through watermark: Int64, into output: inout Collector) {
+        firedThrough = watermark
+        var emitted: [(time: Int64, sequence: Int64)] = []
+        var batch = RowBatch(types: outputTypes)
+        while let next = timers.min, next.time <= watermark {
+            timers.removeMin()
+            guard let partition = partitions[next.key], partition.timers.remove(next.time) != nil else { continue }
+            if let cleanupAt = partition.cleanupAt, cleanupAt <= next.time {
+                forget(partition, key: next.key)
+                continue
             }
+            if let rows = partition.pending.removeValue(forKey: next.time) {
+                pendingCount -= rows.count
+                fire(rows, in: partition, into: &batch)
+                emitted += rows.map { ($0.time, $0.sequence) }
+            }
+            partition.lastFired = next.time
         }
+        guard batch.count > 0 else { return }
+        let order = emitted.indices.sorted { (emitted[$0].time, emitted[$0].sequence) < (emitted[$1].time, emitted[$1].sequence) }
+        output.emit(batch.gather(order))
+    }
+
+    /// Frees a partition at its clean-up time: no waiting row is left by then (each row moved the
+    /// clean-up time past its own), and its frame is in no later row's frame.
+    private func forget(_ partition: Partition, key: [Value]) {
+        frameRows -= partition.frameCount
+        pendingCount -= partition.pending.values.reduce(0) { $0 + $1.count }
+        slots.free(partition.slot)
+        partitions.removeValue(forKey: key)
     }
 
     /// Moves `rows` (one partition's, sorted) into its frame and appends each with its result.
@@ -190,18 +231,26 @@ public final class OverAggregate: StreamOperator {
         batch.count += 1
     }
 
-    public var stateFormat: StateFormat { StateFormat(kind: "over-aggregate", version: 1) }
+    public var stateFormat: StateFormat { StateFormat(kind: "over-aggregate", version: 2) }
 
-    /// The watermark, counters, then per partition its key, accumulators, waiting rows and frame.
+    /// The watermarks, counters, then per partition its key, accumulators, timers, waiting rows
+    /// and frame.
     public func snapshot(into writer: inout StateWriter) throws {
         writer.write(watermark)
+        writer.write(firedThrough)
         writer.write(sequence)
         writer.write(late.count)
         writer.write(partitions.count)
         for (key, partition) in partitions {
             writer.write(row: key)
             slots.save(partition.slot, into: &writer)
-            for rows in [partition.pending, Array(partition.frame[partition.head...])] {
+            writer.write(partition.lastFired)
+            writer.write(partition.cleanupAt != nil)
+            writer.write(partition.cleanupAt ?? 0)
+            writer.write(partition.timers.count)
+            for time in partition.timers.sorted() { writer.write(time) }
+            let pending = partition.pending.values.joined().sorted { $0.sequence < $1.sequence }
+            for rows in [pending, Array(partition.frame[partition.head...])] {
                 writer.write(rows.count)
                 for row in rows {
                     writer.write(row.time)
@@ -214,6 +263,7 @@ public final class OverAggregate: StreamOperator {
 
     public func restore(from reader: inout StateReader) throws {
         watermark = try reader.readInt64()
+        firedThrough = try reader.readInt64()
         sequence = try reader.readInt64()
         late.restore(count: try reader.readInt())
         let count = try reader.readCount()
@@ -221,6 +271,11 @@ public final class OverAggregate: StreamOperator {
             let key = try reader.readRow()
             let partition = Partition(slot: slots.allocate())
             try slots.load(partition.slot, from: &reader)
+            partition.lastFired = try reader.readInt64()
+            let cleans = try reader.readBool()
+            let cleanupAt = try reader.readInt64()
+            partition.cleanupAt = cleans ? cleanupAt : nil
+            for _ in 0..<(try reader.readCount()) { addTimer(at: try reader.readInt64(), for: partition, key: key) }
             var lists: [[Row]] = []
             for _ in 0..<2 {
                 var rows: [Row] = []
@@ -229,11 +284,10 @@ public final class OverAggregate: StreamOperator {
                 }
                 lists.append(rows)
             }
-            partition.pending = lists[0]
+            for row in lists[0] { partition.pending[row.time, default: []].append(row) }
             partition.frame = lists[1]
             pendingCount += lists[0].count
             frameRows += lists[1].count
-            if !partition.pending.isEmpty { waiting.insert(key) }
             partitions[key] = partition
         }
     }
