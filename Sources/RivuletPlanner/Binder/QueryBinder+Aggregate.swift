@@ -464,6 +464,10 @@ extension QueryBinder {
                 throw SQLError(.datatypeMismatch, "HISTOGRAM counts VARCHAR values, not \(type)", at: call.arguments[0].span)
             }
             return AggregateCall(kind: .histogram, argument: column(argument), filter: filter, type: .map(key: .varchar, value: .bigint))
+        case "COLLECT":
+            return AggregateCall(
+                kind: .multiset(distinct: call.distinct), argument: column(argument), filter: filter,
+                type: .map(key: type == .null ? .varchar : type, value: .integer))
         case "ARRAY_AGG", "COLLECT_LIST", "COLLECT_SET":
             let distinct = name == "COLLECT_SET" || call.distinct
             // With ORDER BY the collected values are rows of the sort keys and the value.

@@ -24,6 +24,10 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         /// ksqlDB's `HISTOGRAM(x)`: a MAP from each distinct non-NULL value to how many rows hold
         /// it, first arrival first; NULL when there is none.
         case histogram
+        /// Flink's `COLLECT(x)`: a MULTISET of the non-NULL values, held as a MAP from each
+        /// distinct value to its count (1 each with `distinct`), first arrival first; an empty
+        /// map, not NULL, when there is none.
+        case multiset(distinct: Bool)
         /// ksqlDB's `TOPK(x, k)` / `TOPKDISTINCT(x, k)`: an ARRAY of the `count` greatest
         /// non-NULL values, greatest first (each value once when `distinct`); NULL when there is
         /// none.
@@ -94,6 +98,7 @@ public struct AggregateCall: Hashable, Sendable, CustomStringConvertible {
         case .earliestByOffset(let skip, let count): name = "EARLIEST_BY_OFFSET" + (count.map { "[\($0)]" } ?? "") + (skip ? "" : "[nulls]")
         case .collect(let distinct, let limit): name = (distinct ? "COLLECT_SET" : "ARRAY_AGG") + (limit.map { "[\($0)]" } ?? "")
         case .histogram: name = "HISTOGRAM"
+        case .multiset: name = "COLLECT"
         case .top(let count, let distinct): name = (distinct ? "TOPKDISTINCT" : "TOPK") + "[\(count)]"
         case .statistic(let statistic, let bySums): name = statistic.rawValue + (bySums ? "[sums]" : "")
         }

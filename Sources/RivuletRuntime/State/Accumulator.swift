@@ -58,6 +58,11 @@ enum AccumulatorFactory {
             return CollectAccumulator(
                 argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type, argumentType: argType)
         }
+        if case .multiset(let distinct) = call.kind {
+            return CollectAccumulator(
+                argument: argument, filter: filter, distinct: true, respectNulls: false, resultType: call.type, argumentType: argType,
+                multiset: distinct ? .eachOnce : .counted)
+        }
         if case .statistic(let statistic, let bySums) = call.kind, !call.distinct {
             guard argType.isInteger || argType == .double else {
                 throw SQLError(.datatypeMismatch, "\(call): \(statistic.rawValue) of \(argType) is not supported (INT, BIGINT or DOUBLE)")
@@ -137,7 +142,7 @@ enum AccumulatorFactory {
                     resultType: call.type)
             }
             return ArrivalOrderAccumulator(argument: argument, filter: filter, latest: latest, ignoreNulls: ignoreNulls, resultType: argType)
-        case .collect, .histogram, .top, .statistic:
+        case .collect, .histogram, .multiset, .top, .statistic:
             throw SQLError.internal("\(call) is built above")
         }
     }

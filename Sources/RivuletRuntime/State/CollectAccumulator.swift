@@ -9,8 +9,12 @@ import RivuletPlanner
 /// `orderedBy` (`ARRAY_AGG(x ORDER BY k)`) the values are rows of the sort keys and the value,
 /// and the result their last fields, sorted by the keys (a stable sort: ties in arrival order).
 /// With `greatest` it is `TOPK` (`TOPKDISTINCT` when `distinct`): the greatest that many values,
-/// greatest first. With `limit`, a value arriving when that many are kept is not kept.
+/// greatest first. With `limit`, a value arriving when that many are kept is not kept. With
+/// `multiset` it is Flink's `COLLECT`: the MAP of counts, empty rather than NULL.
 final class CollectAccumulator: Accumulator {
+    /// How `COLLECT` counts each distinct value: as often as it came, or once (`COLLECT(DISTINCT x)`).
+    enum MultisetCounts { case counted, eachOnce }
+
     let resultType: SQLType
     /// The type of the values kept: the argument's.
     private let elementType: SQLType
@@ -21,14 +25,17 @@ final class CollectAccumulator: Accumulator {
     private let respectNulls: Bool
     private let greatest: Int?
     private let limit: Int?
+    private let multiset: MultisetCounts?
     private var values: [[Value]] = []
     /// Copies of each value in `values` (all 1 unless `distinct`).
     private var counts: [[Int]] = []
 
     init(
         argument: Int, filter: Int?, distinct: Bool, respectNulls: Bool, resultType: SQLType,
-        orderedBy: [AggregateCall.SortKey] = [], argumentType: SQLType, greatest: Int? = nil, limit: Int? = nil
+        orderedBy: [AggregateCall.SortKey] = [], argumentType: SQLType, greatest: Int? = nil, limit: Int? = nil,
+        multiset: MultisetCounts? = nil
     ) {
+        self.multiset = multiset
         self.greatest = greatest
         self.limit = limit
         self.argument = argument
@@ -82,7 +89,10 @@ final class CollectAccumulator: Accumulator {
     }
 
     func appendResult(_ slot: Int, into column: inout Column) {
-        if values[slot].isEmpty {
+        if let multiset {
+            let counts = counts[slot].map { Value.int(multiset == .eachOnce ? 1 : Int64($0)) }
+            column.append(.map(keys: values[slot], values: counts))
+        } else if values[slot].isEmpty {
             column.appendNull()
         } else if case .map = resultType {
             column.append(.map(keys: values[slot], values: counts[slot].map { .int(Int64($0)) }))
