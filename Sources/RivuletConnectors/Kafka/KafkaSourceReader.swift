@@ -537,9 +537,9 @@ extension KafkaSourceReader {
             watermarks?.setIdle(index, false)
             described.append("\(partitions[index].topic)/\(partitions[index].id) from offset \(next)")
         }
-        let error2 = rd_kafka_assign(client.handle, list)
-        if error2 != RD_KAFKA_RESP_ERR_NO_ERROR {
-            rebalanceError = client.unreachable(error2, doing: "taking the partitions consumer group '\(group)' assigned")
+        let assigned = rd_kafka_assign(client.handle, list)
+        if assigned != RD_KAFKA_RESP_ERR_NO_ERROR {
+            rebalanceError = client.unreachable(assigned, doing: "taking the partitions consumer group '\(group)' assigned")
         }
         membership?.assignmentChanged("assigned \(described.isEmpty ? "no partitions" : described.joined(separator: ", "))")
     }
