@@ -25,7 +25,8 @@ public import RivuletRuntime
 /// committed offset (else where `auto.offset.reset` says), checkpoints' positions are not used,
 /// each completed checkpoint commits the positions of the partitions still owned, and a revoked
 /// partition has its last checkpointed position committed before the group hands it on: rows
-/// read after that checkpoint are read again by the next owner (at least once).
+/// read after that checkpoint are read again by the next owner (at least once), unless the
+/// partition comes back to this reader untouched, which then goes on where it stopped.
 public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
     private struct Partition {
         var topic: String
@@ -47,6 +48,13 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         /// Which assignment made the partition owned, so that a position taken under an earlier
         /// one is never committed over the progress of another server.
         var assignment = 0
+        /// In a group, the offset the group held for the partition as far as this reader knows
+        /// (what it found at assignment or committed since; nil: none).
+        var groupOffset: Int64?
+        /// Revoked from this reader, whose `next` is where it stopped reading: if it comes back
+        /// with the group's offset unchanged (no other server committed progress), reading goes
+        /// on from there instead of reading again from the last checkpoint.
+        var revoked = false
     }
 
     private let relationName: String
@@ -513,8 +521,14 @@ extension KafkaSourceReader {
                 list.pointee.elems[element].offset = -1  // RD_KAFKA_OFFSET_END
                 continue
             }
-            var next = list.pointee.elems[element].offset
-            if next < 0 {
+            let committed = list.pointee.elems[element].offset
+            var next = committed
+            let untouched = partitions[index].revoked && committed == (partitions[index].groupOffset ?? -1001 /* RD_KAFKA_OFFSET_INVALID */)
+            if untouched {
+                // Back in the same rebalance (or with nobody's progress committed since): every
+                // row before `next` went to the sink from here.
+                next = partitions[index].next
+            } else if next < 0 {
                 var low: Int64 = 0
                 var high: Int64 = 0
                 let error = rd_kafka_query_watermark_offsets(client.handle, partitions[index].topic, partitions[index].id, &low, &high,
@@ -531,6 +545,8 @@ extension KafkaSourceReader {
                 partitions[index].queue = queue
             }
             partitions[index].next = next
+            partitions[index].groupOffset = committed >= 0 ? committed : nil
+            partitions[index].revoked = false
             partitions[index].owned = true
             partitions[index].assignment = assignmentCount
             partitions[index].lastMessageMillis = now
@@ -545,7 +561,8 @@ extension KafkaSourceReader {
     }
 
     /// Gives up every partition: each commits its last checkpointed position (rows after it
-    /// may not have reached the sink yet), so the next owner resumes there.
+    /// may not have reached the sink yet), so the next owner resumes there; a partition this
+    /// reader gets back untouched resumes where it stopped.
     private func partitionsRevoked(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
         let commit = rd_kafka_topic_partition_list_new(list.pointee.cnt)!
         defer { rd_kafka_topic_partition_list_destroy(commit) }
@@ -555,8 +572,10 @@ extension KafkaSourceReader {
             var note = "\(partitions[index].topic)/\(partitions[index].id)"
             if let done = completedOffsets[index], done.assignment == partitions[index].assignment {
                 rd_kafka_topic_partition_list_add(commit, partitions[index].topic, partitions[index].id).pointee.offset = done.next
+                partitions[index].groupOffset = done.next
                 note += " at offset \(done.next)"
             }
+            partitions[index].revoked = true
             described.append(note)
             if let head = partitions[index].head { rd_kafka_message_destroy(head) }
             partitions[index].head = nil
@@ -583,6 +602,7 @@ extension KafkaSourceReader {
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for position in current {
             completedOffsets[position.index] = (position.next, position.assignment)
+            partitions[position.index].groupOffset = position.next
             rd_kafka_topic_partition_list_add(list, partitions[position.index].topic, partitions[position.index].id).pointee.offset = position.next
         }
         // A failed commit is retried by the next checkpoint; until then a new owner reads more again.
