@@ -19,6 +19,9 @@ final class CatalogLog {
             case query
             /// CREATE SOURCE CONNECTOR; DROP CONNECTOR removes it.
             case connector
+            /// DROP or TERMINATE, in a cluster's catalog topic: the topic only appends, so what
+            /// this file rewrites away is a record of its own there.
+            case removal
         }
 
         var kind: Kind
@@ -99,7 +102,8 @@ final class CatalogLog {
         return url
     }
 
-    private static func line(_ entry: Entry) throws -> Data {
+    /// One entry as stored: a JSON object and a newline (the cluster's catalog topic holds the same bytes).
+    static func line(_ entry: Entry) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var data = try encoder.encode(entry)

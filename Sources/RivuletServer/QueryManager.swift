@@ -46,9 +46,21 @@ public actor QueryManager {
     private var isShutDown = false
     /// Query starts, stops and failures.
     private let logger = Logger(label: "rivulet.queries")
+    /// Set in a cluster: shared statements go through its catalog topic instead of the log.
+    private let cluster: ClusterCatalog?
+    /// What applying the catalog topic's records gave, by offset, until the session that
+    /// appended the record takes it (see `propose`).
+    private var sharedOutcomes: [Int64: Result<Outcome, SQLError>] = [:]
+    private var sharedWaiters: [Int64: CheckedContinuation<Result<Outcome, SQLError>, Never>] = [:]
 
-    /// - Parameter persistent: keep the catalog in `catalog.jsonl` in the data directory.
-    public init(workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, persistent: Bool = true) throws {
+    /// - Parameters:
+    ///   - persistent: keep the catalog in `catalog.jsonl` in the data directory (in a cluster,
+    ///     its catalog topic holds it instead) and checkpoints there.
+    ///   - cluster: set when this server is one of a cluster.
+    public init(
+        workingDirectory: String, dataDirectory: String, batchSize: Int = 8192, persistent: Bool = true,
+        cluster: ClusterConfiguration? = nil
+    ) throws {
         let materialized = MaterializedTableStore()
         let engine = Engine(
             configuration: EngineConfiguration(
@@ -65,7 +77,8 @@ public actor QueryManager {
         self.materialized = materialized
         self.connectors = engine.connectors
         self.batchSize = batchSize
-        self.log = persistent ? try CatalogLog(directory: URL(fileURLWithPath: dataDirectory)) : nil
+        self.log = persistent && cluster == nil ? try CatalogLog(directory: URL(fileURLWithPath: dataDirectory)) : nil
+        self.cluster = try cluster.map { configuration throws(SQLError) in try ClusterCatalog(configuration: configuration) }
         // Inserted rows live in their stream's file, not in the catalog log.
         if persistent { try engine.embedded.makeDurable(in: URL(fileURLWithPath: dataDirectory).appendingPathComponent("streams")) }
     }
@@ -76,9 +89,21 @@ public actor QueryManager {
     /// definition to the catalog log (false for boot files, which run again at every start).
     /// `context`: the client session's parameters, functions and column naming, for binding.
     /// `cancel`: the statement's, which stops its planning once set.
+    /// In a cluster, a statement that changes the catalog is shared (see `ClusterCatalog`).
     public func execute(
         _ parsed: ParsedStatement, settings: Settings = Settings(), context: BindingContext? = nil, record: Bool = true,
         cancel: CancelFlag? = nil
+    ) async throws(SQLError) -> Outcome {
+        guard !isShutDown else { throw SQLError(SQLState("57P01"), "the server is shutting down") }
+        if let cluster, let entry = try sharedEntry(for: parsed, settings: settings, context: context) {
+            return try await propose(entry, to: cluster)
+        }
+        return try await executeHere(parsed, settings: settings, context: context, record: record, cancel: cancel)
+    }
+
+    /// Runs a statement on this server only.
+    private func executeHere(
+        _ parsed: ParsedStatement, settings: Settings, context: BindingContext?, record: Bool, cancel: CancelFlag?
     ) async throws(SQLError) -> Outcome {
         guard !isShutDown else { throw SQLError(SQLState("57P01"), "the server is shutting down") }
         engine.settings = settings
@@ -124,11 +149,23 @@ public actor QueryManager {
         case .query(let prepared):
             return .query(prepared)
         case .persistentQuery(let prepared):
+            if cluster != nil {
+                do throws(SQLError) {
+                    try ClusterQueryRules.check(prepared, at: parsed.statement.span)
+                } catch {
+                    // A refused CREATE ... AS SELECT leaves no relation behind.
+                    if case .createRelationAsSelect(let create) = parsed.statement { engine.catalog.remove(create.name.name.value) }
+                    throw error
+                }
+            }
             return .started([try startPersistent(prepared, sql: parsed.text, settings: settings, record: record)])
         case .persistentQueries(let prepared):
             // A statement set: each INSERT a query of its own, logged with its own text.
             guard case .statementSet(let set) = parsed.statement, set.inserts.count == prepared.count else {
                 throw SQLError.internal("a statement set's queries do not match its INSERTs")
+            }
+            if cluster != nil {
+                for query in prepared { try ClusterQueryRules.check(query, at: set.span) }
             }
             var started: [PersistentQuery] = []
             for (insert, query) in zip(set.inserts, prepared) {
@@ -213,6 +250,14 @@ public actor QueryManager {
         let folder = URL(fileURLWithPath: connectors.dataDirectory).appendingPathComponent("queries")
             .appendingPathComponent(CheckpointPolicy.folder(serverQuery: id))
         options.errorLog = .folder(folder, query: id, maxEntries: settings.errorLogMaxEntries)
+        if let configuration = cluster?.configuration {
+            let logger = logger
+            options.consumerGroup = ConsumerGroupMembership(
+                groupId: configuration.consumerGroup(of: id), instanceId: configuration.groupInstance(of: id)
+            ) { change in
+                logger.info("query partitions \(change)", metadata: ["query": "\(id)"])
+            }
+        }
         let connectors = connectors
         logger.info("query started", metadata: ["query": "\(id)", "sink": "\(sink.name)", "sql": "\(prepared.sql)"])
         let logger = logger
@@ -229,7 +274,7 @@ public actor QueryManager {
     /// running its queries again), and every source gives the same rows again after a restart (an embedded
     /// stream only when all of its rows come back from its file, i.e. no query writes into it).
     private func checkpointPolicy(plan: StreamPlan, sink: Relation, id: String, settings: Settings) -> CheckpointPolicy? {
-        guard log != nil else { return nil }
+        guard log != nil || cluster != nil else { return nil }
         func durability(_ relation: Relation) -> ConnectorDurability {
             (try? connectors.registry.factory(for: relation.connector))?.durability ?? .rebuilt
         }
@@ -320,32 +365,122 @@ public actor QueryManager {
         return rows
     }
 
+    /// In a cluster, a last column lists the source partitions this server reads now.
     private func queryTable() -> ResultSet {
-        let schema = Schema([
+        var fields = [
             Field("id", .varchar), Field("state", .varchar), Field("rows_in", .bigint), Field("rows_out", .bigint),
             Field("late_rows", .bigint), Field("bad_records", .bigint), Field("errors_trimmed", .bigint),
             Field("error", .varchar), Field("sql", .varchar),
-        ])
+        ]
+        if cluster != nil { fields.append(Field("partitions", .varchar)) }
         let rows = queries.map { query -> [Value] in
             let status = query.status
-            return [
+            var row: [Value] = [
                 .string(query.id), .string(query.stateText), .int(Int64(status.metrics.rowsRead)),
                 .int(Int64(status.metrics.rowsWritten)), .int(Int64(status.metrics.lateRows)),
                 .int(Int64(status.metrics.badRecords)), .int(Int64(query.errorLogTrimmed)),
                 status.error.map(Value.string) ?? .null, .string(query.sql),
             ]
+            if cluster != nil {
+                let owned = status.metrics.partitionLags.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+                row.append(.string(owned.map { "\($0.topic)/\($0.partition)" }.joined(separator: ",")))
+            }
+            return row
         }
-        return ResultSet(schema: schema, rows: rows)
+        return ResultSet(schema: Schema(fields), rows: rows)
     }
 
     /// Stops every query (their sinks are flushed and closed) and connector, and refuses
     /// further statements.
     public func shutdown() async {
         isShutDown = true
+        cluster?.stop()
+        for waiter in sharedWaiters.values { waiter.resume(returning: .failure(SQLError(SQLState("57P01"), "the server is shutting down"))) }
+        sharedWaiters = [:]
         for query in queries { query.requestStop() }
         for connector in sourceConnectors.values { connector.requestStop(droppingSlot: false) }
         for task in tasks.values { await task.value }
         for task in connectorTasks.values { await task.value }
+    }
+
+    // MARK: - Cluster
+
+    /// In a cluster, applies the records of the catalog topic and keeps following it; returns
+    /// once the records it held are applied.
+    public func joinCluster() async throws(SQLError) {
+        guard let cluster else { return }
+        try await cluster.follow { offset, entry in await self.applyShared(entry, at: offset) }
+    }
+
+    /// The catalog topic's record of `parsed`, for statements that change the catalog; nil for
+    /// the others, which run here only (SELECT, SHOW, INSERT ... VALUES into this server's
+    /// embedded streams). A persistent query the cluster cannot run is refused here, before it
+    /// reaches the topic (planning one has no effect).
+    private func sharedEntry(for parsed: ParsedStatement, settings: Settings, context: BindingContext?) throws(SQLError) -> CatalogLog.Entry? {
+        let values = settings.values.isEmpty ? nil : settings.values
+        switch parsed.statement {
+        case .createRelation(let create):
+            return CatalogLog.Entry(kind: .definition, sql: parsed.text, relation: create.name.name.value.lowercased())
+        case .createView(let view):
+            return CatalogLog.Entry(kind: .definition, sql: parsed.text, relation: view.name.name.value.lowercased())
+        case .drop(let drop):
+            return CatalogLog.Entry(kind: .removal, sql: parsed.text, relation: drop.name.name.value.lowercased())
+        case .terminate:
+            return CatalogLog.Entry(kind: .removal, sql: parsed.text, relation: "")
+        case .createRelationAsSelect(let create):
+            return CatalogLog.Entry(kind: .query, sql: parsed.text, relation: create.name.name.value.lowercased(), settings: values)
+        case .insertSelect, .statementSet:
+            engine.settings = settings
+            engine.bindingContext = context
+            switch try engine.execute(parsed) {
+            case .persistentQuery(let prepared):
+                try ClusterQueryRules.check(prepared, at: parsed.statement.span)
+            case .persistentQueries(let prepared):
+                for query in prepared { try ClusterQueryRules.check(query, at: parsed.statement.span) }
+            default:
+                break
+            }
+            return CatalogLog.Entry(kind: .query, sql: parsed.text, relation: "", settings: values)
+        case .connector(.create(let create)):
+            throw SQLError.unsupported("connectors are not shared by the servers of a cluster yet", at: create.span)
+        default:
+            return nil
+        }
+    }
+
+    /// Appends `entry` to the catalog topic and answers with what applying it here gave, once
+    /// this server has read it back (so every server applies the same statements in one order).
+    private func propose(_ entry: CatalogLog.Entry, to cluster: ClusterCatalog) async throws(SQLError) -> Outcome {
+        let offset = try await cluster.append(entry)
+        if let outcome = sharedOutcomes.removeValue(forKey: offset) { return try outcome.get() }
+        let outcome = await withCheckedContinuation { sharedWaiters[offset] = $0 }
+        return try outcome.get()
+    }
+
+    /// Applies the catalog topic's record at `offset`, and hands the outcome to the session
+    /// waiting for it, when it is on this server.
+    private func applyShared(_ entry: CatalogLog.Entry?, at offset: Int64) async {
+        let outcome: Result<Outcome, SQLError>
+        if let entry, let parsed = try? parseScript(entry.sql).first {
+            do throws(SQLError) {
+                outcome = .success(try await executeHere(parsed, settings: try Settings(entry.settings ?? [:]), context: nil, record: false, cancel: nil))
+            } catch {
+                outcome = .failure(error)
+            }
+        } else {
+            outcome = .failure(SQLError.internal("record \(offset) of the catalog topic is not a catalog entry"))
+        }
+        if case .failure(let error) = outcome {
+            // Every server fails it the same way, so their catalogs stay the same.
+            logger.notice("shared statement not applied", metadata: ["offset": "\(offset)", "error": "\(error.message)"])
+        }
+        if let waiter = sharedWaiters.removeValue(forKey: offset) {
+            waiter.resume(returning: outcome)
+        } else {
+            // Kept for a session of this server whose append has not returned yet; others' are never asked for.
+            sharedOutcomes[offset] = outcome
+            sharedOutcomes = sharedOutcomes.filter { $0.key > offset - 1_000 }
+        }
     }
 
     // MARK: - Connectors

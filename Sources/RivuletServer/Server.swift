@@ -9,7 +9,8 @@ import RivuletSQL
 /// `rivulet serve`: the query manager behind a Postgres wire-protocol server and an HTTP
 /// server for `/healthz`, `/metrics`, the JSON API and the web console.
 ///
-/// Lifecycle: `restore()` brings back the catalog log, `runScript(_:)` runs boot files, `run`
+/// Lifecycle: `restore()` brings back the catalog log (in a cluster, `joinCluster()` the
+/// shared catalog), `runScript(_:)` runs boot files, `run`
 /// serves until `shutdown()`, then stops every persistent query (flushing and closing sinks)
 /// before it returns.
 public final class Server: Sendable {
@@ -24,7 +25,7 @@ public final class Server: Sendable {
         self.configuration = configuration
         let manager = try QueryManager(
             workingDirectory: configuration.workingDirectory, dataDirectory: configuration.dataDirectory,
-            batchSize: configuration.batchSize)
+            batchSize: configuration.batchSize, cluster: configuration.cluster)
         self.manager = manager
         pgServer = try PGServer(
             configuration: PGServerConfiguration(
@@ -48,6 +49,12 @@ public final class Server: Sendable {
     /// Runs the catalog log of the data directory again; returns a warning per entry that failed.
     public func restore() async -> [String] {
         await manager.restore()
+    }
+
+    /// In a cluster, applies the shared catalog and keeps following it; returns once it has
+    /// caught up (its persistent queries started). Call after `restore()`.
+    public func joinCluster() async throws(SQLError) {
+        try await manager.joinCluster()
     }
 
     /// Runs the statements of a boot file (they are not added to the catalog log: the file runs

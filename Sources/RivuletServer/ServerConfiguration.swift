@@ -21,13 +21,16 @@ public struct ServerConfiguration: Sendable {
     public var roles: [String: Role]?
     /// Connections one user may hold at once; more are refused with 53300.
     public var maxConnectionsPerUser: Int
+    /// Set when this server is one of a cluster.
+    public var cluster: ClusterConfiguration?
 
     public init(
         dataDirectory: String, workingDirectory: String, host: String = "127.0.0.1", pgPort: Int = 5433,
         httpPort: Int = 8080, authentication: Authentication = .trust, batchSize: Int = 8192,
         clientWriteTimeout: Duration = .seconds(60), roles: [String: Role]? = nil, maxConnectionsPerUser: Int = 100,
-        tls: TLSCertificateFiles? = nil
+        tls: TLSCertificateFiles? = nil, cluster: ClusterConfiguration? = nil
     ) {
+        self.cluster = cluster
         self.roles = roles
         self.maxConnectionsPerUser = maxConnectionsPerUser
         self.clientWriteTimeout = clientWriteTimeout

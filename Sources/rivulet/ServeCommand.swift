@@ -63,7 +63,30 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "How log records are written: text, or json (one object per line, for log shippers).")
     var logFormat = "text"
 
+    @Option(help: "Join the cluster of this name: servers of one cluster share their catalog and split each persistent query's Kafka partitions (needs --server-id and --cluster-bootstrap).")
+    var cluster: String?
+
+    @Option(help: "This server's id in its cluster, stable across restarts (a server restarted under the same id gets its partitions back).")
+    var serverId: String?
+
+    @Option(help: "The Kafka brokers (host:port[,host:port...]) of the cluster's catalog topic and consumer groups.")
+    var clusterBootstrap: String?
+
     func validate() throws {
+        if cluster != nil || serverId != nil || clusterBootstrap != nil {
+            guard let cluster, let serverId, clusterBootstrap?.isEmpty == false else {
+                throw ValidationError("--cluster, --server-id and --cluster-bootstrap go together")
+            }
+            let allowed = { (text: String) in !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "._-".contains($0) } }
+            guard allowed(cluster), allowed(serverId) else {
+                throw ValidationError("--cluster and --server-id take letters, digits, '.', '_' and '-' (they name Kafka topics and groups)")
+            }
+            guard files.isEmpty else {
+                throw ValidationError(
+                    "in a cluster, statements are shared through the cluster's catalog topic: give them to any server "
+                        + "(`rivulet shell -f FILE.sql`) instead of as boot files, which would run again at every start of every server")
+            }
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -115,12 +138,15 @@ struct ServeCommand: ParsableCommand {
             pgPort: pgPort, httpPort: httpPort, authentication: authentication, batchSize: batchSize,
             clientWriteTimeout: .milliseconds(Int64(clientWriteTimeout * 1000)), roles: roles,
             maxConnectionsPerUser: maxConnectionsPerUser,
-            tls: tlsCert.flatMap { cert in tlsKey.map { TLSCertificateFiles(certificatePath: cert, privateKeyPath: $0) } })
+            tls: tlsCert.flatMap { cert in tlsKey.map { TLSCertificateFiles(certificatePath: cert, privateKeyPath: $0) } },
+            cluster: cluster.map { ClusterConfiguration(name: $0, serverId: serverId ?? "", bootstrapServers: clusterBootstrap ?? "") })
         let server: Server
         do {
             server = try Server(configuration: configuration)
         } catch let error as TLSSetupError {
             fail("rivulet serve: \(error)")
+        } catch let error as SQLError {
+            fail("rivulet serve: \(error.message)")
         } catch {
             fail("cannot open the data directory \(dataDir): \(error)")
         }
@@ -143,6 +169,11 @@ struct ServeCommand: ParsableCommand {
         Task {
             defer { finished.signal() }
             for warning in await server.restore() { note("warning: \(warning)") }
+            do throws(SQLError) {
+                try await server.joinCluster()
+            } catch {
+                fail("rivulet serve: cannot join the cluster: \(error.message)")
+            }
             for script in scripts {
                 do throws(SQLError) {
                     for line in try await server.runScript(script.text) { note("\(script.name): \(line)") }

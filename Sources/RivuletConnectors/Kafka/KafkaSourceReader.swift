@@ -19,6 +19,14 @@ public import RivuletRuntime
 /// whatever the consumer group holds. The group's offsets are never committed automatically;
 /// after each completed checkpoint its offsets are committed to `properties.group.id` (when
 /// set, asynchronously) so lag tools see the query's progress.
+///
+/// In a cluster (`ConnectorContext.consumerGroup`) the reader subscribes instead: the group
+/// decides which partitions this server reads. An assigned partition starts at the group's
+/// committed offset (else where `auto.offset.reset` says), checkpoints' positions are not used,
+/// each completed checkpoint commits the positions of the partitions still owned, and a revoked
+/// partition has its last checkpointed position committed before the group hands it on: rows
+/// read after that checkpoint are read again by the next owner (at least once), unless the
+/// partition comes back to this reader untouched, which then goes on where it stopped.
 public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
     private struct Partition {
         var topic: String
@@ -34,6 +42,19 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         /// A message taken from the queue but not yet decoded.
         var head: UnsafeMutablePointer<rd_kafka_message_t>?
         var lastMessageMillis: UInt64
+        /// Whether this reader reads the partition: always without a consumer group, while
+        /// assigned with one.
+        var owned = true
+        /// Which assignment made the partition owned, so that a position taken under an earlier
+        /// one is never committed over the progress of another server.
+        var assignment = 0
+        /// In a group, the offset the group held for the partition as far as this reader knows
+        /// (what it found at assignment or committed since; nil: none).
+        var groupOffset: Int64?
+        /// Revoked from this reader, whose `next` is where it stopped reading: if it comes back
+        /// with the group's offset unchanged (no other server committed progress), reading goes
+        /// on from there instead of reading again from the last checkpoint.
+        var revoked = false
     }
 
     private let relationName: String
@@ -51,7 +72,16 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
     private var committed = false
     private var assigned = false
     /// The positions written into the checkpoint being taken, committed to the group once it completes.
-    private var checkpointedOffsets: [(topic: String, id: Int32, next: Int64)] = []
+    private var checkpointedOffsets: [(index: Int, next: Int64, assignment: Int)] = []
+    /// Set in a cluster: partitions come from the group.
+    private let membership: ConsumerGroupMembership?
+    private let rebalances: KafkaRebalanceRelay?
+    /// The last completed checkpoint's position of each partition (by index), with the
+    /// assignment it was taken under: what a revoked partition commits.
+    private var completedOffsets: [Int: (next: Int64, assignment: Int)] = [:]
+    private var assignmentCount = 0
+    /// What went wrong inside the rebalance callback, thrown by the next `nextBatch`.
+    private var rebalanceError: SQLError?
 
     /// The source's watermark after the rows returned so far.
     public var watermark: Int64 { watermarks?.watermark ?? Watermark.none }
@@ -74,13 +104,19 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         var properties: [(key: String, value: String)] = [("enable.partition.eof", "true"), ("log_level", "2")]
         // librdkafka's consumer wants a group even for assigned partitions; without the user's,
         // a private one that nothing is ever committed to.
-        if options.property("group.id") == nil {
+        if options.property("group.id") == nil, context.consumerGroup == nil {
             properties.append(("group.id", "rivulet-\(relation.name)-\(UInt64.random(in: 0...UInt64.max))"))
         }
         properties += options.properties
         // Positions live in checkpoints; the group only hears of them once a checkpoint completes.
         properties += [("enable.auto.commit", "false"), ("enable.auto.offset.store", "false")]
-        client = try KafkaClient(.consumer, properties: properties)
+        membership = context.consumerGroup
+        if let membership {
+            properties += [("group.id", membership.groupId), ("group.instance.id", membership.instanceId)]
+        }
+        let rebalances = membership == nil ? nil : KafkaRebalanceRelay()
+        self.rebalances = rebalances
+        client = try KafkaClient(.consumer, properties: properties) { conf in rebalances?.install(on: conf) }
         // Without a group of the user's the query's group is new, as each ksqlDB query's is: it
         // has no committed offsets, so `auto.offset.reset` (the table's, else the session's)
         // decides where reading starts.
@@ -91,8 +127,17 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
                 partitions.append(Partition(topic: topic, id: id, next: 0, end: .max, finished: false, lastMessageMillis: now))
             }
         }
-        try resolveStartOffsets()
         watermarks = relation.watermark.map { PartitionWatermarks(partitionCount: partitions.count, delayMillis: $0.delayMillis) }
+        if membership != nil {
+            // Nothing is read until the group assigns; partitions of other servers hold no watermark back.
+            for index in partitions.indices {
+                partitions[index].owned = false
+                watermarks?.setIdle(index, true)
+            }
+            rebalances?.reader = self
+            return
+        }
+        try resolveStartOffsets()
         for index in partitions.indices where partitions[index].finished { watermarks?.finish(index) }
     }
 
@@ -101,7 +146,8 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
             if let head = partition.head { rd_kafka_message_destroy(head) }
             if let queue = partition.queue { rd_kafka_queue_destroy(queue) }
         }
-        rd_kafka_consumer_close(client.handle)
+        // Leaving the group revokes everything; with the reader gone the relay only unassigns.
+        withExtendedLifetime(rebalances) { _ = rd_kafka_consumer_close(client.handle) }
     }
 
     public func nextBatch(maxRows: Int) throws -> RowBatch? {
@@ -109,9 +155,20 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         var arrival: [Int64] = []
         var misses = 0
         while decoder.count < maxRows {
-            if partitions.allSatisfy(\.finished) { break }
+            // Rebalances happen here, between messages, never while one is being decoded.
+            pollEvents()
+            if let error = rebalanceError {
+                rebalanceError = nil
+                throw error
+            }
+            let readable = partitions.count(where: { $0.owned && !$0.finished })
+            if readable == 0 {
+                // In a group, owning nothing now: wait a little for an assignment.
+                if membership != nil, decoder.count == 0 { pollEvents(waitingMillis: 100) }
+                break
+            }
             let index = cursor
-            if partitions[index].finished {
+            if partitions[index].finished || !partitions[index].owned {
                 cursor = (cursor + 1) % partitions.count
                 continue
             }
@@ -121,9 +178,15 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
                 // Unbounded: a partition with nothing now is skipped; after a whole round with
                 // nothing, wait a little on the next one and return what there is.
                 misses += 1
-                if misses >= partitions.count {
+                if misses >= readable {
                     markIdlePartitions()
-                    if decoder.count == 0 { partitions[cursor].head = consume(cursor, waitMillis: 100) }
+                    if decoder.count == 0 {
+                        if partitions[cursor].owned && !partitions[cursor].finished {
+                            partitions[cursor].head = consume(cursor, waitMillis: 100)
+                        } else {
+                            pollEvents(waitingMillis: 100)
+                        }
+                    }
                     break
                 }
                 continue
@@ -218,6 +281,7 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
     /// each at its next offset: where the startup mode says, or where a checkpoint left it.
     private func assign() throws {
         assigned = true
+        if membership != nil { return try subscribe() }
         let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for index in partitions.indices where !partitions[index].finished {
@@ -243,6 +307,7 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         }
         let started = SystemClock.monotonicNanos() / 1_000_000
         while true {
+            if waiting { pollEvents() }
             if let message = consume(index, waitMillis: waiting ? 100 : 0) { return message }
             if partitions[index].finished || !waiting { return nil }
             let waited = SystemClock.monotonicNanos() / 1_000_000 - started
@@ -261,7 +326,6 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
     /// One data message from the partition's queue; end-of-partition events and errors are
     /// handled here and give nil.
     private func consume(_ index: Int, waitMillis: Int32) -> UnsafeMutablePointer<rd_kafka_message_t>? {
-        pollEvents()
         guard let queue = partitions[index].queue, let message = rd_kafka_consume_queue(queue, waitMillis) else { return nil }
         let error = message.pointee.err
         if error == RD_KAFKA_RESP_ERR_NO_ERROR { return message }
@@ -275,9 +339,12 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         return nil
     }
 
-    /// Errors the consumer reports outside any partition (brokers down, authentication).
-    private func pollEvents() {
-        while let event = rd_kafka_consumer_poll(client.handle, 0) {
+    /// Errors the consumer reports outside any partition (brokers down, authentication), and
+    /// in a group its rebalances (the callback runs in here). Waits up to `waitingMillis` for the first.
+    private func pollEvents(waitingMillis: Int32 = 0) {
+        var wait = waitingMillis
+        while let event = rd_kafka_consumer_poll(client.handle, wait) {
+            wait = 0
             if event.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR { lastError = KafkaClient.describe(event.pointee.err) }
             rd_kafka_message_destroy(event)
         }
@@ -322,14 +389,14 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
         let now = SystemClock.monotonicNanos() / 1_000_000
         if assigned, now - lagsRefreshedMillis >= 1_000 {
             lagsRefreshedMillis = now
-            for index in partitions.indices {
+            for index in partitions.indices where partitions[index].owned {
                 var low: Int64 = -1
                 var high: Int64 = -1
                 let error = rd_kafka_get_watermark_offsets(client.handle, partitions[index].topic, partitions[index].id, &low, &high)
                 if error == RD_KAFKA_RESP_ERR_NO_ERROR, high >= 0 { partitions[index].high = max(partitions[index].high, high) }
             }
         }
-        return partitions.map {
+        return partitions.filter(\.owned).map {
             PartitionLag(source: relationName, topic: $0.topic, partition: $0.id, position: $0.next, end: max($0.high, $0.next))
         }
     }
@@ -349,7 +416,7 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
             writer.write(partition.next)
             writer.write(watermarks?.watermark(ofPartition: index) ?? Watermark.none)
         }
-        checkpointedOffsets = partitions.map { ($0.topic, $0.id, $0.next) }
+        checkpointedOffsets = partitions.indices.filter { partitions[$0].owned }.map { ($0, partitions[$0].next, partitions[$0].assignment) }
     }
 
     public func restorePosition(from reader: inout StateReader) throws {
@@ -365,6 +432,8 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
             let id = try reader.readInt32()
             saved["\(topic)/\(id)"] = (try reader.readInt64(), try reader.readInt64())
         }
+        // In a group, positions are the group's committed offsets, read at each assignment.
+        guard membership == nil else { return }
         var partitionWatermarks: [Int64] = []
         for index in partitions.indices {
             // A partition added since the checkpoint starts where the startup mode says.
@@ -385,15 +454,158 @@ public final class KafkaSourceReader: CheckpointableSource, LagReportingSource {
     /// Commits the completed checkpoint's offsets to the user's consumer group, asynchronously:
     /// only for lag tools and `group-offsets` readers, never read back by this query.
     public func checkpointCompleted(_ checkpoint: Int64) {
+        if membership != nil { return commitCheckpointToGroup() }
         guard options.property("group.id") != nil, !checkpointedOffsets.isEmpty else { return }
         let list = rd_kafka_topic_partition_list_new(Int32(checkpointedOffsets.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for partition in checkpointedOffsets {
-            rd_kafka_topic_partition_list_add(list, partition.topic, partition.id).pointee.offset = partition.next
+            rd_kafka_topic_partition_list_add(list, partitions[partition.index].topic, partitions[partition.index].id).pointee.offset = partition.next
         }
         // A failed commit only delays what lag tools see; the next checkpoint commits again.
         _ = rd_kafka_commit(client.handle, list, 1)
         // Serves the commit's result, which would otherwise pile up in the client's main queue.
         rd_kafka_poll(client.handle, 0)
+    }
+}
+
+// MARK: Consumer group
+
+extension KafkaSourceReader {
+    /// Joins the group for the topics; partitions arrive through `rebalanced`.
+    private func subscribe() throws {
+        let list = rd_kafka_topic_partition_list_new(Int32(options.topics.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for topic in options.topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
+        let error = rd_kafka_subscribe(client.handle, list)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw client.unreachable(error, doing: "joining consumer group '\(membership?.groupId ?? "")'")
+        }
+    }
+
+    /// librdkafka's rebalance callback (eager protocol): the whole assignment is revoked, then
+    /// the new one assigned.
+    func rebalanced(_ error: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        switch error {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS: partitionsAssigned(list)
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS: partitionsRevoked(list)
+        default:
+            lastError = KafkaClient.describe(error)
+            rd_kafka_assign(client.handle, nil)
+        }
+    }
+
+    private func indices(of list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [(element: Int, partition: Int?)] {
+        (0..<Int(list.pointee.cnt)).map { element in
+            let topic = String(cString: list.pointee.elems[element].topic)
+            let id = list.pointee.elems[element].partition
+            return (element, partitions.firstIndex { $0.topic == topic && $0.id == id })
+        }
+    }
+
+    /// Each assigned partition starts at the group's committed offset, else where
+    /// `auto.offset.reset` says, on its own queue.
+    private func partitionsAssigned(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        let group = membership?.groupId ?? ""
+        let error = rd_kafka_committed(client.handle, list, Int32(clamping: options.timeoutMillis))
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            rebalanceError = client.unreachable(error, doing: "reading the committed offsets of consumer group '\(group)'")
+        }
+        assignmentCount += 1
+        let now = SystemClock.monotonicNanos() / 1_000_000
+        let fromStart = ["earliest", "smallest", "beginning"].contains(offsetReset)
+        var described: [String] = []
+        for (element, found) in indices(of: list) {
+            guard let index = found else {
+                // A partition added to the topic after the query started is not read until it restarts.
+                described.append("\(String(cString: list.pointee.elems[element].topic))/\(list.pointee.elems[element].partition) (not read: new)")
+                list.pointee.elems[element].offset = -1  // RD_KAFKA_OFFSET_END
+                continue
+            }
+            let committed = list.pointee.elems[element].offset
+            var next = committed
+            let untouched = partitions[index].revoked && committed == (partitions[index].groupOffset ?? -1001 /* RD_KAFKA_OFFSET_INVALID */)
+            if untouched {
+                // Back in the same rebalance (or with nobody's progress committed since): every
+                // row before `next` went to the sink from here.
+                next = partitions[index].next
+            } else if next < 0 {
+                var low: Int64 = 0
+                var high: Int64 = 0
+                let error = rd_kafka_query_watermark_offsets(client.handle, partitions[index].topic, partitions[index].id, &low, &high,
+                                                             Int32(clamping: options.timeoutMillis))
+                if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    rebalanceError = client.unreachable(error, doing: "reading the offsets of \(partitions[index].topic)/\(partitions[index].id)")
+                }
+                next = fromStart ? low : high
+                partitions[index].high = max(partitions[index].high, high)
+            }
+            list.pointee.elems[element].offset = next
+            if let queue = rd_kafka_queue_get_partition(client.handle, partitions[index].topic, partitions[index].id) {
+                rd_kafka_queue_forward(queue, nil)
+                partitions[index].queue = queue
+            }
+            partitions[index].next = next
+            partitions[index].groupOffset = committed >= 0 ? committed : nil
+            partitions[index].revoked = false
+            partitions[index].owned = true
+            partitions[index].assignment = assignmentCount
+            partitions[index].lastMessageMillis = now
+            watermarks?.setIdle(index, false)
+            described.append("\(partitions[index].topic)/\(partitions[index].id) from offset \(next)")
+        }
+        let assigned = rd_kafka_assign(client.handle, list)
+        if assigned != RD_KAFKA_RESP_ERR_NO_ERROR {
+            rebalanceError = client.unreachable(assigned, doing: "taking the partitions consumer group '\(group)' assigned")
+        }
+        membership?.assignmentChanged("assigned \(described.isEmpty ? "no partitions" : described.joined(separator: ", "))")
+    }
+
+    /// Gives up every partition: each commits its last checkpointed position (rows after it
+    /// may not have reached the sink yet), so the next owner resumes there; a partition this
+    /// reader gets back untouched resumes where it stopped.
+    private func partitionsRevoked(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        let commit = rd_kafka_topic_partition_list_new(list.pointee.cnt)!
+        defer { rd_kafka_topic_partition_list_destroy(commit) }
+        var described: [String] = []
+        for (_, found) in indices(of: list) {
+            guard let index = found, partitions[index].owned else { continue }
+            var note = "\(partitions[index].topic)/\(partitions[index].id)"
+            if let done = completedOffsets[index], done.assignment == partitions[index].assignment {
+                rd_kafka_topic_partition_list_add(commit, partitions[index].topic, partitions[index].id).pointee.offset = done.next
+                partitions[index].groupOffset = done.next
+                note += " at offset \(done.next)"
+            }
+            partitions[index].revoked = true
+            described.append(note)
+            if let head = partitions[index].head { rd_kafka_message_destroy(head) }
+            partitions[index].head = nil
+            if let queue = partitions[index].queue { rd_kafka_queue_destroy(queue) }
+            partitions[index].queue = nil
+            partitions[index].owned = false
+            watermarks?.setIdle(index, true)
+        }
+        if commit.pointee.cnt > 0 {
+            let error = rd_kafka_commit(client.handle, commit, 0)
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR { lastError = KafkaClient.describe(error) }
+        }
+        rd_kafka_assign(client.handle, nil)
+        membership?.assignmentChanged("revoked \(described.isEmpty ? "no partitions" : described.joined(separator: ", "))")
+    }
+
+    /// Commits the completed checkpoint's positions of the partitions still owned under the
+    /// same assignment: the group's offsets are where another server resumes. Asynchronously
+    /// (a revocation commits again, and waits), so a broker that is down never stalls the query.
+    private func commitCheckpointToGroup() {
+        let current = checkpointedOffsets.filter { partitions[$0.index].owned && partitions[$0.index].assignment == $0.assignment }
+        guard !current.isEmpty else { return }
+        let list = rd_kafka_topic_partition_list_new(Int32(current.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for position in current {
+            completedOffsets[position.index] = (position.next, position.assignment)
+            partitions[position.index].groupOffset = position.next
+            rd_kafka_topic_partition_list_add(list, partitions[position.index].topic, partitions[position.index].id).pointee.offset = position.next
+        }
+        // A failed commit is retried by the next checkpoint; until then a new owner reads more again.
+        _ = rd_kafka_commit(client.handle, list, 1)
     }
 }

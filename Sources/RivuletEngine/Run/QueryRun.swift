@@ -39,6 +39,8 @@ public final class QueryRun {
         /// What `saveState()` of a run of the same query wrote: this run continues from there
         /// instead of from the beginning (or a checkpoint).
         public var startState: [UInt8]?
+        /// Set when the query runs on several servers (see `ConnectorContext.consumerGroup`).
+        public var consumerGroup: ConsumerGroupMembership?
 
         public init() {}
     }
@@ -148,7 +150,8 @@ public final class QueryRun {
         _ scan: StreamPlan.Scan, connectors: QueryConnectors, options: Options, log: BadRecordLog
     ) throws -> any SourceReader {
         let factory = try connectors.registry.factory(for: scan.relation.connector)
-        let context = connectors.context(badRecords: log, follow: options.follow, sessionOptions: options.sessionOptions)
+        var context = connectors.context(badRecords: log, follow: options.follow, sessionOptions: options.sessionOptions)
+        context.consumerGroup = options.consumerGroup
         guard options.readAhead, factory.readsAhead(scan.relation) else {
             return try factory.makeSource(scan.relation, columns: scan.columns, context: context)
         }

@@ -40,6 +40,8 @@ public struct ConnectorContext: Sendable {
     public var sessionOptions: [String: String]
     /// Where a sink that retries reports whether it can write (see `SinkHealth`).
     public var sinkHealth: SinkHealth
+    /// Set when the query runs on several servers: partitioned sources read only their share.
+    public var consumerGroup: ConsumerGroupMembership?
 
     public init(
         workingDirectory: String, dataDirectory: String, badRecords: BadRecordLog, follow: Bool = false,
