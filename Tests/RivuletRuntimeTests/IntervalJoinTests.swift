@@ -65,7 +65,9 @@ import Testing
         let log = LateRowLog()
         let pipeline = try QueryPipeline(
             plan: Self.plan(.left),
-            openSource: { scan in MemorySource(types: scan.schema.types, rows: Self.lateRows[scan.relation.name] ?? []) },
+            openSource: { scan in
+                MemorySource(types: scan.schema.types, rows: Self.lateRows[scan.relation.name] ?? [])
+            },
             sink: MemorySink(types: Self.plan(.left).schema.types), batchSize: batchSize, lateRowLog: log)
         #expect(try pipeline.runToEnd().lateRows == 1)
         let late = try #require(log.entries.first)

@@ -7,12 +7,13 @@ import Collections
 /// `TimeIntervalJoin` does.
 ///
 /// Both sides are judged by one operator time T: the combined watermark (the smaller of the two
-/// inputs') less the plan's grace. A row is joined with the other side's held rows of its key
-/// whose times lie in its bounds, unless T already says every such row has expired. It is
-/// then held itself while T is below the upper end of the other side's bounds for it; otherwise
-/// it is NULL-padded when its side is outer and it matched nothing, and when it is neither held,
-/// joined nor padded it is late: counted and dropped. A row arriving below the watermark may
-/// therefore still join the rows held for its key.
+/// inputs') less the plan's grace (Flink raises a T before 1970 to 0; this one keeps it, so rows
+/// from before 1970 are judged like any others). A row is joined with the other side's held rows
+/// of its key whose times lie in its bounds, unless T already says every such row has expired.
+/// It is then held itself while T is below the upper end of the other side's bounds for it;
+/// otherwise it is NULL-padded when its side is outer and it matched nothing, and when it is
+/// neither held, joined nor padded it is late: counted and dropped. A row arriving below the
+/// watermark may therefore still join the rows held for its key.
 ///
 /// Held rows expire once T passes them by their side's reach (a left row at t once
 /// `t − lower < T`, a right row once `t + upper < T`), and an unmatched outer row comes out
@@ -133,7 +134,9 @@ public final class IntervalJoin: StreamOperator {
                 let (kept, gone) = split(state.rows[other], expiredUpTo: expiredUpTo[other])
                 state.rows[other] = kept
                 count -= gone.count
-                if keepsUnmatched(other) { for entry in gone where !entry.matched { emitPadded(entry.row, port: other) } }
+                if keepsUnmatched(other) {
+                    for entry in gone where !entry.matched { emitPadded(entry.row, port: other) }
+                }
             }
             if !matched, plan.emitsUnmatchedOnArrival, keepsUnmatched(port) {
                 emitPadded(values, port: port)
@@ -157,8 +160,12 @@ public final class IntervalJoin: StreamOperator {
 
     /// Joins a row of `port` with the other side's rows in `bounds` whose residual condition
     /// holds, marking them matched; whether any did.
-    private func join(_ values: [Value], port: Int, bounds: (lower: Int64, upper: Int64), with candidates: inout [Entry]) throws -> Bool {
-        let inRange = candidates.indices.filter { candidates[$0].time >= bounds.lower && candidates[$0].time <= bounds.upper }
+    private func join(
+        _ values: [Value], port: Int, bounds: (lower: Int64, upper: Int64), with candidates: inout [Entry]
+    ) throws -> Bool {
+        let inRange = candidates.indices.filter { i in
+            candidates[i].time >= bounds.lower && candidates[i].time <= bounds.upper
+        }
         if inRange.isEmpty { return false }
         let holds = try matcher.residualHolds(values, port: port, candidates: inRange.map { candidates[$0].row })
         var matched = false
@@ -223,9 +230,8 @@ public final class IntervalJoin: StreamOperator {
             padded += gone.map { (side, $0) }
         }
         // Outer rows in time order, so the output is the same whatever order state is held in.
-        for (side, entry) in padded.sorted(by: { $0.side != $1.side ? $0.side < $1.side : Self.outerOrder($0.entry, $1.entry) }) {
-            emitPadded(entry.row, port: side)
-        }
+        padded.sort { $0.side != $1.side ? $0.side < $1.side : Self.outerOrder($0.entry, $1.entry) }
+        for (side, entry) in padded { emitPadded(entry.row, port: side) }
     }
 
     /// An unmatched row of `port`'s side, the other side's columns NULL.
