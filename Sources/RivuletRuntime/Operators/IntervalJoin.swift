@@ -126,6 +126,7 @@ public final class IntervalJoin: StreamOperator {
                 continue
             }
             var state = keys.removeValue(forKey: key) ?? KeyState()
+            defer { if !state.isIdle { keys[key] = state } }
             var matched = false
             if expiredUpTo[other] < bounds.upper {
                 expiredUpTo[other] = expiry(other, at: operatorTime)
@@ -153,7 +154,6 @@ public final class IntervalJoin: StreamOperator {
                     late.drop(batch, row: row, port: port, watermark: arrival)
                 }
             }
-            if !state.isIdle { keys[key] = state }
         }
         matcher.flush(into: &output)
     }
