@@ -34,16 +34,62 @@ import Testing
         ])
     }
 
-    @Test func dropsARowBelowTheWatermarkItArrivesUnder() throws {
+    /// Merged order: l (9, 12) | r (7, 20) | r (9, 10) | r (6, 5) | l (8, 40). Both right rows
+    /// come under the watermark min(20, 12) = 12: r (9, 10) still joins the held l (9, 12);
+    /// r (6, 5) is not held (12 ≥ 5 + 5) and has no partner.
+    static let lateRows: [String: [[Value]]] = [
+        "l": [[.int(9), .int(12)], [.int(8), .int(40)]],
+        "r": [[.int(7), .int(20)], [.int(9), .int(10)], [.int(6), .int(5)]],
+    ]
+
+    @Test(arguments: [1, 2, 100])
+    func aRowBelowTheWatermarkJoinsTheRowsStillHeld(batchSize: Int) throws {
+        let run = try runPlan(Self.plan(.inner), rows: Self.lateRows, batchSize: batchSize)
+        #expect(run.lines == ["+I 9,12,9,10"])
+        #expect(run.metrics.lateRows == 1, "only r (6, 5), which can match nothing, is dropped")
+        #expect(run.metrics.stateSize == 0)
+    }
+
+    @Test(arguments: [1, 2, 100])
+    func aLateRowOfAnOuterSideIsPaddedInsteadOfDropped(batchSize: Int) throws {
+        let right = try runPlan(Self.plan(.right), rows: Self.lateRows, batchSize: batchSize)
+        #expect(right.lines.sorted() == ["+I 9,12,9,10", "+I NULL,NULL,6,5", "+I NULL,NULL,7,20"])
+        #expect(right.metrics.lateRows == 0)
+        let left = try runPlan(Self.plan(.left), rows: Self.lateRows, batchSize: batchSize)
+        #expect(left.lines.sorted() == ["+I 8,40,NULL,NULL", "+I 9,12,9,10"])
+        #expect(left.metrics.lateRows == 1)
+    }
+
+    @Test(arguments: [1, 8192])
+    func onlyARowThatCanMatchNothingGoesToTheLateRowLog(batchSize: Int) throws {
+        let log = LateRowLog()
+        let pipeline = try QueryPipeline(
+            plan: Self.plan(.left),
+            openSource: { scan in
+                MemorySource(types: scan.schema.types, rows: Self.lateRows[scan.relation.name] ?? [])
+            },
+            sink: MemorySink(types: Self.plan(.left).schema.types), batchSize: batchSize, lateRowLog: log)
+        #expect(try pipeline.runToEnd().lateRows == 1)
+        let late = try #require(log.entries.first)
+        #expect(log.entries.count == 1)
+        #expect(late.source == "r" && late.operatorName == "IntervalJoin")
+        #expect(late.rowJSON == #"{"k":6,"ts":5}"#)
+        #expect(late.eventTime == 5 && late.watermark == 12)
+    }
+
+    /// As in Flink, a key's held rows are cleaned by one timer, set for the first row held:
+    /// l (1, 20) expires once the operator time passes 30, but waits for the timer of l (1, 30)
+    /// at 41 and joins r (1, 18), which comes under min(33, 35) = 33.
+    /// Merged order: l (1, 30) | l (1, 20) | r (3, 33) | l (2, 35) | r (1, 18).
+    @Test(arguments: [1, 2, 100])
+    func aRowHeldPastItsExpiryJoinsUntilItsKeysTimerFires(batchSize: Int) throws {
         let rows: [String: [[Value]]] = [
-            "l": [[.int(9), .int(12)], [.int(8), .int(40)]],
-            "r": [[.int(7), .int(30)], [.int(9), .int(10)]],
+            "l": [[.int(1), .int(30)], [.int(1), .int(20)], [.int(2), .int(35)]],
+            "r": [[.int(3), .int(33)], [.int(1), .int(18)]],
         ]
-        for batchSize in [1, 2, 10] {
-            let run = try runPlan(Self.plan(.left), rows: rows, batchSize: batchSize)
-            #expect(run.lines.sorted() == ["+I 8,40,NULL,NULL", "+I 9,12,NULL,NULL"])
-            #expect(run.metrics.lateRows == 1)
-        }
+        let run = try runPlan(Self.plan(.inner), rows: rows, batchSize: batchSize)
+        #expect(run.lines == ["+I 1,20,1,18"])
+        #expect(run.metrics.lateRows == 0)
     }
 
     /// A long stream of in-order rows on both sides: state stays bounded by the interval.

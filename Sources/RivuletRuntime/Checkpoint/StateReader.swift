@@ -61,6 +61,8 @@ public struct StateReader {
 
     public mutating func readBytes() throws(SQLError) -> [UInt8] {
         let count = try readCount(limit: bytes.count - offset)
+        // The limit was taken before the count's own bytes were read.
+        guard count <= bytes.count - offset else { throw Self.corrupt("\(count) bytes where \(bytes.count - offset) are left") }
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
     }
