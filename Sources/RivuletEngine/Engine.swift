@@ -91,12 +91,14 @@ public final class Engine {
         case .createView(let view):
             let name = view.name.name.value
             let isNew = catalog.view(named: name) == nil
-            try catalog.addView(named: name, query: view.query, ifNotExists: view.ifNotExists, at: view.name.span)
+            let query = view.query.naming(view.columns, as: view.name.name)
+            try catalog.addView(named: name, query: query, ifNotExists: view.ifNotExists, at: view.name.span)
             // Its columns, for the system catalog; a view that does not bind fails when it is
-            // read, but one that reads itself can never bind and is refused now.
+            // read, but one that reads itself or names more or fewer columns than its query has
+            // can never bind and is refused now.
             do {
-                catalog.setViewSchema(try queryBinder().bind(view.query).schema, of: name)
-            } catch where error.state == .invalidObjectDefinition && isNew {
+                catalog.setViewSchema(try queryBinder().bind(query).schema, of: name)
+            } catch where (error.state == .invalidObjectDefinition || error.state == .invalidColumnReference) && isNew {
                 _ = catalog.removeView(name)
                 throw error
             } catch {}

@@ -229,12 +229,11 @@ extension Parser {
         }
     }
 
-    /// Whether a query starts here (`SELECT`, `WITH`, or `(` opening one).
+    /// Whether a query starts here (`SELECT`, `WITH`, `VALUES`, or `(` opening one).
     func startsQuery(at ahead: Int = 0) -> Bool {
-        if isWord("SELECT", at: ahead) || isWord("WITH", at: ahead) { return true }
         var i = ahead
         while isSymbol(.leftParen, at: i) { i += 1 }
-        return i > ahead && (isWord("SELECT", at: i) || isWord("WITH", at: i))
+        return isWord("SELECT", at: i) || isWord("WITH", at: i) || isWord("VALUES", at: i)
     }
 
     // MARK: - Operands

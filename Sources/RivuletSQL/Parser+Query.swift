@@ -61,6 +61,12 @@ extension Parser {
         if isWord("SELECT") {
             return .select(try parseSelect())
         }
+        if isWord("VALUES") {
+            let start = current.span.start
+            advance()
+            let rows = try parseValuesRows()
+            return .values(Values(rows: rows, span: span(from: start)))
+        }
         if isSymbol(.leftParen) {
             let start = current.span.start
             advance()
@@ -69,7 +75,17 @@ extension Parser {
             inner.span = span(from: start)
             return .query(inner)
         }
-        throw expected("SELECT")
+        throw expected("SELECT or VALUES")
+    }
+
+    /// The rows after `VALUES`: `(a, b), (c, d)`, or single values without parentheses, `1, 2`.
+    mutating func parseValuesRows() throws(SQLError) -> [[Expr]] {
+        try parseCommaSeparated { (p: inout Parser) throws(SQLError) -> [Expr] in
+            guard p.consumeSymbol(.leftParen) else { return [try p.parseExpr()] }
+            let row = try p.parseCommaSeparated { (q: inout Parser) throws(SQLError) in try q.parseExpr() }
+            try p.expectSymbol(.rightParen, "after a row of VALUES")
+            return row
+        }
     }
 
     /// `SELECT [DISTINCT] items [FROM ...] [WINDOW ...] [WHERE ...] [GROUP BY ...] [HAVING ...] [PARTITION BY ...]`

@@ -4,11 +4,11 @@ import RivuletCore
 /// `TERMINATE`, `DROP`, `SET`, `RESET`.
 extension Parser {
     static let statementKeywords = [
-        "SELECT", "WITH", "CREATE", "INSERT", "SHOW", "LIST", "DESCRIBE", "EXPLAIN", "TERMINATE", "DROP", "SET", "RESET", "EXECUTE",
+        "SELECT", "WITH", "VALUES", "CREATE", "INSERT", "SHOW", "LIST", "DESCRIBE", "EXPLAIN", "TERMINATE", "DROP", "SET", "RESET", "EXECUTE",
     ]
 
     mutating func parseStatement() throws(SQLError) -> Statement {
-        if isSymbol(.leftParen) || isWord("SELECT") || isWord("WITH") {
+        if isSymbol(.leftParen) || isWord("SELECT") || isWord("WITH") || isWord("VALUES") {
             return .query(try parseQuery())
         }
         switch word() {
@@ -27,7 +27,7 @@ extension Parser {
             if case .word(let w) = current.kind, let keyword = Keywords.suggestion(for: w, among: Parser.statementKeywords) {
                 error.hint = "did you mean \(keyword)?"
             } else {
-                error.hint = "statements start with SELECT, CREATE, INSERT, SHOW, DESCRIBE, EXPLAIN, TERMINATE, DROP or SET"
+                error.hint = "statements start with SELECT, VALUES, CREATE, INSERT, SHOW, DESCRIBE, EXPLAIN, TERMINATE, DROP or SET"
             }
             throw error
         }
@@ -76,12 +76,7 @@ extension Parser {
             columns = try parseParenthesizedIdentifiers("a column name", "after INSERT INTO \(target.name.value)")
         }
         if consumeWord("VALUES") {
-            let rows = try parseCommaSeparated { (p: inout Parser) throws(SQLError) -> [Expr] in
-                try p.expectSymbol(.leftParen, "before a row of VALUES")
-                let row = try p.parseCommaSeparated { (q: inout Parser) throws(SQLError) in try q.parseExpr() }
-                try p.expectSymbol(.rightParen, "after a row of VALUES")
-                return row
-            }
+            let rows = try parseValuesRows()
             return .insertValues(InsertValues(target: target, columns: columns, rows: rows, span: span(from: start)))
         }
         guard startsQuery() else { throw expected("SELECT or VALUES", "after INSERT INTO \(target.name.value)") }

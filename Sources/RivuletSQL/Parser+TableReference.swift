@@ -52,7 +52,11 @@ extension Parser {
                 return try parseMatchRecognize(input: .derived(DerivedTable(query: query, span: span(from: start))))
             }
             let alias = try parseAlias(clauseKeywords: Parser.tableFollowers)
-            return .derived(DerivedTable(query: query, alias: alias, span: span(from: start)))
+            var columns: [Identifier] = []
+            if alias != nil, isSymbol(.leftParen) {
+                columns = try parseParenthesizedIdentifiers("a column name", "after the alias")
+            }
+            return .derived(DerivedTable(query: query, alias: alias, columns: columns, span: span(from: start)))
         }
         if isWord("TABLE"), isSymbol(.leftParen, at: 1) {
             var function = try parseWindowTableFunction()

@@ -70,6 +70,44 @@ import Testing
         #expect(!outer.all && inner.all)
     }
 
+    @Test func valuesAsAQuery() throws {
+        let top = try roundTrip("VALUES (1, 'a'), (2, 'b')")
+        #expect(top.description == "VALUES (1, 'a'), (2, 'b')")
+        guard case .query(let q) = top, case .values(let values) = q.body else {
+            Issue.record("not a VALUES query")
+            return
+        }
+        #expect(values.rows.count == 2 && values.rows.allSatisfy { $0.count == 2 })
+        // A row of one value may leave out its parentheses; it prints with them.
+        #expect(try roundTrip("VALUES 1, 2 + 3").description == "VALUES (1), (2 + 3)")
+        #expect(try roundTrip("VALUES (1) UNION ALL SELECT 2").description == "VALUES (1) UNION ALL SELECT 2")
+    }
+
+    @Test func valuesInFromWithColumnNames() throws {
+        let statement = try roundTrip("""
+            SELECT supplier_id, COUNT(*) FROM (VALUES ('supplier1', 4), ('supplier2', 3))
+            AS Products(supplier_id, rating) GROUP BY ROLLUP (supplier_id, rating)
+            """)
+        #expect(statement.description == "SELECT supplier_id, COUNT(*) FROM (VALUES ('supplier1', 4), ('supplier2', 3)) "
+            + "AS Products (supplier_id, rating) GROUP BY ROLLUP (supplier_id, rating)")
+        #expect(try roundTrip("SELECT * FROM (SELECT 1, 2) t (a, b)").description == "SELECT * FROM (SELECT 1, 2) AS t (a, b)")
+        #expect(try roundTrip("SELECT * FROM (VALUES (1)) t").description == "SELECT * FROM (VALUES (1)) AS t")
+    }
+
+    @Test func valuesInViewsAndInserts() throws {
+        #expect(try roundTrip("create view t1(s) as values ('c'), ('a')").description
+            == "CREATE VIEW t1 (s) AS VALUES ('c'), ('a')")
+        guard case .insertSelect = try roundTrip("INSERT INTO t SELECT x FROM (VALUES (1), (2)) AS v(x)") else {
+            Issue.record("INSERT ... SELECT FROM (VALUES ...) is not an INSERT of a query")
+            return
+        }
+        // INSERT INTO t VALUES stays the statement that appends rows.
+        guard case .insertValues = try roundTrip("INSERT INTO t VALUES (1), (2)") else {
+            Issue.record("INSERT ... VALUES is no longer an insert of values")
+            return
+        }
+    }
+
     @Test func namedOverWindowsAndIntervalFrames() throws {
         let statement = try roundTrip(
             "SELECT id, SUM(amount) OVER w, AVG(amount) OVER w FROM orders "

@@ -7,6 +7,9 @@ extension QueryBinder {
         switch body {
         case .select(let select):
             return try bindSelect(select, emit: emit)
+        case .values(let values):
+            let plan = try bindValues(values)
+            return (plan, Array(repeating: nil, count: plan.schema.count))
         case .query(let inner):
             let bound = try bindQuery(inner)
             return (bound.plan, Array(repeating: nil, count: bound.plan.schema.count))

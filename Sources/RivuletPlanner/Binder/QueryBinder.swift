@@ -67,7 +67,7 @@ public struct QueryBinder {
     func bindQuery(_ query: Query) throws(SQLError) -> BoundQuery {
         try checkInterrupted()
         var binder = self
-        for cte in query.with { binder.commonTables[cte.name.value.lowercased()] = cte.query }
+        for cte in query.with { binder.commonTables[cte.name.value.lowercased()] = cte.query.naming(cte.columns, as: cte.name) }
         if case .query(let inner) = query.body, query.orderBy.isEmpty, query.limit == nil {
             return try binder.bindQuery(inner)
         }
@@ -336,10 +336,13 @@ public struct QueryBinder {
             }
             return try bindNamed(named.name, alias: named.alias)
         case .derived(let derived):
-            let bound = try bindQuery(derived.query)
+            var plan = try bindQuery(derived.query).plan
+            if !derived.columns.isEmpty {
+                plan = try Self.naming(plan, columns: derived.columns, of: derived.alias?.value ?? "subquery")
+            }
             let qualifier = derived.alias?.value
-            return Input(plan: bound.plan, scope: Scope(schema: bound.plan.schema, qualifier: qualifier,
-                                                        eventTimeColumn: bound.plan.eventTimeColumn), window: nil)
+            return Input(plan: plan, scope: Scope(schema: plan.schema, qualifier: qualifier, eventTimeColumn: plan.eventTimeColumn),
+                         window: nil)
         case .windowFunction(let function):
             return try bindWindowFunction(function)
         case .unnest(let unnest):
@@ -349,6 +352,19 @@ public struct QueryBinder {
         case .matchRecognize(let match):
             return try bindMatchRecognize(match)
         }
+    }
+
+    /// `plan` with its columns named `columns`, as `(query) AS alias (a, b)` names them; there
+    /// must be one name per column.
+    static func naming(_ plan: StreamPlan, columns: [Identifier], of alias: String) throws(SQLError) -> StreamPlan {
+        let fields = plan.schema.fields
+        guard columns.count == fields.count else {
+            throw SQLError(
+                .invalidColumnReference,
+                "'\(alias)' names \(columns.count) column\(columns.count == 1 ? "" : "s"), but its query has \(fields.count)",
+                at: columns[0].span.union(columns[columns.count - 1].span))
+        }
+        return casting(plan, to: Schema(zip(fields, columns).map { Field($1.value, $0.type, nullable: $0.nullable) }))
     }
 
     /// `UNNEST(array)`: the constant array's elements, read from a values relation.

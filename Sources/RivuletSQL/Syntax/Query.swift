@@ -62,3 +62,14 @@ public struct OrderByItem: Hashable, Sendable {
         self.span = span
     }
 }
+
+extension Query {
+    /// This query with its columns named `columns`, as a view's or `WITH` query's column list
+    /// names them: `SELECT * FROM (query) AS name (a, b)`. Unchanged when `columns` is empty.
+    public func naming(_ columns: [Identifier], as name: Identifier) -> Query {
+        guard !columns.isEmpty else { return self }
+        let derived = DerivedTable(query: self, alias: name, columns: columns, span: span)
+        let select = Select(items: [.wildcard(Wildcard(span: span))], from: [.derived(derived)], span: span)
+        return Query(body: .select(select), span: span)
+    }
+}

@@ -1,8 +1,10 @@
 public import RivuletCore
 
-/// The body of a query: a `SELECT`, a set operation, or a parenthesized query.
+/// The body of a query: a `SELECT`, `VALUES`, a set operation, or a parenthesized query.
 public indirect enum SetExpr: Hashable, Sendable {
     case select(Select)
+    /// `VALUES (a, b), (c, d)`
+    case values(Values)
     /// `left UNION [ALL] right`, `INTERSECT`, `EXCEPT`
     case setOperation(SetOperation)
     /// `(query)` with its own `WITH`/`ORDER BY`/`LIMIT`.
@@ -11,6 +13,7 @@ public indirect enum SetExpr: Hashable, Sendable {
     public var span: SourceSpan {
         switch self {
         case .select(let s): return s.span
+        case .values(let v): return v.span
         case .setOperation(let s): return s.span
         case .query(let q): return q.span
         }

@@ -4,7 +4,7 @@ public import RivuletCore
 public indirect enum TableReference: Hashable, Sendable {
     /// `name [[AS] alias]`, optionally `FOR SYSTEM_TIME AS OF expr`.
     case named(NamedTable)
-    /// `(query) [[AS] alias]`
+    /// `(query) [[AS] alias [(a, b)]]`
     case derived(DerivedTable)
     /// `TABLE(TUMBLE(...))`, `TABLE(HOP(...))`, `TABLE(SESSION(...))`, `TABLE(CUMULATE(...))`
     case windowFunction(WindowTableFunction)
@@ -55,15 +55,18 @@ public struct NamedTable: Hashable, Sendable {
     }
 }
 
-/// `(query) [[AS] alias]` — Flink allows the alias to be left out.
+/// `(query) [[AS] alias [(a, b)]]` — Flink allows the alias to be left out.
 public struct DerivedTable: Hashable, Sendable {
     public var query: Query
     public var alias: Identifier?
+    /// The names the alias gives the query's columns, in order; empty to keep the query's own.
+    public var columns: [Identifier]
     @IgnoredSpan public var span: SourceSpan
 
-    public init(query: Query, alias: Identifier? = nil, span: SourceSpan = .unknown) {
+    public init(query: Query, alias: Identifier? = nil, columns: [Identifier] = [], span: SourceSpan = .unknown) {
         self.query = query
         self.alias = alias
+        self.columns = columns
         self.span = span
     }
 }

@@ -22,6 +22,7 @@ extension SetExpr: CustomStringConvertible {
     public var description: String {
         switch self {
         case .select(let s): return s.description
+        case .values(let v): return v.description
         case .query(let q): return "(\(q))"
         case .setOperation(let op):
             var right = op.right.description
@@ -60,6 +61,12 @@ extension Select: CustomStringConvertible {
     }
 }
 
+extension Values: CustomStringConvertible {
+    public var description: String {
+        "VALUES " + rows.map { "(\(SQLFormatting.list($0)))" }.joined(separator: ", ")
+    }
+}
+
 extension SelectItem: CustomStringConvertible {
     public var description: String {
         switch self {
@@ -83,7 +90,9 @@ extension TableReference: CustomStringConvertible {
             if let alias = t.alias { text += " AS \(alias)" }
             return text
         case .derived(let t):
-            return "(\(t.query))" + (t.alias.map { " AS \($0)" } ?? "")
+            var text = "(\(t.query))" + (t.alias.map { " AS \($0)" } ?? "")
+            if !t.columns.isEmpty { text += " (" + SQLFormatting.identifiers(t.columns) + ")" }
+            return text
         case .windowFunction(let f):
             return f.description
         case .unnest(let t):
