@@ -61,7 +61,11 @@ extension QueryBinder {
             }
             plan = .filter(.init(input: plan, predicate: predicate))
         }
-        return try bindAggregateSelectList(select, over: plan, binder: post)
+        // Flink's window aggregate keeps window_time a time attribute: it emits a window's rows
+        // when the watermark passes window_end − 1 ms, before forwarding that watermark, so they
+        // are never late downstream. ksqlDB's grace and changes would make them late.
+        let windowTime = plan.appendOnly && window?.dialect == .flink && grouping.groupsWindowBounds ? output.windowTime : nil
+        return try bindAggregateSelectList(select, over: plan, binder: post, windowTime: windowTime)
     }
 
     /// The sets of keys of a GROUP BY with `GROUPING SETS`, `ROLLUP` or `CUBE` (the cross product
@@ -122,12 +126,17 @@ extension QueryBinder {
     private struct Grouping {
         var keys: [Expr]
         var window: WindowSource?
+        /// Whether GROUP BY names both bounds of a window table function's window (or groups by
+        /// a window some other way): only then is it Flink's window aggregation, whose
+        /// window_time stays a time attribute.
+        var groupsWindowBounds = true
     }
 
     private func grouping(of select: Select, input: Input) throws(SQLError) -> Grouping {
         let virtualBase = input.plan.schema.count
         var grouping = Grouping(keys: [], window: input.window)
         var windowInGroupBy = false
+        var groupedWindowColumns = Set<Int>()
         for expr in select.groupBy {
             if case .function(let call) = expr, ["TUMBLE", "HOP", "SESSION", "CUMULATE"].contains(call.upperName) {
                 guard grouping.window == nil, select.window == nil else {
@@ -140,6 +149,7 @@ extension QueryBinder {
             if case .column(let reference) = expr, input.window != nil,
                let index = try? input.scope.resolve(reference), index >= virtualBase {
                 windowInGroupBy = true
+                groupedWindowColumns.insert(index - virtualBase)
                 continue
             }
             grouping.keys.append(expr)
@@ -149,6 +159,7 @@ extension QueryBinder {
             grouping.window = try ksqlWindow(ksql, input: input)
             windowInGroupBy = true
         }
+        if !groupedWindowColumns.isEmpty { grouping.groupsWindowBounds = groupedWindowColumns.isSuperset(of: [0, 1]) }
         if input.window != nil, !windowInGroupBy {
             // Grouping a window table function without its window columns aggregates across windows.
             grouping.window = nil
@@ -244,21 +255,26 @@ extension QueryBinder {
         return .windowAggregate(.init(input: preProject, window: spec, keys: keys.slots, aggregates: calls, emit: emitMode, schema: schema))
     }
 
-    /// The select list over the aggregate (and HAVING), as the final projection.
-    private func bindAggregateSelectList(_ select: Select, over plan: StreamPlan, binder: ExpressionBinder) throws(SQLError) -> (StreamPlan, [Expr?]) {
+    /// The select list over the aggregate (and HAVING), as the final projection; its first item
+    /// that is `windowTime` carries event time.
+    private func bindAggregateSelectList(
+        _ select: Select, over plan: StreamPlan, binder: ExpressionBinder, windowTime: BoundExpr?
+    ) throws(SQLError) -> (StreamPlan, [Expr?]) {
         var expressions: [BoundExpr] = []
         var fields: [Field] = []
         var items: [Expr?] = []
+        var timeColumn: Int?
         for item in select.items {
             guard case .expression(let selected) = item else {
                 throw SQLError(.groupingError, "SELECT * cannot be used with GROUP BY; list the grouped columns and aggregates", at: item.span)
             }
             let bound = try binder.bind(selected.expr)
+            if timeColumn == nil, let windowTime, bound == windowTime { timeColumn = expressions.count }
             expressions.append(bound)
             fields.append(Field(outputName(of: selected, position: fields.count), bound.type == .null ? .varchar : bound.type))
             items.append(selected.expr)
         }
-        return (.project(.init(input: plan, expressions: expressions, schema: Schema(fields))), items)
+        return (.project(.init(input: plan, expressions: expressions, schema: Schema(fields), timeColumn: timeColumn)), items)
     }
 
     /// What an expression above the aggregate (HAVING, the select list) may read: the keys, the
@@ -295,8 +311,14 @@ extension QueryBinder {
             switch which {
             case "start": return .column(windowColumns.start, .timestamp3)
             case "end": return .column(windowColumns.end, .timestamp3)
-            default:
-                return .call(.timestampAddInterval, [.column(windowColumns.end, .timestamp3), .literal(.interval(milliseconds: -1), .intervalDayTime)], .timestamp3)
+            default: return windowTime!
+            }
+        }
+
+        /// `window_time`: the window's end − 1 ms, nil without a window.
+        var windowTime: BoundExpr? {
+            windowColumns.map {
+                .call(.timestampAddInterval, [.column($0.end, .timestamp3), .literal(.interval(milliseconds: -1), .intervalDayTime)], .timestamp3)
             }
         }
 
