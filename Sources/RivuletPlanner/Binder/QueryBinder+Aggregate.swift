@@ -25,6 +25,10 @@ extension QueryBinder {
         var select = original
         let sets = Self.groupingSets(of: original)
         for set in sets ?? [] { for expr in set where !select.groupBy.contains(expr) { select.groupBy.append(expr) } }
+        // As in Flink, only grouping by both window bounds is a window aggregation: grouping a
+        // window table function by fewer of its window columns aggregates its rows (one per
+        // window) as any other rows, an updating result.
+        let input = groupsPartOfWindow(select, input: input) ? windowRows(of: input) : input
         let grouping = try grouping(of: select, input: input)
         var pre = PreProjection(virtualBase: input.plan.schema.count)
         let scalar = scalarBinder(for: input.scope, clause: "GROUP BY")
@@ -130,6 +134,28 @@ extension QueryBinder {
         /// a window some other way): only then is it Flink's window aggregation, whose
         /// window_time stays a time attribute.
         var groupsWindowBounds = true
+    }
+
+    /// Whether GROUP BY names some of a window table function's window columns but not both
+    /// of its bounds.
+    private func groupsPartOfWindow(_ select: Select, input: Input) -> Bool {
+        guard input.window != nil else { return false }
+        let virtualBase = input.plan.schema.count
+        var grouped = Set<Int>()
+        for case .column(let reference) in select.groupBy {
+            if let index = try? input.scope.resolve(reference), index >= virtualBase { grouped.insert(index - virtualBase) }
+        }
+        return !grouped.isEmpty && !grouped.isSuperset(of: [0, 1])
+    }
+
+    /// A window table function's rows, once per window, with its window columns as plain columns.
+    private func windowRows(of input: Input) -> Input {
+        guard let window = input.window else { return input }
+        var input = input
+        input.plan = .windowTable(.init(
+            input: input.plan, window: WindowSpec(kind: window.kind, timeColumn: window.timeColumn), partitionKeys: window.partitionKeys))
+        input.window = nil
+        return input
     }
 
     private func grouping(of select: Select, input: Input) throws(SQLError) -> Grouping {
