@@ -95,7 +95,7 @@ fi
 work="$(mktemp -d /tmp/rivulet-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-# run_once SQL [DEFINES...] -> prints "rows_in rows_out seconds rss_kb cpu_seconds"
+# run_once SQL [DEFINES...] -> prints "rows_in rows_out seconds rss_kb cpu_seconds state_rows"
 run_once() {
     local sql="$1"; shift
     local sink="$work/sink"
@@ -112,7 +112,8 @@ run_once() {
     wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$log" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
     cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$log")
-    echo "$rows_in $rows_out $wall $rss $cpu"
+    state=$(sed -n 's/.*, state \([0-9]*\),.*/\1/p' "$out" | tail -1)
+    echo "$rows_in $rows_out $wall $rss $cpu ${state:-0}"
 }
 
 machine() {
@@ -243,13 +244,14 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / (s > 0 ? s : 0.001)
 
 # measure KEY EVENTS SQL ARGS... : `rivulet run SQL ARGS...` $runs times; rates are EVENTS (the
 # source's rows read when empty) over wall and CPU time. Sets result[KEY] to
-# "rows_in rows_out median min max peak_rss_kb cpu_rate".
+# "rows_in rows_out median min max peak_rss_kb cpu_rate state_rows" (state_rows: the rows a
+# changelog's result holds at the end).
 declare -A result
 measure() {
     local key="$1" count="$2" sql="$3"; shift 3
-    local rates=() rsss=() cpus=() rows_in rows_out wall rss cpu n
+    local rates=() rsss=() cpus=() rows_in rows_out wall rss cpu state n
     for ((r = 1; r <= runs; r++)); do
-        read -r rows_in rows_out wall rss cpu < <(run_once "$sql" "$@") || return 1
+        read -r rows_in rows_out wall rss cpu state < <(run_once "$sql" "$@") || return 1
         n="${count:-$rows_in}"
         cpus+=("$(rate "$n" "$cpu")"); rates+=("$(rate "$n" "$wall")"); rsss+=("$rss")
         echo "  $key run $r: $rows_in rows in, $rows_out out, $wall s, $cpu s CPU, $rss KB" >&2
@@ -257,7 +259,7 @@ measure() {
     read -r med min max < <(stats "${rates[@]}")
     read -r _ _ rssMax < <(stats "${rsss[@]}")
     read -r cpuMed _ _ < <(stats "${cpus[@]}")
-    result[$key]="$rows_in $rows_out $med $min $max $rssMax $cpuMed"
+    result[$key]="$rows_in $rows_out $med $min $max $rssMax $cpuMed $state"
 }
 
 # measure_peer KEY flink|duckdb FILE : the peer engine $runs times over the CSV, each run a process
@@ -329,13 +331,22 @@ done
 csv_queries=()
 for f in "$here"/csv/*.sql; do csv_queries+=("$(basename "$f" .sql)"); done
 mapfile -t csv_queries < <(printf '%s\n' "${csv_queries[@]}" | sort -V)
+# Nexmark's changelog queries over bids keep their blackhole sinks (a file sink takes no updates):
+# tools/csv_bid.sql then published/QUERY.sql, unmodified.
+changelog_queries=(q15 q16 q17 q18 q19)
+for q in "${changelog_queries[@]}"; do
+    cat "$here/tools/csv_bid.sql" "$published/$q.sql" > "$work/csv-$q.sql"
+done
+csv_file() { if [ -f "$here/csv/$1.sql" ]; then echo "$here/csv/$1.sql"; else echo "$work/csv-$1.sql"; fi; }
+is_changelog() { [[ " ${changelog_queries[*]} " == *" $1 "* ]]; }
+csv_queries+=("${changelog_queries[@]}")
 for q in "${csv_queries[@]}"; do
     wanted "$q" || continue
     echo "csv $q" >&2
-    measure "csv-$q" "$bids" "$here/csv/$q.sql" -D "DATA_DIR=$data" -D "NEXMARK_DIR=$work/sink" -D SUBMIT_TIME=run \
+    measure "csv-$q" "$bids" "$(csv_file "$q")" -D "DATA_DIR=$data" -D "NEXMARK_DIR=$work/sink" -D SUBMIT_TIME=run \
         || result[csv-$q]="failed"
     [ $peers = 1 ] || continue
-    measure_peer "flink-$q" flink "$here/csv/$q.sql"
+    measure_peer "flink-$q" flink "$(csv_file "$q")"
     [ -f "$here/duckdb/$q.sql" ] && measure_peer "duckdb-$q" duckdb "$here/duckdb/$q.sql"
 done
 
@@ -388,8 +399,11 @@ duckdb_version=$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/nu
     echo "- DuckDB $duckdb_version: \`python3 benchmarks/nexmark/duckdb_run.py benchmarks/nexmark/duckdb/QUERY.sql\`, 2 threads,"
     echo "  the query's batch SQL over \`read_csv\` of the same file, \`COPY\` to CSV; events/s over the \`COPY\`."
     echo "- Rows out: one figure where every engine wrote the same number of rows, else Rivulet / Flink /"
-    echo "  DuckDB. All these queries are append-only and their input has no late bid, so the batch answer"
-    echo "  is the streaming one; – where an engine did not run the query."
+    echo "  DuckDB; – where an engine did not run the query. The input has no late bid, so for the"
+    echo "  append-only queries the batch answer is the streaming one. $(printf '%s, ' "${changelog_queries[@]}" | sed 's/, $//') produce"
+    echo "  changelogs and keep Nexmark's blackhole sink (\`tools/csv_bid.sql\` then \`published/QUERY.sql\`): their"
+    echo "  changes are counted by Rivulet alone, and the rows of its final result are compared with DuckDB's"
+    echo "  (a batch engine gives only the final table); Flink's blackhole output is not counted."
     echo
     echo "| query | rows out | Rivulet events/s | events/CPU-s | peak RSS | Flink events/s | Rivulet ÷ Flink | Flink peak | DuckDB events/s | Rivulet ÷ DuckDB | DuckDB peak |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -399,12 +413,15 @@ duckdb_version=$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/nu
             echo "| $q | Rivulet FAILED |||||||||| "
             continue
         fi
-        read -r _ rout med _ _ rss cpuRate <<< "${result[csv-$q]}"
-        counts=("$rout")
+        read -r _ rout med _ _ rss cpuRate state <<< "${result[csv-$q]}"
+        final="$rout"
+        is_changelog "$q" && final="$state"
+        counts=("$final")
         fr="–"; fratio="–"; fm="–"; dr="–"; dratio="–"; dm="–"
         f="${result[flink-$q]:-}"; d="${result[duckdb-$q]:-}"
         if [ -n "$f" ] && [ "$f" != failed ]; then
             read -r frows fmed _ _ frss <<< "$f"
+            [ "$frows" = - ] && frows="–"
             counts+=("$frows"); fr="$(fmt_rate "$fmed")"; fratio="$(ratio "$med" "$fmed")"; fm="$(fmt_mb "$frss")"
         else
             counts+=("–"); [ "$f" = failed ] && fr="FAILED"
@@ -416,8 +433,9 @@ duckdb_version=$(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/nu
             counts+=("–"); [ "$d" = failed ] && dr="FAILED"
         fi
         distinct=$(printf '%s\n' "${counts[@]}" | grep -v '^–$' | sort -u | wc -l)
-        rows="$rout"
+        rows="$final"
         [ "$distinct" -le 1 ] || rows="${counts[0]} / ${counts[1]} / ${counts[2]} (DIFFERENT)"
+        is_changelog "$q" && rows="$rout changes; final $rows"
         echo "| $q | $rows | $(fmt_rate "$med") | $(fmt_rate "$cpuRate") | $(fmt_mb "$rss") | $fr | $fratio | $fm | $dr | $dratio | $dm |"
     done
     if [ -f "$notes" ]; then
