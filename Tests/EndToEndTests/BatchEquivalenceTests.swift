@@ -71,9 +71,13 @@ import Testing
             var outputs: [String] = []
             for (i, options) in [[], Self.single].enumerated() {
                 let sink = folder.appendingPathComponent("sink-\(i)")
-                let run = try RivuletProcess.run(["run", script, "-D", "DATA_DIR=\(input.path)", "-D", "SINK_DIR=\(sink.path)"] + options)
+                // q10 writes its own partitioned files under NEXMARK_DIR: the same folder.
+                let defines = ["DATA_DIR=\(input.path)", "SINK_DIR=\(sink.path)", "NEXMARK_DIR=\(sink.path)", "SUBMIT_TIME=check"]
+                let run = try RivuletProcess.run(["run", script] + defines.flatMap { ["-D", $0] } + options)
                 #expect(run.status == 0, "\(name): \(run.stderr)")
-                #expect(NexmarkBenchmarkTests.counts(run.stderr)?.rowsIn == 18_400, "\(name) reads every bid: \(run.stderr)")
+                // q5 and q7 read the bids twice.
+                let rowsIn = NexmarkBenchmarkTests.counts(run.stderr)?.rowsIn ?? 0
+                #expect(rowsIn > 0 && rowsIn % 18_400 == 0, "\(name) reads every bid: \(run.stderr)")
                 outputs.append(try Self.partFiles(in: sink))
             }
             #expect(!outputs[0].isEmpty, "\(name) produces rows")
@@ -81,10 +85,15 @@ import Testing
         }
     }
 
-    /// The part files of a sink folder, concatenated in name order.
+    /// The part files of a sink folder and its partition folders, concatenated in path order.
     static func partFiles(in folder: URL) throws -> String {
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        return try names.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined()
+        let manager = FileManager.default
+        let paths = try manager.subpathsOfDirectory(atPath: folder.path).sorted().filter { path in
+            var isDirectory: ObjCBool = false
+            let exists = manager.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            return exists && !isDirectory.boolValue
+        }
+        return try paths.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined()
     }
 
     /// Equal outputs, or the first line where they part.

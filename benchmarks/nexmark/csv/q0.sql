@@ -1,5 +1,6 @@
 -- q0: passthrough of bids (Nexmark q0)
--- Flink's input: header-less bid CSV in ${DATA_DIR}/bid, written as CSV part files to ${SINK_DIR}.
+-- Nexmark's query text unmodified, its blackhole sink written as CSV part files to ${SINK_DIR};
+-- the nexmark source is replaced by header-less bid CSV in ${DATA_DIR}/bid.
 
 CREATE TABLE bid (
   auction BIGINT,
@@ -16,17 +17,17 @@ CREATE TABLE bid (
   'format' = 'csv'
 );
 
-CREATE TABLE sink (
-  auction BIGINT,
-  bidder BIGINT,
-  price BIGINT,
-  `dateTime` TIMESTAMP(3),
-  extra VARCHAR
+CREATE TABLE nexmark_q0 (
+  auction  BIGINT,
+  bidder  BIGINT,
+  price  BIGINT,
+  `dateTime`  TIMESTAMP(3),
+  extra  VARCHAR
 ) WITH (
   'connector' = 'filesystem',
   'path' = '${SINK_DIR}',
   'format' = 'csv'
 );
 
-INSERT INTO sink
+INSERT INTO nexmark_q0
 SELECT auction, bidder, price, `dateTime`, extra FROM bid;

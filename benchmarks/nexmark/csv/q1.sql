@@ -1,5 +1,6 @@
 -- q1: currency conversion, DECIMAL arithmetic (Nexmark q1)
--- Flink's input: header-less bid CSV in ${DATA_DIR}/bid, written as CSV part files to ${SINK_DIR}.
+-- Nexmark's query text unmodified, its blackhole sink written as CSV part files to ${SINK_DIR};
+-- the nexmark source is replaced by header-less bid CSV in ${DATA_DIR}/bid.
 
 CREATE TABLE bid (
   auction BIGINT,
@@ -16,17 +17,23 @@ CREATE TABLE bid (
   'format' = 'csv'
 );
 
-CREATE TABLE sink (
-  auction BIGINT,
-  bidder BIGINT,
-  price DECIMAL(23, 3),
-  `dateTime` TIMESTAMP(3),
-  extra VARCHAR
+CREATE TABLE nexmark_q1 (
+  auction  BIGINT,
+  bidder  BIGINT,
+  price  DECIMAL(23, 3),
+  `dateTime`  TIMESTAMP(3),
+  extra  VARCHAR
 ) WITH (
   'connector' = 'filesystem',
   'path' = '${SINK_DIR}',
   'format' = 'csv'
 );
 
-INSERT INTO sink
-SELECT auction, bidder, 0.908 * price AS price, `dateTime`, extra FROM bid;
+INSERT INTO nexmark_q1
+SELECT
+    auction,
+    bidder,
+    0.908 * price as price, -- convert dollar to euro
+    `dateTime`,
+    extra
+FROM bid;

@@ -1,5 +1,6 @@
 -- q11: bids per bidder session, 10 s gap (Nexmark q11)
--- Flink's input: header-less bid CSV in ${DATA_DIR}/bid, written as CSV part files to ${SINK_DIR}.
+-- Nexmark's query text unmodified, its blackhole sink written as CSV part files to ${SINK_DIR};
+-- the nexmark source is replaced by header-less bid CSV in ${DATA_DIR}/bid.
 
 CREATE TABLE bid (
   auction BIGINT,
@@ -16,7 +17,7 @@ CREATE TABLE bid (
   'format' = 'csv'
 );
 
-CREATE TABLE sink (
+CREATE TABLE nexmark_q11 (
   bidder BIGINT,
   bid_count BIGINT,
   starttime TIMESTAMP(3),
@@ -27,11 +28,11 @@ CREATE TABLE sink (
   'format' = 'csv'
 );
 
-INSERT INTO sink
+INSERT INTO nexmark_q11
 SELECT
     B.bidder,
-    COUNT(*) AS bid_count,
-    SESSION_START(B.`dateTime`, INTERVAL '10' SECOND) AS starttime,
-    SESSION_END(B.`dateTime`, INTERVAL '10' SECOND) AS endtime
+    count(*) as bid_count,
+    SESSION_START(B.`dateTime`, INTERVAL '10' SECOND) as starttime,
+    SESSION_END(B.`dateTime`, INTERVAL '10' SECOND) as endtime
 FROM bid B
 GROUP BY B.bidder, SESSION(B.`dateTime`, INTERVAL '10' SECOND);

@@ -1,5 +1,6 @@
 -- q2: selection (Nexmark q2): bids on auctions whose id is a multiple of 123
--- Flink's input: header-less bid CSV in ${DATA_DIR}/bid, written as CSV part files to ${SINK_DIR}.
+-- Nexmark's query text unmodified, its blackhole sink written as CSV part files to ${SINK_DIR};
+-- the nexmark source is replaced by header-less bid CSV in ${DATA_DIR}/bid.
 
 CREATE TABLE bid (
   auction BIGINT,
@@ -16,14 +17,14 @@ CREATE TABLE bid (
   'format' = 'csv'
 );
 
-CREATE TABLE sink (
-  auction BIGINT,
-  price BIGINT
+CREATE TABLE nexmark_q2 (
+  auction  BIGINT,
+  price  BIGINT
 ) WITH (
   'connector' = 'filesystem',
   'path' = '${SINK_DIR}',
   'format' = 'csv'
 );
 
-INSERT INTO sink
+INSERT INTO nexmark_q2
 SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0;

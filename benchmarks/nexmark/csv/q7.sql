@@ -1,5 +1,6 @@
--- q7: highest bid price per 10 s TUMBLE window (Nexmark q7, aggregation only)
--- Flink's input: header-less bid CSV in ${DATA_DIR}/bid, written as CSV part files to ${SINK_DIR}.
+-- q7: highest bid: the bids carrying the highest price of each 10 s TUMBLE window (Nexmark q7)
+-- Nexmark's query text unmodified, its blackhole sink written as CSV part files to ${SINK_DIR};
+-- the nexmark source is replaced by header-less bid CSV in ${DATA_DIR}/bid.
 
 CREATE TABLE bid (
   auction BIGINT,
@@ -16,18 +17,26 @@ CREATE TABLE bid (
   'format' = 'csv'
 );
 
-CREATE TABLE sink (
-  window_start TIMESTAMP(3),
-  window_end TIMESTAMP(3),
-  maxprice BIGINT,
-  num BIGINT
+CREATE TABLE nexmark_q7 (
+  auction  BIGINT,
+  bidder  BIGINT,
+  price  BIGINT,
+  `dateTime`  TIMESTAMP(3),
+  extra  VARCHAR
 ) WITH (
   'connector' = 'filesystem',
   'path' = '${SINK_DIR}',
   'format' = 'csv'
 );
 
-INSERT INTO sink
-SELECT window_start, window_end, MAX(price) AS maxprice, COUNT(*) AS num
-FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
-GROUP BY window_start, window_end;
+INSERT INTO nexmark_q7
+SELECT B.auction, B.price, B.bidder, B.`dateTime`, B.extra
+from bid B
+JOIN (
+  SELECT MAX(price) AS maxprice, window_end as `dateTime`
+  FROM TABLE(
+          TUMBLE(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND))
+  GROUP BY window_start, window_end
+) B1
+ON B.price = B1.maxprice
+WHERE B.`dateTime` BETWEEN B1.`dateTime`  - INTERVAL '10' SECOND AND B1.`dateTime`;
