@@ -49,16 +49,8 @@ import Testing
     static func records(_ broker: String, topic: String) async throws -> [String] {
         let kcat = try #require(KafkaServeTests.kcat, "kcat not found: install Debian's kcat")
         return try await offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: kcat)
-            process.arguments = ["-C", "-b", broker, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%s\n"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let output = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init).sorted()
+            let output = try toolOutput(kcat, ["-C", "-b", broker, "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%s\n"])
+            return output.split(separator: "\n").map(String.init).sorted()
         }
     }
 
