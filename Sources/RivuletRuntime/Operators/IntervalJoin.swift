@@ -185,6 +185,8 @@ public final class IntervalJoin: StreamOperator {
     }
 
     private func split(_ entries: [Entry], expiredUpTo bound: Int64) -> (kept: [Entry], gone: [Entry]) {
+        // Most rows find nothing expired: keep the held rows without copying them.
+        guard entries.contains(where: { $0.time <= bound }) else { return (entries, []) }
         var kept: [Entry] = []
         var gone: [Entry] = []
         for entry in entries {
