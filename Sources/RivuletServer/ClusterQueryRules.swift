@@ -4,13 +4,13 @@ import RivuletPlanner
 
 /// Which persistent queries the servers of a cluster can run, each over its share of the
 /// source partitions: only those whose result is the same however the partitions are split —
-/// filters, projections, UNNEST and window table functions over one Kafka stream. Anything
+/// filters, projections, UNNEST and window table functions other than SESSION over one Kafka stream. Anything
 /// that keeps state needs its rows grouped by key across all partitions (a repartition through
 /// Kafka) and its state moved with its partitions (changelog topics), which clusters do not
 /// have yet; such queries are refused when planned.
 enum ClusterQueryRules {
     static let supported =
-        "in a cluster, persistent queries may filter, project, UNNEST and apply window table functions (without aggregation) "
+        "in a cluster, persistent queries may filter, project, UNNEST and apply TUMBLE, HOP or CUMULATE (without aggregation) "
         + "to one Kafka stream; run other queries on a server started without --cluster"
 
     static func check(_ prepared: PreparedQuery, at span: SourceSpan?) throws(SQLError) {
@@ -45,7 +45,10 @@ enum ClusterQueryRules {
     /// What keeps state in `plan`, in words; nil when nothing does.
     private static func firstStateful(_ plan: StreamPlan) -> String? {
         switch plan {
-        case .scan, .filter, .project, .unnest, .windowTable: break
+        case .scan, .filter, .project, .unnest: break
+        case .windowTable(let node):
+            // TUMBLE, HOP and CUMULATE place each row alone; a session gathers rows across partitions.
+            if case .session = node.window.kind { return "a SESSION window table function" }
         case .windowAggregate: return "a windowed aggregation"
         case .groupAggregate: return "an aggregation (GROUP BY)"
         case .join, .semiJoin: return "a join"
