@@ -251,7 +251,7 @@ final class EngineSession: SQLSession {
         case .query(let prepared):
             let cursor: SelectCursor
             do {
-                if scrollCursor, prepared.query.emitChanges {
+                if scrollCursor, prepared.query.isPush {
                     // A scrollable cursor keeps every row to move back over; a push query's rows never end.
                     throw SQLError(
                         .featureNotSupported, "DECLARE SCROLL CURSOR ... EMIT CHANGES is not supported",

@@ -31,7 +31,7 @@ final class SelectCursor: @unchecked Sendable {
 
     init(_ prepared: PreparedQuery, connectors: QueryConnectors, settings: Settings, cancel: CancelFlag) throws {
         query = prepared.query
-        push = prepared.query.emitChanges
+        push = prepared.query.isPush
         withChangeKind = push && !prepared.query.plan.appendOnly
         remaining = push ? prepared.query.limit : nil
         self.cancel = cancel

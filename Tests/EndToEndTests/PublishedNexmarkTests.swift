@@ -82,6 +82,28 @@ import Testing
 }
 
 extension PublishedNexmarkTests {
+    /// q12 counts each bidder's bids per 10 seconds of the wall clock (`PROCTIME()` in a view),
+    /// so its rows depend on when the run happens: every bidder is in some window (a run that
+    /// crosses a window's end counts a bidder once per window), no row is late, and the end of
+    /// the input closes the windows still open.
+    @Test func q12CountsEveryBidderInProcessingTimeWindows() async throws {
+        try await offPool {
+            let run = try Self.run("q12", in: Self.folder)
+            #expect(run.status == 0, "\(run.stderr)")
+            let summary = try #require(NexmarkBenchmarkTests.counts(run.stderr), "no summary in \(run.stderr)")
+            #expect(summary.rowsIn == 20_000)
+            #expect(summary.lateRows == 0)
+
+            let folder = try RivuletProcess.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            try "SELECT COUNT(DISTINCT bidder) AS bidders FROM bid;\n"
+                .write(to: folder.appendingPathComponent("bidders.sql"), atomically: true, encoding: .utf8)
+            let bidders = try #require(NexmarkBenchmarkTests.lastCount(try Self.run("bidders", in: folder).stdout))
+            #expect(bidders > 100)
+            #expect(summary.rowsOut >= bidders && summary.rowsOut <= 18_400, "\(summary.rowsOut) rows for \(bidders) bidders")
+        }
+    }
+
     /// A mistake in a script given with `-i` is reported at its place in that script.
     @Test func anErrorInAnInitScriptNamesThatScript() async throws {
         try await offPool {

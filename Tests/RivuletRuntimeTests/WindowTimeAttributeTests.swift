@@ -72,7 +72,7 @@ import Testing
         let sql = "SELECT window_start, SUM(s) FROM TABLE(TUMBLE(TABLE tumbled, DESCRIPTOR(we), INTERVAL '10' SECOND)) GROUP BY window_start, window_end"
         let error = #expect(throws: SQLError.self) { try Self.plan(sql, views: ["tumbled": Self.tumbled]) }
         #expect(error?.state == .datatypeMismatch)
-        #expect(error?.message.contains("'we' is not an event-time column") == true)
+        #expect(error?.message.contains("'we' is not a time attribute") == true)
         #expect(error?.span?.start.column == 1 + sql.distance(from: sql.startIndex, to: sql.range(of: "we)")!.lowerBound))
     }
 

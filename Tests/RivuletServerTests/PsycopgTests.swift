@@ -96,4 +96,51 @@ struct PsycopgTests {
                 """, "\(text)\nserver: \(server.stderr)")
         }
     }
+
+    /// Nexmark q12's view and query, on 2-second windows: the window the stream's rows were
+    /// taken in closes when the clock passes its end, while nothing more arrives.
+    static let processingTimeScript = """
+        import psycopg, sys, datetime
+        port = int(sys.argv[1])
+        def connect():
+            return psycopg.connect(host="127.0.0.1", port=port, user="py", dbname="rivulet", autocommit=True)
+        def utc_now():
+            return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        with connect() as conn:
+            conn.execute("CREATE STREAM bid (auction BIGINT, bidder BIGINT, price BIGINT)")
+            conn.execute("CREATE VIEW B AS SELECT *, PROCTIME() as p_time FROM bid")
+            conn.execute("INSERT INTO bid VALUES (10, 1, 5), (11, 2, 7), (10, 1, 9), (12, 1, 3), (11, 2, 8)")
+            query = \"\"\"SELECT bidder, count(*) as bid_count, window_start AS starttime, window_end AS endtime
+                FROM TABLE(TUMBLE(TABLE B, DESCRIPTOR(p_time), INTERVAL '2' SECOND))
+                GROUP BY bidder, window_start, window_end EMIT FINAL\"\"\"
+            started = utc_now()
+            rows = []
+            try:
+                for bidder, count, start, end in conn.cursor().stream(query):
+                    arrived = utc_now()
+                    rows.append((bidder, count, end - start, start + datetime.timedelta(seconds=2) > started,
+                                 arrived >= end - datetime.timedelta(milliseconds=1), start))
+                    if len(rows) == 2:
+                        conn.cancel()
+            except psycopg.errors.QueryCanceled:
+                print("cancelled")
+            for bidder, count, size, after_start, after_end, _ in sorted(rows):
+                print("row", bidder, count, size, "taken after the query started:", after_start,
+                      "emitted once the clock passed its end:", after_end)
+            print("one window:", len({row[5] for row in rows}) == 1)
+        """
+
+    @Test func aProcessingTimeWindowClosesOnTheClockWhileItsStreamIsQuiet() async throws {
+        try await ServeProcess.with { server, directory in
+            let (status, text) = try await PythonClient.run(Self.processingTimeScript, arguments: [String(server.pgPort)], in: directory)
+            #expect(status == 0, "\(text)")
+            #expect(text == """
+                cancelled
+                row 1 3 0:00:02 taken after the query started: True emitted once the clock passed its end: True
+                row 2 2 0:00:02 taken after the query started: True emitted once the clock passed its end: True
+                one window: True
+
+                """, "\(text)\nserver: \(server.stderr)")
+        }
+    }
 }

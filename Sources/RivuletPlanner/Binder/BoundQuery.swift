@@ -11,6 +11,9 @@ public struct BoundQuery: Sendable {
     public var plan: StreamPlan
     /// `EMIT CHANGES`: a push query that streams every change.
     public var emitChanges: Bool
+    /// `EMIT CHANGES` or `EMIT FINAL`: a push query, whose rows keep coming until it is cancelled
+    /// (with `EMIT FINAL`, each window's final row once it closes).
+    public var isPush: Bool
     /// `LIMIT n`: stop after n rows.
     public var limit: Int?
     /// `ORDER BY`: applied to the final result of a bounded run.

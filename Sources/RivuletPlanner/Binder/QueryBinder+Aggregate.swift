@@ -153,7 +153,7 @@ extension QueryBinder {
         guard let window = input.window else { return input }
         var input = input
         input.plan = .windowTable(.init(
-            input: input.plan, window: WindowSpec(kind: window.kind, timeColumn: window.timeColumn), partitionKeys: window.partitionKeys))
+            input: input.plan, window: window.spec(), partitionKeys: window.partitionKeys))
         input.window = nil
         return input
     }
@@ -270,7 +270,7 @@ extension QueryBinder {
         if !input.plan.appendOnly {
             throw SQLError.unsupported("windows over a changelog (updating) input are not supported", at: window.span)
         }
-        let spec = WindowSpec(kind: window.kind, timeColumn: timeSlot, grace: window.grace, dialect: window.dialect)
+        let spec = window.spec(timeColumn: timeSlot)
         let emitMode: StreamPlan.WindowAggregate.Emit
         switch window.dialect {
         case .ksql: emitMode = emit == .final ? .final : .changes

@@ -134,8 +134,12 @@ extension QueryBinder {
         if case .session = window.kind {
             throw SQLError.unsupported("SESSION windows cannot be joined; aggregate them first", at: window.span)
         }
+        if window.processingTime {
+            // As in Flink: a window join pairs windows by event time, which processing time does not replay.
+            throw SQLError.unsupported("processing-time windows cannot be joined; window on an event-time column", at: window.span)
+        }
         var input = input
-        input.plan = .windowTable(.init(input: input.plan, window: WindowSpec(kind: window.kind, timeColumn: window.timeColumn)))
+        input.plan = .windowTable(.init(input: input.plan, window: window.spec()))
         input.window = nil
         return input
     }

@@ -77,7 +77,7 @@ extension QueryBinder {
             input: topN, expressions: keep.map { .column($0, schema[$0].type) }, schema: Schema(keep.map { schema[$0] }),
             timeColumn: topN.eventTimeColumn == nil ? nil : timeColumn))
         plan = topN
-        let scope = Scope(schema: plan.schema, qualifier: derived.alias?.value, eventTimeColumn: plan.eventTimeColumn)
+        let scope = Scope(of: plan, qualifier: derived.alias?.value)
         let remaining = rest.isEmpty ? nil : rest.dropFirst().reduce(rest[0]) { acc, next in
             Expr.binary(BinaryExpression(left: acc, op: .and, right: next, span: next.span))
         }

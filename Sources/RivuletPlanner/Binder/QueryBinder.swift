@@ -107,7 +107,7 @@ public struct QueryBinder {
                 column: try sortColumn(item, items: items, plan: plan, pull: pull),
                 ascending: item.ascending ?? true, nullsFirst: item.nullsFirst ?? !(item.ascending ?? true)))
         }
-        return BoundQuery(plan: plan, emitChanges: query.emit == .changes, limit: limit, orderBy: orderBy, hiddenColumns: hidden)
+        return BoundQuery(plan: plan, emitChanges: query.emit == .changes, isPush: query.emit != nil, limit: limit, orderBy: orderBy, hiddenColumns: hidden)
     }
 
     /// Whether `expr` calls an aggregate function.
@@ -260,7 +260,7 @@ public struct QueryBinder {
         if let window = input.window, expressions.contains(where: { $0.referencedColumns.contains { $0 >= input.plan.schema.count } }) {
             // The window columns are read: materialize them, one row per window.
             // SESSION keeps each partition's rows until their session closes.
-            source = .windowTable(.init(input: input.plan, window: WindowSpec(kind: window.kind, timeColumn: window.timeColumn),
+            source = .windowTable(.init(input: input.plan, window: window.spec(),
                                         partitionKeys: window.partitionKeys))
         }
         var plan = StreamPlan.project(.init(input: source, expressions: expressions, schema: Schema(fields), timeColumn: timeColumn))
@@ -341,8 +341,7 @@ public struct QueryBinder {
                 plan = try Self.naming(plan, columns: derived.columns, of: derived.alias?.value ?? "subquery")
             }
             let qualifier = derived.alias?.value
-            return Input(plan: plan, scope: Scope(schema: plan.schema, qualifier: qualifier, eventTimeColumn: plan.eventTimeColumn),
-                         window: nil)
+            return Input(plan: plan, scope: Scope(of: plan, qualifier: qualifier), window: nil)
         case .windowFunction(let function):
             return try bindWindowFunction(function)
         case .unnest(let unnest):
@@ -428,7 +427,7 @@ public struct QueryBinder {
             }
             inner.commonTables.removeValue(forKey: key)
             let bound = try inner.bindQuery(query)
-            var scope = Scope(schema: bound.plan.schema, qualifier: nil, eventTimeColumn: bound.plan.eventTimeColumn)
+            var scope = Scope(of: bound.plan, qualifier: nil)
             for i in scope.columns.indices {
                 scope.columns[i].qualifiers = qualifiers
                 if alias != nil { scope.columns[i].aliasedName = key }
@@ -473,6 +472,30 @@ extension StreamPlan {
     var readsSnapshotsOnly: Bool {
         if case .scan(let scan) = self { return scan.relation.isSnapshot }
         return inputs.allSatisfy(\.readsSnapshotsOnly)
+    }
+
+    /// The output columns that are processing-time attributes: a `PROCTIME()` column of a
+    /// declared relation, or `PROCTIME()` computed in a projection, passed on unchanged through
+    /// filters, projections, views and subqueries (as Flink's proctime attribute travels).
+    var processingTimeColumns: Set<Int> {
+        switch self {
+        case .scan(let node):
+            let declared = Set(node.relation.processingTimeColumns)
+            return Set(node.columns.indices.filter { declared.contains(node.columns[$0]) })
+        case .filter(let node):
+            return node.input.processingTimeColumns
+        case .project(let node):
+            let inner = node.input.processingTimeColumns
+            return Set(node.expressions.indices.filter { index in
+                switch node.expressions[index] {
+                case .call(.currentTimestamp, let arguments, _): return arguments.isEmpty
+                case .column(let column, _): return inner.contains(column)
+                default: return false
+                }
+            })
+        default:
+            return []
+        }
     }
 
     /// The output column that carries event time (with a watermark upstream), if any.

@@ -45,6 +45,12 @@ public enum RelationDefinition {
         for option in create.options where option.key.lowercased() != "timestamp" {
             options[option.key.lowercased()] = option.value.text
         }
+        if options["connector"] == nil, let legacy = create.options.first(where: { $0.key.lowercased().hasPrefix("connector.") }) {
+            // Flink's legacy descriptor options (removed in Flink 2): read as an embedded stream the
+            // table would silently stay empty.
+            throw SQLError(.invalidParameterValue, "'\(legacy.key)' is an option of Flink's legacy connectors, which Flink 2 removed",
+                           at: legacy.span, hint: "declare the connector with 'connector' = '...' and its current options")
+        }
         let connectorName: String
         if let connector = options["connector"] {
             connectorName = connector.lowercased()

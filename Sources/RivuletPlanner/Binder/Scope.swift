@@ -38,6 +38,12 @@ struct Scope {
         }
     }
 
+    /// The columns of a plan's output, all under `qualifier`, with the time attributes it carries.
+    init(of plan: StreamPlan, qualifier: String?) {
+        self.init(schema: plan.schema, qualifier: qualifier, eventTimeColumn: plan.eventTimeColumn)
+        for index in plan.processingTimeColumns { columns[index].isProcessingTime = true }
+    }
+
     /// The index of the column `reference` names.
     func resolve(_ reference: ColumnReference) throws(SQLError) -> Int {
         let name = reference.name.value.lowercased()

@@ -4,14 +4,21 @@ import RivuletSQL
 /// A window a grouped query aggregates over, before its columns are laid out.
 struct WindowSource {
     var kind: WindowSpec.Kind
-    /// The event-time column, as an index into the input scope.
+    /// The time column, as an index into the input scope.
     var timeColumn: Int
     var grace: Int64
     var dialect: WindowSpec.Dialect
     /// `SESSION(TABLE t PARTITION BY k, ...)`'s keys, as indexes into the input scope.
     var partitionKeys: [Int] = []
+    /// Whether `timeColumn` is a processing-time attribute rather than event time.
+    var processingTime = false
     /// Where the window came from, for errors.
     var span: SourceSpan
+
+    /// The window as a plan states it, over `timeColumn` (the input's column by default).
+    func spec(timeColumn: Int? = nil) -> WindowSpec {
+        WindowSpec(kind: kind, timeColumn: timeColumn ?? self.timeColumn, grace: grace, dialect: dialect, processingTime: processingTime)
+    }
 }
 
 /// ksqlDB's documented default grace period when `GRACE PERIOD` is omitted.
@@ -22,7 +29,7 @@ extension QueryBinder {
     /// virtual columns `window_start`, `window_end`, `window_time`.
     func bindWindowFunction(_ function: WindowTableFunction) throws(SQLError) -> Input {
         var input = try bindNamed(function.table, alias: function.alias)
-        let timeColumn = try eventTimeColumn(named: function.timeColumn, in: input.scope)
+        let timeColumn = try windowTimeColumn(named: function.timeColumn, in: input.scope)
         func required(_ expr: Expr?, _ what: String) throws(SQLError) -> Int64 {
             guard let expr else {
                 throw SQLError(.syntaxError, "\(function.kind.rawValue) needs a \(what)", at: function.span)
@@ -62,8 +69,8 @@ extension QueryBinder {
             }
             partitionKeys.append(try input.scope.resolve(reference))
         }
-        input.window = WindowSource(kind: kind, timeColumn: timeColumn, grace: 0, dialect: .flink,
-                                    partitionKeys: partitionKeys, span: function.span)
+        input.window = WindowSource(kind: kind, timeColumn: timeColumn, grace: 0, dialect: .flink, partitionKeys: partitionKeys,
+                                    processingTime: input.scope.columns[timeColumn].isProcessingTime, span: function.span)
         return input
     }
 
@@ -117,7 +124,7 @@ extension QueryBinder {
         guard case .column(let reference) = call.arguments[0] else {
             throw SQLError(.datatypeMismatch, "the first argument of \(name) must be the event-time column", at: call.arguments[0].span)
         }
-        let timeColumn = try eventTimeColumn(named: reference.name, in: input.scope, reference: reference)
+        let timeColumn = try windowTimeColumn(named: reference.name, in: input.scope, reference: reference)
         let kind: WindowSpec.Kind
         switch name {
         case "TUMBLE":
@@ -137,14 +144,17 @@ extension QueryBinder {
         default:
             kind = .session(gap: try intervalMillis(call.arguments[1], what: "gap"))
         }
-        return WindowSource(kind: kind, timeColumn: timeColumn, grace: 0, dialect: .flink, span: call.span)
+        return WindowSource(kind: kind, timeColumn: timeColumn, grace: 0, dialect: .flink,
+                            processingTime: input.scope.columns[timeColumn].isProcessingTime, span: call.span)
     }
 
-    func eventTimeColumn(named name: Identifier, in scope: Scope, reference: ColumnReference? = nil) throws(SQLError) -> Int {
+    /// The column a window is taken over: event time (with a watermark) or processing time (`PROCTIME()`).
+    func windowTimeColumn(named name: Identifier, in scope: Scope, reference: ColumnReference? = nil) throws(SQLError) -> Int {
         let index = try scope.resolve(reference ?? ColumnReference([name]))
-        guard scope.columns[index].isEventTime else {
+        guard scope.columns[index].isEventTime || scope.columns[index].isProcessingTime else {
             throw SQLError(.datatypeMismatch,
-                           "'\(name.value)' is not an event-time column: windows need a column with a watermark (WATERMARK FOR \(name.value) AS ...)",
+                           "'\(name.value)' is not a time attribute: windows need a column with a watermark (WATERMARK FOR \(name.value) AS ...) "
+                           + "or a processing-time column (\(name.value) AS PROCTIME())",
                            at: name.span)
         }
         return index

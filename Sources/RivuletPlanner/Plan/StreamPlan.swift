@@ -177,6 +177,15 @@ public indirect enum StreamPlan: Sendable {
         }
     }
 
+    /// The window a window table function or window aggregate assigns rows to.
+    public var window: WindowSpec? {
+        switch self {
+        case .windowTable(let node): return node.window
+        case .windowAggregate(let node): return node.window
+        default: return nil
+        }
+    }
+
     public var inputs: [StreamPlan] {
         switch self {
         case .scan: return []

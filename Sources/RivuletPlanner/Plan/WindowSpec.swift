@@ -29,12 +29,17 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
     /// How long after `end` a window still accepts rows.
     public var grace: Int64
     public var dialect: Dialect
+    /// Windows in processing time (`DESCRIPTOR(proc)` of a `PROCTIME()` column): each row
+    /// falls into the window of the moment the window operator takes it, and windows close as
+    /// the wall clock passes their end, input or not.
+    public var processingTime: Bool
 
-    public init(kind: Kind, timeColumn: Int, grace: Int64 = 0, dialect: Dialect = .flink) {
+    public init(kind: Kind, timeColumn: Int, grace: Int64 = 0, dialect: Dialect = .flink, processingTime: Bool = false) {
         self.kind = kind
         self.timeColumn = timeColumn
         self.grace = grace
         self.dialect = dialect
+        self.processingTime = processingTime
     }
 
     /// How far past a window's last millisecond the watermark may go before the window closes
@@ -57,6 +62,6 @@ public struct WindowSpec: Hashable, Sendable, CustomStringConvertible {
         case .session(let gap): text = "SESSION(gap=\(gap)ms)"
         case .attached(let end): text = "WINDOWED(end=$\(end))"
         }
-        return text + " on $\(timeColumn)" + (grace > 0 ? " grace=\(grace)ms" : "")
+        return text + " on $\(timeColumn)" + (processingTime ? " processing-time" : "") + (grace > 0 ? " grace=\(grace)ms" : "")
     }
 }

@@ -75,6 +75,10 @@ public final class QueryPipeline {
     /// Plan nodes built so far.
     private var planNodes = 0
     private var counters = QueryMetrics()
+    /// The wall clock processing-time windows follow.
+    private let clock: @Sendable () -> Int64
+    /// The nodes that put a processing-time window's input on the clock, ticked at every step.
+    private var clocks: [(node: Int, op: ProcessingTimeClock)] = []
     private var finished = false
     /// Whether the last step stopped at a source that had nothing available yet.
     public private(set) var waitingForInput = false
@@ -87,12 +91,14 @@ public final class QueryPipeline {
     ///   - lateRowLog: where operators record each row they drop as late; without one they
     ///     only count them.
     ///   - state: how operators hold their state (a memory budget, spilling the rest to disk).
+    ///   - clock: the wall clock of processing-time windows (epoch milliseconds).
     public init(
         plan: StreamPlan, openSource: (StreamPlan.Scan) throws -> any SourceReader, sink: any SinkWriter,
         batchSize: Int = 8192, badRecordLog: BadRecordLog? = nil, lateRowLog: LateRowLog? = nil,
-        state: StateOptions = StateOptions()
+        state: StateOptions = StateOptions(), clock: @escaping @Sendable () -> Int64 = WallClock.now
     ) throws {
         self.state = state
+        self.clock = clock
         self.sink = sink
         self.batchSize = max(1, batchSize)
         self.badRecordLog = badRecordLog
@@ -133,8 +139,22 @@ public final class QueryPipeline {
             counter.keep(in: lateRows.log, operatorName: lateRows.lines[line - 1].operatorName, inputs: plan.inputs.map(LateRowInput.init))
         }
         nodes.append(Node(op: op, parent: parent, parentPort: port, line: line))
+        if let window = plan.window, window.processingTime {
+            let stamp = ProcessingTimeClock(column: window.timeColumn, clock: clock)
+            nodes.append(Node(op: stamp, parent: index, parentPort: 0))
+            clocks.append((nodes.count - 1, stamp))
+            return try build(plan.inputs[0], parent: nodes.count - 1, port: 0, openSource: openSource)
+        }
         for (inputPort, input) in plan.inputs.enumerated() {
             try build(input, parent: index, port: inputPort, openSource: openSource)
+        }
+    }
+
+    /// Moves every processing-time window's watermark to the clock, closing the windows it passed.
+    private func tickClocks() throws {
+        for (node, op) in clocks {
+            guard let watermark = op.tick(), let parent = nodes[node].parent else { continue }
+            try advance(node: parent, port: nodes[node].parentPort, to: watermark)
         }
     }
 
@@ -174,6 +194,7 @@ public final class QueryPipeline {
     @discardableResult
     public func step() throws -> Bool {
         if finished { return false }
+        try tickClocks()
         waitingForInput = false
         var quiet = false
         // Every source still running needs a head row before the next one can be chosen.

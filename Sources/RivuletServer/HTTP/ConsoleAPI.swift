@@ -101,7 +101,7 @@ struct ConsoleAPI: Sendable {
     func execute(_ sql: String, user: String?) async -> Result<StatementDocument, ErrorDocument> {
         if Self.isPushQuery(sql) {
             return .failure(ErrorDocument(
-                code: SQLState.featureNotSupported.code, message: "a push query (EMIT CHANGES) streams its rows: POST it to /api/v1/push"))
+                code: SQLState.featureNotSupported.code, message: "a push query (EMIT CHANGES or EMIT FINAL) streams its rows: POST it to /api/v1/push"))
         }
         let session = session(user: user)
         defer { Task { await session.close() } }
@@ -134,11 +134,11 @@ struct ConsoleAPI: Sendable {
         return .success(document)
     }
 
-    /// Whether `sql` is one `SELECT ... EMIT CHANGES`, whose rows keep coming until cancelled.
+    /// Whether `sql` is one `SELECT ... EMIT CHANGES` or `EMIT FINAL`, whose rows keep coming until cancelled.
     static func isPushQuery(_ sql: String) -> Bool {
         guard let statements = try? parseScript(sql), statements.count == 1, case .query(let query) = statements[0].statement
         else { return false }
-        return query.emit == .changes
+        return query.emit != nil
     }
 
     static func columns(_ schema: Schema) -> [StatementDocument.Column] {

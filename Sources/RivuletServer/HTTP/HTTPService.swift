@@ -112,7 +112,7 @@ final class HTTPService: Sendable {
         protected.post("/api/v1/push") { request, context in
             let sql = try await Self.statementText(request)
             guard ConsoleAPI.isPushQuery(sql) else {
-                let error = ErrorDocument(code: "42601", message: "expected one SELECT ... EMIT CHANGES; other statements go to /api/v1/statements")
+                let error = ErrorDocument(code: "42601", message: "expected one SELECT ... EMIT CHANGES or EMIT FINAL; other statements go to /api/v1/statements")
                 return try Self.json(StatementDocument(results: [], error: error), status: .badRequest)
             }
             let session = api.session(user: context.user)
