@@ -12,13 +12,20 @@ extension Parser {
             var within: JoinWithin?
             if isWord("WITHIN") { within = try parseJoinWithin() }
             var condition: Expr?
+            var using: [Identifier] = []
             if kind != .cross {
-                try expectWord("ON", "after joined table")
-                condition = try parseExpr()
+                if consumeWord("USING") {
+                    using = try parseParenthesizedIdentifiers("a column name", "after USING")
+                } else {
+                    try expectWord("ON", "after joined table")
+                    condition = try parseExpr()
+                }
                 if within == nil, isWord("WITHIN") { within = try parseJoinWithin() }
             }
             let span = left.span.union(SourceSpan(start: right.span.start, end: previousEnd))
-            left = .join(Join(left: left, kind: kind, right: right, condition: condition, within: within, span: span))
+            var join = Join(left: left, kind: kind, right: right, condition: condition, within: within, span: span)
+            join.using = using
+            left = .join(join)
         }
         return left
     }

@@ -33,7 +33,7 @@ extension QueryBinder {
         let rightTime = right.plan.eventTimeColumn
         for i in left.scope.columns.indices { left.scope.columns[i].isEventTime = false }
         for i in right.scope.columns.indices { right.scope.columns[i].isEventTime = false }
-        let combined = Scope(columns: left.scope.columns + right.scope.columns)
+        var combined = Scope(columns: left.scope.columns + right.scope.columns)
 
         let kind: StreamPlan.Join.Kind
         switch join.kind {
@@ -43,7 +43,9 @@ extension QueryBinder {
         case .full: kind = .full
         }
         var conjuncts: [BoundExpr] = []
-        if let condition = join.condition {
+        if !join.using.isEmpty {
+            conjuncts = try usingConjuncts(join, combined: &combined, leftWidth: width)
+        } else if let condition = join.condition {
             let bound = try scalarBinder(for: combined, clause: "ON").bind(condition)
             guard bound.type == .boolean || bound.type == .null else {
                 throw SQLError(.datatypeMismatch, "ON needs a BOOLEAN condition, found \(bound.type)", at: condition.span)
@@ -126,6 +128,32 @@ extension QueryBinder {
         var scope = combined
         for i in scope.columns.indices { scope.columns[i].isEventTime = i == plan.eventTimeColumn }
         return Input(plan: plan, scope: scope, window: nil)
+    }
+
+    /// `USING (c, ...)`: `left.c = right.c` for each column. The copy a row may lack (the right
+    /// side's; the left side's in a RIGHT JOIN) is then reached only by its qualified name, so that
+    /// `c` and `*` show the column once, as in Postgres.
+    private func usingConjuncts(_ join: Join, combined: inout Scope, leftWidth: Int) throws(SQLError) -> [BoundExpr] {
+        if join.kind == .full {
+            throw SQLError.unsupported("FULL JOIN ... USING is not supported; join ON the columns", at: join.span)
+        }
+        let leftScope = Scope(columns: Array(combined.columns[..<leftWidth]))
+        let rightScope = Scope(columns: Array(combined.columns[leftWidth...]))
+        var conjuncts: [BoundExpr] = []
+        for name in join.using {
+            let leftColumn = try leftScope.resolve(ColumnReference([name]))
+            let rightColumn = try rightScope.resolve(ColumnReference([name])) + leftWidth
+            // The two columns under names no query can write, bound as `l = r` for the usual coercions.
+            var sides = combined
+            sides.columns[leftColumn].qualifiers.insert("\u{0}l")
+            sides.columns[rightColumn].qualifiers.insert("\u{0}r")
+            let equal = Expr.binary(BinaryExpression(
+                left: .column(ColumnReference([Identifier("\u{0}l", span: name.span), name])), op: .equal,
+                right: .column(ColumnReference([Identifier("\u{0}r", span: name.span), name])), span: name.span))
+            conjuncts.append(try scalarBinder(for: sides, clause: "USING").bind(equal))
+            combined.columns[join.kind == .right ? leftColumn : rightColumn].qualifiedOnly = true
+        }
+        return conjuncts
     }
 
     /// A window table function joined directly: its rows, once per window, with the window columns.

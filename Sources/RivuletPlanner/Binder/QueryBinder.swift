@@ -237,7 +237,7 @@ public struct QueryBinder {
                 for (index, column) in input.scope.columns.enumerated() {
                     if let qualifier, !column.qualifiers.contains(qualifier) { continue }
                     matched = true
-                    if column.isSystem { continue }
+                    if column.isSystem || (column.qualifiedOnly && qualifier == nil) { continue }
                     if column.isEventTime, timeColumn == nil { timeColumn = expressions.count }
                     expressions.append(.column(index, column.type))
                     fields.append(Field(column.name, column.type))

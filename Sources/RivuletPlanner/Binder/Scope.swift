@@ -22,6 +22,9 @@ struct Scope {
         /// A column of the enclosing query, seen from a correlated subquery: a name reaches it
         /// only when no column of the subquery's own has that name, as in Postgres.
         var isOuter = false
+        /// The second copy of a `JOIN ... USING` column: reached by its qualified name only, and
+        /// left out of an unqualified `*`.
+        var qualifiedOnly = false
     }
 
     var columns: [Column]
@@ -49,7 +52,8 @@ struct Scope {
         let name = reference.name.value.lowercased()
         let qualifier = reference.qualifier.last?.value.lowercased()
         var matches = columns.indices.filter { index in
-            columns[index].name.lowercased() == name && (qualifier == nil || columns[index].qualifiers.contains(qualifier!))
+            columns[index].name.lowercased() == name
+                && (qualifier == nil ? !columns[index].qualifiedOnly : columns[index].qualifiers.contains(qualifier!))
         }
         if matches.contains(where: { columns[$0].isOuter }), matches.contains(where: { !columns[$0].isOuter }) {
             matches.removeAll { columns[$0].isOuter }

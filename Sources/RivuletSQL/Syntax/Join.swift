@@ -13,8 +13,10 @@ public struct Join: Hashable, Sendable {
     public var left: TableReference
     public var kind: Kind
     public var right: TableReference
-    /// The `ON` condition; `nil` for `CROSS JOIN`.
+    /// The `ON` condition; `nil` for `CROSS JOIN` and `USING`.
     public var condition: Expr?
+    /// `USING (a, b)`: the columns both sides have, joined on equality and shown once.
+    public var using: [Identifier] = []
     /// ksqlDB `WITHIN 10 SECONDS` / `WITHIN (1 SECOND, 2 SECONDS)`.
     public var within: JoinWithin?
     @IgnoredSpan public var span: SourceSpan

@@ -182,6 +182,7 @@ extension Join: CustomStringConvertible {
         var text = "\(left) \(keyword) \(right)"
         if let within { text += " \(within)" }
         if let condition { text += " ON \(condition)" }
+        if !using.isEmpty { text += " USING (\(SQLFormatting.list(using)))" }
         return text
     }
 }
