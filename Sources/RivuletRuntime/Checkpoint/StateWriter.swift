@@ -45,7 +45,12 @@ public struct StateWriter {
 
     /// Bytes another writer wrote, appended as they are (a position saved earlier).
     public mutating func append(_ other: StateWriter) {
-        bytes.append(contentsOf: other.bytes)
+        append(written: other.bytes)
+    }
+
+    /// Bytes a writer wrote earlier (kept on disk since), appended as they are.
+    public mutating func append(written: [UInt8]) {
+        bytes.append(contentsOf: written)
     }
 
     /// A nested section: its length first, so a reader can check it consumed exactly that much.

@@ -8,7 +8,8 @@ public import RivuletPlanner
 /// old / `+U` new, `+I` for a new position, `-D` for one that no longer exists). Ties keep
 /// arrival order. Over an append-only input only the top N rows per partition are kept (a row
 /// pushed out can never come back); over a changelog every row is, so a retraction can promote
-/// the next one.
+/// the next one. Under a memory budget the partitions least recently touched wait on disk
+/// (`SpillableKeyedState`).
 public final class TopN: StreamOperator {
     private struct Ranked {
         var row: [Value]
@@ -19,27 +20,45 @@ public final class TopN: StreamOperator {
     private let types: [SQLType]
     private let order: RankOrder
     private let keepsAll: Bool
-    private var partitions: [[Value]: [Ranked]] = [:]
+    private var partitions: SpillableKeyedState<[Ranked]>
     private var output: ChangelogBuilder
     private var sequence = 0
+    /// Rows held, in memory or on disk.
     private var count = 0
 
-    public init(_ plan: StreamPlan.TopN) throws(SQLError) {
+    public init(_ plan: StreamPlan.TopN, options: StateOptions = StateOptions()) throws(SQLError) {
         self.plan = plan
         types = plan.input.schema.types
         order = RankOrder(keys: plan.sortKeys)
         keepsAll = !plan.input.appendOnly
         output = ChangelogBuilder(types: plan.schema.types, isChangelog: true)
+        // A checkpoint holds a partition's ranked rows with their arrival numbers.
+        partitions = SpillableKeyedState(
+            options: options,
+            write: { ranked, writer in
+                writer.write(ranked.count)
+                for entry in ranked {
+                    writer.write(row: entry.row)
+                    writer.write(entry.sequence)
+                }
+            },
+            read: { reader in
+                var ranked: [Ranked] = []
+                for _ in 0..<(try reader.readCount()) { ranked.append(Ranked(row: try reader.readRow(), sequence: try reader.readInt())) }
+                return ranked
+            })
     }
 
     public var keepsState: Bool { true }
     public var stateSize: Int { count }
+    /// Partitions whose rows are in memory (the others are spilled to disk).
+    public var residentPartitions: Int { partitions.residentCount }
 
     public func process(_ batch: RowBatch, port: Int, into collector: inout Collector) throws {
         for row in 0..<batch.count {
             let values = batch.row(row, types: types)
             let key = plan.partitionKeys.map { values[$0] }
-            var ranked = partitions[key] ?? []
+            var ranked = try partitions.entry(of: key) ?? []
             let before = Array(ranked.prefix(plan.limit))
             if batch.kind(row).isAccumulate {
                 let entry = Ranked(row: values, sequence: sequence)
@@ -57,9 +76,10 @@ public final class TopN: StreamOperator {
                 ranked.remove(at: index)
                 count -= 1
             }
-            partitions[key] = ranked.isEmpty ? nil : ranked
+            partitions.set(key, to: ranked.isEmpty ? nil : ranked)
             emitChanges(from: before, to: Array(ranked.prefix(plan.limit)))
         }
+        try partitions.spillColdKeys()
         output.flush(into: &collector)
     }
 
@@ -94,26 +114,11 @@ extension TopN {
     /// positions apart), and the next arrival number.
     public func snapshot(into writer: inout StateWriter) throws {
         writer.write(sequence)
-        writer.write(partitions.count)
-        for (key, ranked) in partitions {
-            writer.write(row: key)
-            writer.write(ranked.count)
-            for entry in ranked {
-                writer.write(row: entry.row)
-                writer.write(entry.sequence)
-            }
-        }
+        try partitions.snapshot(into: &writer)
     }
 
     public func restore(from reader: inout StateReader) throws {
-        guard partitions.isEmpty else { throw SQLError.internal("restoring a Top-N that holds state") }
         sequence = try reader.readInt()
-        for _ in 0..<(try reader.readCount()) {
-            let key = try reader.readRow()
-            var ranked: [Ranked] = []
-            for _ in 0..<(try reader.readCount()) { ranked.append(Ranked(row: try reader.readRow(), sequence: try reader.readInt())) }
-            partitions[key] = ranked
-            count += ranked.count
-        }
+        try partitions.restore(from: &reader) { count += $0.count }
     }
 }

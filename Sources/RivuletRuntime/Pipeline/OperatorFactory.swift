@@ -34,8 +34,8 @@ enum OperatorFactory {
             }
         case .topN(let node):
             if node.windowEnd != nil { return try WindowTopN(node) }
-            if node.runsAsDeduplication { return try Deduplicate(node) }
-            return try TopN(node)
+            if node.runsAsDeduplication { return try Deduplicate(node, options: state) }
+            return try TopN(node, options: state)
         case .union(let node):
             return Union(node)
         case .overAggregate(let node):
