@@ -9,6 +9,7 @@ public import RivuletPlanner
 ///
 /// With a state TTL, rows not touched for that long (measured in event time, by the larger of
 /// the two input watermarks) are forgotten without retraction: approximate, as in Flink.
+/// Under a memory budget the keys least recently used wait on disk (`JoinSideSpill`).
 public final class RegularJoin: StreamOperator {
     private typealias Entry = JoinSideStore.Entry
 
@@ -16,14 +17,17 @@ public final class RegularJoin: StreamOperator {
     private var matcher: JoinMatcher
     /// Each input's rows, in typed columns chained per join key.
     private var sides: [JoinSideStore]
+    /// Each input's keys moved to disk under a memory budget.
+    private var spills: [JoinSideSpill]
     private let upsertKeys: [[Int]?]
     /// Per side, upsert key → the row stored under it and its join key.
     private var upsertIndex: [[[Value]: (key: [Value]?, row: [Value])]] = [[:], [:]]
     private var watermarks = InputWatermarks()
     private var count = 0
 
-    public init(_ plan: StreamPlan.Join) throws(SQLError) {
+    public init(_ plan: StreamPlan.Join, options: StateOptions = StateOptions()) throws(SQLError) {
         self.plan = plan
+        spills = [JoinSideSpill(options: options), JoinSideSpill(options: options)]
         matcher = try JoinMatcher(plan, changelog: true)
         upsertKeys = [plan.left.upsertKey, plan.right.upsertKey]
         let leftTypes = plan.left.schema.types, rightTypes = plan.right.schema.types
@@ -47,6 +51,8 @@ public final class RegularJoin: StreamOperator {
 
     public var keepsState: Bool { true }
     public var stateSize: Int { count }
+    /// Keys whose rows are in memory, both inputs together (the others are spilled to disk).
+    public var residentKeys: Int { sides[0].keyCount + sides[1].keyCount }
 
     private func keepsUnmatched(_ port: Int) -> Bool {
         port == 0 ? plan.kind.keepsLeftUnmatched : plan.kind.keepsRightUnmatched
@@ -75,6 +81,7 @@ public final class RegularJoin: StreamOperator {
         } else {
             try processRows(batch, port: port)
         }
+        for side in 0..<2 { try spills[side].spillColdKeys(of: &sides[side]) }
         matcher.flush(into: &output)
     }
 
@@ -116,14 +123,12 @@ public final class RegularJoin: StreamOperator {
     /// on all (row, candidate) pairs, before the first row is applied.
     private func processRows(_ batch: RowBatch, port: Int) throws {
         let other = 1 - port
-        var keys: [JoinKey?] = []
-        keys.reserveCapacity(batch.count)
+        let keys = (0..<batch.count).map { sides[port].key(batch, $0, columns: sides[port].keyColumns) }
+        try faultIn(keys.compactMap { $0 })
         var pairStart = [Int](repeating: 0, count: batch.count + 1)
         var pairSlots: [Int32] = []
         for row in 0..<batch.count {
-            let key = sides[port].key(batch, row, columns: sides[port].keyColumns)
-            keys.append(key)
-            if let key {
+            if let key = keys[row] {
                 var slot = sides[other].firstRow(key)
                 while slot != JoinSideStore.end {
                     pairSlots.append(slot)
@@ -140,6 +145,16 @@ public final class RegularJoin: StreamOperator {
             } else {
                 retract(batch, row, key: keys[row], port: port, pairs: pairs, slots: pairSlots, holds: holds)
             }
+        }
+    }
+
+    /// Brings the spilled rows of `keys` back on both sides before a batch probes or changes them.
+    private func faultIn(_ keys: [JoinKey]) throws {
+        guard spills[0].isActive || spills[1].isActive else { return }
+        let running = now != Watermark.none && now != Watermark.end
+        let horizon = plan.stateTTLMillis.flatMap { running ? now &- $0 : nil }
+        for side in 0..<2 {
+            count -= try spills[side].faultIn(keys, into: &sides[side], horizon: horizon, firstStamp: running ? now : nil)
         }
     }
 
@@ -285,16 +300,12 @@ extension RegularJoin {
         watermarks.save(into: &writer)
         writer.write(touchedBeforeWatermark)
         for side in 0..<2 {
-            writer.write(sides[side].count)
+            writer.write(sides[side].count + spills[side].keys)
             for (key, entries) in sides[side] {
                 writer.write(row: key)
-                writer.write(entries.count)
-                for entry in entries {
-                    writer.write(row: entry.row)
-                    writer.write(entry.matches)
-                    writer.write(entry.touched)
-                }
+                JoinSideSpill.write(entries, into: &writer)
             }
+            try spills[side].snapshot(into: &writer)
             writer.write(upsertIndex[side].count)
             for (id, stored) in upsertIndex[side] {
                 writer.write(row: id)
@@ -311,12 +322,10 @@ extension RegularJoin {
         for side in 0..<2 {
             for _ in 0..<(try reader.readCount()) {
                 let key = try reader.readRow()
-                var entries: [Entry] = []
-                for _ in 0..<(try reader.readCount()) {
-                    entries.append(Entry(row: try reader.readRow(), matches: try reader.readInt(), touched: try reader.readInt64()))
-                }
+                let entries = try JoinSideSpill.readEntries(from: &reader)
                 sides[side][key] = entries
                 count += entries.count
+                try spills[side].spillColdKeys(of: &sides[side])
             }
             for _ in 0..<(try reader.readCount()) {
                 let id = try reader.readRow()

@@ -26,7 +26,7 @@ enum OperatorFactory {
             return try GroupAggregate(node, options: state)
         case .join(let node):
             switch node.strategy {
-            case .regular: return try RegularJoin(node)
+            case .regular: return try RegularJoin(node, options: state)
             case .interval: return try IntervalJoin(node)
             case .window: return try WindowJoin(node)
             case .streamTable: return try StreamTableJoin(node)

@@ -21,7 +21,7 @@ struct JoinSideStore {
         var touched: Int64
     }
 
-    private struct Chain {
+    struct Chain {
         var first: Int32
         var last: Int32
     }
@@ -255,29 +255,45 @@ extension JoinSideStore: Sequence {
 
     /// Replaces the rows under a key (restoring a checkpoint into an empty store).
     subscript(key: [Value]) -> [Entry]? {
-        get {
-            let stored = self.key(values: key)
-            guard chains[stored] != nil else { return nil }
-            var entries: [Entry] = []
-            var slot = firstRow(stored)
-            while slot != Self.end {
-                entries.append(Entry(row: row(slot), matches: matches(slot), touched: keepsTouch ? touchTimes[Int(slot)] : Watermark.none))
-                slot = nextRow(slot)
-            }
-            return entries
+        get { entries(of: self.key(values: key)) }
+        set { replaceEntries(of: self.key(values: key), with: newValue ?? []) }
+    }
+
+    /// The rows stored under `key`, in arrival order; nil when it has none.
+    func entries(of key: JoinKey) -> [Entry]? {
+        guard chains[key] != nil else { return nil }
+        var entries: [Entry] = []
+        var slot = firstRow(key)
+        while slot != Self.end {
+            entries.append(Entry(row: row(slot), matches: matches(slot), touched: keepsTouch ? touchTimes[Int(slot)] : Watermark.none))
+            slot = nextRow(slot)
         }
-        set {
-            let stored = self.key(values: key)
-            var slot = firstRow(stored)
-            while slot != Self.end {
-                let following = nextRow(slot)
-                remove(slot, key: stored, compacting: false)
-                slot = following
-            }
-            for entry in newValue ?? [] {
-                for c in columns.indices where kept[c] { columns[c].append(entry.row[c]) }
-                link(key: stored, matches: entry.matches, touched: entry.touched)
-            }
+        return entries
+    }
+
+    /// Stores `entries` as the rows of `key` (none: forgets the key). Leaves holes for the next
+    /// `compactIfSparse`.
+    mutating func replaceEntries(of key: JoinKey, with entries: [Entry]) {
+        var slot = firstRow(key)
+        while slot != Self.end {
+            let following = nextRow(slot)
+            remove(slot, key: key, compacting: false)
+            slot = following
+        }
+        for entry in entries {
+            for c in columns.indices where kept[c] { columns[c].append(entry.row[c]) }
+            link(key: key, matches: entry.matches, touched: entry.touched)
+        }
+    }
+
+    /// The keys stored.
+    var keys: Dictionary<JoinKey, Chain>.Keys { chains.keys }
+
+    /// `key` as the values a checkpoint writes.
+    func values(of key: JoinKey) -> [Value] {
+        switch key {
+        case .values(let values): return values
+        case .int(let v): return [Column(ints: [v], kind: .int64).value(at: 0, type: types[keyColumns[0]])]
         }
     }
 }
