@@ -50,6 +50,21 @@ public struct RowBatch: Sendable {
         count += 1
     }
 
+    /// Appends every row of `other` (columns of the same types), with its row kinds: many small
+    /// batches kept as one, without a batch's overhead per row.
+    public mutating func append(contentsOf other: RowBatch) {
+        if kinds != nil || other.kinds != nil {
+            if kinds == nil { kinds = Array(repeating: .insert, count: count) }
+            kinds!.append(contentsOf: other.kinds ?? Array(repeating: .insert, count: other.count))
+        }
+        for c in columns.indices {
+            for row in 0..<other.count { columns[c].append(from: other.columns[c], row: row) }
+        }
+        count += other.count
+        arrivalWatermarks = nil
+        sourceWatermark = nil
+    }
+
     /// Row `row` as values, given the column types.
     public func row(_ row: Int, types: [SQLType]) -> [Value] {
         columns.indices.map { columns[$0].value(at: row, type: types[$0]) }

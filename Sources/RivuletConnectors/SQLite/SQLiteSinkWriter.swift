@@ -30,9 +30,8 @@ public final class SQLiteSinkWriter: TransactionalSink {
     private let upsert: SQLiteStatement
     private let delete: SQLiteStatement?
     private var inTransaction = false
-    /// Batches given to `write` and not yet written to the database, in order.
-    private var kept: [RowBatch] = []
-    private var keptRows = 0
+    /// Rows given to `write` and not yet written to the database, in order, as one batch.
+    private var kept: RowBatch?
     /// Keys retracted by `-U` and not yet re-inserted.
     private var pendingRetractions: Set<[Value]> = []
     /// Commits happen only at checkpoints.
@@ -119,24 +118,23 @@ public final class SQLiteSinkWriter: TransactionalSink {
                 "sink '\(relationName)' (sqlite table '\(table)') has no primary key, so it cannot apply changelog row \(change)",
                 hint: "declare PRIMARY KEY (...) NOT ENFORCED on the sink")
         }
-        kept.append(batch)
-        keptRows += batch.count
-        if keptRows >= Self.rowsPerTransaction {
+        if kept == nil { kept = RowBatch(types: types) }
+        kept!.append(contentsOf: batch)
+        if kept!.count >= Self.rowsPerTransaction {
             try writeKept()
             if !checkpointing { try commit() }
         }
     }
 
-    /// Writes the kept batches into the open transaction (opening one).
+    /// Writes the kept rows into the open transaction (opening one).
     private func writeKept() throws {
-        guard !kept.isEmpty else { return }
+        guard let batch = kept, batch.count > 0 else { return }
         if !inTransaction {
             try database.execute("BEGIN IMMEDIATE")
             inTransaction = true
         }
-        for batch in kept { try apply(batch) }
-        kept.removeAll()
-        keptRows = 0
+        try apply(batch)
+        kept = nil
     }
 
     private func apply(_ batch: RowBatch) throws {
@@ -169,8 +167,7 @@ public final class SQLiteSinkWriter: TransactionalSink {
     public func close() throws {
         if checkpointing {
             // Whatever no checkpoint covers is not the sink's to keep.
-            kept.removeAll()
-            keptRows = 0
+            kept = nil
             if inTransaction { try database.execute("ROLLBACK") }
             inTransaction = false
             return

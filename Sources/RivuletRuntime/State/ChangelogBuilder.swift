@@ -32,7 +32,9 @@ struct ChangelogBuilder {
         guard count > 0 else { return }
         output.emit(RowBatch(columns: columns, count: count, kinds: isChangelog ? kinds : nil))
         columns = types.map { Column(type: $0) }
-        kinds.removeAll(keepingCapacity: true)
+        // Not keeping capacity: the batch holds this buffer, and a sink may keep many small
+        // batches, each of which would otherwise carry the largest batch's capacity.
+        kinds = []
         count = 0
     }
 
