@@ -72,6 +72,17 @@ public struct Column: Sendable {
     }
 
     /// An empty column of the same layout (children included).
+    /// Drops every value but keeps the buffers, for a scratch column filled again and again.
+    public mutating func removeAll() {
+        ints.removeAll(keepingCapacity: true)
+        doubles.removeAll(keepingCapacity: true)
+        strings.bytes.removeAll(keepingCapacity: true)
+        strings.offsets.removeAll(keepingCapacity: true)
+        strings.offsets.append(0)
+        validity = nil
+        for i in children.indices { children[i].removeAll() }
+    }
+
     public func emptyCopy() -> Column {
         var out = Column(kind: kind)
         out.children = children.map { $0.emptyCopy() }
@@ -146,6 +157,24 @@ public struct Column: Sendable {
             ints.append(0)
         }
         if validity != nil { validity!.append(true) }
+    }
+
+    /// Appends rows `rows` of `other` (same kind), in that order.
+    public mutating func append(from other: Column, rows: [Int32]) {
+        if other.validity == nil, validity == nil {
+            switch kind {
+            case .bool, .int64:
+                ints.reserveCapacity(ints.count + rows.count)
+                for row in rows { ints.append(other.ints[Int(row)]) }
+                return
+            case .double:
+                doubles.reserveCapacity(doubles.count + rows.count)
+                for row in rows { doubles.append(other.doubles[Int(row)]) }
+                return
+            case .bytes, .list, .struct: break
+            }
+        }
+        for row in rows { append(from: other, row: Int(row)) }
     }
 
     /// The rows at `indices`, in that order.

@@ -77,33 +77,32 @@ public final class GroupAggregate: StreamOperator {
             cuts.append(row)
             seen = [key]
         }
-        if cuts.isEmpty {
-            try processRun(batch, into: &collector)
-            return
-        }
+        // The runs share the batch's key ids: they stay valid until the sweep after the last run.
         var start = 0
         for end in cuts + [batch.count] {
-            let run = batch.gather(Array(start..<end))
-            keys.intern(run, into: &keyIds)
-            try processRun(run, into: &collector)
+            try processRun(batch, rows: start..<end)
             start = end
         }
+        keys.sweep()
+        try spillColdKeys()
+        output.flush(into: &collector)
     }
 
-    /// One run of rows with distinct keys; `keyIds` holds their interned keys.
-    private func processRun(_ batch: RowBatch, into collector: inout Collector) throws {
+    /// One run of rows with distinct keys; `keyIds` holds the batch's interned keys.
+    private func processRun(_ batch: RowBatch, rows run: Range<Int>) throws {
+        let runKeys = run.count == keyIds.count ? keyIds : Array(keyIds[run])
         let capacity = keys.idCapacity
         slots.reserveDense(capacity)
         if rowCounts.count < capacity {
             rowCounts.append(contentsOf: repeatElement(0, count: capacity - rowCounts.count))
             touchedMark.append(contentsOf: repeatElement(false, count: capacity - touchedMark.count))
         }
-        try faultIn()
+        try faultIn(runKeys)
 
-        // The rows of the keys this batch touches, as they were before it.
+        // The rows of the keys this run touches, as they were before it.
         touched.removeAll(keepingCapacity: true)
         beforeRow.removeAll(keepingCapacity: true)
-        for key in keyIds where !touchedMark[Int(key)] {
+        for key in runKeys where !touchedMark[Int(key)] {
             touchedMark[Int(key)] = true
             touched.append(key)
             if rowCounts[Int(key)] > 0 {
@@ -115,20 +114,20 @@ public final class GroupAggregate: StreamOperator {
         }
 
         rows.removeAll(keepingCapacity: true)
-        rows.append(contentsOf: (0..<Int32(batch.count)))
+        rows.append(contentsOf: (Int32(run.lowerBound)..<Int32(run.upperBound)))
         var anyRetraction = false
         if let kinds = batch.kinds {
             signs.removeAll(keepingCapacity: true)
-            for (row, kind) in kinds.enumerated() {
-                let sign: Int8 = kind.isAccumulate ? 1 : -1
+            for row in run {
+                let sign: Int8 = kinds[row].isAccumulate ? 1 : -1
                 signs.append(sign)
                 rowCounts[Int(keyIds[row])] += Int64(sign)
                 if sign < 0 { anyRetraction = true }
             }
         } else {
-            for key in keyIds { rowCounts[Int(key)] += 1 }
+            for key in runKeys { rowCounts[Int(key)] += 1 }
         }
-        slots.accumulate(batch, rows: rows, slots: keyIds, signs: anyRetraction ? signs : nil)
+        slots.accumulate(batch, rows: rows, slots: runKeys, signs: anyRetraction ? signs : nil)
 
         for (i, key) in touched.enumerated() {
             touchedMark[Int(key)] = false
@@ -156,18 +155,15 @@ public final class GroupAggregate: StreamOperator {
                 slots.clear(key)
             }
         }
-        before = ChangelogBuilder(types: plan.schema.types, isChangelog: false)
-        keys.sweep()
-        try spillColdKeys()
-        output.flush(into: &collector)
+        before.clear()
     }
 
     /// Brings back the spilled state of the keys of this run, and marks them used.
-    private func faultIn() throws {
+    private func faultIn(_ runKeys: [Int32]) throws {
         runs += 1
         if lastUse.count < rowCounts.count { lastUse.append(contentsOf: repeatElement(0, count: rowCounts.count - lastUse.count)) }
         if let spill, spill.count > 0 {
-            for key in keyIds where rowCounts[Int(key)] == 0 {
+            for key in runKeys where rowCounts[Int(key)] == 0 {
                 guard let bytes = try spill.take(keys.spillKey(key)) else { continue }
                 var reader = StateReader(bytes)
                 rowCounts[Int(key)] = try reader.readInt64()
@@ -175,7 +171,7 @@ public final class GroupAggregate: StreamOperator {
                 keys.retain(key)
             }
         }
-        for key in keyIds { lastUse[Int(key)] = runs }
+        for key in runKeys { lastUse[Int(key)] = runs }
     }
 
     /// Moves the least recently used keys to disk while more than the budget are in memory.

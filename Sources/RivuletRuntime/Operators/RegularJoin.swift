@@ -24,6 +24,12 @@ public final class RegularJoin: StreamOperator {
     private var upsertIndex: [[[Value]: (key: [Value]?, row: [Value])]] = [[:], [:]]
     private var watermarks = InputWatermarks()
     private var count = 0
+    /// The pairs an inner join found in the batch being joined (its row, the other side's
+    /// stored row, the change), written column by column once the batch is done: an inner join
+    /// emits nothing else in between, so their order is the order they were found in.
+    private var foundRows: [Int32] = []
+    private var foundSlots: [Int32] = []
+    private var foundKinds: [RowKind] = []
 
     public init(_ plan: StreamPlan.Join, options: StateOptions = StateOptions()) throws(SQLError) {
         self.plan = plan
@@ -146,6 +152,27 @@ public final class RegularJoin: StreamOperator {
                 retract(batch, row, key: keys[row], port: port, pairs: pairs, slots: pairSlots, holds: holds)
             }
         }
+        emitFoundPairs(batch, port: port)
+    }
+
+    /// Writes the pairs an inner join collected for `batch`, column by column.
+    private func emitFoundPairs(_ batch: RowBatch, port: Int) {
+        guard !foundRows.isEmpty else { return }
+        let base = matcher.leftTypes.count
+        let stored = sides[1 - port].columns, kept = sides[1 - port].kept
+        for c in batch.columns.indices { matcher.output.columns[port == 0 ? c : base + c].append(from: batch.columns[c], rows: foundRows) }
+        for c in stored.indices {
+            let target = port == 0 ? base + c : c
+            if kept[c] {
+                matcher.output.columns[target].append(from: stored[c], rows: foundSlots)
+            } else {
+                for _ in foundSlots { matcher.output.columns[target].appendNull() }
+            }
+        }
+        for kind in foundKinds { matcher.output.finishRow(kind) }
+        foundRows.removeAll(keepingCapacity: true)
+        foundSlots.removeAll(keepingCapacity: true)
+        foundKinds.removeAll(keepingCapacity: true)
     }
 
     /// Brings the spilled rows of `keys` back on both sides before a batch probes or changes them.
@@ -243,6 +270,12 @@ public final class RegularJoin: StreamOperator {
 
     /// Row `row` of the input on `port` joined with stored row `slot` of the other side.
     private func emitPair(_ batch: RowBatch, _ row: Int, port: Int, slot: Int32, kind: RowKind) {
+        if plan.kind == .inner {
+            foundRows.append(Int32(row))
+            foundSlots.append(slot)
+            foundKinds.append(kind)
+            return
+        }
         let base = matcher.leftTypes.count
         let stored = sides[1 - port].columns, kept = sides[1 - port].kept
         for c in batch.columns.indices { matcher.output.columns[port == 0 ? c : base + c].append(from: batch.columns[c], row: row) }

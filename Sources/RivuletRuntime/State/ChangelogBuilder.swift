@@ -70,8 +70,10 @@ struct ChangelogBuilder {
         count = kept.count
     }
 
+    /// Empties a builder whose rows are never handed on (a scratch row, the rows before a
+    /// change), keeping its buffers.
     mutating func clear() {
-        columns = types.map { Column(type: $0) }
+        for i in columns.indices { columns[i].removeAll() }
         kinds.removeAll(keepingCapacity: true)
         count = 0
     }
