@@ -102,16 +102,20 @@ public final class CheckpointCoordinator {
     public func checkpoint() throws {
         guard let pipeline else { throw SQLError.internal("checkpoint before resume") }
         let started = ContinuousClock.now
-        var writer = StateWriter()
-        try pipeline.snapshot(into: &writer)
         let id = nextId
         nextId += 1
+        // Streamed into the checkpoint file as the operators write it, so state larger than memory
+        // (spilled keys) is never held whole; the file counts only once committed.
+        let file = try store.begin(id)
+        var writer = StateWriter(output: file)
+        try pipeline.snapshot(into: &writer)
+        writer.handOn()
         let transactional = sink as? any TransactionalSink
         // A sink without transactions holds its rows out before the checkpoint that says they are
         // written: a crash in between repeats them on restart (at least once) instead of losing them.
         if transactional == nil { try sink.flush() }
         try failpoint.reach(.beforeCheckpointWrite, id)
-        try store.write(id, payload: writer.bytes)
+        try file.commit()
         try onCheckpointWritten?(id)
         try failpoint.reach(.afterCheckpointWrite, id)
         try transactional?.commit(CheckpointMark(query: store.queryId, instance: store.instance, checkpoint: id))
@@ -121,7 +125,7 @@ public final class CheckpointCoordinator {
         checkpointsTaken += 1
         lastDuration = ContinuousClock.now - started
         longestDuration = max(longestDuration, lastDuration)
-        lastBytes = writer.bytes.count
+        lastBytes = writer.count
         // Keep this checkpoint and the one before it.
         let ids = store.checkpointIds().filter { $0 <= id }
         store.remove(except: Set(ids.suffix(2)))

@@ -64,6 +64,11 @@ public final class CheckpointStore {
         try DurableFile.write(payload, to: path(of: id), magic: Self.magic)
     }
 
+    /// A checkpoint written as it is taken, in place once committed.
+    public func begin(_ id: Int64) throws -> DurableFile.Writer {
+        try DurableFile.Writer(path: path(of: id), magic: Self.magic)
+    }
+
     /// Removes every checkpoint but `keep`.
     public func remove(except keep: Set<Int64>) {
         for id in checkpointIds() where !keep.contains(id) { unlink(path(of: id)) }

@@ -13,15 +13,70 @@ public import RivuletCore
 public enum DurableFile {
     /// Writes `payload` framed with `magic` to `path`.
     public static func write(_ payload: [UInt8], to path: String, magic: [UInt8]) throws {
-        var bytes = magic
-        bytes.reserveCapacity(magic.count + payload.count + 8)
-        bytes.append(contentsOf: payload)
-        var sum = checksum(payload)
-        for _ in 0..<8 {
-            bytes.append(UInt8(truncatingIfNeeded: sum))
-            sum >>= 8
+        let file = try Writer(path: path, magic: magic)
+        file.write(payload)
+        try file.commit()
+    }
+
+    /// A file written a chunk at a time (a checkpoint streamed from its operators): into a
+    /// temporary file until `commit` frames it and moves it into place; dropped unless committed.
+    public final class Writer: StateOutput {
+        private let path: String
+        private let temporary: String
+        private var fd: Int32
+        private var sum: UInt64 = DurableFile.checksumSeed
+        private var failure: SQLError?
+
+        public init(path: String, magic: [UInt8]) throws {
+            self.path = path
+            temporary = path + ".tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw DurableFile.ioError("cannot create", temporary) }
+            writeRaw(magic)
         }
-        try writeAtomically(bytes, to: path)
+
+        deinit {
+            if fd >= 0 {
+                close(fd)
+                unlink(temporary)
+            }
+        }
+
+        /// Appends payload bytes; a failure is reported by `commit`.
+        public func write(_ chunk: [UInt8]) {
+            sum = DurableFile.checksum(chunk, from: sum)
+            writeRaw(chunk)
+        }
+
+        private func writeRaw(_ bytes: [UInt8]) {
+            guard failure == nil else { return }
+            var written = 0
+            while written < bytes.count {
+                let n = bytes.withUnsafeBytes { all in Glibc.write(fd, all.baseAddress! + written, all.count - written) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = DurableFile.ioError("cannot write", temporary)
+                    return
+                }
+                written += n
+            }
+        }
+
+        /// Appends the checksum, syncs the file and renames it into place.
+        public func commit() throws {
+            var trailer: [UInt8] = []
+            var value = sum
+            for _ in 0..<8 {
+                trailer.append(UInt8(truncatingIfNeeded: value))
+                value >>= 8
+            }
+            writeRaw(trailer)
+            if let failure { throw failure }
+            guard fsync(fd) == 0 else { throw DurableFile.ioError("cannot sync", temporary) }
+            close(fd)
+            fd = -1
+            try DurableFile.moveIntoPlace(temporary, path)
+        }
     }
 
     /// The payload of the file at `path`, or nil when there is no such file.
@@ -38,6 +93,17 @@ public enum DurableFile {
             throw StateReader.corrupt("a checksum mismatch in '\(path)'")
         }
         return payload
+    }
+
+    /// Renames `temporary` to `path` and syncs their folder.
+    static func moveIntoPlace(_ temporary: String, _ path: String) throws {
+        guard rename(temporary, path) == 0 else { throw ioError("cannot rename into place", path) }
+        let folder = (path as NSString).deletingLastPathComponent
+        let dirFD = open(folder, O_RDONLY)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)
+            close(dirFD)
+        }
     }
 
     /// Writes `bytes` to `path` through a temporary file, fsync and rename.
@@ -62,21 +128,18 @@ public enum DurableFile {
             throw error
         }
         close(fd)
-        guard rename(temporary, path) == 0 else { throw ioError("cannot rename into place", path) }
-        let folder = (path as NSString).deletingLastPathComponent
-        let dirFD = open(folder, O_RDONLY)
-        if dirFD >= 0 {
-            _ = fsync(dirFD)
-            close(dirFD)
-        }
+        try moveIntoPlace(temporary, path)
     }
 
-    private static func ioError(_ what: String, _ path: String) -> SQLError {
+    fileprivate static func ioError(_ what: String, _ path: String) -> SQLError {
         SQLError(.ioError, "\(what) '\(path)': \(String(cString: strerror(errno)))")
     }
 
-    static func checksum(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let checksumSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// FNV-1a of `bytes`, continued from `hash` (the checksum of what came before them).
+    static func checksum(_ bytes: [UInt8], from hash: UInt64 = checksumSeed) -> UInt64 {
+        var hash = hash
         for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x100_0000_01b3

@@ -73,7 +73,13 @@ public struct StateReader {
 
     /// A section written by `writeSection`; `body` must consume all of it.
     public mutating func readSection<T>(_ body: (inout StateReader) throws -> T) throws -> T {
-        var inner = StateReader(try readBytes())
+        var section: [UInt8] = []
+        while true {
+            let chunk = try readBytes()
+            if chunk.isEmpty { break }
+            section.append(contentsOf: chunk)
+        }
+        var inner = StateReader(section)
         let value = try body(&inner)
         guard inner.isAtEnd else { throw Self.corrupt("a section with unread bytes") }
         return value

@@ -4,10 +4,38 @@ public import RivuletCore
 /// integers as LEB128 varints (signed ones zigzagged), doubles as their 8 bit-pattern bytes,
 /// byte strings length-prefixed, and columns as whole buffers, so large state costs about its
 /// in-memory size. `StateReader` reads the same sequence back.
+///
+/// A writer made with an output (a checkpoint file) hands its bytes on a chunk at a time, so a
+/// checkpoint of state larger than memory (spilled keys) never lies in memory whole; `bytes`
+/// then holds only what is not handed on yet.
 public struct StateWriter {
     public private(set) var bytes: [UInt8] = []
+    private var output: (any StateOutput)?
+    /// Bytes already handed to `output`.
+    private var handedOn = 0
+    static let chunkSize = 1 << 20
 
     public init() {}
+
+    public init(output: any StateOutput) {
+        self.output = output
+    }
+
+    /// Every byte written, those handed on included.
+    public var count: Int { handedOn + bytes.count }
+
+    /// Hands the bytes held to the output, if there is one.
+    public mutating func handOn() {
+        guard let output, !bytes.isEmpty else { return }
+        output.write(bytes)
+        handedOn += bytes.count
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    @inline(__always)
+    private mutating func handOnIfFull() {
+        if bytes.count >= Self.chunkSize, output != nil { handOn() }
+    }
 
     public mutating func write(_ value: UInt64) {
         var v = value
@@ -16,6 +44,7 @@ public struct StateWriter {
             v >>= 7
         }
         bytes.append(UInt8(v))
+        handOnIfFull()
     }
 
     public mutating func write(_ value: Int64) {
@@ -39,6 +68,7 @@ public struct StateWriter {
     public mutating func write<Bytes: Collection<UInt8>>(bytes value: Bytes) {
         write(value.count)
         bytes.append(contentsOf: value)
+        handOnIfFull()
     }
 
     public mutating func write(_ value: String) { write(bytes: Array(value.utf8)) }
@@ -51,13 +81,26 @@ public struct StateWriter {
     /// Bytes a writer wrote earlier (kept on disk since), appended as they are.
     public mutating func append(written: [UInt8]) {
         bytes.append(contentsOf: written)
+        handOnIfFull()
     }
 
-    /// A nested section: its length first, so a reader can check it consumed exactly that much.
+    /// A nested section, as chunks of its bytes (each length-prefixed) ended by an empty one, so
+    /// a reader can check it consumed exactly the section, and a writer handing its bytes on
+    /// never holds a whole section (an operator's state) in memory.
     public mutating func writeSection(_ body: (inout StateWriter) throws -> Void) rethrows {
-        var inner = StateWriter()
-        try body(&inner)
-        write(bytes: inner.bytes)
+        if let output {
+            handOn()
+            let chunks = SectionChunks(into: output)
+            var inner = StateWriter(output: chunks)
+            try body(&inner)
+            inner.handOn()
+            handedOn += chunks.forwarded
+        } else {
+            var inner = StateWriter()
+            try body(&inner)
+            if !inner.bytes.isEmpty { write(bytes: inner.bytes) }
+        }
+        write(UInt64(0))
     }
 
     /// A column: its kind, row count, values and NULL bitmap.
@@ -85,6 +128,7 @@ public struct StateWriter {
         } else {
             write(false)
         }
+        handOnIfFull()
     }
 
     static func code(_ kind: PhysicalKind) -> UInt8 {
@@ -96,5 +140,28 @@ public struct StateWriter {
         case .list: return 4
         case .struct: return 5
         }
+    }
+}
+
+/// Where a `StateWriter` made with an output hands its bytes, a chunk at a time, in order. A
+/// failure is kept by the output and reported when it is finished, not by every write.
+public protocol StateOutput: AnyObject {
+    func write(_ chunk: [UInt8])
+}
+
+/// The chunks of a section written inside a streaming writer, each forwarded length-prefixed.
+private final class SectionChunks: StateOutput {
+    private let target: any StateOutput
+    private(set) var forwarded = 0
+
+    init(into target: any StateOutput) {
+        self.target = target
+    }
+
+    func write(_ chunk: [UInt8]) {
+        var framed = StateWriter()
+        framed.write(bytes: chunk)
+        target.write(framed.bytes)
+        forwarded += framed.bytes.count
     }
 }

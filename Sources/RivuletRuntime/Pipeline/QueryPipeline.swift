@@ -336,7 +336,8 @@ public final class QueryPipeline {
 }
 
 extension QueryPipeline {
-    private static let checkpointFormat: UInt64 = 3
+    /// 4: sections written as chunks (streamed to the checkpoint file).
+    private static let checkpointFormat: UInt64 = 4
 
     /// Writes a consistent checkpoint of the query between two `step()`s (each step lets its run
     /// of rows flow all the way to the sink, so no row is in flight): the counters, then per
@@ -374,7 +375,7 @@ extension QueryPipeline {
             var written = 0
             try writer.writeSection { section in
                 try op.snapshot(into: &section)
-                written = section.bytes.count
+                written = section.count
             }
             nodes[i].snapshotBytes = written
         }
