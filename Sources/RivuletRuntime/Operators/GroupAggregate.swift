@@ -205,11 +205,10 @@ public final class GroupAggregate: StreamOperator {
             slots.save(key, into: &writer)
         }
         // Spilled keys as they lie on disk: their key bytes, then their input row count and accumulators.
-        let spilled = try spill?.entries() ?? []
-        writer.write(spilled.count)
-        for entry in spilled {
-            writer.write(bytes: entry.key)
-            writer.write(bytes: entry.value)
+        writer.write(spill?.count ?? 0)
+        try spill?.forEach { key, value in
+            writer.write(bytes: key)
+            writer.write(bytes: value)
         }
     }
 

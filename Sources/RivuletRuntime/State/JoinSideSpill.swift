@@ -78,9 +78,9 @@ struct JoinSideSpill {
 
     /// The spilled keys as a checkpoint holds a key: its row of values, then its rows.
     func snapshot(into writer: inout StateWriter) throws {
-        for entry in try file?.entries() ?? [] {
-            writer.append(written: entry.key)
-            writer.append(written: entry.value)
+        try file?.forEach { key, rows in
+            writer.append(written: key)
+            writer.append(written: rows)
         }
     }
 

@@ -44,12 +44,10 @@ final class SpillFile {
         return value
     }
 
-    /// Every key and value held, in no particular order (for checkpoints).
-    func entries() throws(SQLError) -> [(key: [UInt8], value: [UInt8])] {
-        var all: [(key: [UInt8], value: [UInt8])] = []
-        all.reserveCapacity(index.count)
-        for (key, place) in index { all.append((key, try read(place))) }
-        return all
+    /// Every key and value held, one at a time, in no particular order (for checkpoints: the
+    /// values are read as they are written out, never all at once).
+    func forEach(_ body: (_ key: [UInt8], _ value: [UInt8]) throws -> Void) throws {
+        for (key, place) in index { try body(key, try read(place)) }
     }
 
     private func read(_ place: (offset: Int64, length: Int)) throws(SQLError) -> [UInt8] {

@@ -74,9 +74,9 @@ struct SpillableKeyedState<Entry> {
             writer.write(row: key)
             write(held.entry, &writer)
         }
-        for entry in try spill?.entries() ?? [] {
-            writer.append(written: entry.key)
-            writer.append(written: entry.value)
+        try spill?.forEach { key, entry in
+            writer.append(written: key)
+            writer.append(written: entry)
         }
     }
 

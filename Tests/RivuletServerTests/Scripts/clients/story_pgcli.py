@@ -1,8 +1,18 @@
 # The client story with pgcli: statements through the pgcli command (-c), its completion
 # metadata (schemas, tables and columns read from the catalog) and a failing statement through
 # pgcli's own executor, whose error carries the SQLSTATE (the command prints only the message).
+#
+# After a statement that changes the catalog (CREATE ...), `pgcli -c` starts its completion
+# refresh on a daemon thread and exits while that thread may still be querying, which at times
+# prints a half traceback as the interpreter shuts down. So the CREATE statements go through
+# pgcli's executor, and the refreshes pgcli runs (schemata, tables and their columns, views,
+# types, databases) are run here to their end, where a catalog query Rivulet cannot answer fails
+# the story. Two it cannot answer yet (README, clients): foreign keys (`unnest(confkey)` in a
+# subquery in FROM correlated with the outer query) and functions (`::regtype[]` casts).
 import os, subprocess, sys, time
 
+from pgcli.completion_refresher import CompletionRefresher
+from pgcli.pgcompleter import PGCompleter
 from pgcli.pgexecute import PGExecute
 
 port, prefix = sys.argv[1], sys.argv[2]
@@ -21,11 +31,13 @@ def pgcli(*commands):
 
 
 print("connected", *pgcli("SELECT 1"))
+executor = PGExecute("rivulet", "story", None, "127.0.0.1", int(port))
+list(executor.run(f"CREATE STREAM {clicks} (user_id BIGINT, page VARCHAR)"))
 inserts = [f"INSERT INTO {clicks} (user_id, page) VALUES ({user_id}, '{page}')"
            for user_id, page in [(1, "home"), (2, "cart"), (1, "home"), (3, "home")]]
-pgcli(f"CREATE STREAM {clicks} (user_id BIGINT, page VARCHAR)", *inserts)
+pgcli(*inserts)
 print("inserted", *pgcli(f"SELECT COUNT(*) FROM {clicks}"))
-pgcli(f"CREATE TABLE {counts} AS SELECT page, COUNT(*) AS n FROM {clicks} GROUP BY page")
+list(executor.run(f"CREATE TABLE {counts} AS SELECT page, COUNT(*) AS n FROM {clicks} GROUP BY page"))
 deadline = time.monotonic() + 20
 while (n := pgcli(f"SELECT n FROM {counts} WHERE page = 'home'")) != ["3"]:
     if time.monotonic() > deadline:
@@ -34,7 +46,13 @@ while (n := pgcli(f"SELECT n FROM {counts} WHERE page = 'home'")) != ["3"]:
 print("pull", *n)
 words = pgcli(f"SELECT user_id, page FROM {clicks} EMIT CHANGES LIMIT 2")
 print("push", [(int(words[i]), words[i + 1]) for i in range(0, len(words), 2)])
-executor = PGExecute("rivulet", "story", None, "127.0.0.1", int(port))
+completer = PGCompleter(smart_completion=True)
+for name, refresh in CompletionRefresher.refreshers.items():
+    if name == "tables":
+        completer.extend_relations(executor.tables(), kind="tables")
+        completer.extend_columns(executor.table_columns(), kind="tables")
+    elif name != "functions":
+        refresh(completer, executor)
 print("completion", [t for t in executor.tables() if t[1].startswith(prefix)],
       [c[:4] for c in executor.table_columns() if c[1] == counts])
 try:

@@ -1,0 +1,92 @@
+import Foundation
+import RivuletCore
+import RivuletRuntime
+import Testing
+
+/// A checkpoint written through an output (its file) hands its bytes on in chunks: a section
+/// larger than a chunk is never held whole by the writer, and reads back as the same values as
+/// one written in memory.
+@Suite struct StreamedCheckpointTests {
+    /// Collects what a writer hands on, and the most it ever held at once.
+    final class Collected: StateOutput {
+        var bytes: [UInt8] = []
+        var chunks = 0
+
+        func write(_ chunk: [UInt8]) {
+            bytes += chunk
+            chunks += 1
+        }
+    }
+
+    /// 300,000 rows in one section (about 3 MB), a small one, and a number after them.
+    static func write(into writer: inout StateWriter) {
+        writer.write(Int64(7))
+        writer.writeSection { section in
+            for i in 0..<300_000 { section.write(row: [.int(Int64(i)), .string("row-\(i)")]) }
+        }
+        writer.writeSection { $0.write(Int64(42)) }
+        writer.writeSection { _ in }
+        writer.write(Int64(-1))
+    }
+
+    static func read(_ bytes: [UInt8]) throws -> (rows: Int, last: [Value], small: Int64, after: Int64) {
+        var reader = StateReader(bytes)
+        #expect(try reader.readInt64() == 7)
+        var last: [Value] = []
+        var rows = 0
+        try reader.readSection { section in
+            while !section.isAtEnd {
+                last = try section.readRow()
+                rows += 1
+            }
+        }
+        let small = try reader.readSection { try $0.readInt64() }
+        try reader.readSection { _ in }
+        let after = try reader.readInt64()
+        #expect(reader.isAtEnd)
+        return (rows, last, small, after)
+    }
+
+    @Test func aSectionLargerThanAChunkStreamsAndReadsBackWhole() throws {
+        let output = Collected()
+        var streamed = StateWriter(output: output)
+        Self.write(into: &streamed)
+        streamed.handOn()
+        #expect(output.chunks > 2, "a 3 MB section goes out in chunks")
+        #expect(streamed.bytes.isEmpty)
+        #expect(streamed.count == output.bytes.count)
+
+        var inMemory = StateWriter()
+        Self.write(into: &inMemory)
+        let fromStream = try Self.read(output.bytes)
+        let fromMemory = try Self.read(inMemory.bytes)
+        #expect(fromStream.rows == 300_000 && fromMemory.rows == 300_000)
+        #expect(fromStream.last == [.int(299_999), .string("row-299999")] && fromMemory.last == fromStream.last)
+        #expect(fromStream.small == 42 && fromMemory.small == 42)
+        #expect(fromStream.after == -1 && fromMemory.after == -1)
+    }
+
+    @Test func aCheckpointFileIsInPlaceOnlyOnceCommitted() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-streamed-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/checkpoint-1"
+        let magic: [UInt8] = Array("TEST".utf8)
+        do {
+            let abandoned = try DurableFile.Writer(path: path, magic: magic)
+            var writer = StateWriter(output: abandoned)
+            Self.write(into: &writer)
+            writer.handOn()
+        }
+        #expect(try DurableFile.read(path, magic: magic) == nil, "a checkpoint not committed is not there")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "nor its temporary file")
+
+        let file = try DurableFile.Writer(path: path, magic: magic)
+        var writer = StateWriter(output: file)
+        Self.write(into: &writer)
+        writer.handOn()
+        try file.commit()
+        let payload = try #require(try DurableFile.read(path, magic: magic))
+        #expect(try Self.read(payload).rows == 300_000)
+    }
+}
