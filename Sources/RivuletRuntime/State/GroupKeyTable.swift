@@ -93,8 +93,11 @@ final class GroupKeyTable {
                     ids.append(id)
                 } else {
                     let values = keyColumns.indices.map { batch.columns[keyColumns[$0]].value(at: row, type: keyTypes[$0]) }
-                    let id = newId(integer: 0, isNull: false, encoded: scratch, values: values)
-                    encodedIds[scratch] = id
+                    // A buffer of its own: a key sharing `scratch`'s makes the next encoding
+                    // reallocate scratch, and every stored key would keep a scratch-sized buffer.
+                    let encoded = scratch.withUnsafeBufferPointer { Array($0) }
+                    let id = newId(integer: 0, isNull: false, encoded: encoded, values: values)
+                    encodedIds[encoded] = id
                     ids.append(id)
                 }
             }
