@@ -8,12 +8,12 @@ import Testing
 
 /// What the Kafka sinks promise about delivery, and what the source tells about its lag.
 @Suite struct KafkaDeliveryTests {
-    /// Runs a script with checkpoints every millisecond; returns the last query's report.
+    /// Runs a script with a checkpoint after every step that moved rows; returns the last query's report.
     static func runWithCheckpoints(_ sql: String, batchSize: Int = 5) throws -> QueryReport? {
         let directory = NSTemporaryDirectory() + "rivulet-kafka-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let engine = Engine(configuration: EngineConfiguration(
-            workingDirectory: directory, dataDirectory: directory, batchSize: batchSize, checkpointIntervalMillis: 1))
+            workingDirectory: directory, dataDirectory: directory, batchSize: batchSize, checkpointIntervalMillis: 0))
         var last: QueryReport?
         for query in try engine.execute(script: sql).flatMap(\.queries) { last = try engine.run(query) }
         return last
