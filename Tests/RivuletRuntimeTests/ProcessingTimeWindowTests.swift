@@ -108,6 +108,17 @@ import Testing
         #expect(error?.message.contains("a processing-time temporal join needs") == true, "\(String(describing: error))")
     }
 
+    @Test func onlyProctimeMakesAProcessingTimeAttribute() throws {
+        // As in Flink: NOW() and CURRENT_TIMESTAMP read the clock too, but are plain timestamps.
+        for clock in ["NOW()", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP"] {
+            let sql = Self.q12.replacingOccurrences(of: "TABLE b", with: "TABLE n")
+            let error = #expect(throws: SQLError.self) {
+                try WindowTimeAttributeTests.plan(sql, views: ["n": "SELECT *, \(clock) AS p_time FROM clicks"])
+            }
+            #expect(error?.message.contains("'p_time' is not a time attribute") == true, "\(clock): \(String(describing: error))")
+        }
+    }
+
     @Test func processingTimeWindowsCannotBeJoined() throws {
         let side = "TABLE(TUMBLE(TABLE b, DESCRIPTOR(p_time), INTERVAL '10' SECOND))"
         let sql = "SELECT * FROM \(side) AS l JOIN \(side) AS r ON l.window_start = r.window_start AND l.window_end = r.window_end"

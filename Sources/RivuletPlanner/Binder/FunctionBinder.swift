@@ -177,8 +177,11 @@ enum FunctionBinder {
                 throw SQLError(.datatypeMismatch, "DATE_FORMAT expects a TIMESTAMP, found \(value.type)", at: call.arguments[0].span)
             }
             return .call(.dateFormat, [value, try string(1)], .varchar)
-        case "PROCTIME", "NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP":
-            // PROCTIME(): the time a row is processed, as Flink's processing-time attribute.
+        case "PROCTIME":
+            try arity(0...0)
+            return .call(.proctime, [], .timestamp3)
+        case "NOW", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP":
+            // The clock's time too, but, as in Flink, not a time attribute a window can take.
             try arity(0...0)
             return .call(.currentTimestamp, [], .timestamp3)
         case "TO_TIMESTAMP":

@@ -488,9 +488,8 @@ extension StreamPlan {
             let inner = node.input.processingTimeColumns
             return Set(node.expressions.indices.filter { index in
                 switch node.expressions[index] {
-                case .call(.currentTimestamp, let arguments, _): return arguments.isEmpty
                 case .column(let column, _): return inner.contains(column)
-                default: return false
+                case let expression: return expression.isProcessingTimeAttribute
                 }
             })
         default:

@@ -39,6 +39,7 @@ extension BoundExpr {
                 }
                 return "EXTRACT(\(a.joined(separator: ", ")))"
             case .currentTimestamp: return "CURRENT_TIMESTAMP"
+            case .proctime: return "PROCTIME()"
             case .isJSON:
                 if case .literal(.string(let kind), _) = args[1] { return "\(args[0].text(parentPrecedence: 9)) IS JSON \(kind)" }
             case .overlay:

@@ -29,6 +29,13 @@ public indirect enum BoundExpr: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether this is `PROCTIME()`, the one expression that makes a processing-time attribute
+    /// (a column windows can take; `NOW()` and `CURRENT_TIMESTAMP` are plain timestamps).
+    public var isProcessingTimeAttribute: Bool {
+        if case .call(.proctime, [], _) = self { return true }
+        return false
+    }
+
     /// Column indices this expression reads.
     public var referencedColumns: Set<Int> {
         switch self {
@@ -160,6 +167,9 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     /// `[string]` or `[string, format]`.
     case toTimestamp
     case currentTimestamp
+    /// PROCTIME(): the time a row is processed, like `currentTimestamp`, but a processing-time
+    /// attribute that windows can take (`BoundExpr.isProcessingTimeAttribute`).
+    case proctime
     /// `[timestamp, interval]`: timestamp + interval (day-time ms or months).
     case timestampAddInterval
     /// `[unit literal, timestamp]`: rounded down or up to a whole unit (`FLOOR(ts TO DAY)`).

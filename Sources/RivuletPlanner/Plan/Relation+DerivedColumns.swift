@@ -55,7 +55,7 @@ extension Relation {
 
     /// Columns declared `AS PROCTIME()`: the time each row is read, Flink's processing-time attribute.
     public var processingTimeColumns: [Int] {
-        computedColumns.filter { if case .call(.currentTimestamp, [], _) = $0.expression { true } else { false } }.map(\.column)
+        computedColumns.filter(\.expression.isProcessingTimeAttribute).map(\.column)
     }
 
     /// The relation without `columns`, every column index renumbered.

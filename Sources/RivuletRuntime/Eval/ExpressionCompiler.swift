@@ -73,7 +73,7 @@ public enum ExpressionCompiler {
         case .log10, .log2, .logBase, .degrees, .radians, .sin, .cos, .tan, .cot, .asin, .acos, .atan, .atan2, .sinh, .cosh, .tanh,
             .sign, .truncate:
             return try ScientificFunctions.compile(function, children, type: type)
-        case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .timestampAddInterval:
+        case .extract, .dateFormat, .toTimestamp, .currentTimestamp, .proctime, .timestampAddInterval:
             return try TimeFunctions.compile(function, children, type: type)
         case .floorTime, .ceilTime, .timestampAdd, .timestampDiff, .unixTimestamp, .fromUnixtime, .toDate:
             return try TimeFunctions.compileUnitFunction(function, children, type: type)
@@ -88,7 +88,7 @@ public enum ExpressionCompiler {
     /// Functions whose result is NULL whenever any argument is NULL.
     static func isStrict(_ function: ScalarFunction) -> Bool {
         switch function {
-        case .and, .or, .isNull, .isNotNull, .isTrue, .isFalse, .inList, .caseWhen, .coalesce, .nullIf, .currentTimestamp:
+        case .and, .or, .isNull, .isNotNull, .isTrue, .isFalse, .inList, .caseWhen, .coalesce, .nullIf, .currentTimestamp, .proctime:
             return false
         // A NULL unit is kilometres.
         case .geoDistance:

@@ -15,7 +15,7 @@ enum TimeFunctions {
         case .toTimestamp:
             guard args.count == 1 || args.count == 2 else { throw ArithmeticKernels.arity(function, args.count) }
             return try toTimestamp(args[0], args.count == 2 ? args[1] : nil, type: type)
-        case .currentTimestamp:
+        case .currentTimestamp, .proctime:
             return CompiledNode(type: type, usesClock: true) { input throws(SQLError) in
                 Column(ints: Array(repeating: input.now, count: input.count), kind: .int64)
             }

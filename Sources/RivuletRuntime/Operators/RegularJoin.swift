@@ -130,7 +130,7 @@ public final class RegularJoin: StreamOperator {
     private func processRows(_ batch: RowBatch, port: Int) throws {
         let other = 1 - port
         let keys = (0..<batch.count).map { sides[port].key(batch, $0, columns: sides[port].keyColumns) }
-        try faultIn(keys.compactMap { $0 })
+        try faultIn(Array(Set(keys.compactMap { $0 })))
         var pairStart = [Int](repeating: 0, count: batch.count + 1)
         var pairSlots: [Int32] = []
         for row in 0..<batch.count {
@@ -175,7 +175,8 @@ public final class RegularJoin: StreamOperator {
         foundKinds.removeAll(keepingCapacity: true)
     }
 
-    /// Brings the spilled rows of `keys` back on both sides before a batch probes or changes them.
+    /// Brings the spilled rows of `keys` (distinct: a key not on disk costs a read of the spill
+    /// index each time it is looked up) back on both sides before a batch probes or changes them.
     private func faultIn(_ keys: [JoinKey]) throws {
         guard spills[0].isActive || spills[1].isActive else { return }
         let running = now != Watermark.none && now != Watermark.end
