@@ -75,7 +75,7 @@ import Testing
             let after = try QueryPipeline(plan: plan, openSource: { _ in Self.source() }, sink: second, batchSize: batchSize)
             var reader = StateReader(writer.bytes)
             try after.restore(from: &reader)
-            #expect(reader.isAtEnd)
+            #expect(try reader.isAtEnd())
             let metrics = try after.runToEnd()
             #expect(first.lines + second.lines == whole.lines, "\(name), cut after batch \(cut)")
             #expect(metrics.rowsRead == Self.rows.count)

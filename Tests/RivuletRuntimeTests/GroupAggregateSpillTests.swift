@@ -94,7 +94,7 @@ import Testing
         let after = try GroupAggregate(Self.plan, options: Self.options())
         var reader = StateReader(writer.bytes)
         try after.restore(from: &reader)
-        #expect(reader.isAtEnd)
+        #expect(try reader.isAtEnd())
         #expect(after.stateSize == before.stateSize)
         let second = try Self.feed(after, Self.batches(cut..<Self.changes.count))
         #expect(first + second.lines == expected)

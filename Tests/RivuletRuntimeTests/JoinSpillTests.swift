@@ -88,7 +88,7 @@ import Testing
         let unbounded = try RegularJoin(Self.plan(.left))
         var reader = StateReader(writer.bytes)
         try unbounded.restore(from: &reader)
-        #expect(reader.isAtEnd)
+        #expect(try reader.isAtEnd())
         #expect(unbounded.stateSize == before.stateSize)
 
         let after = try RegularJoin(Self.plan(.left), options: Self.options())

@@ -100,7 +100,7 @@ import Testing
             let unbounded = try make(StateOptions())
             var reader = StateReader(writer.bytes)
             try unbounded.restore(from: &reader)
-            #expect(reader.isAtEnd)
+            #expect(try reader.isAtEnd())
             #expect(unbounded.stateSize == before.stateSize)
 
             let after = try make(Self.options())

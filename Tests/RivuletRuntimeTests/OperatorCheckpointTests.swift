@@ -130,7 +130,7 @@ import Testing
             let after = try Self.pipeline(plan, into: second)
             var reader = StateReader(writer.bytes)
             try after.restore(from: &reader)
-            #expect(reader.isAtEnd)
+            #expect(try reader.isAtEnd())
             #expect(after.metrics.stateSize == before.metrics.stateSize, "\(name), cut after step \(cut)")
             let metrics = try after.runToEnd()
             #expect(first.lines + second.lines == whole.lines, "\(name), cut after step \(cut)")

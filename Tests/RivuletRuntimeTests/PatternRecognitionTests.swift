@@ -105,7 +105,7 @@ import Testing
             let after = try pipeline(into: second)
             var reader = StateReader(writer.bytes)
             try after.restore(from: &reader)
-            #expect(reader.isAtEnd)
+            #expect(try reader.isAtEnd())
             #expect(after.metrics.stateSize == before.metrics.stateSize, "cut after step \(cut)")
             let metrics = try after.runToEnd()
             #expect(first.lines + second.lines == whole.lines, "cut after step \(cut)")

@@ -31,19 +31,25 @@ import Testing
 
     static func read(_ bytes: [UInt8]) throws -> (rows: Int, last: [Value], small: Int64, after: Int64) {
         var reader = StateReader(bytes)
+        return try read(&reader)
+    }
+
+    /// Reads what `write` wrote; `firstRow` runs once the section's first row is read.
+    static func read(_ reader: inout StateReader, firstRow: () -> Void = {}) throws -> (rows: Int, last: [Value], small: Int64, after: Int64) {
         #expect(try reader.readInt64() == 7)
         var last: [Value] = []
         var rows = 0
         try reader.readSection { section in
-            while !section.isAtEnd {
+            while try !section.isAtEnd() {
                 last = try section.readRow()
                 rows += 1
+                if rows == 1 { firstRow() }
             }
         }
         let small = try reader.readSection { try $0.readInt64() }
         try reader.readSection { _ in }
         let after = try reader.readInt64()
-        #expect(reader.isAtEnd)
+        #expect(try reader.isAtEnd())
         return (rows, last, small, after)
     }
 
@@ -88,5 +94,61 @@ import Testing
         try file.commit()
         let payload = try #require(try DurableFile.read(path, magic: magic))
         #expect(try Self.read(payload).rows == 300_000)
+    }
+
+    /// Hands out bytes 64 KB at a time, counting what it handed out.
+    final class Trickle: StateInputStream {
+        let bytes: [UInt8]
+        var handedOut = 0
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        func next() throws(SQLError) -> [UInt8]? {
+            guard handedOut < bytes.count else { return nil }
+            let end = min(bytes.count, handedOut + 65_536)
+            defer { handedOut = end }
+            return Array(bytes[handedOut..<end])
+        }
+
+        var pendingBytes: Int { bytes.count - handedOut }
+    }
+
+    @Test func aReaderOverAStreamTakesOnlyWhatItReads() throws {
+        // As a checkpoint file holds it: the 3 MB section in chunks of the writer's size.
+        let output = Collected()
+        var writer = StateWriter(output: output)
+        Self.write(into: &writer)
+        writer.handOn()
+        let stream = Trickle(output.bytes)
+        var reader = StateReader(stream: stream)
+        var atFirstRow = 0
+        let read = try Self.read(&reader) { atFirstRow = stream.handedOut }
+        // The section's first chunk, and no more than one 64 KB read beyond it.
+        #expect(atFirstRow > 0 && atFirstRow <= (1 << 20) + 2 * 65_536, "the first row of a 3 MB section is read with \(atFirstRow) bytes taken")
+        #expect(read.rows == 300_000 && read.last == [.int(299_999), .string("row-299999")] && read.small == 42 && read.after == -1)
+        #expect(stream.handedOut == output.bytes.count)
+    }
+
+    @Test func aCheckpointFileIsReadAChunkAtATimeAndItsDamageFound() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-streamed-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/checkpoint-1"
+        let magic: [UInt8] = Array("TEST".utf8)
+        #expect(try DurableFile.reader(path, magic: magic) == nil)
+        let file = try DurableFile.Writer(path: path, magic: magic)
+        var writer = StateWriter(output: file)
+        Self.write(into: &writer)
+        writer.handOn()
+        try file.commit()
+        var reader = try #require(try DurableFile.reader(path, magic: magic))
+        let read = try Self.read(&reader)
+        #expect(read.rows == 300_000 && read.last == [.int(299_999), .string("row-299999")] && read.after == -1)
+
+        var damaged = try #require(FileManager.default.contents(atPath: path))
+        damaged[damaged.count / 2] ^= 0x01
+        try damaged.write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: SQLError.self) { try DurableFile.reader(path, magic: magic) }
+        #expect(error?.message.contains("checksum mismatch") == true)
     }
 }

@@ -78,7 +78,7 @@ public final class CheckpointCoordinator {
             start = ids.last
         }
         if let start {
-            var reader = StateReader(try store.read(start))
+            var reader = try store.reader(start)
             try pipeline.restore(from: &reader)
             committed = start
         }

@@ -53,11 +53,12 @@ public final class CheckpointStore {
 
     public func path(of id: Int64) -> String { directory + "/checkpoint-\(id)" }
 
-    public func read(_ id: Int64) throws -> [UInt8] {
-        guard let payload = try DurableFile.read(path(of: id), magic: Self.magic) else {
+    /// Checkpoint `id`, read a chunk at a time as its state is restored.
+    public func reader(_ id: Int64) throws -> StateReader {
+        guard let reader = try DurableFile.reader(path(of: id), magic: Self.magic) else {
             throw SQLError(.ioError, "cannot read checkpoint '\(path(of: id))'")
         }
-        return payload
+        return reader
     }
 
     public func write(_ id: Int64, payload: [UInt8]) throws {

@@ -95,6 +95,74 @@ public enum DurableFile {
         return payload
     }
 
+    /// A reader of the payload of the file at `path` that reads it a chunk at a time, or nil
+    /// when there is no such file. The checksum is checked first, in a pass of its own, so a
+    /// damaged file is reported before any of it is restored.
+    public static func reader(_ path: String, magic: [UInt8]) throws -> StateReader? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw ioError("cannot open", path)
+        }
+        let file = PayloadChunks(fd: fd, path: path)
+        var size = stat()
+        guard fstat(fd, &size) == 0 else { throw ioError("cannot read", path) }
+        let payloadEnd = Int(size.st_size) - 8
+        guard payloadEnd >= magic.count, try file.read(magic.count, at: 0) == magic else {
+            throw StateReader.corrupt("a file without its header in '\(path)'")
+        }
+        var sum = checksumSeed
+        file.seek(magic.count, end: payloadEnd)
+        while let chunk = try file.next() { sum = checksum(chunk, from: sum) }
+        let trailer = try file.read(8, at: payloadEnd)
+        let stored = (0..<8).reduce(UInt64(0)) { $0 | UInt64(trailer[$1]) << UInt64(8 * $1) }
+        guard stored == sum else { throw StateReader.corrupt("a checksum mismatch in '\(path)'") }
+        file.seek(magic.count, end: payloadEnd)
+        return StateReader(stream: file)
+    }
+
+    /// The payload of a framed file, a megabyte at a time; closes the file when dropped.
+    private final class PayloadChunks: StateInputStream {
+        static let chunkSize = 1 << 20
+        private let fd: Int32
+        private let path: String
+        private var position = 0
+        private var end = 0
+
+        init(fd: Int32, path: String) {
+            self.fd = fd
+            self.path = path
+        }
+
+        deinit { close(fd) }
+
+        func seek(_ position: Int, end: Int) {
+            self.position = position
+            self.end = end
+        }
+
+        var pendingBytes: Int { end - position }
+
+        func next() throws(SQLError) -> [UInt8]? {
+            guard position < end else { return nil }
+            let count = min(Self.chunkSize, end - position)
+            defer { position += count }
+            return try read(count, at: position)
+        }
+
+        func read(_ count: Int, at offset: Int) throws(SQLError) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count)
+            var done = 0
+            while done < count {
+                let n = bytes.withUnsafeMutableBytes { buffer in pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done)) }
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { throw n == 0 ? StateReader.corrupt("a file cut short: '\(path)'") : DurableFile.ioError("cannot read", path) }
+                done += n
+            }
+            return bytes
+        }
+    }
+
     /// Renames `temporary` to `path` and syncs their folder.
     static func moveIntoPlace(_ temporary: String, _ path: String) throws {
         guard rename(temporary, path) == 0 else { throw ioError("cannot rename into place", path) }

@@ -1,22 +1,66 @@
 public import RivuletCore
 
+/// Where a `StateReader` gets more bytes once its buffer is used up: the rest of a checkpoint
+/// file, or the next chunk of a section.
+public protocol StateInputStream: AnyObject {
+    /// The next bytes; nil at the end.
+    func next() throws(SQLError) -> [UInt8]?
+    /// At most how many bytes are still to come (bounds the counts a reader believes).
+    var pendingBytes: Int { get }
+}
+
 /// Reads back what a `StateWriter` wrote, in the same order. Every read checks bounds and throws
 /// a `SQLError` on a truncated or malformed checkpoint rather than trapping.
+///
+/// A reader over a stream holds only what it is reading (a chunk at a time), so restoring a
+/// checkpoint larger than memory never loads it whole; a reader over bytes reads them in place.
 public struct StateReader {
-    private let bytes: [UInt8]
+    private var bytes: [UInt8]
     private var offset = 0
+    private var stream: (any StateInputStream)?
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    public var isAtEnd: Bool { offset == bytes.count }
+    public init(stream: any StateInputStream) {
+        bytes = []
+        self.stream = stream
+    }
+
+    /// Whether everything has been read (asks the stream for more when the buffer is used up).
+    public mutating func isAtEnd() throws(SQLError) -> Bool {
+        offset == bytes.count ? try !fill(1) : false
+    }
+
+    /// At most how many bytes are left.
+    fileprivate var remaining: Int { bytes.count - offset + (stream?.pendingBytes ?? 0) }
+
+    /// Whether `count` bytes are buffered from `offset`, after bringing in what the stream has.
+    @inline(__always)
+    private mutating func has(_ count: Int) throws(SQLError) -> Bool {
+        bytes.count - offset >= count ? true : try fill(count)
+    }
+
+    private mutating func fill(_ count: Int) throws(SQLError) -> Bool {
+        guard let stream else { return false }
+        bytes.removeFirst(offset)
+        offset = 0
+        while bytes.count < count {
+            guard let chunk = try stream.next() else {
+                self.stream = nil
+                return false
+            }
+            bytes.append(contentsOf: chunk)
+        }
+        return true
+    }
 
     public mutating func readUInt64() throws(SQLError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard offset < bytes.count, shift < 64 else { throw Self.corrupt("a truncated number") }
+            guard try has(1), shift < 64 else { throw Self.corrupt("a truncated number") }
             let byte = bytes[offset]
             offset += 1
             result |= UInt64(byte & 0x7F) << shift
@@ -46,13 +90,13 @@ public struct StateReader {
     }
 
     public mutating func readBool() throws(SQLError) -> Bool {
-        guard offset < bytes.count else { throw Self.corrupt("a truncated flag") }
+        guard try has(1) else { throw Self.corrupt("a truncated flag") }
         defer { offset += 1 }
         return bytes[offset] != 0
     }
 
     public mutating func readDouble() throws(SQLError) -> Double {
-        guard offset + 8 <= bytes.count else { throw Self.corrupt("a truncated number") }
+        guard try has(8) else { throw Self.corrupt("a truncated number") }
         var bits: UInt64 = 0
         for i in 0..<8 { bits |= UInt64(bytes[offset + i]) << UInt64(8 * i) }
         offset += 8
@@ -60,9 +104,9 @@ public struct StateReader {
     }
 
     public mutating func readBytes() throws(SQLError) -> [UInt8] {
-        let count = try readCount(limit: bytes.count - offset)
+        let count = try readCount(limit: remaining)
         // The limit was taken before the count's own bytes were read.
-        guard count <= bytes.count - offset else { throw Self.corrupt("\(count) bytes where \(bytes.count - offset) are left") }
+        guard try has(count) else { throw Self.corrupt("\(count) bytes where \(bytes.count - offset) are left") }
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
     }
@@ -71,25 +115,21 @@ public struct StateReader {
         String(decoding: try readBytes(), as: UTF8.self)
     }
 
-    /// A section written by `writeSection`; `body` must consume all of it.
+    /// A section written by `writeSection`, read a chunk at a time; `body` must consume all of it.
     public mutating func readSection<T>(_ body: (inout StateReader) throws -> T) throws -> T {
-        var section: [UInt8] = []
-        while true {
-            let chunk = try readBytes()
-            if chunk.isEmpty { break }
-            section.append(contentsOf: chunk)
-        }
-        var inner = StateReader(section)
+        let chunks = SectionChunks(self)
+        var inner = StateReader(stream: chunks)
         let value = try body(&inner)
-        guard inner.isAtEnd else { throw Self.corrupt("a section with unread bytes") }
+        guard try inner.isAtEnd() else { throw Self.corrupt("a section with unread bytes") }
+        self = chunks.outer
         return value
     }
 
     public mutating func readColumn() throws(SQLError) -> Column {
-        guard offset < bytes.count else { throw Self.corrupt("a truncated column") }
+        guard try has(1) else { throw Self.corrupt("a truncated column") }
         let code = bytes[offset]
         offset += 1
-        let count = try readCount(limit: bytes.count)
+        let count = try readCount(limit: remaining)
         var column: Column
         switch code {
         case 0, 1:
@@ -108,11 +148,11 @@ public struct StateReader {
             lengths.reserveCapacity(count)
             var total = 0
             for _ in 0..<count {
-                let length = try readCount(limit: bytes.count)
+                let length = try readCount(limit: remaining)
                 lengths.append(length)
                 total += length
             }
-            guard offset + total <= bytes.count else { throw Self.corrupt("truncated text") }
+            guard try has(total) else { throw Self.corrupt("truncated text") }
             for length in lengths {
                 bytes.withUnsafeBufferPointer { all in
                     strings.append(UnsafeBufferPointer(rebasing: all[offset..<offset + length]))
@@ -152,4 +192,22 @@ public struct StateReader {
         SQLError(.ioError, "checkpoint is damaged: found \(what)",
                  hint: "remove the query's folder under <data-dir>/queries to start it afresh")
     }
+}
+
+/// The chunks of a section (`StateWriter.writeSection`), pulled from the reader around it as
+/// the section's reader needs them; the empty chunk that ends the section ends the stream.
+private final class SectionChunks: StateInputStream {
+    var outer: StateReader
+    private var ended = false
+
+    init(_ outer: StateReader) { self.outer = outer }
+
+    func next() throws(SQLError) -> [UInt8]? {
+        guard !ended else { return nil }
+        let chunk = try outer.readBytes()
+        ended = chunk.isEmpty
+        return ended ? nil : chunk
+    }
+
+    var pendingBytes: Int { ended ? 0 : outer.remaining }
 }
