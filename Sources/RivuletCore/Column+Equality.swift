@@ -8,6 +8,7 @@ extension Column {
         if nullA || nullB { return nullA == nullB }
         switch kind {
         case .bool, .int64: return ints[row] == other.ints[otherRow]
+        case .int128: return wides[row] == other.wides[otherRow]
         case .double: return doubles[row] == other.doubles[otherRow]
         case .bytes: return other.strings.withBytes(otherRow) { strings.equals(row, $0) }
         case .list:
@@ -32,6 +33,9 @@ extension Column {
         out.append(1)
         switch kind {
         case .bool, .int64: Self.appendWord(UInt64(bitPattern: ints[row]), to: &out)
+        case .int128:
+            Self.appendWord(UInt64(truncatingIfNeeded: wides[row]), to: &out)
+            Self.appendWord(UInt64(truncatingIfNeeded: wides[row] >> 64), to: &out)
         case .double:
             let d = doubles[row]
             Self.appendWord(d == 0 ? 0 : d.bitPattern, to: &out)  // -0.0 and 0.0 are one key

@@ -1,7 +1,8 @@
 /// One column of a `RowBatch`: typed values plus an optional null bitmap.
 ///
-/// Exactly one of `ints`, `doubles` and `strings` is used, as `kind` says: integers, decimals
-/// (unscaled), timestamps (ms), dates (days), intervals and booleans (0/1) live in `ints`.
+/// Exactly one of `ints`, `wides`, `doubles` and `strings` is used, as `kind` says: integers,
+/// decimals of up to 18 digits (unscaled), timestamps (ms), dates (days), intervals and
+/// booleans (0/1) live in `ints`, wider decimals in `wides`.
 /// Keeping the three buffers as plain stored arrays lets hot loops append and mutate in place.
 ///
 /// Nested values (ARRAY, MAP, ROW) keep their parts in `children`: a list column's `ints` holds
@@ -11,6 +12,7 @@
 public struct Column: Sendable {
     public let kind: PhysicalKind
     public var ints: [Int64]
+    public var wides: [Int128]
     public var doubles: [Double]
     public var strings: ByteColumn
     /// nil when the column has no NULLs.
@@ -21,12 +23,14 @@ public struct Column: Sendable {
     public init(kind: PhysicalKind, capacity: Int = 0) {
         self.kind = kind
         ints = []
+        wides = []
         doubles = []
         strings = ByteColumn()
         validity = nil
         children = []
         switch kind {
         case .bool, .int64, .list, .struct: ints.reserveCapacity(capacity)
+        case .int128: wides.reserveCapacity(capacity)
         case .double: doubles.reserveCapacity(capacity)
         case .bytes: strings.offsets.reserveCapacity(capacity + 1)
         }
@@ -35,6 +39,7 @@ public struct Column: Sendable {
     public init(ints: [Int64], kind: PhysicalKind = .int64, validity: Validity? = nil) {
         self.kind = kind
         self.ints = ints
+        wides = []
         doubles = []
         strings = ByteColumn()
         self.validity = validity
@@ -44,6 +49,7 @@ public struct Column: Sendable {
     public init(doubles: [Double], validity: Validity? = nil) {
         kind = .double
         ints = []
+        wides = []
         self.doubles = doubles
         strings = ByteColumn()
         self.validity = validity
@@ -53,6 +59,7 @@ public struct Column: Sendable {
     public init(strings: ByteColumn, validity: Validity? = nil) {
         kind = .bytes
         ints = []
+        wides = []
         doubles = []
         self.strings = strings
         self.validity = validity
@@ -75,6 +82,7 @@ public struct Column: Sendable {
     /// Drops every value but keeps the buffers, for a scratch column filled again and again.
     public mutating func removeAll() {
         ints.removeAll(keepingCapacity: true)
+        wides.removeAll(keepingCapacity: true)
         doubles.removeAll(keepingCapacity: true)
         strings.bytes.removeAll(keepingCapacity: true)
         strings.offsets.removeAll(keepingCapacity: true)
@@ -99,6 +107,7 @@ public struct Column: Sendable {
     public var count: Int {
         switch kind {
         case .bool, .int64, .list, .struct: return ints.count
+        case .int128: return wides.count
         case .double: return doubles.count
         case .bytes: return strings.count
         }
@@ -125,6 +134,7 @@ public struct Column: Sendable {
         let row = count
         switch kind {
         case .bool, .int64: ints.append(0)
+        case .int128: wides.append(0)
         case .double: doubles.append(0)
         case .bytes: strings.appendEmpty()
         case .list: ints.append(ints.last ?? 0)
@@ -145,6 +155,7 @@ public struct Column: Sendable {
         }
         switch kind {
         case .bool, .int64: ints.append(other.ints[row])
+        case .int128: wides.append(other.wides[row])
         case .double: doubles.append(other.doubles[row])
         case .bytes: other.strings.withBytes(row) { strings.append($0) }
         case .list:
@@ -167,6 +178,10 @@ public struct Column: Sendable {
                 ints.reserveCapacity(ints.count + rows.count)
                 for row in rows { ints.append(other.ints[Int(row)]) }
                 return
+            case .int128:
+                wides.reserveCapacity(wides.count + rows.count)
+                for row in rows { wides.append(other.wides[Int(row)]) }
+                return
             case .double:
                 doubles.reserveCapacity(doubles.count + rows.count)
                 for row in rows { doubles.append(other.doubles[Int(row)]) }
@@ -183,6 +198,7 @@ public struct Column: Sendable {
         if validity == nil, kind != .list, kind != .struct {
             switch kind {
             case .bool, .int64: out.ints = indices.map { ints[$0] }
+            case .int128: out.wides = indices.map { wides[$0] }
             case .double: out.doubles = indices.map { doubles[$0] }
             case .bytes: for i in indices { strings.withBytes(i) { out.strings.append($0) } }
             case .list, .struct: break
@@ -191,5 +207,20 @@ public struct Column: Sendable {
         }
         for i in indices { out.append(from: self, row: i) }
         return out
+    }
+}
+
+extension Column {
+    /// Row `row` of a DECIMAL column: its unscaled value, whichever layout the precision gives it.
+    @inline(__always)
+    public func unscaled(at row: Int) -> Int128 {
+        kind == .int128 ? wides[row] : Int128(ints[row])
+    }
+
+    /// Appends an unscaled DECIMAL value that fits the column's precision.
+    @inline(__always)
+    public mutating func appendUnscaled(_ value: Int128) {
+        if kind == .int128 { wides.append(value) } else { ints.append(Int64(truncatingIfNeeded: value)) }
+        if validity != nil { validity!.append(true) }
     }
 }

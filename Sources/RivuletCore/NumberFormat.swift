@@ -1,45 +1,65 @@
 /// Text forms of DECIMAL values.
 public enum DecimalFormat {
+    /// The most digits a DECIMAL holds (Flink's and ksqlDB's limit too).
+    public static let maxPrecision = 38
+    /// The most digits a DECIMAL kept in 64 bits holds; wider ones take 128.
+    public static let maxInt64Precision = 18
+
     public static let powersOfTen: [Int64] = (0...18).map { p in (0..<p).reduce(Int64(1)) { acc, _ in acc * 10 } }
+    public static let widePowersOfTen: [Int128] = (0...38).map { p in (0..<p).reduce(Int128(1)) { acc, _ in acc * 10 } }
 
     /// `unscaled / 10^scale` written with exactly `scale` fraction digits.
-    public static func text(unscaled: Int64, scale: Int) -> String {
-        guard scale > 0 else { return String(unscaled) }
-        let negative = unscaled < 0
-        let magnitude = unscaled.magnitude
-        let divisor = UInt64(powersOfTen[scale])
-        let whole = magnitude / divisor
-        let fraction = String(magnitude % divisor)
-        let padded = String(repeating: "0", count: scale - fraction.count) + fraction
-        return (negative ? "-" : "") + "\(whole).\(padded)"
+    public static func text(unscaled: Int128, scale: Int) -> String {
+        let digits = String(unscaled.magnitude)
+        guard scale > 0 else { return unscaled < 0 ? "-" + digits : digits }
+        let padded = digits.count > scale ? digits : String(repeating: "0", count: scale - digits.count + 1) + digits
+        let point = padded.index(padded.endIndex, offsetBy: -scale)
+        return (unscaled < 0 ? "-" : "") + padded[..<point] + "." + padded[point...]
     }
 
-    /// Parses `[-]digits[.digits]` into an unscaled value at `scale`, rounding half away from zero.
-    public static func parse(_ text: UnsafeBufferPointer<UInt8>, scale: Int) -> Int64? {
+    /// `value` at scale `from` re-expressed at scale `to`, rounding half away from zero when
+    /// digits are dropped; nil when it does not fit 128 bits.
+    public static func rescale(_ value: Int128, from: Int, to: Int) -> Int128? {
+        if from == to { return value }
+        if to > from {
+            guard to - from <= maxPrecision else { return value == 0 ? 0 : nil }
+            let (scaled, overflow) = value.multipliedReportingOverflow(by: widePowersOfTen[to - from])
+            return overflow ? nil : scaled
+        }
+        guard from - to <= maxPrecision else { return 0 }
+        let divisor = widePowersOfTen[from - to]
+        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
+        if remainder.magnitude * 2 >= divisor.magnitude { return value < 0 ? quotient - 1 : quotient + 1 }
+        return quotient
+    }
+
+    /// Parses `[-]digits[.digits]` into an unscaled value at `scale`, rounding half away from
+    /// zero; nil when it is not a number or has more than 38 digits at that scale.
+    public static func parse(_ text: UnsafeBufferPointer<UInt8>, scale: Int) -> Int128? {
+        guard scale <= maxPrecision else { return nil }
         var i = 0
         var negative = false
         if i < text.count, text[i] == 45 || text[i] == 43 {
             negative = text[i] == 45
             i += 1
         }
-        var whole: Int64 = 0
+        var value: Int128 = 0
         var sawDigit = false
+        let limit = widePowersOfTen[maxPrecision]
         while i < text.count, text[i] >= 48, text[i] <= 57 {
-            let (m, o1) = whole.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(Int64(text[i] - 48))
-            if o1 || o2 { return nil }
-            whole = s
+            value = value * 10 + Int128(text[i] - 48)
+            if value >= limit { return nil }
             sawDigit = true
             i += 1
         }
-        var fraction: Int64 = 0
         var places = 0
         var roundUp = false
         if i < text.count, text[i] == 46 {
             i += 1
             while i < text.count, text[i] >= 48, text[i] <= 57 {
                 if places < scale {
-                    fraction = fraction * 10 + Int64(text[i] - 48)
+                    value = value * 10 + Int128(text[i] - 48)
+                    if value >= limit { return nil }
                     places += 1
                 } else if places == scale {
                     roundUp = text[i] >= 53
@@ -50,18 +70,16 @@ public enum DecimalFormat {
             }
         }
         guard sawDigit, i == text.count else { return nil }
-        while places < scale {
-            fraction *= 10
-            places += 1
+        if places < scale {
+            guard value < limit / widePowersOfTen[scale - places] else { return nil }
+            value *= widePowersOfTen[scale - places]
         }
-        let (scaled, overflow) = whole.multipliedReportingOverflow(by: powersOfTen[scale])
-        if overflow { return nil }
-        var value = scaled + fraction + (roundUp ? 1 : 0)
-        if negative { value = -value }
-        return value
+        if roundUp { value += 1 }
+        guard value < limit else { return nil }
+        return negative ? -value : value
     }
 
-    public static func parse(_ text: String, scale: Int) -> Int64? {
+    public static func parse(_ text: String, scale: Int) -> Int128? {
         var text = text
         return text.withUTF8 { parse($0, scale: scale) }
     }

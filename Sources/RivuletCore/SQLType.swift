@@ -5,7 +5,7 @@ public indirect enum SQLType: Hashable, Sendable, CustomStringConvertible {
     case integer
     case bigint
     case double
-    /// DECIMAL(p, s), stored as an Int64 unscaled value (p ≤ 18).
+    /// DECIMAL(p, s), p ≤ 38: the unscaled value, in 64 bits up to 18 digits, else in 128.
     case decimal(precision: Int, scale: Int)
     case varchar
     /// TIMESTAMP(p): milliseconds since the epoch, no time zone.
@@ -31,7 +31,8 @@ public indirect enum SQLType: Hashable, Sendable, CustomStringConvertible {
     public var physical: PhysicalKind {
         switch self {
         case .boolean: return .bool
-        case .integer, .bigint, .decimal, .timestamp, .date, .intervalDayTime, .intervalYearMonth, .null: return .int64
+        case .decimal(let precision, _): return precision > DecimalFormat.maxInt64Precision ? .int128 : .int64
+        case .integer, .bigint, .timestamp, .date, .intervalDayTime, .intervalYearMonth, .null: return .int64
         case .double: return .double
         case .varchar: return .bytes
         case .array, .map: return .list
@@ -78,6 +79,16 @@ public indirect enum SQLType: Hashable, Sendable, CustomStringConvertible {
         return 0
     }
 
+    /// The digits of a DECIMAL, or those an integer type needs as one (INT 10, BIGINT 19).
+    public var decimalPrecision: Int {
+        switch self {
+        case .decimal(let precision, _): return precision
+        case .integer: return 10
+        case .bigint: return 19
+        default: return 0
+        }
+    }
+
     /// Canonical SQL spelling.
     public var description: String {
         switch self {
@@ -121,6 +132,8 @@ public struct RowField: Hashable, Sendable, CustomStringConvertible {
 public enum PhysicalKind: Sendable, Hashable {
     case bool
     case int64
+    /// DECIMALs of more than 18 digits, in `Column.wides`.
+    case int128
     case double
     case bytes
     /// ARRAY and MAP: an end offset per row in `ints`, elements in `children` (a map has two:

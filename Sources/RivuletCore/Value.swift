@@ -7,7 +7,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case int(Int64)
     case double(Double)
     /// DECIMAL: `unscaled / 10^scale`.
-    case decimal(unscaled: Int64, scale: Int)
+    case decimal(unscaled: Int128, scale: Int)
     case string(String)
     /// Milliseconds since the epoch.
     case timestamp(Int64)
@@ -41,7 +41,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .string(let s): return s
         case .timestamp(let ms): return TimeFormat.timestampText(ms)
         case .date(let days): return TimeFormat.dateText(days)
-        case .interval(let ms): return "INTERVAL '\(DecimalFormat.text(unscaled: ms, scale: 3))' SECOND"
+        case .interval(let ms): return "INTERVAL '\(DecimalFormat.text(unscaled: Int128(ms), scale: 3))' SECOND"
         case .intervalMonths(let months): return "INTERVAL '\(months)' MONTH"
         // Nested values print as Flink casts them to STRING: [1, 2], {k=v}, (1, x).
         case .array(let elements): return "[" + elements.map(\.description).joined(separator: ", ") + "]"
@@ -60,7 +60,7 @@ extension Column {
         case .boolean: return .boolean(ints[row] != 0)
         case .integer, .bigint: return .int(ints[row])
         case .double: return .double(doubles[row])
-        case .decimal(_, let scale): return .decimal(unscaled: ints[row], scale: scale)
+        case .decimal(_, let scale): return .decimal(unscaled: unscaled(at: row), scale: scale)
         case .varchar: return .string(strings[row])
         case .timestamp: return .timestamp(ints[row])
         case .date: return .date(ints[row])
@@ -88,7 +88,8 @@ extension Column {
         case .boolean(let b): ints.append(b ? 1 : 0)
         case .int(let i), .timestamp(let i), .date(let i), .interval(let i), .intervalMonths(let i):
             if kind == .double { doubles.append(Double(i)) } else { ints.append(i) }
-        case .decimal(let unscaled, _): ints.append(unscaled)
+        case .decimal(let unscaled, _):
+            if kind == .int128 { wides.append(unscaled) } else { ints.append(Int64(truncatingIfNeeded: unscaled)) }
         case .double(let d): doubles.append(d)
         case .string(let s): strings.append(s)
         case .array(let elements):

@@ -148,7 +148,7 @@ extension Engine {
         for (index, field) in relation.schema.fields.enumerated() {
             var watermark = Value.null
             if let spec = relation.watermark, spec.column == index {
-                watermark = .string(spec.delayMillis == 0 ? field.name : "\(field.name) - INTERVAL '\(DecimalFormat.text(unscaled: spec.delayMillis, scale: 3))' SECOND")
+                watermark = .string(spec.delayMillis == 0 ? field.name : "\(field.name) - INTERVAL '\(DecimalFormat.text(unscaled: Int128(spec.delayMillis), scale: 3))' SECOND")
             }
             rows.append([.string(field.name), .string(field.type.description), .boolean(field.nullable),
                          .boolean(relation.primaryKey.contains(index)), watermark])

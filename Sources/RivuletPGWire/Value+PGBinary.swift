@@ -39,10 +39,8 @@ extension Value {
         case (.decimal, .decimal(let unscaled, let scale)):
             Self.writeNumeric(unscaled: unscaled, scale: scale, into: &buffer)
         case (.decimal(_, let scale), .int(let i)):
-            guard scale <= 18, case let (scaled, overflow) = i.multipliedReportingOverflow(by: DecimalFormat.powersOfTen[scale]),
-                !overflow
-            else { return false }
-            Self.writeNumeric(unscaled: scaled, scale: scale, into: &buffer)
+            guard scale <= DecimalFormat.maxPrecision else { return false }
+            Self.writeNumeric(unscaled: Int128(i) * DecimalFormat.widePowersOfTen[scale], scale: scale, into: &buffer)
         case (.map, .map), (.row, .row):
             buffer.writeString(ValueJSON.text(self, type: type))  // json's binary form is its text
         case (.array(let element), .array(let elements)):
@@ -82,7 +80,7 @@ extension Value {
 
     /// `numeric`'s binary form: digit count, weight, sign and display scale, then base-10000
     /// digits, most significant first, without leading or trailing zero digits.
-    private static func writeNumeric(unscaled: Int64, scale: Int, into buffer: inout ByteBuffer) {
+    private static func writeNumeric(unscaled: Int128, scale: Int, into buffer: inout ByteBuffer) {
         let digits = Array(String(unscaled.magnitude).utf8).map { Int16($0 - 48) }
         let padded = [Int16](repeating: 0, count: max(0, scale + 1 - digits.count)) + digits
         var integer = Array(padded.dropLast(scale))

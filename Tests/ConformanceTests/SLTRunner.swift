@@ -231,7 +231,7 @@ enum SinkReader {
         case SQLITE_INTEGER:
             let v = sqlite3_column_int64(statement, column)
             if type == .boolean { return v != 0 ? "true" : "false" }
-            if case .decimal(_, let scale) = type { return DecimalFormat.text(unscaled: v, scale: scale) }
+            if case .decimal(_, let scale) = type { return DecimalFormat.text(unscaled: Int128(v), scale: scale) }
             return String(v)
         case SQLITE_FLOAT:
             return "\(sqlite3_column_double(statement, column))"

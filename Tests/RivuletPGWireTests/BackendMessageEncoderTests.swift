@@ -110,7 +110,7 @@ struct BackendMessageEncoderTests {
     func numericBinaryForm(_ unscaled: Int64, _ scale: Int, _ words: [Int]) throws {
         var encoder = BackendMessageEncoder()
         try encoder.encodeDataRow(
-            [.decimal(unscaled: unscaled, scale: scale)], types: [.decimal(precision: 18, scale: scale)], formats: [.binary])
+            [.decimal(unscaled: Int128(unscaled), scale: scale)], types: [.decimal(precision: 18, scale: scale)], formats: [.binary])
         let body = words.flatMap { B.int16(Int16(truncatingIfNeeded: $0)) }
         #expect(Array(encoder.take().readableBytesView) == B.typed("D", B.int16(1) + B.int32(Int32(body.count)) + body))
     }

@@ -74,7 +74,9 @@ struct DatagenConfig: Sendable {
         func scaled(_ key: String) throws(SQLError) -> Int64? {
             guard let text = options[key] else { return nil }
             if scale > 0 {
-                guard let value = DecimalFormat.parse(text.trimmingSpaces, scale: scale) else { throw options.invalid(key, text, expected: "a number") }
+                guard let value = DecimalFormat.parse(text.trimmingSpaces, scale: scale).flatMap({ Int64(exactly: $0) }) else {
+                    throw options.invalid(key, text, expected: "a number of at most 18 digits")
+                }
                 return value
             }
             return try options.int(key)

@@ -98,11 +98,9 @@ struct CSVEncoder {
                 fieldEnds.append(fieldBytes.count)
             }
         case .decimal(_, let scale):
-            column.ints.withUnsafeBufferPointer { values in
-                for row in 0..<rows {
-                    if validity?.isValid(row) ?? true { ValueText.appendDecimal(values[row], scale: scale, to: &fieldBytes) }
-                    fieldEnds.append(fieldBytes.count)
-                }
+            for row in 0..<rows {
+                if validity?.isValid(row) ?? true { ValueText.appendDecimal(column, row, scale: scale, to: &fieldBytes) }
+                fieldEnds.append(fieldBytes.count)
             }
         case .timestamp where temporalAsNumbers, .date where temporalAsNumbers:
             for row in 0..<rows {

@@ -10,6 +10,8 @@ enum FieldKind: Sendable, Equatable {
     case int64
     case double
     case decimal(scale: Int)
+    /// A DECIMAL of more than 18 digits (`Column.wides`).
+    case wideDecimal(scale: Int)
     case string
     case timestamp
     case date
@@ -24,7 +26,7 @@ enum FieldKind: Sendable, Equatable {
         case .integer: self = .int32
         case .bigint, .intervalDayTime, .intervalYearMonth: self = .int64
         case .double: self = .double
-        case .decimal(_, let scale): self = .decimal(scale: scale)
+        case .decimal(_, let scale): self = type.physical == .int128 ? .wideDecimal(scale: scale) : .decimal(scale: scale)
         case .varchar: self = .string
         case .timestamp: self = .timestamp
         case .date: self = .date

@@ -47,7 +47,7 @@ struct JSONLinesEncoder {
                         Self.appendQuoted(Array(ValueText.javaText(value).utf8), to: &out)
                     }
                 case .decimal(_, let scale):
-                    ValueText.appendDecimal(column.ints[row], scale: scale, to: &out)
+                    ValueText.appendDecimal(column, row, scale: scale, to: &out)
                 case .timestamp where temporalAsNumbers, .date where temporalAsNumbers:
                     ValueText.appendInt(column.ints[row], to: &out)
                 case .timestamp:

@@ -10,6 +10,7 @@ struct PendingRow {
     let types: [SQLType]
     let names: [String]
     var ints: [Int64]
+    var wides: [Int128]
     var doubles: [Double]
     var isSet: [Bool]
     var isNull: [Bool]
@@ -26,6 +27,7 @@ struct PendingRow {
         kinds = types.map(FieldKind.init)
         let n = types.count
         ints = Array(repeating: 0, count: n)
+        wides = Array(repeating: 0, count: n)
         doubles = Array(repeating: 0, count: n)
         isSet = Array(repeating: false, count: n)
         isNull = Array(repeating: true, count: n)
@@ -70,7 +72,12 @@ struct PendingRow {
         case .double:
             if let v = FieldParser.double(FieldParser.trimmed(raw)) { doubles[slot] = v; return nil }
         case .decimal(let scale):
-            if let v = DecimalFormat.parse(FieldParser.trimmed(raw), scale: scale) { ints[slot] = v; return nil }
+            if let v = DecimalFormat.parse(FieldParser.trimmed(raw), scale: scale), let narrow = Int64(exactly: v) {
+                ints[slot] = narrow
+                return nil
+            }
+        case .wideDecimal(let scale):
+            if let v = DecimalFormat.parse(FieldParser.trimmed(raw), scale: scale) { wides[slot] = v; return nil }
         case .date:
             let text = FieldParser.trimmed(raw)
             if text.count == 10, let v = TimeFormat.parseTimestamp(text) { ints[slot] = v / 86_400_000; return nil }
@@ -132,6 +139,8 @@ struct PendingRow {
                 }
             case .double:
                 batch.columns[slot].doubles.append(doubles[slot])
+            case .wideDecimal:
+                batch.columns[slot].wides.append(wides[slot])
             case .alwaysNull:
                 batch.columns[slot].appendNull()
                 continue

@@ -103,6 +103,23 @@ struct ValueText {
         appendPadded(Int64(magnitude % divisor), width: scale, to: &out)
     }
 
+    static func appendDecimal(_ unscaled: Int128, scale: Int, to out: inout [UInt8]) {
+        if let narrow = Int64(exactly: unscaled), scale <= DecimalFormat.maxInt64Precision {
+            appendDecimal(narrow, scale: scale, to: &out)
+        } else {
+            out.append(contentsOf: DecimalFormat.text(unscaled: unscaled, scale: scale).utf8)
+        }
+    }
+
+    /// Row `row` of a DECIMAL column, whichever layout its precision gives it.
+    static func appendDecimal(_ column: Column, _ row: Int, scale: Int, to out: inout [UInt8]) {
+        if column.kind == .int128 {
+            appendDecimal(column.wides[row], scale: scale, to: &out)
+        } else {
+            appendDecimal(column.ints[row], scale: scale, to: &out)
+        }
+    }
+
     static func appendDouble(_ value: Double, to out: inout [UInt8]) {
         out.append(contentsOf: javaText(value).utf8)
     }

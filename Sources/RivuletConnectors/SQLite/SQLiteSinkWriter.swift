@@ -254,7 +254,7 @@ public final class SQLiteSinkWriter: TransactionalSink {
                 column.strings.withBytes(row) { statement.bind(index, text: $0) }
             case .decimal(_, let scale):
                 scratch.removeAll(keepingCapacity: true)
-                ValueText.appendDecimal(column.ints[row], scale: scale, to: &scratch)
+                ValueText.appendDecimal(column, row, scale: scale, to: &scratch)
                 scratch.withUnsafeBufferPointer { statement.bind(index, text: $0) }
             case .timestamp:
                 scratch.removeAll(keepingCapacity: true)

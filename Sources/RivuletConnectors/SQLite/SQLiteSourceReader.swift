@@ -61,7 +61,12 @@ public final class SQLiteSourceReader: SourceReader {
                     case .decimal(_, let scale):
                         pending.isSet[slot] = true
                         pending.isNull[slot] = false
-                        pending.ints[slot] = value * DecimalFormat.powersOfTen[scale]
+                        let unscaled = Int128(value) * DecimalFormat.widePowersOfTen[scale]
+                        if pending.kinds[slot] == .decimal(scale: scale) {
+                            pending.ints[slot] = Int64(truncatingIfNeeded: unscaled)
+                        } else {
+                            pending.wides[slot] = unscaled
+                        }
                     default:
                         pending.isSet[slot] = true
                         pending.isNull[slot] = false

@@ -257,16 +257,16 @@ struct ExpressionBinder {
         }
         if type == .null { type = .integer }
         if case .decimal = type {
-            // Decimal operands keep their own scales; the result type carries the result scale.
-            let l = left.type.isInteger || left.type == .null ? BoundExpr.cast(left, to: .decimal(precision: 18, scale: 0)) : left
-            let r = right.type.isInteger || right.type == .null ? BoundExpr.cast(right, to: .decimal(precision: 18, scale: 0)) : right
-            let (s1, s2) = (l.type.decimalScale, r.type.decimalScale)
-            let scale: Int = switch function {
-            case .multiply: min(18, s1 + s2)
-            case .divide: min(18, max(6, s1))
-            default: max(s1, s2)
+            // Decimal operands keep their own precisions and scales; the result type is theirs by rule.
+            let l = left.type.isInteger || left.type == .null ? BoundExpr.cast(left, to: DecimalTypes.operand(left.type)) : left
+            let r = right.type.isInteger || right.type == .null ? BoundExpr.cast(right, to: DecimalTypes.operand(right.type)) : right
+            let result: SQLType = switch function {
+            case .multiply: DecimalTypes.product(l.type, r.type)
+            case .divide: DecimalTypes.quotient(l.type, r.type)
+            case .modulo: DecimalTypes.remainder(l.type, r.type)
+            default: DecimalTypes.sum(l.type, r.type)
             }
-            return .call(function, [l, r], .decimal(precision: 18, scale: scale))
+            return .call(function, [l, r], result)
         }
         if function == .modulo, !type.isInteger, type != .double {
             throw SQLError(.datatypeMismatch, "operator % needs integers, not \(left.type) and \(right.type)", at: span)
@@ -378,13 +378,13 @@ struct ExpressionBinder {
         case (.int(let v), .bigint): return .int(v)
         case (.int(let v), .integer) where v >= Int64(Int32.min) && v <= Int64(Int32.max): return .int(v)
         case (.int(let v), .double): return .double(Double(v))
-        case (.int(let v), .decimal(_, let scale)):
-            let (scaled, overflow) = v.multipliedReportingOverflow(by: DecimalFormat.powersOfTen[scale])
-            return overflow ? nil : .decimal(unscaled: scaled, scale: scale)
-        case (.decimal(let v, let from), .decimal(_, let to)) where to >= from:
-            let (scaled, overflow) = v.multipliedReportingOverflow(by: DecimalFormat.powersOfTen[to - from])
-            return overflow ? nil : .decimal(unscaled: scaled, scale: to)
-        case (.decimal(let v, let scale), .double): return .double(Double(v) / Double(DecimalFormat.powersOfTen[scale]))
+        case (.int(let v), .decimal(let precision, let scale)):
+            return fold(.decimal(unscaled: Int128(v), scale: 0), to: .decimal(precision: precision, scale: scale))
+        case (.decimal(let v, let from), .decimal(let precision, let to)) where to >= from:
+            let (scaled, overflow) = v.multipliedReportingOverflow(by: DecimalFormat.widePowersOfTen[to - from])
+            guard !overflow, scaled.magnitude < DecimalFormat.widePowersOfTen[precision].magnitude else { return nil }
+            return .decimal(unscaled: scaled, scale: to)
+        case (.decimal(let v, let scale), .double): return .double(Double(v) / Double(DecimalFormat.widePowersOfTen[scale]))
         case (.string(let text), .timestamp): return TimeFormat.parseTimestamp(text).map(Value.timestamp)
         case (.string(let text), .date): return TimeFormat.parseDate(text).map(Value.date)
         default: return nil

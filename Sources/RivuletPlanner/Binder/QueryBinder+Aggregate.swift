@@ -480,12 +480,12 @@ extension QueryBinder {
         case "SUM", "SUM_LIST":
             try requireNumeric()
             var result = type
-            if case .decimal(_, let s) = type { result = .decimal(precision: 18, scale: s) }
+            if case .decimal = type { result = DecimalTypes.aggregateSum(type) }
             return AggregateCall(kind: .sum, argument: column(argument), distinct: call.distinct, filter: filter, type: result)
         case "AVG":
             try requireNumeric()
             var result = type
-            if case .decimal(_, let s) = type { result = .decimal(precision: 18, scale: max(6, s)) }
+            if case .decimal = type { result = DecimalTypes.average(type) }
             return AggregateCall(kind: .avg, argument: column(argument), distinct: call.distinct, filter: filter, type: result)
         case "MIN", "MAX":
             return AggregateCall(kind: name == "MIN" ? .min : .max, argument: column(argument), distinct: false, filter: filter, type: type)

@@ -9,11 +9,8 @@ enum TypeCoercion {
         case (.null, let other), (let other, .null): return other
         case (.integer, .bigint), (.bigint, .integer): return .bigint
         case (.double, _) where b.isNumeric, (_, .double) where a.isNumeric: return .double
-        case (.decimal(let p1, let s1), .decimal(let p2, let s2)):
-            let scale = max(s1, s2)
-            return .decimal(precision: min(18, max(p1 - s1, p2 - s2) + scale), scale: scale)
-        case (.decimal(let p, let s), let other) where other.isInteger, (let other, .decimal(let p, let s)) where other.isInteger:
-            return .decimal(precision: min(18, max(p, 19 - s)), scale: s)
+        case (.decimal, .decimal): return DecimalTypes.common(a, b)
+        case (.decimal, let other) where other.isInteger, (let other, .decimal) where other.isInteger: return DecimalTypes.common(a, b)
         case (.timestamp(let p1), .timestamp(let p2)): return .timestamp(precision: max(p1, p2))
         case (.timestamp, .date), (.date, .timestamp): return .timestamp3
         case (.timestamp, .varchar), (.varchar, .timestamp): return a.isTimestamp ? a : b

@@ -12,6 +12,11 @@ extension Int64: StateCodable {
     static func read(from reader: inout StateReader) throws(SQLError) -> Int64 { try reader.readInt64() }
 }
 
+extension Int128: StateCodable {
+    func write(into writer: inout StateWriter) { writer.write(wide: self) }
+    static func read(from reader: inout StateReader) throws(SQLError) -> Int128 { try reader.readWide() }
+}
+
 extension UInt64: StateCodable {
     func write(into writer: inout StateWriter) { writer.write(self) }
     static func read(from reader: inout StateReader) throws(SQLError) -> UInt64 { try reader.readUInt64() }

@@ -83,6 +83,12 @@ public struct StateReader {
         return Int(value)
     }
 
+    /// What `StateWriter.write(wide:)` wrote.
+    public mutating func readWide() throws(SQLError) -> Int128 {
+        let low = try readUInt64()
+        return Int128(try readInt64()) << 64 | Int128(low)
+    }
+
     public mutating func readInt32() throws(SQLError) -> Int32 {
         let value = try readInt64()
         guard let narrow = Int32(exactly: value) else { throw Self.corrupt("an id of \(value)") }
@@ -137,6 +143,12 @@ public struct StateReader {
             ints.reserveCapacity(count)
             for _ in 0..<count { ints.append(try readInt64()) }
             column = Column(ints: ints, kind: code == 0 ? .bool : .int64)
+        case 6:
+            var wides: [Int128] = []
+            wides.reserveCapacity(count)
+            for _ in 0..<count { wides.append(try readWide()) }
+            column = Column(kind: .int128)
+            column.wides = wides
         case 2:
             var doubles: [Double] = []
             doubles.reserveCapacity(count)

@@ -17,8 +17,13 @@ extension StateWriter {
             write(UInt64(3))
             write(d)
         case .decimal(let unscaled, let scale):
-            write(UInt64(4))
-            write(unscaled)
+            if let narrow = Int64(exactly: unscaled) {
+                write(UInt64(4))
+                write(narrow)
+            } else {
+                write(UInt64(13))
+                write(wide: unscaled)
+            }
             write(scale)
         case .string(let s):
             write(UInt64(5))
@@ -81,7 +86,8 @@ extension StateReader {
         case 1: return .boolean(try readBool())
         case 2: return .int(try readInt64())
         case 3: return .double(try readDouble())
-        case 4: return .decimal(unscaled: try readInt64(), scale: try readCount(limit: 38))
+        case 4: return .decimal(unscaled: Int128(try readInt64()), scale: try readCount(limit: 38))
+        case 13: return .decimal(unscaled: try readWide(), scale: try readCount(limit: 38))
         case 5: return .string(try readString())
         case 6: return .timestamp(try readInt64())
         case 7: return .date(try readInt64())

@@ -109,6 +109,7 @@ public struct StateWriter {
         write(column.count)
         switch column.kind {
         case .bool, .int64: for v in column.ints { write(v) }
+        case .int128: for v in column.wides { write(wide: v) }
         case .list, .struct:
             // Offsets (a struct's are zeros), then the children, each a column of its own.
             for v in column.ints { write(v) }
@@ -139,7 +140,14 @@ public struct StateWriter {
         case .bytes: return 3
         case .list: return 4
         case .struct: return 5
+        case .int128: return 6
         }
+    }
+
+    /// A 128-bit integer (a wide DECIMAL's unscaled value): its low and high 64 bits.
+    public mutating func write(wide value: Int128) {
+        write(UInt64(truncatingIfNeeded: value))
+        write(Int64(truncatingIfNeeded: value >> 64))
     }
 }
 

@@ -98,13 +98,16 @@ enum ArithmeticKernels {
 
     static func decimal(_ function: ScalarFunction, _ l: CompiledNode, _ r: CompiledNode, type: SQLType) throws(SQLError) -> CompiledNode {
         let s1 = l.type.decimalScale, s2 = r.type.decimalScale, s = type.decimalScale
-        if s1 == s, s2 == s {
-            switch function {
-            case .add, .subtract, .modulo: return try integer(function, l, r, type: type)
-            default: break
+        // Up to 18 digits everywhere, unscaled values are Int64s: the integer loops do.
+        if l.type.physical == .int64, r.type.physical == .int64, type.physical == .int64 {
+            if s1 == s, s2 == s {
+                switch function {
+                case .add, .subtract, .modulo: return try integer(function, l, r, type: type)
+                default: break
+                }
             }
+            if function == .multiply, s == s1 + s2 { return decimalProduct(l, r, type: type) }
         }
-        if function == .multiply, s == s1 + s2 { return decimalProduct(l, r, type: type) }
         let op: DecimalOp
         switch function {
         case .add: op = .add
@@ -114,32 +117,32 @@ enum ArithmeticKernels {
         case .modulo: op = .modulo
         default: throw SQLError.internal("\(function) is not arithmetic")
         }
+        let limit = DecimalFormat.widePowersOfTen[min(type.decimalPrecision, DecimalFormat.maxPrecision)]
         return CompiledNode(type: type, children: [l, r], mayThrow: true) { input throws(SQLError) in
-            let (a, va) = try l.ints(input)
-            let (b, vb) = try r.ints(input)
+            let left = try l.run(input), right = try r.run(input)
             let n = input.count
-            var validity = Validity.and(va, vb)
+            var validity = Validity.and(left.validity, right.validity)
             var zeros: [Int] = []
-            var failed: Int?
-            let values = [Int64](unsafeUninitializedCapacity: n) { out, initialized in
-                for i in 0..<n {
-                    out[i] = 0
-                    if failed != nil || !(validity?.isValid(i) ?? true) { continue }
-                    switch op.apply(a[i], b[i], s1, s2, s) {
-                    case .value(let v): out[i] = v
-                    case .divisionByZero: zeros.append(i)
-                    case .overflow: failed = i
-                    }
+            var out = Column(type: type, capacity: n)
+            for i in 0..<n {
+                guard validity?.isValid(i) ?? true else {
+                    out.appendUnscaled(0)
+                    continue
                 }
-                initialized = n
-            }
-            if let failed {
-                let x = DecimalFormat.text(unscaled: a[failed], scale: s1)
-                let y = DecimalFormat.text(unscaled: b[failed], scale: s2)
-                throw SQLError(.numericValueOutOfRange, "\(type) out of range: \(x) \(symbol(function)) \(y)")
+                let x = left.unscaled(at: i), y = right.unscaled(at: i)
+                switch op.apply(x, y, s1, s2, s) {
+                case .value(let v) where v.magnitude < limit.magnitude: out.appendUnscaled(v)
+                case .divisionByZero:
+                    zeros.append(i)
+                    out.appendUnscaled(0)
+                case .value, .overflow:
+                    let x = DecimalFormat.text(unscaled: x, scale: s1), y = DecimalFormat.text(unscaled: y, scale: s2)
+                    throw SQLError(.numericValueOutOfRange, "\(type) out of range: \(x) \(symbol(function)) \(y)")
+                }
             }
             if !zeros.isEmpty { validity = Validity.clearing(zeros, in: validity, count: n) }
-            return Column(ints: values, kind: .int64, validity: validity)
+            out.validity = validity
+            return out
         }
     }
 
@@ -160,8 +163,8 @@ enum ArithmeticKernels {
             }
             if out.outOfRange {
                 for i in 0..<n where validity?.isValid(i) ?? true && a[i].multipliedReportingOverflow(by: b[i]).overflow {
-                    let x = DecimalFormat.text(unscaled: a[i], scale: s1)
-                    let y = DecimalFormat.text(unscaled: b[i], scale: s2)
+                    let x = DecimalFormat.text(unscaled: Int128(a[i]), scale: s1)
+                    let y = DecimalFormat.text(unscaled: Int128(b[i]), scale: s2)
                     throw SQLError(.numericValueOutOfRange, "\(type) out of range: \(x) * \(y)")
                 }
             }
@@ -178,16 +181,24 @@ enum ArithmeticKernels {
                 return Column(doubles: column.doubles.map { -$0 }, validity: column.validity)
             }
         }
+        if x.type.physical == .int128 {
+            // A DECIMAL of up to 38 digits: its negation has as many.
+            return CompiledNode(type: x.type, children: [x]) { input throws(SQLError) in
+                var column = try x.run(input)
+                for i in column.wides.indices { column.wides[i] = -column.wides[i] }
+                return column
+            }
+        }
         let zero = CompiledNode.literal(.int(0), x.type.physical == .int64 ? x.type : type)
         return intKernel(IntSubtract.self, zero, x, type: type)
     }
 
     // MARK: Helpers
 
-    /// A DECIMAL operand, of any scale; a NULL constant becomes DECIMAL(18, 0), as the binder casts NULL.
+    /// A DECIMAL operand, of any scale; a NULL constant becomes DECIMAL(1, 0).
     static func decimalOperand(_ node: CompiledNode, in what: String) throws(SQLError) -> CompiledNode {
         if case .decimal = node.type { return node }
-        return try OperandTypes.require(node, .decimal(precision: 18, scale: 0), in: what)
+        return try OperandTypes.require(node, .decimal(precision: 1, scale: 0), in: what)
     }
 
     static func isDateTime(_ type: SQLType) -> Bool { type.isTimestamp || type == .date }
@@ -320,24 +331,25 @@ struct DoubleArithmeticLoop<Op: DoubleArithmetic>: DoubleBinaryLoop {
     }
 }
 
-/// DECIMAL arithmetic on unscaled values with the argument and result scales.
+/// DECIMAL arithmetic on unscaled values with the argument and result scales, in 128 bits
+/// (38 digits); the caller checks the result against its type's precision.
 enum DecimalOp {
     case add, subtract, multiply, divide, modulo
 
     enum Outcome {
-        case value(Int64)
+        case value(Int128)
         case divisionByZero
         case overflow
     }
 
-    func apply(_ x: Int64, _ y: Int64, _ s1: Int, _ s2: Int, _ s: Int) -> Outcome {
+    func apply(_ x: Int128, _ y: Int128, _ s1: Int, _ s2: Int, _ s: Int) -> Outcome {
         switch self {
         case .add, .subtract, .modulo:
             let common = max(s1, s2)
-            guard let a = DecimalMath.rescale(x, from: s1, to: common),
-                let b = DecimalMath.rescale(y, from: s2, to: common)
+            guard case .value(let a) = Self.rescale(x, from: s1, to: common),
+                case .value(let b) = Self.rescale(y, from: s2, to: common)
             else { return .overflow }
-            let raw: Int64
+            let raw: Int128
             switch self {
             case .add:
                 let (v, o) = a.addingReportingOverflow(b)
@@ -351,15 +363,16 @@ enum DecimalOp {
                 if b == 0 { return .divisionByZero }
                 raw = b == -1 ? 0 : a % b
             }
-            return DecimalMath.rescale(raw, from: common, to: s).map(Outcome.value) ?? .overflow
+            return Self.rescale(raw, from: common, to: s)
         case .multiply:
-            return Self.rescale(Int128(x) * Int128(y), from: s1 + s2, to: s)
+            let (v, o) = x.multipliedReportingOverflow(by: y)
+            return o ? .overflow : Self.rescale(v, from: s1 + s2, to: s)
         case .divide:
             if y == 0 { return .divisionByZero }
             // x/10^s1 ÷ y/10^s2 at scale s = x·10^(s - s1 + s2) / y.
             let exponent = s - s1 + s2
             guard let p = DecimalMath.power128(abs(exponent)) else { return .overflow }
-            var numerator = Int128(x), denominator = Int128(y)
+            var numerator = x, denominator = y
             if exponent >= 0 {
                 let (v, o) = numerator.multipliedReportingOverflow(by: p)
                 if o { return .overflow }
@@ -369,7 +382,7 @@ enum DecimalOp {
                 if o { return .overflow }
                 denominator = v
             }
-            return DecimalMath.divideRounding(numerator, by: denominator).map(Outcome.value) ?? .overflow
+            return .value(DecimalMath.divideRounding(numerator, by: denominator))
         }
     }
 
@@ -377,10 +390,9 @@ enum DecimalOp {
         if to >= from {
             guard let p = DecimalMath.power128(to - from) else { return .overflow }
             let (v, o) = value.multipliedReportingOverflow(by: p)
-            if o { return .overflow }
-            return Int64(exactly: v).map(Outcome.value) ?? .overflow
+            return o ? .overflow : .value(v)
         }
         guard let p = DecimalMath.power128(from - to) else { return .value(0) }
-        return DecimalMath.divideRounding(value, by: p).map(Outcome.value) ?? .overflow
+        return .value(DecimalMath.divideRounding(value, by: p))
     }
 }

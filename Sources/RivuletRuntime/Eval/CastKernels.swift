@@ -12,13 +12,29 @@ enum CastKernels {
         if source == .null || x.isNullConstant { return .literal(.null, target) }
         if source.isNested || target.isNested, target != .varchar { return try NestedKernels.cast(x, to: target) }
         if target == .varchar { return toText(x) }
+        if case .decimal(_, let scale) = source, target != source {
+            switch target {
+            case .boolean: return fromDecimal(x, target) { v in v != 0 ? 1 : 0 }
+            case .integer, .bigint:
+                let (lo, hi) = ArithmeticKernels.range(of: target)
+                let divisor = DecimalFormat.widePowersOfTen[scale]
+                return fromDecimal(x, target) { v in Int64(exactly: v / divisor).flatMap { $0 >= lo && $0 <= hi ? $0 : nil } }
+            case .double:
+                let divisor = Double(DecimalFormat.widePowersOfTen[scale])
+                return CompiledNode(type: .double, children: [x]) { input throws(SQLError) in
+                    let column = try x.run(input)
+                    return Column(doubles: (0..<column.count).map { Double(column.unscaled(at: $0)) / divisor }, validity: column.validity)
+                }
+            default: break
+            }
+        }
         switch (source, target) {
         case (_, .boolean):
             switch source.physical {
             case .bool, .int64: return ints(x, .boolean) { $0 != 0 ? 1 : 0 }
             case .double: return doublesToInts(x, .boolean) { $0 != 0 ? 1 : 0 }
             case .bytes: return parse(x, .boolean) { TextParsing.parseBool($0).map { $0 ? 1 : 0 } }
-            case .list, .struct: break
+            case .int128, .list, .struct: break
             }
         case (_, .integer), (_, .bigint):
             let (lo, hi) = ArithmeticKernels.range(of: target)
@@ -26,12 +42,6 @@ enum CastKernels {
             case .boolean, .integer, .bigint, .timestamp, .date, .intervalDayTime, .intervalYearMonth:
                 if target == .bigint || source == .boolean || source == .integer { return retyped(x, target) }
                 return ints(x, target) { $0 >= lo && $0 <= hi ? $0 : nil }
-            case .decimal(_, let scale):
-                let divisor = DecimalMath.power(scale)
-                return ints(x, target) { v in
-                    let t = v / divisor
-                    return t >= lo && t <= hi ? t : nil
-                }
             case .double:
                 return doublesToInts(x, target) { d in
                     guard let t = Int64(exactly: d.rounded(.towardZero)), t >= lo, t <= hi else { return nil }
@@ -45,33 +55,37 @@ enum CastKernels {
             default: break
             }
         case (_, .decimal(let precision, let scale)):
+            guard precision <= DecimalFormat.maxPrecision else { break }
+            let limit = DecimalFormat.widePowersOfTen[precision].magnitude
             switch source {
             case .boolean, .integer, .bigint:
-                return ints(x, target) { v in
-                    guard let r = DecimalMath.rescale(v, from: 0, to: scale), DecimalMath.fits(r, precision: precision) else { return nil }
+                return toDecimal(x, target) { column, i in
+                    guard case .value(let r) = DecimalOp.rescale(Int128(column.ints[i]), from: 0, to: scale), r.magnitude < limit else { return nil }
                     return r
                 }
-            case .decimal(_, let from):
-                // Same scale and room for any Int64: the values stay as they are.
-                if from == scale, precision >= DecimalMath.maxInt64Digits { return retyped(x, target) }
-                return ints(x, target) { v in
-                    guard let r = DecimalMath.rescale(v, from: from, to: scale), DecimalMath.fits(r, precision: precision) else { return nil }
+            case .decimal(let wider, let from):
+                // Same scale and room for every value: the values stay as they are.
+                if from == scale, precision >= wider, source.physical == target.physical { return retyped(x, target) }
+                return toDecimal(x, target) { column, i in
+                    guard case .value(let r) = DecimalOp.rescale(column.unscaled(at: i), from: from, to: scale), r.magnitude < limit else { return nil }
                     return r
                 }
             case .double:
-                let factor = Double(DecimalMath.power(scale))
-                return doublesToInts(x, target) { d in
-                    let scaled = (d * factor).rounded(.toNearestOrAwayFromZero)
-                    guard scaled.isFinite, scaled.magnitude < 9.2e18 else { return nil }
-                    let r = Int64(scaled)
-                    return DecimalMath.fits(r, precision: precision) ? r : nil
+                let factor = Double(DecimalFormat.widePowersOfTen[scale])
+                return toDecimal(x, target) { column, i in
+                    let scaled = (column.doubles[i] * factor).rounded(.toNearestOrAwayFromZero)
+                    guard scaled.isFinite, scaled.magnitude < 1e38, let r = Int128(exactly: scaled), r.magnitude < limit else { return nil }
+                    return r
                 }
             case .varchar:
-                return parse(x, target) { text in
-                    guard let r = DecimalFormat.parse(TextParsing.trimmed(text), scale: scale),
-                        DecimalMath.fits(r, precision: precision)
-                    else { return nil }
-                    return r
+                return CompiledNode(type: target, children: [x]) { input throws(SQLError) in
+                    let column = try x.run(input)
+                    return try withStringView(column.strings) { view throws(SQLError) in
+                        decimals(column, target) { _, i in
+                            guard let r = DecimalFormat.parse(TextParsing.trimmed(view[i]), scale: scale), r.magnitude < limit else { return nil }
+                            return r
+                        }
+                    }
                 }
             default: break
             }
@@ -79,9 +93,6 @@ enum CastKernels {
             switch source {
             case .boolean, .integer, .bigint:
                 return intsToDoubles(x) { Double($0) }
-            case .decimal(_, let scale):
-                let divisor = Double(DecimalMath.power(scale))
-                return intsToDoubles(x) { Double($0) / divisor }
             case .varchar:
                 return CompiledNode(type: .double, children: [x]) { input throws(SQLError) in
                     let column = try x.run(input)
@@ -134,6 +145,44 @@ enum CastKernels {
         return CompiledNode(type: target, children: [x]) { input throws(SQLError) in
             let column = try x.run(input)
             return column.kind == kind ? column : Column(ints: column.ints, kind: kind, validity: column.validity)
+        }
+    }
+
+    /// Any source → DECIMAL per row, as unscaled values; nil becomes NULL.
+    static func toDecimal(_ x: CompiledNode, _ target: SQLType, _ f: @escaping @Sendable (Column, Int) -> Int128?) -> CompiledNode {
+        CompiledNode(type: target, children: [x]) { input throws(SQLError) in
+            decimals(try x.run(input), target, f)
+        }
+    }
+
+    /// The DECIMAL column of `target` with `f` of each row of `column` (its NULLs staying NULL).
+    static func decimals(_ column: Column, _ target: SQLType, _ f: (Column, Int) -> Int128?) -> Column {
+        var out = Column(type: target, capacity: column.count)
+        var nulls: [Int] = []
+        for i in 0..<column.count {
+            if !column.isNull(i), let r = f(column, i) {
+                out.appendUnscaled(r)
+            } else {
+                if !column.isNull(i) { nulls.append(i) }
+                out.appendUnscaled(0)
+            }
+        }
+        out.validity = cleared(nulls, column)
+        return out
+    }
+
+    /// DECIMAL → an Int64-backed type per row; nil becomes NULL.
+    static func fromDecimal(_ x: CompiledNode, _ target: SQLType, _ f: @escaping @Sendable (Int128) -> Int64?) -> CompiledNode {
+        let kind = target.physical
+        return CompiledNode(type: target, children: [x]) { input throws(SQLError) in
+            let column = try x.run(input)
+            var nulls: [Int] = []
+            let values = (0..<column.count).map { i in
+                if let r = f(column.unscaled(at: i)) { return r }
+                nulls.append(i)
+                return Int64(0)
+            }
+            return Column(ints: values, kind: kind, validity: cleared(nulls, column))
         }
     }
 
@@ -216,7 +265,8 @@ enum CastKernels {
         switch type {
         case .boolean: TextWriting.appendString(column.ints[i] != 0 ? "TRUE" : "FALSE", to: &bytes)
         case .integer, .bigint: TextWriting.appendInt(column.ints[i], to: &bytes)
-        case .decimal(_, let scale): TextWriting.appendDecimal(column.ints[i], scale: scale, to: &bytes)
+        case .decimal(_, let scale) where column.kind == .int64: TextWriting.appendDecimal(column.ints[i], scale: scale, to: &bytes)
+        case .decimal(_, let scale): TextWriting.appendString(DecimalFormat.text(unscaled: column.wides[i], scale: scale), to: &bytes)
         case .timestamp: TextWriting.appendTimestamp(column.ints[i], to: &bytes)
         case .date: TextWriting.appendDate(column.ints[i], to: &bytes)
         case .varchar: column.strings.withBytes(i) { bytes.append(contentsOf: $0) }

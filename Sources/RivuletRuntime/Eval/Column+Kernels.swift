@@ -9,6 +9,10 @@ extension Column {
             if kind == .double { return Column(doubles: Array(repeating: Double(v), count: count)) }
             return Column(ints: Array(repeating: v, count: count), kind: kind == .bytes ? .int64 : kind)
         case .double(let v): return Column(doubles: Array(repeating: v, count: count))
+        case .wide(let v):
+            var column = Column(kind: .int128)
+            column.wides = Array(repeating: v, count: count)
+            return column
         case .bytes(let v):
             var strings = ByteColumn()
             strings.reserveCapacity(rows: count, bytes: v.count * count)
@@ -34,6 +38,11 @@ extension Column {
         case .bool, .int64, .list, .struct:
             return Column(ints: Array(repeating: 0, count: count), kind: kind, validity: validity)
         case .double: return Column(doubles: Array(repeating: 0, count: count), validity: validity)
+        case .int128:
+            var column = Column(kind: .int128)
+            column.wides = Array(repeating: 0, count: count)
+            column.validity = validity
+            return column
         case .bytes:
             var strings = ByteColumn()
             strings.offsets = Array(repeating: 0, count: count + 1)

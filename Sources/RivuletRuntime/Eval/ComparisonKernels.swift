@@ -45,6 +45,12 @@ enum ComparisonKernels {
             }
         case .bytes:
             return bytes(op, l, r)
+        case .int128:
+            return CompiledNode(type: .boolean, children: [l, r]) { input throws(SQLError) in
+                let a = try l.run(input), b = try r.run(input)
+                let values = (0..<input.count).map { i in Op.test(a.wides[i], b.wides[i]) ? Int64(1) : 0 }
+                return Column.bools(values, validity: Validity.and(a.validity, b.validity))
+            }
         case .list, .struct:
             // Nested values compare for equality only, as in Flink; they have no order.
             if Op.self == Equal.self || Op.self == NotEqual.self {

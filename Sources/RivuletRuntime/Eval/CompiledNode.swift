@@ -88,6 +88,8 @@ struct CompiledNode: Sendable {
 enum Scalar: Sendable, Equatable {
     case null
     case int(Int64)
+    /// The unscaled value of a DECIMAL of more than 18 digits.
+    case wide(Int128)
     case double(Double)
     case bytes([UInt8])
 
@@ -98,15 +100,23 @@ enum Scalar: Sendable, Equatable {
         case (.boolean(let b), .bool), (.boolean(let b), .int64): self = .int(b ? 1 : 0)
         case (.int(let i), .double): self = .double(Double(i))
         case (.int(let i), _), (.timestamp(let i), _), (.date(let i), _), (.interval(let i), _), (.intervalMonths(let i), _):
-            if case .decimal(_, let scale) = type {
-                self = DecimalMath.rescale(i, from: 0, to: scale).map(Scalar.int) ?? .null
+            if case .decimal = type {
+                self = Scalar(.decimal(unscaled: Int128(i), scale: 0), type)
             } else {
                 self = .int(i)
             }
         case (.decimal(let unscaled, let from), .double):
-            self = .double(Double(unscaled) / Double(DecimalFormat.powersOfTen[from]))
-        case (.decimal(let unscaled, let from), _):
-            self = DecimalMath.rescale(unscaled, from: from, to: type.decimalScale).map(Scalar.int) ?? .null
+            self = .double(Double(unscaled) / Double(DecimalFormat.widePowersOfTen[from]))
+        case (.decimal(let unscaled, let from), let kind):
+            guard case .value(let r) = DecimalOp.rescale(unscaled, from: from, to: type.decimalScale) else {
+                self = .null
+                return
+            }
+            if kind == .int128 {
+                self = .wide(r)
+            } else {
+                self = Int64(exactly: r).map(Scalar.int) ?? .null
+            }
         case (.double(let d), .double): self = .double(d)
         case (.double(let d), _): self = Int64(exactly: d.rounded(.towardZero)).map(Scalar.int) ?? .null
         case (.string(let s), .bytes): self = .bytes(Array(s.utf8))
@@ -121,6 +131,7 @@ enum Scalar: Sendable, Equatable {
         case (.array, _), (.map, _), (.row, _), (_, .list), (_, .struct): self = .null
         case (_, .bytes): self = .bytes(Array(value.description.utf8))
         case (.boolean(let b), .double): self = .double(b ? 1 : 0)
+        case (.boolean(let b), .int128): self = .wide(b ? 1 : 0)
         }
     }
 
@@ -128,6 +139,11 @@ enum Scalar: Sendable, Equatable {
 
     var int: Int64? {
         if case .int(let v) = self { return v }
+        return nil
+    }
+
+    var wide: Int128? {
+        if case .wide(let v) = self { return v }
         return nil
     }
 

@@ -26,22 +26,18 @@ enum DecimalMath {
         return q
     }
 
-    /// `numerator / denominator` rounded half away from zero; nil when it does not fit Int64.
-    static func divideRounding(_ numerator: Int128, by denominator: Int128) -> Int64? {
+    /// `numerator / denominator` rounded half away from zero.
+    static func divideRounding(_ numerator: Int128, by denominator: Int128) -> Int128 {
         let q = numerator / denominator
         let r = numerator % denominator
-        var result = q
         if r.magnitude * 2 >= denominator.magnitude {
-            result += (numerator < 0) != (denominator < 0) ? -1 : 1
+            return q + ((numerator < 0) != (denominator < 0) ? -1 : 1)
         }
-        return Int64(exactly: result)
+        return q
     }
 
     static func power128(_ exponent: Int) -> Int128? {
-        guard exponent <= 38 else { return nil }
-        var p: Int128 = 1
-        for _ in 0..<exponent { p *= 10 }
-        return p
+        exponent <= DecimalFormat.maxPrecision ? DecimalFormat.widePowersOfTen[exponent] : nil
     }
 
     /// Every Int64 has at most this many digits, so it fits any DECIMAL this precise.
@@ -51,5 +47,33 @@ enum DecimalMath {
     @inline(__always)
     static func fits(_ value: Int64, precision: Int) -> Bool {
         precision >= maxInt64Digits || value.magnitude < UInt64(power(min(precision, 18)))
+    }
+
+    /// A kernel of `type` with `f` of each row's unscaled value (an integer's is itself) and the
+    /// row's value of `digits`, if given; NULL in either stays NULL, and a nil from `f` is out of
+    /// range for `what`.
+    static func mapUnscaled(
+        _ x: CompiledNode, digits: CompiledNode? = nil, to type: SQLType, what: String,
+        _ f: @escaping @Sendable (_ value: Int128, _ digits: Int64) -> Int128?
+    ) -> CompiledNode {
+        let limit = DecimalFormat.widePowersOfTen[min(max(type.decimalPrecision, 1), DecimalFormat.maxPrecision)]
+        return CompiledNode(type: type, children: [x] + (digits.map { [$0] } ?? []), mayThrow: true) { input throws(SQLError) in
+            let column = try x.run(input)
+            let counts = try digits?.run(input)
+            let validity = Validity.and(column.validity, counts?.validity)
+            var out = Column(type: type, capacity: input.count)
+            for i in 0..<input.count {
+                guard validity?.isValid(i) ?? true else {
+                    out.appendUnscaled(0)
+                    continue
+                }
+                guard let r = f(column.unscaled(at: i), counts?.ints[i] ?? 0), type.decimalPrecision == 0 || r.magnitude < limit.magnitude else {
+                    throw SQLError(.numericValueOutOfRange, "\(type) out of range: \(what)(\(column.value(at: i, type: x.type)))")
+                }
+                out.appendUnscaled(r)
+            }
+            out.validity = validity
+            return out
+        }
     }
 }

@@ -24,6 +24,9 @@ enum InListKernel {
         case .bool, .int64:
             let set = Set(items.compactMap(\.int))
             matcher = { column, i in set.contains(column.ints[i]) }
+        case .int128:
+            let set = Set(items.compactMap(\.wide))
+            matcher = { column, i in set.contains(column.wides[i]) }
         case .double:
             let set = Set(items.compactMap(\.double))
             matcher = { column, i in set.contains(column.doubles[i]) }
@@ -66,6 +69,7 @@ enum InListKernel {
                     let equal: Bool
                     switch kind {
                     case .bool, .int64: equal = column.ints[i] == item.ints[i]
+                    case .int128: equal = column.wides[i] == item.wides[i]
                     case .double: equal = column.doubles[i] == item.doubles[i]
                     case .bytes: equal = column.strings.withBytes(i) { item.strings.equals(i, $0) }
                     case .list, .struct: equal = column.rowEquals(i, item, i)

@@ -15,6 +15,7 @@ enum MathFunctions {
         switch function {
         case .abs:
             if x.type.physical == .double { return unary(x) { Swift.abs($0) } }
+            if case .decimal = x.type { return DecimalMath.mapUnscaled(x, to: x.type, what: "ABS") { v, _ in v.magnitude < Int128.max.magnitude ? Swift.abs(v) : nil } }
             let (lo, hi) = ArithmeticKernels.range(of: x.type)
             return CompiledNode(type: x.type, children: [x], mayThrow: true) { input throws(SQLError) in
                 let column = try x.run(input)
@@ -40,11 +41,12 @@ enum MathFunctions {
             let up = function == .ceil
             switch x.type {
             case .double: return unary(x) { up ? $0.rounded(.up) : $0.rounded(.down) }
-            case .decimal(_, let scale):
-                let divisor = DecimalMath.power(scale)
-                let node = CastKernels.ints(x, .decimal(precision: 18, scale: 0)) { v in
-                    let q = floorDivide(v, divisor)
-                    return up && q * divisor != v ? q + 1 : q
+            case .decimal(let precision, let scale):
+                let divisor = DecimalFormat.widePowersOfTen[scale]
+                let node = DecimalMath.mapUnscaled(x, to: .decimal(precision: min(precision - scale + 1, DecimalFormat.maxPrecision), scale: 0), what: up ? "CEIL" : "FLOOR") { v, _ in
+                    let (q, r) = v.quotientAndRemainder(dividingBy: divisor)
+                    let floor = r < 0 ? q - 1 : q
+                    return up && r != 0 ? floor + 1 : floor
                 }
                 return try declared(node, type)
             default: return x
@@ -86,17 +88,13 @@ enum MathFunctions {
             }
         }
         let scale = x.type.decimalScale
-        let node = CompiledNode(type: x.type, children: [x, digits], mayThrow: true) { input throws(SQLError) in
-            let values = try x.run(input), d = try digits.run(input)
-            let out = (0..<input.count).map { i -> Int64 in
-                let drop = scale - Int(clamping: d.ints[i])
-                guard drop > 0 else { return values.ints[i] }
-                guard drop <= 18 else { return 0 }
-                let p = DecimalMath.power(drop)
-                let (r, o) = DecimalMath.divideRounding(values.ints[i], by: p).multipliedReportingOverflow(by: p)
-                return o ? values.ints[i] : r
-            }
-            return Column(ints: out, kind: .int64, validity: Validity.and(values.validity, d.validity))
+        let node = DecimalMath.mapUnscaled(x, digits: digits, to: x.type, what: "ROUND") { v, d in
+            let drop = scale - Int(clamping: d)
+            guard drop > 0 else { return v }
+            guard drop <= DecimalFormat.maxPrecision else { return 0 }
+            let p = DecimalFormat.widePowersOfTen[drop]
+            let (r, o) = DecimalMath.divideRounding(v, by: p).multipliedReportingOverflow(by: p)
+            return o ? v : r
         }
         return try declared(node, type)
     }

@@ -307,7 +307,7 @@ extension Value {
         case .boolean: return .boolean
         case .int: return .bigint
         case .double: return .double
-        case .decimal(_, let scale): return .decimal(precision: 18, scale: scale)
+        case .decimal(_, let scale): return .decimal(precision: DecimalFormat.maxPrecision, scale: scale)
         case .string: return .varchar
         case .timestamp: return .timestamp3
         case .date: return .date

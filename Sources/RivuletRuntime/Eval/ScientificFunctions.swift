@@ -51,11 +51,8 @@ enum ScientificFunctions {
             }
         case .sign:
             if x.type.physical == .double { return MathFunctions.unary(x) { $0 > 0 ? 1 : $0 < 0 ? -1 : $0 } }
-            let one = DecimalMath.power(x.type.decimalScale)
-            return CompiledNode(type: x.type, children: [x]) { input throws(SQLError) in
-                let column = try x.run(input)
-                return Column(ints: column.ints.map { $0 > 0 ? one : $0 < 0 ? -one : 0 }, kind: .int64, validity: column.validity)
-            }
+            let one = DecimalFormat.widePowersOfTen[x.type.decimalScale]
+            return DecimalMath.mapUnscaled(x, to: x.type, what: "SIGN") { v, _ in v > 0 ? one : v < 0 ? -one : 0 }
         case .truncate:
             let digits = args.count == 2 ? try CastKernels.compile(args[1], to: .bigint) : CompiledNode.literal(.int(0), .bigint)
             return try truncate(x, digits, type: type)
@@ -87,16 +84,12 @@ enum ScientificFunctions {
         }
         // Integers and decimals: drop digits of the unscaled value, then rescale to the result type.
         let scale = Int64(x.type.decimalScale)
-        let node = CompiledNode(type: x.type, children: [x, digits]) { input throws(SQLError) in
-            let values = try x.run(input), d = try digits.run(input)
-            let out = (0..<input.count).map { i -> Int64 in
-                let dropped = scale - d.ints[i]
-                guard dropped > 0 else { return values.ints[i] }
-                guard dropped < 19 else { return 0 }
-                let unit = DecimalMath.power(Int(dropped))
-                return values.ints[i] / unit * unit
-            }
-            return Column(ints: out, kind: .int64, validity: Validity.and(values.validity, d.validity))
+        let node = DecimalMath.mapUnscaled(x, digits: digits, to: x.type, what: "TRUNCATE") { v, d in
+            let dropped = scale - d
+            guard dropped > 0 else { return v }
+            guard dropped <= Int64(DecimalFormat.maxPrecision) else { return 0 }
+            let unit = DecimalFormat.widePowersOfTen[Int(dropped)]
+            return v / unit * unit
         }
         return try MathFunctions.declared(node, type)
     }

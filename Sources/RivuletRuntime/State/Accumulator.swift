@@ -76,6 +76,8 @@ enum AccumulatorFactory {
             switch argType.physical {
             case .bool, .int64:
                 return DistinctCountAccumulator<Int64>(argument: argument, filter: filter) { $0.ints[$1] }
+            case .int128:
+                return DistinctCountAccumulator<Int128>(argument: argument, filter: filter) { $0.wides[$1] }
             case .double:
                 return DistinctCountAccumulator<UInt64>(argument: argument, filter: filter) { column, row in
                     let d = column.doubles[row]
@@ -98,6 +100,10 @@ enum AccumulatorFactory {
             return CountAccumulator(argument: argument, filter: filter)
         case .sum, .avg:
             let isAverage = call.kind == .avg
+            if case .decimal = argType, case .decimal = call.type {
+                return DecimalSumAccumulator(
+                    argument: argument, filter: filter, average: isAverage, argumentScale: argType.decimalScale, resultType: call.type)
+            }
             switch argType.physical {
             case .double:
                 return DoubleSumAccumulator(argument: argument, filter: filter, average: isAverage, resultType: call.type)
@@ -105,12 +111,14 @@ enum AccumulatorFactory {
                 return IntegerSumAccumulator(
                     argument: argument, filter: filter, average: isAverage,
                     argumentScale: argType.decimalScale, resultType: call.type)
-            case .bytes, .list, .struct:
+            case .int128, .bytes, .list, .struct:
                 throw SQLError(.datatypeMismatch, "\(call): cannot sum \(argType)")
             }
         case .min, .max:
             let isMax = call.kind == .max
-            if retractable {
+            // DECIMALs of more than 18 digits keep their values counted even without retractions:
+            // rare enough not to need an accumulator of their own.
+            if retractable || argType.physical == .int128 {
                 return try makeRetractableExtreme(argument: argument, filter: filter, isMax: isMax, type: argType)
             }
             switch argType.physical {
@@ -120,7 +128,7 @@ enum AccumulatorFactory {
                 return DoubleExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
             case .bytes:
                 return BytesExtremeAccumulator(argument: argument, filter: filter, isMax: isMax, resultType: argType)
-            case .list, .struct:
+            case .int128, .list, .struct:
                 throw SQLError(.datatypeMismatch, "\(call): \(argType) has no order")
             }
         case .approxQuantile(let q):
@@ -153,6 +161,10 @@ enum AccumulatorFactory {
             return RetractableExtremeAccumulator<Int64>(
                 argument: argument, filter: filter, isMax: isMax, resultType: type,
                 read: { $0.ints[$1] }, write: { $1.appendInt($0) })
+        case .int128:
+            return RetractableExtremeAccumulator<Int128>(
+                argument: argument, filter: filter, isMax: isMax, resultType: type,
+                read: { $0.wides[$1] }, write: { $1.appendUnscaled($0) })
         case .double:
             return RetractableExtremeAccumulator<Double>(
                 argument: argument, filter: filter, isMax: isMax, resultType: type,

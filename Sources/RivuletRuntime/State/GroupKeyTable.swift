@@ -248,6 +248,9 @@ final class GroupKeyTable {
             scratch.append(1)
             switch column.kind {
             case .bool, .int64: appendWord(UInt64(bitPattern: column.ints[row]))
+            case .int128:
+                appendWord(UInt64(truncatingIfNeeded: column.wides[row]))
+                appendWord(UInt64(truncatingIfNeeded: column.wides[row] >> 64))
             case .double:
                 let d = column.doubles[row]
                 appendWord(d == 0 ? 0 : d.bitPattern)
@@ -290,9 +293,9 @@ enum ValueOrder {
         }
     }
 
-    private static func integerValue(_ value: Value) -> Int64 {
+    private static func integerValue(_ value: Value) -> Int128 {
         switch value {
-        case .int(let v), .timestamp(let v), .date(let v), .interval(let v), .intervalMonths(let v): return v
+        case .int(let v), .timestamp(let v), .date(let v), .interval(let v), .intervalMonths(let v): return Int128(v)
         case .decimal(let unscaled, _): return unscaled
         case .boolean(let b): return b ? 1 : 0
         default: return 0

@@ -84,7 +84,8 @@ struct JoinSideStore {
     func key(values: [Value]) -> JoinKey {
         guard integerKeys, values.count == 1 else { return .values(values) }
         switch values[0] {
-        case .int(let v), .timestamp(let v), .date(let v), .interval(let v), .intervalMonths(let v), .decimal(let v, _): return .int(v)
+        case .int(let v), .timestamp(let v), .date(let v), .interval(let v), .intervalMonths(let v): return .int(v)
+        case .decimal(let v, _): return Int64(exactly: v).map(JoinKey.int) ?? .values(values)
         case .boolean(let b): return .int(b ? 1 : 0)
         default: return .values(values)
         }
@@ -148,6 +149,7 @@ struct JoinSideStore {
             }
             switch mine.kind {
             case .bool, .int64: if mine.ints[s] != theirs.ints[row] { return false }
+            case .int128: if mine.wides[s] != theirs.wides[row] { return false }
             case .double: if mine.doubles[s] != theirs.doubles[row] { return false }
             case .bytes:
                 let same = theirs.strings.withBytes(row) { mine.strings.equals(s, $0) }

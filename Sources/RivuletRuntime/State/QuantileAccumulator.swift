@@ -17,7 +17,7 @@ final class QuantileAccumulator: Accumulator {
         self.filter = filter
         self.quantile = quantile
         self.isDoubleInput = argumentType.physical == .double
-        self.argumentScale = Double(DecimalFormat.powersOfTen[min(argumentType.decimalScale, 18)])
+        self.argumentScale = Double(DecimalFormat.widePowersOfTen[min(argumentType.decimalScale, DecimalFormat.maxPrecision)])
         self.resultType = resultType
     }
 
@@ -33,7 +33,7 @@ final class QuantileAccumulator: Accumulator {
         for i in rows.indices {
             let row = Int(rows[i])
             if !rowFilter.passes(row) || column.isNull(row) { continue }
-            let value = isDoubleInput ? column.doubles[row] : Double(column.ints[row]) / argumentScale
+            let value = isDoubleInput ? column.doubles[row] : Double(column.kind == .int128 ? column.wides[row] : Int128(column.ints[row])) / argumentScale
             sketches[Int(slots[i])].add(value, weight: Int(signs?[i] ?? 1))
         }
     }
@@ -56,6 +56,9 @@ final class QuantileAccumulator: Accumulator {
         case .int64, .bool:
             let scaled = (value * Double(DecimalFormat.powersOfTen[min(resultType.decimalScale, 18)])).rounded()
             column.appendInt(Int64(exactly: scaled) ?? (scaled < 0 ? .min : .max))
+        case .int128:
+            let scaled = (value * Double(DecimalFormat.widePowersOfTen[min(resultType.decimalScale, DecimalFormat.maxPrecision)])).rounded()
+            if let exact = Int128(exactly: scaled) { column.appendUnscaled(exact) } else { column.appendNull() }
         case .bytes, .list, .struct: column.appendNull()
         }
     }

@@ -31,7 +31,7 @@ final class CannedSession: SQLSession {
         [
             .int(Int64(i)), .string("name \(i)"), .boolean(i % 2 == 1),
             .timestamp(1_704_067_200_000 + Int64(i) * 1_500), .double(Double(i) + 0.5),
-            .decimal(unscaled: Int64(i) * 100 + 5, scale: 2), .date(19_723 + Int64(i)), .null,
+            .decimal(unscaled: Int128(i) * 100 + 5, scale: 2), .date(19_723 + Int64(i)), .null,
         ]
     }
 

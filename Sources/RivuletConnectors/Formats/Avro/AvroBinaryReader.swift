@@ -73,9 +73,9 @@ struct AvroBinaryReader {
             case .decimal(_, let scale):
                 let raw: [UInt8]
                 if case .fixed(_, let size) = base { raw = Array(try take(size)) } else { raw = Array(try lengthPrefixed()) }
-                guard raw.count <= 8 else { throw Failure(reason: "a decimal of \(raw.count) bytes is wider than DECIMAL(18)") }
-                var unscaled: Int64 = raw.first.map { $0 & 0x80 != 0 ? -1 : 0 } ?? 0
-                for byte in raw { unscaled = unscaled << 8 | Int64(byte) }
+                guard raw.count <= 16 else { throw Failure(reason: "a decimal of \(raw.count) bytes is wider than DECIMAL(38)") }
+                var unscaled: Int128 = raw.first.map { $0 & 0x80 != 0 ? -1 : 0 } ?? 0
+                for byte in raw { unscaled = unscaled << 8 | Int128(byte) }
                 return AvroCoercion.decimal(unscaled: unscaled, scale: scale, to: type)
             case .date: return .date(try long())
             case .timestampMillis: return .timestamp(try long())

@@ -80,7 +80,7 @@ enum AvroBinaryWriter {
         case .logical(let logical, let base):
             switch logical {
             case .decimal(_, let scale):
-                var unscaled: Int64
+                var unscaled: Int128
                 switch AvroCoercion.decimal(unscaled: decimalUnscaled(value).unscaled, scale: decimalUnscaled(value).scale,
                                             to: .decimal(precision: 38, scale: scale)) {
                 case .decimal(let u, _): unscaled = u
@@ -129,7 +129,7 @@ enum AvroBinaryWriter {
         case .int(let i), .timestamp(let i), .date(let i), .interval(let i), .intervalMonths(let i): return i
         case .boolean(let b): return b ? 1 : 0
         case .double(let d): return d.isFinite ? Int64(d) : 0
-        case .decimal(let unscaled, let scale): return unscaled / AvroCoercion.power(scale)
+        case .decimal(let unscaled, let scale): return Int64(truncatingIfNeeded: unscaled / AvroCoercion.power(scale))
         case .string(let s): return Int64(s) ?? 0
         default: return 0
         }
@@ -144,11 +144,11 @@ enum AvroBinaryWriter {
         }
     }
 
-    private static func decimalUnscaled(_ value: Value) -> (unscaled: Int64, scale: Int) {
+    private static func decimalUnscaled(_ value: Value) -> (unscaled: Int128, scale: Int) {
         switch value {
         case .decimal(let unscaled, let scale): return (unscaled, scale)
-        case .double(let d): return (Int64((d * 1e6).rounded()), 6)
-        default: return (integer(value), 0)
+        case .double(let d): return (Int128(exactly: (d * 1e6).rounded()) ?? 0, 6)
+        default: return (Int128(integer(value)), 0)
         }
     }
 

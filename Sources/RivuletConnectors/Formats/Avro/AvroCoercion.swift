@@ -11,7 +11,7 @@ enum AvroCoercion {
         case .timestamp: return .timestamp(value)
         case .date: return .date(value)
         case .boolean: return .boolean(value != 0)
-        case .decimal(_, let scale): return .decimal(unscaled: value * power(scale), scale: scale)
+        case .decimal(_, let scale): return .decimal(unscaled: Int128(value) * power(scale), scale: scale)
         default: return .int(value)
         }
     }
@@ -22,7 +22,7 @@ enum AvroCoercion {
         case .varchar: return .string(String(value))
         case .decimal(_, let scale):
             guard value.isFinite else { return .null }
-            return .decimal(unscaled: Int64((value * Double(power(scale))).rounded()), scale: scale)
+            return Int128(exactly: (value * Double(power(scale))).rounded()).map { .decimal(unscaled: $0, scale: scale) } ?? .null
         default: return .double(value)
         }
     }
@@ -35,20 +35,18 @@ enum AvroCoercion {
         }
     }
 
-    static func decimal(unscaled: Int64, scale: Int, to type: SQLType) -> Value {
+    static func decimal(unscaled: Int128, scale: Int, to type: SQLType) -> Value {
         switch type {
         case .decimal(_, let target):
-            if target >= scale { return .decimal(unscaled: unscaled * power(target - scale), scale: target) }
+            if target >= scale { return .decimal(unscaled: unscaled &* power(target - scale), scale: target) }
             return .decimal(unscaled: unscaled / power(scale - target), scale: target)
         case .double: return .double(Double(unscaled) / Double(power(scale)))
-        case .integer, .bigint: return .int(unscaled / power(scale))
+        case .integer, .bigint: return Int64(exactly: unscaled / power(scale)).map(Value.int) ?? .null
         default: return .decimal(unscaled: unscaled, scale: scale)
         }
     }
 
-    static func power(_ exponent: Int) -> Int64 {
-        var result: Int64 = 1
-        for _ in 0..<max(exponent, 0) { result &*= 10 }
-        return result
+    static func power(_ exponent: Int) -> Int128 {
+        DecimalFormat.widePowersOfTen[min(max(exponent, 0), DecimalFormat.maxPrecision)]
     }
 }

@@ -200,9 +200,9 @@ public struct ProtobufCodec: Sendable {
         case .date:
             return coerce(.date(TimeFormat.days(year: int(1), month: int(2), day: int(3))), to: sql)
         case .decimal:
-            guard decimalBytes.count <= 8 else { throw ProtobufDecodeError(reason: "a decimal's unscaled value has more than 8 bytes") }
-            var unscaled: Int64 = decimalBytes.first.map { $0 & 0x80 != 0 ? -1 : 0 } ?? 0
-            for byte in decimalBytes { unscaled = unscaled << 8 | Int64(byte) }
+            guard decimalBytes.count <= 16 else { throw ProtobufDecodeError(reason: "a decimal's unscaled value has more than 16 bytes") }
+            var unscaled: Int128 = decimalBytes.first.map { $0 & 0x80 != 0 ? -1 : 0 } ?? 0
+            for byte in decimalBytes { unscaled = unscaled << 8 | Int128(byte) }
             return coerce(.decimal(unscaled: unscaled, scale: Int(int(3))), to: sql)
         case .wrapper(let scalar):
             return coerce(numbers[1] ?? zero(of: scalar), to: sql)
@@ -238,7 +238,7 @@ public struct ProtobufCodec: Sendable {
         case (.null, _): return .null
         case (.int(let i), .integer), (.int(let i), .bigint): return .int(i)
         case (.int(let i), .double): return .double(Double(i))
-        case (.int(let i), .decimal(_, let scale)): return Self.rescale(i, from: 0, to: scale).map { .decimal(unscaled: $0, scale: scale) } ?? .null
+        case (.int(let i), .decimal(_, let scale)): return DecimalFormat.rescale(Int128(i), from: 0, to: scale).map { .decimal(unscaled: $0, scale: scale) } ?? .null
         case (.int(let i), .timestamp): return .timestamp(i)
         case (.int(let i), .date): return .date(i)
         case (.int(let i), .intervalDayTime): return .interval(milliseconds: i)
@@ -251,7 +251,7 @@ public struct ProtobufCodec: Sendable {
         case (.timestamp(let ms), .bigint): return .int(ms)
         case (.date(let days), .integer), (.date(let days), .bigint): return .int(days)
         case (.decimal(let unscaled, let from), .decimal(_, let to)):
-            return Self.rescale(unscaled, from: from, to: to).map { .decimal(unscaled: $0, scale: to) } ?? .null
+            return DecimalFormat.rescale(unscaled, from: from, to: to).map { .decimal(unscaled: $0, scale: to) } ?? .null
         case (.decimal(let unscaled, let scale), .double): return .double(Double(unscaled) / pow10(scale))
         case (_, .varchar): return .string(value.description)
         default: return .null
@@ -259,19 +259,6 @@ public struct ProtobufCodec: Sendable {
     }
 
     /// `value` at scale `from` at scale `to`, rounding half away from zero; nil on overflow.
-    static func rescale(_ value: Int64, from: Int, to: Int) -> Int64? {
-        guard from != to else { return value }
-        guard (0...18).contains(to - from) || (0...18).contains(from - to) else { return nil }
-        if to > from {
-            let (scaled, overflow) = value.multipliedReportingOverflow(by: DecimalFormat.powersOfTen[to - from])
-            return overflow ? nil : scaled
-        }
-        let divisor = DecimalFormat.powersOfTen[from - to]
-        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
-        if remainder.magnitude * 2 >= divisor.magnitude { return value < 0 ? quotient - 1 : quotient + 1 }
-        return quotient
-    }
-
     private static func pow10(_ n: Int) -> Double {
         var result = 1.0
         for _ in 0..<max(0, n) { result *= 10 }
@@ -426,13 +413,13 @@ public struct ProtobufCodec: Sendable {
                 writeScalar(.int32, .int(part), into: &bytes)
             }
         case .decimal:
-            let (unscaled, scale, precision): (Int64, Int, Int) = switch (value, sql) {
+            let (unscaled, scale, precision): (Int128, Int, Int) = switch (value, sql) {
             case (.decimal(let unscaled, let scale), .decimal(let precision, _)): (unscaled, scale, precision)
-            case (.decimal(let unscaled, let scale), _): (unscaled, scale, 18)
-            default: (integer(value), 0, 19)
+            case (.decimal(let unscaled, let scale), _): (unscaled, scale, DecimalFormat.maxPrecision)
+            default: (Int128(integer(value)), 0, 19)
             }
             // The unscaled value in the fewest big-endian two's-complement bytes.
-            var big: [UInt8] = (0..<8).reversed().map { UInt8(truncatingIfNeeded: unscaled >> (8 * $0)) }
+            var big: [UInt8] = (0..<16).reversed().map { UInt8(truncatingIfNeeded: unscaled >> (8 * $0)) }
             while big.count > 1, (big[0] == 0 && big[1] & 0x80 == 0) || (big[0] == 0xff && big[1] & 0x80 != 0) { big.removeFirst() }
             ProtoWriter.tag(1, .lengthDelimited, into: &bytes)
             ProtoWriter.varint(UInt64(big.count), into: &bytes)
@@ -452,7 +439,7 @@ public struct ProtobufCodec: Sendable {
         case .int(let i), .timestamp(let i), .date(let i), .interval(let i), .intervalMonths(let i): return i
         case .boolean(let b): return b ? 1 : 0
         case .double(let d): return d.isFinite && abs(d) < 9.2e18 ? Int64(d) : 0
-        case .decimal(let unscaled, let scale): return Self.rescale(unscaled, from: scale, to: 0) ?? 0
+        case .decimal(let unscaled, let scale): return DecimalFormat.rescale(unscaled, from: scale, to: 0).flatMap { Int64(exactly: $0) } ?? 0
         case .string(let s): return Int64(s) ?? 0
         default: return 0
         }
