@@ -17,6 +17,15 @@ public enum DecimalFormat {
         return (unscaled < 0 ? "-" : "") + padded[..<point] + "." + padded[point...]
     }
 
+    /// The DOUBLE nearest `unscaled / 10^scale`, as Java's `BigDecimal.doubleValue` gives it:
+    /// one division when both parts are exact doubles, the decimal text read otherwise.
+    public static func double(unscaled: Int128, scale: Int) -> Double {
+        if unscaled.magnitude < 1 << 53, scale <= 22 { return Double(unscaled) / exactDoublePowers[scale] }
+        return Double(text(unscaled: unscaled, scale: scale)) ?? .nan
+    }
+
+    private static let exactDoublePowers: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { acc, _ in acc * 10 } }
+
     /// `value` at scale `from` re-expressed at scale `to`, rounding half away from zero when
     /// digits are dropped; nil when it does not fit 128 bits.
     public static func rescale(_ value: Int128, from: Int, to: Int) -> Int128? {

@@ -384,7 +384,7 @@ struct ExpressionBinder {
             let (scaled, overflow) = v.multipliedReportingOverflow(by: DecimalFormat.widePowersOfTen[to - from])
             guard !overflow, scaled.magnitude < DecimalFormat.widePowersOfTen[precision].magnitude else { return nil }
             return .decimal(unscaled: scaled, scale: to)
-        case (.decimal(let v, let scale), .double): return .double(Double(v) / Double(DecimalFormat.widePowersOfTen[scale]))
+        case (.decimal(let v, let scale), .double): return .double(DecimalFormat.double(unscaled: v, scale: scale))
         case (.string(let text), .timestamp): return TimeFormat.parseTimestamp(text).map(Value.timestamp)
         case (.string(let text), .date): return TimeFormat.parseDate(text).map(Value.date)
         default: return nil

@@ -41,11 +41,6 @@ enum LiteralBinder {
             if let v = Int64(text) {
                 return .literal(.int(v), v <= Int64(Int32.max) ? .integer : .bigint)
             }
-            // Beyond BIGINT, an exact number is a DECIMAL of its digits, as in Flink.
-            let digits = text.drop(while: { $0 == "0" })
-            if digits.count <= DecimalFormat.maxPrecision, let unscaled = DecimalFormat.parse(text, scale: 0) {
-                return .literal(.decimal(unscaled: unscaled, scale: 0), .decimal(precision: digits.count, scale: 0))
-            }
         } else if !text.contains(where: { $0 == "e" || $0 == "E" }), let dot = text.firstIndex(of: ".") {
             let scale = text.distance(from: dot, to: text.endIndex) - 1
             let digits = text.filter { $0 != "." }.drop(while: { $0 == "0" })

@@ -579,7 +579,7 @@ extension QueryBinder {
             let quantile = try binder.bind(call.arguments[1])
             let q: Double
             switch quantile.unwrappedCast {
-            case .literal(.decimal(let unscaled, let scale), _): q = Double(unscaled) / pow10(scale)
+            case .literal(.decimal(let unscaled, let scale), _): q = DecimalFormat.double(unscaled: unscaled, scale: scale)
             case .literal(.double(let d), _): q = d
             case .literal(.int(let i), _): q = Double(i)
             default: q = -1
@@ -591,10 +591,4 @@ extension QueryBinder {
             return AggregateCall(kind: .approxQuantile(q), argument: column(value), filter: filter, type: .double)
         }
     }
-}
-
-private func pow10(_ n: Int) -> Double {
-    var result = 1.0
-    for _ in 0..<n { result *= 10 }
-    return result
 }

@@ -20,10 +20,10 @@ enum CastKernels {
                 let divisor = DecimalFormat.widePowersOfTen[scale]
                 return fromDecimal(x, target) { v in Int64(exactly: v / divisor).flatMap { $0 >= lo && $0 <= hi ? $0 : nil } }
             case .double:
-                let divisor = Double(DecimalFormat.widePowersOfTen[scale])
                 return CompiledNode(type: .double, children: [x]) { input throws(SQLError) in
                     let column = try x.run(input)
-                    return Column(doubles: (0..<column.count).map { Double(column.unscaled(at: $0)) / divisor }, validity: column.validity)
+                    let values = (0..<column.count).map { DecimalFormat.double(unscaled: column.unscaled(at: $0), scale: scale) }
+                    return Column(doubles: values, validity: column.validity)
                 }
             default: break
             }

@@ -106,7 +106,7 @@ enum Scalar: Sendable, Equatable {
                 self = .int(i)
             }
         case (.decimal(let unscaled, let from), .double):
-            self = .double(Double(unscaled) / Double(DecimalFormat.widePowersOfTen[from]))
+            self = .double(DecimalFormat.double(unscaled: unscaled, scale: from))
         case (.decimal(let unscaled, let from), let kind):
             guard case .value(let r) = DecimalOp.rescale(unscaled, from: from, to: type.decimalScale) else {
                 self = .null

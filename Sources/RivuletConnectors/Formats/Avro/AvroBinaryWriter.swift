@@ -138,7 +138,7 @@ enum AvroBinaryWriter {
     private static func double(_ value: Value) -> Double {
         switch value {
         case .double(let d): return d
-        case .decimal(let unscaled, let scale): return Double(unscaled) / Double(AvroCoercion.power(scale))
+        case .decimal(let unscaled, let scale): return DecimalFormat.double(unscaled: unscaled, scale: scale)
         case .string(let s): return Double(s) ?? 0
         default: return Double(integer(value))
         }

@@ -40,7 +40,7 @@ enum AvroCoercion {
         case .decimal(_, let target):
             if target >= scale { return .decimal(unscaled: unscaled &* power(target - scale), scale: target) }
             return .decimal(unscaled: unscaled / power(scale - target), scale: target)
-        case .double: return .double(Double(unscaled) / Double(power(scale)))
+        case .double: return .double(DecimalFormat.double(unscaled: unscaled, scale: scale))
         case .integer, .bigint: return Int64(exactly: unscaled / power(scale)).map(Value.int) ?? .null
         default: return .decimal(unscaled: unscaled, scale: scale)
         }

@@ -252,18 +252,13 @@ public struct ProtobufCodec: Sendable {
         case (.date(let days), .integer), (.date(let days), .bigint): return .int(days)
         case (.decimal(let unscaled, let from), .decimal(_, let to)):
             return DecimalFormat.rescale(unscaled, from: from, to: to).map { .decimal(unscaled: $0, scale: to) } ?? .null
-        case (.decimal(let unscaled, let scale), .double): return .double(Double(unscaled) / pow10(scale))
+        case (.decimal(let unscaled, let scale), .double): return .double(DecimalFormat.double(unscaled: unscaled, scale: scale))
         case (_, .varchar): return .string(value.description)
         default: return .null
         }
     }
 
     /// `value` at scale `from` at scale `to`, rounding half away from zero; nil on overflow.
-    private static func pow10(_ n: Int) -> Double {
-        var result = 1.0
-        for _ in 0..<max(0, n) { result *= 10 }
-        return result
-    }
 
     // MARK: encoding
 
@@ -448,7 +443,7 @@ public struct ProtobufCodec: Sendable {
     private static func double(_ value: Value) -> Double {
         switch value {
         case .double(let d): return d
-        case .decimal(let unscaled, let scale): return Double(unscaled) / pow10(scale)
+        case .decimal(let unscaled, let scale): return DecimalFormat.double(unscaled: unscaled, scale: scale)
         case .string(let s): return Double(s) ?? 0
         default: return Double(integer(value))
         }
