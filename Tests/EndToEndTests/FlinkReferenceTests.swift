@@ -10,7 +10,7 @@ import Testing
         "over_range_bids", "over_rows", "over_unbounded", "in_subquery", "exists_subquery", "grouping_sets_window",
         "rollup_window", "cube_window", "window_semi_join", "window_anti_join", "computed_columns", "q21", "q22",
         "regex_functions", "match_recognize_rises", "match_recognize_within", "q1", "q3", "q8", "q10", "q11", "q20",
-        "decimal_arithmetic",
+        "decimal_arithmetic", "decimal_aggregates",
     ])
     func scriptGivesFlinksRows(_ name: String) async throws {
         try await offPool {
