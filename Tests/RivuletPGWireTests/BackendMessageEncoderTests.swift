@@ -102,15 +102,17 @@ struct BackendMessageEncoderTests {
     }
 
     @Test(arguments: [
-        (Int64(1_234_567), 2, [3, 1, 0, 2, 1, 2345, 6700]),  // 12345.67
-        (Int64(-5), 2, [1, -1, 0x4000, 2, 500]),  // -0.05
-        (Int64(0), 3, [0, 0, 0, 3]),
-        (Int64(100_000_000), 0, [1, 2, 0, 0, 1]),  // 1_0000_0000
+        (Int128(1_234_567), 2, [3, 1, 0, 2, 1, 2345, 6700]),  // 12345.67
+        (Int128(-5), 2, [1, -1, 0x4000, 2, 500]),  // -0.05
+        (Int128(0), 3, [0, 0, 0, 3]),
+        (Int128(100_000_000), 0, [1, 2, 0, 0, 1]),  // 1_0000_0000
+        // 123456789012345678.90123, 23 digits: DECIMAL(38, 5)
+        (Int128(12_345_678_901_234_567_890_123 as Int128), 5, [7, 4, 0, 5, 12, 3456, 7890, 1234, 5678, 9012, 3000]),
     ])
-    func numericBinaryForm(_ unscaled: Int64, _ scale: Int, _ words: [Int]) throws {
+    func numericBinaryForm(_ unscaled: Int128, _ scale: Int, _ words: [Int]) throws {
         var encoder = BackendMessageEncoder()
         try encoder.encodeDataRow(
-            [.decimal(unscaled: Int128(unscaled), scale: scale)], types: [.decimal(precision: 18, scale: scale)], formats: [.binary])
+            [.decimal(unscaled: unscaled, scale: scale)], types: [.decimal(precision: 38, scale: scale)], formats: [.binary])
         let body = words.flatMap { B.int16(Int16(truncatingIfNeeded: $0)) }
         #expect(Array(encoder.take().readableBytesView) == B.typed("D", B.int16(1) + B.int32(Int32(body.count)) + body))
     }
