@@ -523,10 +523,12 @@ extension KafkaSourceReader {
             }
             let committed = list.pointee.elems[element].offset
             var next = committed
-            let untouched = partitions[index].revoked && committed == (partitions[index].groupOffset ?? -1001 /* RD_KAFKA_OFFSET_INVALID */)
+            // Back from a revocation with nobody's progress committed since: what the group holds
+            // is what this reader left there, or nothing at all (a broker that acknowledged the
+            // revocation's commit without keeping it); every row before `next` went to the sink
+            // from here, and anything another member read meanwhile is at most written twice.
+            let untouched = partitions[index].revoked && (committed < 0 || committed == partitions[index].groupOffset)
             if untouched {
-                // Back in the same rebalance (or with nobody's progress committed since): every
-                // row before `next` went to the sink from here.
                 next = partitions[index].next
             } else if next < 0 {
                 var low: Int64 = 0
@@ -567,12 +569,13 @@ extension KafkaSourceReader {
         let commit = rd_kafka_topic_partition_list_new(list.pointee.cnt)!
         defer { rd_kafka_topic_partition_list_destroy(commit) }
         var described: [String] = []
+        var committing: [(index: Int, next: Int64)] = []
         for (_, found) in indices(of: list) {
             guard let index = found, partitions[index].owned else { continue }
             var note = "\(partitions[index].topic)/\(partitions[index].id)"
             if let done = completedOffsets[index], done.assignment == partitions[index].assignment {
                 rd_kafka_topic_partition_list_add(commit, partitions[index].topic, partitions[index].id).pointee.offset = done.next
-                partitions[index].groupOffset = done.next
+                committing.append((index, done.next))
                 note += " at offset \(done.next)"
             }
             partitions[index].revoked = true
@@ -586,7 +589,13 @@ extension KafkaSourceReader {
         }
         if commit.pointee.cnt > 0 {
             let error = rd_kafka_commit(client.handle, commit, 0)
-            if error != RD_KAFKA_RESP_ERR_NO_ERROR { lastError = KafkaClient.describe(error) }
+            if error == RD_KAFKA_RESP_ERR_NO_ERROR {
+                // What the group holds now; a commit the broker refused leaves it as it was, so a
+                // partition given back finds the group's offset unchanged and resumes where it stopped.
+                for (index, next) in committing { partitions[index].groupOffset = next }
+            } else {
+                lastError = KafkaClient.describe(error)
+            }
         }
         rd_kafka_assign(client.handle, nil)
         membership?.assignmentChanged("revoked \(described.isEmpty ? "no partitions" : described.joined(separator: ", "))")
