@@ -72,17 +72,24 @@ import Testing
         #expect(fromStream.after == -1 && fromMemory.after == -1)
     }
 
-    @Test func aCheckpointFileIsInPlaceOnlyOnceCommitted() throws {
+    static let magic: [UInt8] = Array("TEST".utf8)
+
+    /// Runs `body` with the path of a checkpoint file in a fresh folder, removed afterwards.
+    static func inFreshFolder(_ body: (_ folder: String, _ path: String) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-streamed-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/checkpoint-1"
-        let magic: [UInt8] = Array("TEST".utf8)
-        do {
-            let abandoned = try DurableFile.Writer(path: path, magic: magic)
-            var writer = StateWriter(output: abandoned)
-            Self.write(into: &writer)
-            writer.handOn()
+        try body(folder, folder + "/checkpoint-1")
+    }
+
+    @Test func aCheckpointFileIsInPlaceOnlyOnceCommitted() throws {
+        try Self.inFreshFolder { folder, path in
+            let magic = Self.magic
+            do {
+                let abandoned = try DurableFile.Writer(path: path, magic: magic)
+                var writer = StateWriter(output: abandoned)
+                Self.write(into: &writer)
+                writer.handOn()
         }
         #expect(try DurableFile.read(path, magic: magic) == nil, "a checkpoint not committed is not there")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "nor its temporary file")
@@ -94,6 +101,7 @@ import Testing
         try file.commit()
         let payload = try #require(try DurableFile.read(path, magic: magic))
         #expect(try Self.read(payload).rows == 300_000)
+        }
     }
 
     /// Hands out bytes 64 KB at a time, counting what it handed out.
@@ -130,25 +138,23 @@ import Testing
     }
 
     @Test func aCheckpointFileIsReadAChunkAtATimeAndItsDamageFound() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rivulet-streamed-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/checkpoint-1"
-        let magic: [UInt8] = Array("TEST".utf8)
-        #expect(try DurableFile.reader(path, magic: magic) == nil)
-        let file = try DurableFile.Writer(path: path, magic: magic)
-        var writer = StateWriter(output: file)
-        Self.write(into: &writer)
-        writer.handOn()
-        try file.commit()
-        var reader = try #require(try DurableFile.reader(path, magic: magic))
-        let read = try Self.read(&reader)
-        #expect(read.rows == 300_000 && read.last == [.int(299_999), .string("row-299999")] && read.after == -1)
+        try Self.inFreshFolder { _, path in
+            let magic = Self.magic
+            #expect(try DurableFile.reader(path, magic: magic) == nil)
+            let file = try DurableFile.Writer(path: path, magic: magic)
+            var writer = StateWriter(output: file)
+            Self.write(into: &writer)
+            writer.handOn()
+            try file.commit()
+            var reader = try #require(try DurableFile.reader(path, magic: magic))
+            let read = try Self.read(&reader)
+            #expect(read.rows == 300_000 && read.last == [.int(299_999), .string("row-299999")] && read.after == -1)
 
-        var damaged = try #require(FileManager.default.contents(atPath: path))
-        damaged[damaged.count / 2] ^= 0x01
-        try damaged.write(to: URL(fileURLWithPath: path))
-        let error = #expect(throws: SQLError.self) { try DurableFile.reader(path, magic: magic) }
-        #expect(error?.message.contains("checksum mismatch") == true)
+            var damaged = try #require(FileManager.default.contents(atPath: path))
+            damaged[damaged.count / 2] ^= 0x01
+            try damaged.write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: SQLError.self) { try DurableFile.reader(path, magic: magic) }
+            #expect(error?.message.contains("checksum mismatch") == true)
+        }
     }
 }

@@ -108,9 +108,7 @@ enum AccumulatorFactory {
             case .double:
                 return DoubleSumAccumulator(argument: argument, filter: filter, average: isAverage, resultType: call.type)
             case .int64, .bool:
-                return IntegerSumAccumulator(
-                    argument: argument, filter: filter, average: isAverage,
-                    argumentScale: argType.decimalScale, resultType: call.type)
+                return IntegerSumAccumulator(argument: argument, filter: filter, average: isAverage, resultType: call.type)
             case .int128, .bytes, .list, .struct:
                 throw SQLError(.datatypeMismatch, "\(call): cannot sum \(argType)")
             }

@@ -1,22 +1,20 @@
 import RivuletCore
 
-/// SUM or AVG over integer-kind input (INT, BIGINT, DECIMAL unscaled): an Int64 sum and a
-/// count of non-NULL inputs per slot. SUM is NULL with no input. AVG of integers truncates
-/// toward zero (Flink); AVG of DECIMAL rounds half away from zero at the result scale.
+/// SUM or AVG over INT or BIGINT input: an Int64 sum and a count of non-NULL inputs per slot.
+/// SUM is NULL with no input. AVG truncates toward zero (Flink), or is a DOUBLE where the
+/// dialect says so. DECIMALs have `DecimalSumAccumulator`.
 final class IntegerSumAccumulator: Accumulator {
     private let argument: Int
     private let filter: Int?
     private let average: Bool
-    private let argumentScale: Int
     let resultType: SQLType
     private var sums: [Int64] = []
     private var counts: [Int64] = []
 
-    init(argument: Int, filter: Int?, average: Bool, argumentScale: Int, resultType: SQLType) {
+    init(argument: Int, filter: Int?, average: Bool, resultType: SQLType) {
         self.argument = argument
         self.filter = filter
         self.average = average
-        self.argumentScale = argumentScale
         self.resultType = resultType
     }
 
@@ -78,27 +76,9 @@ final class IntegerSumAccumulator: Accumulator {
         }
         let sum = sums[slot]
         if case .double = resultType {
-            let value = Double(sum) / pow10(argumentScale)
-            column.appendDouble(average ? value / Double(count) : value)
-            return
+            column.appendDouble(average ? Double(sum) / Double(count) : Double(sum))
+        } else {
+            column.appendInt(average ? sum / count : sum)  // Swift division truncates toward zero, as Flink's AVG does
         }
-        let shift = max(0, resultType.decimalScale - argumentScale)
-        let scaled = sum &* DecimalFormat.powersOfTen[min(shift, 18)]
-        guard average else {
-            column.appendInt(scaled)
-            return
-        }
-        if resultType.isInteger {
-            column.appendInt(scaled / count)  // Swift division truncates toward zero, as Flink's AVG does
-            return
-        }
-        let quotient = scaled / count
-        let remainder = scaled % count
-        let roundsAway = remainder.magnitude * 2 >= count.magnitude
-        column.appendInt(roundsAway ? quotient + (scaled < 0 ? -1 : 1) : quotient)
-    }
-
-    private func pow10(_ scale: Int) -> Double {
-        Double(DecimalFormat.powersOfTen[min(scale, 18)])
     }
 }
