@@ -202,6 +202,12 @@ extension Parser {
         }
         let token = current
         advance()
+        // `regtype[]`, an array of them: Postgres' own name for that type is `_regtype`.
+        if word == "REGTYPE", isSymbol(.leftBracket), isSymbol(.rightBracket, at: 1) {
+            advance()
+            advance()
+            return ObjectName([Identifier("_regtype", span: token.span)])
+        }
         return ObjectName([Identifier(word.lowercased(), span: token.span)])
     }
 

@@ -53,7 +53,8 @@ struct ClientMatrixTests {
             name: "pgcli", command: [python], script: "story_pgcli.py",
             expected: story(
                 afterPush: "completion [('public', 'story_clicks'), ('public', 'story_counts')] "
-                    + "[('public', 'story_counts', 'page', 'character varying'), ('public', 'story_counts', 'n', 'bigint')]\n")),
+                    + "[('public', 'story_counts', 'page', 'character varying'), ('public', 'story_counts', 'n', 'bigint')]\n"
+                    + "functions [('count', 'text', True), ('upper', 'text', False)]\n")),
         Client(
             name: "node-postgres", command: ["node"], script: "story_node_pg.js",
             environment: ["NODE_PATH": nodePath.joined(separator: ":")]),

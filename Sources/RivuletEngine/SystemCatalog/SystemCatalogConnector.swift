@@ -24,7 +24,7 @@ public struct SystemCatalogConnector: ConnectorFactory {
     /// The catalog's own tables by name, with the oids Postgres gives them (`'pg_class'::regclass`).
     public static let systemOIDs: [String: Int64] = [
         "pg_class": 1259, "pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_namespace": 2615,
-        "pg_constraint": 2606, "pg_index": 2610, "pg_description": 2609, "pg_database": 1262, "pg_attrdef": 2604,
+        "pg_constraint": 2606, "pg_index": 2610, "pg_description": 2609, "pg_depend": 2608, "pg_database": 1262, "pg_attrdef": 2604,
         "pg_collation": 3456, "pg_am": 2601, "pg_inherits": 2611, "pg_tablespace": 1213, "pg_settings": 12_000,
         "pg_roles": 12_001, "pg_sequence": 2224, "pg_opclass": 2616, "pg_auth_members": 1261, "pg_policy": 3256,
         "pg_statistic_ext": 3381, "pg_publication": 6104, "pg_publication_rel": 6106, "pg_publication_namespace": 6237,

@@ -81,6 +81,7 @@ struct ExpressionBinder {
                 return .literal(.array([]), cast.type)
             }
             let inner = try bind(cast.expr, typedLike: cast.type)
+            if case .call(.regtype, _, _) = inner, cast.type == .varchar { return try self.cast(inner, to: .varchar) }
             return inner.type == cast.type ? inner : .cast(inner, to: cast.type)
         case .extract(let extract):
             let value = try bind(extract.expr)
@@ -365,6 +366,10 @@ struct ExpressionBinder {
     /// `value` converted to `type` by an implicit cast (no-op when already of that type).
     func cast(_ value: BoundExpr, to type: SQLType) throws(SQLError) -> BoundExpr {
         if value.type == type || type == .null { return value }
+        if case .call(.regtype, let oid, _) = value, type == .varchar {
+            // A regtype's text is the type's name, as `atttypid::regtype::text` reads it.
+            return .call(.formatType, oid + [.literal(.int(-1), .bigint)], .varchar)
+        }
         if case .literal(let literal, _) = value, let folded = Self.fold(literal, to: type) {
             return .literal(folded, type)
         }

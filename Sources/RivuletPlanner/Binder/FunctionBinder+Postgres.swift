@@ -97,8 +97,9 @@ extension FunctionBinder {
             let modifier = args[1].type == .null ? BoundExpr.literal(.int(-1), .bigint) : try oid(1)
             return .call(.formatType, [try oid(0), modifier], .varchar)
         case "REGTYPE" where args.count == 1 && args[0].type.isInteger:
-            // `atttypid::regtype` reads as the type's name.
-            return .call(.formatType, [try oid(0), .literal(.int(-1), .bigint)], .varchar)
+            return .call(.regtype, [try oid(0)], .bigint)
+        case "_REGTYPE" where args.count == 1 && (args[0].type == .varchar || args[0].type == .null):
+            return .call(.regtypeNames, [args[0]], .array(.varchar))
         case "REGCLASS", "REGNAMESPACE", "REGPROC", "REGPROCEDURE", "REGROLE", "TO_REGCLASS"
         where args.count == 1 && args[0].unwrappedCast.isNullLiteral:
             // `NULL::regclass`, the NULL of whatever type: what `pg_get_serial_sequence(...)::regclass` is.

@@ -34,6 +34,8 @@ public enum PGTypeCatalog {
         Entry(oid: 1186, name: "interval", length: 16, category: "T", arrayOID: 1187),
         Entry(oid: 1700, name: "numeric", length: -1, category: "N", arrayOID: 1231),
         Entry(oid: 114, name: "json", length: -1, category: "U", arrayOID: 199),
+        // A pseudo-type: what a trigger function returns (clients leave such functions out by it).
+        Entry(oid: 2279, name: "trigger", length: 4, category: "P", arrayOID: 0),
     ]
 
     /// The type `name` (a `pg_type` name or an SQL spelling such as `integer`), if listed.

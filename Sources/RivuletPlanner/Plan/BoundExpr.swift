@@ -77,6 +77,12 @@ public enum ScalarFunction: String, Hashable, Sendable, CustomStringConvertible 
     case regexpReplace
     /// `[type oid, type modifier]`, BIGINT: Postgres' `format_type`, the type's SQL spelling.
     case formatType
+    /// `[type oid]`, BIGINT: Postgres' `oid::regtype`, the oid itself, compared as one; cast to
+    /// text it is the type's name (`ExpressionBinder.cast`).
+    case regtype
+    /// `[oids]`, VARCHAR (an `oidvector`'s text, oids apart by spaces) → ARRAY<VARCHAR>: Postgres'
+    /// `oids::regtype[]::text[]`, the types' names.
+    case regtypeNames
     /// `[bytes]`, BIGINT: Postgres' `pg_size_pretty`, a size in bytes, kB, MB, GB, TB or PB.
     case sizePretty
     /// `[value, item1, item2, ...]`, all one type.

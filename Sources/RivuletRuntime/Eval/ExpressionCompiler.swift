@@ -51,7 +51,7 @@ public enum ExpressionCompiler {
         case .caseWhen, .coalesce, .nullIf:
             return try ConditionalKernels.compile(function, children, args: args, type: type)
         case .upper, .lower, .initCap, .concat, .charLength, .trim, .ltrim, .rtrim, .substring, .splitIndex, .replace, .position,
-            .formatType, .sizePretty:
+            .formatType, .regtype, .regtypeNames, .sizePretty:
             return try StringFunctions.compile(function, children, type: type)
         case .overlay, .leftPad, .rightPad, .repeatText, .reverse, .left, .right, .ascii, .chr, .concatWithSeparator, .translate,
             .toBase64, .fromBase64, .bin, .hex:

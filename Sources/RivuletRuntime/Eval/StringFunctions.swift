@@ -82,6 +82,28 @@ enum StringFunctions {
                 out.append(contentsOf: name.utf8)
                 return true
             }
+        case .regtype:
+            try need(1...1)
+            return args[0]
+        case .regtypeNames:
+            try need(1...1)
+            let oids = args[0]
+            return CompiledNode(type: .array(.varchar), children: [oids]) { input throws(SQLError) in
+                let column = try oids.run(input)
+                var out = Column(type: .array(.varchar), capacity: input.count)
+                for i in 0..<input.count {
+                    guard !column.isNull(i) else {
+                        out.appendNull()
+                        continue
+                    }
+                    // An oidvector's text (`23 25`) or an oid[]'s (`{23,25}`).
+                    let names = column.strings[i].split { $0 == " " || $0 == "," || $0 == "{" || $0 == "}" }.map { oid in
+                        Value.string(Int64(oid).flatMap { PGTypeCatalog.formatType(oid: $0, modifier: -1) } ?? "???")
+                    }
+                    out.append(.array(names))
+                }
+                return out
+            }
         case .sizePretty:
             try need(1...1)
             return text(args) { cols, i, out in

@@ -6,9 +6,9 @@
 # refresh on a daemon thread and exits while that thread may still be querying, which at times
 # prints a half traceback as the interpreter shuts down. So the CREATE statements go through
 # pgcli's executor, and the refreshes pgcli runs (schemata, tables and their columns, views,
-# types, databases) are run here to their end, where a catalog query Rivulet cannot answer fails
-# the story. Two it cannot answer yet (README, clients): foreign keys (`unnest(confkey)` in a
-# subquery in FROM correlated with the outer query) and functions (`::regtype[]` casts).
+# functions, types, databases) are run here to their end, where a catalog query Rivulet cannot
+# answer fails the story. One it cannot answer yet (README, clients): foreign keys
+# (`unnest(confkey)` in a subquery in FROM correlated with the outer query).
 import os, subprocess, sys, time
 
 from pgcli.completion_refresher import CompletionRefresher
@@ -51,10 +51,12 @@ for name, refresh in CompletionRefresher.refreshers.items():
     if name == "tables":
         completer.extend_relations(executor.tables(), kind="tables")
         completer.extend_columns(executor.table_columns(), kind="tables")
-    elif name != "functions":
+    else:
         refresh(completer, executor)
 print("completion", [t for t in executor.tables() if t[1].startswith(prefix)],
       [c[:4] for c in executor.table_columns() if c[1] == counts])
+print("functions", sorted((f.func_name, f.return_type, f.is_aggregate) for f in executor.functions()
+                          if f.func_name in ("upper", "count", "tumble")))
 try:
     list(executor.run(f"SELECT * FROM {prefix}_missing"))
 except Exception as error:
