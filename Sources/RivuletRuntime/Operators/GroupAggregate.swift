@@ -179,11 +179,8 @@ public final class GroupAggregate: StreamOperator {
         guard let budget = options.memoryBudget, !keys.keyColumns.isEmpty, keys.liveCount > budget else { return }
         if spill == nil { spill = try SpillFile(directory: options.spillDirectory) }
         if lastUse.count < rowCounts.count { lastUse.append(contentsOf: repeatElement(0, count: rowCounts.count - lastUse.count)) }
-        var live = rowCounts.indices.filter { rowCounts[$0] > 0 }
-        // Down to 90% of the budget, so that a stream of new keys does not spill after every run.
-        let target = budget - budget / 10
-        live.sort { lastUse[$0] < lastUse[$1] }
-        for index in live.prefix(live.count - target) {
+        let live = rowCounts.indices.filter { rowCounts[$0] > 0 }.map { ($0, lastUse[$0]) }
+        for index in ColdestKeys.select(live, budget: budget) {
             let key = Int32(index)
             var writer = StateWriter()
             writer.write(rowCounts[index])

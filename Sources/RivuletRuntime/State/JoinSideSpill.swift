@@ -56,12 +56,12 @@ struct JoinSideSpill {
         return forgotten
     }
 
-    /// Moves the least recently used keys of `store` to disk while it holds more than the budget
-    /// (down to 90% of it, so that a stream of new keys does not spill after every batch).
+    /// Moves the least recently used keys of `store` to disk while it holds more than the budget.
     mutating func spillColdKeys(of store: inout JoinSideStore) throws {
         guard let budget = options.memoryBudget, store.keyCount > budget else { return }
         if file == nil { file = try SpillFile(directory: options.spillDirectory) }
-        let coldest = store.keys.sorted { (lastUse[$0] ?? 0) < (lastUse[$1] ?? 0) }.prefix(store.keyCount - (budget - budget / 10))
+        // Each key's last use looked up once, not at every comparison of the sort.
+        let coldest = ColdestKeys.select(store.keys.map { ($0, lastUse[$0] ?? 0) }, budget: budget)
         for key in coldest {
             guard let entries = store.entries(of: key) else { continue }
             var writer = StateWriter()

@@ -53,13 +53,12 @@ struct SpillableKeyedState<Entry> {
         }
     }
 
-    /// Moves the least recently read keys to disk while more than the budget are in memory
-    /// (down to 90% of it, so that a stream of new keys does not spill after every batch).
+    /// Moves the least recently read keys to disk while more than the budget are in memory.
     mutating func spillColdKeys() throws {
         guard let budget = options.memoryBudget, resident.count > budget else { return }
         if spill == nil { spill = try SpillFile(directory: options.spillDirectory) }
-        let coldest = resident.sorted { $0.value.lastRead < $1.value.lastRead }.prefix(resident.count - (budget - budget / 10))
-        for (key, held) in coldest {
+        for key in ColdestKeys.select(resident.map { ($0.key, $0.value.lastRead) }, budget: budget) {
+            guard let held = resident[key] else { continue }
             var writer = StateWriter()
             write(held.entry, &writer)
             try spill!.put(Self.encoded(key), writer.bytes)
