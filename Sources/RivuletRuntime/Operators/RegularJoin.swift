@@ -324,7 +324,8 @@ public final class RegularJoin: StreamOperator {
         return combined
     }
 
-    public var stateFormat: StateFormat { StateFormat(kind: "regular-join", version: 1) }
+    // Version 2: spilled keys follow the keys in memory as bytes, to go back to disk as they are.
+    public var stateFormat: StateFormat { StateFormat(kind: "regular-join", version: 2) }
 }
 
 extension RegularJoin {
@@ -334,7 +335,7 @@ extension RegularJoin {
         watermarks.save(into: &writer)
         writer.write(touchedBeforeWatermark)
         for side in 0..<2 {
-            writer.write(sides[side].count + spills[side].keys)
+            writer.write(sides[side].count)
             for (key, entries) in sides[side] {
                 writer.write(row: key)
                 JoinSideSpill.write(entries, into: &writer)
@@ -361,6 +362,7 @@ extension RegularJoin {
                 count += entries.count
                 try spills[side].spillColdKeys(of: &sides[side])
             }
+            count += try spills[side].restore(from: &reader)
             for _ in 0..<(try reader.readCount()) {
                 let id = try reader.readRow()
                 upsertIndex[side][id] = (try reader.readOptionalRow(), try reader.readRow())

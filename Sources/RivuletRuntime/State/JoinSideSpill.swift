@@ -7,7 +7,7 @@ import RivuletCore
 ///
 /// A key's rows are written as a checkpoint writes them (their count, then each row with its
 /// match count and last touch), under the key's row of values, so a snapshot copies spilled keys
-/// as they lie on disk.
+/// as they lie on disk, and a restore puts them back on disk as they lie in the checkpoint.
 struct JoinSideSpill {
     private let options: StateOptions
     private var file: SpillFile?
@@ -76,12 +76,33 @@ struct JoinSideSpill {
         if lastUse.count > 2 * store.keyCount { lastUse = lastUse.filter { store.firstRow($0.key) != JoinSideStore.end } }
     }
 
-    /// The spilled keys as a checkpoint holds a key: its row of values, then its rows.
+    /// The spilled keys: their count, then each key's row of values and its rows, as bytes.
     func snapshot(into writer: inout StateWriter) throws {
+        writer.write(keys)
         try file?.forEach { key, rows in
-            writer.append(written: key)
-            writer.append(written: rows)
+            writer.write(bytes: key)
+            writer.write(bytes: rows)
         }
+    }
+
+    /// Reads what `snapshot` wrote straight into the spill file, never into memory (joining the
+    /// keys a smaller budget spilled while the keys in memory were restored). Returns the rows
+    /// the keys hold.
+    mutating func restore(from reader: inout StateReader) throws -> Int {
+        let count = try reader.readCount()
+        guard count > 0 else { return 0 }
+        let restored = try file ?? SpillFile(directory: options.spillDirectory)
+        var restoredRows = 0
+        for _ in 0..<count {
+            let key = try reader.readBytes()
+            let entries = try reader.readBytes()
+            var counter = StateReader(entries)
+            restoredRows += try counter.readCount()
+            try restored.put(key, entries)
+        }
+        file = restored
+        rows += restoredRows
+        return restoredRows
     }
 
     static func write(_ entries: [JoinSideStore.Entry], into writer: inout StateWriter) {
