@@ -36,10 +36,14 @@ public enum DecimalFormat {
             return overflow ? nil : scaled
         }
         guard from - to <= maxPrecision else { return 0 }
-        let divisor = widePowersOfTen[from - to]
-        let (quotient, remainder) = value.quotientAndRemainder(dividingBy: divisor)
-        if remainder.magnitude * 2 >= divisor.magnitude { return value < 0 ? quotient - 1 : quotient + 1 }
-        return quotient
+        return divideRounding(value, by: widePowersOfTen[from - to])
+    }
+
+    /// `numerator / denominator` rounded half away from zero.
+    public static func divideRounding(_ numerator: Int128, by denominator: Int128) -> Int128 {
+        let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: denominator)
+        guard remainder.magnitude * 2 >= denominator.magnitude else { return quotient }
+        return quotient + ((numerator < 0) != (denominator < 0) ? -1 : 1)
     }
 
     /// Parses `[-]digits[.digits]` into an unscaled value at `scale`, rounding half away from

@@ -48,6 +48,10 @@ extension Parser {
                 if consumeSymbol(.comma) { scale = try parseTypeLength("scale") }
                 try expectSymbol(.rightParen, "after DECIMAL precision")
             }
+            guard (1...DecimalFormat.maxPrecision).contains(precision) else {
+                throw SQLError.syntax(
+                    "DECIMAL precision must be between 1 and \(DecimalFormat.maxPrecision), not \(precision)", at: span(from: token.span.start))
+            }
             if scale > precision {
                 throw SQLError.syntax("DECIMAL scale \(scale) exceeds precision \(precision)", at: span(from: token.span.start))
             }

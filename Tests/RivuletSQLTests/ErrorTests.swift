@@ -71,6 +71,12 @@ import Testing
         check("CREATE TABLE t (from INT)", message: "expected a column definition, found 'from'", line: 1, column: 17)
     }
 
+    @Test func decimalPrecisionIsAtMost38Digits() {
+        check("CREATE STREAM s (id INT, d DECIMAL(39, 2))", message: "DECIMAL precision must be between 1 and 38, not 39", line: 1, column: 28)
+        check("SELECT CAST(x AS DECIMAL(0))", message: "DECIMAL precision must be between 1 and 38, not 0", line: 1, column: 18)
+        #expect(syntaxError("CREATE STREAM s (d DECIMAL(38, 38))") == nil)
+    }
+
     @Test func unsupportedDataTypeIsNotASyntaxError() {
         let error = syntaxError("CREATE TABLE t (a MULTISET<INT>)")
         #expect(error?.state == .featureNotSupported)

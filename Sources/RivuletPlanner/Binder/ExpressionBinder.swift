@@ -386,8 +386,9 @@ struct ExpressionBinder {
         case (.int(let v), .decimal(let precision, let scale)):
             return fold(.decimal(unscaled: Int128(v), scale: 0), to: .decimal(precision: precision, scale: scale))
         case (.decimal(let v, let from), .decimal(let precision, let to)) where to >= from:
-            let (scaled, overflow) = v.multipliedReportingOverflow(by: DecimalFormat.widePowersOfTen[to - from])
-            guard !overflow, scaled.magnitude < DecimalFormat.widePowersOfTen[precision].magnitude else { return nil }
+            guard let scaled = DecimalFormat.rescale(v, from: from, to: to),
+                scaled.magnitude < DecimalFormat.widePowersOfTen[precision].magnitude
+            else { return nil }
             return .decimal(unscaled: scaled, scale: to)
         case (.decimal(let v, let scale), .double): return .double(DecimalFormat.double(unscaled: v, scale: scale))
         case (.string(let text), .timestamp): return TimeFormat.parseTimestamp(text).map(Value.timestamp)

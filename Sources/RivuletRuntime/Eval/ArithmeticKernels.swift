@@ -382,17 +382,11 @@ enum DecimalOp {
                 if o { return .overflow }
                 denominator = v
             }
-            return .value(DecimalMath.divideRounding(numerator, by: denominator))
+            return .value(DecimalFormat.divideRounding(numerator, by: denominator))
         }
     }
 
     static func rescale(_ value: Int128, from: Int, to: Int) -> Outcome {
-        if to >= from {
-            guard let p = DecimalMath.power128(to - from) else { return .overflow }
-            let (v, o) = value.multipliedReportingOverflow(by: p)
-            return o ? .overflow : .value(v)
-        }
-        guard let p = DecimalMath.power128(from - to) else { return .value(0) }
-        return .value(DecimalMath.divideRounding(value, by: p))
+        DecimalFormat.rescale(value, from: from, to: to).map(Outcome.value) ?? .overflow
     }
 }

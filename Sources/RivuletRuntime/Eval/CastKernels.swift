@@ -60,14 +60,14 @@ enum CastKernels {
             switch source {
             case .boolean, .integer, .bigint:
                 return toDecimal(x, target) { column, i in
-                    guard case .value(let r) = DecimalOp.rescale(Int128(column.ints[i]), from: 0, to: scale), r.magnitude < limit else { return nil }
+                    guard let r = DecimalFormat.rescale(Int128(column.ints[i]), from: 0, to: scale), r.magnitude < limit else { return nil }
                     return r
                 }
             case .decimal(let wider, let from):
                 // Same scale and room for every value: the values stay as they are.
                 if from == scale, precision >= wider, source.physical == target.physical { return retyped(x, target) }
                 return toDecimal(x, target) { column, i in
-                    guard case .value(let r) = DecimalOp.rescale(column.unscaled(at: i), from: from, to: scale), r.magnitude < limit else { return nil }
+                    guard let r = DecimalFormat.rescale(column.unscaled(at: i), from: from, to: scale), r.magnitude < limit else { return nil }
                     return r
                 }
             case .double:

@@ -108,7 +108,7 @@ enum Scalar: Sendable, Equatable {
         case (.decimal(let unscaled, let from), .double):
             self = .double(DecimalFormat.double(unscaled: unscaled, scale: from))
         case (.decimal(let unscaled, let from), let kind):
-            guard case .value(let r) = DecimalOp.rescale(unscaled, from: from, to: type.decimalScale) else {
+            guard let r = DecimalFormat.rescale(unscaled, from: from, to: type.decimalScale) else {
                 self = .null
                 return
             }

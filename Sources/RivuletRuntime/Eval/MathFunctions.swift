@@ -93,7 +93,7 @@ enum MathFunctions {
             guard drop > 0 else { return v }
             guard drop <= DecimalFormat.maxPrecision else { return 0 }
             let p = DecimalFormat.widePowersOfTen[drop]
-            let (r, o) = DecimalMath.divideRounding(v, by: p).multipliedReportingOverflow(by: p)
+            let (r, o) = DecimalFormat.divideRounding(v, by: p).multipliedReportingOverflow(by: p)
             return o ? v : r
         }
         return try declared(node, type)

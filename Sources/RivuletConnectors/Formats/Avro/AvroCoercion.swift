@@ -11,7 +11,7 @@ enum AvroCoercion {
         case .timestamp: return .timestamp(value)
         case .date: return .date(value)
         case .boolean: return .boolean(value != 0)
-        case .decimal(_, let scale): return .decimal(unscaled: Int128(value) * power(scale), scale: scale)
+        case .decimal(_, let scale): return decimal(unscaled: Int128(value), scale: 0, to: type)
         default: return .int(value)
         }
     }
@@ -38,7 +38,9 @@ enum AvroCoercion {
     static func decimal(unscaled: Int128, scale: Int, to type: SQLType) -> Value {
         switch type {
         case .decimal(_, let target):
-            if target >= scale { return .decimal(unscaled: unscaled &* power(target - scale), scale: target) }
+            if target >= scale {
+                return DecimalFormat.rescale(unscaled, from: scale, to: target).map { .decimal(unscaled: $0, scale: target) } ?? .null
+            }
             return .decimal(unscaled: unscaled / power(scale - target), scale: target)
         case .double: return .double(DecimalFormat.double(unscaled: unscaled, scale: scale))
         case .integer, .bigint: return Int64(exactly: unscaled / power(scale)).map(Value.int) ?? .null
