@@ -80,14 +80,14 @@ extension QueryBinder {
                 guard let leftTime, probe == leftTime else {
                     throw SQLError.unsupported("FOR SYSTEM_TIME AS OF must name the event-time column of the left input", at: asOf.span)
                 }
-                guard let key = right.plan.upsertKey, let rightTime, Set(key).isSubset(of: Set(rightKeys)) else {
+                guard let versioned = right.plan.versionedTable, !rightKeys.isEmpty, Set(versioned.key).isSubset(of: Set(rightKeys)) else {
                     throw SQLError.unsupported(
-                        "a temporal join needs a versioned table on the right: a TABLE with a PRIMARY KEY and a WATERMARK, joined on its whole primary key",
+                        "a temporal join needs a versioned table on the right, joined on its whole key: a TABLE with a PRIMARY KEY and a WATERMARK, or a view deduplicating it by event time (ROW_NUMBER() OVER (PARTITION BY key ORDER BY time DESC) = 1)",
                         at: join.right.span)
                 }
                 strategy = .temporal
                 joinLeftTime = leftTime
-                joinRightTime = rightTime
+                joinRightTime = versioned.time
             }
         } else if let bounds = try intervalBounds(join, conjuncts: &rest, width: width, leftTime: leftTime, rightTime: rightTime) {
             guard left.plan.appendOnly, right.plan.appendOnly else {

@@ -22,6 +22,32 @@ extension StreamPlan {
         }
     }
 
+    /// What an event-time temporal join can take as its versioned table: the key whose rows are
+    /// the versions of one row, and the column holding each version's time. A keyed table with a
+    /// watermark, or a deduplication by event time (Flink's versioned view, usually keeping each
+    /// key's last row), followed through filters and projections.
+    public var versionedTable: (key: [Int], time: Int)? {
+        switch self {
+        case .scan:
+            guard let key = upsertKey, let time = eventTimeColumn else { return nil }
+            return (key, time)
+        case .topN(let node) where node.isDeduplication && node.input.appendOnly:
+            return (node.partitionKeys, node.sortKeys[0].column)
+        case .filter(let node):
+            return node.input.versionedTable
+        case .project(let node):
+            guard let inner = node.input.versionedTable, let time = node.outputColumn(of: inner.time) else { return nil }
+            var key: [Int] = []
+            for column in inner.key {
+                guard let index = node.outputColumn(of: column) else { return nil }
+                key.append(index)
+            }
+            return (key, time)
+        default:
+            return nil
+        }
+    }
+
     /// The output columns that identify a row of this plan's changelog: an update or delete
     /// carries the same values there as the row it replaces. The group keys of an aggregate
     /// (with the window bounds of a windowed one), a keyed table's `upsertKey`, followed through

@@ -11,7 +11,7 @@ enum AvroCoercion {
         case .timestamp: return .timestamp(value)
         case .date: return .date(value)
         case .boolean: return .boolean(value != 0)
-        case .decimal(_, let scale): return decimal(unscaled: Int128(value), scale: 0, to: type)
+        case .decimal: return decimal(unscaled: Int128(value), scale: 0, to: type)
         default: return .int(value)
         }
     }
