@@ -192,20 +192,73 @@ public struct Column: Sendable {
         for row in rows { append(from: other, row: Int(row)) }
     }
 
-    /// The rows at `indices`, in that order.
+    /// The rows at `indices`, in that order. A column at a time, the children of a ROW column
+    /// too (a NULL row keeps its NULL slot in each child); list rows one by one.
     public func gather(_ indices: [Int]) -> Column {
         var out = emptyCopy()
-        if validity == nil, kind != .list, kind != .struct {
-            switch kind {
-            case .bool, .int64: out.ints = indices.map { ints[$0] }
-            case .int128: out.wides = indices.map { wides[$0] }
-            case .double: out.doubles = indices.map { doubles[$0] }
-            case .bytes: for i in indices { strings.withBytes(i) { out.strings.append($0) } }
-            case .list, .struct: break
-            }
+        switch kind {
+        case .bool, .int64: out.ints = indices.map { ints[$0] }
+        case .int128: out.wides = indices.map { wides[$0] }
+        case .double: out.doubles = indices.map { doubles[$0] }
+        case .bytes: for i in indices { strings.withBytes(i) { out.strings.append($0) } }
+        case .struct:
+            out.ints = [Int64](repeating: 0, count: indices.count)
+            out.children = children.map { $0.gather(indices) }
+        case .list:
+            for i in indices { out.append(from: self, row: i) }
             return out
         }
-        for i in indices { out.append(from: self, row: i) }
+        if let validity {
+            var bits = Validity()
+            bits.reserveCapacity(indices.count)
+            for i in indices { bits.append(validity.isValid(i)) }
+            out.validity = bits
+        }
+        return out
+    }
+
+    /// A column of `count` rows holding row `i` of this column at row `positions[i]` (ascending)
+    /// and NULL at every other row: the inverse of `gather`, for a column that fills some rows
+    /// of a wider batch.
+    public func scattered(to positions: [Int], count: Int) -> Column {
+        var out = emptyCopy()
+        var bits = Validity(words: [UInt64](repeating: 0, count: (count + 63) / 64), count: count)
+        for (i, position) in positions.enumerated() where !isNull(i) { bits.set(position, valid: true) }
+        switch kind {
+        case .bool, .int64:
+            out.ints = [Int64](repeating: 0, count: count)
+            for (i, position) in positions.enumerated() { out.ints[position] = ints[i] }
+        case .int128:
+            out.wides = [Int128](repeating: 0, count: count)
+            for (i, position) in positions.enumerated() { out.wides[position] = wides[i] }
+        case .double:
+            out.doubles = [Double](repeating: 0, count: count)
+            for (i, position) in positions.enumerated() { out.doubles[position] = doubles[i] }
+        case .bytes:
+            var next = 0
+            for row in 0..<count {
+                if next < positions.count, positions[next] == row {
+                    strings.withBytes(next) { out.strings.append($0) }
+                    next += 1
+                } else {
+                    out.strings.appendEmpty()
+                }
+            }
+        case .struct:
+            out.ints = [Int64](repeating: 0, count: count)
+            out.children = children.map { $0.scattered(to: positions, count: count) }
+        case .list:
+            var next = 0
+            for row in 0..<count {
+                if next < positions.count, positions[next] == row {
+                    out.append(from: self, row: next)
+                    next += 1
+                } else {
+                    out.appendNull()
+                }
+            }
+        }
+        out.validity = bits
         return out
     }
 }

@@ -38,6 +38,30 @@ import Testing
         #expect((0..<4).map { gathered.value(at: $0, type: Self.scores) } == [maps[3], maps[0], maps[2], maps[3]])
     }
 
+    @Test func gatherTakesRowColumnsChildByChild() {
+        var column = Column(type: Self.person)
+        for value in Self.people { column.append(value) }
+        let gathered = column.gather([3, 1, 0, 2, 1])
+        #expect(gathered.children.map(\.count) == [5, 5])
+        #expect((0..<5).map { gathered.value(at: $0, type: Self.person) }
+            == [Self.people[3], .null, Self.people[0], Self.people[2], .null])
+    }
+
+    @Test func scatteredPutsRowsInPlaceWithNullsBetween() {
+        var column = Column(type: Self.person)
+        for value in Self.people { column.append(value) }
+        let scattered = column.scattered(to: [1, 2, 5, 6], count: 8)
+        #expect(scattered.count == 8)
+        #expect(scattered.children.map(\.count) == [8, 8])
+        #expect((0..<8).map { scattered.value(at: $0, type: Self.person) }
+            == [.null, Self.people[0], .null, .null, .null, Self.people[2], Self.people[3], .null])
+
+        var flat = Column(type: .varchar)
+        for value: Value in [.string("a"), .null, .string("c")] { flat.append(value) }
+        let spread = flat.scattered(to: [0, 3, 4], count: 5)
+        #expect((0..<5).map { spread.value(at: $0, type: .varchar) } == [.string("a"), .null, .null, .null, .string("c")])
+    }
+
     @Test func keyBytesAndEqualityFollowNestedValues() {
         var column = Column(type: .array(.integer))
         for value: Value in [.array([.int(1), .null]), .array([.int(1), .null]), .array([.int(1)]), .null, .array([])] {

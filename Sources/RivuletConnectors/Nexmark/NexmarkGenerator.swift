@@ -116,18 +116,14 @@ final class NexmarkGenerator: @unchecked Sendable {
                 let rowCount = Int(config.mix.count(kind, amongFirst: end) - first)
                 var rows = RowBatch(types: types)
                 generate(kind, from: first, count: rowCount, fields: fields, into: &rows)
-                var next = 0
-                for rowKind in kinds {
-                    guard rowKind == kind else {
-                        batch.columns[slot].appendNull()
-                        continue
-                    }
-                    batch.columns[slot].appendValidity(true)
-                    for child in rows.columns.indices {
-                        batch.columns[slot].children[child].append(from: rows.columns[child], row: next)
-                    }
-                    batch.columns[slot].ints.append(0)
-                    next += 1
+                // The kind's rows go to its events' places, its ROW NULL at every other event.
+                let positions = kinds.indices.filter { kinds[$0] == kind }
+                let rowColumn = Column(kind: .struct, ints: [Int64](repeating: 0, count: rowCount), children: rows.columns)
+                let scattered = rowColumn.scattered(to: positions, count: count)
+                if batch.columns[slot].count == 0 {
+                    batch.columns[slot] = scattered
+                } else {
+                    for row in 0..<count { batch.columns[slot].append(from: scattered, row: row) }
                 }
             case .field:
                 preconditionFailure("a kind's field in the one-source shape")

@@ -1,5 +1,6 @@
 import Foundation
 public import RivuletCore
+import Collections
 
 /// Reads a source on a thread of its own, up to `depth` batches ahead of the query, so decoding
 /// (CSV parsing, generating events) runs on one core while the operators run on another.
@@ -26,8 +27,8 @@ public class ReadAheadSource: ProgressReportingSource {
     /// The queue between the reading thread and the query, guarded by `condition`.
     fileprivate final class Channel: @unchecked Sendable {
         let condition = NSCondition()
-        var items: [Item] = []
-        var head = 0
+        /// Batches read and not yet taken; a taken batch leaves at once, so at most `depth` are held.
+        var items = Deque<Item>()
         var cancelled = false
         let depth: Int
 
@@ -37,7 +38,7 @@ public class ReadAheadSource: ProgressReportingSource {
         func waitForRoom() -> Bool {
             condition.lock()
             defer { condition.unlock() }
-            while items.count - head >= depth, !cancelled { condition.wait() }
+            while items.count >= depth, !cancelled { condition.wait() }
             return !cancelled
         }
 
@@ -51,13 +52,8 @@ public class ReadAheadSource: ProgressReportingSource {
         func take() -> Item {
             condition.lock()
             defer { condition.unlock() }
-            while items.count == head { condition.wait() }
-            let item = items[head]
-            head += 1
-            if head >= 64 {
-                items.removeFirst(head)
-                head = 0
-            }
+            while items.isEmpty { condition.wait() }
+            let item = items.removeFirst()
             condition.broadcast()
             return item
         }

@@ -120,9 +120,19 @@ enum NestedKernels {
             guard case .int(let position)? = children.count == 2 ? children[1].constant : nil else {
                 throw SQLError.internal("a row field position must be a constant")
             }
-            return boxed(type: type, [children[0]]) { args in
-                guard case .row(let fields) = args[0], Int(position) < fields.count else { return .null }
-                return fields[Int(position)]
+            // A ROW column keeps each field as a child column, with a NULL slot where the row is
+            // NULL: the field is that column as it is.
+            let field = Int(position)
+            let row = children[0]
+            guard case .row(let fields) = row.type, field < fields.count else {
+                throw SQLError.internal("row field \(field) of \(row.type)")
+            }
+            return CompiledNode(type: type, children: [row]) { input throws(SQLError) in
+                let column = try row.run(input)
+                guard column.kind == .struct, field < column.children.count else {
+                    throw SQLError.internal("a \(row.type) value is not laid out as a ROW column")
+                }
+                return column.children[field]
             }
         case .cardinality:
             return boxed(type: type, children) { args in
