@@ -17,16 +17,28 @@ enum RegexKernel {
         }
         switch function {
         case .regexpExtract:
-            return text(args) { value, regex, cols, row, out in
-                let group = cols[2].ints[row]
-                guard let match = value.firstMatch(of: regex), group >= 0, group < match.output.count,
-                      let substring = match.output[Int(group)].substring else { return false }
+            return text(args) { pattern, cols, row, out in
+                let group = Int(cols[2].ints[row])
+                let strings = cols[0].strings
+                if let machine = pattern.machine, let captures = strings.withBytes(row, { machine.firstMatch(in: $0) }) {
+                    guard !captures.isEmpty, group >= 0, group <= machine.groupCount, captures[2 * group] >= 0 else { return false }
+                    strings.withBytes(row) { out.append(contentsOf: $0[captures[2 * group]..<captures[2 * group + 1]]) }
+                    return true
+                }
+                guard let match = strings[row].firstMatch(of: pattern.regex), group >= 0, group < match.output.count,
+                      let substring = match.output[group].substring else { return false }
                 out.append(contentsOf: substring.utf8)
                 return true
             }
         case .regexpReplace:
-            return text(args) { value, regex, cols, row, out in
-                out.append(contentsOf: value.replacing(regex, with: cols[2].strings[row]).utf8)
+            return text(args) { pattern, cols, row, out in
+                if let machine = pattern.machine, let replaced = cols[0].strings.withBytes(row, { value in
+                    cols[2].strings.withBytes(row) { machine.replacingAll(in: value, with: $0) }
+                }) {
+                    out.append(contentsOf: replaced)
+                    return true
+                }
+                out.append(contentsOf: cols[0].strings[row].replacing(pattern.regex, with: cols[2].strings[row]).utf8)
                 return true
             }
         default:
@@ -34,17 +46,24 @@ enum RegexKernel {
         }
     }
 
+    /// A pattern compiled twice: for the byte machine, which answers for ASCII rows, and as
+    /// Swift's Regex, which answers for the rest and whose compiling decides that it is valid.
+    private struct CompiledPattern {
+        let regex: Regex<AnyRegexOutput>
+        let machine: ByteRegex?
+    }
+
     /// Regex values are not Sendable: each batch compiles the patterns it meets, keeping the last.
     private struct PatternCache {
         var text: String?
-        var regex: Regex<AnyRegexOutput>?
+        var pattern: CompiledPattern?
 
-        mutating func regex(_ pattern: String) -> Regex<AnyRegexOutput>? {
-            if text != pattern {
-                text = pattern
-                regex = try? Regex(pattern)
+        mutating func pattern(_ text: String) -> CompiledPattern? {
+            if self.text != text {
+                self.text = text
+                pattern = (try? Regex(text)).map { CompiledPattern(regex: $0, machine: ByteRegex(text)) }
             }
-            return regex
+            return pattern
         }
     }
 
@@ -58,11 +77,14 @@ enum RegexKernel {
             var malformed: [Int] = []
             let values = (0..<input.count).map { i -> Int64 in
                 guard validity?.isValid(i) ?? true else { return 0 }
-                guard let regex = cache.regex(patterns.strings[i]) else {
+                guard let pattern = cache.pattern(patterns.strings[i]) else {
                     malformed.append(i)
                     return 0
                 }
-                return column.strings[i].contains(regex) ? 1 : 0
+                if let machine = pattern.machine, let captures = column.strings.withBytes(i, { machine.firstMatch(in: $0) }) {
+                    return captures.isEmpty ? 0 : 1
+                }
+                return column.strings[i].contains(pattern.regex) ? 1 : 0
             }
             if !malformed.isEmpty { validity = Validity.clearing(malformed, in: validity, count: input.count) }
             return Column.bools(values, validity: validity)
@@ -73,7 +95,7 @@ enum RegexKernel {
     /// `row` returns false for NULL. A NULL argument or a malformed pattern gives NULL.
     private static func text(
         _ args: [CompiledNode],
-        _ row: @escaping @Sendable (String, Regex<AnyRegexOutput>, [Column], Int, inout [UInt8]) -> Bool
+        _ row: @escaping @Sendable (CompiledPattern, [Column], Int, inout [UInt8]) -> Bool
     ) -> CompiledNode {
         CompiledNode(type: .varchar, children: args) { input throws(SQLError) in
             let cols = try args.map { arg throws(SQLError) in try arg.run(input) }
@@ -83,7 +105,7 @@ enum RegexKernel {
             var nulls: [Int] = []
             for i in 0..<input.count {
                 if validity?.isValid(i) ?? true {
-                    if let regex = cache.regex(cols[1].strings[i]), row(cols[0].strings[i], regex, cols, i, &out.bytes) {
+                    if let pattern = cache.pattern(cols[1].strings[i]), row(pattern, cols, i, &out.bytes) {
                     } else {
                         nulls.append(i)
                     }

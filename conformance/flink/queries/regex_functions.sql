@@ -1,5 +1,5 @@
 -- Regular expressions as Flink's REGEXP_EXTRACT (group 0 by default; no match, a group that did not
--- take part or a group past the pattern's give NULL), REGEXP_REPLACE (every match, $n names a group)
+-- take part or a group past the pattern's give NULL), REGEXP_REPLACE (every match, the replacement taken as written: `$2$1` stays)
 -- and REGEXP, over the bids' urls and extras
 -- ${DATA_DIR} / ${SINK_DIR} are substituted by the runner
 
