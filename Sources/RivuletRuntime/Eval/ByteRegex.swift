@@ -96,7 +96,15 @@ struct ByteRegex: Sendable {
         case match
     }
 
+    /// Where a match can begin: at a byte of `bytes`, or at the start when `atStart`.
+    private struct Lead {
+        var bytes = ByteSet()
+        var atStart = false
+    }
+
     private let program: [Instruction]
+    /// nil when a match may begin anywhere (it can match nothing, or begins with `$` or `\b`).
+    private let lead: Lead?
     /// Capturing groups, group 0 (the whole match) not counted.
     let groupCount: Int
     /// Bytes every match contains: a row without them is passed over.
@@ -114,6 +122,30 @@ struct ByteRegex: Sendable {
         self.program = program
         groupCount = parser.groups
         required = Self.requiredBytes(tree)
+        lead = Self.lead(tree)
+    }
+
+    private static func lead(_ node: Node) -> Lead? {
+        switch node {
+        case .byte(let byte):
+            var lead = Lead()
+            lead.bytes.insert(byte)
+            return lead
+        case .set(let set): return Lead(bytes: set)
+        case .start: return Lead(atStart: true)
+        case .end, .wordBoundary: return nil
+        case .group(_, let body): return lead(body)
+        case .sequence(let items): return items.first.flatMap(lead)
+        case .alternation(let options):
+            var union = Lead()
+            for option in options {
+                guard let part = lead(option) else { return nil }
+                union.bytes.formUnion(part.bytes)
+                union.atStart = union.atStart || part.atStart
+            }
+            return union
+        case .repetition(let body, let min, _, _): return min == 0 ? nil : lead(body)
+        }
     }
 
     /// The capture offsets (start, end per group, -1 when the group took no part) of the first
@@ -131,9 +163,11 @@ struct ByteRegex: Sendable {
     private func search(_ text: UnsafeBufferPointer<UInt8>, from: Int) -> [Int]? {
         if !required.isEmpty, !Self.contains(text, required, from: from) { return [] }
         var captures = [Int](repeating: -1, count: 2 * (groupCount + 1))
+        var stack: [Backtrack] = []
         var steps = 0
         for start in from...text.count {
-            switch run(text, at: start, captures: &captures, steps: &steps) {
+            if let lead, !(lead.atStart && start == 0), !(start < text.count && lead.bytes.contains(text[start])) { continue }
+            switch run(text, at: start, captures: &captures, stack: &stack, steps: &steps) {
             case true?: return captures
             case false?: continue
             case nil: return nil
@@ -168,8 +202,10 @@ struct ByteRegex: Sendable {
     }
 
     /// Runs the program anchored at `start`; nil past the step budget.
-    private func run(_ text: UnsafeBufferPointer<UInt8>, at start: Int, captures: inout [Int], steps: inout Int) -> Bool? {
-        var stack: [Backtrack] = []
+    private func run(
+        _ text: UnsafeBufferPointer<UInt8>, at start: Int, captures: inout [Int], stack: inout [Backtrack], steps: inout Int
+    ) -> Bool? {
+        stack.removeAll(keepingCapacity: true)
         var pc = 0
         var at = start
         let count = text.count
