@@ -217,6 +217,32 @@ public struct Column: Sendable {
         return out
     }
 
+    /// Rows `range`, copied as runs of memory (a ROW column child by child).
+    public func slice(_ range: Range<Int>) -> Column {
+        var out = Column(kind: kind)
+        switch kind {
+        case .bool, .int64, .struct: out.ints = Array(ints[range])
+        case .int128: out.wides = Array(wides[range])
+        case .double: out.doubles = Array(doubles[range])
+        case .bytes:
+            let base = strings.offsets[range.lowerBound]
+            out.strings.bytes = Array(strings.bytes[base..<strings.offsets[range.upperBound]])
+            out.strings.offsets = strings.offsets[range.lowerBound...range.upperBound].map { $0 - base }
+        case .list:
+            out.children = children.map { $0.emptyCopy() }
+            for i in range { out.append(from: self, row: i) }
+            return out
+        }
+        if kind == .struct { out.children = children.map { $0.slice(range) } }
+        if let validity {
+            var bits = Validity()
+            bits.reserveCapacity(range.count)
+            for i in range { bits.append(validity.isValid(i)) }
+            out.validity = bits
+        }
+        return out
+    }
+
     /// A column of `count` rows holding row `i` of this column at row `positions[i]` (ascending)
     /// and NULL at every other row: the inverse of `gather`, for a column that fills some rows
     /// of a wider batch.

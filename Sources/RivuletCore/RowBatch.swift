@@ -39,6 +39,13 @@ public struct RowBatch: Sendable {
             arrivalWatermarks: arrivalWatermarks.map { w in indices.map { w[$0] } })
     }
 
+    /// Rows `range`, in order.
+    public func slice(_ range: Range<Int>) -> RowBatch {
+        RowBatch(
+            columns: columns.map { $0.slice(range) }, count: range.count,
+            kinds: kinds.map { Array($0[range]) }, arrivalWatermarks: arrivalWatermarks.map { Array($0[range]) })
+    }
+
     /// Appends one row given as values (a slow path for tests, literals and small outputs).
     public mutating func appendRow(_ values: [Value], kind: RowKind = .insert) {
         precondition(values.count == columns.count, "row width \(values.count) does not match \(columns.count) columns")

@@ -47,6 +47,20 @@ import Testing
             == [Self.people[3], .null, Self.people[0], Self.people[2], .null])
     }
 
+    @Test func sliceCopiesARunOfRowsWithTheirNulls() {
+        var column = Column(type: Self.person)
+        for value in Self.people { column.append(value) }
+        let middle = column.slice(1..<4)
+        #expect(middle.children.map(\.count) == [3, 3])
+        #expect((0..<3).map { middle.value(at: $0, type: Self.person) } == Array(Self.people[1..<4]))
+
+        var flat = Column(type: .varchar)
+        for value: Value in [.string("a"), .null, .string("cd"), .string("")] { flat.append(value) }
+        let tail = flat.slice(1..<4)
+        #expect((0..<3).map { tail.value(at: $0, type: .varchar) } == [.null, .string("cd"), .string("")])
+        #expect(flat.slice(2..<2).count == 0)
+    }
+
     @Test func scatteredPutsRowsInPlaceWithNullsBetween() {
         var column = Column(type: Self.person)
         for value in Self.people { column.append(value) }

@@ -238,7 +238,7 @@ public final class QueryPipeline {
         let batch = inputs[chosen].pending!
         let start = inputs[chosen].offset
         let end = runEnd(of: chosen, in: batch, from: start)
-        let run = start == 0 && end == batch.count ? batch : batch.gather(Array(start..<end))
+        let run = start == 0 && end == batch.count ? batch : batch.slice(start..<end)
         if end == batch.count {
             inputs[chosen].pending = nil
         } else {
