@@ -208,12 +208,7 @@ public struct Column: Sendable {
             for i in indices { out.append(from: self, row: i) }
             return out
         }
-        if let validity {
-            var bits = Validity()
-            bits.reserveCapacity(indices.count)
-            for i in indices { bits.append(validity.isValid(i)) }
-            out.validity = bits
-        }
+        out.validity = validity?.rows(indices)
         return out
     }
 
@@ -234,12 +229,7 @@ public struct Column: Sendable {
             return out
         }
         if kind == .struct { out.children = children.map { $0.slice(range) } }
-        if let validity {
-            var bits = Validity()
-            bits.reserveCapacity(range.count)
-            for i in range { bits.append(validity.isValid(i)) }
-            out.validity = bits
-        }
+        out.validity = validity?.rows(range)
         return out
     }
 

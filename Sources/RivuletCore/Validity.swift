@@ -48,6 +48,14 @@ public struct Validity: Sendable, Hashable {
         count += 1
     }
 
+    /// The bits of `rows`, in that order.
+    public func rows<Rows: Collection<Int>>(_ rows: Rows) -> Validity {
+        var out = Validity()
+        out.reserveCapacity(rows.count)
+        for row in rows { out.append(isValid(row)) }
+        return out
+    }
+
     public mutating func reserveCapacity(_ rows: Int) {
         words.reserveCapacity((rows + 63) / 64)
     }
