@@ -103,12 +103,17 @@ extension StreamPlan {
             }
         }
 
-        /// The left input's event time passes through interval, stream–table and temporal joins.
+        /// The left input's event time passes through interval, stream–table and temporal joins, and
+        /// its window_time through window joins.
         public var eventTimeColumn: Int? {
             switch strategy {
             case .interval, .streamTable, .temporal:
                 return kind.keepsRightUnmatched ? nil : left.eventTimeColumn
-            case .regular, .window:
+            case .window:
+                // As in Flink, the left input's window_time stays a time attribute: a window's
+                // rows come out when it closes, before the watermark that closed it moves on.
+                return kind.keepsRightUnmatched ? nil : left.windowTimeColumn
+            case .regular:
                 return nil
             }
         }

@@ -118,6 +118,22 @@ extension StreamPlan {
     }
 }
 
+extension StreamPlan {
+    /// The output column holding `window_time`: of a window table function's rows, or selected
+    /// from a window aggregation (where it stays the time attribute), followed through filters
+    /// and projections.
+    public var windowTimeColumn: Int? {
+        switch self {
+        case .windowTable(let node): return node.schema.count - 1
+        case .filter(let node): return node.input.windowTimeColumn
+        case .project(let node):
+            if case .windowAggregate = node.input { return node.timeColumn }
+            return node.input.windowTimeColumn.flatMap(node.outputColumn(of:))
+        default: return nil
+        }
+    }
+}
+
 extension StreamPlan.Project {
     /// The first output column that passes input column `column` through (possibly cast).
     public func outputColumn(of column: Int) -> Int? {
