@@ -101,8 +101,9 @@ final class NexmarkGenerator: @unchecked Sendable {
         batch.count += count
     }
 
-    /// Appends rows for the global events `start ..< start + count` in Nexmark's one-source
-    /// shape: `event_type`, and per kind a ROW holding the event when it is of that kind, else NULL.
+    /// Fills an empty batch with the global events `start ..< start + count` in Nexmark's
+    /// one-source shape: `event_type`, and per kind a ROW holding the event when it is of that
+    /// kind, else NULL.
     func generateEvents(from start: Int64, count: Int, columns: [NexmarkColumn], into batch: inout RowBatch) {
         let end = start + Int64(count)
         let kinds = (start..<end).map(config.mix.kind(ofEvent:))
@@ -119,12 +120,7 @@ final class NexmarkGenerator: @unchecked Sendable {
                 // The kind's rows go to its events' places, its ROW NULL at every other event.
                 let positions = kinds.indices.filter { kinds[$0] == kind }
                 let rowColumn = Column(kind: .struct, ints: [Int64](repeating: 0, count: rowCount), children: rows.columns)
-                let scattered = rowColumn.scattered(to: positions, count: count)
-                if batch.columns[slot].count == 0 {
-                    batch.columns[slot] = scattered
-                } else {
-                    for row in 0..<count { batch.columns[slot].append(from: scattered, row: row) }
-                }
+                batch.columns[slot] = rowColumn.scattered(to: positions, count: count)
             case .field:
                 preconditionFailure("a kind's field in the one-source shape")
             }
