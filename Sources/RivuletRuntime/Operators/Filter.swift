@@ -7,7 +7,7 @@ public import RivuletPlanner
 /// An update (`-U` then `+U`) of which one half passes changes kind: only the old row passing is
 /// a delete (`-D`), only the new one an insert (`+I`), so that an upsert sink, which applies the
 /// `+U` of a pair and skips its `-U`, still removes a row that stops matching.
-public final class Filter: StreamOperator {
+public final class Filter: RowwiseOperator {
     public let predicate: CompiledExpression
 
     public init(predicate: BoundExpr) throws(SQLError) {
@@ -17,39 +17,32 @@ public final class Filter: StreamOperator {
         self.predicate = try ExpressionCompiler.compile(predicate)
     }
 
-    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+    public func transform(_ batch: RowBatch) throws -> (rows: RowBatch, origins: [Int]?) {
         let rows = try predicate.select(batch)
-        if rows.count == batch.count {
-            output.emit(batch)
-        } else if !rows.isEmpty || batch.kinds != nil {
-            guard let kinds = batch.kinds, kinds.contains(.updateBefore) else {
-                if !rows.isEmpty { output.emit(batch.gather(rows)) }
-                return
-            }
-            var passes = [Bool](repeating: false, count: batch.count)
-            for row in rows { passes[row] = true }
-            var kept: [Int] = []
-            var keptKinds: [RowKind] = []
-            var row = 0
-            while row < batch.count {
-                if kinds[row] == .updateBefore, row + 1 < batch.count, kinds[row + 1] == .updateAfter {
-                    switch (passes[row], passes[row + 1]) {
-                    case (true, true): kept += [row, row + 1]; keptKinds += [.updateBefore, .updateAfter]
-                    case (true, false): kept.append(row); keptKinds.append(.delete)
-                    case (false, true): kept.append(row + 1); keptKinds.append(.insert)
-                    case (false, false): break
-                    }
-                    row += 2
-                    continue
+        if rows.count == batch.count { return (batch, nil) }
+        guard let kinds = batch.kinds, kinds.contains(.updateBefore) else { return (batch.gather(rows), rows) }
+        var passes = [Bool](repeating: false, count: batch.count)
+        for row in rows { passes[row] = true }
+        var kept: [Int] = []
+        var keptKinds: [RowKind] = []
+        var row = 0
+        while row < batch.count {
+            if kinds[row] == .updateBefore, row + 1 < batch.count, kinds[row + 1] == .updateAfter {
+                switch (passes[row], passes[row + 1]) {
+                case (true, true): kept += [row, row + 1]; keptKinds += [.updateBefore, .updateAfter]
+                case (true, false): kept.append(row); keptKinds.append(.delete)
+                case (false, true): kept.append(row + 1); keptKinds.append(.insert)
+                case (false, false): break
                 }
-                if passes[row] { kept.append(row); keptKinds.append(kinds[row]) }
-                row += 1
+                row += 2
+                continue
             }
-            guard !kept.isEmpty else { return }
-            var filtered = batch.gather(kept)
-            filtered.kinds = keptKinds
-            output.emit(filtered)
+            if passes[row] { kept.append(row); keptKinds.append(kinds[row]) }
+            row += 1
         }
+        var filtered = batch.gather(kept)
+        filtered.kinds = keptKinds
+        return (filtered, kept)
     }
 
     public var stateFormat: StateFormat { StateFormat(kind: "filter", version: 1) }

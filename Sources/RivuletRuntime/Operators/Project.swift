@@ -3,7 +3,7 @@ public import RivuletPlanner
 
 /// Computes one output column per expression, keeping each row's kind and arrival watermark.
 /// Plain column references pass their column through without copying.
-public final class Project: StreamOperator {
+public final class Project: RowwiseOperator {
     public let expressions: [CompiledExpression]
 
     public init(expressions: [BoundExpr]) throws(SQLError) {
@@ -13,9 +13,9 @@ public final class Project: StreamOperator {
     /// The output column types, in order.
     public var types: [SQLType] { expressions.map(\.type) }
 
-    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+    public func transform(_ batch: RowBatch) throws -> (rows: RowBatch, origins: [Int]?) {
         let columns = try expressions.map { e throws(SQLError) in try e.evaluate(batch) }
-        output.emit(RowBatch(columns: columns, count: batch.count, kinds: batch.kinds, arrivalWatermarks: batch.arrivalWatermarks))
+        return (RowBatch(columns: columns, count: batch.count, kinds: batch.kinds, arrivalWatermarks: batch.arrivalWatermarks), nil)
     }
 
     public var stateFormat: StateFormat { StateFormat(kind: "project", version: 1) }

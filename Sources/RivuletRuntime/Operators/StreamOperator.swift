@@ -64,6 +64,22 @@ extension StreamOperator {
     public func restore(from reader: inout StateReader) throws {}
 }
 
+/// An operator that maps each row on its own: no state, its output rows each from one input row
+/// and in input order, keeping their kinds and arrival watermarks, and watermarks passed on
+/// unchanged. The pipeline runs such operators on a source's whole batch as it is read, before
+/// the batch is cut into the runs that merge it with other sources.
+public protocol RowwiseOperator: StreamOperator {
+    /// The rows `batch` gives, and for each the index of the input row it comes from (nil when
+    /// output row i comes from input row i).
+    func transform(_ batch: RowBatch) throws -> (rows: RowBatch, origins: [Int]?)
+}
+
+extension RowwiseOperator {
+    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
+        output.emit(try transform(batch).rows)
+    }
+}
+
 /// The layout of an operator's checkpointed state: `kind` names the operator's state, and
 /// `version` changes whenever what `snapshot` writes changes.
 public struct StateFormat: Hashable, Sendable, CustomStringConvertible {

@@ -4,7 +4,7 @@ public import RivuletPlanner
 /// `CROSS JOIN UNNEST(...)` / `EXPLODE(...)`: each row once per element of its array (or entry
 /// of its map), with the element's columns appended (see `StreamPlan.Unnest`). Stateless; rows
 /// keep their kind and arrival watermark.
-public final class Unnest: StreamOperator {
+public final class Unnest: RowwiseOperator {
     private let plan: StreamPlan.Unnest
     private let argument: CompiledExpression
     private let alongside: [CompiledExpression]
@@ -23,8 +23,8 @@ public final class Unnest: StreamOperator {
         }
     }
 
-    public func process(_ batch: RowBatch, port: Int, into output: inout Collector) throws {
-        if !alongside.isEmpty { return try processInLockstep(batch, into: &output) }
+    public func transform(_ batch: RowBatch) throws -> (rows: RowBatch, origins: [Int]?) {
+        if !alongside.isEmpty { return try transformInLockstep(batch) }
         let lists = try argument.evaluate(batch)
         var rows: [Int] = []
         var elements: [Int] = []
@@ -48,12 +48,12 @@ public final class Unnest: StreamOperator {
             for child in lists.children { out.columns.append(child.gather(elements)) }
         }
         if plan.withOrdinality { out.columns.append(Column(ints: ordinals)) }
-        output.emit(out)
+        return (out, rows)
     }
 
     /// Several arrays side by side: each row as many times as its longest array has elements,
     /// every array's element and ordinal NULL past its own end.
-    private func processInLockstep(_ batch: RowBatch, into output: inout Collector) throws {
+    private func transformInLockstep(_ batch: RowBatch) throws -> (rows: RowBatch, origins: [Int]?) {
         let lists = try ([argument] + alongside).map { try $0.evaluate(batch) }
         var rows: [Int] = []
         var positions: [Int64] = []
@@ -88,7 +88,7 @@ public final class Unnest: StreamOperator {
                 out.columns.append(ordinals)
             }
         }
-        output.emit(out)
+        return (out, rows)
     }
 
     public var stateFormat: StateFormat { StateFormat(kind: "unnest", version: 1) }

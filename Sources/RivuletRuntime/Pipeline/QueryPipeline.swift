@@ -19,6 +19,11 @@ public import RivuletPlanner
 /// query names them). Rows are taken in runs — all the rows of one source that precede every
 /// other source's head — and a source that returns an empty batch (nothing available yet)
 /// pauses the merge until it has rows or ends.
+///
+/// A batch goes through its source's watermark assigner and the row-wise operators above it
+/// (filters, projections, `UNNEST`, window table functions) whole, as it is read, and what they
+/// make of it is cut into runs by the rows it was made from (`PreparedBatch`): two scans of one
+/// stream merged at every millisecond filter and project 8192 rows at a time, not a few.
 public final class QueryPipeline {
     private struct Node {
         var op: any StreamOperator
@@ -42,8 +47,13 @@ public final class QueryPipeline {
         var timeColumn: Int?
         /// Merge rank for sources without event time: tables before streams.
         var untimedRank: Int
-        var pending: RowBatch?
-        var offset = 0
+        /// The row-wise operators right above the scan (and its assigner), bottom up: they run
+        /// on each batch as it is read.
+        var rowwise: [(node: Int, op: any RowwiseOperator)] = []
+        /// Where the merge hands this source's runs: the operator above `rowwise` (-1: the sink).
+        var runEntry = -1
+        var runEntryPort = 0
+        var pending: PreparedBatch?
         var exhausted = false
         var watermark = Watermark.none
         /// Rows this source has returned, the pending batch included.
@@ -104,6 +114,24 @@ public final class QueryPipeline {
         self.badRecordLog = badRecordLog
         lateRows = lateRowLog.map { ($0, plan.explained()) }
         try build(plan, parent: nil, port: 0, openSource: openSource)
+        for i in inputs.indices { findRowwise(i) }
+    }
+
+    /// Collects the row-wise operators that only source `i`'s rows pass through.
+    private func findRowwise(_ i: Int) {
+        var node = inputs[i].entry
+        var port = inputs[i].entryPort
+        if inputs[i].assigner != nil, node >= 0 {
+            port = nodes[node].parentPort
+            node = nodes[node].parent ?? -1
+        }
+        while node >= 0, port == 0, let op = nodes[node].op as? any RowwiseOperator {
+            inputs[i].rowwise.append((node, op))
+            port = nodes[node].parentPort
+            node = nodes[node].parent ?? -1
+        }
+        inputs[i].runEntry = node
+        inputs[i].runEntryPort = port
     }
 
     /// Adds `plan`'s operators and opens its scans.
@@ -220,8 +248,13 @@ public final class QueryPipeline {
                 quiet = true
                 continue
             }
-            inputs[i].pending = batch
-            inputs[i].offset = 0
+            let prepared = try prepare(i, batch)
+            if prepared.isDone {
+                // Every row lacked an event time; a source's own watermark may still have moved.
+                try advanceAfterRun(i, to: prepared.endWatermark)
+                return true
+            }
+            inputs[i].pending = prepared
         }
         let next = nextInput()
         if next == nil, quiet {
@@ -235,25 +268,52 @@ public final class QueryPipeline {
             finished = true
             return false
         }
-        let batch = inputs[chosen].pending!
-        let start = inputs[chosen].offset
-        let end = runEnd(of: chosen, in: batch, from: start)
-        let run = start == 0 && end == batch.count ? batch : batch.slice(start..<end)
-        if end == batch.count {
-            inputs[chosen].pending = nil
-        } else {
-            inputs[chosen].offset = end
-        }
-        try push([run], into: inputs[chosen].entry, port: inputs[chosen].entryPort)
-        if let assigner = inputs[chosen].assigner, assigner.watermark > inputs[chosen].watermark {
-            try advance(chosen, to: assigner.watermark)
-        }
+        let end = runEnd(of: chosen, from: inputs[chosen].pending!.offset)
+        let run = inputs[chosen].pending!.take(upTo: end)
+        let watermark = inputs[chosen].pending!.watermark(before: end)
+        if inputs[chosen].pending!.isDone { inputs[chosen].pending = nil }
+        if let run { try push([run], into: inputs[chosen].runEntry, port: inputs[chosen].runEntryPort) }
+        if let watermark { try advanceAfterRun(chosen, to: watermark) }
         return true
     }
 
+    /// Takes a batch of source `i` through its watermark assigner and row-wise operators.
+    private func prepare(_ i: Int, _ batch: RowBatch) throws -> PreparedBatch {
+        var read = batch
+        var times: [Int64]?
+        var arrivals: [Int64]?
+        var endWatermark = inputs[i].watermark
+        if let assigner = inputs[i].assigner, let timeColumn = inputs[i].timeColumn {
+            var output = Collector()
+            try assigner.process(batch, port: 0, into: &output)
+            read = output.drain().first ?? batch.slice(0..<0)
+            times = read.columns[timeColumn].ints
+            arrivals = read.arrivalWatermarks ?? []
+            endWatermark = assigner.watermark
+        }
+        var rows = read
+        var origins: [Int]?
+        for (node, op) in inputs[i].rowwise {
+            let (made, from) = try op.transform(rows)
+            if let from { origins = origins.map { earlier in from.map { earlier[$0] } } ?? from }
+            rows = made
+            nodes[node].rowsOut += made.count
+        }
+        return PreparedBatch(count: read.count, times: times, arrivals: arrivals, endWatermark: endWatermark, rows: rows, origins: origins)
+    }
+
+    /// Moves source `i`'s watermark after a run of its rows, from the operator its runs go to
+    /// (its assigner and row-wise operators pass watermarks on as they are).
+    private func advanceAfterRun(_ i: Int, to watermark: Int64) throws {
+        guard watermark > inputs[i].watermark else { return }
+        inputs[i].watermark = watermark
+        guard inputs[i].runEntry >= 0 else { return }
+        try advance(node: inputs[i].runEntry, port: inputs[i].runEntryPort, to: watermark)
+    }
+
     /// The end of the run of `chosen`'s rows from `start` that precede every other source's head.
-    private func runEnd(of chosen: Int, in batch: RowBatch, from start: Int) -> Int {
-        let limit = min(batch.count, start + batchSize)
+    private func runEnd(of chosen: Int, from start: Int) -> Int {
+        let limit = min(inputs[chosen].pending!.count, start + batchSize)
         // Alone, or the only source with rows waiting: the whole batch is one run.
         if !inputs.indices.contains(where: { $0 != chosen && headKey($0) != nil }) { return limit }
         var end = start + 1
@@ -261,17 +321,15 @@ public final class QueryPipeline {
         return end
     }
 
-    /// The merge key of source `i`'s row `row`: untimed rows first, then by event time (NULL
-    /// times, which the assigner drops, go first too).
+    /// The merge key of source `i`'s row `row`: untimed rows first, then by event time.
     private func mergeKey(_ i: Int, row: Int) -> (Int, Int64) {
-        guard let column = inputs[i].timeColumn else { return (inputs[i].untimedRank, Int64.min) }
-        let times = inputs[i].pending!.columns[column]
-        return times.isNull(row) ? (-1, Int64.min) : (2, times.ints[row])
+        guard let times = inputs[i].pending!.times else { return (inputs[i].untimedRank, Int64.min) }
+        return (2, times[row])
     }
 
     private func headKey(_ i: Int) -> (Int, Int64)? {
-        guard let batch = inputs[i].pending, inputs[i].offset < batch.count else { return nil }
-        return mergeKey(i, row: inputs[i].offset)
+        guard let pending = inputs[i].pending, !pending.isDone else { return nil }
+        return mergeKey(i, row: pending.offset)
     }
 
     private func nextInput() -> Int? {
@@ -336,8 +394,8 @@ public final class QueryPipeline {
 }
 
 extension QueryPipeline {
-    /// 4: sections written as chunks (streamed to the checkpoint file).
-    private static let checkpointFormat: UInt64 = 4
+    /// 5: a source's pending batch as its assigner and row-wise operators made it.
+    private static let checkpointFormat: UInt64 = 5
 
     /// Writes a consistent checkpoint of the query between two `step()`s (each step lets its run
     /// of rows flow all the way to the sink, so no row is in flight): the counters, then per
@@ -355,8 +413,7 @@ extension QueryPipeline {
             writer.write(input.watermark)
             if let pending = input.pending {
                 writer.write(true)
-                writer.write(batch: pending)
-                writer.write(input.offset)
+                pending.write(into: &writer)
             } else {
                 writer.write(false)
             }
@@ -395,12 +452,7 @@ extension QueryPipeline {
             inputs[i].rowsRead = try reader.readInt()
             inputs[i].exhausted = try reader.readBool()
             inputs[i].watermark = try reader.readInt64()
-            if try reader.readBool() {
-                let pending = try reader.readBatch()
-                let offset = try reader.readCount(limit: pending.count)
-                inputs[i].pending = pending
-                inputs[i].offset = offset
-            }
+            if try reader.readBool() { inputs[i].pending = try PreparedBatch(from: &reader) }
             if try reader.readBool() {
                 guard let source = inputs[i].reader as? any CheckpointableSource else {
                     throw StateReader.corrupt("a source position for a source that keeps none")
