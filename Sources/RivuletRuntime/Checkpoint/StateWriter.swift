@@ -103,7 +103,8 @@ public struct StateWriter {
         write(UInt64(0))
     }
 
-    /// A column: its kind, row count, values and NULL bitmap.
+    /// A column: its kind, row count, values and NULL bitmap. A streaming writer hands its bytes
+    /// on as they fill a chunk, so a column of millions of rows is never all in memory twice.
     public mutating func write(_ column: Column) {
         bytes.append(Self.code(column.kind))
         write(column.count)
@@ -115,12 +116,21 @@ public struct StateWriter {
             for v in column.ints { write(v) }
             write(column.children.count)
             for child in column.children { write(child) }
-        case .double: for v in column.doubles { write(v) }
+        case .double:
+            for v in column.doubles {
+                write(v)
+                handOnIfFull()
+            }
         case .bytes:
             for i in 0..<column.strings.count { write(column.strings.length(i)) }
-            let start = column.strings.offsets[0]
+            var start = column.strings.offsets[0]
             let end = column.strings.offsets[column.strings.count]
-            bytes.append(contentsOf: column.strings.bytes[start..<end])
+            while start < end {
+                let piece = min(end, start + Self.chunkSize)
+                bytes.append(contentsOf: column.strings.bytes[start..<piece])
+                handOnIfFull()
+                start = piece
+            }
         }
         if let validity = column.validity {
             write(true)

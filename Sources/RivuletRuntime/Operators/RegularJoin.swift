@@ -324,8 +324,8 @@ public final class RegularJoin: StreamOperator {
         return combined
     }
 
-    // Version 2: spilled keys follow the keys in memory as bytes, to go back to disk as they are.
-    public var stateFormat: StateFormat { StateFormat(kind: "regular-join", version: 2) }
+    // Version 3: the rows in memory as stored, a column at a time.
+    public var stateFormat: StateFormat { StateFormat(kind: "regular-join", version: 3) }
 }
 
 extension RegularJoin {
@@ -335,11 +335,7 @@ extension RegularJoin {
         watermarks.save(into: &writer)
         writer.write(touchedBeforeWatermark)
         for side in 0..<2 {
-            writer.write(sides[side].count)
-            for (key, entries) in sides[side] {
-                writer.write(row: key)
-                JoinSideSpill.write(entries, into: &writer)
-            }
+            sides[side].write(into: &writer)
             try spills[side].snapshot(into: &writer)
             writer.write(upsertIndex[side].count)
             for (id, stored) in upsertIndex[side] {
@@ -355,13 +351,9 @@ extension RegularJoin {
         try watermarks.restore(from: &reader)
         touchedBeforeWatermark = try reader.readBool()
         for side in 0..<2 {
-            for _ in 0..<(try reader.readCount()) {
-                let key = try reader.readRow()
-                let entries = try JoinSideSpill.readEntries(from: &reader)
-                sides[side][key] = entries
-                count += entries.count
-                try spills[side].spillColdKeys(of: &sides[side])
-            }
+            try sides[side].read(from: &reader)
+            count += sides[side].rowCount
+            try spills[side].spillColdKeys(of: &sides[side])
             count += try spills[side].restore(from: &reader)
             for _ in 0..<(try reader.readCount()) {
                 let id = try reader.readRow()

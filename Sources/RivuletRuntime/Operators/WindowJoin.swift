@@ -74,15 +74,27 @@ public final class WindowJoin: StreamOperator {
             for (x, y) in zip(a, b) where x != y { return ValueOrder.compare(x, y) < 0 }
             return false
         }
+        // The residual condition is tested on all the window's pairs in one batch, not one per row.
+        var pairs: [(left: [Value], right: [Value])] = []
+        if matcher.residual != nil {
+            for key in keys {
+                for left in window.sides[0][key] ?? [] {
+                    for right in window.sides[1][key] ?? [] { pairs.append((left, right)) }
+                }
+            }
+        }
+        let holds = try matcher.residualHolds(pairs: pairs)
+        var pair = 0
         for key in keys {
             let lefts = window.sides[0][key] ?? []
             let rights = window.sides[1][key] ?? []
             count -= lefts.count + rights.count
             var rightMatched = Array(repeating: false, count: rights.count)
             for left in lefts {
-                let holds = try matcher.residualHolds(left, port: 0, candidates: rights)
                 var matched = false
-                for (i, right) in rights.enumerated() where holds[i] {
+                for (i, right) in rights.enumerated() {
+                    defer { pair += 1 }
+                    guard holds?[pair] ?? true else { continue }
                     matcher.emit(left: left, right: right)
                     matched = true
                     rightMatched[i] = true

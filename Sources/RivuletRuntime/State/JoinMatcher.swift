@@ -51,6 +51,18 @@ struct JoinMatcher {
         return holds
     }
 
+    /// For each (left, right) pair, whether it satisfies the residual condition: all tested in
+    /// one batch. nil when there is no residual condition (every pair holds).
+    func residualHolds(pairs: [(left: [Value], right: [Value])]) throws -> [Bool]? {
+        guard let residual else { return nil }
+        var holds = Array(repeating: false, count: pairs.count)
+        guard !pairs.isEmpty else { return holds }
+        var batch = RowBatch(types: leftTypes + rightTypes, capacity: pairs.count)
+        for pair in pairs { batch.appendRow(pair.left + pair.right) }
+        for index in try residual.select(batch) { holds[index] = true }
+        return holds
+    }
+
     mutating func emit(left: [Value]?, right: [Value]?, kind: RowKind = .insert) {
         for i in leftTypes.indices {
             if let left { output.columns[i].append(left[i]) } else { output.columns[i].appendNull() }

@@ -232,34 +232,8 @@ struct JoinSideStore {
     }
 }
 
-/// The form checkpoints read and write: every key with its rows as values, in arrival order.
-extension JoinSideStore: Sequence {
+extension JoinSideStore {
     var count: Int { chains.count }
-
-    func makeIterator() -> AnyIterator<(key: [Value], entries: [Entry])> {
-        var keys = chains.makeIterator()
-        return AnyIterator {
-            guard let (key, chain) = keys.next() else { return nil }
-            var entries: [Entry] = []
-            var slot = chain.first
-            while slot != Self.end {
-                entries.append(Entry(row: row(slot), matches: matches(slot), touched: keepsTouch ? touchTimes[Int(slot)] : Watermark.none))
-                slot = next[Int(slot)]
-            }
-            let values: [Value]
-            switch key {
-            case .values(let v): values = v
-            case .int: values = keyColumns.map { entries[0].row[$0] }
-            }
-            return (values, entries)
-        }
-    }
-
-    /// Replaces the rows under a key (restoring a checkpoint into an empty store).
-    subscript(key: [Value]) -> [Entry]? {
-        get { entries(of: self.key(values: key)) }
-        set { replaceEntries(of: self.key(values: key), with: newValue ?? []) }
-    }
 
     /// The rows stored under `key`, in arrival order; nil when it has none.
     func entries(of key: JoinKey) -> [Entry]? {
@@ -296,6 +270,69 @@ extension JoinSideStore: Sequence {
         switch key {
         case .values(let values): return values
         case .int(let v): return [Column(ints: [v], kind: .int64).value(at: 0, type: types[keyColumns[0]])]
+        }
+    }
+}
+
+/// Checkpoints hold the store as it lies in memory, buffer by buffer: a join holding millions of
+/// rows is written and read a column at a time, not as a `[Value]` per row.
+extension JoinSideStore {
+    /// The slots (holes included): each stored column, chain link, liveness, match count and
+    /// touch; then every key with the first and last slot of its chain.
+    func write(into writer: inout StateWriter) {
+        writer.write(next.count)
+        for c in columns.indices where kept[c] { writer.write(columns[c]) }
+        for link in next { writer.write(link) }
+        writer.write(bytes: alive.map { $0 ? UInt8(1) : 0 })
+        for matches in matchCounts { writer.write(matches) }
+        for time in touchTimes { writer.write(time) }
+        writer.write(chains.count)
+        for (key, chain) in chains {
+            switch key {
+            case .int(let value):
+                writer.write(true)
+                writer.write(value)
+            case .values(let values):
+                writer.write(false)
+                writer.write(row: values)
+            }
+            writer.write(chain.first)
+            writer.write(chain.last)
+        }
+    }
+
+    /// Reads what `write` wrote into an empty store built from the same plan.
+    mutating func read(from reader: inout StateReader) throws(SQLError) {
+        let slots = try reader.readCount()
+        func slot(_ value: Int64, orEnd: Bool) throws(SQLError) -> Int32 {
+            guard (orEnd && value == Int64(Self.end)) || (0..<Int64(slots)).contains(value) else {
+                throw StateReader.corrupt("a join row link to \(value) among \(slots) rows")
+            }
+            return Int32(value)
+        }
+        for c in columns.indices where kept[c] {
+            let column = try reader.readColumn()
+            guard column.count == slots, column.kind == columns[c].kind else {
+                throw StateReader.corrupt("a join column of \(column.count) rows among \(slots)")
+            }
+            columns[c] = column
+        }
+        next = []
+        next.reserveCapacity(slots)
+        for _ in 0..<slots { next.append(try slot(try reader.readInt64(), orEnd: true)) }
+        let flags = try reader.readBytes()
+        guard flags.count == slots else { throw StateReader.corrupt("\(flags.count) liveness flags for \(slots) join rows") }
+        alive = flags.map { $0 != 0 }
+        rowCount = alive.count { $0 }
+        holes = slots - rowCount
+        matchCounts = []
+        if countsMatches { for _ in 0..<slots { matchCounts.append(try reader.readInt32()) } }
+        touchTimes = []
+        if keepsTouch { for _ in 0..<slots { touchTimes.append(try reader.readInt64()) } }
+        chains = [:]
+        for _ in 0..<(try reader.readCount()) {
+            let key: JoinKey = try reader.readBool() ? .int(try reader.readInt64()) : .values(try reader.readRow())
+            chains[key] = Chain(first: try slot(try reader.readInt64(), orEnd: false), last: try slot(try reader.readInt64(), orEnd: false))
         }
     }
 }
