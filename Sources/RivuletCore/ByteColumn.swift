@@ -6,8 +6,16 @@ public struct ByteColumn: Sendable, Hashable {
     public var offsets: [Int]
 
     public init() {
-        bytes = []
-        offsets = [0]
+        self = Self.empty
+    }
+
+    /// Shared by every empty column: its one offset is allocated once, and copied only by the
+    /// first append (most columns of a batch hold no text and never append).
+    private static let empty = ByteColumn(bytes: [], offsets: [0])
+
+    private init(bytes: [UInt8], offsets: [Int]) {
+        self.bytes = bytes
+        self.offsets = offsets
     }
 
     public var count: Int { offsets.count - 1 }

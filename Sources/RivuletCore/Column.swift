@@ -80,15 +80,21 @@ public struct Column: Sendable {
 
     /// An empty column of the same layout (children included).
     /// Drops every value but keeps the buffers, for a scratch column filled again and again.
+    /// Only the buffer its kind uses is touched: a scratch row of many columns is cleared per row.
     public mutating func removeAll() {
-        ints.removeAll(keepingCapacity: true)
-        wides.removeAll(keepingCapacity: true)
-        doubles.removeAll(keepingCapacity: true)
-        strings.bytes.removeAll(keepingCapacity: true)
-        strings.offsets.removeAll(keepingCapacity: true)
-        strings.offsets.append(0)
+        switch kind {
+        case .bool, .int64: ints.removeAll(keepingCapacity: true)
+        case .int128: wides.removeAll(keepingCapacity: true)
+        case .double: doubles.removeAll(keepingCapacity: true)
+        case .bytes:
+            strings.bytes.removeAll(keepingCapacity: true)
+            strings.offsets.removeAll(keepingCapacity: true)
+            strings.offsets.append(0)
+        case .list, .struct:
+            ints.removeAll(keepingCapacity: true)
+            for i in children.indices { children[i].removeAll() }
+        }
         validity = nil
-        for i in children.indices { children[i].removeAll() }
     }
 
     public func emptyCopy() -> Column {

@@ -22,6 +22,9 @@ final class DistinctCountAccumulator<Element: Hashable & StateCodable>: Accumula
 
     func reset(_ slot: Int) { sets[slot] = [:] }
 
+    // Called through `any Accumulator`, the generic code would look up the dictionary's type at
+    // every call; integer arguments (ids, the usual DISTINCT) get code of their own.
+    @_specialize(where Element == Int64)
     func accumulate(_ batch: RowBatch, rows: [Int32], slots: [Int32], signs: [Int8]?) {
         let rowFilter = RowFilter(batch, filter)
         let column = batch.columns[argument]
@@ -33,8 +36,9 @@ final class DistinctCountAccumulator<Element: Hashable & StateCodable>: Accumula
     }
 
     private func add(_ value: Element, _ count: Int, to slot: Int) {
-        let updated = sets[slot][value, default: 0] + count
-        sets[slot][value] = updated > 0 ? updated : nil
+        // Changed in place: one lookup for an added row, a second only when a value's last row goes.
+        sets[slot][value, default: 0] += count
+        if count < 0, sets[slot][value]! <= 0 { sets[slot].removeValue(forKey: value) }
     }
 
     func merge(from source: Int, into target: Int) {
@@ -60,5 +64,6 @@ final class DistinctCountAccumulator<Element: Hashable & StateCodable>: Accumula
         sets[slot] = set
     }
 
+    @_specialize(where Element == Int64)
     func appendResult(_ slot: Int, into column: inout Column) { column.appendInt(Int64(sets[slot].count)) }
 }

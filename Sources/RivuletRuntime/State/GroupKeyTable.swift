@@ -57,9 +57,11 @@ final class GroupKeyTable {
             let validity = column.validity
             ids.reserveCapacity(batch.count)
             // A direct-mapped cache of recent keys in front of the dictionary: streams repeat a
-            // small set of hot keys, and no id is freed while one batch is interned.
-            var cachedKeys = [Int64](repeating: 0, count: Self.cacheSize)
-            var cachedIds = [Int32](repeating: -1, count: Self.cacheSize)
+            // small set of hot keys, and no id is freed while one batch is interned. Sized to the
+            // batch (a power of two), so a batch of a few rows does not clear thousands of lines.
+            let lines = batch.count <= 1 ? 1 : min(Self.cacheSize, 1 << (Int.bitWidth - (batch.count - 1).leadingZeroBitCount))
+            var cachedKeys = [Int64](repeating: 0, count: lines)
+            var cachedIds = [Int32](repeating: -1, count: lines)
             column.ints.withUnsafeBufferPointer { values in
                 for row in 0..<batch.count {
                     if let validity, !validity.isValid(row) {
@@ -69,7 +71,7 @@ final class GroupKeyTable {
                     }
                     let key = values[row]
                     let bits = UInt64(bitPattern: key)
-                    let line = Int(truncatingIfNeeded: (bits ^ (bits >> 11)) & UInt64(Self.cacheSize - 1))
+                    let line = Int(truncatingIfNeeded: (bits ^ (bits >> 11)) & UInt64(lines - 1))
                     if cachedIds[line] >= 0, cachedKeys[line] == key {
                         ids.append(cachedIds[line])
                         continue
