@@ -27,6 +27,9 @@ final class GroupKeyTable {
     private var scratch: [UInt8] = []
     private(set) var liveCount = 0
     private static let cacheSize = 2048
+    /// The lines of the integer-key cache (allocated at the first integer key).
+    private var cacheKeys: [Int64] = []
+    private var cacheIds: [Int32] = []
 
     init(keyColumns: [Int], keyTypes: [SQLType]) {
         self.keyColumns = keyColumns
@@ -57,11 +60,23 @@ final class GroupKeyTable {
             let validity = column.validity
             ids.reserveCapacity(batch.count)
             // A direct-mapped cache of recent keys in front of the dictionary: streams repeat a
-            // small set of hot keys, and no id is freed while one batch is interned. Sized to the
-            // batch (a power of two), so a batch of a few rows does not clear thousands of lines.
+            // small set of hot keys, and no id is freed while one batch is interned. Its lines are
+            // kept between batches and as many cleared as the batch needs (a power of two), so a
+            // batch of a few rows neither allocates nor clears thousands of lines.
             let lines = batch.count <= 1 ? 1 : min(Self.cacheSize, 1 << (Int.bitWidth - (batch.count - 1).leadingZeroBitCount))
-            var cachedKeys = [Int64](repeating: 0, count: lines)
-            var cachedIds = [Int32](repeating: -1, count: lines)
+            var cachedKeys = cacheKeys
+            var cachedIds = cacheIds
+            cacheKeys = []
+            cacheIds = []
+            if cachedIds.isEmpty {
+                cachedKeys = Array(repeating: 0, count: Self.cacheSize)
+                cachedIds = Array(repeating: -1, count: Self.cacheSize)
+            }
+            defer {
+                cacheKeys = cachedKeys
+                cacheIds = cachedIds
+            }
+            for line in 0..<lines { cachedIds[line] = -1 }
             column.ints.withUnsafeBufferPointer { values in
                 for row in 0..<batch.count {
                     if let validity, !validity.isValid(row) {
