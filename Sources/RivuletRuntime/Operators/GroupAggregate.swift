@@ -243,7 +243,6 @@ public final class GroupAggregate: StreamOperator {
     }
 
     private func copyBeforeRow(_ row: Int, kind: RowKind) {
-        for i in output.columns.indices { output.columns[i].append(from: before.columns[i], row: row) }
-        output.finishRow(kind)
+        output.appendRow(row, of: before, kind: kind)
     }
 }

@@ -38,11 +38,9 @@ struct ChangelogBuilder {
         count = 0
     }
 
-    /// Whether row `row` equals row `otherRow` of `other`, value by value.
+    /// Whether row `row` equals row `otherRow` of `other`, column by column (NULLs equal).
     func rowEquals(_ row: Int, _ other: ChangelogBuilder, _ otherRow: Int) -> Bool {
-        columns.indices.allSatisfy { i in
-            columns[i].value(at: row, type: types[i]) == other.columns[i].value(at: otherRow, type: types[i])
-        }
+        columns.indices.allSatisfy { columns[$0].rowEquals(row, other.columns[$0], otherRow) }
     }
 
     /// Appends row `row` of `other` (same types).

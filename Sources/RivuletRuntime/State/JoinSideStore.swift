@@ -139,26 +139,7 @@ struct JoinSideStore {
 
     /// Whether stored row `slot` equals row `row` of `batch`, column by column (NULLs equal).
     func rowEquals(_ slot: Int32, _ batch: RowBatch, _ row: Int) -> Bool {
-        let s = Int(slot)
-        for c in columns.indices where kept[c] {
-            let mine = columns[c], theirs = batch.columns[c]
-            let nullA = mine.isNull(s), nullB = theirs.isNull(row)
-            if nullA || nullB {
-                if nullA != nullB { return false }
-                continue
-            }
-            switch mine.kind {
-            case .bool, .int64: if mine.ints[s] != theirs.ints[row] { return false }
-            case .int128: if mine.wides[s] != theirs.wides[row] { return false }
-            case .double: if mine.doubles[s] != theirs.doubles[row] { return false }
-            case .bytes:
-                let same = theirs.strings.withBytes(row) { mine.strings.equals(s, $0) }
-                if !same { return false }
-            case .list, .struct:
-                if !mine.rowEquals(s, theirs, row) { return false }
-            }
-        }
-        return true
+        columns.indices.allSatisfy { !kept[$0] || columns[$0].rowEquals(Int(slot), batch.columns[$0], row) }
     }
 
     /// Removes stored row `slot` from the chain of `key`. Compacting renumbers the rows, so a
