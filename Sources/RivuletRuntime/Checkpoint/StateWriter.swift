@@ -63,6 +63,7 @@ public struct StateWriter {
             bytes.append(UInt8(truncatingIfNeeded: bits))
             bits >>= 8
         }
+        handOnIfFull()
     }
 
     public mutating func write<Bytes: Collection<UInt8>>(bytes value: Bytes) {
@@ -116,11 +117,7 @@ public struct StateWriter {
             for v in column.ints { write(v) }
             write(column.children.count)
             for child in column.children { write(child) }
-        case .double:
-            for v in column.doubles {
-                write(v)
-                handOnIfFull()
-            }
+        case .double: for v in column.doubles { write(v) }
         case .bytes:
             for i in 0..<column.strings.count { write(column.strings.length(i)) }
             var start = column.strings.offsets[0]

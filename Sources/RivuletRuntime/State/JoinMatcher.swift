@@ -43,12 +43,8 @@ struct JoinMatcher {
 
     /// For each candidate of the other side, whether it satisfies the residual condition with `row`.
     func residualHolds(_ row: [Value], port: Int, candidates: [[Value]]) throws -> [Bool] {
-        guard let residual, !candidates.isEmpty else { return Array(repeating: true, count: candidates.count) }
-        var batch = RowBatch(types: leftTypes + rightTypes, capacity: candidates.count)
-        for candidate in candidates { batch.appendRow(port == 0 ? row + candidate : candidate + row) }
-        var holds = Array(repeating: false, count: candidates.count)
-        for index in try residual.select(batch) { holds[index] = true }
-        return holds
+        let pairs = candidates.map { port == 0 ? (left: row, right: $0) : (left: $0, right: row) }
+        return try residualHolds(pairs: pairs) ?? Array(repeating: true, count: candidates.count)
     }
 
     /// For each (left, right) pair, whether it satisfies the residual condition: all tested in

@@ -5,9 +5,9 @@ import RivuletCore
 /// after each batch, and come back before a batch that probes or changes them, so the join's
 /// output is the same with or without a budget.
 ///
-/// A key's rows are written as a checkpoint writes them (their count, then each row with its
-/// match count and last touch), under the key's row of values, so a snapshot copies spilled keys
-/// as they lie on disk, and a restore puts them back on disk as they lie in the checkpoint.
+/// A key's rows are written as values (their count, then each row with its match count and last
+/// touch), under the key's row of values; a checkpoint copies spilled keys as they lie on disk,
+/// and a restore puts them back on disk as they lie in the checkpoint.
 struct JoinSideSpill {
     private let options: StateOptions
     private var file: SpillFile?

@@ -14,7 +14,7 @@ enum JoinKey: Hashable {
 /// A removed row leaves a hole that the next compaction (once holes outnumber live rows) closes.
 /// Match counts are kept only for outer sides and touch times only with a state TTL.
 struct JoinSideStore {
-    /// A stored row as values: what checkpoints hold.
+    /// A stored row as values: how a spilled key's rows are written.
     struct Entry {
         var row: [Value]
         var matches: Int
@@ -213,9 +213,8 @@ struct JoinSideStore {
     }
 }
 
+/// A key's rows as values, for the keys that go to and come back from disk (`JoinSideSpill`).
 extension JoinSideStore {
-    var count: Int { chains.count }
-
     /// The rows stored under `key`, in arrival order; nil when it has none.
     func entries(of key: JoinKey) -> [Entry]? {
         guard chains[key] != nil else { return nil }
